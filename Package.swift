@@ -1,0 +1,114 @@
+// swift-tools-version: 6.1
+// onco: precision-oncology engine. See ARCHITECTURE.md for the module map.
+import PackageDescription
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "onco",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "onco", targets: ["onco"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Shared nouns: variants, builds, pseudonymous keys, disclosure control. No dependencies.
+        .target(name: "OncoCore", swiftSettings: settings),
+
+        // htslib (Debian libhts-dev) plus a header-only shim for its macros and inline functions.
+        .systemLibrary(
+            name: "CHTSlib",
+            pkgConfig: "htslib",
+            providers: [.apt(["libhts-dev", "zlib1g-dev"])]
+        ),
+
+        // VCF/BCF/BAM/MAF reading, normalisation, CSQ/ANN, TMB.
+        .target(name: "Genomics", dependencies: ["OncoCore", "CHTSlib"], swiftSettings: settings),
+
+        // Kaplan-Meier, log-rank, Cox. Pure maths, no I/O, no dependencies.
+        .target(name: "Survival", swiftSettings: settings),
+
+        // CIViC / OncoTree / Disease Ontology, biomarker rules, matching, tiers.
+        .target(name: "Knowledge", dependencies: ["OncoCore"], swiftSettings: settings),
+
+        // OMOP-shaped warehouse: schema, WarehouseStore protocol, SQLite store, importers, synth, governance.
+        .target(
+            name: "Warehouse",
+            dependencies: [
+                "OncoCore", "Genomics", "Survival",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // The PostgreSQL WarehouseStore (postgres-nio).
+        .target(
+            name: "WarehousePostgres",
+            dependencies: [
+                "OncoCore", "Warehouse",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // Patient profiles, exact top-k similarity search, explanations.
+        .target(name: "Similarity", dependencies: ["OncoCore", "Warehouse"], swiftSettings: settings),
+
+        // Candidate therapies, evidence merge, real-world evidence, ranking and trace.
+        .target(
+            name: "Recommendation",
+            dependencies: ["OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Survival"],
+            swiftSettings: settings
+        ),
+
+        // Renderers: terminal table, Markdown, HTML with SVG plots, JSON.
+        .target(name: "Reports", dependencies: ["OncoCore", "Survival", "Recommendation"], swiftSettings: settings),
+
+        // Cohort outcome studies: definitions, groups, endpoints, analyses.
+        .target(
+            name: "CohortStudy",
+            dependencies: [
+                "OncoCore", "Warehouse", "Survival", "Reports",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // The CLI. Thin: parsing, progress, exit codes.
+        .executableTarget(
+            name: "onco",
+            dependencies: [
+                "OncoCore", "Genomics", "Survival", "Knowledge", "Warehouse", "WarehousePostgres",
+                "Similarity", "Recommendation", "Reports", "CohortStudy", "CHTSlib",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // Test helpers: isClose, SeededGenerator, fixture paths, running the built CLI.
+        .target(name: "_TestSupport", path: "Tests/_TestSupport", swiftSettings: settings),
+
+        .testTarget(name: "OncoCoreTests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "SurvivalTests", dependencies: ["Survival", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Warehouse", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "Survival", "Reports", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "CLITests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
+    ]
+)

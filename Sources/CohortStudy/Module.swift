@@ -1,0 +1,1 @@
+// Module CohortStudy. See ARCHITECTURE.md for what it owns and depends on.

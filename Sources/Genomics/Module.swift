@@ -1,0 +1,1 @@
+// Module Genomics. See ARCHITECTURE.md for what it owns and depends on.

@@ -1,0 +1,1 @@
+// Module Recommendation. See ARCHITECTURE.md for what it owns and depends on.

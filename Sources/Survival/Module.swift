@@ -1,0 +1,1 @@
+// Module Survival. See ARCHITECTURE.md for what it owns and depends on.

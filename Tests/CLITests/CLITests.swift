@@ -1,0 +1,1 @@
+// CLITests: see Tests/Fixtures/README.md for fixtures and their sources.

@@ -1,0 +1,1 @@
+// CohortStudyTests: see Tests/Fixtures/README.md for fixtures and their sources.

@@ -1,0 +1,1 @@
+// GenomicsTests: see Tests/Fixtures/README.md for fixtures and their sources.

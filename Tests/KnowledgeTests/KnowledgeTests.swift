@@ -1,0 +1,1 @@
+// KnowledgeTests: see Tests/Fixtures/README.md for fixtures and their sources.

@@ -1,0 +1,1 @@
+// RecommendationTests: see Tests/Fixtures/README.md for fixtures and their sources.

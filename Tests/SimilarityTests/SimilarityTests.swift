@@ -1,0 +1,1 @@
+// SimilarityTests: see Tests/Fixtures/README.md for fixtures and their sources.

@@ -1,0 +1,1 @@
+// SurvivalTests: see Tests/Fixtures/README.md for fixtures and their sources.

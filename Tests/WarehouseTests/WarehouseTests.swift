@@ -1,0 +1,1 @@
+// WarehouseTests: see Tests/Fixtures/README.md for fixtures and their sources.
