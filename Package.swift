@@ -11,6 +11,17 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "onco", targets: ["onco"]),
+        // Library products so that Benchmarks/ (its own package) can link the modules directly.
+        .library(name: "OncoCore", targets: ["OncoCore"]),
+        .library(name: "Genomics", targets: ["Genomics"]),
+        .library(name: "Survival", targets: ["Survival"]),
+        .library(name: "Knowledge", targets: ["Knowledge"]),
+        .library(name: "Warehouse", targets: ["Warehouse"]),
+        .library(name: "WarehousePostgres", targets: ["WarehousePostgres"]),
+        .library(name: "Similarity", targets: ["Similarity"]),
+        .library(name: "Recommendation", targets: ["Recommendation"]),
+        .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "CohortStudy", targets: ["CohortStudy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,0 +1,23 @@
+// swift-tools-version: 6.1
+// onco benchmarks: a separate package so that benchmark-only code and dependencies never slow the
+// main build. Each executable measures one area against its named peer; scripts in this folder run
+// the peers (bcftools, cyvcf2, R survival, lifelines, faiss) in the same run and write results/*.md.
+import PackageDescription
+
+let package = Package(
+    name: "onco-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "onco", path: ".."),
+    ],
+    targets: [
+        .executableTarget(name: "bench-genomics", dependencies: [.product(name: "Genomics", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-genomics"),
+        .executableTarget(name: "bench-survival", dependencies: [.product(name: "Survival", package: "onco")], path: "Sources/bench-survival"),
+        .executableTarget(name: "bench-knowledge", dependencies: [.product(name: "Knowledge", package: "onco"), .product(name: "Genomics", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-knowledge"),
+        .executableTarget(name: "bench-warehouse", dependencies: [.product(name: "Warehouse", package: "onco"), .product(name: "WarehousePostgres", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-warehouse"),
+        .executableTarget(name: "bench-similarity", dependencies: [.product(name: "Similarity", package: "onco"), .product(name: "Warehouse", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-similarity"),
+        .executableTarget(name: "bench-recommend", dependencies: [.product(name: "Recommendation", package: "onco"), .product(name: "Reports", package: "onco"), .product(name: "Knowledge", package: "onco"), .product(name: "Warehouse", package: "onco"), .product(name: "Similarity", package: "onco"), .product(name: "Genomics", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-recommend"),
+        .executableTarget(name: "bench-cohort", dependencies: [.product(name: "CohortStudy", package: "onco"), .product(name: "Warehouse", package: "onco"), .product(name: "WarehousePostgres", package: "onco"), .product(name: "Survival", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-cohort"),
+        .executableTarget(name: "bench-batch", dependencies: [.product(name: "OncoCore", package: "onco"), .product(name: "Genomics", package: "onco")], path: "Sources/bench-batch"),
+    ]
+)

@@ -1,0 +1,2 @@
+// bench-batch: see Benchmarks/README.md.
+print("bench-batch: not yet written")

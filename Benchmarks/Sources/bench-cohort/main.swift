@@ -1,0 +1,2 @@
+// bench-cohort: see Benchmarks/README.md.
+print("bench-cohort: not yet written")

@@ -1,0 +1,2 @@
+// bench-knowledge: see Benchmarks/README.md.
+print("bench-knowledge: not yet written")

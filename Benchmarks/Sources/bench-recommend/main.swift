@@ -1,0 +1,2 @@
+// bench-recommend: see Benchmarks/README.md.
+print("bench-recommend: not yet written")

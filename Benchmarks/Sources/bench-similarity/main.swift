@@ -1,0 +1,2 @@
+// bench-similarity: see Benchmarks/README.md.
+print("bench-similarity: not yet written")

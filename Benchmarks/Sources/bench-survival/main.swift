@@ -1,0 +1,2 @@
+// bench-survival: see Benchmarks/README.md.
+print("bench-survival: not yet written")

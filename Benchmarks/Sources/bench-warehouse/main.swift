@@ -1,0 +1,2 @@
+// bench-warehouse: see Benchmarks/README.md.
+print("bench-warehouse: not yet written")
