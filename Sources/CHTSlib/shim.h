@@ -258,7 +258,16 @@ static inline int chts_plp_read(void *data, bam1_t *b) {
         return ret;
     }
 }
-static inline bam_plp_t chts_plp_init(chts_plp_source *s) { return bam_plp_init(chts_plp_read, s); }
+/// A one-file multi-pileup (samtools mpileup uses bam_mplp; only it offers overlap detection).
+static inline bam_mplp_t chts_mplp_init1(chts_plp_source *s) {
+    void *data[1];
+    data[0] = s;
+    return bam_mplp_init(1, chts_plp_read, data);
+}
+/// Next pileup position of a one-file multi-pileup: 1 with a position, 0 at the end, < 0 on error.
+static inline int chts_mplp_next1(bam_mplp_t it, int *tid, hts_pos_t *pos, int *n, const bam_pileup1_t **plp) {
+    return bam_mplp64_auto(it, tid, pos, n, plp);
+}
 
 static const int CHTS_DEFAULT_FLAG_FILTER = BAM_FUNMAP | BAM_FSECONDARY | BAM_FQCFAIL | BAM_FDUP;
 
