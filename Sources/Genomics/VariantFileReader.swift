@@ -370,6 +370,9 @@ public final class VariantFileReader {
         let loc = location(site: site)
         func err(_ p: String) -> VariantFileError { VariantFileError(.recordMalformed, path: path, location: loc, problem: p) }
         if cols.count < 8 {
+            if text.split(separator: " ").count >= 8 {
+                return err("\(cols.count) tab-separated column\(cols.count == 1 ? "" : "s"): the columns are separated by spaces, VCF needs tabs")
+            }
             return err("\(cols.count) tab-separated column\(cols.count == 1 ? "" : "s"), at least 8 expected (CHROM POS ID REF ALT QUAL FILTER INFO)")
         }
         let pos = cols[1]
