@@ -196,8 +196,27 @@ public final class VariantFileReader {
         let cols = Int(chts_vcf_line_check(s, text.l, &posBad, &qualBad))
         let expected = header.samples.isEmpty ? 8 : 9 + header.samples.count
         if (cols == expected || (header.samples.isEmpty && cols == 9)) && posBad == 0 && qualBad == 0 { return }
-        recordCount -= 1 // parseFailure counts the record itself
+        recordCount -= 1 // this record is not read; parseFailure counts it itself
+        if streamBreaksAfterThisLine() { throw streamFailure() }
         throw parseFailure(text: lineText(text))
+    }
+
+    /// A compressed stream cut short hands out its last, partial line before failing: a line that does
+    /// not parse is a truncation when the next read fails (error path only; plain gzip has no EOF
+    /// block to check at open).
+    private func streamBreaksAfterThisLine() -> Bool {
+        guard compression != 0, !isBCF else { return false }
+        var ks = kstring_t(l: 0, m: 0, s: nil)
+        defer { free(ks.s) }
+        let r: Int32
+        switch source {
+        case .tabix(let tbx, let itr):
+            guard let tbx, let itr else { return false }
+            r = chts_tbx_itr_next(fp, UnsafeMutablePointer(tbx), itr, &ks)
+        default:
+            r = hts_getline(fp, Int32(UInt8(ascii: "\n")), &ks)
+        }
+        return r < -1 || chts_bgzf_errcode(fp) != 0
     }
 
     private func fill(_ record: inout VariantRecord) {
@@ -469,7 +488,8 @@ public final class VariantFileReader {
     }
 
     private func streamFailure() -> VariantFileError {
-        let loc: VariantFileError.Location = .record(recordCount + 1, site: nil)
+        var loc: VariantFileError.Location = .record(recordCount + 1, site: nil)
+        if !isBCF, case .sequential = source, let line = lineNumber(ofRecord: recordCount + 1) { loc = .line(line) }
         if compression != 0 {
             return VariantFileError(.truncated, path: path, location: loc,
                                     problem: "the compressed data ends or breaks after \(recordCount) record\(recordCount == 1 ? "" : "s"): the file is truncated or corrupt")
