@@ -182,10 +182,12 @@ public struct ConsequencePicker: Sendable {
         var terms: [String] = []
         if let c = text(l.consequence) {
             terms = c.split(separator: "&").map { ConsequenceTerms.vepTerm(String($0)) }
-            terms = terms.enumerated().sorted { a, b in
-                let ra = Consequence.rank(a.element), rb = Consequence.rank(b.element)
-                return ra != rb ? ra < rb : a.offset < b.offset
-            }.map(\.element)
+            if terms.count > 1 {
+                terms = terms.enumerated().sorted { a, b in
+                    let ra = Consequence.rank(a.element), rb = Consequence.rank(b.element)
+                    return ra != rb ? ra < rb : a.offset < b.offset
+                }.map(\.element)
+            }
         }
         var exon = text(l.exon)
         if l.annotator == .snpEff, terms.contains(where: { $0.contains("intron") }) { exon = nil }
@@ -196,7 +198,7 @@ public struct ConsequencePicker: Sendable {
             consequences: terms,
             hgvsc: text(l.hgvsc).map(HGVS.coding),
             hgvsp: hgvsp.map(HGVS.threeLetter),
-            hgvspShort: hgvsp.map(AminoAcid.shortHGVSp),
+            hgvspShort: hgvsp.map(HGVS.oneLetter),
             exon: exon,
             impact: text(l.impact),
             canonical: l.canonical.map { f.equals(v, $0, "YES") } ?? false,

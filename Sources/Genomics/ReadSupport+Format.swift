@@ -20,51 +20,51 @@ extension VariantFileReader {
     /// When the sample has none of these, PCGR's INFO `TVAF`/`TDP` are used.
     /// - Returns: `nil` when nothing is known.
     public func formatSupport(sample: Int?, altIndex: Int, ref: String, alt: String) -> ReadSupport? {
+        let k = supportKeys()
         var refReads: Int?, altReads: Int?, depth: Int?, fraction: Double?
         let nAlleles = Int(rec.pointee.n_allele)
         if let s = sample {
-            func ints(_ tag: String) -> [Int?]? { formatKey(tag).flatMap { formatIntegers($0, sample: s) } }
-            func floats(_ tag: String) -> [Double?]? { formatKey(tag).flatMap { formatFloats($0, sample: s) } }
-            let ad = ints("AD") ?? ints("ADT")
-            let single = ref.utf8.count == 1 && alt.utf8.count == 1
+            func ints(_ key: FieldKey?) -> [Int?]? { key.flatMap { formatIntegers($0, sample: s) } }
+            func floats(_ key: FieldKey?) -> [Double?]? { key.flatMap { formatFloats($0, sample: s) } }
+            let ad = ints(k.ad) ?? ints(k.adt)
+            let refBase = Self.baseIndex(ref), altBase = Self.baseIndex(alt)
             if let ad, ad.count == nAlleles, ad.count > altIndex + 1 {
                 refReads = ad[0]
                 altReads = ad[altIndex + 1]
-            } else if let ad, ad.count == 1, let rd = ints("RD")?.first ?? nil {
+            } else if let ad, ad.count == 1, let rd = ints(k.rd)?.first ?? nil {
                 refReads = rd
                 altReads = ad[0]
-            } else if single, let b = ints("BCOUNT"), b.count == 4, let ri = Self.baseIndex(ref), let ai = Self.baseIndex(alt) {
+            } else if let ri = refBase, let ai = altBase, let b = ints(k.bcount), b.count == 4 {
                 refReads = b[ri]
                 altReads = b[ai]
-            } else if single, let r = ints(Self.strelkaTag(ref)), let a = ints(Self.strelkaTag(alt)), !r.isEmpty, !a.isEmpty {
+            } else if let ri = refBase, let ai = altBase, let r = ints(k.tiers[ri]), let a = ints(k.tiers[ai]), !r.isEmpty, !a.isEmpty {
                 refReads = r[0]
                 altReads = a[0]
-            } else if let tir = ints("TIR"), !tir.isEmpty {
+            } else if let tir = ints(k.tir), !tir.isEmpty {
                 altReads = tir[0]
-                refReads = ints("TAR")?.first ?? nil
-            } else if let ao = ints("AO"), ao.count > altIndex, let ro = ints("RO")?.first ?? nil {
+                refReads = ints(k.tar)?.first ?? nil
+            } else if let ao = ints(k.ao), ao.count > altIndex, let ro = ints(k.ro)?.first ?? nil {
                 refReads = ro
                 altReads = ao[altIndex]
-            } else if nAlleles == 2, let dp4 = ints("DP4"), dp4.count == 4, dp4.allSatisfy({ $0 != nil }) {
+            } else if nAlleles == 2, let dp4 = ints(k.dp4), dp4.count == 4, dp4.allSatisfy({ $0 != nil }) {
                 refReads = dp4[0]! + dp4[1]!
                 altReads = dp4[2]! + dp4[3]!
             } else if let ad, ad.count == 1 {
                 altReads = ad[0]
-            } else if let dv = ints("DV"), dv.count == 1 {
+            } else if let dv = ints(k.dv), dv.count == 1 {
                 altReads = dv[0]
             }
-            depth = ints("DP")?.first ?? ints("DPT")?.first ?? nil
-            for tag in ["AF", "FA", "FREQ"] {
-                if let v = floats(tag), v.count > altIndex, let f = v[altIndex] { fraction = f; break }
-                if let v = floats(tag), v.count == 1, nAlleles == 2, let f = v[0] { fraction = f; break }
+            depth = ints(k.dp)?.first ?? ints(k.dpt)?.first ?? nil
+            for key in [k.af, k.fa, k.freq] {
+                guard let v = floats(key) else { continue }
+                if v.count > altIndex, let f = v[altIndex] { fraction = f; break }
+                if v.count == 1, nAlleles == 2, let f = v[0] { fraction = f; break }
             }
         }
         if refReads == nil && altReads == nil && depth == nil && fraction == nil {
             // PCGR's tumour INFO tags (`--tumor_af_tag TVAF --tumor_dp_tag TDP`).
-            if let af = infoKey("TVAF").flatMap({ infoDouble($0, at: altIndex) }) ?? infoKey("TVAF").flatMap({ infoDouble($0) }) {
-                fraction = af
-            }
-            depth = infoKey("TDP").flatMap { infoInt($0) }
+            if let t = k.tvaf { fraction = infoDouble(t, at: altIndex) ?? infoDouble(t) }
+            depth = k.tdp.flatMap { infoInt($0) }
             if fraction == nil && depth == nil { return nil }
         }
         if let r = refReads, let a = altReads {
@@ -82,6 +82,20 @@ extension VariantFileReader {
         return ReadSupport(refReads: refReads, altReads: altReads, depth: depth, vaf: vaf, source: .format)
     }
 
+    /// The keys `formatSupport` reads, resolved once per header state.
+    func supportKeys() -> SupportKeys {
+        let ids = hdr.pointee.n.0
+        if let k = supportKeysCache, k.idCount == ids { return k }
+        let k = SupportKeys(
+            idCount: ids, ad: formatKey("AD"), adt: formatKey("ADT"), rd: formatKey("RD"), bcount: formatKey("BCOUNT"),
+            tiers: ["AU", "CU", "GU", "TU"].map { formatKey($0) }, tir: formatKey("TIR"), tar: formatKey("TAR"),
+            ao: formatKey("AO"), ro: formatKey("RO"), dp4: formatKey("DP4"), dv: formatKey("DV"), dp: formatKey("DP"),
+            dpt: formatKey("DPT"), af: formatKey("AF"), fa: formatKey("FA"), freq: formatKey("FREQ"),
+            tvaf: infoKey("TVAF"), tdp: infoKey("TDP"))
+        supportKeysCache = k
+        return k
+    }
+
     static func baseIndex(_ s: String) -> Int? {
         switch s.uppercased() {
         case "A": return 0
@@ -92,5 +106,14 @@ extension VariantFileReader {
         }
     }
 
-    static func strelkaTag(_ base: String) -> String { base.uppercased() + "U" }
+}
+
+/// FORMAT/INFO keys read by `formatSupport` (nil where the header lacks the tag).
+struct SupportKeys {
+    let idCount: Int32
+    let ad, adt, rd, bcount: FieldKey?
+    /// AU, CU, GU, TU (Strelka), indexed like `baseIndex`.
+    let tiers: [FieldKey?]
+    let tir, tar, ao, ro, dp4, dv, dp, dpt, af, fa, freq: FieldKey?
+    let tvaf, tdp: FieldKey?
 }

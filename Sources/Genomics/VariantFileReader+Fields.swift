@@ -151,6 +151,33 @@ extension VariantFileReader {
         }
     }
 
+    /// Sample `sample`'s genotype as allele indices written into `buffer` (−1 for a missing allele),
+    /// with its phasing; returns the ploidy, or `nil` when the record has no GT. No allocation: for hot
+    /// loops, with `key` from `formatKey("GT")`.
+    public func genotypeAlleles(_ key: FieldKey, sample: Int, into buffer: UnsafeMutableBufferPointer<Int32>,
+                                phased: inout Bool) -> Int? {
+        guard let f = bcf_get_fmt_id(rec, key.id), sample >= 0, sample < Int(rec.pointee.n_sample) else { return nil }
+        var ph: Int32 = 0
+        let n = chts_fmt_gt(f, Int32(sample), buffer.baseAddress, Int32(buffer.count), &ph)
+        guard n > 0 else { return nil }
+        phased = ph != 0
+        return Int(n)
+    }
+
+    /// Sample `sample`'s float values of a FORMAT tag into `buffer` (NaN for missing); returns how many,
+    /// or `nil` when absent. No allocation.
+    public func formatDoubles(_ key: FieldKey, sample: Int, into buffer: UnsafeMutableBufferPointer<Double>) -> Int? {
+        guard let f = bcf_get_fmt_id(rec, key.id), sample >= 0, sample < Int(rec.pointee.n_sample) else { return nil }
+        let n = chts_fmt_floats(f, Int32(sample), buffer.baseAddress, Int32(buffer.count))
+        return n < 0 ? nil : Int(n)
+    }
+
+    /// The number of values of an INFO tag in the current record (0 when absent).
+    public func infoCount(_ key: FieldKey) -> Int {
+        guard let i = bcf_get_info_id(rec, key.id) else { return 0 }
+        return Int(i.pointee.len)
+    }
+
     /// The genotype (FORMAT/GT) of sample `sample`, `nil` when the record has no GT.
     public func genotype(sample: Int) -> Genotype? {
         guard let key = formatKey("GT"), let f = bcf_get_fmt_id(rec, key.id),

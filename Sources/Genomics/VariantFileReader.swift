@@ -51,6 +51,8 @@ public final class VariantFileReader {
     private var unpackFlags: Int32
     private var headerLineCount: Int?
     private var atEnd = false
+    /// FORMAT/INFO keys of `formatSupport`, resolved once (again when htslib adds undeclared tags).
+    var supportKeysCache: SupportKeys?
 
     private enum Source {
         case sequential

@@ -293,6 +293,33 @@ struct ConsequenceTests {
         #expect(AlleleMatcher.vepAlleles(ref: "AT", alts: ["A", "GT"]) == ["A", "GT"]) // first bases differ: kept
     }
 
+    /// The byte-level conversions equal OncoCore's `AminoAcid` ones on every HGVSp of the fixtures
+    /// (golden MAFs, all CSQ entries) and on 1-letter and edge spellings.
+    @Test func byteConversionsEqualAminoAcid() throws {
+        var inputs: Set<String> = ["p.V600E", "p.R213*", "p.E746_A750del", "p.=", "p.M1?", "p.K10Rfs*5", "p.Gln236*",
+                                   "p.Leu10=", "p.Ter330GlnextTer5", "p.Gly12_Gly13insAla", "p.X"]
+        for m in ["vcf2maf/test_b38_output.maf", "vcf2maf/test_output.vep_isoforms.maf", "tcga/TCGA-A2-A04W-01.maf.tsv"] {
+            for r in try MAFColumns(path: Fx.path(m)).rows {
+                for k in ["HGVSp", "HGVSp_Short"] { if let v = r[k], v.hasPrefix("p.") { inputs.insert(v) } }
+            }
+        }
+        for f in Self.csqFiles {
+            let reader = try VariantFileReader(path: Fx.path(f))
+            let picker = ConsequencePicker(layout: try #require(reader.header.annotationLayout))
+            var record = VariantRecord()
+            while try reader.read(into: &record) {
+                guard let csq = reader.info("CSQ")?.string else { continue }
+                for e in picker.parseAll(csq, ref: record.ref, alts: record.alts) { if let p = e.annotation.hgvsp { inputs.insert(p) } }
+            }
+        }
+        #expect(inputs.count > 500)
+        for p in inputs {
+            #expect(HGVS.oneLetter(p) == AminoAcid.shortHGVSp(p), "\(p)")
+            let long = AminoAcid.longHGVSp(p)
+            #expect(HGVS.threeLetter(p) == long.replacingOccurrences(of: "*", with: "Ter"), "\(p)")
+        }
+    }
+
     @Test func hgvsCleanUp() {
         #expect(HGVS.protein("ENSP00000288602.6:p.Val600Glu") == "p.Val600Glu")
         #expect(HGVS.protein("ENSP00000288602.6:p.Leu10%3D") == "p.Leu10=")
