@@ -145,6 +145,21 @@ struct BAMReadCountTests {
         #expect(calls.supportSource == .bam)
     }
 
+    /// CRAM (decoded against its reference FASTA) gives the BAM's counts: the BAM converted here with
+    /// `samtools view -C -T mpileup.ref.fa` and indexed.
+    @Test func cramEqualsBam() throws {
+        let dir = try makeTemporaryDirectory("onco-cram")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bam = Fx.path("hts/mpileup.1.bam"), ref = Fx.path("hts/mpileup.ref.fa")
+        let cram = dir.appendingPathComponent("mpileup.1.cram").path
+        _ = try Fx.shell("samtools view -C -T \(Fx.quote(ref)) -o \(Fx.quote(cram)) \(Fx.quote(bam)) && samtools index \(Fx.quote(cram))")
+        let sites = Self.sites(from: try Self.pileup(bam, ["-Q", "0", "-q", "0"]))
+        #expect(sites.count > 50)
+        let fromBam = try AlignmentReadCounter(path: bam).count(sites)
+        let fromCram = try AlignmentReadCounter(path: cram, referenceFasta: ref).count(sites)
+        #expect(fromCram == fromBam)
+    }
+
     /// Batching does not change counts: the same sites counted one by one give the same numbers.
     @Test func batchesEqualSingleLookups() throws {
         let bam = Fx.path("seqc2/WES_LL_T_1_test.bam")
