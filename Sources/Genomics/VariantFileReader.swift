@@ -1,0 +1,502 @@
+import CHTSlib
+import Foundation
+import OncoCore
+
+/// A streaming VCF/BCF reader (plain, gzip or BGZF-compressed), with region queries through a
+/// `.tbi`/`.csi` index.
+///
+/// One `bcf1_t` is reused for every record (htslib `bcf_read`; `bcftools view` does the same).
+/// `read(into:)` fills a caller-owned `VariantRecord`; INFO and FORMAT values of the current record
+/// are read on demand through the accessors in `VariantFileReader+Fields.swift`.
+///
+/// ```swift
+/// let reader = try VariantFileReader(path: "case.vcf.gz", region: "7:140453000-140454000")
+/// var record = VariantRecord()
+/// while try reader.read(into: &record) { … }
+/// ```
+///
+/// Not `Sendable`: an htslib handle belongs to one thread. Open one reader per task (per region or
+/// file) and hand out value types.
+///
+/// Region queries need an index for BGZF VCF and BCF (`tabix -p vcf`, `bcftools index`). An
+/// uncompressed text VCF cannot be indexed, so there the region is applied while streaming.
+/// Contig names are matched with or without `chr` on either side (`7` finds `chr7` and back).
+/// - Complexity: O(records read); a region query reads only the index bins that overlap it.
+public final class VariantFileReader {
+    /// What to decode of each record.
+    public enum Decode: Sendable {
+        /// CHROM…INFO only: sample columns are not parsed (fast for sites-only work).
+        case sites
+        /// Everything, FORMAT and samples included.
+        case all
+    }
+
+    public let path: String
+    public let header: VariantHeader
+    public let isBCF: Bool
+    /// 0 none, 1 gzip (not BGZF), 2 BGZF.
+    let compression: Int32
+    /// The region being read, resolved to the file's contig spelling.
+    public private(set) var region: GenomicRegion?
+
+    let fp: UnsafeMutablePointer<htsFile>
+    let hdr: UnsafeMutablePointer<bcf_hdr_t>
+    let rec: UnsafeMutablePointer<bcf1_t>
+    private var source: Source = .sequential
+    private var lineBuffer = kstring_t(l: 0, m: 0, s: nil)
+    private var contigCache: [String] = []
+    private var filterCache: [Int32: String] = [:]
+    /// Records read so far.
+    public private(set) var recordCount = 0
+    private var unpackFlags: Int32
+    private var headerLineCount: Int?
+    private var atEnd = false
+    /// FORMAT/INFO keys of `formatSupport`, resolved once (again when htslib adds undeclared tags).
+    var supportKeysCache: SupportKeys?
+
+    private enum Source {
+        case sequential
+        case tabix(OpaquePointer?, UnsafeMutablePointer<hts_itr_t>?)     // tbx_t*, iterator (nil: contig without records)
+        case bcfIndex(OpaquePointer, UnsafeMutablePointer<hts_itr_t>?)   // hts_idx_t*, iterator
+        case streamFilter(GenomicRegion)
+    }
+
+    /// Opens `path` and reads its header; with `region`, positions the reader on that region.
+    /// - Throws: `VariantFileError` (open, header, truncation, index or contig problems).
+    public init(path: String, region: String? = nil, decode: Decode = .all) throws {
+        self.path = path
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw VariantFileError(.openFailed, path: path, problem: exists ? "file is not readable" : "no such file")
+        }
+        guard let fp = hts_open(path, "r") else {
+            throw VariantFileError(.openFailed, path: path, problem: "htslib cannot open the file (not VCF/BCF, or unreadable)")
+        }
+        if chts_is_vcf(fp) == 0 && chts_is_bcf(fp) == 0 {
+            let what = chts_is_sam_family(fp) != 0 ? "an alignment file (SAM/BAM/CRAM), not VCF/BCF" : "not a VCF or BCF file"
+            hts_close(fp)
+            throw VariantFileError(.unsupported, path: path, problem: what)
+        }
+        let compression = chts_compression(fp)
+        if compression == 2, let bgzf = chts_bgzf(fp), bgzf_check_EOF(bgzf) == 0 {
+            hts_close(fp)
+            throw VariantFileError(.truncated, path: path,
+                                   problem: "BGZF end-of-file block missing: the file is truncated")
+        }
+        guard let hdr = bcf_hdr_read(fp) else {
+            hts_close(fp)
+            throw VariantFileError(.headerUnreadable, path: path,
+                                   problem: "no valid VCF header (##fileformat and #CHROM lines expected)")
+        }
+        self.fp = fp
+        self.hdr = hdr
+        self.rec = bcf_init()
+        self.isBCF = chts_is_bcf(fp) != 0
+        self.compression = compression
+        self.header = VariantHeader(hdr)
+        self.unpackFlags = decode == .all ? CHTS_UN_ALL : CHTS_UN_SHR
+        if decode == .sites { rec.pointee.max_unpack = CHTS_UN_SHR }
+        refreshContigCache()
+        if let region {
+            let parsed: GenomicRegion
+            do { parsed = try GenomicRegion(parsing: region) } catch {
+                throw VariantFileError(.regionInvalid, path: path, problem: error.description)
+            }
+            try position(at: parsed)
+        }
+    }
+
+    deinit {
+        switch source {
+        case .tabix(let tbx, let itr):
+            if let itr { hts_itr_destroy(itr) }
+            if let tbx { tbx_destroy(UnsafeMutablePointer(tbx)) }
+        case .bcfIndex(let idx, let itr):
+            if let itr { hts_itr_destroy(itr) }
+            hts_idx_destroy(idx)
+        default:
+            break
+        }
+        free(lineBuffer.s)
+        bcf_destroy(rec)
+        bcf_hdr_destroy(hdr)
+        hts_close(fp)
+    }
+
+    // MARK: Reading
+
+    /// Reads the next record into `record`. Returns `false` at the end of the file or region.
+    /// - Throws: `VariantFileError` naming the line (text VCF read from the start) or record.
+    public func read(into record: inout VariantRecord) throws -> Bool {
+        guard try advance() else { return false }
+        fill(&record)
+        return true
+    }
+
+    /// Moves to the next record without copying its columns out (use the accessors). Returns `false`
+    /// at the end.
+    public func advance() throws -> Bool {
+        if atEnd { return false }
+        while true {
+            let status: Int32
+            var text: kstring_t?          // the text line, for a VCF (validated below; htslib is lenient)
+            switch source {
+            case .sequential, .streamFilter:
+                if isBCF {
+                    status = bcf_read(fp, hdr, rec)
+                } else {
+                    // vcf_read, unrolled so that the line can be checked before vcf_parse tokenises it.
+                    let r = hts_getline(fp, Int32(UInt8(ascii: "\n")), &lineBuffer)
+                    if r == -1 && chts_bgzf_errcode(fp) == 0 { atEnd = true; return false }
+                    if r < 0 { throw streamFailure() }
+                    recordCount += 1
+                    try validate(lineBuffer)
+                    recordCount -= 1
+                    status = vcf_parse(&lineBuffer, hdr, rec)
+                    text = lineBuffer
+                }
+            case .tabix(let tbx, let itr):
+                guard let tbx, let itr else { atEnd = true; return false }
+                let r = chts_tbx_itr_next(fp, UnsafeMutablePointer(tbx), itr, &lineBuffer)
+                if r == -1 && chts_bgzf_errcode(fp) == 0 { atEnd = true; return false }
+                if r < 0 { throw streamFailure() }
+                recordCount += 1
+                try validate(lineBuffer)
+                recordCount -= 1
+                status = vcf_parse(&lineBuffer, hdr, rec)
+                text = lineBuffer
+            case .bcfIndex(_, let itr):
+                guard let itr else { atEnd = true; return false }
+                status = chts_bcf_itr_next(fp, itr, rec)
+            }
+            if status < 0 {
+                if chts_bgzf_errcode(fp) != 0 { throw streamFailure() }
+                if let text, text.l > 0 { throw valueFailure(tokenised: text) }
+                if status == -1 { atEnd = true; return false }
+                throw streamFailure()
+            }
+            recordCount += 1
+            // htslib recovers from undeclared contigs and tags (it adds them to the header); other flags are fatal.
+            if rec.pointee.errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF) != 0 { throw recordErrcode() }
+            if bcf_unpack(rec, unpackFlags) < 0 {
+                throw VariantFileError(.recordMalformed, path: path, location: location(site: "\(currentContig):\(currentPosition)"),
+                                       problem: "htslib cannot decode the record")
+            }
+            if case .streamFilter(let region) = source {
+                let contig = currentContig
+                let len = Int(rec.pointee.rlen)
+                if !region.overlaps(contig: contig, position: Int(rec.pointee.pos) + 1, length: len) { continue }
+            }
+            return true
+        }
+    }
+
+    /// The checks htslib 1.16 skips on a text line: column count, a numeric POS and QUAL.
+    private func validate(_ text: kstring_t) throws {
+        guard let s = text.s else { return }
+        var posBad: Int32 = 0, qualBad: Int32 = 0
+        let cols = Int(chts_vcf_line_check(s, text.l, &posBad, &qualBad))
+        let expected = header.samples.isEmpty ? 8 : 9 + header.samples.count
+        if (cols == expected || (header.samples.isEmpty && cols == 9)) && posBad == 0 && qualBad == 0 { return }
+        recordCount -= 1 // this record is not read; parseFailure counts it itself
+        if streamBreaksAfterThisLine() { throw streamFailure() }
+        throw parseFailure(text: lineText(text))
+    }
+
+    /// A compressed stream cut short hands out its last, partial line before failing: a line that does
+    /// not parse is a truncation when the next read fails (error path only; plain gzip has no EOF
+    /// block to check at open).
+    private func streamBreaksAfterThisLine() -> Bool {
+        guard compression != 0, !isBCF else { return false }
+        var ks = kstring_t(l: 0, m: 0, s: nil)
+        defer { free(ks.s) }
+        let r: Int32
+        switch source {
+        case .tabix(let tbx, let itr):
+            guard let tbx, let itr else { return false }
+            r = chts_tbx_itr_next(fp, UnsafeMutablePointer(tbx), itr, &ks)
+        default:
+            r = hts_getline(fp, Int32(UInt8(ascii: "\n")), &ks)
+        }
+        return r < -1 || chts_bgzf_errcode(fp) != 0
+    }
+
+    private func fill(_ record: inout VariantRecord) {
+        let r = rec.pointee
+        record.contig = currentContig
+        record.position = Int(r.pos) + 1
+        record.referenceLength = Int(r.rlen)
+        record.recordNumber = recordCount
+        record.quality = chts_float_missing(r.qual) != 0 ? nil : Double(r.qual)
+        let d = r.d
+        if let idp = d.id, !(idp[0] == 0x2E && idp[1] == 0) && idp[0] != 0 {
+            record.id = String(cString: idp)
+        } else {
+            record.id = nil
+        }
+        let n = Int(r.n_allele)
+        record.alts.removeAll(keepingCapacity: true)
+        if n > 0, let alleles = d.allele {
+            record.ref = String(cString: alleles[0]!)
+            for i in 1..<max(n, 1) {
+                guard let a = alleles[i] else { continue }
+                if a[0] == 0x2E && a[1] == 0 { continue } // "." as ALT
+                record.alts.append(String(cString: a))
+            }
+        } else {
+            record.ref = ""
+        }
+        record.filters.removeAll(keepingCapacity: true)
+        if d.n_flt > 0, let flt = d.flt {
+            for i in 0..<Int(d.n_flt) { record.filters.append(filterName(flt[i])) }
+        }
+    }
+
+    /// CHROM of the current record, spelled as in the file.
+    public var currentContig: String {
+        let rid = Int(rec.pointee.rid)
+        if rid >= 0 && rid < contigCache.count { return contigCache[rid] }
+        refreshContigCache()
+        if rid >= 0 && rid < contigCache.count { return contigCache[rid] }
+        return String(cString: chts_record_contig(hdr, rec))
+    }
+
+    /// POS of the current record, 1-based.
+    public var currentPosition: Int { Int(rec.pointee.pos) + 1 }
+
+    private func refreshContigCache() {
+        var n: Int32 = 0
+        guard let names = bcf_hdr_seqnames(hdr, &n) else { contigCache = []; return }
+        defer { free(names) }
+        contigCache = (0..<Int(n)).map { String(cString: names[$0]!) }
+    }
+
+    func filterName(_ id: Int32) -> String {
+        if let s = filterCache[id] { return s }
+        let s = String(cString: chts_hdr_id_name(hdr, id))
+        filterCache[id] = s
+        return s
+    }
+
+    // MARK: Regions
+
+    private func position(at requested: GenomicRegion) throws {
+        var region = requested
+        if isBCF || compression == 2 {
+            if isBCF {
+                guard let idx = hts_idx_load3(path, nil, HTS_FMT_CSI, HTS_IDX_SILENT_FAIL) else {
+                    throw VariantFileError(.indexMissing, path: path,
+                                           problem: "region \(requested) needs an index (.csi); none was found (make one with `bcftools index`)")
+                }
+                let known = Set(contigCache)
+                guard let name = GenomicRegion.resolve(region.contig, in: known) else {
+                    hts_idx_destroy(idx)
+                    throw unknownContig(requested, known: known)
+                }
+                region.contig = name
+                let tid = bcf_hdr_name2id(hdr, name)
+                let itr = chts_bcf_itr_queryi(idx, tid, Int64(region.start - 1), Int64(region.end ?? Self.maxEnd))
+                source = .bcfIndex(idx, itr)
+            } else {
+                guard let tbx = tbx_index_load3(path, nil, HTS_IDX_SILENT_FAIL) else {
+                    throw VariantFileError(.indexMissing, path: path,
+                                           problem: "region \(requested) needs an index (.tbi or .csi); none was found (make one with `tabix -p vcf`)")
+                }
+                var n: Int32 = 0
+                var indexed = Set<String>()
+                if let names = tbx_seqnames(tbx, &n) {
+                    for i in 0..<Int(n) { indexed.insert(String(cString: names[i]!)) }
+                    free(names)
+                }
+                let known = indexed.union(contigCache)
+                guard let name = GenomicRegion.resolve(region.contig, in: known) else {
+                    tbx_destroy(tbx)
+                    throw unknownContig(requested, known: known)
+                }
+                region.contig = name
+                let tid = tbx_name2id(tbx, name)
+                // A contig declared in the header but absent from the index has no records.
+                let itr = tid < 0 ? nil : chts_tbx_itr_queryi(tbx, tid, Int64(region.start - 1), Int64(region.end ?? Self.maxEnd))
+                source = .tabix(OpaquePointer(tbx), itr)
+            }
+        } else if compression == 1 {
+            throw VariantFileError(.indexMissing, path: path,
+                                   problem: "region \(requested) needs a BGZF file with an index, but this is plain gzip (recompress with `bgzip`, then `tabix -p vcf`)")
+        } else {
+            // Uncompressed text cannot be indexed: filter while streaming. The contig must still be
+            // declared when the header declares contigs at all.
+            if !contigCache.isEmpty {
+                let known = Set(contigCache)
+                guard let name = GenomicRegion.resolve(region.contig, in: known) else {
+                    throw unknownContig(requested, known: known)
+                }
+                region.contig = name
+            }
+            source = .streamFilter(region)
+        }
+        self.region = region
+    }
+
+    static let maxEnd = (Int(Int32.max) << 32) | Int(Int32.max)
+
+    private func unknownContig(_ region: GenomicRegion, known: Set<String>) -> VariantFileError {
+        let sample = known.sorted { Chromosome.rank($0) < Chromosome.rank($1) || (Chromosome.rank($0) == Chromosome.rank($1) && $0 < $1) }.prefix(5)
+        let list = sample.isEmpty ? "none" : sample.joined(separator: ", ") + (known.count > 5 ? ", …" : "")
+        return VariantFileError(.contigUnknown, path: path,
+                                problem: "contig \"\(region.contig)\" of region \(region) is not in the header or index (contigs: \(list))")
+    }
+
+    // MARK: Errors
+
+    /// Where the current record is: its line for a text VCF read from the start, else its number.
+    func location(site: String? = nil) -> VariantFileError.Location {
+        if !isBCF, case .sequential = source, let line = lineNumber(ofRecord: recordCount) {
+            return .line(line)
+        }
+        return .record(recordCount, site: site)
+    }
+
+    private func lineNumber(ofRecord n: Int) -> Int? {
+        if headerLineCount == nil { headerLineCount = countHeaderLines() }
+        guard let h = headerLineCount else { return nil }
+        return h + n
+    }
+
+    /// Counts the `#` lines at the top of a text VCF with a second handle (only when reporting an error).
+    private func countHeaderLines() -> Int? {
+        guard let f = hts_open(path, "r") else { return nil }
+        defer { hts_close(f) }
+        var ks = kstring_t(l: 0, m: 0, s: nil)
+        defer { free(ks.s) }
+        var n = 0
+        while hts_getline(f, Int32(UInt8(ascii: "\n")), &ks) >= 0 {
+            guard ks.l > 0, let s = ks.s, s[0] == 0x23 else { break }
+            n += 1
+        }
+        return n
+    }
+
+    private func lineText(_ ks: kstring_t) -> String {
+        guard let s = ks.s, ks.l > 0 else { return "" }
+        // vcf_parse tokenises in place: its NULs were tabs.
+        let bytes = UnsafeRawBufferPointer(start: s, count: Int(ks.l)).map { $0 == 0 ? UInt8(ascii: "\t") : $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Diagnoses a record htslib refused, from its text (htslib only logs the reason).
+    private func parseFailure(text: String) -> VariantFileError {
+        recordCount += 1
+        let cols = text.split(separator: "\t", omittingEmptySubsequences: false)
+        let site = cols.count >= 2 ? "\(cols[0]):\(cols[1])" : nil
+        let loc = location(site: site)
+        func err(_ p: String) -> VariantFileError { VariantFileError(.recordMalformed, path: path, location: loc, problem: p) }
+        if cols.count < 8 {
+            if text.split(separator: " ").count >= 8 {
+                return err("\(cols.count) tab-separated column\(cols.count == 1 ? "" : "s"): the columns are separated by spaces, VCF needs tabs")
+            }
+            return err("\(cols.count) tab-separated column\(cols.count == 1 ? "" : "s"), at least 8 expected (CHROM POS ID REF ALT QUAL FILTER INFO)")
+        }
+        let pos = cols[1]
+        if Int(pos) == nil { return err("POS \"\(pos.prefix(40))\" is not a number") }
+        if let p = Int(pos), p < 0 { return err("POS \(p) is negative") }
+        if cols[3].isEmpty || cols[3].contains(where: { !$0.isLetter && $0 != "*" && $0 != "." }) {
+            return err("REF \"\(cols[3].prefix(40))\" is not a sequence of bases")
+        }
+        if cols[5] != "." && Double(cols[5]) == nil { return err("QUAL \"\(cols[5].prefix(40))\" is not a number") }
+        let ns = header.samples.count
+        if ns > 0 || cols.count > 8 {
+            let found = max(cols.count - 9, 0)
+            if found != ns {
+                return err("\(found) sample column\(found == 1 ? "" : "s"), the header declares \(ns)")
+            }
+        }
+        if let problem = diagnoseValues(cols) { return err(problem) }
+        let code = rec.pointee.errcode
+        if code != 0 { return recordErrcode(location: loc) }
+        return err("htslib cannot parse the record (check INFO and FORMAT against the header's definitions)")
+    }
+
+    /// A record whose columns passed `validate` but which vcf_parse refused: a value does not match
+    /// its header Type. vcf_parse has tokenised the line in place, so for a text VCF read from the
+    /// start the intact line is read again from the file (error path only).
+    private func valueFailure(tokenised: kstring_t) -> VariantFileError {
+        if case .sequential = source, let line = lineNumber(ofRecord: recordCount + 1), let text = readLine(line) {
+            return parseFailure(text: text)
+        }
+        return parseFailure(text: lineText(tokenised))
+    }
+
+    private func readLine(_ number: Int) -> String? {
+        guard let f = hts_open(path, "r") else { return nil }
+        defer { hts_close(f) }
+        var ks = kstring_t(l: 0, m: 0, s: nil)
+        defer { free(ks.s) }
+        var n = 0
+        while hts_getline(f, Int32(UInt8(ascii: "\n")), &ks) >= 0 {
+            n += 1
+            if n == number { return lineText(ks) }
+        }
+        return nil
+    }
+
+    /// Names the INFO or FORMAT value that does not match its declared Integer/Float type.
+    private func diagnoseValues(_ cols: [Substring]) -> String? {
+        func bad(_ v: Substring, _ type: VariantHeader.Field.ValueType) -> Bool {
+            for item in v.split(separator: ",", omittingEmptySubsequences: false) where item != "." {
+                switch type {
+                case .integer: if Int(item) == nil { return true }
+                case .float: if Double(item) == nil && !["nan", "inf", "-inf"].contains(item.lowercased()) { return true }
+                default: continue
+                }
+            }
+            return false
+        }
+        if cols.count > 7 && cols[7] != "." {
+            for kv in cols[7].split(separator: ";") {
+                let parts = kv.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let def = header.info[String(parts[0])] else { continue }
+                if bad(parts[1], def.type) {
+                    return "INFO/\(parts[0]) value \"\(parts[1].prefix(40))\" is not \(def.type == .integer ? "an integer" : "a number") (declared Type=\(def.type == .integer ? "Integer" : "Float"))"
+                }
+            }
+        }
+        if cols.count > 9 {
+            let keys = cols[8].split(separator: ":")
+            for (s, sample) in cols[9...].enumerated() {
+                for (k, value) in sample.split(separator: ":", omittingEmptySubsequences: false).enumerated() where k < keys.count {
+                    guard let def = header.format[String(keys[k])] else { continue }
+                    if bad(value, def.type) {
+                        return "FORMAT/\(keys[k]) of sample column \(s + 1): \"\(value.prefix(40))\" is not \(def.type == .integer ? "an integer" : "a number") (declared Type=\(def.type == .integer ? "Integer" : "Float"))"
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    private func recordErrcode(location loc: VariantFileError.Location? = nil) -> VariantFileError {
+        let code = rec.pointee.errcode
+        var problems: [String] = []
+        if code & BCF_ERR_CTG_UNDEF != 0 { problems.append("contig not defined in the header") }
+        if code & BCF_ERR_TAG_UNDEF != 0 { problems.append("INFO/FORMAT tag not defined in the header") }
+        if code & BCF_ERR_NCOLS != 0 { problems.append("wrong number of columns") }
+        if code & BCF_ERR_LIMITS != 0 { problems.append("a value is beyond htslib's limits") }
+        if code & BCF_ERR_CHAR != 0 { problems.append("invalid character") }
+        if code & BCF_ERR_CTG_INVALID != 0 { problems.append("invalid contig name") }
+        if code & BCF_ERR_TAG_INVALID != 0 { problems.append("invalid INFO/FORMAT tag") }
+        let site = rec.pointee.rid >= 0 ? "\(currentContig):\(currentPosition)" : nil
+        return VariantFileError(.recordMalformed, path: path, location: loc ?? location(site: site),
+                                problem: problems.isEmpty ? "htslib flagged the record (code \(code))" : problems.joined(separator: "; "))
+    }
+
+    private func streamFailure() -> VariantFileError {
+        var loc: VariantFileError.Location = .record(recordCount + 1, site: nil)
+        if !isBCF, case .sequential = source, let line = lineNumber(ofRecord: recordCount + 1) { loc = .line(line) }
+        if compression != 0 {
+            return VariantFileError(.truncated, path: path, location: loc,
+                                    problem: "the compressed data ends or breaks after \(recordCount) record\(recordCount == 1 ? "" : "s"): the file is truncated or corrupt")
+        }
+        return VariantFileError(.readFailed, path: path, location: loc,
+                                problem: "read error after \(recordCount) record\(recordCount == 1 ? "" : "s")")
+    }
+}

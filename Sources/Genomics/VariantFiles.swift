@@ -1,0 +1,187 @@
+import Foundation
+import OncoCore
+
+/// What to read: a VCF/BCF, optionally a region, the tumour sample, a tumour BAM/CRAM for read
+/// counts and a reference FASTA for left-alignment (and CRAM decoding).
+public struct VariantReadOptions: Sendable, Hashable {
+    public var path: String
+    /// `7:140453000-140454000`; needs a `.tbi`/`.csi` for BGZF VCF and BCF.
+    public var region: String?
+    /// The tumour sample's column name; by default chosen as `TumourSampleChoice` describes.
+    public var sample: String?
+    /// A tumour BAM/CRAM (+ index): when given, read support comes from its pileup, not from FORMAT.
+    public var bamPath: String?
+    /// A reference FASTA (+ `.fai`): indels are left-aligned against it.
+    public var referenceFasta: String?
+    /// Minimum base quality for BAM counts (samtools mpileup `-Q`, default 13).
+    public var minBaseQuality: Int
+    /// Minimum mapping quality for BAM counts (samtools mpileup `-q`, default 0).
+    public var minMappingQuality: Int
+    /// The genome build, when the caller knows it better than the header does (`nil`: detect).
+    public var build: GenomeBuild?
+
+    public init(path: String, region: String? = nil, sample: String? = nil, bamPath: String? = nil,
+                referenceFasta: String? = nil, minBaseQuality: Int = 13, minMappingQuality: Int = 0,
+                build: GenomeBuild? = nil) {
+        self.path = path
+        self.region = region
+        self.sample = sample
+        self.bamPath = bamPath
+        self.referenceFasta = referenceFasta
+        self.minBaseQuality = minBaseQuality
+        self.minMappingQuality = minMappingQuality
+        self.build = build
+    }
+}
+
+/// A tumour's variant calls: every record's ALT alleles as `SomaticVariant`s, filtered or not
+/// (callers decide with `SomaticVariant.isPass`), in file order.
+public struct TumourCallSet: Sendable, Hashable, Codable {
+    public var build: GenomeBuild
+    /// The tumour sample's column name (`nil` for a sites-only VCF).
+    public var sample: String?
+    /// The matched normal's column name, when one was identified.
+    public var normalSample: String?
+    public var variants: [SomaticVariant]
+    /// Which annotation was parsed (`vep` CSQ or `snpEff` ANN), `nil` when the file has none.
+    public var annotator: AnnotationLayout.Annotator?
+    /// VCF records read (a record with several ALTs gives several variants).
+    public var recordCount: Int
+    /// Where read support came from: FORMAT fields or the BAM.
+    public var supportSource: ReadSupport.Source?
+
+    public init(build: GenomeBuild, sample: String?, normalSample: String? = nil, variants: [SomaticVariant],
+                annotator: AnnotationLayout.Annotator? = nil, recordCount: Int = 0, supportSource: ReadSupport.Source? = nil) {
+        self.build = build
+        self.sample = sample
+        self.normalSample = normalSample
+        self.variants = variants
+        self.annotator = annotator
+        self.recordCount = recordCount
+        self.supportSource = supportSource
+    }
+
+    /// Tumour mutational burden of these calls over `targetMegabases` of sequenced territory.
+    public func tumourMutationalBurden(targetMegabases: Double, rule: TumourMutationalBurden.Rule = .init()) -> TumourMutationalBurden {
+        TumourMutationalBurden(variants: variants, targetMegabases: targetMegabases, rule: rule)
+    }
+}
+
+/// The entry point: read a tumour's variant file into a `TumourCallSet`.
+public enum VariantFiles {
+    /// Reads every record (of the region, if one is given), splits multi-allelic records into one
+    /// variant per ALT, normalises alleles (`AlleleNormalisation`), picks one consequence per ALT from
+    /// CSQ/ANN (`ConsequencePicker`), and attaches tumour read support from FORMAT
+    /// (`VariantFileReader.formatSupport`) or, with `bamPath`, from the BAM (`AlignmentReadCounter`).
+    ///
+    /// Transactional: either the whole file is read or an error is thrown; no partial result.
+    /// - Throws: `VariantFileError` naming the file, the record and the problem.
+    public static func read(_ options: VariantReadOptions) throws -> TumourCallSet {
+        let reader = try SomaticVariantReader(options)
+        var all: [SomaticVariant] = []
+        var contigs: [String] = []
+        var batch: [SomaticVariant] = []
+        while try reader.next(into: &batch) {
+            all.append(contentsOf: batch)
+            for _ in batch { contigs.append(reader.currentContig) }
+        }
+        var source: ReadSupport.Source? = reader.tumour.tumour != nil ? .format : nil
+        if let bam = options.bamPath {
+            let counter = try AlignmentReadCounter(path: bam, referenceFasta: options.referenceFasta)
+            let sites = all.indices.map { i in
+                VariantSite(contig: contigs[i], position: all[i].key.position, ref: all[i].key.ref, alt: all[i].key.alt)
+            }
+            let counts = try counter.count(sites, options: ReadCountOptions(minBaseQuality: options.minBaseQuality,
+                                                                            minMappingQuality: options.minMappingQuality))
+            for i in all.indices where counts[i] != nil { all[i].support = counts[i] }
+            source = .bam
+        }
+        let tumourName = reader.tumour.tumour.map { reader.header.samples[$0] }
+        let normalName = reader.tumour.normal.map { reader.header.samples[$0] }
+        return TumourCallSet(build: reader.build, sample: tumourName, normalSample: normalName, variants: all,
+                             annotator: reader.header.annotationLayout?.annotator, recordCount: reader.recordCount,
+                             supportSource: source)
+    }
+}
+
+/// Streams `SomaticVariant`s record by record, for bulk use (warehouse imports, cohort builds):
+/// memory stays flat whatever the file size. BAM counting needs the whole site list and is done by
+/// `VariantFiles.read`, not here.
+///
+/// ```swift
+/// let reader = try SomaticVariantReader(VariantReadOptions(path: "cohort.vcf.gz"))
+/// var variants: [SomaticVariant] = []
+/// while try reader.next(into: &variants) { for v in variants { … } }
+/// ```
+public final class SomaticVariantReader {
+    public let options: VariantReadOptions
+    public let header: VariantHeader
+    /// `options.build` when given, else the build detected from the header.
+    public let build: GenomeBuild
+    public let tumour: TumourSampleChoice
+    private let reader: VariantFileReader
+    private let picker: ConsequencePicker?
+    private let annotationTag: String?
+    private let reference: ReferenceGenome?
+    private var record = VariantRecord()
+
+    public init(_ options: VariantReadOptions) throws {
+        self.options = options
+        reader = try VariantFileReader(path: options.path, region: options.region)
+        header = reader.header
+        build = options.build ?? header.build
+        tumour = try TumourSampleChoice(header: header, requested: options.sample, path: options.path)
+        if let layout = header.annotationLayout {
+            picker = ConsequencePicker(layout: layout)
+            annotationTag = layout.tag
+        } else {
+            picker = nil
+            annotationTag = nil
+        }
+        reference = try options.referenceFasta.map { try ReferenceGenome(path: $0) }
+    }
+
+    /// Records read so far.
+    public var recordCount: Int { reader.recordCount }
+    /// CHROM of the last record, as spelled in the file.
+    public var currentContig: String { record.contig }
+
+    /// Reads the next record and replaces `variants` with its variants (one per ALT; none for a
+    /// record without a usable ALT). Returns `false` at the end.
+    public func next(into variants: inout [SomaticVariant]) throws -> Bool {
+        variants.removeAll(keepingCapacity: true)
+        guard try reader.read(into: &record) else { return false }
+        let usable = record.alts.indices.filter { !Self.isPlaceholder(record.alts[$0]) }
+        guard !usable.isEmpty else { return true }
+        var annotations: [VariantAnnotation?] = []
+        if let picker, let tag = annotationTag, let key = reader.infoKey(tag) {
+            annotations = reader.withInfoBytes(key) { picker.pick($0, ref: record.ref, alts: record.alts) } ?? []
+        }
+        let quality = record.quality.map { Double(Float($0).description) ?? $0 }
+        for a in usable {
+            let alt = record.alts[a]
+            let n = try AlleleNormalisation.normalise(contig: record.contig, position: record.position, ref: record.ref,
+                                                      alt: alt, reference: referenceIfKnown(record.contig))
+            let key = VariantKey(build: build, chrom: record.contig, position: n.position, ref: n.ref, alt: n.alt)
+            let support = reader.formatSupport(sample: tumour.tumour, altIndex: a, ref: record.ref, alt: alt)
+            variants.append(SomaticVariant(key: key, id: record.id, quality: quality, filters: record.filters,
+                                           annotation: a < annotations.count ? annotations[a] : nil, support: support))
+        }
+        return true
+    }
+
+    /// The reference when it has the contig; a reference without it is an error (wrong build).
+    private func referenceIfKnown(_ contig: String) throws -> ReferenceGenome? {
+        guard let reference else { return nil }
+        guard reference.resolve(contig) != nil else {
+            throw VariantFileError(.contigUnknown, path: reference.path, location: .site("\(contig):\(record.position)"),
+                                   problem: "contig \"\(contig)\" of record \(record.recordNumber) is not in the reference FASTA; is it the same genome build?")
+        }
+        return reference
+    }
+
+    /// ALTs that are not a variant allele: `*` (spanning deletion), `<*>` and `<NON_REF>` (gVCF).
+    static func isPlaceholder(_ alt: String) -> Bool {
+        alt == "*" || alt == "<*>" || alt == "<NON_REF>" || alt == "." || alt == "<X>"
+    }
+}

@@ -1,1 +1,0 @@
-// GenomicsTests: see Tests/Fixtures/README.md for fixtures and their sources.
