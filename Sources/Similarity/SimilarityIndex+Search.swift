@@ -1,0 +1,341 @@
+import Foundation
+import OncoCore
+
+/// One neighbour found by a search.
+public struct Neighbour: Hashable, Sendable, Codable {
+    public var key: PatientKey
+    /// Similarity in [0, 1] (see `SimilarityWeights`).
+    public var similarity: Double
+    /// Row of the neighbour in the index (valid until the index changes).
+    public var row: Int
+}
+
+/// Which tumour types a search may return.
+public enum TumorTypeFilter: Hashable, Sendable {
+    /// Every tumour type.
+    case any
+    /// Only these exact codes.
+    case exactly(Set<OncoTreeCode>)
+    /// This code and everything below it in the tree (`.within(NSCLC)` keeps LUAD and LUSC).
+    case within(OncoTreeCode)
+}
+
+/// Options of a search.
+public struct SearchOptions: Hashable, Sendable {
+    /// Number of neighbours.
+    public var k: Int
+    public var weights: SimilarityWeights
+    public var filter: TumorTypeFilter
+    /// Threads for the scan (results do not depend on it); default 1.
+    public var threads: Int
+    /// Skip the row whose key equals the query's (a warehouse patient is not its own neighbour).
+    public var excludeQueryKey: Bool
+
+    public init(k: Int = 50, weights: SimilarityWeights = .default, filter: TumorTypeFilter = .any,
+                threads: Int = 1, excludeQueryKey: Bool = true) {
+        self.k = k
+        self.weights = weights
+        self.filter = filter
+        self.threads = threads
+        self.excludeQueryKey = excludeQueryKey
+    }
+}
+
+extension SimilarityIndex {
+    /// The `k` most similar patients to `query`, most similar first; ties by key (UTF-8 order).
+    ///
+    /// Exact: every live row passing the filter is scored. The scan reads the gene words in which the
+    /// query has bits plus each row's meta and clinical words; with `threads > 1` the blocks are split
+    /// into contiguous ranges and the per-range top-k lists are merged (the order is total, so the result
+    /// does not depend on the number of threads).
+    /// - Complexity: O(*n* · (*a* + 2)) word reads for *n* rows and *a* query words with bits, plus
+    ///   O(*m* log *k*) heap updates for the *m* rows that beat the running k-th score.
+    public func search(_ query: PatientProfile, options: SearchOptions = SearchOptions()) throws -> [Neighbour] {
+        try searchBatch([query], options: options)[0]
+    }
+
+    /// Many queries answered in one pass over the index: the rows are scanned in tiles of 64 blocks
+    /// (4,096 rows) that stay in cache while every query scores them. Results equal `search` per query.
+    public func searchBatch(_ queries: [PatientProfile], options: SearchOptions = SearchOptions()) throws -> [[Neighbour]] {
+        try options.weights.validate()
+        guard options.k >= 1 else { throw SimilarityError(.invalidArgument, "k must be at least 1 (got \(options.k))") }
+        guard options.threads >= 1 else { throw SimilarityError(.invalidArgument, "threads must be at least 1 (got \(options.threads))") }
+        if queries.isEmpty { return [] }
+        let plans = queries.map { QueryPlan(query: $0, index: self, options: options) }
+        let blocks = (rowCount + 63) / 64
+        let threads = min(options.threads, max(1, blocks))
+        let k = options.k
+        // Per thread: a top-k per query.
+        let results = ResultSlots(count: threads)
+        let tileBlocks = queries.count == 1 ? blocks : 64
+        let work: @Sendable (Int) -> Void = { t in
+            let lo = blocks * t / threads, hi = blocks * (t + 1) / threads
+            var heaps = [TopK](repeating: TopK(k: k), count: plans.count)
+            var tile = lo
+            while tile < hi {
+                let end = min(hi, tile + tileBlocks)
+                for q in 0..<plans.count { self.scan(plans[q], blocks: tile..<end, into: &heaps[q]) }
+                tile = end
+            }
+            results.set(t, heaps)
+        }
+        if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+        var out: [[Neighbour]] = []
+        out.reserveCapacity(plans.count)
+        for q in 0..<plans.count {
+            var merged: [(score: Double, row: Int32)] = []
+            for t in 0..<threads { merged += results.get(t)[q].entries }
+            merged.sort { better($0.score, $0.row, than: $1.score, $1.row) }
+            out.append(merged.prefix(k).map { Neighbour(key: keys[Int($0.row)], similarity: $0.score, row: Int($0.row)) })
+        }
+        return out
+    }
+
+    /// The similarity of `query` to the indexed patient `key`, computed exactly as a search does.
+    public func similarity(_ query: PatientProfile, to key: PatientKey, weights: SimilarityWeights = .default) -> Double? {
+        guard let r = rowByKey[key] else { return nil }
+        var o = SearchOptions(k: 1, weights: weights); o.excludeQueryKey = false
+        let plan = QueryPlan(query: query, index: self, options: o)
+        return score(plan, row: Int(r))
+    }
+
+    // MARK: - Kernel
+
+    /// True when (a, rowA) ranks before (b, rowB): higher score, then smaller key.
+    @inline(__always)
+    func better(_ a: Double, _ rowA: Int32, than b: Double, _ rowB: Int32) -> Bool {
+        if a != b { return a > b }
+        return keyLess(Int(rowA), Int(rowB))
+    }
+
+    @inline(__always)
+    func keyLess(_ a: Int, _ b: Int) -> Bool {
+        let pa = storage.get(row: a, word: layout.keyWord, layout: layout)
+        let pb = storage.get(row: b, word: layout.keyWord, layout: layout)
+        if pa != pb { return pa < pb }
+        return keys[a].rawValue.utf8.lexicographicallyPrecedes(keys[b].rawValue.utf8)
+    }
+
+    /// Scores one row (the scan's arithmetic, for `similarity(_:to:)` and explanations).
+    func score(_ p: QueryPlan, row r: Int) -> Double {
+        var inter = [0, 0, 0]
+        for a in p.active { inter[Int(a.cls)] += (storage.get(row: r, word: Int(a.word), layout: layout) & a.bits).nonzeroBitCount }
+        return p.combine(meta: storage.get(row: r, word: layout.metaWord, layout: layout),
+                         clinical: storage.get(row: r, word: layout.clinicalWord, layout: layout),
+                         ih: inter[0], it: inter[1], io: inter[2])
+    }
+
+    func scan(_ p: QueryPlan, blocks: Range<Int>, into heap: inout TopK) {
+        let words = storage.words
+        let bw = layout.blockWords
+        let metaOff = layout.metaWord * 64, clinOff = layout.clinicalWord * 64
+        let active = p.active
+        let filter = p.allowedTypes
+        let skip = p.skipRow
+        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 3 * 64) { inter in
+            for b in blocks {
+                let base = words + b * bw
+                inter.initialize(repeating: 0)
+                for a in active {
+                    let col = base + Int(a.word) * 64
+                    let acc = inter.baseAddress! + Int(a.cls) * 64
+                    let bits = a.bits
+                    for r in 0..<64 { acc[r] &+= UInt16(truncatingIfNeeded: (col[r] & bits).nonzeroBitCount) }
+                }
+                let meta = base + metaOff, clin = base + clinOff
+                let rowBase = b * 64
+                for r in 0..<64 {
+                    let m = meta[r]
+                    if m >> 63 == 0 { continue }
+                    let c = clin[r]
+                    if let filter, !filter[Int(c & 0xFFFF)] { continue }
+                    if rowBase + r == skip { continue }
+                    let s = p.combine(meta: m, clinical: c, ih: Int(inter[r]), it: Int(inter[64 + r]), io: Int(inter[128 + r]))
+                    heap.offer(s, Int32(rowBase + r), index: self)
+                }
+            }
+        }
+    }
+}
+
+/// A bounded top-k: a binary heap with the worst entry at the root.
+struct TopK: Sendable {
+    let k: Int
+    private(set) var scores: [Double] = []
+    private(set) var rows: [Int32] = []
+    init(k: Int) { self.k = k; scores.reserveCapacity(k); rows.reserveCapacity(k) }
+
+    var entries: [(score: Double, row: Int32)] { Array(zip(scores, rows)).map { (score: $0.0, row: $0.1) } }
+
+    @inline(__always)
+    mutating func offer(_ s: Double, _ row: Int32, index: SimilarityIndex) {
+        if scores.count < k {
+            scores.append(s); rows.append(row)
+            siftUp(scores.count - 1, index)
+        } else if s > scores[0] || (s == scores[0] && index.keyLess(Int(row), Int(rows[0]))) {
+            scores[0] = s; rows[0] = row
+            siftDown(0, index)
+        }
+    }
+
+    /// True when i is worse than j (lower score, or same score and larger key).
+    @inline(__always)
+    private func worse(_ i: Int, _ j: Int, _ index: SimilarityIndex) -> Bool {
+        if scores[i] != scores[j] { return scores[i] < scores[j] }
+        return index.keyLess(Int(rows[j]), Int(rows[i]))
+    }
+    private mutating func swapAt(_ i: Int, _ j: Int) { scores.swapAt(i, j); rows.swapAt(i, j) }
+    private mutating func siftUp(_ i0: Int, _ index: SimilarityIndex) {
+        var i = i0
+        while i > 0 {
+            let p = (i - 1) / 2
+            if worse(i, p, index) { swapAt(i, p); i = p } else { break }
+        }
+    }
+    private mutating func siftDown(_ i0: Int, _ index: SimilarityIndex) {
+        var i = i0
+        let n = scores.count
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var w = i
+            if l < n, worse(l, w, index) { w = l }
+            if r < n, worse(r, w, index) { w = r }
+            if w == i { return }
+            swapAt(i, w); i = w
+        }
+    }
+}
+
+/// Per-thread result slots written once each by `concurrentPerform`.
+final class ResultSlots: @unchecked Sendable {
+    private var slots: [[TopK]]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+    func set(_ i: Int, _ v: [TopK]) { lock.lock(); slots[i] = v; lock.unlock() }
+    func get(_ i: Int) -> [TopK] { lock.lock(); defer { lock.unlock() }; return slots[i] }
+}
+
+/// A query compiled against an index: the words where it has bits, and per-value lookup tables for
+/// the clinical features (so a row costs table loads, not recomputation).
+struct QueryPlan: Sendable {
+    struct Active: Sendable { let word: Int32; let cls: Int32; let bits: UInt64 }
+    let active: [Active]
+    let qh: Int, qt: Int, qo: Int
+    let qPathways: UInt64
+    let wh: Double, wt: Double, wo: Double, wG: Double, wP: Double, wT: Double, wM: Double
+    let tmbQ: Int  // −1 unknown
+    let tmbDen: Double
+    let tables: Tables
+    let allowedTypes: [Bool]?
+    let skipRow: Int
+
+    /// Lookup tables indexed by the stored byte/node id; `Num` = W·s, `Den` = W or 0 when unknown.
+    final class Tables: @unchecked Sendable {
+        let typeNum: UnsafeMutablePointer<Double>
+        let typeCount: Int
+        let stageNum: UnsafeMutablePointer<Double>, stageDen: UnsafeMutablePointer<Double>
+        let ageNum: UnsafeMutablePointer<Double>, ageDen: UnsafeMutablePointer<Double>
+        let sexNum: UnsafeMutablePointer<Double>, sexDen: UnsafeMutablePointer<Double>
+        let linesNum: UnsafeMutablePointer<Double>, linesDen: UnsafeMutablePointer<Double>
+        private let arena: UnsafeMutablePointer<Double>
+        init(typeCount: Int) {
+            self.typeCount = typeCount
+            arena = .allocate(capacity: typeCount + 8 * 256)
+            arena.initialize(repeating: 0, count: typeCount + 8 * 256)
+            typeNum = arena
+            let t = arena + typeCount
+            stageNum = t; stageDen = t + 256; ageNum = t + 512; ageDen = t + 768
+            sexNum = t + 1024; sexDen = t + 1280; linesNum = t + 1536; linesDen = t + 1792
+        }
+        deinit { arena.deallocate() }
+    }
+
+    init(query: PatientProfile, index: SimilarityIndex, options: SearchOptions) {
+        let w = options.weights
+        let wpc = index.layout.wordsPerClass
+        var bits = [UInt64](repeating: 0, count: 3 * wpc)
+        var counts = [0, 0, 0]
+        for c in AlterationClass.allCases {
+            for g in query.genes(c) {
+                guard let id = index.vocabulary.id(of: g) else { continue }
+                bits[c.rawValue * wpc + id >> 6] |= 1 << UInt64(id & 63)
+            }
+        }
+        var act: [Active] = []
+        for (i, b) in bits.enumerated() where b != 0 {
+            act.append(Active(word: Int32(i), cls: Int32(i / wpc), bits: b))
+            counts[i / wpc] += b.nonzeroBitCount
+        }
+        active = act
+        qh = counts[0]; qt = counts[1]; qo = counts[2]
+        qPathways = UInt64(query.pathways.mask)
+        wh = w.hotspotClass; wt = w.truncatingClass; wo = w.otherClass
+        wG = w.genes; wP = w.pathways; wT = w.tumorType; wM = w.tmb
+        tmbQ = query.tmb.map { SimilarityWeights.quantisedTMB($0) } ?? -1
+        tmbDen = 1000 * w.tmbLogRange
+
+        var types = index.tumorTypes
+        let qType = types.idAdding(query.tumorType)
+        let tb = Tables(typeCount: types.count)
+        for t in 0..<types.count { tb.typeNum[t] = w.tumorType * types.wuPalmer(qType, Int32(t)) }
+        func fill(_ num: UnsafeMutablePointer<Double>, _ den: UnsafeMutablePointer<Double>, _ q: Int?, _ weight: Double,
+                  _ sim: (Int, Int) -> Double) {
+            guard let q else { return }
+            for v in 0..<255 { num[v] = weight * sim(q, v); den[v] = weight }  // 255 = unknown stays 0
+        }
+        func clamp(_ v: Int?) -> Int? { v.map { min(254, max(0, $0)) } }
+        fill(tb.stageNum, tb.stageDen, clamp(query.stage), w.stage) { a, b in max(0, 1 - Double(abs(a - b)) / w.stageRange) }
+        fill(tb.ageNum, tb.ageDen, clamp(query.age), w.age) { a, b in max(0, 1 - Double(abs(a - b)) / w.ageRange) }
+        fill(tb.linesNum, tb.linesDen, clamp(query.priorLines), w.priorLines) { a, b in max(0, 1 - Double(abs(a - b)) / w.priorLinesRange) }
+        let qs = query.sex == .female ? 1 : query.sex == .male ? 2 : 0
+        if qs != 0 {
+            for v in 1...2 { tb.sexNum[v] = w.sex * (v == qs ? 1 : 0); tb.sexDen[v] = w.sex }
+        }
+        tables = tb
+
+        switch options.filter {
+        case .any: allowedTypes = nil
+        case .exactly(let codes):
+            var a = [Bool](repeating: false, count: index.tumorTypes.count)
+            for c in codes { if let id = index.tumorTypes.id(of: c) { a[Int(id)] = true } }
+            allowedTypes = a
+        case .within(let code):
+            var a = [Bool](repeating: false, count: index.tumorTypes.count)
+            if let anc = index.tumorTypes.id(of: code) {
+                for t in 0..<a.count { a[t] = index.tumorTypes.isDescendant(Int32(t), of: anc) }
+            }
+            allowedTypes = a
+        }
+        if options.excludeQueryKey, let r = index.rowByKey[query.key] { skipRow = Int(r) } else { skipRow = -1 }
+    }
+
+    /// The similarity from a row's meta and clinical words and its per-class intersections, in the
+    /// order `SimilarityWeights` documents.
+    @inline(__always)
+    func combine(meta m: UInt64, clinical c: UInt64, ih: Int, it: Int, io: Int) -> Double {
+        var num = 0.0, den = 0.0
+        let nh = Int(m & 0xFFFF), nt = Int(m >> 16 & 0xFFFF), no = Int(m >> 32 & 0xFFFF)
+        let u = wh * Double(nh + qh - ih) + wt * Double(nt + qt - it) + wo * Double(no + qo - io)
+        if u > 0 {
+            let i = wh * Double(ih) + wt * Double(it) + wo * Double(io)
+            num += wG * (i / u); den += wG
+        }
+        let pm = m >> 48 & 0x3FF
+        let pu = (pm | qPathways).nonzeroBitCount
+        if pu > 0 {
+            num += wP * (Double((pm & qPathways).nonzeroBitCount) / Double(pu)); den += wP
+        }
+        let t = tables
+        num += t.typeNum[Int(c & 0xFFFF)]; den += wT
+        let st = Int(c >> 16 & 0xFF), sx = Int(c >> 24 & 0xFF), ag = Int(c >> 32 & 0xFF), ln = Int(c >> 40 & 0xFF)
+        num += t.stageNum[st]; den += t.stageDen[st]
+        num += t.ageNum[ag]; den += t.ageDen[ag]
+        num += t.sexNum[sx]; den += t.sexDen[sx]
+        num += t.linesNum[ln]; den += t.linesDen[ln]
+        let tq = Int(c >> 48)
+        if tmbQ >= 0, tq != 0xFFFF {
+            num += wM * max(0, 1 - Double(abs(tq - tmbQ)) / tmbDen); den += wM
+        }
+        return den > 0 ? num / den : 0
+    }
+}
