@@ -125,22 +125,48 @@ extension SimilarityIndex {
                          ih: inter[0], it: inter[1], io: inter[2])
     }
 
+    /// The scan over `blocks`: per block, the query's gene-word runs are intersected for all 64 rows
+    /// (bit tests when the query word has at most 4 bits, popcount otherwise), then each live row is scored
+    /// from its meta and clinical words with the plan's tables and offered to the heap only when it can
+    /// enter it.
     func scan(_ p: QueryPlan, blocks: Range<Int>, into heap: inout TopK) {
         let words = storage.words
         let bw = layout.blockWords
         let metaOff = layout.metaWord * 64, clinOff = layout.clinicalWord * 64
+        let order = KeyOrder(words: words, blockWords: bw, keyWord: layout.keyWord, keys: keys)
         let active = p.active
-        let filter = p.allowedTypes
+        let allowed = p.allowedTypes
+        let hasFilter = allowed != nil
         let skip = p.skipRow
+        let t = p.tables
+        let typeNum = t.typeNum, stageNum = t.stageNum, stageDen = t.stageDen, ageNum = t.ageNum, ageDen = t.ageDen
+        let sexNum = t.sexNum, sexDen = t.sexDen, linesNum = t.linesNum, linesDen = t.linesDen
+        let pathNum = t.pathNum, pathDen = t.pathDen
+        let wh = p.wh, wt = p.wt, wo = p.wo, wG = p.wG, wT = p.wT, wM = p.wM
+        let qh = p.qh, qt = p.qt, qo = p.qo
+        let tmbQ = p.tmbQ, tmbDen = p.tmbDen
+        let wClinical = p.clinicalWeightBound
+        // Rows whose upper bound is below this cannot enter the heap (−∞ until it is full).
+        var threshold = heap.isFull ? heap.worstScore * (1 - 1e-9) : -Double.infinity
         withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 3 * 64) { inter in
+            let acc0 = inter.baseAddress!
             for b in blocks {
                 let base = words + b * bw
                 inter.initialize(repeating: 0)
                 for a in active {
                     let col = base + Int(a.word) * 64
-                    let acc = inter.baseAddress! + Int(a.cls) * 64
-                    let bits = a.bits
-                    for r in 0..<64 { acc[r] &+= UInt16(truncatingIfNeeded: (col[r] & bits).nonzeroBitCount) }
+                    let acc = acc0 + Int(a.cls) * 64
+                    if a.bitCount <= 4 {
+                        var bits = a.bits
+                        while bits != 0 {
+                            let sh = UInt64(bits.trailingZeroBitCount)
+                            bits &= bits &- 1
+                            for r in 0..<64 { acc[r] &+= UInt16(truncatingIfNeeded: (col[r] &>> sh) & 1) }
+                        }
+                    } else {
+                        let bits = a.bits
+                        for r in 0..<64 { acc[r] &+= UInt16(truncatingIfNeeded: (col[r] & bits).nonzeroBitCount) }
+                    }
                 }
                 let meta = base + metaOff, clin = base + clinOff
                 let rowBase = b * 64
@@ -148,13 +174,57 @@ extension SimilarityIndex {
                     let m = meta[r]
                     if m >> 63 == 0 { continue }
                     let c = clin[r]
-                    if let filter, !filter[Int(c & 0xFFFF)] { continue }
+                    if hasFilter, !allowed.unsafelyUnwrapped[Int(c & 0xFFFF)] { continue }
+                    let ih = Int(acc0[r]), it = Int(acc0[64 + r]), io = Int(acc0[128 + r])
+                    let nh = Int(m & 0xFFFF), nt = Int(m >> 16 & 0xFFFF), no = Int(m >> 32 & 0xFFFF)
+                    let u = wh * Double(nh + qh - ih) + wt * Double(nt + qt - it) + wo * Double(no + qo - io)
+                    let i = wh * Double(ih) + wt * Double(it) + wo * Double(io)
+                    let pm = Int(m >> 48 & 0x3FF), ty = Int(c & 0xFFFF)
+                    if threshold > 0 {
+                        // Upper bound: every clinical feature the query knows matches perfectly. S ≤ ub ⟺
+                        // written without division; skip only when clearly below the k-th score.
+                        let a = pathNum[pm] + typeNum[ty], bd = pathDen[pm] + wT
+                        if u > 0 {
+                            if wG * i + (a + wClinical) * u < threshold * ((wG + bd + wClinical) * u) { continue }
+                        } else if a + wClinical < threshold * (bd + wClinical) { continue }
+                    }
+                    // The documented order: genes, pathways, type, stage, age, sex, lines, TMB.
+                    var num = 0.0, den = 0.0
+                    if u > 0 { num += wG * (i / u); den += wG }
+                    num += pathNum[pm]; den += pathDen[pm]
+                    num += typeNum[ty]; den += wT
+                    let st = Int(c >> 16 & 0xFF), sx = Int(c >> 24 & 0xFF), ag = Int(c >> 32 & 0xFF), ln = Int(c >> 40 & 0xFF)
+                    num += stageNum[st]; den += stageDen[st]
+                    num += ageNum[ag]; den += ageDen[ag]
+                    num += sexNum[sx]; den += sexDen[sx]
+                    num += linesNum[ln]; den += linesDen[ln]
+                    let tq = Int(c >> 48)
+                    if tmbQ >= 0, tq != 0xFFFF {
+                        num += wM * max(0, 1 - Double(abs(tq - tmbQ)) / tmbDen); den += wM
+                    }
+                    let s = den > 0 ? num / den : 0
+                    if heap.isFull, s < heap.worstScore { continue }
                     if rowBase + r == skip { continue }
-                    let s = p.combine(meta: m, clinical: c, ih: Int(inter[r]), it: Int(inter[64 + r]), io: Int(inter[128 + r]))
-                    heap.offer(s, Int32(rowBase + r), index: self)
+                    heap.offer(s, Int32(rowBase + r), order: order)
+                    if heap.isFull { threshold = heap.worstScore * (1 - 1e-9) }
                 }
             }
         }
+    }
+}
+
+/// Orders rows by key (UTF-8 bytes): the stored 8-byte prefix first, the full key only when prefixes tie.
+struct KeyOrder {
+    let words: UnsafeMutablePointer<UInt64>
+    let blockWords: Int
+    let keyWord: Int
+    let keys: [PatientKey]
+    @inline(__always)
+    func less(_ a: Int, _ b: Int) -> Bool {
+        let pa = words[(a >> 6) * blockWords + keyWord * 64 + (a & 63)]
+        let pb = words[(b >> 6) * blockWords + keyWord * 64 + (b & 63)]
+        if pa != pb { return pa < pb }
+        return keys[a].rawValue.utf8.lexicographicallyPrecedes(keys[b].rawValue.utf8)
     }
 }
 
@@ -167,32 +237,35 @@ struct TopK: Sendable {
 
     var entries: [(score: Double, row: Int32)] { Array(zip(scores, rows)).map { (score: $0.0, row: $0.1) } }
 
-    @inline(__always)
-    mutating func offer(_ s: Double, _ row: Int32, index: SimilarityIndex) {
+    var isFull: Bool { scores.count == k }
+    /// The k-th best score so far (only when full).
+    var worstScore: Double { scores[0] }
+
+    mutating func offer(_ s: Double, _ row: Int32, order: KeyOrder) {
         if scores.count < k {
             scores.append(s); rows.append(row)
-            siftUp(scores.count - 1, index)
-        } else if s > scores[0] || (s == scores[0] && index.keyLess(Int(row), Int(rows[0]))) {
+            siftUp(scores.count - 1, order)
+        } else if s > scores[0] || (s == scores[0] && order.less(Int(row), Int(rows[0]))) {
             scores[0] = s; rows[0] = row
-            siftDown(0, index)
+            siftDown(0, order)
         }
     }
 
     /// True when i is worse than j (lower score, or same score and larger key).
     @inline(__always)
-    private func worse(_ i: Int, _ j: Int, _ index: SimilarityIndex) -> Bool {
+    private func worse(_ i: Int, _ j: Int, _ order: KeyOrder) -> Bool {
         if scores[i] != scores[j] { return scores[i] < scores[j] }
-        return index.keyLess(Int(rows[j]), Int(rows[i]))
+        return order.less(Int(rows[j]), Int(rows[i]))
     }
     private mutating func swapAt(_ i: Int, _ j: Int) { scores.swapAt(i, j); rows.swapAt(i, j) }
-    private mutating func siftUp(_ i0: Int, _ index: SimilarityIndex) {
+    private mutating func siftUp(_ i0: Int, _ index: KeyOrder) {
         var i = i0
         while i > 0 {
             let p = (i - 1) / 2
             if worse(i, p, index) { swapAt(i, p); i = p } else { break }
         }
     }
-    private mutating func siftDown(_ i0: Int, _ index: SimilarityIndex) {
+    private mutating func siftDown(_ i0: Int, _ index: KeyOrder) {
         var i = i0
         let n = scores.count
         while true {
@@ -218,12 +291,14 @@ final class ResultSlots: @unchecked Sendable {
 /// A query compiled against an index: the words where it has bits, and per-value lookup tables for
 /// the clinical features (so a row costs table loads, not recomputation).
 struct QueryPlan: Sendable {
-    struct Active: Sendable { let word: Int32; let cls: Int32; let bits: UInt64 }
+    struct Active: Sendable { let word: Int32; let cls: Int32; let bits: UInt64; let bitCount: Int }
     let active: [Active]
     let qh: Int, qt: Int, qo: Int
     let qPathways: UInt64
     let wh: Double, wt: Double, wo: Double, wG: Double, wP: Double, wT: Double, wM: Double
     let tmbQ: Int  // −1 unknown
+    /// Sum of the weights of the clinical features the query knows (stage, age, sex, lines, TMB).
+    let clinicalWeightBound: Double
     let tmbDen: Double
     let tables: Tables
     let allowedTypes: [Bool]?
@@ -237,13 +312,16 @@ struct QueryPlan: Sendable {
         let ageNum: UnsafeMutablePointer<Double>, ageDen: UnsafeMutablePointer<Double>
         let sexNum: UnsafeMutablePointer<Double>, sexDen: UnsafeMutablePointer<Double>
         let linesNum: UnsafeMutablePointer<Double>, linesDen: UnsafeMutablePointer<Double>
+        /// Indexed by the row's 10-bit pathway mask.
+        let pathNum: UnsafeMutablePointer<Double>, pathDen: UnsafeMutablePointer<Double>
         private let arena: UnsafeMutablePointer<Double>
         init(typeCount: Int) {
             self.typeCount = typeCount
-            arena = .allocate(capacity: typeCount + 8 * 256)
-            arena.initialize(repeating: 0, count: typeCount + 8 * 256)
-            typeNum = arena
-            let t = arena + typeCount
+            arena = .allocate(capacity: typeCount + 8 * 256 + 2048)
+            arena.initialize(repeating: 0, count: typeCount + 8 * 256 + 2048)
+            pathNum = arena; pathDen = arena + 1024
+            typeNum = arena + 2048
+            let t = typeNum + typeCount
             stageNum = t; stageDen = t + 256; ageNum = t + 512; ageDen = t + 768
             sexNum = t + 1024; sexDen = t + 1280; linesNum = t + 1536; linesDen = t + 1792
         }
@@ -263,7 +341,7 @@ struct QueryPlan: Sendable {
         }
         var act: [Active] = []
         for (i, b) in bits.enumerated() where b != 0 {
-            act.append(Active(word: Int32(i), cls: Int32(i / wpc), bits: b))
+            act.append(Active(word: Int32(i), cls: Int32(i / wpc), bits: b, bitCount: b.nonzeroBitCount))
             counts[i / wpc] += b.nonzeroBitCount
         }
         active = act
@@ -273,6 +351,9 @@ struct QueryPlan: Sendable {
         wG = w.genes; wP = w.pathways; wT = w.tumorType; wM = w.tmb
         tmbQ = query.tmb.map { SimilarityWeights.quantisedTMB($0) } ?? -1
         tmbDen = 1000 * w.tmbLogRange
+        let knownSex = query.sex == .female || query.sex == .male
+        clinicalWeightBound = (query.stage != nil ? w.stage : 0) + (query.age != nil ? w.age : 0) + (knownSex ? w.sex : 0)
+            + (query.priorLines != nil ? w.priorLines : 0) + (query.tmb != nil ? w.tmb : 0)
 
         var types = index.tumorTypes
         let qType = types.idAdding(query.tumorType)
@@ -290,6 +371,12 @@ struct QueryPlan: Sendable {
         let qs = query.sex == .female ? 1 : query.sex == .male ? 2 : 0
         if qs != 0 {
             for v in 1...2 { tb.sexNum[v] = w.sex * (v == qs ? 1 : 0); tb.sexDen[v] = w.sex }
+        }
+        for pm in 0..<1024 {
+            let pu = (UInt64(pm) | qPathways).nonzeroBitCount
+            if pu > 0 {
+                tb.pathNum[pm] = w.pathways * (Double((UInt64(pm) & qPathways).nonzeroBitCount) / Double(pu)); tb.pathDen[pm] = w.pathways
+            }
         }
         tables = tb
 
@@ -320,12 +407,9 @@ struct QueryPlan: Sendable {
             let i = wh * Double(ih) + wt * Double(it) + wo * Double(io)
             num += wG * (i / u); den += wG
         }
-        let pm = m >> 48 & 0x3FF
-        let pu = (pm | qPathways).nonzeroBitCount
-        if pu > 0 {
-            num += wP * (Double((pm & qPathways).nonzeroBitCount) / Double(pu)); den += wP
-        }
         let t = tables
+        let pm = Int(m >> 48 & 0x3FF)
+        num += t.pathNum[pm]; den += t.pathDen[pm]
         num += t.typeNum[Int(c & 0xFFFF)]; den += wT
         let st = Int(c >> 16 & 0xFF), sx = Int(c >> 24 & 0xFF), ag = Int(c >> 32 & 0xFF), ln = Int(c >> 40 & 0xFF)
         num += t.stageNum[st]; den += t.stageDen[st]
@@ -337,5 +421,14 @@ struct QueryPlan: Sendable {
             num += wM * max(0, 1 - Double(abs(tq - tmbQ)) / tmbDen); den += wM
         }
         return den > 0 ? num / den : 0
+    }
+}
+
+extension SimilarityIndex {
+    /// Bytes of the row buffer one search for `query` reads: for every block, the 512-byte runs of the
+    /// gene words where the query has bits, plus the meta and clinical runs (key runs are read only on ties).
+    public func bytesScanned(by query: PatientProfile) -> Int {
+        let plan = QueryPlan(query: query, index: self, options: SearchOptions(k: 1))
+        return ((rowCount + 63) / 64) * 64 * 8 * (plan.active.count + 2)
     }
 }
