@@ -15,7 +15,7 @@ import Darwin
 /// 16    row count                    UInt64   rows in use, tombstones included
 /// 24    live count                   UInt64
 /// 32    words per class              UInt32
-/// 36    rows per block (64)          UInt32
+/// 36    rows per block (1024)        UInt32
 /// 40    words per row                UInt32
 /// 44    section count (6)            UInt32
 /// 48    6 × (offset, length, checksum) UInt64 each:
@@ -24,7 +24,7 @@ import Darwin
 ///         2 pathway catalog: "gene\tmask\n"
 ///         3 key offsets: (row count + 1) × UInt64 into section 4
 ///         4 key bytes: UTF-8 keys, concatenated
-///         5 rows: ceil(row count / 64) blocks, exactly the in-memory layout; 4096-aligned
+///         5 rows: ceil(row count / 1024) blocks, exactly the in-memory layout; 4096-aligned
 /// 192   header checksum              UInt64   FNV-1a 64 of bytes 0..<192
 /// ```
 /// Checksums are FNV-1a 64 over bytes (sections 0–4) and a word-wise multiply–xor over UInt64s
@@ -70,7 +70,7 @@ extension SimilarityIndex {
         sections.append(offsets.withUnsafeBytes { Data($0) })
         sections.append(keyBytes)
 
-        let blocks = (rowCount + 63) / 64
+        let blocks = (rowCount + Self.blockMask) >> Self.blockShift
         let rowBytes = blocks * layout.blockWords * 8
         var header = [UInt8](repeating: 0, count: IndexFileFormat.headerSize)
         func put<T: FixedWidthInteger>(_ v: T, at o: Int) {
@@ -173,7 +173,7 @@ extension SimilarityIndex {
             for i in 0..<5 where IndexFileFormat.fnv1a(bytes(i)) != sec[i].checksum { throw bad("section \(i) checksum mismatch") }
         }
         let layout = Layout(wordsPerClass: wpc)
-        let blocks = (rows + 63) / 64
+        let blocks = (rows + Self.blockMask) >> Self.blockShift
         guard sec[5].length == blocks * layout.blockWords * 8, sec[5].offset % 64 == 0 else {
             throw bad("rows section has \(sec[5].length) bytes, expected \(blocks * layout.blockWords * 8)")
         }
@@ -212,7 +212,7 @@ extension SimilarityIndex {
             let k = PatientKey(String(decoding: UnsafeRawBufferPointer(rebasing: kb[prev..<end]), as: UTF8.self))
             keys.append(k)
             prev = end
-            let meta = rowWords[(r >> 6) * layout.blockWords + layout.metaWord * 64 + (r & 63)]
+            let meta = rowWords[(r >> Self.blockShift) * layout.blockWords + layout.metaWord * Self.blockRows + (r & Self.blockMask)]
             if meta >> 63 == 1 {
                 guard rowByKey.updateValue(Int32(r), forKey: k) == nil else { throw bad("duplicate key at row \(r)") }
             }

@@ -62,12 +62,12 @@ extension SimilarityIndex {
         guard options.threads >= 1 else { throw SimilarityError(.invalidArgument, "threads must be at least 1 (got \(options.threads))") }
         if queries.isEmpty { return [] }
         let plans = queries.map { QueryPlan(query: $0, index: self, options: options) }
-        let blocks = (rowCount + 63) / 64
+        let blocks = (rowCount + Self.blockMask) >> Self.blockShift
         let threads = min(options.threads, max(1, blocks))
         let k = options.k
         // Per thread: a top-k per query.
         let results = ResultSlots(count: threads)
-        let tileBlocks = queries.count == 1 ? blocks : 64
+        let tileBlocks = queries.count == 1 ? blocks : max(1, 8192 / Self.blockRows)
         let work: @Sendable (Int) -> Void = { t in
             let lo = blocks * t / threads, hi = blocks * (t + 1) / threads
             var heaps = [TopK](repeating: TopK(k: k), count: plans.count)
@@ -132,7 +132,7 @@ extension SimilarityIndex {
     func scan(_ p: QueryPlan, blocks: Range<Int>, into heap: inout TopK) {
         let words = storage.words
         let bw = layout.blockWords
-        let metaOff = layout.metaWord * 64, clinOff = layout.clinicalWord * 64
+        let metaOff = layout.metaWord * Self.blockRows, clinOff = layout.clinicalWord * Self.blockRows
         let order = KeyOrder(words: words, blockWords: bw, keyWord: layout.keyWord, keys: keys)
         let active = p.active
         let allowed = p.allowedTypes
@@ -146,42 +146,56 @@ extension SimilarityIndex {
         let qh = p.qh, qt = p.qt, qo = p.qo
         let tmbQ = p.tmbQ, tmbDen = p.tmbDen
         let wClinical = p.clinicalWeightBound
+        let noShareBound = t.noShareBound, noShareMax = t.noShareMax
         // Rows whose upper bound is below this cannot enter the heap (−∞ until it is full).
         var threshold = heap.isFull ? heap.worstScore * (1 - 1e-9) : -Double.infinity
-        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 3 * 64) { inter in
+        let B = Self.blockRows
+        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 3 * B) { inter in
             let acc0 = inter.baseAddress!
-            for b in blocks {
-                let base = words + b * bw
+            for blk in blocks {
+                let base = words + blk * bw
                 inter.initialize(repeating: 0)
+                // Stream each query word's 8 KiB run once, for all rows of the block.
                 for a in active {
-                    let col = base + Int(a.word) * 64
-                    let acc = acc0 + Int(a.cls) * 64
+                    let col = base + Int(a.word) * B
+                    let acc = acc0 + Int(a.cls) * B
                     if a.bitCount <= 4 {
                         var bits = a.bits
                         while bits != 0 {
                             let sh = UInt64(bits.trailingZeroBitCount)
                             bits &= bits &- 1
-                            for r in 0..<64 { acc[r] &+= UInt16(truncatingIfNeeded: (col[r] &>> sh) & 1) }
+                            for r in 0..<B { acc[r] &+= UInt16(truncatingIfNeeded: (col[r] &>> sh) & 1) }
                         }
                     } else {
                         let bits = a.bits
-                        for r in 0..<64 { acc[r] &+= UInt16(truncatingIfNeeded: (col[r] & bits).nonzeroBitCount) }
+                        for r in 0..<B { acc[r] &+= UInt16(truncatingIfNeeded: (col[r] & bits).nonzeroBitCount) }
                     }
                 }
-                let meta = base + metaOff, clin = base + clinOff
-                let rowBase = b * 64
-                for r in 0..<64 {
+                for sub in stride(from: 0, to: B, by: 64) {
+                let meta = base + metaOff + sub, clin = base + clinOff + sub
+                let a0 = acc0 + sub, a1 = acc0 + B + sub, a2 = acc0 + 2 * B + sub
+                let rowBase = blk * B + sub
+                // Rows sharing at least one query gene.
+                var shared: UInt64 = 0
+                for r in 0..<64 where a0[r] | a1[r] | a2[r] != 0 { shared |= 1 << UInt64(r) }
+                // Once no row without a shared gene can reach the k-th score, visit only the sharing rows.
+                var todo: UInt64 = threshold > noShareMax ? shared : ~0
+                while todo != 0 {
+                    let r = todo.trailingZeroBitCount
+                    todo &= todo &- 1
                     let m = meta[r]
                     if m >> 63 == 0 { continue }
                     let c = clin[r]
-                    if hasFilter, !allowed.unsafelyUnwrapped[Int(c & 0xFFFF)] { continue }
-                    let ih = Int(acc0[r]), it = Int(acc0[64 + r]), io = Int(acc0[128 + r])
+                    let ty = Int(c & 0xFFFF)
+                    if hasFilter, !allowed.unsafelyUnwrapped[ty] { continue }
+                    if shared & (1 << UInt64(r)) == 0, noShareBound[ty] < threshold { continue }
+                    let ih = Int(a0[r]), it = Int(a1[r]), io = Int(a2[r])
                     let nh = Int(m & 0xFFFF), nt = Int(m >> 16 & 0xFFFF), no = Int(m >> 32 & 0xFFFF)
                     let u = wh * Double(nh + qh - ih) + wt * Double(nt + qt - it) + wo * Double(no + qo - io)
                     let i = wh * Double(ih) + wt * Double(it) + wo * Double(io)
-                    let pm = Int(m >> 48 & 0x3FF), ty = Int(c & 0xFFFF)
+                    let pm = Int(m >> 48 & 0x3FF)
                     if threshold > 0 {
-                        // Upper bound: every clinical feature the query knows matches perfectly. S ≤ ub ⟺
+                        // Upper bound: every clinical feature the query knows matches perfectly. S ≤ ub,
                         // written without division; skip only when clearly below the k-th score.
                         let a = pathNum[pm] + typeNum[ty], bd = pathDen[pm] + wT
                         if u > 0 {
@@ -208,6 +222,7 @@ extension SimilarityIndex {
                     heap.offer(s, Int32(rowBase + r), order: order)
                     if heap.isFull { threshold = heap.worstScore * (1 - 1e-9) }
                 }
+                }
             }
         }
     }
@@ -221,8 +236,8 @@ struct KeyOrder {
     let keys: [PatientKey]
     @inline(__always)
     func less(_ a: Int, _ b: Int) -> Bool {
-        let pa = words[(a >> 6) * blockWords + keyWord * 64 + (a & 63)]
-        let pb = words[(b >> 6) * blockWords + keyWord * 64 + (b & 63)]
+        let pa = words[(a >> SimilarityIndex.blockShift) * blockWords + keyWord * SimilarityIndex.blockRows + (a & SimilarityIndex.blockMask)]
+        let pb = words[(b >> SimilarityIndex.blockShift) * blockWords + keyWord * SimilarityIndex.blockRows + (b & SimilarityIndex.blockMask)]
         if pa != pb { return pa < pb }
         return keys[a].rawValue.utf8.lexicographicallyPrecedes(keys[b].rawValue.utf8)
     }
@@ -314,12 +329,16 @@ struct QueryPlan: Sendable {
         let linesNum: UnsafeMutablePointer<Double>, linesDen: UnsafeMutablePointer<Double>
         /// Indexed by the row's 10-bit pathway mask.
         let pathNum: UnsafeMutablePointer<Double>, pathDen: UnsafeMutablePointer<Double>
+        /// Per tumour type: an upper bound of the similarity of a row sharing no query gene.
+        let noShareBound: UnsafeMutablePointer<Double>
+        var noShareMax = 0.0
         private let arena: UnsafeMutablePointer<Double>
         init(typeCount: Int) {
             self.typeCount = typeCount
-            arena = .allocate(capacity: typeCount + 8 * 256 + 2048)
-            arena.initialize(repeating: 0, count: typeCount + 8 * 256 + 2048)
+            arena = .allocate(capacity: 2 * typeCount + 8 * 256 + 2048)
+            arena.initialize(repeating: 0, count: 2 * typeCount + 8 * 256 + 2048)
             pathNum = arena; pathDen = arena + 1024
+            noShareBound = arena + 2048 + typeCount + 8 * 256
             typeNum = arena + 2048
             let t = typeNum + typeCount
             stageNum = t; stageDen = t + 256; ageNum = t + 512; ageDen = t + 768
@@ -371,6 +390,16 @@ struct QueryPlan: Sendable {
         let qs = query.sex == .female ? 1 : query.sex == .male ? 2 : 0
         if qs != 0 {
             for v in 1...2 { tb.sexNum[v] = w.sex * (v == qs ? 1 : 0); tb.sexDen[v] = w.sex }
+        }
+        // A row sharing no gene has gene similarity 0 (with weight wG whenever the query's weighted gene
+        // count is positive), pathway similarity at most 1, and at best perfect clinical matches; adding a
+        // perfect term to a mean of terms ≤ 1 never lowers it, so this bounds every such row of the type.
+        let queryGeneWeight = wh * Double(qh) + wt * Double(qt) + wo * Double(qo)
+        let gDen = queryGeneWeight > 0 ? w.genes : 0
+        for ty in 0..<types.count {
+            let b = (w.pathways + tb.typeNum[ty] + clinicalWeightBound) / (gDen + w.pathways + w.tumorType + clinicalWeightBound)
+            tb.noShareBound[ty] = b.isNaN ? 1 : b
+            tb.noShareMax = max(tb.noShareMax, tb.noShareBound[ty])
         }
         for pm in 0..<1024 {
             let pu = (UInt64(pm) | qPathways).nonzeroBitCount
@@ -429,6 +458,6 @@ extension SimilarityIndex {
     /// gene words where the query has bits, plus the meta and clinical runs (key runs are read only on ties).
     public func bytesScanned(by query: PatientProfile) -> Int {
         let plan = QueryPlan(query: query, index: self, options: SearchOptions(k: 1))
-        return ((rowCount + 63) / 64) * 64 * 8 * (plan.active.count + 2)
+        return ((rowCount + Self.blockMask) >> Self.blockShift) * Self.blockRows * 8 * (plan.active.count + 2)
     }
 }
