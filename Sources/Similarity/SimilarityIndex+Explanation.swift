@@ -48,7 +48,7 @@ extension SimilarityIndex {
         var shared: [[String]] = [[], [], []]
         var inter = [0, 0, 0]
         for a in plan.active {
-            var both = storage.get(row: r, word: Int(a.word), layout: layout) & a.bits
+            var both = rowWord(r, Int(a.word)) & a.bits
             inter[Int(a.cls)] += both.nonzeroBitCount
             let base = (Int(a.word) - Int(a.cls) * layout.wordsPerClass) * 64
             while both != 0 {
@@ -57,8 +57,8 @@ extension SimilarityIndex {
                 both &= both - 1
             }
         }
-        let meta = storage.get(row: r, word: layout.metaWord, layout: layout)
-        let clin = storage.get(row: r, word: layout.clinicalWord, layout: layout)
+        let meta = plain(r, layout.metaWord)
+        let clin = plain(r, layout.clinicalWord)
         let pm = UInt16(meta >> 48 & 0x3FF)
         let sharedPathways = Array(PathwaySet(mask: pm & query.pathways.mask))
 

@@ -24,7 +24,8 @@ import Darwin
 ///         2 pathway catalog: "gene\tmask\n"
 ///         3 key offsets: (row count + 1) × UInt64 into section 4
 ///         4 key bytes: UTF-8 keys, concatenated
-///         5 rows: ceil(row count / 1024) blocks, exactly the in-memory layout; 4096-aligned
+///         5 rows: ceil(row count / 1024) blocks, exactly the in-memory layout (feature masks, then the
+///           meta, clinical and key runs; see `SimilarityIndex`); 4096-aligned
 /// 192   header checksum              UInt64   FNV-1a 64 of bytes 0..<192
 /// ```
 /// Checksums are FNV-1a 64 over bytes (sections 0–4) and a word-wise multiply–xor over UInt64s
@@ -212,7 +213,7 @@ extension SimilarityIndex {
             let k = PatientKey(String(decoding: UnsafeRawBufferPointer(rebasing: kb[prev..<end]), as: UTF8.self))
             keys.append(k)
             prev = end
-            let meta = rowWords[(r >> Self.blockShift) * layout.blockWords + layout.metaWord * Self.blockRows + (r & Self.blockMask)]
+            let meta = rowWords[(r >> Self.blockShift) * layout.blockWords + layout.metaOffset + (r & Self.blockMask)]
             if meta >> 63 == 1 {
                 guard rowByKey.updateValue(Int32(r), forKey: k) == nil else { throw bad("duplicate key at row \(r)") }
             }

@@ -110,8 +110,8 @@ extension SimilarityIndex {
 
     @inline(__always)
     func keyLess(_ a: Int, _ b: Int) -> Bool {
-        let pa = storage.get(row: a, word: layout.keyWord, layout: layout)
-        let pb = storage.get(row: b, word: layout.keyWord, layout: layout)
+        let pa = plain(a, layout.keyWord)
+        let pb = plain(b, layout.keyWord)
         if pa != pb { return pa < pb }
         return keys[a].rawValue.utf8.lexicographicallyPrecedes(keys[b].rawValue.utf8)
     }
@@ -119,22 +119,22 @@ extension SimilarityIndex {
     /// Scores one row (the scan's arithmetic, for `similarity(_:to:)` and explanations).
     func score(_ p: QueryPlan, row r: Int) -> Double {
         var inter = [0, 0, 0]
-        for a in p.active { inter[Int(a.cls)] += (storage.get(row: r, word: Int(a.word), layout: layout) & a.bits).nonzeroBitCount }
-        return p.combine(meta: storage.get(row: r, word: layout.metaWord, layout: layout),
-                         clinical: storage.get(row: r, word: layout.clinicalWord, layout: layout),
+        for a in p.active { inter[Int(a.cls)] += (rowWord(r, Int(a.word)) & a.bits).nonzeroBitCount }
+        return p.combine(meta: plain(r, layout.metaWord),
+                         clinical: plain(r, layout.clinicalWord),
                          ih: inter[0], it: inter[1], io: inter[2])
     }
 
-    /// The scan over `blocks`: per block, the query's gene-word runs are intersected for all 64 rows
-    /// (bit tests when the query word has at most 4 bits, popcount otherwise), then each live row is scored
-    /// from its meta and clinical words with the plan's tables and offered to the heap only when it can
-    /// enter it.
+    /// The scan over `blocks`: per block, the masks of the query's features are ORed into the rows sharing
+    /// a gene and their set bits counted per class; then, 64 rows at a time, each row that may still enter
+    /// the top k (all rows until the k-th score passes the best no-shared-gene bound, then only sharing rows)
+    /// is bounded from above without division, and scored exactly only when the bound reaches the k-th score.
     func scan(_ p: QueryPlan, blocks: Range<Int>, into heap: inout TopK) {
         let words = storage.words
         let bw = layout.blockWords
-        let metaOff = layout.metaWord * Self.blockRows, clinOff = layout.clinicalWord * Self.blockRows
-        let order = KeyOrder(words: words, blockWords: bw, keyWord: layout.keyWord, keys: keys)
-        let active = p.active
+        let metaOff = layout.metaOffset, clinOff = layout.clinicalOffset
+        let features = p.features
+        let order = KeyOrder(words: words, blockWords: bw, keyOffset: layout.keyOffset, keys: keys)
         let allowed = p.allowedTypes
         let hasFilter = allowed != nil
         let skip = p.skipRow
@@ -150,34 +150,33 @@ extension SimilarityIndex {
         // Rows whose upper bound is below this cannot enter the heap (−∞ until it is full).
         var threshold = heap.isFull ? heap.worstScore * (1 - 1e-9) : -Double.infinity
         let B = Self.blockRows
+        // 16 words: rows of the block sharing at least one query feature.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 16) { sharedBuffer in
+        let sharedMask = sharedBuffer.baseAddress!
         withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 3 * B) { inter in
             let acc0 = inter.baseAddress!
             for blk in blocks {
                 let base = words + blk * bw
                 inter.initialize(repeating: 0)
-                // Stream each query word's 8 KiB run once, for all rows of the block.
-                for a in active {
-                    let col = base + Int(a.word) * B
-                    let acc = acc0 + Int(a.cls) * B
-                    if a.bitCount <= 4 {
-                        var bits = a.bits
-                        while bits != 0 {
-                            let sh = UInt64(bits.trailingZeroBitCount)
-                            bits &= bits &- 1
-                            for r in 0..<B { acc[r] &+= UInt16(truncatingIfNeeded: (col[r] &>> sh) & 1) }
+                sharedBuffer.initialize(repeating: 0)
+                // Each query feature's 128-byte mask: OR into the shared rows, count per class from its set bits.
+                for f in features {
+                    let mask = base + Int(f.feature) * 16
+                    let acc = acc0 + Int(f.cls) * B
+                    for w in 0..<16 {
+                        var x = mask[w]
+                        sharedMask[w] |= x
+                        while x != 0 {
+                            acc[w << 6 | x.trailingZeroBitCount] &+= 1
+                            x &= x &- 1
                         }
-                    } else {
-                        let bits = a.bits
-                        for r in 0..<B { acc[r] &+= UInt16(truncatingIfNeeded: (col[r] & bits).nonzeroBitCount) }
                     }
                 }
                 for sub in stride(from: 0, to: B, by: 64) {
                 let meta = base + metaOff + sub, clin = base + clinOff + sub
                 let a0 = acc0 + sub, a1 = acc0 + B + sub, a2 = acc0 + 2 * B + sub
                 let rowBase = blk * B + sub
-                // Rows sharing at least one query gene.
-                var shared: UInt64 = 0
-                for r in 0..<64 where a0[r] | a1[r] | a2[r] != 0 { shared |= 1 << UInt64(r) }
+                let shared = sharedMask[sub >> 6]
                 // Once no row without a shared gene can reach the k-th score, visit only the sharing rows.
                 var todo: UInt64 = threshold > noShareMax ? shared : ~0
                 while todo != 0 {
@@ -225,6 +224,7 @@ extension SimilarityIndex {
                 }
             }
         }
+        }
     }
 }
 
@@ -232,12 +232,12 @@ extension SimilarityIndex {
 struct KeyOrder {
     let words: UnsafeMutablePointer<UInt64>
     let blockWords: Int
-    let keyWord: Int
+    let keyOffset: Int
     let keys: [PatientKey]
     @inline(__always)
     func less(_ a: Int, _ b: Int) -> Bool {
-        let pa = words[(a >> SimilarityIndex.blockShift) * blockWords + keyWord * SimilarityIndex.blockRows + (a & SimilarityIndex.blockMask)]
-        let pb = words[(b >> SimilarityIndex.blockShift) * blockWords + keyWord * SimilarityIndex.blockRows + (b & SimilarityIndex.blockMask)]
+        let pa = words[(a >> SimilarityIndex.blockShift) * blockWords + keyOffset + (a & SimilarityIndex.blockMask)]
+        let pb = words[(b >> SimilarityIndex.blockShift) * blockWords + keyOffset + (b & SimilarityIndex.blockMask)]
         if pa != pb { return pa < pb }
         return keys[a].rawValue.utf8.lexicographicallyPrecedes(keys[b].rawValue.utf8)
     }
@@ -307,7 +307,11 @@ final class ResultSlots: @unchecked Sendable {
 /// the clinical features (so a row costs table loads, not recomputation).
 struct QueryPlan: Sendable {
     struct Active: Sendable { let word: Int32; let cls: Int32; let bits: UInt64; let bitCount: Int }
+    struct Feature: Sendable { let feature: Int32; let cls: Int32 }
+    /// Query gene words with bits (logical row words).
     let active: [Active]
+    /// Query features (gene × class), as feature-mask indices.
+    let features: [Feature]
     let qh: Int, qt: Int, qo: Int
     let qPathways: UInt64
     let wh: Double, wt: Double, wo: Double, wG: Double, wP: Double, wT: Double, wM: Double
@@ -364,6 +368,12 @@ struct QueryPlan: Sendable {
             counts[i / wpc] += b.nonzeroBitCount
         }
         active = act
+        var feats: [Feature] = []
+        for a in act {
+            var b = a.bits
+            while b != 0 { feats.append(Feature(feature: a.word * 64 + Int32(b.trailingZeroBitCount), cls: a.cls)); b &= b &- 1 }
+        }
+        features = feats
         qh = counts[0]; qt = counts[1]; qo = counts[2]
         qPathways = UInt64(query.pathways.mask)
         wh = w.hotspotClass; wt = w.truncatingClass; wo = w.otherClass
@@ -454,10 +464,11 @@ struct QueryPlan: Sendable {
 }
 
 extension SimilarityIndex {
-    /// Bytes of the row buffer one search for `query` reads: for every block, the 512-byte runs of the
-    /// gene words where the query has bits, plus the meta and clinical runs (key runs are read only on ties).
+    /// Bytes of the row buffer one search for `query` may read: for every block, the 128-byte mask of each
+    /// query feature plus the whole meta and clinical runs (an upper bound: those are read only for rows
+    /// that can still enter the top k; key runs only on ties).
     public func bytesScanned(by query: PatientProfile) -> Int {
         let plan = QueryPlan(query: query, index: self, options: SearchOptions(k: 1))
-        return ((rowCount + Self.blockMask) >> Self.blockShift) * Self.blockRows * 8 * (plan.active.count + 2)
+        return ((rowCount + Self.blockMask) >> Self.blockShift) * (plan.features.count * 128 + 2 * Self.blockRows * 8)
     }
 }

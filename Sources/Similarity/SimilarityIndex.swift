@@ -9,14 +9,17 @@ import Darwin
 /// An exact top-k similar-patient index: every patient's profile packed into fixed-width 64-bit words
 /// in one contiguous, 64-byte-aligned buffer.
 ///
-/// **Layout.** A row has `stride` words: `3 × wordsPerClass` gene words (one bit per vocabulary gene,
-/// hotspot class first, then truncating, then other), a *meta* word (counts per class in bits 0–47,
-/// pathway mask in bits 48–57, bit 63 set for a live row), a *clinical* word (tumour-type node id in bits
-/// 0–15, stage 16–23, sex 24–31, age 32–39, prior lines 40–47, quantised TMB 48–63; 0xFF / 0xFFFF = unknown)
-/// and the big-endian first 8 UTF-8 bytes of the key (for tie-breaks without touching strings).
-/// Rows are grouped in blocks of 1,024; inside a block the buffer is word-major (word *w* of the block's
-/// rows is one 8 KiB run). A search therefore reads only the gene words where the query has bits, plus
-/// the meta and clinical words: for a typical query 4–6 of 27 words, each run contiguous and streamed.
+/// **Layout.** Logically a row has `wordsPerRow` words: `3 × wordsPerClass` gene words (one bit per
+/// vocabulary gene and class — hotspot first, then truncating, then other), a *meta* word (gene counts per
+/// class in bits 0–47, pathway mask in bits 48–57, bit 63 set for a live row), a *clinical* word
+/// (tumour-type node id in bits 0–15, stage 16–23, sex 24–31, age 32–39, prior lines 40–47, quantised TMB
+/// 48–63; 0xFF / 0xFFFF = unknown) and the big-endian first 8 UTF-8 bytes of the key (tie-breaks without
+/// touching strings). Physically, rows are grouped in blocks of 1,024, and inside a block the gene bits are
+/// *feature-major*: for each (gene, class) feature one 1,024-bit mask (16 words, 128 bytes) of the rows
+/// that have it, followed by the block's meta, clinical and key runs (8 KiB each). The same bits as
+/// row-major bitsets, transposed: a search reads 128 bytes per block for each query feature, ORs the masks
+/// into the set of rows sharing a gene (SIMD-width word operations) and counts intersections from their
+/// set bits; it then reads meta and clinical words only for rows that can still enter the top k.
 ///
 /// Updating is incremental (`upsert`, `remove`); a `PatientKey` appears at most once. The index is a value
 /// (copy-on-write); it is `Sendable` and searches may run concurrently.
@@ -44,12 +47,21 @@ public struct SimilarityIndex: Sendable {
 
     struct Layout: Hashable, Sendable {
         let wordsPerClass: Int
+        /// Logical words of a row.
         var geneWords: Int { 3 * wordsPerClass }
         var metaWord: Int { geneWords }
         var clinicalWord: Int { geneWords + 1 }
         var keyWord: Int { geneWords + 2 }
         var stride: Int { geneWords + 3 }
-        var blockWords: Int { stride * SimilarityIndex.blockRows }
+        /// Physical layout of a block: `features` masks of 16 words, then the meta, clinical and key runs.
+        var features: Int { geneWords * 64 }
+        var bitmapWords: Int { features * 16 }
+        var metaOffset: Int { bitmapWords }
+        var clinicalOffset: Int { bitmapWords + SimilarityIndex.blockRows }
+        var keyOffset: Int { bitmapWords + 2 * SimilarityIndex.blockRows }
+        var blockWords: Int { bitmapWords + 3 * SimilarityIndex.blockRows }
+        /// Physical offset, inside a block, of the run of a non-gene logical word.
+        func plainOffset(_ w: Int) -> Int { bitmapWords + (w - geneWords) * SimilarityIndex.blockRows }
         init(vocabularySize: Int) { wordsPerClass = max(1, (vocabularySize + 63) / 64) }
         init(wordsPerClass: Int) { self.wordsPerClass = wordsPerClass }
     }
@@ -107,7 +119,7 @@ public struct SimilarityIndex: Sendable {
         var n = 0
         for k in keysToRemove {
             guard let r = rowByKey.removeValue(forKey: k) else { continue }
-            for w in 0..<layout.stride { storage.set(row: Int(r), word: w, layout: layout, 0) }
+            clearRow(Int(r))
             count -= 1; n += 1
         }
         return n
@@ -118,7 +130,7 @@ public struct SimilarityIndex: Sendable {
         var out = SimilarityIndex(vocabulary: vocabulary, tumorTypes: tumorTypes, pathways: pathwayCatalog, reservingCapacity: count)
         var row = [UInt64](repeating: 0, count: layout.stride)
         for r in 0..<rowCount where isLive(row: r) {
-            for w in 0..<layout.stride { row[w] = storage.get(row: r, word: w, layout: layout) }
+            for w in 0..<layout.stride { row[w] = rowWord(r, w) }
             out.write(row, key: keys[r])
         }
         return out
@@ -183,7 +195,37 @@ public struct SimilarityIndex: Sendable {
 
     // MARK: - Encoding
 
-    func isLive(row r: Int) -> Bool { storage.get(row: r, word: layout.metaWord, layout: layout) >> 63 == 1 }
+    func isLive(row r: Int) -> Bool { plain(r, layout.metaWord) >> 63 == 1 }
+
+    // MARK: - Physical access
+
+    @inline(__always) func blockBase(_ r: Int) -> Int { (r >> Self.blockShift) * layout.blockWords }
+
+    /// A meta, clinical or key word of row `r`.
+    @inline(__always) func plain(_ r: Int, _ w: Int) -> UInt64 {
+        storage.words[blockBase(r) + layout.plainOffset(w) + (r & Self.blockMask)]
+    }
+    @inline(__always) func setPlain(_ r: Int, _ w: Int, _ v: UInt64) {
+        storage.words[blockBase(r) + layout.plainOffset(w) + (r & Self.blockMask)] = v
+    }
+    /// Whether row `r` has feature `f` (= class × 64·wordsPerClass + gene id).
+    @inline(__always) func hasFeature(_ r: Int, _ f: Int) -> Bool {
+        storage.words[blockBase(r) + f * 16 + (r & Self.blockMask) >> 6] >> UInt64(r & 63) & 1 == 1
+    }
+    /// Logical word `w` of row `r` (gene words are gathered from 64 feature masks).
+    func rowWord(_ r: Int, _ w: Int) -> UInt64 {
+        if w >= layout.geneWords { return plain(r, w) }
+        var v: UInt64 = 0
+        for b in 0..<64 where hasFeature(r, w * 64 + b) { v |= 1 << UInt64(b) }
+        return v
+    }
+    /// Zeroes every bit and word of row `r` (a tombstone, or before a replacement).
+    func clearRow(_ r: Int) {
+        let base = blockBase(r) + (r & Self.blockMask) >> 6
+        let keep = ~(UInt64(1) << UInt64(r & 63))
+        for f in 0..<layout.features { storage.words[base + f * 16] &= keep }
+        for w in layout.geneWords..<layout.stride { setPlain(r, w, 0) }
+    }
 
     mutating func encode(_ p: PatientProfile, into row: inout [UInt64]) {
         for w in 0..<layout.stride { row[w] = 0 }
@@ -233,6 +275,7 @@ public struct SimilarityIndex: Sendable {
         let r: Int
         if let existing = rowByKey[key] {
             r = Int(existing)
+            clearRow(r)
         } else {
             r = rowCount
             if r >= storage.capacityBlocks * Self.blockRows { storage.grow(minBlocks: r / Self.blockRows + 1) }
@@ -241,7 +284,18 @@ public struct SimilarityIndex: Sendable {
             keys.append(key)
             rowByKey[key] = Int32(r)
         }
-        for w in 0..<layout.stride { storage.set(row: r, word: w, layout: layout, row[w]) }
+        // Rows are zero here (fresh, or cleared above): set the row's feature bits and plain words.
+        let base = blockBase(r) + (r & Self.blockMask) >> 6
+        let bit = UInt64(1) << UInt64(r & 63)
+        for w in 0..<layout.geneWords {
+            var v = row[w]
+            while v != 0 {
+                let f = w * 64 + v.trailingZeroBitCount
+                v &= v &- 1
+                storage.words[base + f * 16] |= bit
+            }
+        }
+        for w in layout.geneWords..<layout.stride { setPlain(r, w, row[w]) }
     }
 
     mutating func makeUnique(extraRows: Int) {
@@ -303,12 +357,4 @@ final class RowStorage: @unchecked Sendable {
         capacityBlocks = c
     }
 
-    @inline(__always)
-    func index(row: Int, word: Int, layout: SimilarityIndex.Layout) -> Int {
-        (row >> SimilarityIndex.blockShift) * layout.blockWords + word * SimilarityIndex.blockRows + (row & SimilarityIndex.blockMask)
-    }
-    @inline(__always)
-    func get(row: Int, word: Int, layout: SimilarityIndex.Layout) -> UInt64 { words[index(row: row, word: word, layout: layout)] }
-    @inline(__always)
-    func set(row: Int, word: Int, layout: SimilarityIndex.Layout, _ v: UInt64) { words[index(row: row, word: word, layout: layout)] = v }
 }
