@@ -433,6 +433,11 @@ struct QueryPlan: Sendable {
             allowedTypes = a
         }
         if options.excludeQueryKey, let r = index.rowByKey[query.key] { skipRow = Int(r) } else { skipRow = -1 }
+        if let allowed = allowedTypes {
+            // Rows of other types are never returned: bound only the allowed ones.
+            tb.noShareMax = 0
+            for ty in 0..<allowed.count where allowed[ty] { tb.noShareMax = max(tb.noShareMax, tb.noShareBound[ty]) }
+        }
     }
 
     /// The similarity from a row's meta and clinical words and its per-class intersections, in the

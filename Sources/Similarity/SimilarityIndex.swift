@@ -312,14 +312,20 @@ final class RowStorage: @unchecked Sendable {
     let blockWords: Int
     private(set) var capacityBlocks: Int
     private(set) var words: UnsafeMutablePointer<UInt64>
+    /// The mapping that holds `words`: anonymous (owned, zero-filled on demand) or a private file mapping.
     private var mapping: (base: UnsafeMutableRawPointer, length: Int)?
+    private var ownsAnonymous = false
 
-    var isMapped: Bool { mapping != nil }
+    /// True when the rows are a file mapping (copied before the first update).
+    var isMapped: Bool { !ownsAnonymous }
 
     init(blockWords: Int, capacityBlocks: Int) {
         self.blockWords = blockWords
         self.capacityBlocks = capacityBlocks
-        words = Self.allocate(words: blockWords * capacityBlocks)
+        let (p, len) = Self.allocate(words: blockWords * capacityBlocks)
+        words = p
+        mapping = (UnsafeMutableRawPointer(p), len)
+        ownsAnonymous = true
     }
 
     /// Rows inside a private mapping of a file (`words` must be 64-byte aligned).
@@ -328,18 +334,21 @@ final class RowStorage: @unchecked Sendable {
         self.capacityBlocks = capacityBlocks
         words = (mappedBase + offset).assumingMemoryBound(to: UInt64.self)
         mapping = (mappedBase, length)
+        ownsAnonymous = false
     }
 
     deinit {
-        if let m = mapping { munmap(m.base, m.length) } else { free(words) }
+        if let m = mapping { munmap(m.base, m.length) }
     }
 
-    static func allocate(words n: Int) -> UnsafeMutablePointer<UInt64> {
-        var p: UnsafeMutableRawPointer?
-        let bytes = max(64, n * 8)
-        guard posix_memalign(&p, 64, bytes) == 0, let p else { fatalError("out of memory (\(bytes) bytes)") }
-        memset(p, 0, bytes)
-        return p.assumingMemoryBound(to: UInt64.self)
+    /// Page-aligned anonymous memory: the kernel zero-fills pages on first touch, so reserving capacity
+    /// costs nothing until rows are written.
+    static func allocate(words n: Int) -> (UnsafeMutablePointer<UInt64>, Int) {
+        let bytes = max(4096, n * 8)
+        guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+            fatalError("out of memory (\(bytes) bytes)")
+        }
+        return (p.assumingMemoryBound(to: UInt64.self), bytes)
     }
 
     func copy(capacityBlocks c: Int) -> RowStorage {
@@ -349,11 +358,13 @@ final class RowStorage: @unchecked Sendable {
     }
 
     func grow(minBlocks: Int) {
-        let c = max(minBlocks, capacityBlocks * 2)
-        let n = Self.allocate(words: c * blockWords)
+        let c = max(minBlocks, capacityBlocks + capacityBlocks / 2 + 1)
+        let (n, len) = Self.allocate(words: c * blockWords)
         memcpy(n, words, capacityBlocks * blockWords * 8)
-        if let m = mapping { munmap(m.base, m.length); mapping = nil } else { free(words) }
+        if let m = mapping { munmap(m.base, m.length) }
         words = n
+        mapping = (UnsafeMutableRawPointer(n), len)
+        ownsAnonymous = true
         capacityBlocks = c
     }
 
