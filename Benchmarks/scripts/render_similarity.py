@@ -21,6 +21,10 @@ L.append(f"Data: {o['patients']:,} synthetic patients (21 tumour types with type
          f"faiss gets the same gene and pathway bits ({f['code_bits']} bits a patient) in `IndexBinaryFlat` "
          "(exact Hamming top-k); onco computes its full similarity (class-weighted gene Jaccard, pathway Jaccard, "
          "OncoTree Wu–Palmer, stage/age/sex/lines/TMB) — more work per patient than Hamming distance.\n")
+L.append(f"Calibration in the same run: the plain Swift Jaccard scan of SCALE_NOTES (1M × 512-bit row-major bitsets, "
+         f"`nonzeroBitCount`, default x86-64 target) took **{o['calibration_plain_jaccard_cpu_ms']:.1f} ms CPU** here, against 5.8 ms "
+         f"measured on an idle machine: divide this run's CPU times by {o['calibration_plain_jaccard_cpu_ms'] / 5.8:.1f} for an "
+         "idle-machine estimate (an estimate only: contention slows memory-bound and compute-bound code differently).\n")
 L.append("## Single top-50 query\n")
 L.append("| | onco median | onco CPU median | faiss median | faiss CPU median | faiss/onco (CPU) |")
 L.append("|---|---|---|---|---|---|")
