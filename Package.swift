@@ -75,7 +75,7 @@ let package = Package(
         ),
 
         // Patient profiles, exact top-k similarity search, explanations.
-        .target(name: "Similarity", dependencies: ["OncoCore", "Warehouse"], swiftSettings: settings),
+        .target(name: "Similarity", dependencies: ["OncoCore"], swiftSettings: settings),
 
         // Candidate therapies, evidence merge, real-world evidence, ranking and trace.
         .target(
@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "SurvivalTests", dependencies: ["Survival", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
-        .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Warehouse", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "Survival", "Reports", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),

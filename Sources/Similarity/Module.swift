@@ -1,1 +1,0 @@
-// Module Similarity. See ARCHITECTURE.md for what it owns and depends on.

@@ -1,0 +1,102 @@
+import OncoCore
+
+/// Why a neighbour was found: the features it shares with the query, how their tumour types relate,
+/// and each feature's similarity and weight.
+public struct NeighbourExplanation: Hashable, Sendable, Codable {
+    /// How the neighbour's tumour type relates to the query's.
+    public enum TumorTypeRelation: Hashable, Sendable, Codable {
+        case same
+        /// Related through `commonAncestor`, `distance` edges apart in OncoTree.
+        case related(commonAncestor: OncoTreeCode, distance: Int)
+        /// Different tissues (they meet only at the root).
+        case unrelated
+    }
+
+    /// One term of the similarity: `similarity` is nil when the feature is unknown for either patient
+    /// (the term then has no weight).
+    public struct Component: Hashable, Sendable, Codable {
+        public var feature: String
+        public var similarity: Double?
+        public var weight: Double
+    }
+
+    public var key: PatientKey
+    public var similarity: Double
+    /// Vocabulary genes altered in the same class in both (sorted).
+    public var sharedHotspotGenes: [String]
+    public var sharedTruncatingGenes: [String]
+    public var sharedOtherGenes: [String]
+    /// Pathways hit in both.
+    public var sharedPathways: [OncogenicPathway]
+    public var tumorType: OncoTreeCode
+    public var tumorTypeRelation: TumorTypeRelation
+    /// In the order of `SimilarityWeights`: genes, pathways, tumour type, stage, age, sex, prior lines, TMB.
+    public var components: [Component]
+
+    /// All shared genes, any class, sorted and unique.
+    public var sharedGenes: [String] { Array(Set(sharedHotspotGenes + sharedTruncatingGenes + sharedOtherGenes)).sorted() }
+}
+
+extension SimilarityIndex {
+    /// Explains why `key` is similar to `query`, from the same encoded features the search scored.
+    public func explain(_ query: PatientProfile, neighbour key: PatientKey,
+                        weights: SimilarityWeights = .default) -> NeighbourExplanation? {
+        guard let r32 = rowByKey[key] else { return nil }
+        let r = Int(r32)
+        var o = SearchOptions(k: 1, weights: weights); o.excludeQueryKey = false
+        let plan = QueryPlan(query: query, index: self, options: o)
+        var shared: [[String]] = [[], [], []]
+        var inter = [0, 0, 0]
+        for a in plan.active {
+            var both = rowWord(r, Int(a.word)) & a.bits
+            inter[Int(a.cls)] += both.nonzeroBitCount
+            let base = (Int(a.word) - Int(a.cls) * layout.wordsPerClass) * 64
+            while both != 0 {
+                let bit = both.trailingZeroBitCount
+                shared[Int(a.cls)].append(vocabulary.genes[base + bit])
+                both &= both - 1
+            }
+        }
+        let meta = plain(r, layout.metaWord)
+        let clin = plain(r, layout.clinicalWord)
+        let pm = UInt16(meta >> 48 & 0x3FF)
+        let sharedPathways = Array(PathwaySet(mask: pm & query.pathways.mask))
+
+        var types = tumorTypes
+        let q = types.idAdding(query.tumorType)
+        let t = Int32(clin & 0xFFFF)
+        let relation: NeighbourExplanation.TumorTypeRelation
+        if q == t { relation = .same } else {
+            let l = types.lowestCommonAncestor(q, t)
+            relation = l == 0 ? .unrelated
+                : .related(commonAncestor: OncoTreeCode(types.codes[Int(l)]), distance: types.pathLength(q, t))
+        }
+
+        // Components, recomputed with the plan's own arithmetic.
+        var comps: [NeighbourExplanation.Component] = []
+        let nh = Int(meta & 0xFFFF), nt = Int(meta >> 16 & 0xFFFF), no = Int(meta >> 32 & 0xFFFF)
+        let u = plan.wh * Double(nh + plan.qh - inter[0]) + plan.wt * Double(nt + plan.qt - inter[1]) + plan.wo * Double(no + plan.qo - inter[2])
+        let i = plan.wh * Double(inter[0]) + plan.wt * Double(inter[1]) + plan.wo * Double(inter[2])
+        comps.append(.init(feature: "genes", similarity: u > 0 ? i / u : nil, weight: weights.genes))
+        let pu = (UInt64(pm) | plan.qPathways).nonzeroBitCount
+        comps.append(.init(feature: "pathways", similarity: pu > 0 ? Double(sharedPathways.count) / Double(pu) : nil, weight: weights.pathways))
+        comps.append(.init(feature: "tumour type", similarity: types.wuPalmer(q, t), weight: weights.tumorType))
+        func field(_ name: String, _ shift: UInt64, _ num: UnsafeMutablePointer<Double>, _ den: UnsafeMutablePointer<Double>, _ w: Double) {
+            let v = Int(clin >> shift & 0xFF)
+            comps.append(.init(feature: name, similarity: den[v] > 0 ? num[v] / den[v] : nil, weight: w))
+        }
+        field("stage", 16, plan.tables.stageNum, plan.tables.stageDen, weights.stage)
+        field("age", 32, plan.tables.ageNum, plan.tables.ageDen, weights.age)
+        field("sex", 24, plan.tables.sexNum, plan.tables.sexDen, weights.sex)
+        field("prior lines", 40, plan.tables.linesNum, plan.tables.linesDen, weights.priorLines)
+        let tq = Int(clin >> 48)
+        comps.append(.init(feature: "TMB",
+                           similarity: plan.tmbQ >= 0 && tq != 0xFFFF ? max(0, 1 - Double(abs(tq - plan.tmbQ)) / plan.tmbDen) : nil,
+                           weight: weights.tmb))
+        return NeighbourExplanation(
+            key: key, similarity: score(plan, row: r),
+            sharedHotspotGenes: shared[0].sorted(), sharedTruncatingGenes: shared[1].sorted(), sharedOtherGenes: shared[2].sorted(),
+            sharedPathways: sharedPathways, tumorType: OncoTreeCode(types.codes[Int(t)]), tumorTypeRelation: relation,
+            components: comps)
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import OncoCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The index file format, version 1 (all integers little-endian).
+///
+/// ```
+/// 0     magic "ONCOSIM\0"            8 bytes
+/// 8     format version (1)           UInt32
+/// 12    header size (4096)           UInt32
+/// 16    row count                    UInt64   rows in use, tombstones included
+/// 24    live count                   UInt64
+/// 32    words per class              UInt32
+/// 36    rows per block (1024)        UInt32
+/// 40    words per row                UInt32
+/// 44    section count (6)            UInt32
+/// 48    6 × (offset, length, checksum) UInt64 each:
+///         0 vocabulary: gene symbols, "\n"-separated, in id order
+///         1 tumour types: "code\tparent id\n" per node, in node-id order
+///         2 pathway catalog: "gene\tmask\n"
+///         3 key offsets: (row count + 1) × UInt64 into section 4
+///         4 key bytes: UTF-8 keys, concatenated
+///         5 rows: ceil(row count / 1024) blocks, exactly the in-memory layout (feature masks, then the
+///           meta, clinical and key runs; see `SimilarityIndex`); 4096-aligned
+/// 192   header checksum              UInt64   FNV-1a 64 of bytes 0..<192
+/// ```
+/// Checksums are FNV-1a 64 over bytes (sections 0–4) and a word-wise multiply–xor over UInt64s
+/// (section 5). The rows section is mapped, not read: opening a 1M-patient index costs the key table
+/// plus, when `verify` is true, one pass over the rows to check their checksum.
+enum IndexFileFormat {
+    static let magic: [UInt8] = Array("ONCOSIM\0".utf8)
+    static let version: UInt32 = 1
+    static let headerSize = 4096
+    static let sectionCount = 6
+
+    static func fnv1a(_ p: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in p { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    static func wordHash(_ p: UnsafePointer<UInt64>, count: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for i in 0..<count { h = (h ^ UInt64(littleEndian: p[i])) &* 0x100_0000_01b3 ^ (h >> 29) }
+        return h
+    }
+}
+
+extension SimilarityIndex {
+    /// Writes the index to `url` atomically (a temporary file in the same folder, then a rename).
+    public func write(to url: URL) throws {
+        let compact = self
+        var sections: [Data] = []
+        sections.append(Data(compact.vocabulary.genes.joined(separator: "\n").utf8))
+        var types = ""
+        for (i, c) in compact.tumorTypes.codes.enumerated() { types += "\(c)\t\(compact.tumorTypes.parent[i])\n" }
+        sections.append(Data(types.utf8))
+        var pc = ""
+        for g in compact.pathwayCatalog.genes { pc += "\(g)\t\(compact.pathwayCatalog.pathways(of: g).mask)\n" }
+        sections.append(Data(pc.utf8))
+        var offsets = [UInt64](repeating: 0, count: rowCount + 1)
+        var keyBytes = Data()
+        for r in 0..<rowCount {
+            keyBytes.append(contentsOf: Array(keys[r].rawValue.utf8))
+            offsets[r + 1] = UInt64(keyBytes.count).littleEndian
+        }
+        sections.append(offsets.withUnsafeBytes { Data($0) })
+        sections.append(keyBytes)
+
+        let blocks = (rowCount + Self.blockMask) >> Self.blockShift
+        let rowBytes = blocks * layout.blockWords * 8
+        var header = [UInt8](repeating: 0, count: IndexFileFormat.headerSize)
+        func put<T: FixedWidthInteger>(_ v: T, at o: Int) {
+            withUnsafeBytes(of: v.littleEndian) { for (i, b) in $0.enumerated() { header[o + i] = b } }
+        }
+        for (i, b) in IndexFileFormat.magic.enumerated() { header[i] = b }
+        put(IndexFileFormat.version, at: 8)
+        put(UInt32(IndexFileFormat.headerSize), at: 12)
+        put(UInt64(rowCount), at: 16)
+        put(UInt64(count), at: 24)
+        put(UInt32(layout.wordsPerClass), at: 32)
+        put(UInt32(Self.blockRows), at: 36)
+        put(UInt32(layout.stride), at: 40)
+        put(UInt32(IndexFileFormat.sectionCount), at: 44)
+        var offset = IndexFileFormat.headerSize
+        for (i, s) in sections.enumerated() {
+            put(UInt64(offset), at: 48 + 24 * i)
+            put(UInt64(s.count), at: 56 + 24 * i)
+            put(s.withUnsafeBytes { IndexFileFormat.fnv1a($0) }, at: 64 + 24 * i)
+            offset += s.count
+        }
+        let rowsOffset = (offset + 4095) / 4096 * 4096
+        put(UInt64(rowsOffset), at: 48 + 24 * 5)
+        put(UInt64(rowBytes), at: 56 + 24 * 5)
+        put(IndexFileFormat.wordHash(storage.words, count: rowBytes / 8), at: 64 + 24 * 5)
+        let hc = header.withUnsafeBytes { IndexFileFormat.fnv1a(UnsafeRawBufferPointer(rebasing: $0[0..<192])) }
+        put(hc, at: 192)
+
+        let dir = url.deletingLastPathComponent()
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
+            throw SimilarityError(.writeFailed, "\(tmp.path): cannot create file")
+        }
+        do {
+            let h = try FileHandle(forWritingTo: tmp)
+            defer { try? h.close() }
+            try h.write(contentsOf: Data(header))
+            for s in sections { try h.write(contentsOf: s) }
+            let pad = rowsOffset - offset
+            if pad > 0 { try h.write(contentsOf: Data(count: pad)) }
+            if rowBytes > 0 {
+                try h.write(contentsOf: Data(bytesNoCopy: storage.words, count: rowBytes, deallocator: .none))
+            }
+            try h.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(at: tmp)
+            throw SimilarityError(.writeFailed, "\(tmp.path): \(error)")
+        }
+        if rename(tmp.path, url.path) != 0 {
+            try? FileManager.default.removeItem(at: tmp)
+            throw SimilarityError(.writeFailed, "\(url.path): rename failed (errno \(errno))")
+        }
+    }
+
+    /// Opens an index file, mapping its rows (private, copy-on-write: updates never touch the file).
+    /// - Parameter verify: check every section's checksum (one pass over the rows).
+    public init(contentsOf url: URL, verify: Bool = true) throws {
+        let path = url.path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw SimilarityError(.unreadableFile, "\(path): cannot open (errno \(errno))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw SimilarityError(.unreadableFile, "\(path): cannot stat") }
+        let length = Int(st.st_size)
+        guard length >= IndexFileFormat.headerSize else {
+            throw SimilarityError(.badIndexFile, "\(path): \(length) bytes, shorter than the 4096-byte header")
+        }
+        guard let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw SimilarityError(.unreadableFile, "\(path): mmap failed (errno \(errno))")
+        }
+        var owned = true
+        defer { if owned { munmap(base, length) } }
+        let raw = UnsafeRawBufferPointer(start: base, count: length)
+        func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
+        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
+        func bad(_ what: String) -> SimilarityError { SimilarityError(.badIndexFile, "\(path): \(what)") }
+
+        guard Array(raw[0..<8]) == IndexFileFormat.magic else { throw bad("not an onco similarity index (bad magic)") }
+        let version = u32(8)
+        guard version == IndexFileFormat.version else {
+            throw SimilarityError(.unsupportedVersion, "\(path): format version \(version), this onco reads version \(IndexFileFormat.version)")
+        }
+        guard IndexFileFormat.fnv1a(UnsafeRawBufferPointer(rebasing: raw[0..<192])) == u64(192) else {
+            throw bad("header checksum mismatch")
+        }
+        let rows = Int(u64(16)), live = Int(u64(24)), wpc = Int(u32(32))
+        guard u32(12) == UInt32(IndexFileFormat.headerSize), u32(36) == UInt32(Self.blockRows),
+              Int(u32(44)) == IndexFileFormat.sectionCount, wpc >= 1, Int(u32(40)) == 3 * wpc + 3,
+              rows >= 0, live >= 0, live <= rows else { throw bad("inconsistent header fields") }
+        var sec: [(offset: Int, length: Int, checksum: UInt64)] = []
+        for i in 0..<IndexFileFormat.sectionCount {
+            let o = Int(u64(48 + 24 * i)), l = Int(u64(56 + 24 * i))
+            guard o >= IndexFileFormat.headerSize, l >= 0, o <= length, l <= length - o else {
+                throw bad("section \(i) lies outside the file (offset \(o), length \(l), file \(length) bytes)")
+            }
+            sec.append((o, l, u64(64 + 24 * i)))
+        }
+        func bytes(_ i: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: raw[sec[i].offset..<sec[i].offset + sec[i].length]) }
+        if verify {
+            for i in 0..<5 where IndexFileFormat.fnv1a(bytes(i)) != sec[i].checksum { throw bad("section \(i) checksum mismatch") }
+        }
+        let layout = Layout(wordsPerClass: wpc)
+        let blocks = (rows + Self.blockMask) >> Self.blockShift
+        guard sec[5].length == blocks * layout.blockWords * 8, sec[5].offset % 64 == 0 else {
+            throw bad("rows section has \(sec[5].length) bytes, expected \(blocks * layout.blockWords * 8)")
+        }
+        if verify, blocks > 0 {
+            let p = (base + sec[5].offset).assumingMemoryBound(to: UInt64.self)
+            guard IndexFileFormat.wordHash(p, count: sec[5].length / 8) == sec[5].checksum else { throw bad("rows checksum mismatch") }
+        }
+
+        let genes = String(decoding: bytes(0), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let vocabulary = GeneVocabulary(genes)
+        guard vocabulary.genes == genes, (genes.count + 63) / 64 == wpc else { throw bad("vocabulary is not sorted and unique, or does not fit the row width") }
+        var codes: [String] = [], parents: [Int32] = []
+        for (n, line) in String(decoding: bytes(1), as: UTF8.self).split(separator: "\n").enumerated() {
+            let f = line.split(separator: "\t")
+            guard f.count == 2, let p = Int32(f[1]) else { throw bad("tumour-type table line \(n + 1) malformed") }
+            codes.append(String(f[0])); parents.append(p)
+        }
+        let hierarchy = try TumorTypeHierarchy(codes: codes, parentIds: parents, source: "\(path): tumour-type table")
+        var pmap: [String: PathwaySet] = [:]
+        for (n, line) in String(decoding: bytes(2), as: UTF8.self).split(separator: "\n").enumerated() {
+            let f = line.split(separator: "\t")
+            guard f.count == 2, let m = UInt16(f[1]) else { throw bad("pathway table line \(n + 1) malformed") }
+            pmap[String(f[0])] = PathwaySet(mask: m)
+        }
+        guard sec[3].length == (rows + 1) * 8 else { throw bad("key offsets section has the wrong length") }
+        let kb = bytes(4)
+        var keys: [PatientKey] = []
+        keys.reserveCapacity(rows)
+        var rowByKey: [PatientKey: Int32] = [:]
+        rowByKey.reserveCapacity(live)
+        var prev = 0
+        let rowWords = (base + sec[5].offset).assumingMemoryBound(to: UInt64.self)
+        for r in 0..<rows {
+            let end = Int(u64(sec[3].offset + 8 * (r + 1)))
+            guard end >= prev, end <= kb.count else { throw bad("key offsets are not increasing (row \(r))") }
+            let k = PatientKey(String(decoding: UnsafeRawBufferPointer(rebasing: kb[prev..<end]), as: UTF8.self))
+            keys.append(k)
+            prev = end
+            let meta = rowWords[(r >> Self.blockShift) * layout.blockWords + layout.metaOffset + (r & Self.blockMask)]
+            if meta >> 63 == 1 {
+                guard rowByKey.updateValue(Int32(r), forKey: k) == nil else { throw bad("duplicate key at row \(r)") }
+            }
+        }
+        guard rowByKey.count == live else { throw bad("live count \(live) disagrees with the rows (\(rowByKey.count) live)") }
+
+        self.vocabulary = vocabulary
+        self.tumorTypes = hierarchy
+        self.pathwayCatalog = PathwayCatalog(pathwaysByGene: pmap)
+        self.layout = layout
+        self.keys = keys
+        self.rowByKey = rowByKey
+        self.rowCount = rows
+        self.count = live
+        if blocks > 0 {
+            storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: blocks, mappedBase: base, length: length, offset: sec[5].offset)
+            owned = false
+        } else {
+            storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: 1)
+        }
+    }
+}
+
+extension TumorTypeHierarchy {
+    /// A tree from node codes and parent ids in node-id order (as stored in an index file).
+    init(codes: [String], parentIds: [Int32], source: String) throws {
+        guard !codes.isEmpty, codes.count == parentIds.count, parentIds[0] == 0 else {
+            throw SimilarityError(.badIndexFile, "\(source): empty or rootless")
+        }
+        var map: [String: String] = [:]
+        for (i, c) in codes.enumerated() {
+            let p = Int(parentIds[i])
+            guard p >= 0, p < codes.count, map[c] == nil else { throw SimilarityError(.badIndexFile, "\(source): node \(i) invalid") }
+            map[c] = i == 0 ? "" : codes[p]
+        }
+        try self.init(parents: map, source: source, order: codes)
+    }
+}

@@ -1,0 +1,479 @@
+import Foundation
+import OncoCore
+
+/// One neighbour found by a search.
+public struct Neighbour: Hashable, Sendable, Codable {
+    public var key: PatientKey
+    /// Similarity in [0, 1] (see `SimilarityWeights`).
+    public var similarity: Double
+    /// Row of the neighbour in the index (valid until the index changes).
+    public var row: Int
+}
+
+/// Which tumour types a search may return.
+public enum TumorTypeFilter: Hashable, Sendable {
+    /// Every tumour type.
+    case any
+    /// Only these exact codes.
+    case exactly(Set<OncoTreeCode>)
+    /// This code and everything below it in the tree (`.within(NSCLC)` keeps LUAD and LUSC).
+    case within(OncoTreeCode)
+}
+
+/// Options of a search.
+public struct SearchOptions: Hashable, Sendable {
+    /// Number of neighbours.
+    public var k: Int
+    public var weights: SimilarityWeights
+    public var filter: TumorTypeFilter
+    /// Threads for the scan (results do not depend on it); default 1.
+    public var threads: Int
+    /// Skip the row whose key equals the query's (a warehouse patient is not its own neighbour).
+    public var excludeQueryKey: Bool
+
+    public init(k: Int = 50, weights: SimilarityWeights = .default, filter: TumorTypeFilter = .any,
+                threads: Int = 1, excludeQueryKey: Bool = true) {
+        self.k = k
+        self.weights = weights
+        self.filter = filter
+        self.threads = threads
+        self.excludeQueryKey = excludeQueryKey
+    }
+}
+
+extension SimilarityIndex {
+    /// The `k` most similar patients to `query`, most similar first; ties by key (UTF-8 order).
+    ///
+    /// Exact: every live row passing the filter is scored. The scan reads the gene words in which the
+    /// query has bits plus each row's meta and clinical words; with `threads > 1` the blocks are split
+    /// into contiguous ranges and the per-range top-k lists are merged (the order is total, so the result
+    /// does not depend on the number of threads).
+    /// - Complexity: O(*n* · (*a* + 2)) word reads for *n* rows and *a* query words with bits, plus
+    ///   O(*m* log *k*) heap updates for the *m* rows that beat the running k-th score.
+    public func search(_ query: PatientProfile, options: SearchOptions = SearchOptions()) throws -> [Neighbour] {
+        try searchBatch([query], options: options)[0]
+    }
+
+    /// Many queries answered in one pass over the index: the rows are scanned in tiles of 64 blocks
+    /// (4,096 rows) that stay in cache while every query scores them. Results equal `search` per query.
+    public func searchBatch(_ queries: [PatientProfile], options: SearchOptions = SearchOptions()) throws -> [[Neighbour]] {
+        try options.weights.validate()
+        guard options.k >= 1 else { throw SimilarityError(.invalidArgument, "k must be at least 1 (got \(options.k))") }
+        guard options.threads >= 1 else { throw SimilarityError(.invalidArgument, "threads must be at least 1 (got \(options.threads))") }
+        if queries.isEmpty { return [] }
+        let plans = queries.map { QueryPlan(query: $0, index: self, options: options) }
+        let blocks = (rowCount + Self.blockMask) >> Self.blockShift
+        let threads = min(options.threads, max(1, blocks))
+        let k = options.k
+        // Per thread: a top-k per query.
+        let results = ResultSlots(count: threads)
+        let tileBlocks = queries.count == 1 ? blocks : max(1, 8192 / Self.blockRows)
+        let work: @Sendable (Int) -> Void = { t in
+            let lo = blocks * t / threads, hi = blocks * (t + 1) / threads
+            var heaps = [TopK](repeating: TopK(k: k), count: plans.count)
+            var tile = lo
+            while tile < hi {
+                let end = min(hi, tile + tileBlocks)
+                for q in 0..<plans.count { self.scan(plans[q], blocks: tile..<end, into: &heaps[q]) }
+                tile = end
+            }
+            results.set(t, heaps)
+        }
+        if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+        var out: [[Neighbour]] = []
+        out.reserveCapacity(plans.count)
+        for q in 0..<plans.count {
+            var merged: [(score: Double, row: Int32)] = []
+            for t in 0..<threads { merged += results.get(t)[q].entries }
+            merged.sort { better($0.score, $0.row, than: $1.score, $1.row) }
+            out.append(merged.prefix(k).map { Neighbour(key: keys[Int($0.row)], similarity: $0.score, row: Int($0.row)) })
+        }
+        return out
+    }
+
+    /// The similarity of `query` to the indexed patient `key`, computed exactly as a search does.
+    public func similarity(_ query: PatientProfile, to key: PatientKey, weights: SimilarityWeights = .default) -> Double? {
+        guard let r = rowByKey[key] else { return nil }
+        var o = SearchOptions(k: 1, weights: weights); o.excludeQueryKey = false
+        let plan = QueryPlan(query: query, index: self, options: o)
+        return score(plan, row: Int(r))
+    }
+
+    // MARK: - Kernel
+
+    /// True when (a, rowA) ranks before (b, rowB): higher score, then smaller key.
+    @inline(__always)
+    func better(_ a: Double, _ rowA: Int32, than b: Double, _ rowB: Int32) -> Bool {
+        if a != b { return a > b }
+        return keyLess(Int(rowA), Int(rowB))
+    }
+
+    @inline(__always)
+    func keyLess(_ a: Int, _ b: Int) -> Bool {
+        let pa = plain(a, layout.keyWord)
+        let pb = plain(b, layout.keyWord)
+        if pa != pb { return pa < pb }
+        return keys[a].rawValue.utf8.lexicographicallyPrecedes(keys[b].rawValue.utf8)
+    }
+
+    /// Scores one row (the scan's arithmetic, for `similarity(_:to:)` and explanations).
+    func score(_ p: QueryPlan, row r: Int) -> Double {
+        var inter = [0, 0, 0]
+        for a in p.active { inter[Int(a.cls)] += (rowWord(r, Int(a.word)) & a.bits).nonzeroBitCount }
+        return p.combine(meta: plain(r, layout.metaWord),
+                         clinical: plain(r, layout.clinicalWord),
+                         ih: inter[0], it: inter[1], io: inter[2])
+    }
+
+    /// The scan over `blocks`: per block, the masks of the query's features are ORed into the rows sharing
+    /// a gene and their set bits counted per class; then, 64 rows at a time, each row that may still enter
+    /// the top k (all rows until the k-th score passes the best no-shared-gene bound, then only sharing rows)
+    /// is bounded from above without division, and scored exactly only when the bound reaches the k-th score.
+    func scan(_ p: QueryPlan, blocks: Range<Int>, into heap: inout TopK) {
+        let words = storage.words
+        let bw = layout.blockWords
+        let metaOff = layout.metaOffset, clinOff = layout.clinicalOffset
+        let features = p.features
+        let order = KeyOrder(words: words, blockWords: bw, keyOffset: layout.keyOffset, keys: keys)
+        let allowed = p.allowedTypes
+        let hasFilter = allowed != nil
+        let skip = p.skipRow
+        let t = p.tables
+        let typeNum = t.typeNum, stageNum = t.stageNum, stageDen = t.stageDen, ageNum = t.ageNum, ageDen = t.ageDen
+        let sexNum = t.sexNum, sexDen = t.sexDen, linesNum = t.linesNum, linesDen = t.linesDen
+        let pathNum = t.pathNum, pathDen = t.pathDen
+        let wh = p.wh, wt = p.wt, wo = p.wo, wG = p.wG, wT = p.wT, wM = p.wM
+        let qh = p.qh, qt = p.qt, qo = p.qo
+        let tmbQ = p.tmbQ, tmbDen = p.tmbDen
+        let wClinical = p.clinicalWeightBound
+        let noShareBound = t.noShareBound, noShareMax = t.noShareMax
+        // Rows whose upper bound is below this cannot enter the heap (−∞ until it is full).
+        var threshold = heap.isFull ? heap.worstScore * (1 - 1e-9) : -Double.infinity
+        let B = Self.blockRows
+        // 16 words: rows of the block sharing at least one query feature.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 16) { sharedBuffer in
+        let sharedMask = sharedBuffer.baseAddress!
+        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 3 * B) { inter in
+            let acc0 = inter.baseAddress!
+            for blk in blocks {
+                let base = words + blk * bw
+                inter.initialize(repeating: 0)
+                sharedBuffer.initialize(repeating: 0)
+                // Each query feature's 128-byte mask: OR into the shared rows, count per class from its set bits.
+                for f in features {
+                    let mask = base + Int(f.feature) * 16
+                    let acc = acc0 + Int(f.cls) * B
+                    for w in 0..<16 {
+                        var x = mask[w]
+                        sharedMask[w] |= x
+                        while x != 0 {
+                            acc[w << 6 | x.trailingZeroBitCount] &+= 1
+                            x &= x &- 1
+                        }
+                    }
+                }
+                for sub in stride(from: 0, to: B, by: 64) {
+                let meta = base + metaOff + sub, clin = base + clinOff + sub
+                let a0 = acc0 + sub, a1 = acc0 + B + sub, a2 = acc0 + 2 * B + sub
+                let rowBase = blk * B + sub
+                let shared = sharedMask[sub >> 6]
+                // Once no row without a shared gene can reach the k-th score, visit only the sharing rows.
+                var todo: UInt64 = threshold > noShareMax ? shared : ~0
+                while todo != 0 {
+                    let r = todo.trailingZeroBitCount
+                    todo &= todo &- 1
+                    let m = meta[r]
+                    if m >> 63 == 0 { continue }
+                    let c = clin[r]
+                    let ty = Int(c & 0xFFFF)
+                    if hasFilter, !allowed.unsafelyUnwrapped[ty] { continue }
+                    if shared & (1 << UInt64(r)) == 0, noShareBound[ty] < threshold { continue }
+                    let ih = Int(a0[r]), it = Int(a1[r]), io = Int(a2[r])
+                    let nh = Int(m & 0xFFFF), nt = Int(m >> 16 & 0xFFFF), no = Int(m >> 32 & 0xFFFF)
+                    let u = wh * Double(nh + qh - ih) + wt * Double(nt + qt - it) + wo * Double(no + qo - io)
+                    let i = wh * Double(ih) + wt * Double(it) + wo * Double(io)
+                    let pm = Int(m >> 48 & 0x3FF)
+                    if threshold > 0 {
+                        // Upper bound: every clinical feature the query knows matches perfectly. S ≤ ub,
+                        // written without division; skip only when clearly below the k-th score.
+                        let a = pathNum[pm] + typeNum[ty], bd = pathDen[pm] + wT
+                        if u > 0 {
+                            if wG * i + (a + wClinical) * u < threshold * ((wG + bd + wClinical) * u) { continue }
+                        } else if a + wClinical < threshold * (bd + wClinical) { continue }
+                    }
+                    // The documented order: genes, pathways, type, stage, age, sex, lines, TMB.
+                    var num = 0.0, den = 0.0
+                    if u > 0 { num += wG * (i / u); den += wG }
+                    num += pathNum[pm]; den += pathDen[pm]
+                    num += typeNum[ty]; den += wT
+                    let st = Int(c >> 16 & 0xFF), sx = Int(c >> 24 & 0xFF), ag = Int(c >> 32 & 0xFF), ln = Int(c >> 40 & 0xFF)
+                    num += stageNum[st]; den += stageDen[st]
+                    num += ageNum[ag]; den += ageDen[ag]
+                    num += sexNum[sx]; den += sexDen[sx]
+                    num += linesNum[ln]; den += linesDen[ln]
+                    let tq = Int(c >> 48)
+                    if tmbQ >= 0, tq != 0xFFFF {
+                        num += wM * max(0, 1 - Double(abs(tq - tmbQ)) / tmbDen); den += wM
+                    }
+                    let s = den > 0 ? num / den : 0
+                    if heap.isFull, s < heap.worstScore { continue }
+                    if rowBase + r == skip { continue }
+                    heap.offer(s, Int32(rowBase + r), order: order)
+                    if heap.isFull { threshold = heap.worstScore * (1 - 1e-9) }
+                }
+                }
+            }
+        }
+        }
+    }
+}
+
+/// Orders rows by key (UTF-8 bytes): the stored 8-byte prefix first, the full key only when prefixes tie.
+struct KeyOrder {
+    let words: UnsafeMutablePointer<UInt64>
+    let blockWords: Int
+    let keyOffset: Int
+    let keys: [PatientKey]
+    @inline(__always)
+    func less(_ a: Int, _ b: Int) -> Bool {
+        let pa = words[(a >> SimilarityIndex.blockShift) * blockWords + keyOffset + (a & SimilarityIndex.blockMask)]
+        let pb = words[(b >> SimilarityIndex.blockShift) * blockWords + keyOffset + (b & SimilarityIndex.blockMask)]
+        if pa != pb { return pa < pb }
+        return keys[a].rawValue.utf8.lexicographicallyPrecedes(keys[b].rawValue.utf8)
+    }
+}
+
+/// A bounded top-k: a binary heap with the worst entry at the root.
+struct TopK: Sendable {
+    let k: Int
+    private(set) var scores: [Double] = []
+    private(set) var rows: [Int32] = []
+    init(k: Int) { self.k = k; scores.reserveCapacity(k); rows.reserveCapacity(k) }
+
+    var entries: [(score: Double, row: Int32)] { Array(zip(scores, rows)).map { (score: $0.0, row: $0.1) } }
+
+    var isFull: Bool { scores.count == k }
+    /// The k-th best score so far (only when full).
+    var worstScore: Double { scores[0] }
+
+    mutating func offer(_ s: Double, _ row: Int32, order: KeyOrder) {
+        if scores.count < k {
+            scores.append(s); rows.append(row)
+            siftUp(scores.count - 1, order)
+        } else if s > scores[0] || (s == scores[0] && order.less(Int(row), Int(rows[0]))) {
+            scores[0] = s; rows[0] = row
+            siftDown(0, order)
+        }
+    }
+
+    /// True when i is worse than j (lower score, or same score and larger key).
+    @inline(__always)
+    private func worse(_ i: Int, _ j: Int, _ order: KeyOrder) -> Bool {
+        if scores[i] != scores[j] { return scores[i] < scores[j] }
+        return order.less(Int(rows[j]), Int(rows[i]))
+    }
+    private mutating func swapAt(_ i: Int, _ j: Int) { scores.swapAt(i, j); rows.swapAt(i, j) }
+    private mutating func siftUp(_ i0: Int, _ index: KeyOrder) {
+        var i = i0
+        while i > 0 {
+            let p = (i - 1) / 2
+            if worse(i, p, index) { swapAt(i, p); i = p } else { break }
+        }
+    }
+    private mutating func siftDown(_ i0: Int, _ index: KeyOrder) {
+        var i = i0
+        let n = scores.count
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var w = i
+            if l < n, worse(l, w, index) { w = l }
+            if r < n, worse(r, w, index) { w = r }
+            if w == i { return }
+            swapAt(i, w); i = w
+        }
+    }
+}
+
+/// Per-thread result slots written once each by `concurrentPerform`.
+final class ResultSlots: @unchecked Sendable {
+    private var slots: [[TopK]]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+    func set(_ i: Int, _ v: [TopK]) { lock.lock(); slots[i] = v; lock.unlock() }
+    func get(_ i: Int) -> [TopK] { lock.lock(); defer { lock.unlock() }; return slots[i] }
+}
+
+/// A query compiled against an index: the words where it has bits, and per-value lookup tables for
+/// the clinical features (so a row costs table loads, not recomputation).
+struct QueryPlan: Sendable {
+    struct Active: Sendable { let word: Int32; let cls: Int32; let bits: UInt64; let bitCount: Int }
+    struct Feature: Sendable { let feature: Int32; let cls: Int32 }
+    /// Query gene words with bits (logical row words).
+    let active: [Active]
+    /// Query features (gene × class), as feature-mask indices.
+    let features: [Feature]
+    let qh: Int, qt: Int, qo: Int
+    let qPathways: UInt64
+    let wh: Double, wt: Double, wo: Double, wG: Double, wP: Double, wT: Double, wM: Double
+    let tmbQ: Int  // −1 unknown
+    /// Sum of the weights of the clinical features the query knows (stage, age, sex, lines, TMB).
+    let clinicalWeightBound: Double
+    let tmbDen: Double
+    let tables: Tables
+    let allowedTypes: [Bool]?
+    let skipRow: Int
+
+    /// Lookup tables indexed by the stored byte/node id; `Num` = W·s, `Den` = W or 0 when unknown.
+    final class Tables: @unchecked Sendable {
+        let typeNum: UnsafeMutablePointer<Double>
+        let typeCount: Int
+        let stageNum: UnsafeMutablePointer<Double>, stageDen: UnsafeMutablePointer<Double>
+        let ageNum: UnsafeMutablePointer<Double>, ageDen: UnsafeMutablePointer<Double>
+        let sexNum: UnsafeMutablePointer<Double>, sexDen: UnsafeMutablePointer<Double>
+        let linesNum: UnsafeMutablePointer<Double>, linesDen: UnsafeMutablePointer<Double>
+        /// Indexed by the row's 10-bit pathway mask.
+        let pathNum: UnsafeMutablePointer<Double>, pathDen: UnsafeMutablePointer<Double>
+        /// Per tumour type: an upper bound of the similarity of a row sharing no query gene.
+        let noShareBound: UnsafeMutablePointer<Double>
+        var noShareMax = 0.0
+        private let arena: UnsafeMutablePointer<Double>
+        init(typeCount: Int) {
+            self.typeCount = typeCount
+            arena = .allocate(capacity: 2 * typeCount + 8 * 256 + 2048)
+            arena.initialize(repeating: 0, count: 2 * typeCount + 8 * 256 + 2048)
+            pathNum = arena; pathDen = arena + 1024
+            noShareBound = arena + 2048 + typeCount + 8 * 256
+            typeNum = arena + 2048
+            let t = typeNum + typeCount
+            stageNum = t; stageDen = t + 256; ageNum = t + 512; ageDen = t + 768
+            sexNum = t + 1024; sexDen = t + 1280; linesNum = t + 1536; linesDen = t + 1792
+        }
+        deinit { arena.deallocate() }
+    }
+
+    init(query: PatientProfile, index: SimilarityIndex, options: SearchOptions) {
+        let w = options.weights
+        let wpc = index.layout.wordsPerClass
+        var bits = [UInt64](repeating: 0, count: 3 * wpc)
+        var counts = [0, 0, 0]
+        for c in AlterationClass.allCases {
+            for g in query.genes(c) {
+                guard let id = index.vocabulary.id(of: g) else { continue }
+                bits[c.rawValue * wpc + id >> 6] |= 1 << UInt64(id & 63)
+            }
+        }
+        var act: [Active] = []
+        for (i, b) in bits.enumerated() where b != 0 {
+            act.append(Active(word: Int32(i), cls: Int32(i / wpc), bits: b, bitCount: b.nonzeroBitCount))
+            counts[i / wpc] += b.nonzeroBitCount
+        }
+        active = act
+        var feats: [Feature] = []
+        for a in act {
+            var b = a.bits
+            while b != 0 { feats.append(Feature(feature: a.word * 64 + Int32(b.trailingZeroBitCount), cls: a.cls)); b &= b &- 1 }
+        }
+        features = feats
+        qh = counts[0]; qt = counts[1]; qo = counts[2]
+        qPathways = UInt64(query.pathways.mask)
+        wh = w.hotspotClass; wt = w.truncatingClass; wo = w.otherClass
+        wG = w.genes; wP = w.pathways; wT = w.tumorType; wM = w.tmb
+        tmbQ = query.tmb.map { SimilarityWeights.quantisedTMB($0) } ?? -1
+        tmbDen = 1000 * w.tmbLogRange
+        let knownSex = query.sex == .female || query.sex == .male
+        clinicalWeightBound = (query.stage != nil ? w.stage : 0) + (query.age != nil ? w.age : 0) + (knownSex ? w.sex : 0)
+            + (query.priorLines != nil ? w.priorLines : 0) + (query.tmb != nil ? w.tmb : 0)
+
+        var types = index.tumorTypes
+        let qType = types.idAdding(query.tumorType)
+        let tb = Tables(typeCount: types.count)
+        for t in 0..<types.count { tb.typeNum[t] = w.tumorType * types.wuPalmer(qType, Int32(t)) }
+        func fill(_ num: UnsafeMutablePointer<Double>, _ den: UnsafeMutablePointer<Double>, _ q: Int?, _ weight: Double,
+                  _ sim: (Int, Int) -> Double) {
+            guard let q else { return }
+            for v in 0..<255 { num[v] = weight * sim(q, v); den[v] = weight }  // 255 = unknown stays 0
+        }
+        func clamp(_ v: Int?) -> Int? { v.map { min(254, max(0, $0)) } }
+        fill(tb.stageNum, tb.stageDen, clamp(query.stage), w.stage) { a, b in max(0, 1 - Double(abs(a - b)) / w.stageRange) }
+        fill(tb.ageNum, tb.ageDen, clamp(query.age), w.age) { a, b in max(0, 1 - Double(abs(a - b)) / w.ageRange) }
+        fill(tb.linesNum, tb.linesDen, clamp(query.priorLines), w.priorLines) { a, b in max(0, 1 - Double(abs(a - b)) / w.priorLinesRange) }
+        let qs = query.sex == .female ? 1 : query.sex == .male ? 2 : 0
+        if qs != 0 {
+            for v in 1...2 { tb.sexNum[v] = w.sex * (v == qs ? 1 : 0); tb.sexDen[v] = w.sex }
+        }
+        // A row sharing no gene has gene similarity 0 (with weight wG whenever the query's weighted gene
+        // count is positive), pathway similarity at most 1, and at best perfect clinical matches; adding a
+        // perfect term to a mean of terms ≤ 1 never lowers it, so this bounds every such row of the type.
+        let queryGeneWeight = wh * Double(qh) + wt * Double(qt) + wo * Double(qo)
+        let gDen = queryGeneWeight > 0 ? w.genes : 0
+        for ty in 0..<types.count {
+            let b = (w.pathways + tb.typeNum[ty] + clinicalWeightBound) / (gDen + w.pathways + w.tumorType + clinicalWeightBound)
+            tb.noShareBound[ty] = b.isNaN ? 1 : b
+            tb.noShareMax = max(tb.noShareMax, tb.noShareBound[ty])
+        }
+        for pm in 0..<1024 {
+            let pu = (UInt64(pm) | qPathways).nonzeroBitCount
+            if pu > 0 {
+                tb.pathNum[pm] = w.pathways * (Double((UInt64(pm) & qPathways).nonzeroBitCount) / Double(pu)); tb.pathDen[pm] = w.pathways
+            }
+        }
+        tables = tb
+
+        switch options.filter {
+        case .any: allowedTypes = nil
+        case .exactly(let codes):
+            var a = [Bool](repeating: false, count: index.tumorTypes.count)
+            for c in codes { if let id = index.tumorTypes.id(of: c) { a[Int(id)] = true } }
+            allowedTypes = a
+        case .within(let code):
+            var a = [Bool](repeating: false, count: index.tumorTypes.count)
+            if let anc = index.tumorTypes.id(of: code) {
+                for t in 0..<a.count { a[t] = index.tumorTypes.isDescendant(Int32(t), of: anc) }
+            }
+            allowedTypes = a
+        }
+        if options.excludeQueryKey, let r = index.rowByKey[query.key] { skipRow = Int(r) } else { skipRow = -1 }
+        if let allowed = allowedTypes {
+            // Rows of other types are never returned: bound only the allowed ones.
+            tb.noShareMax = 0
+            for ty in 0..<allowed.count where allowed[ty] { tb.noShareMax = max(tb.noShareMax, tb.noShareBound[ty]) }
+        }
+    }
+
+    /// The similarity from a row's meta and clinical words and its per-class intersections, in the
+    /// order `SimilarityWeights` documents.
+    @inline(__always)
+    func combine(meta m: UInt64, clinical c: UInt64, ih: Int, it: Int, io: Int) -> Double {
+        var num = 0.0, den = 0.0
+        let nh = Int(m & 0xFFFF), nt = Int(m >> 16 & 0xFFFF), no = Int(m >> 32 & 0xFFFF)
+        let u = wh * Double(nh + qh - ih) + wt * Double(nt + qt - it) + wo * Double(no + qo - io)
+        if u > 0 {
+            let i = wh * Double(ih) + wt * Double(it) + wo * Double(io)
+            num += wG * (i / u); den += wG
+        }
+        let t = tables
+        let pm = Int(m >> 48 & 0x3FF)
+        num += t.pathNum[pm]; den += t.pathDen[pm]
+        num += t.typeNum[Int(c & 0xFFFF)]; den += wT
+        let st = Int(c >> 16 & 0xFF), sx = Int(c >> 24 & 0xFF), ag = Int(c >> 32 & 0xFF), ln = Int(c >> 40 & 0xFF)
+        num += t.stageNum[st]; den += t.stageDen[st]
+        num += t.ageNum[ag]; den += t.ageDen[ag]
+        num += t.sexNum[sx]; den += t.sexDen[sx]
+        num += t.linesNum[ln]; den += t.linesDen[ln]
+        let tq = Int(c >> 48)
+        if tmbQ >= 0, tq != 0xFFFF {
+            num += wM * max(0, 1 - Double(abs(tq - tmbQ)) / tmbDen); den += wM
+        }
+        return den > 0 ? num / den : 0
+    }
+}
+
+extension SimilarityIndex {
+    /// Bytes of the row buffer one search for `query` may read: for every block, the 128-byte mask of each
+    /// query feature plus the whole meta and clinical runs (an upper bound: those are read only for rows
+    /// that can still enter the top k; key runs only on ties).
+    public func bytesScanned(by query: PatientProfile) -> Int {
+        let plan = QueryPlan(query: query, index: self, options: SearchOptions(k: 1))
+        return ((rowCount + Self.blockMask) >> Self.blockShift) * (plan.features.count * 128 + 2 * Self.blockRows * 8)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// The weights and scales of onco's patient similarity, with documented defaults.
+///
+/// **The similarity** of a query patient *q* and a candidate *p* is a Gower-style weighted mean of
+/// per-feature similarities in [0, 1] (Gower, *Biometrics* 1971), over the features known for both:
+///
+///     S(q, p) = Σ_f W_f · δ_f · s_f  /  Σ_f W_f · δ_f
+///
+/// evaluated in this order of *f* (the order fixes the floating-point result; the index and any
+/// reference implementation must add in it):
+///
+/// 1. **genes** (`genes`): class-weighted Jaccard over the altered genes of the index vocabulary,
+///    I = w_h·|H_q∩H_p| + w_t·|T_q∩T_p| + w_o·|O_q∩O_p|,
+///    U = w_h·|H_q∪H_p| + w_t·|T_q∪T_p| + w_o·|O_q∪O_p|, s = I / U; δ = 1 when U > 0.
+///    (H hotspot/activating, T truncating, O other; class weights `hotspotClass`, `truncatingClass`,
+///    `otherClass`.) Each union is computed as |A| + |B| − |A∩B| in integers before weighting.
+/// 2. **pathways** (`pathways`): Jaccard of the sets of canonical pathways hit; δ = 1 when the union is
+///    not empty.
+/// 3. **tumour type** (`tumorType`): Wu–Palmer similarity on OncoTree, 2·depth(lca)/(depth(a)+depth(b))
+///    (1 same type, 0 different tissue); always known (δ = 1).
+/// 4. **stage** (`stage`): max(0, 1 − |Δ|/`stageRange`) on stage ordinals 0…4.
+/// 5. **age** (`age`): max(0, 1 − |Δ|/`ageRange`) on whole years (clamped to 0…254).
+/// 6. **sex** (`sex`): 1 if equal, else 0; δ = 0 when either is unknown.
+/// 7. **prior lines** (`priorLines`): max(0, 1 − |Δ|/`priorLinesRange`) (clamped to 0…254).
+/// 8. **TMB** (`tmb`): max(0, 1 − |Δq| / (1000·`tmbLogRange`)) where q = round(1000·ln(1 + TMB)) is the
+///    burden on a log scale at 0.001 resolution (clamped to 0…65534).
+///
+/// Each term is added as `W_f * s_f` (and `W_f` to the denominator); S = 0 when the denominator is 0.
+/// Ties in S are broken by the patient key (UTF-8 byte order, ascending).
+///
+/// Defaults put the genome first (the question asked of a neighbour set is "do they share the driver?"),
+/// the tumour type second, and clinical covariates last: genes 4, pathways 2, tumour type 3, stage 0.5,
+/// age 0.5, sex 0.25, prior lines 0.5, TMB 0.5; hotspot 1.0 > truncating 0.8 > other 0.3 (a non-hotspot
+/// missense change is often a passenger); ages 40 years apart, stages 4 apart, 4 lines apart or TMB a
+/// factor e⁴ ≈ 55 apart count as fully dissimilar.
+public struct SimilarityWeights: Hashable, Sendable, Codable {
+    public var genes: Double = 4
+    public var pathways: Double = 2
+    public var tumorType: Double = 3
+    public var stage: Double = 0.5
+    public var age: Double = 0.5
+    public var sex: Double = 0.25
+    public var priorLines: Double = 0.5
+    public var tmb: Double = 0.5
+
+    public var hotspotClass: Double = 1.0
+    public var truncatingClass: Double = 0.8
+    public var otherClass: Double = 0.3
+
+    public var stageRange: Double = 4
+    public var ageRange: Double = 40
+    public var priorLinesRange: Double = 4
+    public var tmbLogRange: Double = 4
+
+    public init() {}
+
+    /// The default weights.
+    public static let `default` = SimilarityWeights()
+
+    /// Genomic features only (genes and pathways), for pure molecular matching.
+    public static var molecularOnly: SimilarityWeights {
+        var w = SimilarityWeights()
+        w.tumorType = 0; w.stage = 0; w.age = 0; w.sex = 0; w.priorLines = 0; w.tmb = 0
+        return w
+    }
+
+    /// Throws `invalidArgument` when a weight is negative or not finite, or a range is not positive.
+    public func validate() throws {
+        let ws = [genes, pathways, tumorType, stage, age, sex, priorLines, tmb, hotspotClass, truncatingClass, otherClass]
+        guard ws.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            throw SimilarityError(.invalidArgument, "similarity weights must be finite and non-negative")
+        }
+        let rs = [stageRange, ageRange, priorLinesRange, tmbLogRange]
+        guard rs.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw SimilarityError(.invalidArgument, "similarity ranges must be finite and positive")
+        }
+    }
+
+    /// The TMB on the index's log scale: round(1000·ln(1 + TMB)), clamped to 0…65534.
+    public static func quantisedTMB(_ tmb: Double) -> Int {
+        guard tmb.isFinite, tmb > 0 else { return 0 }
+        return min(65534, Int((1000 * Foundation.log1p(tmb)).rounded()))
+    }
+}
+
+/// The genes an index encodes as bits, one bit per gene and alteration class.
+///
+/// Genes outside the vocabulary are not compared (a panel, like any targeted sequencing assay).
+/// The default is every gene of the canonical pathways and of the hotspot table (about 480 genes,
+/// 8 words of 64 bits per class).
+public struct GeneVocabulary: Hashable, Sendable, Codable {
+    public let genes: [String]
+    private let idByGene: [String: Int]
+
+    /// Deduplicates and sorts.
+    public init<S: Sequence>(_ genes: S) where S.Element == String {
+        let sorted = Array(Set(genes)).sorted()
+        self.genes = sorted
+        var d: [String: Int] = [:]
+        for (i, g) in sorted.enumerated() { d[g] = i }
+        idByGene = d
+    }
+
+    public static let `default` = GeneVocabulary(PathwayCatalog.sanchezVega2018.genes + HotspotCatalog.cancerHotspotsV2.genes)
+
+    public var count: Int { genes.count }
+    public func id(of gene: String) -> Int? { idByGene[gene] }
+
+    public static func == (a: Self, b: Self) -> Bool { a.genes == b.genes }
+    public func hash(into h: inout Hasher) { h.combine(genes) }
+    enum CodingKeys: CodingKey { case genes }
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.container(keyedBy: CodingKeys.self).decode([String].self, forKey: .genes))
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(genes, forKey: .genes)
+    }
+}

@@ -1,1 +1,0 @@
-// SimilarityTests: see Tests/Fixtures/README.md for fixtures and their sources.
