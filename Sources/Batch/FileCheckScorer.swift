@@ -159,37 +159,41 @@ public struct FileCheckScorer: CaseScorer {
         var records = 0
         var contigUndefined = 0, tagUndefined = 0
         let fatal = Int32(BCF_ERR_NCOLS | BCF_ERR_LIMITS | BCF_ERR_CHAR | BCF_ERR_CTG_INVALID | BCF_ERR_TAG_INVALID)
+        // A damaged compressed stream also shows up as a malformed (torn) last record: whenever a record
+        // fails, ask the stream first, so that truncation is reported as such.
+        func streamDamage() -> CaseError? {
+            guard fmt.compression == bgzf || fmt.compression == gzip, let b = fp.pointee.fp.bgzf else { return nil }
+            if b.pointee.errcode != 0 {
+                return CaseError(.vcfTruncated, "\(where: c), field vcf: compressed stream truncated or damaged after record \(records) (\(bgzfErrors(Int32(b.pointee.errcode))))")
+            }
+            if fmt.compression == bgzf, bgzf_check_EOF(b) == 0 {
+                return CaseError(.vcfTruncated, "\(where: c), field vcf: no BGZF end-of-file marker after record \(records) (file cut short)")
+            }
+            return nil
+        }
+        func malformed(_ record: Int, _ what: String) -> CaseError {
+            streamDamage() ?? CaseError(.vcfMalformed, "\(where: c), field vcf: record \(record) \(what)")
+        }
         var ret: Int32 = 0
         while true {
             ret = bcf_read(fp, hdr, rec)
             if ret != 0 { break }
             records += 1
             let err = rec.pointee.errcode
-            if err & fatal != 0 {
-                throw CaseError(.vcfMalformed, "\(where: c), field vcf: record \(records) is malformed (\(recordErrors(err)))")
-            }
+            if err & fatal != 0 { throw malformed(records, "is malformed (\(recordErrors(err)))") }
             if err & Int32(BCF_ERR_CTG_UNDEF) != 0 { contigUndefined += 1 }
             if err & Int32(BCF_ERR_TAG_UNDEF) != 0 { tagUndefined += 1 }
             if bcf_unpack(rec, Int32(BCF_UN_STR | BCF_UN_FLT | BCF_UN_INFO | BCF_UN_FMT)) != 0 {  // BCF_UN_ALL
-                throw CaseError(.vcfMalformed, "\(where: c), field vcf: record \(records) cannot be unpacked")
+                throw malformed(records, "cannot be unpacked")
             }
             let n = Int(rec.pointee.n_sample)
-            if n != nSamples {
-                throw CaseError(.vcfMalformed, "\(where: c), field vcf: record \(records) has \(n) sample columns, the header \(nSamples)")
-            }
-        }
-        if fmt.compression == bgzf || fmt.compression == gzip, let b = fp.pointee.fp.bgzf {
-            if b.pointee.errcode != 0 {
-                throw CaseError(.vcfTruncated, "\(where: c), field vcf: compressed stream truncated or damaged after record \(records) (\(bgzfErrors(Int32(b.pointee.errcode))))")
-            }
-            if fmt.compression == bgzf, bgzf_check_EOF(b) == 0 {
-                throw CaseError(.vcfTruncated, "\(where: c), field vcf: no BGZF end-of-file marker after record \(records) (file cut short)")
-            }
+            if n != nSamples { throw malformed(records, "has \(n) sample columns, the header \(nSamples)") }
         }
         if ret < -1 {
             let err = rec.pointee.errcode
-            throw CaseError(.vcfMalformed, "\(where: c), field vcf: record \(records + 1) is malformed (\(err != 0 ? recordErrors(err) : "bcf_read status \(ret)"))")
+            throw malformed(records + 1, "is malformed (\(err != 0 ? recordErrors(err) : "bcf_read status \(ret)"))")
         }
+        if let damage = streamDamage() { throw damage }
 
         var index: JSONValue = .null
         for (suffix, kind) in [(".tbi", "tbi"), (".csi", "csi")] where access(c.vcf + suffix, R_OK) == 0 {
