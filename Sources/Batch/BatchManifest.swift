@@ -54,19 +54,21 @@ public struct BatchManifest: Sendable {
 
     /// Parses manifest text. `file` is used in errors; relative paths are resolved against `baseDirectory`.
     public static func parse(_ data: Data, file: String, baseDirectory: String) throws -> BatchManifest {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ManifestError(.malformed, file: file, line: nil, field: nil, "is not UTF-8 text")
-        }
         var header: [String]? = nil
         var column: [String: Int] = [:]
         var ignored: [String] = []
         var cases: [BatchCase] = []
         var firstLine: [String: Int] = [:]
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on LF bytes: as Characters, "\r\n" is one grapheme and would not split on "\n".
+        for rawLine in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
-            var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            var bytes = rawLine[...]
+            if bytes.last == 0x0D { bytes = bytes.dropLast() }
+            guard let decoded = String(validating: bytes, as: UTF8.self) else {
+                throw ManifestError(.malformed, file: file, line: lineNumber, field: nil, "is not UTF-8 text")
+            }
+            let line = Substring(decoded)
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -192,8 +194,8 @@ public struct BatchManifest: Sendable {
 }
 
 /// A manifest that cannot be used: which file, line and field, and why.
-public struct ManifestError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable { case unreadable, malformed }
+public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable { case unreadable, malformed }
     public let code: Code
     public let file: String
     /// 1-based line, when the problem is on one line.
