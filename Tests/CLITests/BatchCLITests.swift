@@ -188,3 +188,30 @@ import _TestSupport
         #expect(r.stderr.hasPrefix("batch: 100 cases, 0 already done\n"))
     }
 }
+
+/// The Snakemake workflow (workflow/Snakefile) with the local executor. Needs `snakemake` on PATH;
+/// required (not skipped) when ONCO_REQUIRE_SNAKEMAKE=1, as scripts/run-tests.sh sets.
+@Suite(.serialized) struct BatchWorkflowTests {
+    static let snakemakeAvailable = toolAvailable("snakemake")
+    static let required = ProcessInfo.processInfo.environment["ONCO_REQUIRE_SNAKEMAKE"] == "1"
+
+    @Test(.enabled(if: snakemakeAvailable || required, "snakemake is not installed (scripts/install-deps.sh test)"))
+    func localExecutorShardsAndMergesLikeOneRun() throws {
+        #expect(Self.snakemakeAvailable, "snakemake is required (ONCO_REQUIRE_SNAKEMAKE=1) but not on PATH")
+        let manifest = try BatchCLITests.cases.get().appendingPathComponent("manifest.tsv").path
+        let work = try makeTemporaryDirectory("onco-batch-snakemake")
+        let one = work.appendingPathComponent("one.jsonl").path
+        #expect(try runOnco(["batch", manifest, "-o", one]).status == 2)
+        let snakefile = RepoPaths.root.appendingPathComponent("workflow/Snakefile").path
+        let profile = RepoPaths.root.appendingPathComponent("workflow/profiles/local").path
+        let r = try run("snakemake", ["-s", snakefile, "--profile", profile, "--cores", "2", "--directory", work.path,
+                                      "--config", "manifest=\(manifest)", "shards=3", "onco=\(RepoPaths.oncoBinary.path)"])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        let merged = work.appendingPathComponent("batch-out/merged.jsonl").path
+        #expect(try BatchCLITests.normalisedLines(merged) == BatchCLITests.normalisedLines(one).sorted {
+            $0.components(separatedBy: "\"case_id\":\"")[1] < $1.components(separatedBy: "\"case_id\":\"")[1]
+        })
+        let log = try String(contentsOfFile: work.appendingPathComponent("batch-out/logs/merge.log").path, encoding: .utf8)
+        #expect(log.contains("merge: 100 cases from 3 input(s): 95 ok, 5 failed"))
+    }
+}
