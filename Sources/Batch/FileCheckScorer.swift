@@ -39,6 +39,12 @@ public struct FileCheckScorer: CaseScorer {
     /// Known tumour-type codes (upper case); nil checks syntax only.
     public let knownTumorTypes: Set<String>?
 
+    /// Turns htslib's own messages on stderr off (they name file paths) or back on (errors only).
+    /// The CLI and benchmarks call this once; the scorer reports problems through `CaseError`.
+    public static func setHTSlibMessages(enabled: Bool) {
+        hts_set_log_level(enabled ? HTS_LOG_ERROR : HTS_LOG_OFF)
+    }
+
     public init(knownTumorTypes: Set<String>? = nil) {
         self.knownTumorTypes = knownTumorTypes.map { Set($0.map { $0.uppercased() }) }
     }
