@@ -108,6 +108,23 @@ import _TestSupport
         #expect(s.ok == 3 && ids.count == 3)
     }
 
+    @Test func twoWritersCannotShareAnOutput() async throws {
+        let out = path("locked.jsonl")
+        let first = try JSONLinesWriter(path: out, existing: .refuse, fsync: .everyLine)
+        try first.append(Array("{\"case_id\":\"C00000\",\"status\":\"ok\"}\n".utf8))
+        do {
+            _ = try await BatchRunner(scorer: RecordingScorer(), logger: quietLogger)
+                .run(syntheticManifest(3), to: .file(path: out, resume: true, overwrite: false))
+            Issue.record("a second batch appended to a locked output")
+        } catch let e as BatchOutputError {
+            #expect(e.code == .locked)
+        }
+        try first.close()
+        let s = try await BatchRunner(scorer: RecordingScorer(), options: BatchOptions(fsync: .everyLine), logger: quietLogger)
+            .run(syntheticManifest(3), to: .file(path: out, resume: true, overwrite: false))
+        #expect(s.resumed == 1 && s.ok == 2)
+    }
+
     @Test func aMalformedCompleteLineStopsResume() async throws {
         let out = path("bad.jsonl")
         try "{\"case_id\":\"C00000\",\"status\":\"ok\"}\nnot json\n".write(toFile: out, atomically: false, encoding: .utf8)

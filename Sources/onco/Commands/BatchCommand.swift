@@ -105,7 +105,7 @@ struct BatchRunCommand: AsyncParsableCommand {
 
     /// The scorer a batch runs. This is the one line to change when the recommendation scorer
     /// exists (it owns the knowledge base, similarity index and warehouse pool, built once here).
-    static func makeScorer(warehouse: String?, tumorTypes: Set<String>?) throws -> any CaseScorer {
+    static func makeScorer(warehouse: String?, tumorTypes: Set<String>?) async throws -> any CaseScorer {
         if warehouse != nil { throw BatchInputError("the file-check scorer does not use a warehouse; drop --warehouse") }
         return FileCheckScorer(knownTumorTypes: tumorTypes)
     }
@@ -130,7 +130,7 @@ struct BatchRunCommand: AsyncParsableCommand {
             StandardError.write("batch: ignoring manifest columns \(m.ignoredColumns.joined(separator: ", "))\n")
         }
         let known = try tumorTypes.map { try FileCheckScorer.loadTumorTypes(path: $0) }
-        let scorer = try Self.makeScorer(warehouse: warehouse, tumorTypes: known)
+        let scorer = try await Self.makeScorer(warehouse: warehouse, tumorTypes: known)
         let options = BatchOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                    shard: try shard.map { try Shard(parsing: $0) }, fsync: fsync.policy)
         let out: BatchOutput = output.map { .file(path: $0, resume: resume, overwrite: overwrite) } ?? .standardOutput
