@@ -98,6 +98,7 @@ func runAll(casesDir: String, outPath: String, repeats: Int) throws {
     _ = gz
     let bytesOnDisk = Int((try? String(contentsOfFile: "/tmp/bench-batch-du", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
 
+    let loadBefore = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     // Warm the page cache once so that every configuration reads from memory.
     _ = try shell("cat \(casesDir)/vcf/* > /dev/null")
 
@@ -126,6 +127,7 @@ func runAll(casesDir: String, outPath: String, repeats: Int) throws {
     let nullSpeedup = d(null2, "cases_per_s") / d(null1, "cases_per_s")
     let perCaseNullUs = 1e6 / d(null1, "cases_per_s")
     let date = ISO8601DateFormatter().string(from: Date())
+    let loadAfter = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
 
     var md = """
         # Batch: engine overhead (no recommendation yet)
@@ -140,6 +142,8 @@ func runAll(casesDir: String, outPath: String, repeats: Int) throws {
         - Command: `make bench` (runs `Benchmarks/scripts/batch.sh`: `gen_cases.py --n \(nCases) --seed 42`, then
           `bench-batch all`; each configuration runs in its own process, best of \(repeats), page cache warm).
         - Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu)), \(f(Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824, 0)) GiB; Swift release build; \(date).
+          Load average (1/5/15 min) before the runs \(loadBefore), after \(loadAfter): the machine is shared, so
+          figures taken under load understate both the rate and the 2-core speed-up.
         - Cases: \(nCases) generated VCFs (100-5,000 variants, log-uniform; \(variants) records in all; GRCh37/38,
           half VEP-annotated), \(corrupt) deliberately corrupt (5%), \(f(Double(bytesOnDisk) / 1_048_576)) MiB of `.vcf.gz`.
 
