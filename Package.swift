@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Recommendation", targets: ["Recommendation"]),
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "CohortStudy", targets: ["CohortStudy"]),
+        .library(name: "Batch", targets: ["Batch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -97,12 +98,19 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // Batch scoring: manifests, parallel streaming engine, resume, shards and merge; the file-check scorer.
+        .target(
+            name: "Batch",
+            dependencies: ["OncoCore", "CHTSlib", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: settings
+        ),
+
         // The CLI. Thin: parsing, progress, exit codes.
         .executableTarget(
             name: "onco",
             dependencies: [
                 "OncoCore", "Genomics", "Survival", "Knowledge", "Warehouse", "WarehousePostgres",
-                "Similarity", "Recommendation", "Reports", "CohortStudy", "CHTSlib",
+                "Similarity", "Recommendation", "Reports", "CohortStudy", "Batch", "CHTSlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,6 +128,7 @@ let package = Package(
         .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "Survival", "Reports", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "OncoCore", "CHTSlib", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
     ]
 )

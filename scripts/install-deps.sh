@@ -2,14 +2,19 @@
 # Installs what onco needs on a fresh Debian machine. Idempotent: installs only what is missing.
 #   scripts/install-deps.sh demo   # build + run: htslib, zlib, sqlite
 #   scripts/install-deps.sh test   # + the cross-check tools and services the tests use
+#   scripts/install-deps.sh slurm  # + a one-node Slurm cluster with accounting (scripts/slurm-local.sh)
 set -euo pipefail
 mode="${1:-demo}"
 
 apt_pkgs=(libhts-dev zlib1g-dev libsqlite3-dev pkg-config)
 pip_pkgs=()
-if [[ "$mode" == "test" || "$mode" == "bench" ]]; then
+if [[ "$mode" == "test" || "$mode" == "bench" || "$mode" == "slurm" ]]; then
   apt_pkgs+=(bcftools samtools tabix postgresql chromium fonts-dejavu-core python3-pip)
   pip_pkgs+=(snakemake)
+fi
+if [[ "$mode" == "slurm" ]]; then
+  apt_pkgs+=(slurm-wlm slurmdbd munge mariadb-server iproute2)
+  pip_pkgs+=(snakemake-executor-plugin-slurm)
 fi
 if [[ "$mode" == "bench" ]]; then
   apt_pkgs+=(r-cran-survival hyperfine)

@@ -10,5 +10,6 @@ if [[ -z "${ONCO_TEST_POSTGRES_URL:-}" ]]; then
   trap 'scripts/pg-temp.sh stop "$started"' EXIT
 fi
 export ONCO_REQUIRE_POSTGRES=1
+export ONCO_REQUIRE_SNAKEMAKE=1
 swift build
 swift test "$@"

@@ -11,6 +11,7 @@ struct Onco: AsyncParsableCommand {
         version: OncoVersion.current,
         subcommands: [
             VariantsCommand.self,
+            BatchCommand.self,
         ]
     )
 }

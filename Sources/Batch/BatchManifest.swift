@@ -1,0 +1,257 @@
+import Foundation
+import OncoCore
+
+/// The cases of a batch, read from a TSV manifest or a folder of VCFs.
+///
+/// TSV layout: a header line naming the columns, then one case per line, tab-separated.
+/// Required columns `case_id`, `vcf`, `tumor_type` (`tumour_type` is accepted too); optional `sample`,
+/// `bam`, `age`, `sex`, `stage`; other columns are ignored and listed in `ignoredColumns`.
+/// Lines starting with `#` and blank lines are skipped; CRLF line ends are accepted. Empty, `NA` and
+/// `.` mean "not given" in optional columns. Relative paths are resolved against the manifest's folder.
+///
+/// What is checked here, before any case runs, is the manifest's own structure and values
+/// (`ManifestError`, naming file, line and field): column count, required columns, empty required
+/// fields, duplicate `case_id`, `age`/`sex`/`stage` that cannot be read. A manifest is the operator's
+/// input and is accepted or rejected whole, in milliseconds. What depends on the files it points to
+/// or on the knowledge base (missing or corrupt VCF, sample not in the VCF, unknown tumour type)
+/// is the scorer's business and fails only that case.
+public struct BatchManifest: Sendable {
+    /// The manifest file, or the folder for a folder of VCFs.
+    public let source: String
+    /// The cases in manifest order (`cases[i].index == i`).
+    public let cases: [BatchCase]
+    /// Header columns that batch does not use.
+    public let ignoredColumns: [String]
+
+    public init(source: String, cases: [BatchCase], ignoredColumns: [String] = []) {
+        self.source = source
+        self.cases = cases
+        self.ignoredColumns = ignoredColumns
+    }
+
+    /// The cases of one shard, in manifest order.
+    public func cases(in shard: Shard?) -> [BatchCase] {
+        guard let shard else { return cases }
+        return cases.filter(shard.contains)
+    }
+
+    static let required = ["case_id", "vcf", "tumor_type"]
+    static let optional = ["sample", "bam", "age", "sex", "stage"]
+
+    /// Reads a TSV manifest.
+    /// - Throws: `ManifestError` naming the file, line and field of the first problem.
+    public static func read(path: String) throws -> BatchManifest {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDir: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+            throw ManifestError(.unreadable, file: path, line: nil, field: nil,
+                                exists ? (isDir.boolValue ? "is a folder (give --tumor-type to read a folder of VCFs)" : "cannot be read")
+                                    : "does not exist")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(data, file: path, baseDirectory: base)
+    }
+
+    /// Parses manifest text. `file` is used in errors; relative paths are resolved against `baseDirectory`.
+    public static func parse(_ data: Data, file: String, baseDirectory: String) throws -> BatchManifest {
+        var header: [String]? = nil
+        var column: [String: Int] = [:]
+        var ignored: [String] = []
+        var cases: [BatchCase] = []
+        var firstLine: [String: Int] = [:]
+        var lineNumber = 0
+        // Split on LF bytes: as Characters, "\r\n" is one grapheme and would not split on "\n".
+        for rawLine in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var bytes = rawLine[...]
+            if bytes.last == 0x0D { bytes = bytes.dropLast() }
+            guard let decoded = String(validating: bytes, as: UTF8.self) else {
+                throw ManifestError(.malformed, file: file, line: lineNumber, field: nil, "is not UTF-8 text")
+            }
+            let line = Substring(decoded)
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let names = header else {
+                // The header.
+                var seen: Set<String> = []
+                for (i, raw) in fields.enumerated() {
+                    var name = raw.lowercased()
+                    if name == "tumour_type" { name = "tumor_type" }
+                    guard !name.isEmpty else {
+                        throw ManifestError(.malformed, file: file, line: lineNumber, field: nil, "header column \(i + 1) is empty")
+                    }
+                    guard seen.insert(name).inserted else {
+                        throw ManifestError(.malformed, file: file, line: lineNumber, field: name, "column appears twice in the header")
+                    }
+                    if required.contains(name) || optional.contains(name) { column[name] = i } else { ignored.append(raw) }
+                }
+                for r in required where column[r] == nil {
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: r,
+                                        "required column missing from the header (need case_id, vcf, tumor_type)")
+                }
+                header = fields
+                continue
+            }
+            guard fields.count == names.count else {
+                throw ManifestError(.malformed, file: file, line: lineNumber, field: nil,
+                                    "\(fields.count) fields, the header has \(names.count)")
+            }
+            func value(_ name: String) -> String? {
+                guard let i = column[name] else { return nil }
+                let v = fields[i]
+                return v.isEmpty || v == "NA" || v == "." ? nil : v
+            }
+            func requiredValue(_ name: String) throws -> String {
+                guard let v = value(name) else {
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: name, "required field is empty")
+                }
+                return v
+            }
+            let id = try requiredValue("case_id")
+            guard id.utf8.count <= 256, !id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw ManifestError(.malformed, file: file, line: lineNumber, field: "case_id",
+                                    "must be at most 256 characters without spaces or control characters")
+            }
+            if let first = firstLine[id] {
+                throw ManifestError(.malformed, file: file, line: lineNumber, field: "case_id",
+                                    "duplicate case_id (first at line \(first))")
+            }
+            firstLine[id] = lineNumber
+            let vcf = resolve(try requiredValue("vcf"), against: baseDirectory)
+            let tumorType = try requiredValue("tumor_type")
+            let bam = value("bam").map { resolve($0, against: baseDirectory) }
+            var age: Int? = nil
+            if let a = value("age") {
+                guard let n = Int(a), (0...150).contains(n) else {
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "age", "not a whole number of years in 0...150")
+                }
+                age = n
+            }
+            var sex: Sex? = nil
+            if let s = value("sex") {
+                switch s.lowercased() {
+                case "f", "female": sex = .female
+                case "m", "male": sex = .male
+                case "u", "unknown": sex = .unknown
+                default:
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "sex", "expected female, male, unknown (or f, m, u)")
+                }
+            }
+            var stage: String? = nil
+            if let s = value("stage") {
+                guard let n = Stage.normalise(s) else {
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "stage", "expected 0, I-IV (with sub-stage) or 1-4")
+                }
+                stage = n
+            }
+            cases.append(BatchCase(id: id, index: cases.count, line: lineNumber, vcf: vcf, tumorType: tumorType,
+                                   sample: value("sample"), bam: bam, age: age, sex: sex, stage: stage))
+        }
+        guard header != nil else {
+            throw ManifestError(.malformed, file: file, line: nil, field: nil, "has no header line")
+        }
+        return BatchManifest(source: file, cases: cases, ignoredColumns: ignored)
+    }
+
+    /// The file name endings read as VCFs in a folder.
+    public static let vcfSuffixes = [".vcf.gz", ".vcf.bgz", ".vcf", ".bcf"]
+
+    /// Makes a manifest from every VCF in a folder (not recursive), one case per file in name order.
+    ///
+    /// `case_id` is the file name without its VCF ending; all cases get `tumorType`.
+    /// - Throws: `ManifestError` if the folder cannot be listed, has no VCF, or two files give the same case id.
+    public static func folder(_ path: String, tumorType: String) throws -> BatchManifest {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
+            throw ManifestError(.unreadable, file: path, line: nil, field: nil, "cannot be listed as a folder")
+        }
+        var cases: [BatchCase] = []
+        var seen: [String: String] = [:]
+        for name in names.sorted() {
+            guard let suffix = vcfSuffixes.first(where: { name.hasSuffix($0) }), name.count > suffix.count else { continue }
+            let id = String(name.dropLast(suffix.count))
+            if let other = seen[id] {
+                throw ManifestError(.malformed, file: path, line: nil, field: "case_id",
+                                    "two files give the same case id (\(other), \(name))")
+            }
+            seen[id] = name
+            cases.append(BatchCase(id: id, index: cases.count, line: 0,
+                                   vcf: URL(fileURLWithPath: path).appendingPathComponent(name).path,
+                                   tumorType: tumorType))
+        }
+        guard !cases.isEmpty else {
+            throw ManifestError(.malformed, file: path, line: nil, field: nil,
+                                "has no VCF (\(vcfSuffixes.joined(separator: ", ")))")
+        }
+        return BatchManifest(source: path, cases: cases)
+    }
+
+    static func resolve(_ p: String, against base: String) -> String {
+        if p.hasPrefix("/") { return p }
+        return URL(fileURLWithPath: base).appendingPathComponent(p).standardizedFileURL.path
+    }
+}
+
+/// A manifest that cannot be used: which file, line and field, and why.
+public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable { case unreadable, malformed }
+    public let code: Code
+    public let file: String
+    /// 1-based line, when the problem is on one line.
+    public let line: Int?
+    /// The column, when the problem is in one field.
+    public let field: String?
+    public let message: String
+
+    public init(_ code: Code, file: String, line: Int?, field: String?, _ message: String) {
+        self.code = code
+        self.file = file
+        self.line = line
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String {
+        var s = "manifest \(file)"
+        if let line { s += ", line \(line)" }
+        if let field { s += ", field \(field)" }
+        return s + ": " + message
+    }
+}
+
+/// One of N shards of a manifest: shard `I/N` (1-based) takes the cases whose manifest index `i`
+/// satisfies `i % N == I - 1`, i.e. every N-th case starting with the I-th.
+///
+/// Interleaving (rather than contiguous blocks) spreads slow cases and corrupt stretches across
+/// shards and makes shard membership independent of how many cases are left to do.
+public struct Shard: Sendable, Hashable, CustomStringConvertible {
+    /// 1-based shard number.
+    public let index: Int
+    public let count: Int
+
+    public init(index: Int, count: Int) throws {
+        guard count >= 1, (1...count).contains(index) else {
+            throw ShardSyntaxError(text: "\(index)/\(count)")
+        }
+        self.index = index
+        self.count = count
+    }
+
+    /// Parses `I/N` (e.g. `2/8`).
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]) else { throw ShardSyntaxError(text: text) }
+        try self.init(index: i, count: n)
+    }
+
+    public func contains(_ c: BatchCase) -> Bool { c.index % count == index - 1 }
+
+    public var description: String { "\(index)/\(count)" }
+}
+
+/// A `--shard` value that is not `I/N` with 1 ≤ I ≤ N.
+public struct ShardSyntaxError: Error, Sendable, CustomStringConvertible {
+    public let text: String
+    public var description: String { "shard '\(text)' is not I/N with 1 <= I <= N (e.g. 2/8)" }
+}

@@ -1,0 +1,285 @@
+import ArgumentParser
+import Batch
+import CHTSlib
+import Foundation
+import Logging
+
+/// `onco batch`: score many cases, in parallel, streaming one JSON line per case; and
+/// `onco batch merge`: join shard outputs.
+struct BatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Score many cases in parallel into JSON Lines; resume, shard and merge.",
+        discussion: """
+            Exit status: 0 every case ok; 2 the batch finished but some cases failed (their lines say why); \
+            1 the batch could not run (bad manifest, output problem); 64 usage error.
+            """,
+        subcommands: [BatchRunCommand.self, BatchMergeCommand.self],
+        defaultSubcommand: BatchRunCommand.self
+    )
+}
+
+/// Exit status of a batch that finished with failed cases.
+let batchExitSomeFailed = ExitCode(2)
+
+struct BatchRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Score every case of a manifest (the default: `onco batch MANIFEST.tsv`).",
+        discussion: """
+            MANIFEST is a TSV with columns case_id, vcf, tumor_type and optionally sample, bam, age, sex, \
+            stage (relative paths are read from the manifest's folder), or a folder of VCFs with --tumor-type.
+
+            One JSON line per case, in completion order: {"case_id", "status": "ok"|"failed", "error": null | \
+            {"code","message"}, "scorer", ...the scorer's members..., "timings": {"<stage>_ms", "total_ms"}}. \
+            A bad case gets a failed line and the batch goes on. Each line is written with one write(2), so a \
+            killed batch leaves only complete lines (a line torn by SIGKILL is cut by --resume); the output is \
+            fsync'ed once a second and at the end (--fsync).
+
+            Until the recommendation engine is wired in, the scorer is "file-check": it validates each \
+            case's inputs (files, OncoTree syntax, full htslib read of the VCF, sample) and reports counts; \
+            it makes no recommendation.
+
+            Exit status: 0 every case ok; 2 finished with failed cases; 1 could not run; 64 usage.
+            """
+    )
+
+    @Argument(help: "Manifest TSV, or a folder of VCFs (with --tumor-type).")
+    var manifest: String
+
+    @Option(name: [.short, .customLong("output")], help: "Output JSON Lines file (default: standard output).")
+    var output: String?
+
+    @Flag(help: "Keep the cases already in the output and score only the others.")
+    var resume = false
+
+    @Flag(help: "Replace an existing output.")
+    var overwrite = false
+
+    @Option(help: "Take only shard I of N (1-based): every N-th case starting with the I-th.")
+    var shard: String?
+
+    @Option(help: "Cases scored at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(help: "Tumour type (OncoTree code) for every case when MANIFEST is a folder of VCFs.")
+    var tumorType: String?
+
+    @Option(help: "Known tumour-type codes (OncoTree's flattened TSV with a 'code' column, or one code per line); default: check syntax only.")
+    var tumorTypes: String?
+
+    @Option(help: "Warehouse URL (sqlite path or postgres://). Used by the recommendation scorer; the file-check scorer refuses it.")
+    var warehouse: String?
+
+    @Option(help: "Progress on standard error: auto (a bar on a terminal, lines otherwise), bar, lines, none.")
+    var progress: ProgressStyle = .auto
+
+    @Option(help: "Seconds between progress lines when not on a terminal.")
+    var progressInterval: Double = 10
+
+    @Option(help: "When to fsync the output: second (once a second), line (every line), end.")
+    var fsync: FsyncChoice = .second
+
+    @Flag(help: "Log the batch's start and end (info level) on standard error.")
+    var verbose = false
+
+    enum ProgressStyle: String, ExpressibleByArgument, CaseIterable { case auto, bar, lines, none }
+    enum FsyncChoice: String, ExpressibleByArgument, CaseIterable {
+        case second, line, end
+        var policy: FsyncPolicy {
+            switch self {
+            case .second: .default
+            case .line: .everyLine
+            case .end: .atEnd
+            }
+        }
+    }
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") } }
+        if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+        if resume && output == nil { throw ValidationError("--resume needs -o/--output") }
+        if progressInterval <= 0 { throw ValidationError("--progress-interval must be positive") }
+    }
+
+    /// The scorer a batch runs. This is the one line to change when the recommendation scorer
+    /// exists (it owns the knowledge base, similarity index and warehouse pool, built once here).
+    static func makeScorer(warehouse: String?, tumorTypes: Set<String>?) async throws -> any CaseScorer {
+        if warehouse != nil { throw BatchInputError("the file-check scorer does not use a warehouse; drop --warehouse") }
+        return FileCheckScorer(knownTumorTypes: tumorTypes)
+    }
+
+    func run() async throws {
+        hts_set_log_level(HTS_LOG_OFF)
+        let logger = verbose ? Logger(label: "onco.batch", factory: { label in StreamLogHandler.standardError(label: label) })
+            : Logger(label: "onco.batch", factory: { _ in SwiftLogNoOpLogHandler() })
+
+        let m: BatchManifest
+        do {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: manifest, isDirectory: &isDir), isDir.boolValue {
+                guard let tumorType else { throw BatchInputError("\(manifest) is a folder: give --tumor-type for its VCFs") }
+                m = try BatchManifest.folder(manifest, tumorType: tumorType)
+            } else {
+                if tumorType != nil { throw BatchInputError("--tumor-type is for a folder of VCFs; the manifest has a tumor_type column") }
+                m = try BatchManifest.read(path: manifest)
+            }
+        }
+        if !m.ignoredColumns.isEmpty {
+            StandardError.write("batch: ignoring manifest columns \(m.ignoredColumns.joined(separator: ", "))\n")
+        }
+        let known = try tumorTypes.map { try FileCheckScorer.loadTumorTypes(path: $0) }
+        let scorer = try await Self.makeScorer(warehouse: warehouse, tumorTypes: known)
+        let options = BatchOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                   shard: try shard.map { try Shard(parsing: $0) }, fsync: fsync.policy)
+        let out: BatchOutput = output.map { .file(path: $0, resume: resume, overwrite: overwrite) } ?? .standardOutput
+
+        let style: ProgressStyle = progress == .auto ? (stderrIsTTY ? .bar : .lines) : progress
+        let renderer = ProgressRenderer(style: style, interval: progressInterval)
+        var onProgress: (@Sendable (BatchProgress) -> Void)? = nil
+        if style != .none { onProgress = { @Sendable p in renderer.render(p) } }
+        let runner = BatchRunner(scorer: scorer, options: options, logger: logger)
+        let summary = try await runner.run(m, to: out, progress: onProgress)
+
+        var s = "batch: \(summary.ok) ok, \(summary.failed) failed"
+        if summary.resumed > 0 { s += ", \(summary.resumed) already done (\(summary.resumedFailed) failed)" }
+        s += String(format: "; %d cases in %.1f s (%.1f cases/s)", summary.ok + summary.failed,
+                    seconds(summary.elapsed), summary.casesPerSecond)
+        if let sh = options.shard { s += ", shard \(sh)" }
+        StandardError.write(s + "\n")
+        if summary.anyFailed { throw batchExitSomeFailed }
+    }
+}
+
+struct BatchMergeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join shard outputs in manifest order, checking that no case is missing or duplicated.",
+        discussion: """
+            Reads every INPUT (outputs of `onco batch --shard I/N`), checks that each case of the manifest \
+            appears exactly once and that no line names a case outside it, and writes the lines in manifest \
+            order. The output is written to a temporary file and renamed, so it appears whole or not at all; \
+            nothing is written when a case is missing or duplicated.
+
+            Exit status: 0 complete, every case ok; 2 complete, some cases failed; 1 missing, duplicate or \
+            foreign cases, or an unreadable input; 64 usage.
+            """
+    )
+
+    @Option(help: "The manifest the shards were run from (TSV, or a folder of VCFs with --tumor-type).")
+    var manifest: String
+
+    @Option(help: "Tumour type, when --manifest is a folder of VCFs (only used to list its cases).")
+    var tumorType: String?
+
+    @Option(name: [.short, .customLong("output")], help: "Merged output (default: standard output).")
+    var output: String?
+
+    @Argument(help: "Shard outputs.")
+    var inputs: [String]
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one shard output") }
+    }
+
+    func run() async throws {
+        var isDir: ObjCBool = false
+        let m: BatchManifest
+        if FileManager.default.fileExists(atPath: manifest, isDirectory: &isDir), isDir.boolValue {
+            m = try BatchManifest.folder(manifest, tumorType: tumorType ?? "NA")
+        } else {
+            m = try BatchManifest.read(path: manifest)
+        }
+        let report = try BatchMerge.merge(manifest: m, inputs: inputs, output: output)
+        guard report.isComplete else {
+            var s = "merge: not written:"
+            func lines(_ cs: [BatchCase]) -> String {
+                cs.prefix(20).map { $0.line > 0 ? "line \($0.line)" : "case \($0.index + 1)" }.joined(separator: ", ")
+                    + (cs.count > 20 ? ", ..." : "")
+            }
+            if !report.missing.isEmpty {
+                s += "\n  \(report.missing.count) case(s) of the manifest in no input (manifest \(lines(report.missing)))"
+            }
+            for d in report.duplicates.prefix(20) {
+                s += "\n  duplicate: manifest \(d.case.line > 0 ? "line \(d.case.line)" : "case \(d.case.index + 1)") found at \(d.locations.map(\.description).joined(separator: ", "))"
+            }
+            if report.duplicates.count > 20 { s += "\n  ... \(report.duplicates.count) duplicates in all" }
+            if !report.unknown.isEmpty {
+                s += "\n  \(report.unknown.count) line(s) for cases not in the manifest: \(report.unknown.prefix(20).map(\.description).joined(separator: ", "))"
+            }
+            StandardError.write(s + "\n")
+            throw ExitCode(1)
+        }
+        StandardError.write("merge: \(report.cases) cases from \(inputs.count) input(s): \(report.ok) ok, \(report.failed) failed\n")
+        if report.failed > 0 { throw batchExitSomeFailed }
+    }
+}
+
+/// Draws batch progress on standard error: a redrawn bar on a terminal, or a plain line every
+/// `interval` seconds otherwise. Called from the batch's consumer task only; the lock is for Swift's
+/// `Sendable` rule.
+final class ProgressRenderer: @unchecked Sendable {
+    private let style: BatchRunCommand.ProgressStyle
+    private let interval: Double
+    private let lock = NSLock()
+    private var lastDraw: ContinuousClock.Instant? = nil
+
+    init(style: BatchRunCommand.ProgressStyle, interval: Double) {
+        self.style = style
+        self.interval = interval
+    }
+
+    func render(_ p: BatchProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = ContinuousClock.now
+        switch style {
+        case .bar:
+            let due = lastDraw.map { now - $0 >= .milliseconds(100) } ?? true
+            guard due || p.event != .caseFinished else { return }
+            lastDraw = now
+            let width = 30
+            let frac = p.total > 0 ? Double(p.done) / Double(p.total) : 1
+            let filled = Int((frac * Double(width)).rounded(.down))
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            var s = "\r\u{1B}[K[\(bar)] \(p.done)/\(p.total) \(String(format: "%5.1f%%", frac * 100))"
+            s += String(format: "  %.1f cases/s", p.rate)
+            s += "  ETA \(p.eta.map(formatDuration) ?? "--")"
+            if p.failed > 0 { s += "  \(p.failed) failed" }
+            if p.event == .finished { s += "\n" }
+            StandardError.write(s)
+        case .lines:
+            switch p.event {
+            case .started:
+                lastDraw = now
+                StandardError.write("batch: \(p.total) cases, \(p.resumed) already done\n")
+            case .caseFinished:
+                guard let last = lastDraw, now - last >= .milliseconds(Int64(interval * 1000)) else { return }
+                lastDraw = now
+                let pct = p.total > 0 ? Double(p.done) / Double(p.total) * 100 : 100
+                StandardError.write("batch: \(p.done)/\(p.total) done (\(String(format: "%.1f", pct))%), \(p.failed) failed, "
+                                    + "\(String(format: "%.1f", p.rate)) cases/s, ETA \(p.eta.map(formatDuration) ?? "--")\n")
+            case .finished: break
+            }
+        case .none, .auto: break
+        }
+    }
+}
+
+/// A problem with the command's inputs found while running (exit 1, "Error: ...").
+struct BatchInputError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+func formatDuration(_ d: Duration) -> String {
+    let s = Int(seconds(d).rounded())
+    if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m" }
+    if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+    return "\(s)s"
+}

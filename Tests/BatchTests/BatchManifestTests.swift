@@ -1,0 +1,110 @@
+import Batch
+import Foundation
+import OncoCore
+import Testing
+import _TestSupport
+
+@Suite struct BatchManifestTests {
+    func parse(_ text: String) throws -> BatchManifest {
+        try BatchManifest.parse(Data(text.utf8), file: "m.tsv", baseDirectory: "/data/run1")
+    }
+
+    @Test func readsColumnsCommentsAndMissingValues() throws {
+        let m = try parse("""
+            # a comment before the header
+            case_id\tvcf\ttumour_type\tsample\tage\tsex\tstage\tsite\r
+            P1\tvcf/p1.vcf.gz\tLUAD\tTUMOR\t61\tF\tStage IIIA\tclinic-a\r
+
+            P2\t/abs/p2.bcf\tskcm\tNA\t.\t\tNA\tclinic-b
+            # trailing comment
+            """)
+        #expect(m.ignoredColumns == ["site"])
+        #expect(m.cases.count == 2)
+        let p1 = m.cases[0], p2 = m.cases[1]
+        #expect(p1.id == "P1" && p1.index == 0 && p1.line == 3)
+        #expect(p1.vcf == "/data/run1/vcf/p1.vcf.gz")
+        #expect(p1.tumorType == "LUAD" && p1.sample == "TUMOR" && p1.age == 61 && p1.sex == .female && p1.stage == "III")
+        #expect(p2.index == 1 && p2.line == 5 && p2.vcf == "/abs/p2.bcf")
+        #expect(p2.sample == nil && p2.age == nil && p2.sex == nil && p2.stage == nil)
+        #expect(try p2.oncoTreeCode() == OncoTreeCode("SKCM"))
+    }
+
+    /// Each malformed manifest names the line and field at fault.
+    @Test(arguments: [
+        ("case_id\tvcf\n", 1 as Int?, "tumor_type" as String?, "required column missing"),
+        ("case_id\tvcf\ttumor_type\tvcf\n", 1, "vcf", "twice"),
+        ("case_id\tvcf\ttumor_type\nA\ta.vcf\n", 2, nil, "2 fields, the header has 3"),
+        ("case_id\tvcf\ttumor_type\nA\ta.vcf\tLUAD\n\nB\t\tLUAD\n", 4, "vcf", "required field is empty"),
+        ("case_id\tvcf\ttumor_type\nA\ta.vcf\tLUAD\nB\tb.vcf\tLUAD\nA\tc.vcf\tLUAD\n", 4, "case_id", "first at line 2"),
+        ("case_id\tvcf\ttumor_type\tage\nA\ta.vcf\tLUAD\tsixty\n", 2, "age", "whole number"),
+        ("case_id\tvcf\ttumor_type\tsex\nA\ta.vcf\tLUAD\tX\n", 2, "sex", "female"),
+        ("case_id\tvcf\ttumor_type\tstage\nA\ta.vcf\tLUAD\tV\n", 2, "stage", "I-IV"),
+        ("case_id\tvcf\ttumor_type\nA B\ta.vcf\tLUAD\n", 2, "case_id", "without spaces"),
+        ("# only a comment\n", nil, nil, "no header"),
+    ])
+    func malformedManifestsSayWhere(_ text: String, _ line: Int?, _ field: String?, _ message: String) {
+        do {
+            _ = try parse(text)
+            Issue.record("accepted a malformed manifest")
+        } catch let e as ManifestError {
+            #expect(e.line == line)
+            #expect(e.field == field)
+            #expect(e.message.contains(message), "\(e.message)")
+            #expect(e.description.hasPrefix("manifest m.tsv"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func invalidUTF8NamesItsLine() {
+        var bytes = Array("case_id\tvcf\ttumor_type\nA\ta.vcf\tLUAD\nB\tb".utf8)
+        bytes += [0xFF, 0xFE] + Array(".vcf\tLUAD\n".utf8)
+        #expect(throws: ManifestError(.malformed, file: "m.tsv", line: 3, field: nil, "is not UTF-8 text")) {
+            try BatchManifest.parse(Data(bytes), file: "m.tsv", baseDirectory: "/")
+        }
+    }
+
+    @Test func oncoTreeSyntax() {
+        for ok in ["LUAD", "COADREAD", "HCL-V", "MDS/MPN", "SOFT_TISSUE", "luad", "B2"] {
+            #expect(BatchCase.isOncoTreeSyntax(ok), "\(ok)")
+        }
+        for bad in ["", "L", "Lung adenocarcinoma", "NSCLC?", "1234", "LUAD (met)", String(repeating: "A", count: 33)] {
+            #expect(!BatchCase.isOncoTreeSyntax(bad), "\(bad)")
+        }
+        let c = BatchCase(id: "X", index: 0, line: 7, vcf: "/x", tumorType: "colon ca")
+        #expect(throws: CaseError(.tumorTypeInvalid, "manifest line 7, field tumor_type: not an OncoTree code (2-32 letters, digits, '_', '-', '/', starting with a letter)")) {
+            try c.clinicalContext()
+        }
+    }
+
+    @Test func folderOfVCFs() throws {
+        let dir = try makeTemporaryDirectory("onco-batch-folder")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["b.vcf.gz", "a.bcf", "c.vcf", "b.vcf.gz.tbi", "notes.txt"] {
+            _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data())
+        }
+        let m = try BatchManifest.folder(dir.path, tumorType: "PAAD")
+        #expect(m.cases.map(\.id) == ["a", "b", "c"])
+        #expect(m.cases.allSatisfy { $0.tumorType == "PAAD" && $0.line == 0 })
+        #expect(m.cases[1].vcf == dir.appendingPathComponent("b.vcf.gz").path)
+        _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("a.vcf").path, contents: Data())
+        #expect(throws: ManifestError.self) { try BatchManifest.folder(dir.path, tumorType: "PAAD") }
+        let empty = try makeTemporaryDirectory("onco-batch-empty")
+        #expect(throws: ManifestError.self) { try BatchManifest.folder(empty.path, tumorType: "PAAD") }
+    }
+
+    @Test func shardsPartitionTheManifest() throws {
+        let m = syntheticManifest(23)
+        var seen: [Int] = []
+        for i in 1...4 {
+            let part = m.cases(in: try Shard(index: i, count: 4))
+            #expect(part.allSatisfy { $0.index % 4 == i - 1 })
+            seen += part.map(\.index)
+        }
+        #expect(seen.sorted() == Array(0..<23))
+        #expect(try Shard(parsing: "2/8") == Shard(index: 2, count: 8))
+        for bad in ["0/3", "4/3", "1/0", "1-3", "a/b", "2", "1/2/3"] {
+            #expect(throws: ShardSyntaxError.self) { try Shard(parsing: bad) }
+        }
+    }
+}

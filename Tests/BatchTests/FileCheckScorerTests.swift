@@ -1,0 +1,158 @@
+import Batch
+import CHTSlib
+import Foundation
+import Testing
+import _TestSupport
+
+/// The file-check scorer against generated cases (gen_cases.py) and hand-made damaged files, with
+/// record and sample counts compared to bcftools.
+@Suite(.serialized) struct FileCheckScorerTests {
+    init() { hts_set_log_level(HTS_LOG_OFF) }
+
+    static let header = """
+        ##fileformat=VCFv4.2
+        ##contig=<ID=chr7,length=159345973>
+        ##INFO=<ID=DP,Number=1,Type=Integer,Description="Depth">
+        ##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+        ##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">
+        #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\tNORMAL
+
+        """
+    static func records(_ n: Int) -> String {
+        (0..<n).map { "chr7\t\(140_000_000 + $0 * 10)\t.\tA\tT\t50\tPASS\tDP=\(30 + $0 % 7)\tGT:AD\t0/1:20,10\t0/0:30,0\n" }.joined()
+    }
+
+    func write(_ text: String, _ name: String, in dir: URL) throws -> String {
+        let p = dir.appendingPathComponent(name).path
+        try text.write(toFile: p, atomically: false, encoding: .utf8)
+        return p
+    }
+
+    func bgzip(_ path: String) throws -> String {
+        let r = try run("bgzip", ["-f", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        return path + ".gz"
+    }
+
+    func score(_ vcf: String, sample: String? = "TUMOR", tumorType: String = "SKCM", bam: String? = nil,
+               known: Set<String>? = nil) async -> Result<JSONObject, CaseError> {
+        let c = BatchCase(id: "T", index: 0, line: 2, vcf: vcf, tumorType: tumorType, sample: sample, bam: bam)
+        do { return .success(try await FileCheckScorer(knownTumorTypes: known).score(c).payload) } catch let e as CaseError {
+            return .failure(e)
+        } catch { return .failure(CaseError(.other, "\(error)")) }
+    }
+
+    func code(_ r: Result<JSONObject, CaseError>) -> String? {
+        if case .failure(let e) = r { return e.code.rawValue } else { return nil }
+    }
+
+    @Test func validFilesInEveryContainer() async throws {
+        let dir = try makeTemporaryDirectory("onco-filecheck")
+        let plain = try write(Self.header + Self.records(1500), "p.vcf", in: dir)
+        let gz = try bgzip(try write(Self.header + Self.records(1500), "b.vcf", in: dir))
+        let bcfPath = dir.appendingPathComponent("c.bcf").path
+        #expect(try run("bcftools", ["view", "-Ob", "-o", bcfPath, plain]).status == 0)
+        let gzipPath = dir.appendingPathComponent("g.vcf.gz").path
+        #expect(try run("sh", ["-c", "gzip -c '\(plain)' > '\(gzipPath)'"]).status == 0)
+        for (path, format, compression) in [(plain, "VCF", "none"), (gz, "VCF", "bgzf"), (bcfPath, "BCF", "bgzf"), (gzipPath, "VCF", "gzip")] {
+            guard case .success(let o) = await score(path) else { Issue.record("\(path) failed"); continue }
+            let v = o["vcf"]!.objectValue!
+            #expect(v["records"] == .int(1500))
+            #expect(v["samples"] == .int(2))
+            #expect(v["sample_index"] == .int(0))
+            #expect(v["format"] == .string(format))
+            #expect(v["compression"] == .string(compression))
+            #expect(v["build"] == .string("GRCh38"))  // chr7 length 159,345,973 is GRCh38's
+            #expect(o["tumor_type"] == .string("SKCM"))
+        }
+        // The NORMAL column is found too; the default is the only sample, else none.
+        if case .success(let o) = await score(gz, sample: "NORMAL") { #expect(o["vcf"]?.objectValue?["sample_index"] == .int(1)) }
+        if case .success(let o) = await score(gz, sample: nil) { #expect(o["vcf"]?.objectValue?["sample_index"] == .null) }
+    }
+
+    @Test func damagedFilesFailWithTheirReason() async throws {
+        let dir = try makeTemporaryDirectory("onco-filecheck-bad")
+        let gz = try bgzip(try write(Self.header + Self.records(3000), "ok.vcf", in: dir))
+        let data = try Data(contentsOf: URL(fileURLWithPath: gz))
+        #expect(data.suffix(28) == Data([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0, 0x1b, 0, 3] + [UInt8](repeating: 0, count: 9)))
+
+        let cut = dir.appendingPathComponent("cut.vcf.gz").path
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: cut))
+        #expect(code(await score(cut)) == "vcf_truncated")
+
+        let noEOF = dir.appendingPathComponent("noeof.vcf.gz").path
+        try data.dropLast(28).write(to: URL(fileURLWithPath: noEOF))
+        let r = await score(noEOF)
+        #expect(code(r) == "vcf_truncated")
+        if case .failure(let e) = r { #expect(e.message.contains("end-of-file marker after record 3000")) }
+
+        var flipped = data
+        flipped[data.count / 2] ^= 0xFF
+        let flip = dir.appendingPathComponent("flip.vcf.gz").path
+        try flipped.write(to: URL(fileURLWithPath: flip))
+        #expect(code(await score(flip)) == "vcf_truncated")
+
+        let short = try write(Self.header + Self.records(10) + "chr7\t1\t.\tA\tT\n" + Self.records(5), "short.vcf", in: dir)
+        let rs = await score(short)
+        #expect(code(rs) == "vcf_malformed")
+        if case .failure(let e) = rs { #expect(e.message.contains("record 11 has 0 sample columns")) }
+
+        let badChar = try write(Self.header + Self.records(4) + "chr7\t5\t.\tA\tT\t50\tPASS\tDP=3\tGT:AD\t0/1:x,y\t0/0:1,0\n", "char.vcf", in: dir)
+        #expect(code(await score(badChar)) == "vcf_malformed")
+
+        #expect(code(await score(dir.appendingPathComponent("absent.vcf.gz").path)) == "vcf_missing")
+        #expect(code(await score(dir.path)) == "vcf_unreadable")
+        let text = try write("hello, not a VCF\n", "t.txt", in: dir)
+        #expect(code(await score(text)) == "vcf_unreadable")
+        #expect(code(await score(gz, sample: "TUMOUR")) == "sample_not_found")
+        #expect(code(await score(gz, tumorType: "melanoma of skin")) == "tumor_type_invalid")
+        #expect(code(await score(gz, tumorType: "ZZZZ", known: ["SKCM", "LUAD"])) == "tumor_type_unknown")
+        if case .failure = await score(gz, tumorType: "skcm", known: ["SKCM"]) { Issue.record("known lower-case type refused") }
+    }
+
+    @Test func undefinedContigsAreWarningsNotFailures() async throws {
+        let dir = try makeTemporaryDirectory("onco-filecheck-ctg")
+        let p = try write(Self.header + Self.records(3) + "chr12\t25245350\t.\tC\tT\t50\tPASS\tDP=9\tGT:AD\t0/1:5,4\t0/0:9,0\n", "ctg.vcf", in: dir)
+        guard case .success(let o) = await score(p) else { Issue.record("failed"); return }
+        #expect(o["vcf"]?.objectValue?["records"] == .int(4))
+        #expect(o["vcf"]?.objectValue?["warnings"]?.objectValue?["records_with_undefined_contig"] == .int(1))
+    }
+
+    @Test func bamHeaderIsChecked() async throws {
+        let dir = try makeTemporaryDirectory("onco-filecheck-bam")
+        let gz = try bgzip(try write(Self.header + Self.records(5), "v.vcf", in: dir))
+        let bam = RepoPaths.fixture("batch/example_from_SAM_Spec.bam").path
+        guard case .success(let o) = await score(gz, bam: bam) else { Issue.record("failed"); return }
+        #expect(o["bam"] == .object(["format": .string("BAM"), "references": .int(1)]))
+        #expect(code(await score(gz, bam: dir.appendingPathComponent("none.bam").path)) == "bam_unreadable")
+        #expect(code(await score(gz, bam: gz)) == "bam_unreadable")
+    }
+
+    /// Generated cases: exactly the corrupt ones fail with the planned reason; counts match bcftools.
+    @Test func generatedCasesAgainstBcftools() async throws {
+        let dir = try generateCases(n: 40, seed: 11, corruptFraction: 0.25)
+        let m = try BatchManifest.read(path: dir.appendingPathComponent("manifest.tsv").path)
+        let expected = try readExpected(dir)
+        let scorer = FileCheckScorer()
+        for c in m.cases {
+            let e = expected[c.id]!
+            do {
+                let o = try await scorer.score(c).payload
+                #expect(e.status == "ok", "\(c.id) passed but was made \(e.corruption)")
+                let v = o["vcf"]!.objectValue!
+                let records = try run("sh", ["-c", "bcftools view -H '\(c.vcf)' | wc -l"])
+                let samples = try run("bcftools", ["query", "-l", c.vcf])
+                #expect(v["records"]?.intValue == Int(records.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+                #expect(v["records"]?.intValue == e.variants)
+                #expect(v["samples"]?.intValue == samples.stdout.split(separator: "\n").count)
+                #expect(v["build"] == .string(e.build))
+                #expect(v["annotation"] == (e.annotation.isEmpty ? .null : .string(e.annotation)))
+                #expect(v["index"] == .string("tbi"))
+            } catch let err as CaseError {
+                #expect(e.status == "failed", "\(c.id) failed: \(err)")
+                #expect(err.code.rawValue == e.code, "\(c.id) \(e.corruption): \(err)")
+            }
+        }
+        #expect(Set(expected.values.filter { $0.status == "failed" }.map(\.corruption)).count == 5)
+    }
+}
