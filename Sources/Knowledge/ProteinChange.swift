@@ -14,7 +14,7 @@ public struct ProteinChange: Hashable, Sendable, CustomStringConvertible {
         /// Replacement residues, nil when not given.
         case delins(String?)
         case frameshift
-        case extension
+        case `extension`
     }
     public var startAA: Character?
     public var start: Int
@@ -34,7 +34,7 @@ public struct ProteinChange: Hashable, Sendable, CustomStringConvertible {
         case .duplication: return s + e + "dup"
         case .delins(let q): return s + e + "delins" + (q ?? "")
         case .frameshift: return s + "fs"
-        case .extension: return s + "ext"
+        case .`extension`: return s + "ext"
         }
     }
 
@@ -125,7 +125,7 @@ public struct ProteinChange: Hashable, Sendable, CustomStringConvertible {
         } else if lower.hasPrefix("fs") || (lower.count >= 3 && lower.dropFirst().hasPrefix("fs")) {
             kind = .frameshift
         } else if lower.hasPrefix("ext") || (lower.count >= 4 && lower.dropFirst().hasPrefix("ext")) {
-            kind = .extension
+            kind = .`extension`
         } else if rest.count == 1, let c = rest.first, (c.isUppercase && c.isLetter) || c == "*" || c == "=" {
             guard p2 == nil else { return nil }
             kind = .substitution(c == "X" ? "*" : c)
