@@ -71,7 +71,16 @@ public struct BiomarkerRuleParser: Sendable {
 
     /// Parses a whole name: `A and B` combinations first, then each part.
     func parseName(_ name: String, gene: String) throws -> RuleCondition {
-        let parts = splitOnAnd(name)
+        var parts = splitOnAnd(name)
+        // `EXON 10 and EXON 21 MUTATIONS`: the event named last applies to every exon.
+        if parts.count > 1, let lastWords = parts.last?.uppercased().split(separator: " "), lastWords.first == "EXON",
+           lastWords.count >= 3 {
+            let event = lastWords.dropFirst(2).joined(separator: " ")
+            parts = parts.map { p in
+                let w = p.uppercased().split(separator: " ")
+                return w.count == 2 && w[0] == "EXON" ? p + " " + event : p
+            }
+        }
         if parts.count > 1 {
             return .allOf(try parts.flatMap { p -> [RuleCondition] in
                 let c = try parsePart(p, gene: gene)
@@ -104,6 +113,9 @@ public struct BiomarkerRuleParser: Sendable {
             text = String(text.dropFirst(first.count)).trimmingCharacters(in: .whitespaces)
             upper = text.uppercased()
         }
+        if upper == "VIII" {
+            throw Unparsed(reason: "EGFRvIII (exon 2-7 deletion) needs structural-variant or RNA input")
+        }
         if upper.hasPrefix("NON-") || upper.hasPrefix("NOT ") {
             throw Unparsed(reason: "negation (\(text)) is not evaluated")
         }
@@ -111,7 +123,7 @@ public struct BiomarkerRuleParser: Sendable {
             return .molecularMarker(gene: gene, marker: text.lowercased())
         }
         switch upper {
-        case "MUTATION", "MUTATIONS", "ACTIVATING MUTATION":
+        case "MUTATION", "MUTATIONS", "ACTIVATING MUTATION", "ALTERATION", "ALTERATIONS", "MUT":
             return .gene(gene: gene, event: .mutation)
         case "FUSION", "FUSIONS", "REARRANGEMENT", "TRANSLOCATION":
             return .anyFusion(gene: gene)
@@ -261,6 +273,7 @@ public struct BiomarkerRuleParser: Sendable {
         case "DELETION", "DELETIONS": event = .deletion
         case "INSERTION", "INSERTIONS": event = .insertion
         case "SKIPPING", "SKIPPING MUTATION": event = .skipping
+        case "FRAMESHIFT", "FRAMESHIFT MUTATION": event = .frameshift
         default: throw Unparsed(reason: "exon event '\(toks[2...].joined(separator: " "))'")
         }
         let alias = exonAliases[gene] ?? [:]

@@ -54,6 +54,8 @@ public enum ExonEvent: String, Sendable, Hashable, Codable {
     case insertion
     /// Exon skipping (`EXON 14 SKIPPING MUTATION`): splice-site variants or deletions at the exon's edges.
     case skipping
+    /// Frameshift in the exon (`CALR EXON 9 FRAMESHIFT`).
+    case frameshift
 }
 
 /// Genome-wide characteristics.

@@ -398,6 +398,8 @@ extension KnowledgeBase {
                 case .mutation: return inExon && o.isNonSynonymousCoding
                 case .deletion: return inExon && o.isDeletionLike
                 case .insertion: return inExon && o.isInsertionLike
+                case .frameshift:
+                    return inExon && (o.consequences.contains("frameshift_variant") || { if case .frameshift? = o.protein?.kind { return true }; return false }())
                 case .skipping:
                     let splice = o.isSpliceSite || o.classes.contains(.truncating) && o.consequences.contains { $0.hasPrefix("splice") }
                     let edge = (first...last).contains { nearExonEdge(o.minimal, gene: g, exon: $0) }

@@ -98,6 +98,16 @@ extension Indication {
                 put(a, .broader, [head, chain])
             }
         }
+        // Biomarker-defined subtypes (`HER2 positive breast cancer`, `triple-negative breast cancer`) of an
+        // organ-level term the case falls under overlap every histology of that organ: narrower.
+        for (d, rel) in paths where rel.0 == .broader {
+            for sub in ontology.descendants(of: d) where paths[sub] == nil {
+                guard let n = ontology.term(sub)?.name.lowercased(),
+                      n.contains("positive") || n.contains("negative") else { continue }
+                let chain = (ontology.path(from: sub, to: d) ?? [sub, d]).map(name).joined(separator: " is_a ")
+                put(sub, .narrower, rel.1 + [chain + " (biomarker-defined subtype)"])
+            }
+        }
         // OncoTree descendants mapped exactly: narrower.
         for d in oncotree.descendants(of: node.code) {
             guard let e = crosswalk.entries[d], e.match == .exact else { continue }
