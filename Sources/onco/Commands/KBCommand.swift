@@ -216,8 +216,16 @@ extension KBCommand {
 /// or a JSON array of objects with those keys.
 enum CaseVariantFile {
     struct Row: Decodable {
-        var gene: String?, hgvsp: String?, chrom: String, pos: Int, ref: String, alt: String
-        var consequence: String?, exon: String?, filter: String?, build: String?
+        var gene: String?
+        var hgvsp: String?
+        var chrom: String
+        var pos: Int
+        var ref: String
+        var alt: String
+        var consequence: String?
+        var exon: String?
+        var filter: String?
+        var build: String?
     }
 
     static func read(_ url: URL) throws -> [SomaticVariant] {
