@@ -287,17 +287,22 @@ extension KnowledgeBase {
             }
         }
         let byTherapy = Dictionary(grouping: refs, by: \.therapy)
+        // drug → indices of refs that argue against a therapy containing it.
+        var against: [String: [Int]] = [:]
+        for (i, r) in refs.enumerated() {
+            let isAgainst = ((r.effect == .resistance || r.effect == .reducedSensitivity) && !r.isCounterEvidence)
+                || (r.isCounterEvidence && r.effect == .sensitivity)
+            if isAgainst { for d in r.therapy.drugs { against[d, default: []].append(i) } }
+        }
         var out: [TherapyAssessment] = []
+        out.reserveCapacity(byTherapy.count)
         for (t, rs) in byTherapy {
             let sens = rs.filter { $0.effect == .sensitivity && !$0.isCounterEvidence }
             let res = rs.filter { ($0.effect == .resistance || $0.effect == .reducedSensitivity) && !$0.isCounterEvidence }
             let counter = rs.filter { $0.isCounterEvidence }
-            let drugs = Set(t.drugs)
-            let conflicts = refs.filter { r in
-                (((r.effect == .resistance || r.effect == .reducedSensitivity) && !r.isCounterEvidence)
-                    || (r.isCounterEvidence && r.effect == .sensitivity))
-                    && !Set(r.therapy.drugs).isDisjoint(with: drugs)
-            }
+            var idx = Set<Int>()
+            for d in t.drugs { for i in against[d] ?? [] { idx.insert(i) } }
+            let conflicts = idx.map { refs[$0] }
             func order(_ a: [EvidenceRef]) -> [EvidenceRef] { a.sorted { ($0.tier, $0.evidenceID) < ($1.tier, $1.evidenceID) } }
             out.append(TherapyAssessment(therapy: t, bestTier: sens.map(\.tier).min(), sensitivity: order(sens),
                                          resistance: order(res), counterEvidence: order(counter), conflicts: order(conflicts)))

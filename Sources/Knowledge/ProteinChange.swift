@@ -71,64 +71,75 @@ public struct ProteinChange: Hashable, Sendable, CustomStringConvertible {
     /// Parses a 1- or 3-letter protein change. Returns nil for codon-only (`V600`) or unparseable text.
     /// - Complexity: O(*n*) in the text length; no regular expressions (used per case variant).
     public static func parse(_ text: String) -> ProteinChange? {
-        var t = Substring(text.trimmingCharacters(in: .whitespaces))
-        if let colon = t.lastIndex(of: ":") { t = t[t.index(after: colon)...] }
-        if t.hasPrefix("p.") { t = t.dropFirst(2) }
-        if t.hasPrefix("("), t.hasSuffix(")") { t = t.dropFirst().dropLast() }
-        // 3-letter → 1-letter when lower-case letters follow an upper-case one (Val600Glu).
-        var s = String(t)
-        if s.count >= 4, let f = s.first, f.isUppercase, s.dropFirst().first?.isLowercase == true {
-            s = AminoAcid.shortHGVSp(s)
+        var b = Array(text.utf8)
+        while let f = b.first, f == 32 || f == 9 { b.removeFirst() }
+        while let l = b.last, l == 32 || l == 9 || l == 13 { b.removeLast() }
+        if let colon = b.lastIndex(of: 58) { b.removeFirst(colon + 1) }
+        if b.count >= 2, b[0] == 112, b[1] == 46 { b.removeFirst(2) }            // "p."
+        if b.first == 40, b.last == 41 { b.removeFirst(); b.removeLast() }      // "(...)"
+        func isUpper(_ c: UInt8) -> Bool { c >= 65 && c <= 90 }
+        func isLower(_ c: UInt8) -> Bool { c >= 97 && c <= 122 }
+        // 3-letter → 1-letter when a lower-case letter follows the first upper-case one (Val600Glu).
+        if b.count >= 4, isUpper(b[0]), isLower(b[1]) {
+            var s = AminoAcid.shortHGVSp(String(decoding: b, as: UTF8.self))
             if s.hasPrefix("p.") { s = String(s.dropFirst(2)) }
+            b = Array(s.utf8)
         }
-        let chars = Array(s)
         var i = 0
         func aa() -> Character? {
-            guard i < chars.count else { return nil }
-            let c = chars[i]
-            if (c.isUppercase && c.isLetter) || c == "*" { i += 1; return c == "X" ? "*" : c }
+            guard i < b.count else { return nil }
+            let c = b[i]
+            if isUpper(c) || c == 42 { i += 1; return c == 88 ? "*" : Character(UnicodeScalar(c)) }
             return nil
         }
         func number() -> Int? {
             var n = 0, any = false
-            while i < chars.count, let d = chars[i].wholeNumberValue, chars[i].isASCII { n = n * 10 + d; i += 1; any = true }
+            while i < b.count, b[i] >= 48, b[i] <= 57 { n = n * 10 + Int(b[i] - 48); i += 1; any = true }
             return any ? n : nil
         }
         let a1 = aa()
         guard let p1 = number() else { return nil }
         var a2: Character?
         var p2: Int?
-        if i < chars.count, chars[i] == "_" {
+        if i < b.count, b[i] == 95 {
             i += 1
             a2 = aa()
             guard let n = number() else { return nil }
             p2 = n
         }
-        let rest = String(chars[i...])
-        let lower = rest.lowercased()
+        let rest = Array(b[i...])
         if rest.isEmpty { return nil } // codon only
-        func residues(_ r: Substring) -> String? {
-            let u = r.uppercased().filter { $0.isLetter || $0 == "*" }
-            return u.isEmpty ? nil : u
+        let lower = rest.map { isUpper($0) ? $0 + 32 : $0 }
+        func has(_ prefix: String, at k: Int = 0) -> Bool {
+            let p = Array(prefix.utf8)
+            return lower.count >= k + p.count && Array(lower[k..<(k + p.count)]) == p
         }
-        var kind: Kind
-        if lower.hasPrefix("delins") {
-            kind = .delins(residues(rest.dropFirst(6)))
-        } else if lower.hasPrefix(">") {
-            kind = .delins(residues(rest.dropFirst(1)))
-        } else if lower.hasPrefix("del") {
+        func residues(_ from: Int) -> String? {
+            let u = rest[min(from, rest.count)...].compactMap { c -> UInt8? in
+                if isUpper(c) || c == 42 { return c }
+                if isLower(c) { return c - 32 }
+                return nil
+            }
+            return u.isEmpty ? nil : String(decoding: u, as: UTF8.self)
+        }
+        let kind: Kind
+        if has("delins") {
+            kind = .delins(residues(6))
+        } else if rest[0] == 62 {
+            kind = .delins(residues(1))
+        } else if has("del") {
             kind = .deletion
-        } else if lower.hasPrefix("ins") {
-            kind = .insertion(residues(rest.dropFirst(3)))
-        } else if lower.hasPrefix("dup") {
+        } else if has("ins") {
+            kind = .insertion(residues(3))
+        } else if has("dup") {
             kind = .duplication
-        } else if lower.hasPrefix("fs") || (lower.count >= 3 && lower.dropFirst().hasPrefix("fs")) {
+        } else if has("fs") || has("fs", at: 1) {
             kind = .frameshift
-        } else if lower.hasPrefix("ext") || (lower.count >= 4 && lower.dropFirst().hasPrefix("ext")) {
+        } else if has("ext") || has("ext", at: 1) {
             kind = .`extension`
-        } else if rest.count == 1, let c = rest.first, (c.isUppercase && c.isLetter) || c == "*" || c == "=" {
+        } else if rest.count == 1, isUpper(rest[0]) || rest[0] == 42 || rest[0] == 61 {
             guard p2 == nil else { return nil }
-            kind = .substitution(c == "X" ? "*" : c)
+            kind = .substitution(rest[0] == 88 ? "*" : Character(UnicodeScalar(rest[0])))
         } else {
             return nil
         }
