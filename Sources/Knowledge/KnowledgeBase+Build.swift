@@ -62,15 +62,9 @@ extension KnowledgeBase {
         let kb = KnowledgeBase(version: provisional, release: release, oncotree: oncotree, ontology: ontology,
                                crosswalk: crosswalk, exons: exons, domains: domains, exonAliases: aliases, sources: sources)
         let payload = kb.encodePayload()
-        var v = provisional
-        v.indexChecksum = String(SHA256Hasher.hex(Data(payload)).prefix(16))
-        return kb.with(version: v)
-    }
-
-    func with(version: KBVersion) -> KnowledgeBase {
-        KnowledgeBase(version: version, release: release, oncotree: oncotree, ontology: ontology, crosswalk: crosswalk,
-                      exons: exons, domains: domains, exonAliases: exonAliases, sources: sources,
-                      rules: rules.values.sorted { $0.variantID < $1.variantID })
+        var out = kb
+        out.version.indexChecksum = String(SHA256Hasher.hex(Data(payload)).prefix(16))
+        return out
     }
 
     static func loadExons(_ url: URL) throws -> [ExonInterval] {

@@ -140,9 +140,7 @@ extension KnowledgeBase {
                 }
             }
             var kb = try decodePayload(&r)
-            var v = kb.version
-            v.indexChecksum = digest.prefix(8).map { String(format: "%02x", $0) }.joined()
-            kb = kb.with(version: v)
+            kb.version.indexChecksum = digest.prefix(8).map { String(format: "%02x", $0) }.joined()
             return kb
         }
         try kb.checkSources(directory: directory, rehash: verification == .full)

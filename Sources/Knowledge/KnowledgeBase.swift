@@ -32,7 +32,7 @@ public struct ExonInterval: Hashable, Sendable {
 /// Load it with `KnowledgeBase.load(directory:)` (the prebuilt index, milliseconds) or build it from
 /// the source files with `KnowledgeBase.build(directory:)` (what `onco kb update` does).
 public struct KnowledgeBase: Sendable {
-    public let version: KBVersion
+    public internal(set) var version: KBVersion
     public let release: CIViCRelease
     public let oncotree: OncoTree
     public let ontology: DiseaseOntology
@@ -118,7 +118,8 @@ struct RuleIndex: Sendable {
     var exonsByChrom: [String: [ExonInterval]] = [:]
 
     init(rules: [Int: BiomarkerRule], exons: [ExonInterval]) {
-        for (id, r) in rules.sorted(by: { $0.key < $1.key }) {
+        for id in rules.keys.sorted() {
+            let r = rules[id]!
             if let c = r.condition {
                 for g in c.genes { byGene[g, default: []].append(id) }
                 if c.mentionsCharacteristic { characteristic.append(id) }

@@ -109,7 +109,7 @@ public struct CaseInterpretation: Sendable, Codable {
 }
 
 /// One case variant prepared once for matching.
-struct ObservedVariant {
+final class ObservedVariant {
     let index: Int
     let variant: SomaticVariant
     let gene: String?
@@ -120,6 +120,13 @@ struct ObservedVariant {
     let exonSource: String?
     let minimal: GenomicAllele
     let hgvsc: String?
+
+    init(index: Int, variant: SomaticVariant, gene: String?, protein: ProteinChange?, consequences: [String],
+         classes: Set<Consequence.Class>, exon: Int?, exonSource: String?, minimal: GenomicAllele, hgvsc: String?) {
+        self.index = index; self.variant = variant; self.gene = gene; self.protein = protein
+        self.consequences = consequences; self.classes = classes; self.exon = exon; self.exonSource = exonSource
+        self.minimal = minimal; self.hgvsc = hgvsc
+    }
 
     var isNonSynonymousCoding: Bool {
         if let p = protein, p.isSynonymous { return false }

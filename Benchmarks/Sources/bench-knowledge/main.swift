@@ -78,6 +78,12 @@ func makeCase(kb: KnowledgeBase) -> [SomaticVariant] {
 
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
 func ms(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
+/// CPU time of this thread in ms (less sensitive than wall time to other processes on a busy machine).
+func cpuMs() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) * 1e3 + Double(ts.tv_nsec) / 1e6
+}
 
 let warm = try KnowledgeBase.load(directory: kbDir)
 let variants = makeCase(kb: warm)
@@ -92,18 +98,20 @@ if let caseOut {
 let ctx = ClinicalContext(tumorType: OncoTreeCode("LUAD"), tmb: 12.5,
                           copyNumber: [CopyNumberAlteration(gene: "MET", kind: .amplification)],
                           fusions: [GeneFusion(fivePrime: "EML4", threePrime: "ALK")])
-var loads: [Double] = [], matches: [Double] = [], totals: [Double] = []
+var loads: [Double] = [], matches: [Double] = [], totals: [Double] = [], cpuTotals: [Double] = []
 var last: CaseInterpretation?
 for _ in 0..<runs {
+    let c0 = cpuMs()
     let t0 = DispatchTime.now()
     let kb = try KnowledgeBase.load(directory: kbDir)
     let t1 = DispatchTime.now()
     last = try kb.match(variants: variants, context: ctx)
     let m = ms(t1), total = ms(t0)
-    loads.append(total - m); matches.append(m); totals.append(total)
+    loads.append(total - m); matches.append(m); totals.append(total); cpuTotals.append(cpuMs() - c0)
 }
 let r = last!
 print("bench-knowledge: \(runs) runs, case \(variants.count) variants (\(r.ignoredFiltered) non-PASS), KB \(r.kbVersion)")
 print(String(format: "load median %.1f ms (min %.1f) | match median %.1f ms (min %.1f) | load+match median %.1f ms (min %.1f)",
              median(loads), loads.min()!, median(matches), matches.min()!, median(totals), totals.min()!))
+print(String(format: "load+match CPU time median %.1f ms (min %.1f)", median(cpuTotals), cpuTotals.min()!))
 print("matched profiles \(r.matches.count), therapies \(r.therapies.count), T1 therapies \(r.therapies.filter { $0.bestTier == .t1 }.count)")
