@@ -12,6 +12,7 @@ struct Onco: AsyncParsableCommand {
         subcommands: [
             VariantsCommand.self,
             BatchCommand.self,
+            KBCommand.self,
         ]
     )
 }

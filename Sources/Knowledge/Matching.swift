@@ -1,0 +1,483 @@
+import OncoCore
+
+/// Options for matching a case.
+public struct MatchOptions: Sendable, Hashable {
+    /// Also match variants whose FILTER is not PASS (default: ignore them).
+    public var includeFiltered: Bool
+    /// Evaluate `WILD TYPE` rules as "no non-synonymous variant in the gene" (assumes the gene was covered).
+    public var evaluateWildType: Bool
+    /// Keep only these evidence types (default: all).
+    public var evidenceTypes: Set<EvidenceType>
+    public init(includeFiltered: Bool = false, evaluateWildType: Bool = false,
+                evidenceTypes: Set<EvidenceType> = Set(EvidenceType.allCases)) {
+        self.includeFiltered = includeFiltered
+        self.evaluateWildType = evaluateWildType
+        self.evidenceTypes = evidenceTypes
+    }
+}
+
+/// An alteration of the case that satisfied (part of) a rule.
+public struct MatchedAlteration: Hashable, Sendable, Codable {
+    public enum Source: String, Sendable, Hashable, Codable { case variant, copyNumber = "copy-number", fusion, tmb, msi }
+    public var source: Source
+    /// `BRAF p.V600E (GRCh37:7:140453136:A>T)`, `ERBB2 amplification`, `EML4::ALK`, `TMB 14.2/Mb`.
+    public var description: String
+    /// Index of the variant in the input array, for `source == .variant`.
+    public var variantIndex: Int?
+    public var variantKey: VariantKey?
+    /// The rule leaf it satisfied (`BRAF p.V600E`, `EGFR exon 19 deletion`).
+    public var condition: String
+    public var resolution: MatchResolution
+    /// How the exon was known, for exon rules (`annotation` or `exon table`).
+    public var exonSource: String?
+}
+
+/// An evidence item attached to a matched profile, with its tumour-type relation and tier.
+public struct MatchedEvidence: Hashable, Sendable, Codable {
+    public var evidenceID: Int
+    public var type: EvidenceType
+    public var level: EvidenceLevel
+    public var direction: EvidenceDirection
+    public var significance: String
+    public var effect: EvidenceEffect
+    public var rating: Int?
+    public var disease: String
+    public var doid: String?
+    public var therapies: [Therapy]
+    public var interaction: TherapyInteraction?
+    public var pmid: String?
+    public var citation: String
+    public var relation: TumourTypeRelation
+    /// Why the relation holds (OncoTree/DO steps).
+    public var ontologyPath: [String]
+    public var tier: Tier
+    /// 'Does Not Support': evidence against the stated significance.
+    public var isCounterEvidence: Bool
+    public var url: String { "https://civicdb.org/links/evidence_items/\(evidenceID)" }
+}
+
+/// A molecular profile of the KB that the case satisfies.
+public struct BiomarkerMatch: Hashable, Sendable, Codable {
+    public var profileID: Int
+    public var profileName: String
+    public var ruleKind: RuleKind
+    /// The rule as text (`EGFR exon 19 deletion`).
+    public var rule: String
+    /// The weakest resolution among the parts that had to match.
+    public var resolution: MatchResolution
+    public var alterations: [MatchedAlteration]
+    public var evidence: [MatchedEvidence]
+}
+
+/// A reference to one evidence item in a therapy summary.
+public struct EvidenceRef: Hashable, Sendable, Codable {
+    public var evidenceID: Int
+    public var profileName: String
+    public var tier: Tier
+    public var level: EvidenceLevel
+    public var effect: EvidenceEffect
+    public var isCounterEvidence: Bool
+    public var relation: TumourTypeRelation
+    public var therapy: Therapy
+    public var pmid: String?
+}
+
+/// Predictive evidence for one therapy (a drug set kept whole), and what argues against it.
+public struct TherapyAssessment: Hashable, Sendable, Codable {
+    public var therapy: Therapy
+    /// Best tier among supporting sensitivity/response items; nil when there are none.
+    public var bestTier: Tier?
+    public var sensitivity: [EvidenceRef]
+    public var resistance: [EvidenceRef]
+    /// 'Does Not Support' items about this therapy.
+    public var counterEvidence: [EvidenceRef]
+    /// Resistance or counter-evidence on this therapy or on any of its drugs given alone or in another
+    /// combination (dabrafenib monotherapy resistance against dabrafenib + trametinib).
+    public var conflicts: [EvidenceRef]
+}
+
+/// The interpretation of one case against the KB.
+public struct CaseInterpretation: Sendable, Codable {
+    public var kbVersion: KBVersion
+    public var tumourType: String
+    public var tumourTypeName: String
+    public var matches: [BiomarkerMatch]
+    public var therapies: [TherapyAssessment]
+    /// Variants skipped because FILTER was not PASS.
+    public var ignoredFiltered: Int
+    public var variantsConsidered: Int
+}
+
+/// One case variant prepared once for matching.
+final class ObservedVariant {
+    let index: Int
+    let variant: SomaticVariant
+    let gene: String?
+    let protein: ProteinChange?
+    let consequences: [String]
+    let classes: Set<Consequence.Class>
+    let exon: Int?
+    let exonSource: String?
+    let minimal: GenomicAllele
+    let hgvsc: String?
+
+    init(index: Int, variant: SomaticVariant, gene: String?, protein: ProteinChange?, consequences: [String],
+         classes: Set<Consequence.Class>, exon: Int?, exonSource: String?, minimal: GenomicAllele, hgvsc: String?) {
+        self.index = index; self.variant = variant; self.gene = gene; self.protein = protein
+        self.consequences = consequences; self.classes = classes; self.exon = exon; self.exonSource = exonSource
+        self.minimal = minimal; self.hgvsc = hgvsc
+    }
+
+    var isNonSynonymousCoding: Bool {
+        if let p = protein, p.isSynonymous { return false }
+        if classes.contains(.truncating) || classes.contains(.missense) || classes.contains(.inframeIndel) { return true }
+        if consequences.isEmpty, let p = protein { return !p.isSynonymous }
+        return false
+    }
+    var isTruncating: Bool {
+        if classes.contains(.truncating) { return true }
+        if let p = protein {
+            if case .frameshift = p.kind { return true }
+            if case .substitution(let a) = p.kind, a == "*" { return true }
+        }
+        return false
+    }
+    var isDeletionLike: Bool {
+        if consequences.contains("inframe_deletion") { return true }
+        if let p = protein {
+            switch p.kind {
+            case .deletion: return true
+            case .delins(let s): return (s?.count ?? 0) < (p.lastPosition - p.start + 1)
+            default: break
+            }
+        }
+        if consequences.isEmpty && protein == nil {
+            let d = minimal.ref.count - minimal.alt.count
+            return d > 0 && d % 3 == 0
+        }
+        return false
+    }
+    var isInsertionLike: Bool {
+        if consequences.contains("inframe_insertion") { return true }
+        if let p = protein {
+            switch p.kind {
+            case .insertion, .duplication: return true
+            case .delins(let s): return (s?.count ?? 0) > (p.lastPosition - p.start + 1)
+            default: break
+            }
+        }
+        if consequences.isEmpty && protein == nil {
+            let d = minimal.alt.count - minimal.ref.count
+            return d > 0 && d % 3 == 0
+        }
+        return false
+    }
+    var isSpliceSite: Bool {
+        consequences.contains { $0 == "splice_donor_variant" || $0 == "splice_acceptor_variant" || $0 == "splice_region_variant"
+            || $0 == "splice_donor_5th_base_variant" || $0 == "splice_donor_region_variant" }
+    }
+
+    var label: String {
+        var s = gene ?? "?"
+        if let p = protein { s += " p.\(p)" } else if let c = hgvsc { s += " \(c)" }
+        return s + " (\(variant.key))"
+    }
+}
+
+/// A hit of one rule leaf or subtree.
+struct Hit {
+    var alterations: [MatchedAlteration]
+    var resolution: MatchResolution
+}
+
+extension KnowledgeBase {
+    /// Matches a case against every rule and returns the matched profiles with tiered evidence and a
+    /// per-therapy summary.
+    ///
+    /// GRCh37 variants also match CIViC's GRCh37 coordinates exactly (after trimming to minimal alleles);
+    /// GRCh38 variants match through protein, codon, exon and gene rules only. Exon numbers come from the
+    /// variant's annotation, else from the shipped exon table by position (build-aware).
+    /// - Complexity: O(*v* + *r*) for *v* variants and the *r* rules on the case's genes.
+    public func match(variants: [SomaticVariant], context: ClinicalContext,
+                      options: MatchOptions = MatchOptions()) throws -> CaseInterpretation {
+        let indication = try indication(for: context.tumorType)
+        var observed: [ObservedVariant] = []
+        observed.reserveCapacity(variants.count)
+        var ignored = 0
+        for (i, v) in variants.enumerated() {
+            if !v.isPass && !options.includeFiltered { ignored += 1; continue }
+            observed.append(prepare(v, index: i))
+        }
+        var byGene: [String: [Int]] = [:]
+        for (i, o) in observed.enumerated() { if let g = o.gene { byGene[g, default: []].append(i) } }
+        let cnaByGene = Dictionary(grouping: context.copyNumber, by: { BiomarkerRuleParser.canonicalGene($0.gene) })
+        let fusions = context.fusions.map { GeneFusion(fivePrime: BiomarkerRuleParser.canonicalGene($0.fivePrime),
+                                                       threePrime: BiomarkerRuleParser.canonicalGene($0.threePrime)) }
+        // Candidate rules: on a gene with an alteration, by exact allele, or testing TMB/MSI.
+        var candidates: Set<Int> = Set(index.characteristic)
+        var geneSet = Set(byGene.keys).union(cnaByGene.keys)
+        for f in fusions { geneSet.insert(f.fivePrime); geneSet.insert(f.threePrime) }
+        for g in geneSet { for id in index.byGene[g] ?? [] { candidates.insert(id) } }
+        var exactHits: [Int: [Int]] = [:] // rule id → observed indices
+        for (i, o) in observed.enumerated() where o.minimal.build == .grch37 || o.minimal.build == .grch38 {
+            for id in index.byAllele[o.minimal] ?? [] { exactHits[id, default: []].append(i); candidates.insert(id) }
+        }
+        let env = Environment(observed: observed, byGene: byGene, cna: cnaByGene, fusions: fusions, context: context,
+                              options: options)
+        var ruleHits: [Int: Hit] = [:]
+        for id in candidates.sorted() {
+            guard let rule = rules[id] else { continue }
+            var best: Hit?
+            if let c = rule.condition, let h = evaluate(c, env) { best = h }
+            if let idx = exactHits[id], let g = rule.genomic {
+                let alts = idx.map { i -> MatchedAlteration in
+                    let o = observed[i]
+                    return MatchedAlteration(source: .variant, description: o.label, variantIndex: o.index, variantKey: o.variant.key,
+                                             condition: "CIViC allele \(g)", resolution: .exact, exonSource: nil)
+                }
+                let h = Hit(alterations: alts, resolution: .exact)
+                if best == nil || best!.resolution > .exact { best = h } else { best!.alterations += alts }
+            }
+            if let best { ruleHits[id] = best }
+        }
+        // Profiles: single variant, or all variants of a v2 AND profile.
+        var matches: [BiomarkerMatch] = []
+        var profileIDs: Set<Int> = []
+        for id in ruleHits.keys { for p in profilesByVariant[id] ?? [] { profileIDs.insert(p) } }
+        for pid in profileIDs.sorted() {
+            guard let p = profiles[pid], p.op != .unsupported else { continue }
+            let hits = p.variantIDs.map { ruleHits[$0] }
+            guard !hits.isEmpty, hits.allSatisfy({ $0 != nil }) else { continue }
+            let hs = hits.map { $0! }
+            let resolution = hs.map(\.resolution).max()!
+            var seen: Set<MatchedAlteration> = []
+            let alts = hs.flatMap(\.alterations).filter { seen.insert($0).inserted }
+            let ruleText = p.variantIDs.compactMap { rules[$0] }.map { r in
+                r.condition?.description ?? r.genomic.map { "\(r.gene) \($0)" } ?? r.name
+            }.joined(separator: " AND ")
+            let kind: RuleKind = p.variantIDs.count > 1 ? .combination : (rules[p.variantIDs[0]]?.kind ?? .unparsed)
+            var ev: [MatchedEvidence] = []
+            for e in evidence(forProfile: pid) where options.evidenceTypes.contains(e.type) {
+                let (rel, path) = indication.relation(doid: e.doid, disease: e.disease)
+                ev.append(MatchedEvidence(
+                    evidenceID: e.id, type: e.type, level: e.level, direction: e.direction, significance: e.significance,
+                    effect: EvidenceEffect(significance: e.significance), rating: e.rating, disease: e.disease, doid: e.doid,
+                    therapies: e.therapies, interaction: e.interaction, pmid: e.pmid, citation: e.citation, relation: rel,
+                    ontologyPath: path, tier: Tier(level: e.level, rating: e.rating, relation: rel),
+                    isCounterEvidence: e.direction == .doesNotSupport))
+            }
+            ev.sort { ($0.tier, $0.level, $0.evidenceID) < ($1.tier, $1.level, $1.evidenceID) }
+            matches.append(BiomarkerMatch(profileID: pid, profileName: p.name, ruleKind: kind, rule: ruleText,
+                                          resolution: resolution, alterations: alts, evidence: ev))
+        }
+        matches.sort { a, b in
+            let ta = a.evidence.map(\.tier).min() ?? .t4, tb = b.evidence.map(\.tier).min() ?? .t4
+            return (ta, a.resolution, a.profileName) < (tb, b.resolution, b.profileName)
+        }
+        return CaseInterpretation(kbVersion: version, tumourType: indication.code.rawValue, tumourTypeName: indication.name,
+                                  matches: matches, therapies: assessTherapies(matches), ignoredFiltered: ignored,
+                                  variantsConsidered: observed.count)
+    }
+
+    /// Profiles each variant takes part in.
+    var profilesByVariant: [Int: [Int]] { profileIndex }
+
+    func assessTherapies(_ matches: [BiomarkerMatch]) -> [TherapyAssessment] {
+        var refs: [EvidenceRef] = []
+        for m in matches {
+            for e in m.evidence where e.type == .predictive {
+                for t in e.therapies {
+                    refs.append(EvidenceRef(evidenceID: e.evidenceID, profileName: m.profileName, tier: e.tier, level: e.level,
+                                            effect: e.effect, isCounterEvidence: e.isCounterEvidence, relation: e.relation,
+                                            therapy: t, pmid: e.pmid))
+                }
+            }
+        }
+        let byTherapy = Dictionary(grouping: refs, by: \.therapy)
+        // drug → indices of refs that argue against a therapy containing it.
+        var against: [String: [Int]] = [:]
+        for (i, r) in refs.enumerated() {
+            let isAgainst = ((r.effect == .resistance || r.effect == .reducedSensitivity) && !r.isCounterEvidence)
+                || (r.isCounterEvidence && r.effect == .sensitivity)
+            if isAgainst { for d in r.therapy.drugs { against[d, default: []].append(i) } }
+        }
+        var out: [TherapyAssessment] = []
+        out.reserveCapacity(byTherapy.count)
+        for (t, rs) in byTherapy {
+            let sens = rs.filter { $0.effect == .sensitivity && !$0.isCounterEvidence }
+            let res = rs.filter { ($0.effect == .resistance || $0.effect == .reducedSensitivity) && !$0.isCounterEvidence }
+            let counter = rs.filter { $0.isCounterEvidence }
+            var idx = Set<Int>()
+            for d in t.drugs { for i in against[d] ?? [] { idx.insert(i) } }
+            let conflicts = idx.map { refs[$0] }
+            func order(_ a: [EvidenceRef]) -> [EvidenceRef] { a.sorted { ($0.tier, $0.evidenceID) < ($1.tier, $1.evidenceID) } }
+            out.append(TherapyAssessment(therapy: t, bestTier: sens.map(\.tier).min(), sensitivity: order(sens),
+                                         resistance: order(res), counterEvidence: order(counter), conflicts: order(conflicts)))
+        }
+        return out.sorted { a, b in
+            ((a.bestTier ?? .t4).rawValue + (a.bestTier == nil ? 10 : 0), a.therapy) <
+                ((b.bestTier ?? .t4).rawValue + (b.bestTier == nil ? 10 : 0), b.therapy)
+        }
+    }
+
+    func prepare(_ v: SomaticVariant, index: Int) -> ObservedVariant {
+        let minimal = GenomicAllele.minimal(build: v.key.build, chrom: v.key.chrom, position: v.key.position,
+                                            ref: v.key.ref, alt: v.key.alt)
+        let ann = v.annotation
+        let hgvsp = ann?.hgvspShort ?? ann?.hgvsp
+        let protein = hgvsp.flatMap { ProteinChange.parse($0) }
+        var exon = ann?.exonNumber
+        var exonSource: String? = exon == nil ? nil : "annotation"
+        var gene = ann?.symbol.map(BiomarkerRuleParser.canonicalGene)
+        if exon == nil || gene == nil, let e = exonAt(minimal, gene: gene) {
+            if exon == nil { exon = e.exon; exonSource = "exon table (\(e.transcript))" }
+            if gene == nil { gene = e.gene }
+        }
+        let cons = ann?.consequences ?? []
+        var hgvsc = ann?.hgvsc
+        if let c = hgvsc, let colon = c.lastIndex(of: ":") { hgvsc = String(c[c.index(after: colon)...]) }
+        return ObservedVariant(index: index, variant: v, gene: gene, protein: protein, consequences: cons,
+                               classes: Set(cons.map(Consequence.classify)), exon: exon, exonSource: exonSource,
+                               minimal: minimal, hgvsc: hgvsc)
+    }
+
+    /// The shipped exon containing (or, for deletions, overlapping) the allele; for a gene when known.
+    func exonAt(_ a: GenomicAllele, gene: String?) -> ExonInterval? {
+        guard let list = index.exonsByChrom["\(a.build.rawValue):\(a.chrom)"] else { return nil }
+        let start = a.position, end = a.position + max(a.ref.count, 1) - 1
+        return list.first { e in (gene == nil || e.gene == gene) && e.start <= end && start <= e.end }
+    }
+
+    /// Whether a splice-site change sits at the edges of an exon (for exon skipping), from the table.
+    func nearExonEdge(_ a: GenomicAllele, gene: String, exon: Int, flank: Int = 30) -> Bool {
+        guard let list = index.exonsByChrom["\(a.build.rawValue):\(a.chrom)"] else { return false }
+        let start = a.position, end = a.position + max(a.ref.count, 1) - 1
+        return list.contains { e in
+            e.gene == gene && e.exon == exon
+                && ((start <= e.start + 2 && end >= e.start - flank) || (end >= e.end - 2 && start <= e.end + flank))
+        }
+    }
+
+    struct Environment {
+        let observed: [ObservedVariant]
+        let byGene: [String: [Int]]
+        let cna: [String: [CopyNumberAlteration]]
+        let fusions: [GeneFusion]
+        let context: ClinicalContext
+        let options: MatchOptions
+    }
+
+    func evaluate(_ c: RuleCondition, _ env: Environment) -> Hit? {
+        func variantHits(_ gene: String, _ resolution: MatchResolution, _ test: (ObservedVariant) -> Bool) -> Hit? {
+            let alts = (env.byGene[gene] ?? []).compactMap { i -> MatchedAlteration? in
+                let o = env.observed[i]
+                guard test(o) else { return nil }
+                return MatchedAlteration(source: .variant, description: o.label, variantIndex: o.index, variantKey: o.variant.key,
+                                         condition: c.description, resolution: resolution,
+                                         exonSource: resolution == .exon ? o.exonSource : nil)
+            }
+            return alts.isEmpty ? nil : Hit(alterations: alts, resolution: resolution)
+        }
+        func cnaHit(_ gene: String, _ kinds: Set<CopyNumberAlteration.Kind>) -> Hit? {
+            let a = (env.cna[gene] ?? []).filter { kinds.contains($0.kind) }.map {
+                MatchedAlteration(source: .copyNumber, description: "\(gene) \($0.kind.rawValue)" + ($0.copyNumber.map { " (CN \($0))" } ?? ""),
+                                  variantIndex: nil, variantKey: nil, condition: c.description, resolution: .gene, exonSource: nil)
+            }
+            return a.isEmpty ? nil : Hit(alterations: a, resolution: .gene)
+        }
+        func merge(_ hs: [Hit?]) -> Hit? {
+            let found = hs.compactMap { $0 }
+            guard !found.isEmpty else { return nil }
+            return Hit(alterations: found.flatMap(\.alterations), resolution: found.map(\.resolution).min()!)
+        }
+        switch c {
+        case .protein(let g, let change):
+            return variantHits(g, .exact) { o in o.protein.map { change.matches($0) } ?? false }
+        case .codon(let g, let pos, _):
+            return variantHits(g, .codon) { o in
+                guard let p = o.protein, !p.isSynonymous else { return false }
+                return p.start <= pos && pos <= p.lastPosition
+            }
+        case .aminoAcidRange(let g, let a, let b, _):
+            return variantHits(g, .range) { o in
+                guard let p = o.protein, !p.isSynonymous, o.isNonSynonymousCoding else { return false }
+                return p.start <= b && p.lastPosition >= a
+            }
+        case .exon(let g, let first, let last, let event):
+            return variantHits(g, .exon) { o in
+                let inExon = o.exon.map { first <= $0 && $0 <= last } ?? false
+                switch event {
+                case .mutation: return inExon && o.isNonSynonymousCoding
+                case .deletion: return inExon && o.isDeletionLike
+                case .insertion: return inExon && o.isInsertionLike
+                case .frameshift:
+                    return inExon && (o.consequences.contains("frameshift_variant") || { if case .frameshift? = o.protein?.kind { return true }; return false }())
+                case .skipping:
+                    let splice = o.isSpliceSite || o.classes.contains(.truncating) && o.consequences.contains { $0.hasPrefix("splice") }
+                    let edge = (first...last).contains { nearExonEdge(o.minimal, gene: g, exon: $0) }
+                    return (splice && (inExon || edge)) || (edge && o.minimal.ref.count > o.minimal.alt.count)
+                }
+            }
+        case .gene(let g, let event):
+            switch event {
+            case .mutation:
+                return variantHits(g, .gene) { $0.isNonSynonymousCoding || $0.isSpliceSite && $0.classes.contains(.truncating) }
+            case .lossOfFunction:
+                return merge([variantHits(g, .gene) { $0.isTruncating }, cnaHit(g, [.deletion])])
+            case .truncating:
+                return variantHits(g, .gene) { $0.isTruncating }
+            case .frameshift:
+                return variantHits(g, .gene) { o in
+                    o.consequences.contains("frameshift_variant") || { if case .frameshift? = o.protein?.kind { return true }; return false }()
+                }
+            case .amplification: return cnaHit(g, [.amplification])
+            case .copyNumberLoss: return cnaHit(g, [.deletion])
+            case .copyNumberChange: return cnaHit(g, [.amplification, .deletion])
+            case .internalTandemDuplication:
+                return variantHits(g, .gene) { $0.isInsertionLike }
+            }
+        case .anyFusion(let g):
+            let a = env.fusions.filter { $0.fivePrime == g || $0.threePrime == g }.map {
+                MatchedAlteration(source: .fusion, description: $0.description, variantIndex: nil, variantKey: nil,
+                                  condition: c.description, resolution: .gene, exonSource: nil)
+            }
+            return a.isEmpty ? nil : Hit(alterations: a, resolution: .gene)
+        case .fusion(let five, let three, let bp):
+            let a = env.fusions.filter { $0.fivePrime == five && $0.threePrime == three }.map {
+                MatchedAlteration(source: .fusion, description: $0.description, variantIndex: nil, variantKey: nil,
+                                  condition: c.description, resolution: bp == nil ? .exact : .range, exonSource: nil)
+            }
+            // A breakpoint-specific fusion (exons) cannot be confirmed from a gene pair: range resolution.
+            return a.isEmpty ? nil : Hit(alterations: a, resolution: bp == nil ? .exact : .range)
+        case .characteristic(let ch):
+            switch ch {
+            case .tmbHigh:
+                guard let t = env.context.tmb, t >= Characteristic.tmbHighThreshold else { return nil }
+                return Hit(alterations: [MatchedAlteration(source: .tmb, description: "TMB \(t)/Mb", variantIndex: nil, variantKey: nil,
+                                                           condition: c.description, resolution: .gene, exonSource: nil)], resolution: .gene)
+            case .msiHigh:
+                guard env.context.msi == .high else { return nil }
+                return Hit(alterations: [MatchedAlteration(source: .msi, description: "MSI-H", variantIndex: nil, variantKey: nil,
+                                                           condition: c.description, resolution: .gene, exonSource: nil)], resolution: .gene)
+            }
+        case .cdna(let g, let h):
+            return variantHits(g, .exact) { $0.hgvsc?.lowercased() == h.lowercased() }
+        case .genomic(let g, let allele):
+            return variantHits(g, .exact) { $0.minimal == allele }
+        case .molecularMarker:
+            return nil
+        case .wildType(let g):
+            guard env.options.evaluateWildType else { return nil }
+            let mutated = (env.byGene[g] ?? []).contains { env.observed[$0].isNonSynonymousCoding }
+            return mutated ? nil : Hit(alterations: [MatchedAlteration(source: .variant, description: "\(g) wild type (no non-synonymous variant)",
+                                                                       variantIndex: nil, variantKey: nil, condition: c.description,
+                                                                       resolution: .gene, exonSource: nil)], resolution: .gene)
+        case .allOf(let cs):
+            var all: [Hit] = []
+            for x in cs { guard let h = evaluate(x, env) else { return nil }; all.append(h) }
+            return Hit(alterations: all.flatMap(\.alterations), resolution: all.map(\.resolution).max()!)
+        case .anyOf(let cs):
+            return merge(cs.map { evaluate($0, env) })
+        }
+    }
+}

@@ -1,0 +1,287 @@
+import ArgumentParser
+import Foundation
+import Knowledge
+import OncoCore
+
+/// `onco kb`: the knowledge base (CIViC + OncoTree + Disease Ontology): rule coverage, import, matching.
+struct KBCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kb",
+        abstract: "Knowledge base: biomarker rules and coverage, CIViC import, case matching.",
+        subcommands: [Rules.self, Update.self, Match.self]
+    )
+}
+
+/// Where the KB directory is: `--kb`, `$ONCO_KB`, `./KnowledgeBase`, or `KnowledgeBase/` beside an ancestor of the executable.
+struct KBLocation: ParsableArguments {
+    @Option(name: .customLong("kb"), help: "Knowledge-base directory (default: $ONCO_KB, ./KnowledgeBase, or the repository's).")
+    var directory: String?
+
+    func resolve() throws -> URL {
+        if let directory { return URL(fileURLWithPath: directory) }
+        if let env = ProcessInfo.processInfo.environment["ONCO_KB"], !env.isEmpty { return URL(fileURLWithPath: env) }
+        let fm = FileManager.default
+        let cwd = URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent("KnowledgeBase")
+        if fm.fileExists(atPath: cwd.appendingPathComponent("MANIFEST.tsv").path) { return cwd }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let kb = dir.appendingPathComponent("KnowledgeBase")
+            if fm.fileExists(atPath: kb.appendingPathComponent("MANIFEST.tsv").path) { return kb }
+            dir = dir.deletingLastPathComponent()
+        }
+        throw ValidationError("cannot find the KnowledgeBase directory; pass --kb DIR or set ONCO_KB")
+    }
+}
+
+private func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try enc.encode(value), as: UTF8.self) + "\n"
+}
+
+private func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+
+extension KBCommand {
+    struct Rules: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show how CIViC variants are parsed into rule kinds, and the coverage of predictive evidence.")
+        @OptionGroup var kb: KBLocation
+        @Flag(help: "List every variant name that could not be parsed, with the reason.")
+        var unparsed = false
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+
+        func validate() throws {
+            guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
+        }
+
+        func run() throws {
+            let base = try kb.resolve()
+            let k = try KnowledgeBase.load(directory: base)
+            let c = k.coverage()
+            if format == .json { try emit(jsonText(c), to: output); return }
+            var s = "KB: \(c.kbVersion)\n\n"
+            s += "CIViC variants: \(c.variants)\n"
+            s += "  parsed into a rule:    \(c.parsed) (\(percent(c.parsedShare)))\n"
+            s += "  matchable from DNA/CNA/fusion/TMB/MSI: \(c.matchable) (\(percent(Double(c.matchable) / Double(max(c.variants, 1)))))\n"
+            s += "  with an exact GRCh37 allele from CIViC coordinates: \(c.withGenomicAllele)\n\n"
+            s += "Rule kind                    variants   share\n"
+            for kind in RuleKind.allCases {
+                let n = c.byKind[kind.rawValue] ?? 0
+                s += kind.rawValue.padding(toLength: 28, withPad: " ", startingAt: 0)
+                    + String(format: "%9d   %5.1f%%\n", n, 100 * Double(n) / Double(max(c.variants, 1)))
+            }
+            s += "\nPredictive evidence items: \(c.predictiveEvidence)\n"
+            s += "  mapped to a rule:        \(c.predictiveMapped) (\(percent(c.predictiveMappedShare)))  [target >= 90%]\n"
+            s += "  mapped to a matchable rule: \(c.predictiveMatchable) (\(percent(c.predictiveMatchableShare)))\n"
+            s += "Unparsed variants: \(c.unparsed.count)" + (unparsed ? "\n" : " (list them with --unparsed)\n")
+            if unparsed {
+                s += "\npredictive  gene      variant  —  reason\n"
+                for u in c.unparsed {
+                    s += String(format: "%10d  ", u.predictiveEvidence) + u.gene.padding(toLength: 9, withPad: " ", startingAt: 0)
+                        + " \(u.name)  —  \(u.reason)  [CIViC variant \(u.variantID)]\n"
+                }
+            }
+            try emit(s, to: output)
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a newer CIViC dump (v1 or v2 TSVs) and rebuild the index and manifest.",
+            discussion: "The import is transactional: the new KB is built and checked in a temporary copy, then swapped in.")
+        @OptionGroup var kb: KBLocation
+        @Option(help: "Directory with a CIViC TSV dump (*ClinicalEvidenceSummaries.tsv, *VariantSummaries.tsv, v2: *MolecularProfileSummaries.tsv).")
+        var civic: String?
+        @Flag(help: "Rebuild the index and manifest from the current sources (after editing a source file).")
+        var rebuild = false
+
+        func validate() throws {
+            if civic == nil && !rebuild { throw ValidationError("give --civic DIR to import a CIViC dump, or --rebuild") }
+        }
+
+        func run() throws {
+            let base = try kb.resolve()
+            let fm = FileManager.default
+            let stage = base.deletingLastPathComponent().appendingPathComponent(".\(base.lastPathComponent).import-\(UUID().uuidString)")
+            try fm.copyItem(at: base, to: stage)
+            defer { try? fm.removeItem(at: stage) }
+            if let civic {
+                let src = URL(fileURLWithPath: civic)
+                let release = try CIViCLoader.load(directory: src) // validates before touching anything
+                let dest = stage.appendingPathComponent(KnowledgeLayout.civicDirectory)
+                try fm.removeItem(at: dest)
+                try fm.createDirectory(at: dest, withIntermediateDirectories: true)
+                for f in try fm.contentsOfDirectory(atPath: src.path) where f.hasSuffix(".tsv") {
+                    try fm.copyItem(at: src.appendingPathComponent(f), to: dest.appendingPathComponent(f))
+                }
+                StandardError.write("kb update: CIViC \(release.releaseName) (\(release.schema.rawValue)): \(release.evidence.count) evidence items, \(release.variants.count) variants\n")
+            }
+            let built = try KnowledgeBase.build(directory: stage)
+            try built.writeIndex(directory: stage)
+            try Manifest.write(kb: built, directory: stage)
+            let checked = try KnowledgeBase.load(directory: stage, verification: .full)
+            // Swap in: old → backup, staged → KB, drop backup.
+            let backup = base.deletingLastPathComponent().appendingPathComponent(".\(base.lastPathComponent).old-\(UUID().uuidString)")
+            try fm.moveItem(at: base, to: backup)
+            do { try fm.moveItem(at: stage, to: base) } catch { try? fm.moveItem(at: backup, to: base); throw error }
+            try? fm.removeItem(at: backup)
+            let c = checked.coverage()
+            print("KB: \(checked.version)")
+            print("rules: \(c.parsed)/\(c.variants) variants parsed (\(percent(c.parsedShare))); predictive evidence mapped \(percent(c.predictiveMappedShare))")
+        }
+    }
+
+    struct Match: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Match a case (variants plus copy number, fusions, TMB, MSI) against the KB.",
+            discussion: """
+            --variants takes a TSV with columns gene, hgvsp, chrom, pos, ref, alt, consequence, exon, filter, build \
+            (header required; empty cells allowed), or a JSON array of objects with those keys.
+            """)
+        @OptionGroup var kb: KBLocation
+        @Option(help: "Case variant list (TSV or JSON).") var variants: String?
+        // --vcf: the Genomics reader (VariantFiles.read(VariantReadOptions(path:)) -> TumourCallSet) is wired here
+        // by the lead after the Genomics branch merges. Until then it is refused in validate().
+        @Option(help: "Case VCF (available once the Genomics reader is merged; use --variants meanwhile).") var vcf: String?
+        @Option(name: [.customLong("tumor-type"), .customLong("tumour-type")], help: "OncoTree code of the case (LUAD, COADREAD, ...).")
+        var tumorType: String
+        @Option(help: "Amplified gene (repeatable).") var amplification: [String] = []
+        @Option(help: "Deleted gene (repeatable).") var deletion: [String] = []
+        @Option(help: "Fusion, 5' partner first: EML4::ALK (repeatable).") var fusion: [String] = []
+        @Option(help: "Tumour mutational burden, mutations/Mb.") var tmb: Double?
+        @Option(help: "MSI status: MSI-H, MSI-L or MSS.") var msi: String?
+        @Flag(help: "Also match variants whose FILTER is not PASS.") var includeFiltered = false
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+
+        func validate() throws {
+            guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
+            if vcf != nil { throw ValidationError("--vcf is not available in this build yet (the Genomics reader is not merged); use --variants FILE") }
+            if variants == nil && amplification.isEmpty && deletion.isEmpty && fusion.isEmpty && tmb == nil && msi == nil {
+                throw ValidationError("give the case: --variants FILE and/or --amplification/--deletion/--fusion/--tmb/--msi")
+            }
+            if let msi, MSIStatus(rawValue: msi.uppercased()) == nil { throw ValidationError("--msi must be MSI-H, MSI-L or MSS") }
+            for f in fusion where f.components(separatedBy: "::").count != 2 {
+                throw ValidationError("--fusion '\(f)' must be written 5PRIME::3PRIME")
+            }
+        }
+
+        func run() throws {
+            let k = try KnowledgeBase.load(directory: try kb.resolve())
+            let vs = try variants.map { try CaseVariantFile.read(URL(fileURLWithPath: $0)) } ?? []
+            let ctx = ClinicalContext(
+                tumorType: OncoTreeCode(tumorType), tmb: tmb, msi: msi.flatMap { MSIStatus(rawValue: $0.uppercased()) },
+                copyNumber: amplification.map { CopyNumberAlteration(gene: $0, kind: .amplification) }
+                    + deletion.map { CopyNumberAlteration(gene: $0, kind: .deletion) },
+                fusions: fusion.map { f in let p = f.components(separatedBy: "::"); return GeneFusion(fivePrime: p[0], threePrime: p[1]) })
+            let r = try k.match(variants: vs, context: ctx, options: MatchOptions(includeFiltered: includeFiltered))
+            try emit(format == .json ? try jsonText(r) : render(r), to: output)
+        }
+
+        func render(_ r: CaseInterpretation) -> String {
+            var s = "KB: \(r.kbVersion)\n"
+            s += "Tumour type: \(r.tumourType) (\(r.tumourTypeName)); variants considered: \(r.variantsConsidered)"
+            s += r.ignoredFiltered > 0 ? "; \(r.ignoredFiltered) non-PASS ignored (use --include-filtered)\n" : "\n"
+            if r.matches.isEmpty { s += "\nNo KB profile matches this case.\n"; return s }
+            s += "\nTherapies (predictive evidence; a combination is one therapy):\n"
+            for t in r.therapies {
+                let tier = t.bestTier.map(\.description) ?? "--"
+                s += "  \(tier)  \(t.therapy)"
+                s += "  sensitivity \(t.sensitivity.count), resistance \(t.resistance.count), counter-evidence \(t.counterEvidence.count)"
+                if !t.conflicts.isEmpty {
+                    s += "\n        conflicts: " + t.conflicts.map { "EID\($0.evidenceID) \($0.therapy) \($0.effect.rawValue)\($0.isCounterEvidence ? " (does not support)" : "") \($0.tier)" }.joined(separator: "; ")
+                }
+                s += "\n"
+            }
+            s += "\nMatched biomarkers:\n"
+            for m in r.matches {
+                s += "\n● \(m.profileName)  [rule: \(m.rule); kind \(m.ruleKind.rawValue); resolution \(m.resolution)]\n"
+                for a in m.alterations {
+                    s += "    alteration: \(a.description) → \(a.condition) (\(a.resolution)\(a.exonSource.map { ", exon from \($0)" } ?? ""))\n"
+                }
+                for e in m.evidence {
+                    let therapy = e.therapies.isEmpty ? "" : " " + e.therapies.map(\.description).joined(separator: " | ")
+                    s += "    \(e.tier) EID\(e.evidenceID) level \(e.level.rawValue) \(e.type.rawValue) \(e.significance)\(e.isCounterEvidence ? " (DOES NOT SUPPORT)" : "")\(therapy)"
+                    s += " — \(e.disease) [\(e.relation.rawValue)] PMID \(e.pmid ?? "-")\n"
+                    s += "        ontology: \(e.ontologyPath.joined(separator: " ; "))\n"
+                }
+            }
+            return s
+        }
+    }
+}
+
+/// The `--variants` case file: TSV (header gene, hgvsp, chrom, pos, ref, alt, consequence, exon, filter, build)
+/// or a JSON array of objects with those keys.
+enum CaseVariantFile {
+    struct Row: Decodable {
+        var gene: String?
+        var hgvsp: String?
+        var chrom: String
+        var pos: Int
+        var ref: String
+        var alt: String
+        var consequence: String?
+        var exon: String?
+        var filter: String?
+        var build: String?
+    }
+
+    static func read(_ url: URL) throws -> [SomaticVariant] {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw KnowledgeError(.fileUnreadable, file: url.path, "cannot read the variant list")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let rows: [(Row, Int)]
+        if text.drop(while: { $0.isWhitespace }).first == "[" {
+            do { rows = try JSONDecoder().decode([Row].self, from: data).enumerated().map { ($1, $0 + 1) } } catch {
+                throw KnowledgeError(.badInput, file: url.path, "not a JSON array of variant objects (gene, hgvsp, chrom, pos, ref, alt, ...): \(error)")
+            }
+        } else {
+            rows = try tsv(text, file: url.path)
+        }
+        return try rows.map { r, line in
+            let build = GenomeBuild(parsing: r.build ?? "")
+            guard build != .unknown else {
+                throw KnowledgeError(.badInput, file: url.path, line: line, field: "build", "build must be GRCh37 or GRCh38")
+            }
+            guard r.pos > 0, !r.ref.isEmpty, !r.alt.isEmpty else {
+                throw KnowledgeError(.badInput, file: url.path, line: line, field: "pos/ref/alt", "position must be positive and ref/alt non-empty")
+            }
+            let filters = (r.filter ?? "").split(whereSeparator: { $0 == ";" || $0 == "," }).map(String.init).filter { $0 != "." }
+            var ann: VariantAnnotation?
+            if r.gene != nil || r.hgvsp != nil || r.consequence != nil || r.exon != nil {
+                ann = VariantAnnotation(symbol: r.gene, consequences: r.consequence.map { $0.split(separator: "&").map(String.init) } ?? [],
+                                        hgvsp: r.hgvsp.map(AminoAcid.longHGVSp), hgvspShort: r.hgvsp.map(AminoAcid.shortHGVSp), exon: r.exon)
+            }
+            return SomaticVariant(key: VariantKey(build: build, chrom: r.chrom, position: r.pos, ref: r.ref.uppercased(), alt: r.alt.uppercased()),
+                                  filters: filters, annotation: ann)
+        }
+    }
+
+    static func tsv(_ text: String, file: String) throws -> [(Row, Int)] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        while let l = lines.first, l.hasPrefix("#") && !l.hasPrefix("#gene") { lines.removeFirst() }
+        guard let headerLine = lines.first else { throw KnowledgeError(.badInput, file: file, line: 1, "empty variant list") }
+        let header = headerLine.drop(while: { $0 == "#" }).split(separator: "\t", omittingEmptySubsequences: false).map { $0.lowercased() }
+        for need in ["chrom", "pos", "ref", "alt", "build"] where !header.contains(need) {
+            throw KnowledgeError(.badInput, file: file, line: 1, field: need, "required column is missing")
+        }
+        func col(_ n: String) -> Int? { header.firstIndex(of: n) }
+        var out: [(Row, Int)] = []
+        for (i, l) in lines.enumerated().dropFirst() where !l.isEmpty {
+            let f = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            func v(_ n: String) -> String? { col(n).flatMap { $0 < f.count && !f[$0].isEmpty ? f[$0] : nil } }
+            guard let p = v("pos"), let pos = Int(p) else {
+                throw KnowledgeError(.badInput, file: file, line: i + 1, field: "pos", "'\(v("pos") ?? "")' is not a position")
+            }
+            guard let chrom = v("chrom"), let ref = v("ref"), let alt = v("alt") else {
+                throw KnowledgeError(.badInput, file: file, line: i + 1, field: "chrom/ref/alt", "value is empty")
+            }
+            out.append((Row(gene: v("gene"), hgvsp: v("hgvsp"), chrom: chrom, pos: pos, ref: ref, alt: alt,
+                            consequence: v("consequence"), exon: v("exon"), filter: v("filter"), build: v("build")), i + 1))
+        }
+        return out
+    }
+}

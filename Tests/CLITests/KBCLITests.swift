@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// `onco kb`: runs the built binary (swift build first) against the shipped KnowledgeBase/.
+@Suite struct KBCLITests {
+    let kb = RepoPaths.knowledgeBase("").resolvingSymlinksInPath().path
+
+    @Test func rulesPrintsCoverage() throws {
+        let r = try runOnco(["kb", "rules", "--kb", kb])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("KB: CIViC 01-Aug-2021 (v1) · OncoTree 2025_10_03 · DO 2026-07-31 · index sha256:"))
+        #expect(r.stdout.contains("CIViC variants: 1469"))
+        #expect(r.stdout.contains("Predictive evidence items: 2333"))
+        #expect(r.stdout.contains("[target >= 90%]"))
+        #expect(r.stdout.contains("protein-change"))
+        let u = try runOnco(["kb", "rules", "--kb", kb, "--unparsed"])
+        #expect(u.status == 0)
+        #expect(u.stdout.contains("Non-V600") && u.stdout.contains("negation"))
+    }
+
+    @Test func matchTextAndJSON() throws {
+        let f = RepoPaths.fixture("knowledge/variants_luad_grch37.tsv").path
+        let t = try runOnco(["kb", "match", "--kb", kb, "--variants", f, "--tumor-type", "LUAD"])
+        #expect(t.status == 0, "\(t.stderr)")
+        #expect(t.stdout.contains("KB: CIViC 01-Aug-2021"))
+        #expect(t.stdout.contains("T1  dabrafenib + trametinib"))
+        #expect(t.stdout.contains("EID91 dabrafenib resistance"))
+        #expect(t.stdout.contains("1 non-PASS ignored"))
+        #expect(t.stdout.contains("PMID 27283860"))
+        let j = try runOnco(["kb", "match", "--kb", kb, "--variants", f, "--tumor-type", "LUAD", "--format", "json", "--include-filtered"])
+        #expect(j.status == 0)
+        let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]
+        let version = obj?["kbVersion"] as? [String: Any]
+        #expect(version?["civicRelease"] as? String == "01-Aug-2021")
+        let matches = obj?["matches"] as? [[String: Any]] ?? []
+        #expect(matches.contains { $0["profileName"] as? String == "KRAS G12D" }) // LowQual included
+    }
+
+    @Test func matchGRCh38JSONVariantList() throws {
+        let f = RepoPaths.fixture("knowledge/variants_egfr_grch38.json").path
+        let r = try runOnco(["kb", "match", "--kb", kb, "--variants", f, "--tumor-type", "NSCLC"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("EGFR EXON 19 DELETION"))
+        #expect(r.stdout.contains("exon from exon table"))
+        #expect(r.stdout.contains("T1  erlotinib"))
+    }
+
+    @Test func badInputsFailClearly() throws {
+        let bad = try runOnco(["kb", "match", "--kb", kb, "--variants", RepoPaths.fixture("knowledge/variants_bad.tsv").path, "--tumor-type", "LUAD"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("variants_bad.tsv:2") && bad.stderr.contains("pos"))
+        let code = try runOnco(["kb", "match", "--kb", kb, "--amplification", "ERBB2", "--tumor-type", "XYZ"])
+        #expect(code.status == 1 && code.stderr.contains("XYZ"))
+        let vcf = try runOnco(["kb", "match", "--kb", kb, "--vcf", "x.vcf", "--tumor-type", "LUAD"])
+        #expect(vcf.status == 64)
+    }
+
+    /// `kb update --civic` imports a v2 dump into a copy of the KB and stamps the new release; a broken
+    /// dump leaves the KB untouched.
+    @Test func updateImportsV2Dump() throws {
+        let dir = try makeTemporaryDirectory("kb-cli")
+        let copy = dir.appendingPathComponent("KnowledgeBase")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: kb), to: copy)
+        let broken = dir.appendingPathComponent("broken")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        try "x\ty\n".write(to: broken.appendingPathComponent("a-ClinicalEvidenceSummaries.tsv"), atomically: true, encoding: .utf8)
+        try "variant_id\n".write(to: broken.appendingPathComponent("a-VariantSummaries.tsv"), atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: copy.appendingPathComponent("index/knowledgebase.idx"))
+        let bad = try runOnco(["kb", "update", "--kb", copy.path, "--civic", broken.path])
+        #expect(bad.status == 1)
+        #expect(try Data(contentsOf: copy.appendingPathComponent("index/knowledgebase.idx")) == before)
+        let ok = try runOnco(["kb", "update", "--kb", copy.path, "--civic", RepoPaths.fixture("knowledge/civic_v2").path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("CIViC reviewed-2024-01-01 (v2)"))
+        let rules = try runOnco(["kb", "rules", "--kb", copy.path])
+        #expect(rules.stdout.contains("CIViC variants: 6"))
+    }
+}

@@ -1,1 +1,0 @@
-// KnowledgeTests: see Tests/Fixtures/README.md for fixtures and their sources.
