@@ -77,3 +77,38 @@ import _TestSupport
         #expect(rules.stdout.contains("CIViC variants: 6"))
     }
 }
+
+/// `onco kb match --vcf`: the real PCGR colorectal example (BRAF V600E) read through htslib, in both builds.
+@Suite struct KBMatchVCFTests {
+    let kb = RepoPaths.knowledgeBase("").resolvingSymlinksInPath().path
+
+    func matchJSON(_ fixture: String) throws -> [String: Any] {
+        let f = RepoPaths.fixture(fixture).path
+        let r = try runOnco(["kb", "match", "--kb", kb, "--vcf", f, "--tumor-type", "COAD", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    @Test func colorectalBRAFV600EFromVCF() throws {
+        let g37 = try matchJSON("genomics/pcgr/T001-COAD.grch37.vcf.gz")
+        let g38 = try matchJSON("genomics/pcgr/T001-COAD.grch38.vcf.gz")
+        let names37 = Set((g37["matches"] as? [[String: Any]] ?? []).compactMap { $0["profileName"] as? String })
+        let names38 = Set((g38["matches"] as? [[String: Any]] ?? []).compactMap { $0["profileName"] as? String })
+        #expect(names37.contains("BRAF V600E"))
+        #expect(names37 == names38, "GRCh38 twin must get the same profiles: \(names37.symmetricDifference(names38))")
+    }
+
+    @Test func vcfAndVariantListAreExclusive() throws {
+        let f = RepoPaths.fixture("genomics/pcgr/T001-COAD.grch37.vcf.gz").path
+        let r = try runOnco(["kb", "match", "--kb", kb, "--vcf", f, "--variants", f, "--tumor-type", "COAD"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("either --vcf or --variants"))
+    }
+
+    @Test func missingVCFIsAClearError() throws {
+        let r = try runOnco(["kb", "match", "--kb", kb, "--vcf", "/nonexistent/case.vcf.gz", "--tumor-type", "COAD"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("case.vcf.gz"))
+        #expect(r.stdout.isEmpty)
+    }
+}

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Genomics
+import CHTSlib
 import Knowledge
 import OncoCore
 
@@ -141,9 +143,10 @@ extension KBCommand {
             """)
         @OptionGroup var kb: KBLocation
         @Option(help: "Case variant list (TSV or JSON).") var variants: String?
-        // --vcf: the Genomics reader (VariantFiles.read(VariantReadOptions(path:)) -> TumourCallSet) is wired here
-        // by the lead after the Genomics branch merges. Until then it is refused in validate().
-        @Option(help: "Case VCF (available once the Genomics reader is merged; use --variants meanwhile).") var vcf: String?
+        @Option(help: "Case VCF/BCF (plain or bgzipped), read through htslib; the tumour sample as in `onco variants`.")
+        var vcf: String?
+        @Option(help: "With --vcf: the tumour sample column (default: ##tumor_sample=, the only sample, or the first non-normal).")
+        var sample: String?
         @Option(name: [.customLong("tumor-type"), .customLong("tumour-type")], help: "OncoTree code of the case (LUAD, COADREAD, ...).")
         var tumorType: String
         @Option(help: "Amplified gene (repeatable).") var amplification: [String] = []
@@ -157,9 +160,9 @@ extension KBCommand {
 
         func validate() throws {
             guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
-            if vcf != nil { throw ValidationError("--vcf is not available in this build yet (the Genomics reader is not merged); use --variants FILE") }
-            if variants == nil && amplification.isEmpty && deletion.isEmpty && fusion.isEmpty && tmb == nil && msi == nil {
-                throw ValidationError("give the case: --variants FILE and/or --amplification/--deletion/--fusion/--tmb/--msi")
+            if vcf != nil && variants != nil { throw ValidationError("give either --vcf or --variants, not both") }
+            if vcf == nil && variants == nil && amplification.isEmpty && deletion.isEmpty && fusion.isEmpty && tmb == nil && msi == nil {
+                throw ValidationError("give the case: --vcf FILE or --variants FILE and/or --amplification/--deletion/--fusion/--tmb/--msi")
             }
             if let msi, MSIStatus(rawValue: msi.uppercased()) == nil { throw ValidationError("--msi must be MSI-H, MSI-L or MSS") }
             for f in fusion where f.components(separatedBy: "::").count != 2 {
@@ -169,7 +172,11 @@ extension KBCommand {
 
         func run() throws {
             let k = try KnowledgeBase.load(directory: try kb.resolve())
-            let vs = try variants.map { try CaseVariantFile.read(URL(fileURLWithPath: $0)) } ?? []
+            var vs = try variants.map { try CaseVariantFile.read(URL(fileURLWithPath: $0)) } ?? []
+            if let vcf {
+                hts_set_log_level(HTS_LOG_OFF)
+                vs = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample)).variants
+            }
             let ctx = ClinicalContext(
                 tumorType: OncoTreeCode(tumorType), tmb: tmb, msi: msi.flatMap { MSIStatus(rawValue: $0.uppercased()) },
                 copyNumber: amplification.map { CopyNumberAlteration(gene: $0, kind: .amplification) }
