@@ -45,6 +45,7 @@ import Survival
         switch analysis {
         case "km": try KaplanMeierReference.check(ref, dataset: dataset, id: id, into: &c)
         case "logrank": try LogRankReference.check(ref, dataset: dataset, id: id, into: &c)
+        case "cox": try CoxReference.check(ref, dataset: dataset, id: id, into: &c)
         default: c.fail("no checker for analysis '\(analysis)'")
         }
         return c
