@@ -46,6 +46,9 @@ import Survival
         case "km": try KaplanMeierReference.check(ref, dataset: dataset, id: id, into: &c)
         case "logrank": try LogRankReference.check(ref, dataset: dataset, id: id, into: &c)
         case "cox": try CoxReference.check(ref, dataset: dataset, id: id, into: &c)
+        case "zph": try ProportionalHazardsReference.check(ref, dataset: dataset, id: id, into: &c)
+        case "coxsurv": try CoxSurvivalReference.check(ref, dataset: dataset, id: id, into: &c)
+        case "cif": try CumulativeIncidenceReference.check(ref, dataset: dataset, id: id, into: &c)
         default: c.fail("no checker for analysis '\(analysis)'")
         }
         return c

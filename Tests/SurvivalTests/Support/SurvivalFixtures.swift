@@ -124,7 +124,7 @@ struct Comparison {
 
     mutating func equal<T: Equatable>(_ field: String, _ ours: T, _ r: T) {
         compared += 1
-        if ours != r { mismatches.append("\(field): R \(r), ours \(ours)") }
+        if ours != r { mismatches.append(String("\(field): R \(r), ours \(ours)".prefix(400))) }
     }
 
     mutating func fail(_ message: String) {
