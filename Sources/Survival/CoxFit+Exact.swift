@@ -16,7 +16,7 @@ import Darwin
 
 /// R's `coxexact` driver. `x` is row-major, sorted by stratum then decreasing time, already
 /// centred and scaled. `firstInStratum` marks the first row of each stratum.
-func _exactNewtonRaphson(n: Int, p: Int, x: [Double], time: [Double], status: [UInt8], firstInStratum: [UInt8],
+func _exactNewtonRaphson(n: Int, p: Int, x: [Double], time: [Double], status: [UInt8], firstInStratum: [UInt8], initial: [Double],
                          maxIterations: Int, epsilon: Double, cholTolerance: Double)
     -> (beta: [Double], u: [Double], imat: [Double], loglik0: Double, loglik1: Double, sctest: Double, iter: Int, flag: Int) {
     // the largest number of tied events within a stratum
@@ -114,7 +114,7 @@ func _exactNewtonRaphson(n: Int, p: Int, x: [Double], time: [Double], status: [U
         imat.withUnsafeBufferPointer { ib in v.withUnsafeMutableBufferPointer { _chsolve2(ib.baseAddress!, p, $0.baseAddress!) } }
     }
 
-    var beta = [Double](repeating: 0, count: p)
+    var beta = initial
     let loglik0 = evaluate(beta)
     var loglik1 = loglik0
     let u0 = u
@@ -152,6 +152,13 @@ func _exactNewtonRaphson(n: Int, p: Int, x: [Double], time: [Double], status: [U
             }
         }
         iter += 1
+    }
+    // out of iterations: as survival 3.5-3 behaves (and coxfit6 does), return the last accepted
+    // beta with its log-likelihood, score and information recomputed, unless iter.max ≤ 1
+    if maxIterations > 1 {
+        beta = oldbeta
+        newlk = evaluate(beta)
+        _ = cholesky()
     }
     imat.withUnsafeMutableBufferPointer { _chinv2($0.baseAddress!, p) }
     return (beta, u, imat, loglik0, newlk, sctest, iter, 1000)

@@ -134,7 +134,7 @@ struct _CoxData: Sendable {
 }
 
 /// R's `coxfit6` driver on sorted data. `x` (row-major, sorted) is centred and scaled in place.
-func _newtonRaphson(_ d: _CoxData, x: inout [Double], efron: Bool, doScale: [Bool], maxIterations: Int,
+func _newtonRaphson(_ d: _CoxData, x: inout [Double], efron: Bool, doScale: [Bool], initial: [Double], maxIterations: Int,
                     epsilon: Double, cholTolerance: Double) -> _NewtonResult {
     let n = d.n, p = d.p
     var means = [Double](repeating: 0, count: p)
@@ -159,7 +159,7 @@ func _newtonRaphson(_ d: _CoxData, x: inout [Double], efron: Bool, doScale: [Boo
     }
     // one allocation for all work arrays
     var store = [Double](repeating: 0, count: 4 * p + 2 * p * p + 2 * p * p + 2 * p)
-    var beta = [Double](repeating: 0, count: p)
+    var beta = (0..<p).map { initial[$0] / scale[$0] }
     var newbeta = [Double](repeating: 0, count: p)
     var u = [Double](repeating: 0, count: p)
     var imat = [Double](repeating: 0, count: p * p)

@@ -43,10 +43,14 @@ public struct CoxFit: Sendable {
         public var concordance: Bool
         /// Confidence level of the hazard-ratio intervals.
         public var confidenceLevel: Double
+        /// Starting coefficients (R: `init`); zeros when nil. The "null" log-likelihood and the score
+        /// test are then evaluated here, as in R.
+        public var initial: [Double]?
 
         public init(ties: Ties = .efron, epsilon: Double = 1e-9, maxIterations: Int = 20,
                     cholTolerance: Double = pow(Double.ulpOfOne, 0.75), infinityTolerance: Double? = nil,
-                    timeFix: Bool = true, concordance: Bool = true, confidenceLevel: Double = 0.95) {
+                    timeFix: Bool = true, concordance: Bool = true, confidenceLevel: Double = 0.95,
+                    initial: [Double]? = nil) {
             self.ties = ties
             self.epsilon = epsilon
             self.maxIterations = maxIterations
@@ -55,6 +59,7 @@ public struct CoxFit: Sendable {
             self.timeFix = timeFix
             self.concordance = concordance
             self.confidenceLevel = confidenceLevel
+            self.initial = initial
         }
     }
 
@@ -178,6 +183,9 @@ public struct CoxFit: Sendable {
         }
         for i in 0..<n where !(time[i].isFinite && time[i] >= 0) { throw SurvivalError(.invalidTime, "time \(i)") }
         guard options.maxIterations >= 0, options.epsilon > 0 else { throw SurvivalError(.invalidArgument, "options") }
+        if let initial = options.initial {
+            guard initial.count == p, initial.allSatisfy(\.isFinite) else { throw SurvivalError(.invalidArgument, "initial") }
+        }
 
         self.options = options
         self.n = n
@@ -295,6 +303,7 @@ public struct CoxFit: Sendable {
                 for r in 0..<n { x[r * p + j] = (x[r * p + j] - m) / sd }
             }
             let e = _exactNewtonRaphson(n: n, p: p, x: x, time: st, status: ss, firstInStratum: last,
+                                        initial: (0..<p).map { (options.initial?[$0] ?? 0) * rescale[$0] },
                                         maxIterations: options.maxIterations, epsilon: options.epsilon,
                                         cholTolerance: options.cholTolerance)
             // infinite-coefficient check on the scaled fit, as coxexact.fit does
@@ -311,6 +320,7 @@ public struct CoxFit: Sendable {
             loglik0 = e.loglik0; loglik1 = e.loglik1; sctest = e.sctest; iter = e.iter; flag = e.flag
         } else {
             let r = _newtonRaphson(data, x: &x, efron: options.ties == .efron, doScale: doScale,
+                                   initial: options.initial ?? [Double](repeating: 0, count: p),
                                    maxIterations: options.maxIterations, epsilon: options.epsilon,
                                    cholTolerance: options.cholTolerance)
             beta = r.beta; u = r.u; imat = r.imat; means = r.means
@@ -376,7 +386,7 @@ public struct CoxFit: Sendable {
         // Wald: bᵀ V⁻¹ b over the estimable coefficients (R coxph.wtest, generalised Cholesky)
         var vsub = [Double](), bsub = [Double]()
         for a in estimable { for b in estimable { vsub.append(imat[a * p + b]) } }
-        for a in estimable { bsub.append(beta[a]) }
+        for a in estimable { bsub.append(beta[a] - (options.initial?[a] ?? 0)) }
         var wald = 0.0
         if df > 0 {
             let tol = options.cholTolerance

@@ -23,6 +23,11 @@ enum SurvivalFixtures {
         try JSONValue.load(root.appendingPathComponent("reference").appendingPathComponent(relative))
     }
 
+    /// `extra/<name>`: values made by scripts/extra_reference.R.
+    static func extra(_ name: String) throws -> JSONValue {
+        try JSONValue.load(root.appendingPathComponent("extra").appendingPathComponent(name))
+    }
+
     static let spec: JSONValue = try! JSONValue.load(root.appendingPathComponent("scripts/spec.json"))
 
     /// The spec entry of a dataset.
