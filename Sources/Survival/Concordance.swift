@@ -76,78 +76,78 @@ public struct Concordance: Sendable, Hashable {
             if s != prev { m += 1; prev = s }
             rank[Int(r)] = m
         }
-        // order(-time, status, score): time descending, censored first, score ascending
-        let keys: [UInt64] = (0..<idx.count).map { k in
-            let i = Int(idx[k])
-            return ~_orderableKey(time[i])
+        // order(-time, status, score): time descending, censored first, score ascending; two stable
+        // radix sorts (least significant key first)
+        let secondary: [UInt64] = (0..<idx.count).map { k in
+            (event[Int(idx[k])] ? UInt64(1) << 32 : 0) | UInt64(rank[k])
         }
-        var order = _radixOrder(keys)
-        // refine ties in time by (status, score): within each run of equal time, sort
-        var s = 0
-        while s < order.count {
-            var e = s + 1
-            let ts = time[Int(idx[Int(order[s])])]
-            while e < order.count && time[Int(idx[Int(order[e])])] == ts { e += 1 }
-            if e - s > 1 {
-                order[s..<e].sort { a, b in
-                    let ia = Int(idx[Int(a)]), ib = Int(idx[Int(b)])
-                    if event[ia] != event[ib] { return !event[ia] }
-                    if rank[Int(a)] != rank[Int(b)] { return rank[Int(a)] < rank[Int(b)] }
-                    return a < b
-                }
-            }
-            s = e
-        }
+        let bySecondary = _radixOrder(secondary)
+        let order = _radixOrder(bySecondary.map { ~_orderableKey(time[Int(idx[Int($0)])]) }).map { bySecondary[Int($0)] }
         let size = Int(m)
-        var all = _Fenwick(size), deaths = _Fenwick(size)
-        var i = 0
         let cnt = order.count
-        while i < cnt {
-            let k0 = Int(order[i])
-            let ii = Int(idx[k0])
-            if !event[ii] {
-                let (gt, lt, eq) = deaths.split(Int(rank[k0]))
-                inf0[ii] -= lt; inf1[ii] -= gt; inf2[ii] -= eq
-                all.add(Int(rank[k0]), weight[ii])
-                i += 1
-                continue
-            }
-            // all tied events at this time (censorings at this time come first in the order)
-            var j = i
-            let ti = time[ii]
-            var dwt = 0.0, dwt2 = 0.0
-            var xsave = rank[k0]
-            while j < cnt && time[Int(idx[Int(order[j])])] == ti {
-                let kj = Int(order[j])
-                let jj = Int(idx[kj])
-                count[3] += weight[jj] * dwt
-                dwt += weight[jj]
-                if rank[kj] != xsave { dwt2 = 0; xsave = rank[kj] }
-                count[4] += weight[jj] * dwt2
-                dwt2 += weight[jj]
-                let (gt, lt, eq) = all.split(Int(rank[kj]))
-                count[0] += weight[jj] * gt
-                count[1] += weight[jj] * lt
-                count[2] += weight[jj] * eq
-                inf0[jj] += gt; inf1[jj] += lt; inf2[jj] += eq
-                deaths.add(Int(rank[kj]), weight[jj])
-                j += 1
-            }
-            for q in i..<j {
-                let kq = Int(order[q])
-                let jj = Int(idx[kq])
-                let (gt, lt, eq) = deaths.split(Int(rank[kq]))
-                inf0[jj] -= lt; inf1[jj] -= gt; inf2[jj] -= eq
-                all.add(Int(rank[kq]), weight[jj])
-            }
-            i = j
+        // the data in processing order, read sequentially below
+        var oRank = [Int32](repeating: 0, count: cnt), oIdx = [Int32](repeating: 0, count: cnt)
+        var oTime = [Double](repeating: 0, count: cnt), oWeight = [Double](repeating: 0, count: cnt)
+        var oEvent = [Bool](repeating: false, count: cnt)
+        for (q, k) in order.enumerated() {
+            let i = Int(idx[Int(k)])
+            oRank[q] = rank[Int(k)]; oIdx[q] = Int32(i)
+            oTime[q] = time[i]; oWeight[q] = weight[i]; oEvent[q] = event[i]
         }
-        for k in 0..<cnt {
-            let ii = Int(idx[k])
-            let (gt, lt, eq) = deaths.split(Int(rank[k]))
-            inf0[ii] += lt; inf1[ii] += gt; inf2[ii] += eq
-        }
-        count[3] -= count[4]
+        var all = _Fenwick(size), deaths = _Fenwick(size)
+        var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0, c4 = 0.0
+        inf0.withUnsafeMutableBufferPointer { f0 in
+        inf1.withUnsafeMutableBufferPointer { f1 in
+        inf2.withUnsafeMutableBufferPointer { f2 in
+            var i = 0
+            while i < cnt {
+                let ii = Int(oIdx[i])
+                if !oEvent[i] {
+                    let (gt, lt, eq) = deaths.split(Int(oRank[i]))
+                    f0[ii] -= lt; f1[ii] -= gt; f2[ii] -= eq
+                    all.add(Int(oRank[i]), oWeight[i])
+                    i += 1
+                    continue
+                }
+                // all tied events at this time (censorings at this time come first in the order)
+                var j = i
+                let ti = oTime[i]
+                var dwt = 0.0, dwt2 = 0.0
+                var xsave = oRank[i]
+                while j < cnt && oTime[j] == ti {
+                    let jj = Int(oIdx[j]), w = oWeight[j]
+                    c3 += w * dwt
+                    dwt += w
+                    if oRank[j] != xsave { dwt2 = 0; xsave = oRank[j] }
+                    c4 += w * dwt2
+                    dwt2 += w
+                    let (gt, lt, eq) = all.split(Int(oRank[j]))
+                    c0 += w * gt; c1 += w * lt; c2 += w * eq
+                    f0[jj] += gt; f1[jj] += lt; f2[jj] += eq
+                    deaths.add(Int(oRank[j]), w)
+                    j += 1
+                }
+                for q in i..<j {
+                    let jj = Int(oIdx[q])
+                    let (gt, lt, eq) = deaths.split(Int(oRank[q]))
+                    f0[jj] -= lt; f1[jj] -= gt; f2[jj] -= eq
+                    all.add(Int(oRank[q]), oWeight[q])
+                }
+                i = j
+            }
+            // every event has been added: the final counts by rank are cumulative sums, no tree walks
+            let byRank = deaths.nodeWeights()
+            var below = [Double](repeating: 0, count: size + 1)     // below[r] = Σ weight of ranks < r
+            var acc = 0.0
+            for r in 1...max(size, 1) where r <= size { below[r] = acc; acc += byRank[r] }
+            let total = acc
+            for k in 0..<cnt {
+                let ii = Int(oIdx[k]), r = Int(oRank[k])
+                let lt = below[r], eq = byRank[r]
+                f0[ii] += lt; f1[ii] += total - lt - eq; f2[ii] += eq
+            }
+        } } }
+        count[0] += c0; count[1] += c1; count[2] += c2; count[3] += c3 - c4; count[4] += c4
     }
 }
 
@@ -163,22 +163,30 @@ struct _Fenwick {
     }
 
     mutating func add(_ rank: Int, _ w: Double) {
-        node[rank] += w
         total += w
-        var i = rank
-        while i < tree.count { tree[i] += w; i += i & -i }
+        node.withUnsafeMutableBufferPointer { $0[rank] += w }
+        tree.withUnsafeMutableBufferPointer { t in
+            var i = rank
+            let n = t.count
+            while i < n { t[i] += w; i &+= i & -i }
+        }
     }
 
     func prefix(_ rank: Int) -> Double {
-        var s = 0.0, i = rank
-        while i > 0 { s += tree[i]; i -= i & -i }
-        return s
+        tree.withUnsafeBufferPointer { t in
+            var s = 0.0, i = rank
+            while i > 0 { s += t[i]; i &-= i & -i }
+            return s
+        }
     }
 
     /// Weights with a greater rank, a smaller rank, and the same rank.
     func split(_ rank: Int) -> (Double, Double, Double) {
         let less = prefix(rank - 1)
-        let eq = node[rank]
+        let eq = node.withUnsafeBufferPointer { $0[rank] }
         return (total - less - eq, less, eq)
     }
+
+    /// The weight at each rank (index 0 unused).
+    func nodeWeights() -> [Double] { node }
 }

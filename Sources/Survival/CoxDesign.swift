@@ -67,18 +67,31 @@ public struct CoxDesign: Sendable {
             }
         }
         let p = names.count
+        // validate, then fill row by row (sequential writes; each column is read sequentially too)
+        for c in covariates {
+            if case .numeric(let name, let x) = c, let i = x.firstIndex(where: { !$0.isFinite }) {
+                throw SurvivalError(.invalidValue, "covariate \(name) row \(i)")
+            }
+        }
         var v = [Double](repeating: 0, count: n * p)
-        for (t, c) in zip(terms, covariates) {
-            switch c {
-            case .numeric(let name, let x):
-                let j = t.columns.lowerBound
-                for i in 0..<n {
-                    guard x[i].isFinite else { throw SurvivalError(.invalidValue, "covariate \(name) row \(i)") }
-                    v[i * p + j] = x[i]
-                }
-            case .categorical(_, let f):
+        v.withUnsafeMutableBufferPointer { out in
+            for (t, c) in zip(terms, covariates) {
                 let j0 = t.columns.lowerBound
-                for i in 0..<n where f.codes[i] > 0 { v[i * p + j0 + Int(f.codes[i]) - 1] = 1 }
+                switch c {
+                case .numeric(_, let x):
+                    x.withUnsafeBufferPointer { xb in
+                        var o = j0
+                        for i in 0..<n { out[o] = xb[i]; o &+= p }
+                    }
+                case .categorical(_, let f):
+                    f.codes.withUnsafeBufferPointer { cb in
+                        var o = j0
+                        for i in 0..<n {
+                            if cb[i] > 0 { out[o &+ Int(cb[i]) &- 1] = 1 }
+                            o &+= p
+                        }
+                    }
+                }
             }
         }
         rowCount = n

@@ -168,15 +168,33 @@ extension CoxFit {
                 }
                 add(deadwt)
             } else {
+                // Efron's d partial risk sets in closed form (see _coxIteration)
                 let dn = Double(ndead)
                 let wtave = deadwt / dn
-                for _ in 0..<ndead {
-                    denom += denom2 / dn
-                    for k in 0..<p {
-                        a[k] += a2[k] / dn
-                        for l in 0...k { cmat[k * p + l] += cmat2[k * p + l] / dn }
+                var s1 = 0.0, sf = 0.0, s2 = 0.0, sf2 = 0.0, sff2 = 0.0
+                for k in 1...ndead {
+                    let f = Double(k) / dn
+                    let inv = 1 / (denom + f * denom2), inv2 = inv * inv
+                    s1 += inv; sf += f * inv
+                    s2 += inv2; sf2 += f * inv2; sff2 += f * f * inv2
+                }
+                for k in 0..<p {
+                    let ak = a[k], a2k = a2[k]
+                    let mean = wtave * (ak * s1 + a2k * sf)
+                    u[k] -= mean
+                    u[k + p] -= timewt * mean
+                    for l in 0...k {
+                        let cross = ak * a[l] * s2 + (ak * a2[l] + a2k * a[l]) * sf2 + a2k * a2[l] * sff2
+                        let temp = wtave * (cmat[k * p + l] * s1 + cmat2[k * p + l] * sf - cross)
+                        imat[l * q + k] += temp
+                        imat[l * q + k + p] += temp * timewt
+                        imat[(l + p) * q + k + p] += temp * timewt * timewt
                     }
-                    add(wtave)
+                }
+                denom += denom2
+                for k in 0..<p {
+                    a[k] += a2[k]
+                    for l in 0...k { cmat[k * p + l] += cmat2[k * p + l] }
                 }
             }
             for k in 0..<p { a2[k] = 0 }

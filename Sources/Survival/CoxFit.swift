@@ -196,8 +196,7 @@ public struct CoxFit: Sendable {
         for e in event where e { events += 1 }
         eventCount = events
 
-        // sort once: by time (after aeqSurv), then stably by stratum
-        let fixed = options.timeFix ? _timeFix(time) : time
+        // sort once: by time, then stably by stratum; aeqSurv's merging keeps that order valid
         var codes = [Int32](repeating: 0, count: n)
         var levels = [String]()
         if let strata {
@@ -212,11 +211,11 @@ public struct CoxFit: Sendable {
         var order: [Int32]
         if options.ties == .exact {
             // R: order(strata, -time)
-            let keys = fixed.map { ~_orderableKey($0) }
-            order = _radixOrder(keys)
+            order = _radixOrder(time.map { ~_orderableKey($0) })
         } else {
-            order = _timeOrder(fixed)
+            order = _timeOrder(time)
         }
+        let fixed = options.timeFix ? (_timeFix(time, sortedBy: order) ?? time) : time
         if strata != nil { order = _stableOrder(order, byCode: codes, levels: nStrata) }
         var st = [Double](repeating: 0, count: n), ss = [UInt8](repeating: 0, count: n)
         var sw = [Double](repeating: 1, count: n), sk = [Int32](repeating: 0, count: n)
@@ -242,11 +241,15 @@ public struct CoxFit: Sendable {
         // R's nocenter = c(-1, 0, 1): columns with only those values are neither centred nor scaled
         var doScale = [Bool](repeating: false, count: p)
         design.values.withUnsafeBufferPointer { v in
-            for j in 0..<p {
-                for i in 0..<n {
-                    let x = v[i * p + j]
-                    if x != 0 && x != 1 && x != -1 { doScale[j] = true; break }
+            var undecided = p
+            var i = 0
+            while i < n && undecided > 0 {
+                let row = i &* p
+                for j in 0..<p where !doScale[j] {
+                    let x = v[row &+ j]
+                    if x != 0 && x != 1 && x != -1 { doScale[j] = true; undecided -= 1 }
                 }
+                i += 1
             }
         }
 
@@ -277,14 +280,16 @@ public struct CoxFit: Sendable {
         var infs = [Double](repeating: 0, count: p)
         var infScale = [Double](repeating: 0, count: p)    // |coef| on the scale infs is measured
         // sorted copy of X: the one large allocation of the fit
-        var x = [Double](repeating: 0, count: n * p)
-        design.values.withUnsafeBufferPointer { v in
-            x.withUnsafeMutableBufferPointer { xb in
-                for r in 0..<n {
-                    let i = Int(order[r])
-                    for j in 0..<p { xb[r * p + j] = v[i * p + j] }
+        var x = [Double](unsafeUninitializedCapacity: n * p) { xb, count in
+            design.values.withUnsafeBufferPointer { v in
+                order.withUnsafeBufferPointer { o in
+                    for r in 0..<n {
+                        let src = v.baseAddress! + Int(o[r]) &* p
+                        (xb.baseAddress! + r &* p).initialize(from: src, count: p)
+                    }
                 }
             }
+            count = n * p
         }
         if options.ties == .exact {
             // R: scale(x) (mean, sd with n − 1), except 0/±1 columns
@@ -345,10 +350,13 @@ public struct CoxFit: Sendable {
         var center = 0.0
         for j in 0..<p { center += beta[j] * means[j] }
         design.values.withUnsafeBufferPointer { v in
-            for i in 0..<n {
-                var s = 0.0
-                for j in 0..<p { s += v[i * p + j] * beta[j] }
-                lp[i] = s - center
+            lp.withUnsafeMutableBufferPointer { l in
+                for i in 0..<n {
+                    var s = 0.0
+                    let row = i &* p
+                    for j in 0..<p { s += v[row &+ j] * beta[j] }
+                    l[i] = s - center
+                }
             }
         }
         if options.maxIterations > 1 {

@@ -42,11 +42,27 @@ public struct Factor: Sendable, Hashable {
 
     /// Codes numeric values by their sorted distinct values (R: `factor(x)` on a numeric column).
     /// Labels are formatted as R's `as.character` does for integers and short decimals (`1`, `2.5`).
+    /// - Complexity: O(*n*) for small integer codes (a counting pass), O(*n* log *n*) otherwise.
     public init(_ values: [Double]) {
-        let distinct = Array(Set(values)).sorted()
+        // fast path: integer values in a small range (group codes such as 0/1 or 1...4)
+        if let lo = values.min(), let hi = values.max(), lo.isFinite, hi.isFinite, hi - lo < 65536,
+           values.allSatisfy({ $0 == $0.rounded() }) {
+            let base = Int(lo)
+            var present = [Int32](repeating: -1, count: Int(hi) - base + 1)
+            for v in values { present[Int(v) - base] = 0 }
+            var levels = [String](), k: Int32 = 0
+            for j in present.indices where present[j] == 0 {
+                present[j] = k; k += 1
+                levels.append(Factor.label(for: Double(j + base)))
+            }
+            self.codes = values.map { present[Int($0) - base] }
+            self.levels = levels
+            return
+        }
+        let distinct = Array(Set(values.map { $0 + 0.0 })).sorted()
         var index: [Double: Int32] = [:]
         for (k, v) in distinct.enumerated() { index[v] = Int32(k) }
-        self.codes = values.map { index[$0]! }
+        self.codes = values.map { index[$0 + 0.0]! }
         self.levels = distinct.map(Factor.label(for:))
     }
 

@@ -18,18 +18,35 @@ func _doubleFromKey(_ key: UInt64) -> Double {
 private let radixBits = 11
 private let radixSize = 1 << radixBits
 private let radixMask: UInt64 = UInt64(radixSize - 1)
-private let radixPasses = (64 + radixBits - 1) / radixBits
 private let radixThreshold = 4096
 
-/// Histograms of every digit, in one read of the keys.
-private func digitHistograms(_ keys: UnsafeBufferPointer<UInt64>) -> [Int] {
-    var hist = [Int](repeating: 0, count: radixPasses * radixSize)
+/// The digit layout for a set of keys: only the bits that vary between keys are sorted on, in
+/// `radixBits`-wide digits starting at the lowest varying bit (integer-valued times vary in about
+/// 22 bits: two passes).
+struct _RadixPlan {
+    var shifts: [UInt64] = []
+
+    init(_ keys: UnsafeBufferPointer<UInt64>) {
+        guard let k0 = keys.first else { return }
+        var diff: UInt64 = 0
+        for k in keys { diff |= k ^ k0 }
+        if diff == 0 { return }
+        let lo = diff.trailingZeroBitCount, hi = 64 - diff.leadingZeroBitCount
+        var s = lo
+        while s < hi { shifts.append(UInt64(s)); s += radixBits }
+    }
+}
+
+/// Histograms of every digit of the plan, in one read of the keys.
+private func digitHistograms(_ keys: UnsafeBufferPointer<UInt64>, _ plan: _RadixPlan) -> [Int] {
+    let passes = plan.shifts.count
+    var hist = [Int](repeating: 0, count: max(passes, 1) * radixSize)
     hist.withUnsafeMutableBufferPointer { h in
-        for k in keys {
-            var v = k
-            for p in 0..<radixPasses {
-                h[p &* radixSize &+ Int(v & radixMask)] &+= 1
-                v >>= UInt64(radixBits)
+        plan.shifts.withUnsafeBufferPointer { sh in
+            for k in keys {
+                for p in 0..<passes {
+                    h[p &* radixSize &+ Int((k >> sh[p]) & radixMask)] &+= 1
+                }
             }
         }
     }
@@ -40,34 +57,38 @@ private func digitHistograms(_ keys: UnsafeBufferPointer<UInt64>) -> [Int] {
 func _radixSort(_ keys: inout [UInt64]) {
     let n = keys.count
     if n < radixThreshold { keys.sort(); return }
-    let hist = keys.withUnsafeBufferPointer { digitHistograms($0) }
-    var other = [UInt64](repeating: 0, count: n)
-    var inOther = false
-    for p in 0..<radixPasses {
+    var scratch = [UInt64](repeating: 0, count: n)
+    keys.withUnsafeMutableBufferPointer { k in
+        scratch.withUnsafeMutableBufferPointer { _radixSort(k, scratch: $0) }
+    }
+}
+
+/// Sorts a buffer of keys ascending in place, using `scratch` (at least as long) as the second buffer.
+func _radixSort(_ keysIn: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) {
+    var keys = keysIn
+    let n = keys.count
+    if n < radixThreshold { keys.sort(); return }
+    let plan = _RadixPlan(UnsafeBufferPointer(keys))
+    let hist = digitHistograms(UnsafeBufferPointer(keys), plan)
+    var src = keys.baseAddress!, dst = scratch.baseAddress!
+    var offsets = [Int](repeating: 0, count: radixSize)
+    for (p, shift) in plan.shifts.enumerated() {
         let base = p * radixSize
-        let first = Int((keys[0] >> UInt64(p * radixBits)) & radixMask)
+        let first = Int((keys[0] >> shift) & radixMask)
         if hist[base + first] == n { continue }
-        var offsets = [Int](repeating: 0, count: radixSize)
         var s = 0
         for b in 0..<radixSize { offsets[b] = s; s += hist[base + b] }
-        let shift = UInt64(p * radixBits)
-        func scatter(_ src: UnsafeBufferPointer<UInt64>, _ dst: UnsafeMutableBufferPointer<UInt64>) {
-            offsets.withUnsafeMutableBufferPointer { off in
-                for k in src {
-                    let b = Int((k >> shift) & radixMask)
-                    dst[off[b]] = k
-                    off[b] &+= 1
-                }
+        offsets.withUnsafeMutableBufferPointer { off in
+            for i in 0..<n {
+                let k = src[i]
+                let b = Int((k >> shift) & radixMask)
+                dst[off[b]] = k
+                off[b] &+= 1
             }
         }
-        if inOther {
-            other.withUnsafeBufferPointer { src in keys.withUnsafeMutableBufferPointer { scatter(src, $0) } }
-        } else {
-            keys.withUnsafeBufferPointer { src in other.withUnsafeMutableBufferPointer { scatter(src, $0) } }
-        }
-        inOther.toggle()
+        swap(&src, &dst)
     }
-    if inOther { swap(&keys, &other) }
+    if src != keys.baseAddress! { keys.baseAddress!.update(from: src, count: n) }
 }
 
 /// The stable ascending order of `keys` (0-based indices).
@@ -76,7 +97,8 @@ func _radixOrder(_ keys: [UInt64]) -> [Int32] {
     if n < radixThreshold {
         return (0..<Int32(n)).sorted { keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] < keys[Int($1)] : $0 < $1 }
     }
-    let hist = keys.withUnsafeBufferPointer { digitHistograms($0) }
+    let plan = keys.withUnsafeBufferPointer { _RadixPlan($0) }
+    let hist = keys.withUnsafeBufferPointer { digitHistograms($0, plan) }
     var kA = keys
     var kB = [UInt64](repeating: 0, count: n)
     var iA = [Int32](unsafeUninitializedCapacity: n) { b, c in
@@ -85,14 +107,13 @@ func _radixOrder(_ keys: [UInt64]) -> [Int32] {
     }
     var iB = [Int32](repeating: 0, count: n)
     var inB = false
-    for p in 0..<radixPasses {
+    var offsets = [Int](repeating: 0, count: radixSize)
+    for (p, shift) in plan.shifts.enumerated() {
         let base = p * radixSize
-        let first = Int((keys[0] >> UInt64(p * radixBits)) & radixMask)
+        let first = Int((keys[0] >> shift) & radixMask)
         if hist[base + first] == n { continue }
-        var offsets = [Int](repeating: 0, count: radixSize)
         var s = 0
         for b in 0..<radixSize { offsets[b] = s; s += hist[base + b] }
-        let shift = UInt64(p * radixBits)
         func scatter(_ ks: UnsafeBufferPointer<UInt64>, _ xs: UnsafeBufferPointer<Int32>,
                      _ kd: UnsafeMutableBufferPointer<UInt64>, _ xd: UnsafeMutableBufferPointer<Int32>) {
             offsets.withUnsafeMutableBufferPointer { off in
@@ -177,6 +198,22 @@ func _timeFix(_ times: [Double]) -> [Double] {
     var last: UInt64? = nil
     for k in keys where k != last { distinct.append(_doubleFromKey(k)); last = k }
     guard let map = _timeFixMap(distinct) else { return times }
+    var lookup = [Double: Double]()
+    for (a, b) in zip(distinct, map) where a != b { lookup[a] = b }
+    return times.map { lookup[$0] ?? $0 }
+}
+
+/// `aeqSurv` given an order that sorts `times` (ascending or descending): returns the merged times,
+/// or nil when nothing merges. The order stays valid for the merged times.
+func _timeFix(_ times: [Double], sortedBy order: [Int32]) -> [Double]? {
+    var distinct = [Double]()
+    var last = Double.nan
+    for i in order {
+        let t = times[Int(i)]
+        if t != last { distinct.append(t); last = t }
+    }
+    if let f = distinct.first, let l = distinct.last, f > l { distinct.reverse() }
+    guard let map = _timeFixMap(distinct) else { return nil }
     var lookup = [Double: Double]()
     for (a, b) in zip(distinct, map) where a != b { lookup[a] = b }
     return times.map { lookup[$0] ?? $0 }

@@ -9,26 +9,22 @@ struct _Tally: Sendable {
     var n: Int = 0
 
     /// Merges two sorted key lists (events, censorings) into a tally.
-    init(eventKeys: [UInt64], censorKeys: [UInt64]) {
-        n = eventKeys.count + censorKeys.count
+    init(eventKeys ek: UnsafeBufferPointer<UInt64>, censorKeys ck: UnsafeBufferPointer<UInt64>) {
+        n = ek.count + ck.count
         var i = 0, j = 0
-        let ne = eventKeys.count, nc = censorKeys.count
+        let ne = ek.count, nc = ck.count
         time.reserveCapacity(Swift.min(n, 1 << 16))
         events.reserveCapacity(Swift.min(n, 1 << 16))
         censored.reserveCapacity(Swift.min(n, 1 << 16))
-        eventKeys.withUnsafeBufferPointer { ek in
-            censorKeys.withUnsafeBufferPointer { ck in
-                while i < ne || j < nc {
-                    let key: UInt64
-                    if j >= nc || (i < ne && ek[i] <= ck[j]) { key = ek[i] } else { key = ck[j] }
-                    var d = 0, c = 0
-                    while i < ne && ek[i] == key { d += 1; i += 1 }
-                    while j < nc && ck[j] == key { c += 1; j += 1 }
-                    time.append(_doubleFromKey(key))
-                    events.append(d)
-                    censored.append(c)
-                }
-            }
+        while i < ne || j < nc {
+            let key: UInt64
+            if j >= nc || (i < ne && ek[i] <= ck[j]) { key = ek[i] } else { key = ck[j] }
+            var d = 0, c = 0
+            while i < ne && ek[i] == key { d += 1; i += 1 }
+            while j < nc && ck[j] == key { c += 1; j += 1 }
+            time.append(_doubleFromKey(key))
+            events.append(d)
+            censored.append(c)
         }
     }
 
@@ -70,30 +66,46 @@ func _tallies(time: [Double], event: [Bool], codes: [Int32]?, groups: Int, timeF
         nTotal[g] += 1
         if event[i] { nEvent[g] += 1 }
     }
-    var ek = (0..<groups).map { g -> [UInt64] in var a = [UInt64](); a.reserveCapacity(nEvent[g]); return a }
-    var ck = (0..<groups).map { g -> [UInt64] in var a = [UInt64](); a.reserveCapacity(nTotal[g] - nEvent[g]); return a }
-    time.withUnsafeBufferPointer { tb in
-        event.withUnsafeBufferPointer { eb in
-            if let codes {
-                for i in 0..<tb.count {
-                    let g = Int(codes[i])
-                    if eb[i] { ek[g].append(_orderableKey(tb[i])) } else { ck[g].append(_orderableKey(tb[i])) }
-                }
-            } else {
-                for i in 0..<tb.count {
-                    if eb[i] { ek[0].append(_orderableKey(tb[i])) } else { ck[0].append(_orderableKey(tb[i])) }
+    // one flat buffer per kind, a slice per group; filled in one pass, each slice radix-sorted
+    var eStart = [Int](repeating: 0, count: groups + 1), cStart = eStart
+    for g in 0..<groups {
+        eStart[g + 1] = eStart[g] + nEvent[g]
+        cStart[g + 1] = cStart[g] + nTotal[g] - nEvent[g]
+    }
+    let ne = eStart[groups], nc = cStart[groups]
+    var ek = [UInt64](repeating: 0, count: ne), ck = [UInt64](repeating: 0, count: nc)
+    var scratch = [UInt64](repeating: 0, count: max(ne, nc))
+    var tallies = [_Tally]()
+    tallies.reserveCapacity(groups)
+    ek.withUnsafeMutableBufferPointer { eb in
+    ck.withUnsafeMutableBufferPointer { cb in
+    scratch.withUnsafeMutableBufferPointer { sb in
+        time.withUnsafeBufferPointer { tb in
+            event.withUnsafeBufferPointer { evb in
+                var ep = eStart, cp = cStart
+                if let codes {
+                    codes.withUnsafeBufferPointer { cdb in
+                        for i in 0..<tb.count {
+                            let g = Int(cdb[i])
+                            if evb[i] { eb[ep[g]] = _orderableKey(tb[i]); ep[g] &+= 1 } else { cb[cp[g]] = _orderableKey(tb[i]); cp[g] &+= 1 }
+                        }
+                    }
+                } else {
+                    var e = 0, c = 0
+                    for i in 0..<tb.count {
+                        if evb[i] { eb[e] = _orderableKey(tb[i]); e &+= 1 } else { cb[c] = _orderableKey(tb[i]); c &+= 1 }
+                    }
                 }
             }
         }
-    }
-    var tallies = [_Tally]()
-    tallies.reserveCapacity(groups)
-    for g in 0..<groups {
-        _radixSort(&ek[g])
-        _radixSort(&ck[g])
-        tallies.append(_Tally(eventKeys: ek[g], censorKeys: ck[g]))
-        ek[g] = []; ck[g] = []
-    }
+        for g in 0..<groups {
+            let es = UnsafeMutableBufferPointer(rebasing: eb[eStart[g]..<eStart[g + 1]])
+            let cs = UnsafeMutableBufferPointer(rebasing: cb[cStart[g]..<cStart[g + 1]])
+            _radixSort(es, scratch: UnsafeMutableBufferPointer(rebasing: sb[0..<es.count]))
+            _radixSort(cs, scratch: UnsafeMutableBufferPointer(rebasing: sb[0..<cs.count]))
+            tallies.append(_Tally(eventKeys: UnsafeBufferPointer(es), censorKeys: UnsafeBufferPointer(cs)))
+        }
+    } } }
     if timeFix { _timeFix(&tallies) }
     return tallies
 }
