@@ -12,8 +12,8 @@ if [[ "$mode" == "test" || "$mode" == "bench" ]]; then
   pip_pkgs+=(snakemake)
 fi
 if [[ "$mode" == "bench" ]]; then
-  apt_pkgs+=(r-cran-survival hyperfine)
-  pip_pkgs+=(cyvcf2 lifelines faiss-cpu)
+  apt_pkgs+=(r-cran-survival r-cran-jsonlite hyperfine)
+  pip_pkgs+=(cyvcf2 lifelines faiss-cpu numpy)
 fi
 
 missing=()
