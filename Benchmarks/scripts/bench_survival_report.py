@@ -23,15 +23,19 @@ def fmt_s(x):
 
 
 cpu = sh("lscpu | sed -n 's/^Model name: *//p'") or platform.processor()
+mem_gib = sh("free -g | awk '/Mem/ {print $2}'")
+load = open("/proc/loadavg").read().split()[:3]
 rows, checks = [], []
 
 
 def add(name, swift_key, r_key, target):
-    sm, rm = s[swift_key]["median_s"], r[r_key]["median_s"]
-    ratio = rm / sm
-    ok = "yes" if ratio >= target else "**no**"
-    rows.append(f"| {name} | {fmt_s(sm)} ({', '.join(fmt_s(t) for t in s[swift_key]['times_s'])}) | "
-                f"{fmt_s(rm)} ({', '.join(fmt_s(t) for t in r[r_key]['times_s'])}) | {ratio:.1f}x | {ok} (≥{target}x) |")
+    a, b = s[swift_key], r[r_key]
+    ratio = b["median_s"] / a["median_s"]
+    cratio = b["cpu_median_s"] / a["cpu_median_s"]
+    ok = "yes" if min(ratio, cratio) >= target else ("wall only" if ratio >= target else "**no**")
+    rows.append(f"| {name} | {fmt_s(a['median_s'])} ({', '.join(fmt_s(t) for t in a['times_s'])}) | "
+                f"{fmt_s(b['median_s'])} ({', '.join(fmt_s(t) for t in b['times_s'])}) | **{ratio:.1f}x** | "
+                f"{fmt_s(a['cpu_median_s'])} | {fmt_s(b['cpu_median_s'])} | **{cratio:.1f}x** | {ok} (≥{target}x) |")
     return ratio
 
 
@@ -63,8 +67,9 @@ lines = [
     f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} with `make bench` / `Benchmarks/scripts/bench_survival.sh` "
     f"(REPS={reps}); median of {reps} runs, all runs in parentheses, seconds of wall time.",
     "",
-    f"- Machine: {cpu}, {os.cpu_count()} cores, {sh('free -g | awk \"/Mem/ {print \\$2}\"')} GiB; load average at the end "
-    f"{sh('cut -d\" \" -f1-3 /proc/loadavg')} (the cores are shared with other builds, so timings are noisy).",
+    f"- Machine: {cpu}, {os.cpu_count()} cores, {mem_gib} GiB; load average at the end {' '.join(load)} "
+    "(the 2 cores are shared with other engineers' builds: wall times are inflated by waiting for a core, "
+    "CPU times (user + system of the process) much less, so both are shown).",
     f"- onco: {swift_version}, release build, one thread. R: {r['R']}, survival {r['survival']}, BLAS {r.get('blas', '?')}.",
     "- Data: `scripts/bench_survival_gen.py N 20251129` (the shared fixtures' deterministic generator): 10 covariates,"
     " exponential times with a planted effect, integer days (≤ 3650 distinct times, heavy ties), ~"
@@ -77,8 +82,8 @@ lines = [
     f"{s['cox_efron_1m']['read_csv_s']:.2f} s and {km_s['read_csv_s']:.2f} s).",
     f"- Peak memory of the onco process: {s['max_rss_mib']:.0f} MiB.",
     "",
-    "| analysis | onco (s) | R (s) | R / onco | target met |",
-    "|---|---|---|---|---|",
+    "| analysis | onco wall (s) | R wall (s) | R / onco wall | onco CPU (s) | R CPU (s) | R / onco CPU | target met |",
+    "|---|---|---|---|---|---|---|---|",
     *rows,
     "",
     "Agreement with R on the same data (largest relative difference over the coefficients):",

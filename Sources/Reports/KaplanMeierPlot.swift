@@ -43,6 +43,12 @@ public struct KaplanMeierPlot: Sendable {
                       n: curve.n)
         }
 
+        /// A series from a Cox model's predicted curve (no censoring ticks; numbers at risk of its stratum).
+        public init(label: String, curve: CoxSurvivalCurve) {
+            self.init(label: label, time: curve.time, survival: curve.survival, lower: curve.lower, upper: curve.upper,
+                      atRisk: curve.atRisk.map { Int($0.rounded()) }, censorTimes: [], n: Int((curve.atRisk.first ?? 0).rounded()))
+        }
+
         /// S just after t (1 before the first time).
         func survival(at t: Double) -> Double {
             var s = 1.0

@@ -162,7 +162,9 @@ public struct CoxFit: Sendable {
     ///   - event: true for an event.
     ///   - design: the covariates (at least one column).
     ///   - strata: separate baseline hazards per level (R: `strata(s)`).
-    ///   - weights: case weights, positive and finite (not with exact ties, as in R).
+    ///   - weights: case (frequency) weights, positive and finite (not with exact ties, as in R). The
+    ///     variance is the model-based one; R agrees for integer weights but switches to the robust
+    ///     sandwich (`robust = TRUE`) by default for non-integer weights, which this fit does not compute.
     /// - Throws: `SurvivalError` when the input cannot be used (lengths, invalid times or weights,
     ///   an empty design). Estimation trouble is in `problems`.
     public init(time: [Double], event: [Bool], design: CoxDesign, strata: Factor? = nil, weights: [Double]? = nil,

@@ -56,3 +56,17 @@ l <- na.omit(lung[, c("time", "status", "age", "sex", "ph.ecog")]); l$event <- a
 fitcase("iteration_limit", l, Surv(time, event) ~ age + sex + ph.ecog, control = coxph.control(iter.max = 2))
 fitcase("iteration_limit_exact", l, Surv(time, event) ~ age + sex + ph.ecog, ties = "exact", control = coxph.control(iter.max = 2))
 out(list(r = R.version.string, survival = as.character(packageVersion("survival")), cases = cases), "extra/degenerate.json")
+
+# case weights (not in the shared fixtures): lung, integer weights 1, 2, 3 by row (R keeps the model-based
+# variance for integer weights; non-integer weights make coxph default to robust = TRUE), with and without strata
+l$w <- 1 + ((seq_len(nrow(l)) - 1) %% 3)
+weighted <- list()
+for (ties in c("efron", "breslow")) for (st in c(FALSE, TRUE)) {
+  f <- if (st) Surv(time, event) ~ age + ph.ecog + strata(sex) else Surv(time, event) ~ age + sex + ph.ecog
+  fit <- coxph(f, data = l, weights = w, ties = ties)
+  weighted[[paste0(ties, if (st) "_strata" else "")]] <- list(call = paste(deparse(f), collapse = ""), ties = ties,
+    coef = I(unname(coef(fit))), se = I(unname(sqrt(diag(fit$var)))), loglik = I(fit$loglik), iter = fit$iter,
+    score = unname(fit$score), wald = unname(fit$wald.test), concordance = unname(fit$concordance["concordance"]),
+    concordance_se = unname(fit$concordance["std"]))
+}
+out(list(r = R.version.string, survival = as.character(packageVersion("survival")), data = l, fits = weighted), "extra/weighted.json")
