@@ -4,17 +4,17 @@ import Survival
 // Text (laid out like R's print methods) and JSON renderings of the survival results.
 
 /// A JSON value with ordered keys; non-finite numbers are written as null (R's NA).
-indirect enum JSONOut {
-    case object([(String, JSONOut)])
-    case array([JSONOut])
+indirect enum SurvivalJSON {
+    case object([(String, SurvivalJSON)])
+    case array([SurvivalJSON])
     case number(Double)
     case int(Int)
     case string(String)
     case bool(Bool)
     case null
 
-    static func numbers(_ v: [Double]) -> JSONOut { .array(v.map { .number($0) }) }
-    static func ints(_ v: [Int]) -> JSONOut { .array(v.map { .int($0) }) }
+    static func numbers(_ v: [Double]) -> SurvivalJSON { .array(v.map { .number($0) }) }
+    static func ints(_ v: [Int]) -> SurvivalJSON { .array(v.map { .int($0) }) }
 
     func rendered(_ indent: String = "") -> String {
         switch self {
@@ -22,7 +22,7 @@ indirect enum JSONOut {
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .number(let d): return d.isFinite ? "\(d)" : "null"
-        case .string(let s): return JSONOut.quote(s)
+        case .string(let s): return SurvivalJSON.quote(s)
         case .array(let a):
             if a.isEmpty { return "[]" }
             if a.allSatisfy({ if case .object = $0 { return false }; if case .array = $0 { return false }; return true }) {
@@ -33,7 +33,7 @@ indirect enum JSONOut {
         case .object(let kv):
             if kv.isEmpty { return "{}" }
             let inner = indent + "  "
-            return "{\n" + kv.map { inner + JSONOut.quote($0.0) + ": " + $0.1.rendered(inner) }.joined(separator: ",\n") + "\n" + indent + "}"
+            return "{\n" + kv.map { inner + SurvivalJSON.quote($0.0) + ": " + $0.1.rendered(inner) }.joined(separator: ",\n") + "\n" + indent + "}"
         }
     }
 
@@ -53,41 +53,44 @@ indirect enum JSONOut {
     }
 }
 
-/// R-style number formatting: `digits` significant digits, NA for NaN.
-func rFormat(_ x: Double, _ digits: Int = 4) -> String {
-    if x.isNaN { return "NA" }
-    if x.isInfinite { return x > 0 ? "Inf" : "-Inf" }
-    if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-    return String(format: "%.\(digits)g", x)
-}
+/// Text layout helpers of the survival commands.
+enum SurvivalText {
+    /// R-style number formatting: `digits` significant digits, NA for NaN.
+    static func number(_ x: Double, _ digits: Int = 4) -> String {
+        if x.isNaN { return "NA" }
+        if x.isInfinite { return x > 0 ? "Inf" : "-Inf" }
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
+        return String(format: "%.\(digits)g", x)
+    }
 
-/// p-values as R's `format.pval`: < 2e-16 below machine precision, else 2 significant digits.
-func pFormat(_ p: Double) -> String {
-    if p.isNaN { return "NA" }
-    if p < 2.2e-16 { return "<2e-16" }
-    return String(format: "%.2g", p)
-}
+    /// p-values as R's `format.pval`: < 2e-16 below machine precision, else 2 significant digits.
+    static func pValue(_ p: Double) -> String {
+        if p.isNaN { return "NA" }
+        if p < 2.2e-16 { return "<2e-16" }
+        return String(format: "%.2g", p)
+    }
 
-/// Right-aligned columns; the first column left-aligned when it holds labels.
-func table(_ header: [String], _ rows: [[String]], labels: Bool = true) -> String {
-    let all = [header] + rows
-    var widths = [Int](repeating: 0, count: header.count)
-    for r in all { for (k, c) in r.enumerated() { widths[k] = max(widths[k], c.count) } }
-    return all.map { r in
-        r.enumerated().map { k, c in
-            let pad = String(repeating: " ", count: widths[k] - c.count)
-            return k == 0 && labels ? c + pad : pad + c
-        }.joined(separator: "  ")
-    }.joined(separator: "\n") + "\n"
-}
+    /// Right-aligned columns; the first column left-aligned when it holds labels.
+    static func table(_ header: [String], _ rows: [[String]], labels: Bool = true) -> String {
+        let all = [header] + rows
+        var widths = [Int](repeating: 0, count: header.count)
+        for r in all { for (k, c) in r.enumerated() { widths[k] = max(widths[k], c.count) } }
+        return all.map { r in
+            r.enumerated().map { k, c in
+                let pad = String(repeating: " ", count: widths[k] - c.count)
+                return k == 0 && labels ? c + pad : pad + c
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
 
-func inputLine(_ file: String, _ rows: SurvivalRows) -> String {
-    "Input \(file): \(rows.count) rows used, \(rows.dropped) dropped for missing values (of \(rows.total))\n"
+    static func inputLine(_ file: String, _ rows: SurvivalRows) -> String {
+        "Input \(file): \(rows.count) rows used, \(rows.dropped) dropped for missing values (of \(rows.total))\n"
+    }
 }
 
 // MARK: - Kaplan–Meier
 
-struct KaplanMeierReport {
+struct SurvivalKMReport {
     let file: String
     let group: String?
     let labels: [String]
@@ -100,46 +103,46 @@ struct KaplanMeierReport {
 
     func text() -> String {
         let c0 = curves[0]
-        let pct = rFormat(c0.confidenceLevel.level * 100, 3)
+        let pct = SurvivalText.number(c0.confidenceLevel.level * 100, 3)
         var s = "Kaplan-Meier estimate (R: survfit), \(pct)% pointwise bounds, conf.type \(c0.confidenceType.rawValue)\n"
-        s += inputLine(file, rows) + "\n"
-        let lev = rFormat(c0.confidenceLevel.level, 3)
+        s += SurvivalText.inputLine(file, rows) + "\n"
+        let lev = SurvivalText.number(c0.confidenceLevel.level, 3)
         var body = [[String]]()
         for (k, c) in curves.enumerated() {
             let m = c.median
             let r = c.restrictedMean(upTo: tau)
-            body.append([name(k), String(c.n), String(c.eventCount), rFormat(m.estimate), rFormat(m.lower), rFormat(m.upper),
-                         rFormat(r.mean), rFormat(r.standardError)])
+            body.append([name(k), String(c.n), String(c.eventCount), SurvivalText.number(m.estimate), SurvivalText.number(m.lower), SurvivalText.number(m.upper),
+                         SurvivalText.number(r.mean), SurvivalText.number(r.standardError)])
         }
-        s += table(["", "n", "events", "median", "\(lev)LCL", "\(lev)UCL", "rmean*", "se(rmean)"], body)
-        s += "    * restricted mean with upper limit = \(rFormat(tau, 6))\n"
+        s += SurvivalText.table(["", "n", "events", "median", "\(lev)LCL", "\(lev)UCL", "rmean*", "se(rmean)"], body)
+        s += "    * restricted mean with upper limit = \(SurvivalText.number(tau, 6))\n"
         for (k, c) in curves.enumerated() {
             s += "\n" + (curves.count > 1 || group != nil ? "\(name(k))\n" : "")
             var rows = [[String]]()
             if times.isEmpty {
                 let se = c.survivalStandardError
                 for j in c.time.indices where c.events[j] > 0 {
-                    rows.append([rFormat(c.time[j], 6), String(c.atRisk[j]), String(c.events[j]), rFormat(c.survival[j], 4),
-                                 rFormat(se[j], 3), rFormat(c.lower[j], 4), rFormat(c.upper[j], 4)])
+                    rows.append([SurvivalText.number(c.time[j], 6), String(c.atRisk[j]), String(c.events[j]), SurvivalText.number(c.survival[j], 4),
+                                 SurvivalText.number(se[j], 3), SurvivalText.number(c.lower[j], 4), SurvivalText.number(c.upper[j], 4)])
                 }
-                s += table(["time", "n.risk", "n.event", "survival", "std.err", "lower \(pct)% CI", "upper \(pct)% CI"], rows, labels: false)
+                s += SurvivalText.table(["time", "n.risk", "n.event", "survival", "std.err", "lower \(pct)% CI", "upper \(pct)% CI"], rows, labels: false)
             } else {
                 for p in c.summary(at: times) {
-                    rows.append([rFormat(p.time, 6), rFormat(p.atRisk), rFormat(p.survival, 4), rFormat(p.standardError, 3),
-                                 rFormat(p.lower, 4), rFormat(p.upper, 4)])
+                    rows.append([SurvivalText.number(p.time, 6), SurvivalText.number(p.atRisk), SurvivalText.number(p.survival, 4), SurvivalText.number(p.standardError, 3),
+                                 SurvivalText.number(p.lower, 4), SurvivalText.number(p.upper, 4)])
                 }
-                s += table(["time", "n.risk", "survival", "std.err", "lower \(pct)% CI", "upper \(pct)% CI"], rows, labels: false)
+                s += SurvivalText.table(["time", "n.risk", "survival", "std.err", "lower \(pct)% CI", "upper \(pct)% CI"], rows, labels: false)
             }
         }
         return s
     }
 
     func json() -> String {
-        var out = [JSONOut]()
+        var out = [SurvivalJSON]()
         for (k, c) in curves.enumerated() {
             let m = c.median
             let r = c.restrictedMean(upTo: tau)
-            var obj: [(String, JSONOut)] = [
+            var obj: [(String, SurvivalJSON)] = [
                 ("group", group == nil ? .null : .string(labels[k])),
                 ("strata", .string(name(k))),
                 ("n", .int(c.n)),
@@ -174,7 +177,7 @@ struct KaplanMeierReport {
             }
             out.append(.object(obj))
         }
-        return JSONOut.object([
+        return SurvivalJSON.object([
             ("analysis", .string("km")),
             ("conf_type", .string(curves[0].confidenceType.rawValue)),
             ("conf_level", .number(curves[0].confidenceLevel.level)),
@@ -187,7 +190,7 @@ struct KaplanMeierReport {
 
 // MARK: - log-rank
 
-struct LogRankReport {
+struct SurvivalLogRankReport {
     let file: String
     let group: String
     let strataColumn: String?
@@ -195,24 +198,24 @@ struct LogRankReport {
     let rows: SurvivalRows
 
     func text() -> String {
-        let name = test.rho == 0 ? "Log-rank test" : "G-rho test (rho = \(rFormat(test.rho)), Peto & Peto for rho = 1)"
+        let name = test.rho == 0 ? "Log-rank test" : "G-rho test (rho = \(SurvivalText.number(test.rho)), Peto & Peto for rho = 1)"
         var s = "\(name) (R: survdiff)" + (strataColumn.map { ", stratified by \($0)" } ?? "") + "\n"
-        s += inputLine(file, rows) + "\n"
+        s += SurvivalText.inputLine(file, rows) + "\n"
         let k = test.groups.count
         var body = [[String]]()
         for g in 0..<k {
             let o = test.observed[g], e = test.expected[g]
-            body.append(["\(group)=\(test.groups[g])", String(test.counts[g]), rFormat(o, 5), rFormat(e, 3),
-                         rFormat((o - e) * (o - e) / e, 3), rFormat((o - e) * (o - e) / test.variance[g * k + g], 3)])
+            body.append(["\(group)=\(test.groups[g])", String(test.counts[g]), SurvivalText.number(o, 5), SurvivalText.number(e, 3),
+                         SurvivalText.number((o - e) * (o - e) / e, 3), SurvivalText.number((o - e) * (o - e) / test.variance[g * k + g], 3)])
         }
-        s += table(["", "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"], body)
-        s += "\n Chisq= \(rFormat(test.chiSquare, 3))  on \(test.degreesOfFreedom) degrees of freedom, p= \(pFormat(test.pValue))\n"
+        s += SurvivalText.table(["", "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"], body)
+        s += "\n Chisq= \(SurvivalText.number(test.chiSquare, 3))  on \(test.degreesOfFreedom) degrees of freedom, p= \(SurvivalText.pValue(test.pValue))\n"
         return s
     }
 
     func json() -> String {
         let k = test.groups.count
-        var obj: [(String, JSONOut)] = [
+        var obj: [(String, SurvivalJSON)] = [
             ("analysis", .string("logrank")),
             ("rho", .number(test.rho)),
             ("chisq", .number(test.chiSquare)),
@@ -233,13 +236,13 @@ struct LogRankReport {
                          ("expected", .numbers(test.expectedByStratum.map { $0[s] }))])
             })))
         }
-        return JSONOut.object(obj).rendered() + "\n"
+        return SurvivalJSON.object(obj).rendered() + "\n"
     }
 }
 
 // MARK: - Cox
 
-struct CoxReport {
+struct SurvivalCoxReport {
     let file: String
     let fit: CoxFit
     let zph: ProportionalHazardsTest?
@@ -250,27 +253,27 @@ struct CoxReport {
     func text() -> String {
         var s = "Cox proportional hazards (R: coxph), ties = \(fit.options.ties.rawValue)" +
             (strataColumn.map { ", stratified by \($0)" } ?? "") + "\n"
-        s += inputLine(file, rows)
+        s += SurvivalText.inputLine(file, rows)
         s += "  n= \(fit.n), number of events= \(fit.eventCount)\n\n"
         let t = fit.coefficientTable
-        s += table(["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"], t.map {
-            [$0.name, rFormat($0.coefficient), rFormat($0.hazardRatio), rFormat($0.standardError), rFormat($0.z, 3), pFormat($0.pValue)]
+        s += SurvivalText.table(["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"], t.map {
+            [$0.name, SurvivalText.number($0.coefficient), SurvivalText.number($0.hazardRatio), SurvivalText.number($0.standardError), SurvivalText.number($0.z, 3), SurvivalText.pValue($0.pValue)]
         })
-        let lev = rFormat(fit.options.confidenceLevel, 3).replacingOccurrences(of: "0.", with: ".")
-        s += "\n" + table(["", "exp(coef)", "exp(-coef)", "lower \(lev)", "upper \(lev)"], t.map {
-            [$0.name, rFormat($0.hazardRatio), rFormat(1 / $0.hazardRatio), rFormat($0.lower), rFormat($0.upper)]
+        let lev = SurvivalText.number(fit.options.confidenceLevel, 3).replacingOccurrences(of: "0.", with: ".")
+        s += "\n" + SurvivalText.table(["", "exp(coef)", "exp(-coef)", "lower \(lev)", "upper \(lev)"], t.map {
+            [$0.name, SurvivalText.number($0.hazardRatio), SurvivalText.number(1 / $0.hazardRatio), SurvivalText.number($0.lower), SurvivalText.number($0.upper)]
         })
         s += "\n"
-        if let c = fit.concordance { s += "Concordance= \(rFormat(c.c, 3))  (se = \(rFormat(c.standardError, 3)) )\n" }
+        if let c = fit.concordance { s += "Concordance= \(SurvivalText.number(c.c, 3))  (se = \(SurvivalText.number(c.standardError, 3)) )\n" }
         for (label, test) in [("Likelihood ratio test", fit.likelihoodRatioTest), ("Wald test            ", fit.waldTest),
                               ("Score (logrank) test ", fit.scoreTest)] {
-            s += "\(label)= \(rFormat(test.statistic, 4))  on \(test.degreesOfFreedom) df,   p=\(pFormat(test.pValue))\n"
+            s += "\(label)= \(SurvivalText.number(test.statistic, 4))  on \(test.degreesOfFreedom) df,   p=\(SurvivalText.pValue(test.pValue))\n"
         }
         s += "Iterations: \(fit.iterations)\n"
         if let zph {
             s += "\nProportional hazards test (R: cox.zph, transform = \(zph.transform.rawValue))\n"
-            s += table(["", "chisq", "df", "p"], (zph.terms + [zph.global]).map {
-                [$0.name, rFormat($0.chiSquare, 4), String($0.degreesOfFreedom), pFormat($0.pValue)]
+            s += SurvivalText.table(["", "chisq", "df", "p"], (zph.terms + [zph.global]).map {
+                [$0.name, SurvivalText.number($0.chiSquare, 4), String($0.degreesOfFreedom), SurvivalText.pValue($0.pValue)]
             })
         }
         if !fit.problems.isEmpty {
@@ -289,13 +292,13 @@ struct CoxReport {
         }
     }
 
-    func testJSON(_ t: ChiSquareTest) -> JSONOut {
+    func testJSON(_ t: ChiSquareTest) -> SurvivalJSON {
         .object([("statistic", .number(t.statistic)), ("df", .int(t.degreesOfFreedom)), ("p", .number(t.pValue))])
     }
 
     func json() -> String {
         let t = fit.coefficientTable
-        var obj: [(String, JSONOut)] = [
+        var obj: [(String, SurvivalJSON)] = [
             ("analysis", .string("cox")),
             ("n", .int(fit.n)),
             ("events", .int(fit.eventCount)),
@@ -333,6 +336,6 @@ struct CoxReport {
             obj.append(("zph", .null))
         }
         obj.append(("problems", .array(fit.problems.map { .string(problemText($0)) })))
-        return JSONOut.object(obj).rendered() + "\n"
+        return SurvivalJSON.object(obj).rendered() + "\n"
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A delimited text table read whole: CSV (RFC 4180 quoting) or TSV (cBioPortal style, `#` comment
 /// lines before the header). The survival commands use it; the Survival module itself does no I/O.
-struct DelimitedTable {
+struct SurvivalTable {
     let path: String
     let header: [String]
     /// Cells by row; `lines[r]` is the 1-based line number of row r in the file (for error messages).
@@ -29,7 +29,7 @@ struct DelimitedTable {
         let lower = path.lowercased()
         let tab = lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") || (!lower.hasSuffix(".csv") && physical[i].contains("\t"))
         let headerLine = i + 1
-        header = try DelimitedTable.fields(physical[i], tab: tab, file: path, line: headerLine).map {
+        header = try SurvivalTable.fields(physical[i], tab: tab, file: path, line: headerLine).map {
             $0.trimmingCharacters(in: .whitespaces)
         }
         if let dup = Dictionary(grouping: header, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
@@ -39,7 +39,7 @@ struct DelimitedTable {
         for k in (i + 1)..<physical.count {
             let line = physical[k]
             if line.isEmpty || line.hasPrefix("#") { continue }
-            let f = try DelimitedTable.fields(line, tab: tab, file: path, line: k + 1)
+            let f = try SurvivalTable.fields(line, tab: tab, file: path, line: k + 1)
             guard f.count == header.count else {
                 throw SurvivalInputError(file: path, line: k + 1, column: nil,
                                          message: "\(f.count) fields, the header has \(header.count)")

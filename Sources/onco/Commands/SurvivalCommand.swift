@@ -11,7 +11,7 @@ struct SurvivalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "survival",
         abstract: "Kaplan–Meier, log-rank and Cox regression on a CSV/TSV file (results match R's survival package).",
-        subcommands: [KaplanMeierCommand.self, LogRankCommand.self, CoxCommand.self]
+        subcommands: [SurvivalKMCommand.self, SurvivalLogRankCommand.self, SurvivalCoxCommand.self]
     )
 }
 
@@ -21,7 +21,7 @@ enum SurvivalOutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// `--conf-type` (the CLI's own type: no retroactive conformance of Survival's `ConfidenceType`).
-enum ConfTypeArgument: String, ExpressibleByArgument, CaseIterable {
+enum SurvivalConfType: String, ExpressibleByArgument, CaseIterable {
     case log, logLog = "log-log", plain
     var value: ConfidenceType {
         switch self {
@@ -33,13 +33,13 @@ enum ConfTypeArgument: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// `--ties`.
-enum TiesArgument: String, ExpressibleByArgument, CaseIterable {
+enum SurvivalTies: String, ExpressibleByArgument, CaseIterable {
     case efron, breslow, exact
     var value: CoxFit.Ties { CoxFit.Ties(rawValue: rawValue)! }
 }
 
 /// `--zph-transform`.
-enum ZPHTransformArgument: String, ExpressibleByArgument, CaseIterable {
+enum SurvivalZPHTransform: String, ExpressibleByArgument, CaseIterable {
     case km, identity, rank, log
     var value: ProportionalHazardsTest.Transform { ProportionalHazardsTest.Transform(rawValue: rawValue)! }
 }
@@ -81,15 +81,15 @@ struct SurvivalRows {
     /// Reads time, event and `columns`; rows with a missing value in any of them are dropped and counted.
     /// - Throws: `SurvivalInputError` naming the line and column of a non-numeric or negative time,
     ///   an unknown event value, or an unknown column.
-    init(_ table: DelimitedTable, time timeColumn: String, event eventColumn: String, columns: [String]) throws {
+    init(_ table: SurvivalTable, time timeColumn: String, event eventColumn: String, columns: [String]) throws {
         let ti = try table.column(timeColumn), ei = try table.column(eventColumn)
         let others = try columns.map { ($0, try table.column($0)) }
         for (name, _) in others { cells[name] = [] }
         total = table.rows.count
         for (r, row) in table.rows.enumerated() {
             let line = table.lines[r]
-            if DelimitedTable.isMissing(row[ti]) || DelimitedTable.isMissing(row[ei])
-                || others.contains(where: { DelimitedTable.isMissing(row[$0.1]) }) {
+            if SurvivalTable.isMissing(row[ti]) || SurvivalTable.isMissing(row[ei])
+                || others.contains(where: { SurvivalTable.isMissing(row[$0.1]) }) {
                 dropped += 1
                 continue
             }
@@ -148,21 +148,23 @@ struct SurvivalRows {
     }
 }
 
-/// Splits `a,b,c` lists.
-func commaList(_ s: String?) -> [String] {
-    (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-}
+extension SurvivalText {
+    /// Splits `a,b,c` lists.
+    static func list(_ s: String?) -> [String] {
+        (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
-func parseTimes(_ s: String?, option: String) throws -> [Double] {
-    try commaList(s).map {
-        guard let v = Double($0), v.isFinite else { throw ValidationError("\(option): '\($0)' is not a number") }
-        return v
+    static func times(_ s: String?, option: String) throws -> [Double] {
+        try SurvivalText.list(s).map {
+            guard let v = Double($0), v.isFinite else { throw ValidationError("\(option): '\($0)' is not a number") }
+            return v
+        }
     }
 }
 
 // MARK: - km
 
-struct KaplanMeierCommand: ParsableCommand {
+struct SurvivalKMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "km",
         abstract: "Kaplan–Meier curves with Greenwood se, confidence bounds, quantiles and restricted mean (R: survfit)."
@@ -174,7 +176,7 @@ struct KaplanMeierCommand: ParsableCommand {
     var group: String?
 
     @Option(help: "Confidence interval transform: log, log-log or plain.")
-    var confType: ConfTypeArgument = .log
+    var confType: SurvivalConfType = .log
 
     @Option(help: "Confidence level.")
     var confLevel: Double = 0.95
@@ -201,10 +203,10 @@ struct KaplanMeierCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try DelimitedTable(path: io.input)
+        let table = try SurvivalTable(path: io.input)
         let data = try SurvivalRows(table, time: io.time, event: io.event, columns: group.map { [$0] } ?? [])
         try data.requireRows(2, file: io.input)
-        let at = try parseTimes(times, option: "--times")
+        let at = try SurvivalText.times(times, option: "--times")
         let labels: [String], curves: [KaplanMeier]
         if let group {
             let k = try KaplanMeierCurves(time: data.time, event: data.event, group: data.factor(group),
@@ -216,7 +218,7 @@ struct KaplanMeierCommand: ParsableCommand {
                                       confidenceLevel: confLevel, timeFix: !io.noTimeFix)]
         }
         let tau = rmst ?? curves.compactMap(\.time.last).max() ?? 0
-        let report = KaplanMeierReport(file: io.input, group: group, labels: labels, curves: curves, rows: data,
+        let report = SurvivalKMReport(file: io.input, group: group, labels: labels, curves: curves, rows: data,
                                        tau: tau, times: at)
         try emit(io.format == .json ? report.json() : report.text(), to: io.output)
         if let plot {
@@ -231,7 +233,7 @@ struct KaplanMeierCommand: ParsableCommand {
 
 // MARK: - logrank
 
-struct LogRankCommand: ParsableCommand {
+struct SurvivalLogRankCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logrank",
         abstract: "Log-rank test of k groups, optionally stratified; --rho 1 for Peto & Peto (R: survdiff)."
@@ -253,7 +255,7 @@ struct LogRankCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try DelimitedTable(path: io.input)
+        let table = try SurvivalTable(path: io.input)
         let data = try SurvivalRows(table, time: io.time, event: io.event, columns: [group] + (strata.map { [$0] } ?? []))
         try data.requireRows(2, file: io.input)
         let g = try data.factor(group)
@@ -262,14 +264,14 @@ struct LogRankCommand: ParsableCommand {
         }
         let lr = try LogRank(time: data.time, event: data.event, group: g, strata: try strata.map { try data.factor($0) },
                              rho: rho, timeFix: !io.noTimeFix)
-        let report = LogRankReport(file: io.input, group: group, strataColumn: strata, test: lr, rows: data)
+        let report = SurvivalLogRankReport(file: io.input, group: group, strataColumn: strata, test: lr, rows: data)
         try emit(io.format == .json ? report.json() : report.text(), to: io.output)
     }
 }
 
 // MARK: - cox
 
-struct CoxCommand: ParsableCommand {
+struct SurvivalCoxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cox",
         abstract: "Cox proportional-hazards regression with the PH test and concordance (R: coxph, cox.zph)."
@@ -290,24 +292,24 @@ struct CoxCommand: ParsableCommand {
     var weights: String?
 
     @Option(help: "Ties method: efron, breslow or exact.")
-    var ties: TiesArgument = .efron
+    var ties: SurvivalTies = .efron
 
     @Option(help: "Time transform of the proportional-hazards test: km, identity, rank or log.")
-    var zphTransform: ZPHTransformArgument = .km
+    var zphTransform: SurvivalZPHTransform = .km
 
     @Option(help: "Confidence level of the hazard-ratio intervals.")
     var confLevel: Double = 0.95
 
     func validate() throws {
-        guard !commaList(covariates).isEmpty else { throw ValidationError("--covariates needs at least one column") }
+        guard !SurvivalText.list(covariates).isEmpty else { throw ValidationError("--covariates needs at least one column") }
         guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
         if weights != nil && ties == .exact { throw ValidationError("case weights are not supported with --ties exact") }
     }
 
     func run() throws {
-        let table = try DelimitedTable(path: io.input)
-        let covs = commaList(covariates)
-        let cats = Set(commaList(categorical))
+        let table = try SurvivalTable(path: io.input)
+        let covs = SurvivalText.list(covariates)
+        let cats = Set(SurvivalText.list(categorical))
         for c in cats where !covs.contains(c) {
             throw ValidationError("--categorical \(c) is not among --covariates")
         }
@@ -333,7 +335,7 @@ struct CoxCommand: ParsableCommand {
                              strata: try strata.map { try data.factor($0) }, weights: w,
                              options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel))
         let zph = try? fit.proportionalHazardsTest(transform: zphTransform.value)
-        let report = CoxReport(file: io.input, fit: fit, zph: zph, rows: data, categorical: categoricalUsed, strataColumn: strata)
+        let report = SurvivalCoxReport(file: io.input, fit: fit, zph: zph, rows: data, categorical: categoricalUsed, strataColumn: strata)
         try emit(io.format == .json ? report.json() : report.text(), to: io.output)
     }
 }
