@@ -78,8 +78,9 @@ public struct Concordance: Sendable, Hashable {
         }
         // order(-time, status, score): time descending, censored first, score ascending; two stable
         // radix sorts (least significant key first)
+        let statusBit = UInt64(1) << UInt64(64 - UInt64(m).leadingZeroBitCount)   // just above the rank bits
         let secondary: [UInt64] = (0..<idx.count).map { k in
-            (event[Int(idx[k])] ? UInt64(1) << 32 : 0) | UInt64(rank[k])
+            (event[Int(idx[k])] ? statusBit : 0) | UInt64(rank[k])
         }
         let bySecondary = _radixOrder(secondary)
         let order = _radixOrder(bySecondary.map { ~_orderableKey(time[Int(idx[Int($0)])]) }).map { bySecondary[Int($0)] }

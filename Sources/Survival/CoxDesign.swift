@@ -73,25 +73,37 @@ public struct CoxDesign: Sendable {
                 throw SurvivalError(.invalidValue, "covariate \(name) row \(i)")
             }
         }
+        // fill row by row: sequential writes, one sequential read stream per covariate
+        var numeric = [(column: Int, values: [Double])](), categorical = [(first: Int, codes: [Int32])]()
+        for (t, c) in zip(terms, covariates) {
+            switch c {
+            case .numeric(_, let x): numeric.append((t.columns.lowerBound, x))
+            case .categorical(_, let f): categorical.append((t.columns.lowerBound, f.codes))
+            }
+        }
         var v = [Double](repeating: 0, count: n * p)
         v.withUnsafeMutableBufferPointer { out in
-            for (t, c) in zip(terms, covariates) {
-                let j0 = t.columns.lowerBound
-                switch c {
-                case .numeric(_, let x):
+            // blocks of rows small enough that the block's part of the output stays in cache
+            let block = 1024
+            var start = 0
+            while start < n {
+                let end = Swift.min(start + block, n)
+                for (j, x) in numeric {
                     x.withUnsafeBufferPointer { xb in
-                        var o = j0
-                        for i in 0..<n { out[o] = xb[i]; o &+= p }
+                        var o = start &* p &+ j
+                        for i in start..<end { out[o] = xb[i]; o &+= p }
                     }
-                case .categorical(_, let f):
-                    f.codes.withUnsafeBufferPointer { cb in
-                        var o = j0
-                        for i in 0..<n {
+                }
+                for (j0, codes) in categorical {
+                    codes.withUnsafeBufferPointer { cb in
+                        var o = start &* p &+ j0
+                        for i in start..<end {
                             if cb[i] > 0 { out[o &+ Int(cb[i]) &- 1] = 1 }
                             o &+= p
                         }
                     }
                 }
+                start = end
             }
         }
         rowCount = n
