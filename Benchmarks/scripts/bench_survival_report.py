@@ -95,5 +95,21 @@ lines = [
     f"Kaplan–Meier S(30), S(365), S(1825) on 10M rows: largest relative difference {dkm:.1e}; median {km_s['median']} "
     f"(R {km_r['median']}); by x2: {dx2:.1e}. Log-rank χ² relative difference {dlr:.1e}.",
     "",
+    "## Notes",
+    "",
+    "- Where onco's Cox time goes (perf, 1M rows, Efron): Harrell's C with its infinitesimal-jackknife se ~25 %"
+    " (Fenwick trees over ~1M distinct risk scores: cache misses), the Newton–Raphson passes ~20 % (4 iterations + the"
+    " start, 55 multiply-adds per row and pass for 10 covariates), radix sorts ~10 %, building the row-major design"
+    " ~7 %, first-touch page faults of the ~250 MB of arrays ~6 %.",
+    "- What made it fast: one radix sort by time (digits only over the bits that vary, so integer days take two passes)"
+    " reused for R's `aeqSurv` tie merging; covariates centred and scaled once, row-major, work arrays allocated once"
+    " (STYLE.md); Efron's d partial risk sets of a tied time summed in closed form (five scalars per time instead of"
+    " a p×p update per tied event: this data has ~250 events per distinct time); the concordance's sort orders made"
+    " of two stable radix passes instead of comparison sorts; its final influence pass from cumulative sums.",
+    "- Kaplan–Meier and log-rank only need (time, events, censorings) per distinct time and group: event and censoring"
+    " times are radix-sorted separately per group into flat buffers, then merged; R sorts and walks all 10M rows.",
+    "- Same coefficients: onco follows `coxfit6.c`'s path (same scaling, step-halving and stopping rule), so iteration"
+    " counts agree and coefficients differ only by summation order (≤ 3.3e-12 here, far inside the 1e-6 target).",
+    "",
 ]
 open(out, "w").write("\n".join(lines))
