@@ -17,8 +17,8 @@ if [[ "$mode" == "slurm" ]]; then
   pip_pkgs+=(snakemake-executor-plugin-slurm)
 fi
 if [[ "$mode" == "bench" ]]; then
-  apt_pkgs+=(r-cran-survival hyperfine)
-  pip_pkgs+=(cyvcf2 lifelines faiss-cpu)
+  apt_pkgs+=(r-cran-survival r-cran-jsonlite hyperfine)
+  pip_pkgs+=(cyvcf2 lifelines faiss-cpu numpy)
 fi
 
 missing=()

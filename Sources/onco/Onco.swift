@@ -13,6 +13,7 @@ struct Onco: AsyncParsableCommand {
             VariantsCommand.self,
             BatchCommand.self,
             KBCommand.self,
+            SurvivalCommand.self,
         ]
     )
 }

@@ -1,0 +1,341 @@
+import ArgumentParser
+import Foundation
+import OncoCore
+import Reports
+import Survival
+
+/// `onco survival km|logrank|cox`: survival statistics on a CSV or TSV file with one row per
+/// patient. Thin: reads the table, drops and counts rows with missing values, calls the Survival
+/// module, renders text (like R's print) or JSON.
+struct SurvivalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "survival",
+        abstract: "Kaplan–Meier, log-rank and Cox regression on a CSV/TSV file (results match R's survival package).",
+        subcommands: [SurvivalKMCommand.self, SurvivalLogRankCommand.self, SurvivalCoxCommand.self]
+    )
+}
+
+/// How results are written.
+enum SurvivalOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `--conf-type` (the CLI's own type: no retroactive conformance of Survival's `ConfidenceType`).
+enum SurvivalConfType: String, ExpressibleByArgument, CaseIterable {
+    case log, logLog = "log-log", plain
+    var value: ConfidenceType {
+        switch self {
+        case .log: return .log
+        case .logLog: return .logLog
+        case .plain: return .plain
+        }
+    }
+}
+
+/// `--ties`.
+enum SurvivalTies: String, ExpressibleByArgument, CaseIterable {
+    case efron, breslow, exact
+    var value: CoxFit.Ties { CoxFit.Ties(rawValue: rawValue)! }
+}
+
+/// `--zph-transform`.
+enum SurvivalZPHTransform: String, ExpressibleByArgument, CaseIterable {
+    case km, identity, rank, log
+    var value: ProportionalHazardsTest.Transform { ProportionalHazardsTest.Transform(rawValue: rawValue)! }
+}
+
+/// Options every survival subcommand takes.
+struct SurvivalInputOptions: ParsableArguments {
+    @Option(help: "CSV or TSV file with a header row (cBioPortal clinical files work as they are).")
+    var input: String
+
+    @Option(help: "Column with the follow-up time (≥ 0).")
+    var time: String = "time"
+
+    @Option(help: "Column with the event indicator: 1/0, TRUE/FALSE, or cBioPortal's 1:DECEASED / 0:LIVING style.")
+    var event: String = "event"
+
+    @Option(help: "Output format.")
+    var format: SurvivalOutputFormat = .text
+
+    @Option(help: "Write the result to this file instead of standard output.")
+    var output: String?
+
+    @Flag(name: .customLong("no-timefix"), help: "Do not merge times closer than sqrt(machine epsilon) (R: timefix = FALSE).")
+    var noTimeFix = false
+}
+
+/// The rows of a table that are complete in the columns an analysis uses.
+struct SurvivalRows {
+    var time: [Double] = []
+    var event: [Bool] = []
+    /// Raw cells of the other used columns, by column name.
+    var cells: [String: [String]] = [:]
+    /// 1-based file line of each kept row.
+    var lines: [Int] = []
+    var dropped = 0
+    var total = 0
+
+    var count: Int { time.count }
+
+    /// Reads time, event and `columns`; rows with a missing value in any of them are dropped and counted.
+    /// - Throws: `SurvivalInputError` naming the line and column of a non-numeric or negative time,
+    ///   an unknown event value, or an unknown column.
+    init(_ table: SurvivalTable, time timeColumn: String, event eventColumn: String, columns: [String]) throws {
+        let ti = try table.column(timeColumn), ei = try table.column(eventColumn)
+        let others = try columns.map { ($0, try table.column($0)) }
+        for (name, _) in others { cells[name] = [] }
+        total = table.rows.count
+        for (r, row) in table.rows.enumerated() {
+            let line = table.lines[r]
+            if SurvivalTable.isMissing(row[ti]) || SurvivalTable.isMissing(row[ei])
+                || others.contains(where: { SurvivalTable.isMissing(row[$0.1]) }) {
+                dropped += 1
+                continue
+            }
+            guard let t = Double(row[ti].trimmingCharacters(in: .whitespaces)), t.isFinite else {
+                throw SurvivalInputError(file: table.path, line: line, column: timeColumn, message: "time is not a number")
+            }
+            guard t >= 0 else {
+                throw SurvivalInputError(file: table.path, line: line, column: timeColumn, message: "time is negative")
+            }
+            guard let e = SurvivalRows.parseEvent(row[ei]) else {
+                throw SurvivalInputError(file: table.path, line: line, column: eventColumn,
+                                         message: "unknown event value (expected 1/0, TRUE/FALSE, or 1:… / 0:… as in cBioPortal)")
+            }
+            time.append(t)
+            event.append(e)
+            lines.append(line)
+            for (name, k) in others { cells[name]!.append(row[k].trimmingCharacters(in: .whitespaces)) }
+        }
+    }
+
+    /// 1/0, TRUE/FALSE (T/F, yes/no), cBioPortal's `1:DECEASED`, `0:LIVING`, `1:PROGRESSION`, …
+    static func parseEvent(_ raw: String) -> Bool? {
+        let s = raw.trimmingCharacters(in: .whitespaces)
+        if let colon = s.firstIndex(of: ":") {
+            switch s[..<colon] {
+            case "1": return true
+            case "0": return false
+            default: return nil
+            }
+        }
+        switch s.uppercased() {
+        case "1", "1.0", "TRUE", "T", "YES", "Y", "DECEASED", "DEAD", "EVENT": return true
+        case "0", "0.0", "FALSE", "F", "NO", "N", "LIVING", "ALIVE", "CENSORED": return false
+        default: return nil
+        }
+    }
+
+    /// A grouping column as a factor (R's level order: numeric when all values are numbers).
+    func factor(_ column: String) throws -> Factor { try Factor(cells[column]!) }
+
+    /// A numeric column, or the line of the first value that is not a number.
+    func numeric(_ column: String, file: String) throws -> [Double] {
+        try cells[column]!.enumerated().map { k, s in
+            guard let v = Double(s), v.isFinite else {
+                throw SurvivalInputError(file: file, line: lines[k], column: column, message: "not a number")
+            }
+            return v
+        }
+    }
+
+    func requireRows(_ minimum: Int, file: String) throws {
+        guard count >= minimum else {
+            throw SurvivalInputError(file: file, line: nil, column: nil,
+                                     message: "too few rows: \(count) complete row\(count == 1 ? "" : "s") (\(dropped) dropped for missing values), at least \(minimum) needed")
+        }
+    }
+}
+
+extension SurvivalText {
+    /// Splits `a,b,c` lists.
+    static func list(_ s: String?) -> [String] {
+        (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func times(_ s: String?, option: String) throws -> [Double] {
+        try SurvivalText.list(s).map {
+            guard let v = Double($0), v.isFinite else { throw ValidationError("\(option): '\($0)' is not a number") }
+            return v
+        }
+    }
+}
+
+// MARK: - km
+
+struct SurvivalKMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "km",
+        abstract: "Kaplan–Meier curves with Greenwood se, confidence bounds, quantiles and restricted mean (R: survfit)."
+    )
+
+    @OptionGroup var io: SurvivalInputOptions
+
+    @Option(help: "Column to split the curves by.")
+    var group: String?
+
+    @Option(help: "Confidence interval transform: log, log-log or plain.")
+    var confType: SurvivalConfType = .log
+
+    @Option(help: "Confidence level.")
+    var confLevel: Double = 0.95
+
+    @Option(help: "Horizon of the restricted mean survival time (default: the largest time of all curves, R's \"common\").")
+    var rmst: Double?
+
+    @Option(help: "Report S(t) at these times, e.g. 365,730.")
+    var times: String?
+
+    @Option(help: "Also draw the curves as an SVG file (steps, confidence band, censor ticks, numbers at risk).")
+    var plot: String?
+
+    @Option(help: "Numbers at risk below this are shown as <k in the plot (small-cell suppression; 0 = none).")
+    var minCount: Int = 5
+
+    @Option(help: "Title of the plot.")
+    var title: String?
+
+    func validate() throws {
+        guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
+        if let rmst, !(rmst.isFinite && rmst >= 0) { throw ValidationError("--rmst must be a non-negative number") }
+        guard minCount >= 0 else { throw ValidationError("--min-count must be ≥ 0") }
+    }
+
+    func run() throws {
+        let table = try SurvivalTable(path: io.input)
+        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: group.map { [$0] } ?? [])
+        try data.requireRows(2, file: io.input)
+        let at = try SurvivalText.times(times, option: "--times")
+        let labels: [String], curves: [KaplanMeier]
+        if let group {
+            let k = try KaplanMeierCurves(time: data.time, event: data.event, group: data.factor(group),
+                                          confidenceType: confType.value, confidenceLevel: confLevel, timeFix: !io.noTimeFix)
+            labels = k.groups; curves = k.curves
+        } else {
+            labels = ["all"]
+            curves = [try KaplanMeier(time: data.time, event: data.event, confidenceType: confType.value,
+                                      confidenceLevel: confLevel, timeFix: !io.noTimeFix)]
+        }
+        let tau = rmst ?? curves.compactMap(\.time.last).max() ?? 0
+        let report = SurvivalKMReport(file: io.input, group: group, labels: labels, curves: curves, rows: data,
+                                       tau: tau, times: at)
+        try emit(io.format == .json ? report.json() : report.text(), to: io.output)
+        if let plot {
+            var p = KaplanMeierPlot(curves: zip(labels, curves).map { KaplanMeierPlot.Series(label: group == nil ? $0 : "\(group!)=\($0)", curve: $1) })
+            p.disclosure = DisclosureControl(minimumCount: minCount)
+            p.xLabel = "Time (\(io.time))"
+            p.title = title
+            try emit(p.svg(), to: plot)
+        }
+    }
+}
+
+// MARK: - logrank
+
+struct SurvivalLogRankCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logrank",
+        abstract: "Log-rank test of k groups, optionally stratified; --rho 1 for Peto & Peto (R: survdiff)."
+    )
+
+    @OptionGroup var io: SurvivalInputOptions
+
+    @Option(help: "Column with the groups to compare.")
+    var group: String
+
+    @Option(help: "Column to stratify by.")
+    var strata: String?
+
+    @Option(help: "Weight S(t-)^rho: 0 = log-rank, 1 = Peto & Peto.")
+    var rho: Double = 0
+
+    func validate() throws {
+        guard rho.isFinite && rho >= 0 else { throw ValidationError("--rho must be ≥ 0") }
+    }
+
+    func run() throws {
+        let table = try SurvivalTable(path: io.input)
+        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: [group] + (strata.map { [$0] } ?? []))
+        try data.requireRows(2, file: io.input)
+        let g = try data.factor(group)
+        guard g.levels.count >= 2 else {
+            throw SurvivalInputError(file: io.input, line: nil, column: group, message: "only one group among the complete rows")
+        }
+        let lr = try LogRank(time: data.time, event: data.event, group: g, strata: try strata.map { try data.factor($0) },
+                             rho: rho, timeFix: !io.noTimeFix)
+        let report = SurvivalLogRankReport(file: io.input, group: group, strataColumn: strata, test: lr, rows: data)
+        try emit(io.format == .json ? report.json() : report.text(), to: io.output)
+    }
+}
+
+// MARK: - cox
+
+struct SurvivalCoxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cox",
+        abstract: "Cox proportional-hazards regression with the PH test and concordance (R: coxph, cox.zph)."
+    )
+
+    @OptionGroup var io: SurvivalInputOptions
+
+    @Option(help: "Covariate columns, comma-separated. Non-numeric columns are categorical.")
+    var covariates: String
+
+    @Option(help: "Covariates to treat as categorical even when numeric (treatment contrasts, first level = reference).")
+    var categorical: String?
+
+    @Option(help: "Column to stratify the baseline hazard by.")
+    var strata: String?
+
+    @Option(help: "Column of case weights (efron and breslow only).")
+    var weights: String?
+
+    @Option(help: "Ties method: efron, breslow or exact.")
+    var ties: SurvivalTies = .efron
+
+    @Option(help: "Time transform of the proportional-hazards test: km, identity, rank or log.")
+    var zphTransform: SurvivalZPHTransform = .km
+
+    @Option(help: "Confidence level of the hazard-ratio intervals.")
+    var confLevel: Double = 0.95
+
+    func validate() throws {
+        guard !SurvivalText.list(covariates).isEmpty else { throw ValidationError("--covariates needs at least one column") }
+        guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
+        if weights != nil && ties == .exact { throw ValidationError("case weights are not supported with --ties exact") }
+    }
+
+    func run() throws {
+        let table = try SurvivalTable(path: io.input)
+        let covs = SurvivalText.list(covariates)
+        let cats = Set(SurvivalText.list(categorical))
+        for c in cats where !covs.contains(c) {
+            throw ValidationError("--categorical \(c) is not among --covariates")
+        }
+        let used = covs + (strata.map { [$0] } ?? []) + (weights.map { [$0] } ?? [])
+        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: used)
+        try data.requireRows(2, file: io.input)
+        var design = [CoxDesign.Covariate]()
+        var categoricalUsed = [String]()
+        for c in covs {
+            let cells = data.cells[c]!
+            if cats.contains(c) || cells.contains(where: { Double($0) == nil }) {
+                design.append(.categorical(c, try Factor(cells)))
+                categoricalUsed.append(c)
+            } else {
+                design.append(.numeric(c, try data.numeric(c, file: io.input)))
+            }
+        }
+        let w = try weights.map { try data.numeric($0, file: io.input) }
+        if let w, let k = w.firstIndex(where: { $0 <= 0 }) {
+            throw SurvivalInputError(file: io.input, line: data.lines[k], column: weights, message: "weight must be positive")
+        }
+        let fit = try CoxFit(time: data.time, event: data.event, design: CoxDesign(design),
+                             strata: try strata.map { try data.factor($0) }, weights: w,
+                             options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel))
+        let zph = try? fit.proportionalHazardsTest(transform: zphTransform.value)
+        let report = SurvivalCoxReport(file: io.input, fit: fit, zph: zph, rows: data, categorical: categoricalUsed, strataColumn: strata)
+        try emit(io.format == .json ? report.json() : report.text(), to: io.output)
+    }
+}

@@ -1,1 +1,0 @@
-// SurvivalTests: see Tests/Fixtures/README.md for fixtures and their sources.
