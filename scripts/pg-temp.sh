@@ -4,7 +4,7 @@
 #   scripts/pg-temp.sh stop DIR
 set -euo pipefail
 if [[ "${1:-}" == "stop" ]]; then
-  dir="$2"
+  dir="${2:?usage: pg-temp.sh stop DIR}"
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   su postgres -s /bin/sh -c "$bin/pg_ctl -D '$dir/data' -m fast stop" >/dev/null 2>&1 || true
   rm -rf "$dir"
@@ -12,7 +12,9 @@ if [[ "${1:-}" == "stop" ]]; then
 fi
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [[ -n "$bin" ]] || { echo "pg-temp: PostgreSQL is not installed" >&2; exit 1; }
+# First free port from ONCO_PG_PORT (default 55432) upwards, so parallel runs don't collide.
 port="${ONCO_PG_PORT:-55432}"
+while (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
 dir=$(mktemp -d /tmp/onco-pg.XXXXXX)
 chown postgres "$dir" 2>/dev/null || true
 run() { if [[ $(id -u) -eq 0 ]]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi; }

@@ -106,6 +106,24 @@ public struct CaseInterpretation: Sendable, Codable {
     /// Variants skipped because FILTER was not PASS.
     public var ignoredFiltered: Int
     public var variantsConsidered: Int
+    /// Considered variants without a gene annotation (no VEP CSQ / snpEff ANN / MAF symbol). They can match
+    /// only CIViC's exact GRCh37 alleles; on another build they cannot match at all.
+    public var unannotated: Int = 0
+    /// Of `unannotated`, those on a build other than GRCh37: invisible to every rule. Reports must say so.
+    public var unmatchableUnannotated: Int = 0
+
+    /// A plain-language warning when annotation is missing, or nil.
+    public var annotationWarning: String? {
+        if unmatchableUnannotated > 0 {
+            return "\(unmatchableUnannotated) of \(variantsConsidered) variants have no gene/protein annotation and are not on GRCh37: "
+                + "CIViC coordinates are GRCh37, so they cannot be matched. Annotate the VCF with VEP (CSQ) or snpEff (ANN) first."
+        }
+        if unannotated > 0 {
+            return "\(unannotated) of \(variantsConsidered) variants have no gene/protein annotation: they were matched by CIViC's "
+                + "exact GRCh37 alleles only; codon, exon and gene-level rules need an annotated VCF (VEP CSQ or snpEff ANN)."
+        }
+        return nil
+    }
 }
 
 /// One case variant prepared once for matching.
@@ -274,9 +292,11 @@ extension KnowledgeBase {
             let ta = a.evidence.map(\.tier).min() ?? .t4, tb = b.evidence.map(\.tier).min() ?? .t4
             return (ta, a.resolution, a.profileName) < (tb, b.resolution, b.profileName)
         }
+        let unannotated = observed.filter { $0.gene == nil }
         return CaseInterpretation(kbVersion: version, tumourType: indication.code.rawValue, tumourTypeName: indication.name,
                                   matches: matches, therapies: assessTherapies(matches), ignoredFiltered: ignored,
-                                  variantsConsidered: observed.count)
+                                  variantsConsidered: observed.count, unannotated: unannotated.count,
+                                  unmatchableUnannotated: unannotated.filter { $0.variant.key.build != .grch37 }.count)
     }
 
     /// Profiles each variant takes part in.

@@ -190,6 +190,7 @@ extension KBCommand {
             var s = "KB: \(r.kbVersion)\n"
             s += "Tumour type: \(r.tumourType) (\(r.tumourTypeName)); variants considered: \(r.variantsConsidered)"
             s += r.ignoredFiltered > 0 ? "; \(r.ignoredFiltered) non-PASS ignored (use --include-filtered)\n" : "\n"
+            if let w = r.annotationWarning { s += "WARNING: \(w)\n" }
             if r.matches.isEmpty { s += "\nNo KB profile matches this case.\n"; return s }
             s += "\nTherapies (predictive evidence; a combination is one therapy):\n"
             for t in r.therapies {
