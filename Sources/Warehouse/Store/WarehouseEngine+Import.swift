@@ -50,7 +50,7 @@ extension WarehouseEngine {
             let existingID: Int64? = existing.count > 0 ? existing.ints(0)[0] : nil
             if existing.count > 0, existing.texts(1)[0] == d.contentSHA256 {
                 let info = try await Self.datasets(s).first { $0.name == d.name }!
-                logger.info("warehouse.import.unchanged", metadata: ["dataset.id": "\(info.id)"])
+                logger.debug("warehouse.import.unchanged", metadata: ["dataset.id": "\(info.id)"])
                 return ImportOutcome(action: .unchanged, dataset: info, warehouseVersion: version, rowsWritten: 0)
             }
             // Governance: never mix real and synthetic data; one pseudonymisation key per warehouse.
@@ -105,7 +105,7 @@ extension WarehouseEngine {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.int(logID), .text(d.name), .text(action.rawValue), .text(d.contentSHA256), .text(at),
                       .int(Int64(newVersion)), .text(OncoVersion.current), .int(Int64(counts.rows))]))
-            logger.info("warehouse.import.done", metadata: ["dataset.id": "\(datasetID)", "rows": "\(counts.rows)", "action": "\(action.rawValue)"])
+            logger.debug("warehouse.import.done", metadata: ["dataset.id": "\(datasetID)", "rows": "\(counts.rows)", "action": "\(action.rawValue)"])
             let info = DatasetInfo(id: Int(datasetID), name: d.name, sourceKind: d.sourceKind, contentSHA256: d.contentSHA256,
                                    synthetic: d.synthetic, importedAt: at, warehouseVersion: newVersion, patients: counts.patients,
                                    samples: counts.samples, mutations: counts.mutations, treatmentRows: counts.treatmentRows)

@@ -188,7 +188,7 @@ extension WarehouseEngine {
         var alt = SQLFragment("WITH ") + cohortCTE(cohort) + """
              SELECT DISTINCT v.person_id AS c0, v.gene AS c1, COALESCE(v.alteration, v.consequence_class) AS c2, v.hgvsp AS c3
             FROM onco_somatic_variant v JOIN cohort ON cohort.person_id = v.person_id
-            WHERE v.gene IS NOT NULL AND (v.alteration IS NOT NULL OR
+            WHERE v.gene IS NOT NULL AND (v.alteration IS NOT NULL OR\u{20}
             """
         alt += d.inList("v.consequence_class", .textList(options.consequenceClasses)) + ")"
         if options.passOnly { alt += " AND (v.filter IS NULL OR v.filter = 'PASS')" }

@@ -25,7 +25,7 @@ package struct WarehouseEngine: Sendable {
             }
             let done = Set(applied)
             for m in WarehouseSchema.migrations where !done.contains(m.name) {
-                logger.info("warehouse.migrate", metadata: ["migration": "\(m.name)"])
+                logger.debug("warehouse.migrate", metadata: ["migration": "\(m.name)"])
                 for st in WarehouseSchema.statements(m, dialect: s.dialect) { try await s.execute(SQLFragment(st)) }
                 try await s.execute(SQLFragment("INSERT INTO onco_migration (name, applied_at) VALUES (?, ?)",
                                                 [.text(m.name), .text(Self.now())]))
