@@ -10,6 +10,7 @@ struct Onco: AsyncParsableCommand {
         abstract: "Precision-oncology engine: variants, knowledge base, warehouse, survival, therapy ranking.",
         version: OncoVersion.current,
         subcommands: [
+            WarehouseCommand.self,
         ]
     )
 }
