@@ -86,7 +86,7 @@ public struct CBioPortalStudy: Sendable {
 ///
 /// Mapping (one patient):
 /// - `person`: `person_source_value` = keyed hash of the patient id; sex from `SEX`/`GENDER`; race;
-///   `year_of_birth` = diagnosis year − `AGE` (0 when the age is unknown).
+///   `year_of_birth` = diagnosis year − `AGE` (0 when the age is unknown; profiles then have no age).
 /// - Anchor (diagnosis) date: 1 January of `INITIAL_PATHOLOGIC_DX_YEAR` (or `YEAR_OF_DIAGNOSIS`; 2000 when
 ///   absent) plus a keyed-hash shift of 0–364 days. Every relative day of the study (timeline
 ///   START/STOP, survival months) becomes a date from this anchor; months → days = round(months × 30.4375).

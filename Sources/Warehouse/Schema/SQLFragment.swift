@@ -110,10 +110,15 @@ public struct Day: Hashable, Sendable, Comparable, Codable, CustomStringConverti
 
     /// Parses `YYYY-MM-DD` (optionally followed by a time, which is ignored).
     public init?(iso text: String) {
-        let parts = text.prefix(10).split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+        let chars = Array(text.utf8)
+        guard chars.count == 10 || (chars.count > 10 && (chars[10] == UInt8(ascii: "T") || chars[10] == UInt8(ascii: " "))) else { return nil }
+        let parts = text.prefix(10).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
               (1...12).contains(m), (1...31).contains(d) else { return nil }
         self.init(year: y, month: m, day: d)
+        let c = components
+        guard c.year == y, c.month == m, c.day == d else { return nil }   // 2016-02-31 does not exist
     }
 
     /// (year, month, day) (civil_from_days).

@@ -178,7 +178,7 @@ extension WarehouseEngine {
             st AS (SELECT person_id, MAX(value_as_number) AS v FROM measurement WHERE measurement_source_value = ? GROUP BY person_id),
             tm AS (SELECT person_id, MAX(value_as_number) AS v FROM measurement WHERE measurement_source_value = ? GROUP BY person_id),
             ln AS (SELECT person_id, COUNT(*) AS n FROM episode WHERE episode_source_value = ? GROUP BY person_id)
-            SELECT p.person_id AS c0, p.person_source_value AS c1, diag.tt AS c2, st.v AS c3, \(d.year("diag.d")) - p.year_of_birth AS c4,
+            SELECT p.person_id AS c0, p.person_source_value AS c1, diag.tt AS c2, st.v AS c3, CASE WHEN p.year_of_birth > 0 THEN \(d.year("diag.d")) - p.year_of_birth END AS c4,
                    p.gender_source_value AS c5, tm.v AS c6, COALESCE(ln.n, 0) AS c7
             FROM person p JOIN cohort ON cohort.person_id = p.person_id LEFT JOIN diag ON diag.person_id = p.person_id
             LEFT JOIN st ON st.person_id = p.person_id LEFT JOIN tm ON tm.person_id = p.person_id LEFT JOIN ln ON ln.person_id = p.person_id
