@@ -127,3 +127,39 @@ struct CBioPortalImportTests {
         try await lite.finish()
     }
 }
+
+@Suite("cBioPortal web clinical TSV")
+struct ClinicalTSVTests {
+    /// A download in the shape cBioPortal's "Download clinical data" gives (display names as headers,
+    /// one row per sample); values made up.
+    static let tsv = """
+        Study ID\tPatient ID\tSample ID\tDiagnosis Age\tSex\tOncotree Code\tOverall Survival (Months)\tOverall Survival Status\tTMB (nonsynonymous)
+        demo_study\tPT-1\tPT-1-T1\t61\tFemale\tLUAD\t12.0\t1:DECEASED\t5.5
+        demo_study\tPT-1\tPT-1-T2\t61\tFemale\tLUAD\t12.0\t1:DECEASED\t7.25
+        demo_study\tPT-2\tPT-2-T1\t70\tMale\tSKCM\t30.5\t0:LIVING\t20
+        demo_study\tPT-3\tPT-3-T1\tNA\tMale\tSKCM\tNA\tNA\tNA
+
+        """
+
+    @Test("patients, samples, OS and attributes from the web TSV")
+    func webTSV() async throws {
+        let dir = try makeTemporaryDirectory("onco-tsv")
+        let f = dir.appendingPathComponent("demo_study_clinical_data.tsv")
+        try Self.tsv.write(to: f, atomically: true, encoding: .utf8)
+        let store = try await SQLiteWarehouseStore(path: nil)
+        let (d, src) = try CBioPortalImporter(pseudonymizer: Fixture.pseudonymizer).prepare(clinicalTSV: f.path)
+        #expect(d.name == "demo_study")
+        let out = try await store.importDataset(d, from: src, progress: nil, logger: TestStore.logger)
+        #expect(out.dataset.patients == 3 && out.dataset.samples == 4)
+        let os = try await store.outcomes(.overallSurvival(from: .diagnosis), cohort: .all, groupBy: .tumourType, logger: TestStore.logger)
+        // 12.0 months = 365.25 → 365 days; 30.5 months = 928.34 → 928 days; PT-3 has no OS.
+        #expect(os.map(\.label) == ["LUAD", "SKCM"])
+        #expect(os[0].data.days == [365] && os[0].data.events == [true])
+        #expect(os[1].data.days == [928] && os[1].data.events == [false])
+        let tmb = try await store.attributeValues("TMB_NONSYNONYMOUS", cohort: .all, logger: TestStore.logger)
+        #expect(tmb.map(\.number) == [5.5, 20])   // first sample of each patient
+        let p = try await store.profiles(cohort: .all, options: ProfileOptions(), logger: TestStore.logger)
+        #expect(p.tmb == [7.25, 20, nil])   // profile TMB: the highest over the patient's samples
+        #expect(p.ages == [61, 70, nil])
+    }
+}

@@ -301,6 +301,9 @@ public struct ProfileAlteration: Sendable, Hashable, Codable {
     public var consequenceClass: String
     /// 1-letter HGVSp, or the fusion partners; nil when unknown.
     public var hgvsp: String?
+    public init(gene: String, consequenceClass: String, hgvsp: String?) {
+        self.gene = gene; self.consequenceClass = consequenceClass; self.hgvsp = hgvsp
+    }
 }
 
 /// One patient's profile.
@@ -351,6 +354,7 @@ public struct ProfileTable: Sendable, Hashable {
 public struct TimeToEvent: Sendable, Hashable, Codable {
     public var days: Double
     public var event: Bool
+    public init(days: Double, event: Bool) { self.days = days; self.event = event }
 }
 
 /// A line of therapy of one patient, with its drugs and outcomes measured from its start.
