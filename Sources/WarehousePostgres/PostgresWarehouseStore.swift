@@ -37,7 +37,9 @@ public final class PostgresWarehouseStore: WarehouseStore {
                                                   password: c.password, database: database.isEmpty ? nil : database, tls: .disable)
         config.options.maximumConnections = 4
         if let schema { config.options.additionalStartupParameters = [("search_path", schema)] }
-        let client = PostgresClient(configuration: config, backgroundLogger: Logger(label: "onco.warehouse.postgres.background"))
+        var background = Logger(label: "onco.warehouse.postgres.background")
+        background.logLevel = .error   // e.g. "run() hasn't been called yet" while the run task starts
+        let client = PostgresClient(configuration: config, backgroundLogger: background)
         self.client = client
         runTask = Task { await client.run() }
         pg = PostgresBackend(client: client, logger: logger)

@@ -8,6 +8,7 @@
 //
 // Prints one `key=value` line per measurement; Benchmarks/scripts/warehouse.sh collects them.
 import Foundation
+import Genomics
 import Logging
 import OncoCore
 import Warehouse
@@ -20,7 +21,7 @@ func report(_ k: String, _ v: Any) { print("\(k)=\(v)") }
 
 let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
-let params = repo.appendingPathComponent("Cohorts/synthetic-oncology.json").path
+let params = ProcessInfo.processInfo.environment["ONCO_SYNTH_PARAMS"] ?? repo.appendingPathComponent("Cohorts/synthetic-oncology.json").path
 
 guard args.count >= 2 else {
     print("usage: bench-warehouse import STUDY DB | synth-rate N | synth N DB | query DB")
@@ -52,6 +53,14 @@ case "import":
     report("rows_per_second", String(format: "%.0f", Double(outcome.rowsWritten) / tImport))
     report("os_by_type_seconds", String(format: "%.3f", tQuery))
     report("os_groups", os.count)
+
+case "maf":
+    let t0 = now()
+    let r = try MAFReader(path: args[2], defaultBuild: .grch37)
+    var n = 0
+    while try r.next() != nil { n += 1 }
+    let t = now() - t0
+    report("maf_rows", n); report("maf_seconds", String(format: "%.2f", t)); report("maf_rows_per_second", String(format: "%.0f", Double(n) / t))
 
 case "synth-rate":
     let n = Int(args[2])!
