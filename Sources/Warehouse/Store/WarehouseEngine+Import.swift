@@ -105,6 +105,11 @@ extension WarehouseEngine {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.int(logID), .text(d.name), .text(action.rawValue), .text(d.contentSHA256), .text(at),
                       .int(Int64(newVersion)), .text(OncoVersion.current), .int(Int64(counts.rows))]))
+            if s.dialect == .postgres {
+                // Fresh planner statistics: without them the first queries after a large COPY get
+                // nested-loop plans that take minutes at 1M patients.
+                for t in WarehouseSchema.tables { try await s.execute(SQLFragment("ANALYZE \(t)")) }
+            }
             logger.debug("warehouse.import.done", metadata: ["dataset.id": "\(datasetID)", "rows": "\(counts.rows)", "action": "\(action.rawValue)"])
             let info = DatasetInfo(id: Int(datasetID), name: d.name, sourceKind: d.sourceKind, contentSHA256: d.contentSHA256,
                                    synthetic: d.synthetic, importedAt: at, warehouseVersion: newVersion, patients: counts.patients,
