@@ -14,6 +14,7 @@ struct Onco: AsyncParsableCommand {
             BatchCommand.self,
             KBCommand.self,
             SurvivalCommand.self,
+            WarehouseCommand.self,
         ]
     )
 }

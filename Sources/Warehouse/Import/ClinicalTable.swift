@@ -1,0 +1,88 @@
+import Foundation
+import Genomics
+
+/// A tab-separated table with a header row, as cBioPortal writes them: optional `#` metadata lines
+/// before the header (clinical files have four: display names, descriptions, datatypes, priorities),
+/// then one row per record. Every row must have as many cells as the header.
+public struct ClinicalTable: Sendable {
+    public var fileName: String
+    /// Column ids of the header row (`PATIENT_ID`, `OS_MONTHS`, ...).
+    public var columns: [String]
+    /// The `#` lines before the header, without the `#`, split on tabs.
+    public var metaLines: [[String]]
+    public var rows: [[String]]
+    /// 1-based line number of each row in the file.
+    public var lineNumbers: [Int]
+
+    /// Reads a whole table (plain or gzip).
+    /// - Throws: `ImportError` naming file and line for a row of the wrong width or a missing header.
+    public init(path: String) throws {
+        let reader = try TextLineReader(path: path)
+        fileName = reader.fileName
+        columns = []
+        metaLines = []
+        rows = []
+        lineNumbers = []
+        var headerSeen = false
+        while let line = try reader.nextLine() {
+            if !headerSeen {
+                if line.hasPrefix("#") {
+                    metaLines.append(line.dropFirst().split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
+                    continue
+                }
+                if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                columns = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                headerSeen = true
+                continue
+            }
+            if line.isEmpty { continue }
+            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map { String($0) }
+            guard cells.count == columns.count else {
+                throw ImportError(file: fileName, line: reader.lineNumber, field: nil,
+                                  problem: "has \(cells.count) columns, the header has \(columns.count)")
+            }
+            rows.append(cells)
+            lineNumbers.append(reader.lineNumber)
+        }
+        guard headerSeen else { throw ImportError(file: fileName, line: reader.lineNumber, field: nil, problem: "has no header row") }
+    }
+
+    /// Index of a column by id (case-insensitive).
+    public func column(_ name: String) -> Int? {
+        columns.firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame }
+    }
+
+    /// The first of several candidate columns that exists.
+    public func column(anyOf names: [String]) -> Int? {
+        for n in names { if let i = column(n) { return i } }
+        return nil
+    }
+}
+
+/// An import failure: which file, line and field, and what is wrong. Never carries identifiers or values.
+public struct ImportError: Error, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let field: String?
+    public let problem: String
+    public init(file: String, line: Int, field: String?, problem: String) {
+        self.file = file; self.line = line; self.field = field; self.problem = problem
+    }
+    public var description: String {
+        var s = file
+        if line > 0 { s += ":\(line)" }
+        if let field { s += ": field \(field)" }
+        return s + ": " + problem
+    }
+}
+
+/// Values that mean "missing" in cBioPortal and TCGA files.
+enum Missing {
+    static let markers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "[Not Available]", "[Not Applicable]", "[Unknown]",
+                                       "[Not Evaluated]", "[Discrepancy]", "[Completed]", "Unknown", "null", "NULL", "."]
+    static func isMissing(_ s: String) -> Bool { markers.contains(s.trimmingCharacters(in: .whitespaces)) }
+    static func value(_ s: String) -> String? {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        return markers.contains(t) ? nil : t
+    }
+}

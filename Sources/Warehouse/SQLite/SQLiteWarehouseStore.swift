@@ -1,0 +1,243 @@
+import Foundation
+import GRDB
+import Logging
+import OncoCore
+
+/// The embedded warehouse: one SQLite file in WAL mode (GRDB `DatabasePool`), or an in-memory
+/// database for tests (`path: nil`). Migrated on open.
+///
+/// Imports run in one SQLite transaction (`BEGIN IMMEDIATE` … `COMMIT`), inserting through prepared
+/// statements; readers keep seeing the last committed state meanwhile (WAL).
+public final class SQLiteWarehouseStore: WarehouseStore {
+    public var backend: WarehouseBackend { .sqlite }
+    let engine: WarehouseEngine
+    let sqlite: SQLiteBackend
+
+    /// Opens (creating and migrating if needed) the warehouse at `path`, or an in-memory one when nil.
+    public init(path: String?, logger: Logger = Logger(label: "onco.warehouse")) async throws {
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true   // one import = one transaction spanning many accesses
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -262144")   // 256 MiB page cache
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        let writer: any DatabaseWriter
+        do {
+            if let path {
+                writer = try DatabasePool(path: path, configuration: config)
+            } else {
+                writer = try DatabaseQueue(configuration: config)
+            }
+        } catch {
+            throw WarehouseError(.database, "cannot open the SQLite warehouse \(path.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ":memory:")",
+                                 detail: "\(error)")
+        }
+        sqlite = SQLiteBackend(writer: writer, serialiseReads: path == nil)
+        engine = WarehouseEngine(backend: sqlite)
+        try await engine.migrate(logger: logger)
+    }
+
+    public func migrate(logger: Logger) async throws { try await engine.migrate(logger: logger) }
+    public func metadata(logger: Logger) async throws -> WarehouseMetadata { try await engine.metadata(logger: logger) }
+    public func stats(logger: Logger) async throws -> WarehouseStats { try await engine.stats(logger: logger) }
+    public func importDataset(_ descriptor: DatasetDescriptor, from source: any WarehouseBatchSource,
+                              progress: (@Sendable (ImportProgress) -> Void)?, logger: Logger) async throws -> ImportOutcome {
+        try await engine.importDataset(descriptor, from: source, progress: progress, logger: logger)
+    }
+    public func outcomes(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping,
+                         logger: Logger) async throws -> [OutcomeGroup] {
+        try await engine.outcomes(endpoint, cohort: cohort, groupBy: groupBy, logger: logger)
+    }
+    public func outcomeCounts(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping,
+                              logger: Logger) async throws -> [OutcomeCountGroup] {
+        try await engine.outcomeCounts(endpoint, cohort: cohort, groupBy: groupBy, logger: logger)
+    }
+    public func profiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
+        try await engine.profiles(cohort: cohort, options: options, logger: logger)
+    }
+    public func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine] {
+        try await engine.treatmentLines(cohort: cohort, logger: logger)
+    }
+    public func selectCohort(_ cohort: CohortCriteria, logger: Logger) async throws -> [Int64] {
+        try await engine.selectCohort(cohort, logger: logger)
+    }
+    public func attributeValues(_ name: String, cohort: CohortCriteria, logger: Logger) async throws -> [AttributeValue] {
+        try await engine.attributeValues(name, cohort: cohort, logger: logger)
+    }
+    public func close() async throws {
+        if let pool = sqlite.writer as? DatabasePool { try pool.close() }
+        else if let q = sqlite.writer as? DatabaseQueue { try q.close() }
+    }
+}
+
+/// A FIFO async lock: one holder at a time.
+package actor AsyncLock {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    package init() {}
+    package func lock() async {
+        if !locked { locked = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+    package func unlock() {
+        if waiters.isEmpty { locked = false } else { waiters.removeFirst().resume() }
+    }
+    package nonisolated func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await lock()
+        do {
+            let r = try await body()
+            await unlock()
+            return r
+        } catch {
+            await unlock()
+            throw error
+        }
+    }
+}
+
+/// GRDB under the shared engine.
+final class SQLiteBackend: SQLBackend {
+    let writer: any DatabaseWriter
+    let lock = AsyncLock()
+    let serialiseReads: Bool
+    var dialect: SQLDialect { .sqlite }
+
+    init(writer: any DatabaseWriter, serialiseReads: Bool) {
+        self.writer = writer
+        self.serialiseReads = serialiseReads
+    }
+
+    func withSession<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
+        if serialiseReads {
+            return try await lock.withLock { try await body(SQLiteSession(writer: self.writer, inTransaction: false)) }
+        }
+        return try await body(SQLiteSession(writer: writer, inTransaction: false))
+    }
+
+    func withTransaction<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            let w = self.writer
+            try await w.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            do {
+                let r = try await body(SQLiteSession(writer: w, inTransaction: true))
+                try await w.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+                return r
+            } catch {
+                try? await w.writeWithoutTransaction { db in
+                    if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+                }
+                throw Self.wrap(error)
+            }
+        }
+    }
+
+    static func wrap(_ error: any Error) -> any Error {
+        if let e = error as? DatabaseError {
+            return WarehouseError(.database, "SQLite error \(e.resultCode): \(e.message ?? "")", detail: "\(e)")
+        }
+        return error
+    }
+}
+
+struct SQLiteSession: SQLSession {
+    let writer: any DatabaseWriter
+    let inTransaction: Bool
+    var dialect: SQLDialect { .sqlite }
+
+    static func bind(_ v: SQLValue) -> DatabaseValue {
+        switch v {
+        case .null: return .null
+        case .int(let i): return i.databaseValue
+        case .double(let d): return d.databaseValue
+        case .text(let s): return s.databaseValue
+        case .idList(let ids): return ("[" + ids.map(String.init).joined(separator: ",") + "]").databaseValue
+        case .textList(let xs):
+            let data = (try? JSONSerialization.data(withJSONObject: xs)) ?? Data("[]".utf8)
+            return String(decoding: data, as: UTF8.self).databaseValue
+        }
+    }
+
+    static func read(_ db: Database, _ q: SQLFragment, _ types: [SQLColumnType]) throws -> ResultColumns {
+        let stmt = try db.makeStatement(sql: q.sql)
+        stmt.setUncheckedArguments(StatementArguments(q.values.map(bind)))
+        var ints = types.map { $0 == .int ? [Int64?]() : [] }
+        var doubles = types.map { $0 == .double ? [Double?]() : [] }
+        var texts = types.map { $0 == .text ? [String?]() : [] }
+        var n = 0
+        let cursor = try Row.fetchCursor(stmt)
+        while let row = try cursor.next() {
+            for (i, t) in types.enumerated() {
+                switch t {
+                case .int: ints[i].append(row[i])
+                case .double: doubles[i].append(row[i])
+                case .text:
+                    // Numbers in a text column (e.g. a group label) are shown as text.
+                    let dv: DatabaseValue = row[i]
+                    switch dv.storage {
+                    case .null: texts[i].append(nil)
+                    case .string(let s): texts[i].append(s)
+                    case .int64(let x): texts[i].append(String(x))
+                    case .double(let x): texts[i].append(String(x))
+                    case .blob(let b): texts[i].append(String(decoding: b, as: UTF8.self))
+                    }
+                }
+            }
+            n += 1
+        }
+        let cols: [ResultColumns.Column] = types.enumerated().map { i, t in
+            switch t {
+            case .int: return .int(ints[i])
+            case .double: return .double(doubles[i])
+            case .text: return .text(texts[i])
+            }
+        }
+        return ResultColumns(columns: cols, count: n)
+    }
+
+    func fetch(_ query: SQLFragment, types: [SQLColumnType]) async throws -> ResultColumns {
+        do {
+            if inTransaction {
+                return try await writer.writeWithoutTransaction { db in try Self.read(db, query, types) }
+            }
+            return try await writer.read { db in try Self.read(db, query, types) }
+        } catch {
+            throw SQLiteBackend.wrap(error)
+        }
+    }
+
+    func execute(_ statement: SQLFragment) async throws {
+        do {
+            try await writer.writeWithoutTransaction { db in
+                try db.execute(sql: statement.sql, arguments: StatementArguments(statement.values.map(Self.bind)))
+            }
+        } catch {
+            throw SQLiteBackend.wrap(error)
+        }
+    }
+
+    func insert(table: String, columns: [String], values: [SQLValue]) async throws {
+        let n = columns.count
+        precondition(values.count % n == 0)
+        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: n).joined(separator: ", ")))"
+        let box = UncheckedBox(values)
+        do {
+            try await writer.writeWithoutTransaction { db in
+                let stmt = try db.cachedStatement(sql: sql)
+                let vals = box.value
+                var row: [DatabaseValue] = []
+                row.reserveCapacity(n)
+                var i = 0
+                while i < vals.count {
+                    row.removeAll(keepingCapacity: true)
+                    for k in 0..<n { row.append(Self.bind(vals[i + k])) }
+                    stmt.setUncheckedArguments(StatementArguments(row))
+                    try stmt.execute()
+                    i += n
+                }
+            }
+        } catch {
+            throw SQLiteBackend.wrap(error)
+        }
+    }
+}

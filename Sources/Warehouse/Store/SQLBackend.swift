@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+
+/// The type of a fetched column.
+package enum SQLColumnType: Sendable, Hashable {
+    case int, double, text
+}
+
+/// A fetched result, in columns. Columns are named `c0`, `c1`, ... in every query the engine runs,
+/// and every query ends with a total `ORDER BY`.
+package struct ResultColumns: Sendable {
+    package enum Column: Sendable {
+        case int([Int64?])
+        case double([Double?])
+        case text([String?])
+    }
+    package var columns: [Column]
+    package var count: Int
+
+    package init(columns: [Column], count: Int) {
+        self.columns = columns
+        self.count = count
+    }
+
+    package func ints(_ i: Int) -> [Int64?] {
+        if case .int(let v) = columns[i] { return v }
+        preconditionFailure("column \(i) is not an integer column")
+    }
+    package func doubles(_ i: Int) -> [Double?] {
+        if case .double(let v) = columns[i] { return v }
+        preconditionFailure("column \(i) is not a double column")
+    }
+    package func texts(_ i: Int) -> [String?] {
+        if case .text(let v) = columns[i] { return v }
+        preconditionFailure("column \(i) is not a text column")
+    }
+}
+
+/// Reads and writes through one connection or transaction. Implemented by the SQLite store (GRDB)
+/// and the PostgreSQL store (postgres-nio); everything above it is shared.
+package protocol SQLSession {
+    var dialect: SQLDialect { get }
+    /// Runs a query whose columns are `c0...`; returns them typed as asked.
+    func fetch(_ query: SQLFragment, types: [SQLColumnType]) async throws -> ResultColumns
+    /// Runs a statement.
+    func execute(_ statement: SQLFragment) async throws
+    /// Inserts `values.count / columns.count` rows, row-major, into `table`. Table and column names are
+    /// onco's constants, never input.
+    func insert(table: String, columns: [String], values: [SQLValue]) async throws
+}
+
+/// A backend: sessions outside and inside a transaction.
+package protocol SQLBackend: Sendable {
+    var dialect: SQLDialect { get }
+    /// A session for reads (and single statements).
+    func withSession<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T
+    /// A session in a write transaction: committed when `body` returns, rolled back when it throws.
+    /// Writers are serialised (SQLite: one writer; PostgreSQL: an exclusive lock on `onco_warehouse`).
+    func withTransaction<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T
+}
+
+package extension SQLSession {
+    func scalarInt(_ q: SQLFragment) async throws -> Int64? {
+        let r = try await fetch(q, types: [.int])
+        return r.count > 0 ? r.ints(0)[0] : nil
+    }
+}

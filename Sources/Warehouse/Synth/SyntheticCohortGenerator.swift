@@ -1,0 +1,341 @@
+import Crypto
+import Foundation
+import OncoCore
+
+/// Generates a synthetic cohort from `SyntheticCohortParameters`, deterministically per seed.
+///
+/// Each patient is drawn from its own random stream (SplitMix64 seeded from the cohort seed and the
+/// patient's index), so the result does not depend on how many threads generate it or in which
+/// order. Patients are generated in chunks, in parallel, and handed to the store in index order.
+///
+/// The survival model (written out in `Cohorts/README.md`): overall survival from diagnosis is
+/// Weibull with the parameter file's shape, a per-tumour-type scale (the reference patient's median),
+/// and the linear predictor
+/// `log HR = β_tgt·matched + io·(β_io + β_io×TMB·log2(TMB/TMB_ref)) + β_old·older + β_TP53·TP53
+///          + β_stage·(stage − 2) + β_age·(age − age_ref)/10`,
+/// where matched/io/older describe the first line (chemotherapy is the reference). Censoring is
+/// administrative (uniform follow-up) and random drop-out (exponential), both independent of the
+/// covariates. A Cox model stratified by tumour type with these covariates recovers the planted β.
+public struct SyntheticCohortGenerator: Sendable {
+    public static let generatorVersion = "onco-synth-v1"
+    public let parameters: SyntheticCohortParameters
+    public let patients: Int
+    public let seed: UInt64
+    public var chunkSize: Int = 10_000
+    let passengers: [SyntheticCohortParameters.Driver]
+    let contentHash: String
+    let cumulativeTypes: [Double]
+
+    /// Loads the parameter file and its passenger pool.
+    public init(parametersPath: String, patients: Int, seed: UInt64) throws {
+        precondition(patients >= 0)
+        let params = try SyntheticCohortParameters.load(parametersPath)
+        let dir = URL(fileURLWithPath: parametersPath).deletingLastPathComponent()
+        let poolURL = dir.appendingPathComponent(params.passengerPool)
+        let table = try ClinicalTable(path: poolURL.path)
+        guard let g = table.column("gene"), let c = table.column("chrom"), let p = table.column("pos"), let r = table.column("ref"),
+              let a = table.column("alt"), let h = table.column("hgvsp"), let q = table.column("consequence") else {
+            throw ImportError(file: poolURL.lastPathComponent, line: 1, field: nil, problem: "needs columns gene, chrom, pos, ref, alt, hgvsp, consequence")
+        }
+        var pool: [SyntheticCohortParameters.Driver] = []
+        for (i, row) in table.rows.enumerated() {
+            guard let pos = Int(row[p]) else {
+                throw ImportError(file: poolURL.lastPathComponent, line: table.lineNumbers[i], field: "pos", problem: "is not a number")
+            }
+            pool.append(.init(gene: row[g], hgvsp: row[h], chrom: row[c], pos: pos, ref: row[r], alt: row[a], consequence: row[q],
+                              alteration: nil, frequency: 0, targeted: [], matchedFraction: 0))
+        }
+        self.parameters = params
+        self.passengers = pool
+        self.patients = patients
+        self.seed = seed
+        let total = params.tumourTypes.map(\.frequency).reduce(0, +)
+        var acc = 0.0
+        cumulativeTypes = params.tumourTypes.map { acc += $0.frequency / total; return acc }
+        contentHash = try CBioPortalImporter.contentHash([URL(fileURLWithPath: parametersPath), poolURL],
+                                                         extra: [Self.generatorVersion, String(seed), String(patients)])
+    }
+
+    /// The dataset this run writes: named by parameter set, seed and size; always synthetic.
+    public var descriptor: DatasetDescriptor {
+        DatasetDescriptor(name: "synthetic:\(parameters.name):seed=\(seed):n=\(patients)", sourceKind: "synthetic",
+                          contentSHA256: contentHash, synthetic: true, pseudonymKeyFingerprint: nil)
+    }
+
+    /// A batch source generating `parallelism` chunks at a time.
+    public func makeSource(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) -> any WarehouseBatchSource {
+        SyntheticSource(generator: self, parallelism: max(1, parallelism))
+    }
+
+    var chunkCount: Int { (patients + chunkSize - 1) / chunkSize }
+
+    /// Chunk `k` with chunk-local ids (1-based per table).
+    public func chunk(_ k: Int) -> WarehouseBatch {
+        var b = WarehouseBatch()
+        var ids = LocalIDs()
+        let lo = k * chunkSize, hi = min(patients, lo + chunkSize)
+        for i in lo..<hi { generatePatient(index: i, into: &b, ids: &ids) }
+        return b
+    }
+
+    struct LocalIDs {
+        var person: Int64 = 0, op: Int64 = 0, condition: Int64 = 0, drug: Int64 = 0, measurement: Int64 = 0
+        var specimen: Int64 = 0, episode: Int64 = 0
+    }
+
+    /// The first-line class a patient received (what the model's treatment terms describe).
+    public enum FirstLineClass: String, Sendable, Codable { case chemotherapy, matchedTargeted, immunotherapy, olderOrNonMatched }
+
+    func generatePatient(index i: Int, into b: inout WarehouseBatch, ids: inout LocalIDs) {
+        var r = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(i + 1))
+        _ = r.next()
+        let P = parameters
+        let e = P.effects
+        let u0 = r.uniform()
+        let typeIndex = cumulativeTypes.firstIndex { u0 < $0 } ?? (cumulativeTypes.count - 1)
+        let t = P.tumourTypes[typeIndex]
+        let female = r.uniform() < t.femaleFraction
+        let age = Int(min(90, max(20, (t.ageMean + t.ageSD * r.normal()).rounded())))
+        let stage = r.categorical(t.stage) + 1
+        let diag = Day(year: 2010, month: 1, day: 1) + r.int(0...3652)
+        let msi = (t.msiHigh ?? 0) > 0 && r.uniform() < (t.msiHigh ?? 0)
+        var tmb = exp(log(t.tmbMedian) + t.tmbLogSD * r.normal()) * (msi ? (t.msiTMBFactor ?? 1) : 1)
+        tmb = (tmb * 100).rounded() / 100
+        tmb = max(tmb, 0.01)
+        let driverU = r.uniform()
+        var acc = 0.0
+        var driver: SyntheticCohortParameters.Driver?
+        for d in t.drivers {
+            acc += d.frequency
+            if driverU < acc { driver = d; break }
+        }
+        let tp53 = r.uniform() < t.tp53
+        // First line.
+        var cls = FirstLineClass.chemotherapy
+        var regimen: [String]
+        if let d = driver, !d.targeted.isEmpty, r.uniform() < d.matchedFraction {
+            cls = .matchedTargeted
+            regimen = d.targeted[r.int(0...(d.targeted.count - 1))]
+        } else {
+            let u = r.uniform()
+            if u < t.immunotherapyFraction, !t.immunotherapy.isEmpty {
+                cls = .immunotherapy
+                regimen = t.immunotherapy[r.int(0...(t.immunotherapy.count - 1))]
+            } else if u < t.immunotherapyFraction + t.olderFraction,
+                      case let options = t.older.filter({ !(driver?.targeted.contains($0) ?? false) }), !options.isEmpty {
+                // Never an "older" regimen that would in fact match the patient's driver.
+                cls = .olderOrNonMatched
+                regimen = options[r.int(0...(options.count - 1))]
+            } else {
+                regimen = t.chemotherapy[r.int(0...(t.chemotherapy.count - 1))]
+            }
+        }
+        // Survival.
+        var lp = 0.0
+        switch cls {
+        case .matchedTargeted: lp += log(e.matchedTargeted)
+        case .immunotherapy: lp += log(e.immunotherapy) + log(e.immunotherapyPerTMBDoubling) * log2(tmb / e.tmbReference)
+        case .olderOrNonMatched: lp += log(e.olderOrNonMatched)
+        case .chemotherapy: break
+        }
+        if tp53 { lp += log(e.tp53) }
+        lp += log(e.perStage) * Double(stage - 2)
+        lp += log(e.per10YearsOfAge) * (Double(age) - e.ageReference) / 10
+        let k = P.weibullShape
+        let scale = t.baselineMedianMonths * 30.4375 / pow(log(2.0), 1 / k)
+        let deathT = scale * pow(-log(r.uniformOpen()) / exp(lp), 1 / k)
+        let admin = Double(r.int(P.followUpDays.min...P.followUpDays.max))
+        let drop = P.dropoutPerYear > 0 ? -log(r.uniformOpen()) / (P.dropoutPerYear / 365.25) : .infinity
+        let censorT = min(admin, drop)
+        let died = deathT <= censorT
+        let follow = max(1, Int((died ? deathT : censorT).rounded()))
+        let trueDeath = max(1, Int(deathT.rounded()))
+
+        // Rows.
+        ids.person += 1
+        let pid = ids.person
+        var keyRNG = SplitMix64(seed: seed ^ 0xD1B5_4A32_D192_ED03 &+ UInt64(i))
+        let keyHex = String(format: "%016llx%016llx", keyRNG.next(), keyRNG.next())
+        b.persons.append(PersonRow(id: pid, key: PatientKey("SYN" + keyHex.prefix(29)), sex: female ? .female : .male,
+                                   yearOfBirth: diag.year - age, synthetic: true))
+        ids.op += 1
+        b.observationPeriods.append(ObservationPeriodRow(id: ids.op, person: pid, start: diag, end: diag + follow))
+        ids.condition += 1
+        b.conditions.append(ConditionRow(id: ids.condition, person: pid, start: diag, tumourType: t.code))
+        if died { b.deaths.append(DeathRow(person: pid, date: diag + follow)) }
+        ids.specimen += 1
+        let sid = ids.specimen
+        b.specimens.append(SpecimenRow(id: sid, person: pid, date: diag, key: SampleKey("SYS" + keyHex.dropFirst(3).prefix(29)),
+                                       sampleType: "Primary Solid Tumor", tumourType: t.code))
+        ids.measurement += 1
+        b.measurements.append(MeasurementRow(id: ids.measurement, person: pid, date: diag, kind: WarehouseSchema.MeasurementKind.stage,
+                                             number: Double(stage), text: ["I", "II", "III", "IV"][stage - 1]))
+        ids.measurement += 1
+        b.measurements.append(MeasurementRow(id: ids.measurement, person: pid, date: diag, kind: WarehouseSchema.MeasurementKind.tmb,
+                                             number: tmb, unit: "mutations/Mb", specimen: sid))
+        b.attributes.append(AttributeRow(person: pid, specimen: sid, attribute: "TMB_NONSYNONYMOUS", value: String(tmb), number: tmb))
+        if (t.msiHigh ?? 0) > 0 {
+            ids.measurement += 1
+            let status = msi ? MSIStatus.high.rawValue : MSIStatus.stable.rawValue
+            b.measurements.append(MeasurementRow(id: ids.measurement, person: pid, date: diag, kind: WarehouseSchema.MeasurementKind.msi,
+                                                 text: status, specimen: sid))
+            b.attributes.append(AttributeRow(person: pid, specimen: sid, attribute: "MSI_STATUS", value: status, number: nil))
+        }
+        func variant(_ d: SyntheticCohortParameters.Driver, vaf: Double?) -> VariantRow {
+            VariantRow(person: pid, specimen: sid, key: VariantKey(build: .grch37, chrom: d.chrom, position: d.pos, ref: d.ref, alt: d.alt),
+                       gene: d.gene, hgvsp: d.hgvsp, consequence: d.consequence,
+                       consequenceClass: d.alteration == nil ? Consequence.classify(d.consequence).rawValue : nil,
+                       alteration: d.alteration, vaf: vaf, depth: vaf == nil ? nil : r.int(150...900), filter: "PASS")
+        }
+        if let driver { b.variants.append(variant(driver, vaf: driver.alteration == nil ? (r.uniform() * 0.5 + 0.1) : nil)) }
+        if tp53, !P.tp53Variants.isEmpty {
+            b.variants.append(variant(P.tp53Variants[r.int(0...(P.tp53Variants.count - 1))], vaf: r.uniform() * 0.6 + 0.1))
+        }
+        let nPass = min(60, r.poisson(tmb * P.panelMegabases))
+        var used = Set<Int>()
+        for _ in 0..<nPass where !passengers.isEmpty {
+            let j = r.int(0...(passengers.count - 1))
+            if used.insert(j).inserted { b.variants.append(variant(passengers[j], vaf: r.uniform() * 0.4 + 0.05)) }
+        }
+
+        // Lines of therapy and progressions (progression = a fraction of the remaining true survival).
+        var start = min(r.int(7...42), max(0, follow / 4))
+        var line = 1
+        var current = regimen
+        while true {
+            let progression = Double(start) + Double(trueDeath - start) * (0.3 + 0.5 * r.uniform())
+            let prog = Int(progression.rounded())
+            let progressed = prog < follow && prog > start
+            let end = progressed ? prog : follow
+            ids.episode += 1
+            let eid = ids.episode
+            b.episodes.append(EpisodeRow(id: eid, person: pid, start: diag + start, end: diag + end, number: line,
+                                         kind: WarehouseSchema.EpisodeKind.lineOfTherapy))
+            for drug in current {
+                ids.drug += 1
+                b.drugExposures.append(DrugExposureRow(id: ids.drug, person: pid, start: diag + start, end: diag + end,
+                                                       verbatimEnd: diag + end, drug: drug))
+                b.episodeEvents.append(EpisodeEventRow(episode: eid, drugExposure: ids.drug))
+            }
+            guard progressed else { break }
+            ids.episode += 1
+            b.episodes.append(EpisodeRow(id: ids.episode, person: pid, start: diag + prog, end: nil, number: nil,
+                                         kind: WarehouseSchema.EpisodeKind.progression))
+            let next = prog + r.int(7...28)
+            guard line < P.laterLines.maxLines, next < follow, r.uniform() < P.laterLines.probability,
+                  !P.laterLines.regimens.isEmpty else { break }
+            var choice = P.laterLines.regimens[r.int(0...(P.laterLines.regimens.count - 1))]
+            if choice == current { choice = P.laterLines.regimens[(P.laterLines.regimens.firstIndex(of: choice)! + 1) % P.laterLines.regimens.count] }
+            current = choice
+            start = next
+            line += 1
+        }
+    }
+}
+
+/// Hands out chunks in order, generating `parallelism` of them at a time.
+final class SyntheticSource: WarehouseBatchSource {
+    let generator: SyntheticCohortGenerator
+    let parallelism: Int
+    var nextChunk = 0
+    var ready: [WarehouseBatch] = []
+    var offsets = SyntheticCohortGenerator.LocalIDs()
+
+    init(generator: SyntheticCohortGenerator, parallelism: Int) {
+        self.generator = generator
+        self.parallelism = parallelism
+    }
+
+    func nextBatch() throws -> WarehouseBatch? {
+        if ready.isEmpty {
+            let n = min(parallelism * 2, generator.chunkCount - nextChunk)
+            guard n > 0 else { return nil }
+            let first = nextChunk
+            let results = UncheckedBox([WarehouseBatch?](repeating: nil, count: n))
+            let lock = NSLock()
+            let g = generator
+            DispatchQueue.concurrentPerform(iterations: n) { j in
+                let batch = g.chunk(first + j)
+                lock.lock(); results.value[j] = batch; lock.unlock()
+            }
+            ready = results.value.map { $0! }.reversed()
+            nextChunk += n
+        }
+        var b = ready.removeLast()
+        renumber(&b)
+        return b
+    }
+
+    /// Chunk-local ids → dataset-local ids.
+    func renumber(_ b: inout WarehouseBatch) {
+        let o = offsets
+        for i in b.persons.indices { b.persons[i].id += o.person }
+        for i in b.observationPeriods.indices { b.observationPeriods[i].id += o.op; b.observationPeriods[i].person += o.person }
+        for i in b.conditions.indices { b.conditions[i].id += o.condition; b.conditions[i].person += o.person }
+        for i in b.deaths.indices { b.deaths[i].person += o.person }
+        for i in b.specimens.indices { b.specimens[i].id += o.specimen; b.specimens[i].person += o.person }
+        for i in b.measurements.indices {
+            b.measurements[i].id += o.measurement; b.measurements[i].person += o.person
+            if let s = b.measurements[i].specimen { b.measurements[i].specimen = s + o.specimen }
+        }
+        for i in b.attributes.indices {
+            b.attributes[i].person += o.person
+            if let s = b.attributes[i].specimen { b.attributes[i].specimen = s + o.specimen }
+        }
+        for i in b.variants.indices { b.variants[i].person += o.person; b.variants[i].specimen += o.specimen }
+        for i in b.episodes.indices { b.episodes[i].id += o.episode; b.episodes[i].person += o.person }
+        for i in b.drugExposures.indices { b.drugExposures[i].id += o.drug; b.drugExposures[i].person += o.person }
+        for i in b.episodeEvents.indices { b.episodeEvents[i].episode += o.episode; b.episodeEvents[i].drugExposure += o.drug }
+        offsets.person += Int64(b.persons.count)
+        offsets.op += Int64(b.observationPeriods.count)
+        offsets.condition += Int64(b.conditions.count)
+        offsets.specimen += Int64(b.specimens.count)
+        offsets.measurement += Int64(b.measurements.count)
+        offsets.episode += Int64(b.episodes.count)
+        offsets.drug += Int64(b.drugExposures.count)
+    }
+}
+
+/// SplitMix64 with the few distributions the generator needs.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    /// Uniform in (0, 1].
+    mutating func uniformOpen() -> Double { (Double(next() >> 11) + 1) * 0x1.0p-53 }
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
+    }
+    /// Standard normal (Box–Muller).
+    mutating func normal() -> Double {
+        let u1 = uniformOpen(), u2 = uniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    }
+    mutating func categorical(_ weights: [Double]) -> Int {
+        let total = weights.reduce(0, +)
+        var u = uniform() * total
+        for (i, w) in weights.enumerated() {
+            if u < w { return i }
+            u -= w
+        }
+        return weights.count - 1
+    }
+    /// Poisson (Knuth for small means, rounded normal approximation above 50).
+    mutating func poisson(_ mean: Double) -> Int {
+        if mean <= 0 { return 0 }
+        if mean > 50 { return max(0, Int((mean + mean.squareRoot() * normal()).rounded())) }
+        let l = exp(-mean)
+        var k = 0
+        var p = 1.0
+        repeat { k += 1; p *= uniform() } while p > l
+        return k - 1
+    }
+}

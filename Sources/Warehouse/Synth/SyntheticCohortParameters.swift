@@ -1,0 +1,142 @@
+import Foundation
+
+/// The parameters of a synthetic cohort (a JSON file in `Cohorts/`): tumour types with their
+/// frequencies, drivers, treatments and baseline survival, and the PLANTED effects of the Cox model
+/// that survival is drawn from. See `Cohorts/README.md` for the model, written out.
+public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
+    public var name: String
+    public var description: String?
+    /// `GRCh37` (coordinates of drivers and passengers are GRCh37).
+    public var build: String
+    /// Megabases sequenced by the simulated panel: passengers per patient ~ Poisson(TMB × panelMegabases).
+    public var panelMegabases: Double
+    /// Passenger variants to draw from (TSV in `Cohorts/`, relative to this file).
+    public var passengerPool: String
+    /// Administrative follow-up from diagnosis, uniform in [min, max] days.
+    public var followUpDays: ClosedRangeDays
+    /// Loss to follow-up: exponential, this many per patient-year.
+    public var dropoutPerYear: Double
+    /// Weibull shape of every baseline hazard.
+    public var weibullShape: Double
+    public var effects: PlantedEffects
+    public var tumourTypes: [TumourType]
+    /// Later lines: probability of a further line at progression, and the regimens used.
+    public var laterLines: LaterLines
+    /// TP53 variants drawn for patients with a TP53 mutation (the prognostic gene of the model).
+    public var tp53Variants: [Driver]
+
+    public struct ClosedRangeDays: Codable, Sendable, Hashable {
+        public var min: Int
+        public var max: Int
+    }
+
+    /// Hazard ratios planted in the data (the Cox model's true exp(β)).
+    public struct PlantedEffects: Codable, Sendable, Hashable {
+        /// First-line matched targeted therapy vs chemotherapy.
+        public var matchedTargeted: Double
+        /// First-line immunotherapy vs chemotherapy at TMB = `tmbReference`.
+        public var immunotherapy: Double
+        /// Multiplier of the immunotherapy HR per doubling of TMB (< 1: benefit rising with TMB).
+        public var immunotherapyPerTMBDoubling: Double
+        public var tmbReference: Double
+        /// First-line older or non-matched regimens vs chemotherapy.
+        public var olderOrNonMatched: Double
+        /// A TP53 mutation (prognostic).
+        public var tp53: Double
+        /// Per stage step (I → II → III → IV).
+        public var perStage: Double
+        /// Per 10 years of age at diagnosis (centred at `ageReference`).
+        public var per10YearsOfAge: Double
+        public var ageReference: Double
+    }
+
+    public struct TumourType: Codable, Sendable, Hashable {
+        /// OncoTree code.
+        public var code: String
+        public var name: String
+        /// Relative frequency (normalised over all types).
+        public var frequency: Double
+        /// Median OS (months) of a reference patient: chemotherapy, stage II, age `ageReference`, no TP53 mutation.
+        public var baselineMedianMonths: Double
+        /// TMB (mutations/Mb) is log-normal: exp(Normal(log(tmbMedian), tmbLogSD)).
+        public var tmbMedian: Double
+        public var tmbLogSD: Double
+        public var tp53: Double
+        public var femaleFraction: Double
+        public var ageMean: Double
+        public var ageSD: Double
+        /// Probabilities of stage I, II, III, IV.
+        public var stage: [Double]
+        /// Fraction MSI-high (TMB multiplied by `msiTMBFactor`).
+        public var msiHigh: Double?
+        public var msiTMBFactor: Double?
+        /// Mutually exclusive drivers, each with its frequency in this tumour type.
+        public var drivers: [Driver]
+        /// First-line regimens by class; each regimen is a list of generic names.
+        public var chemotherapy: [[String]]
+        public var immunotherapy: [[String]]
+        public var older: [[String]]
+        /// Probability of first-line immunotherapy (when no matched therapy was given).
+        public var immunotherapyFraction: Double
+        /// Probability of an older or non-matched regimen (when no matched therapy was given).
+        public var olderFraction: Double
+    }
+
+    public struct Driver: Codable, Sendable, Hashable {
+        public var gene: String
+        /// 1-letter HGVSp as CIViC names the variant (`p.V600E`), or `EML4::ALK` for a fusion.
+        public var hgvsp: String
+        public var chrom: String
+        public var pos: Int
+        /// MAF-style alleles (`-` for empty); `-` / `<AMP>` / `<FUSION>` for gene-level alterations.
+        public var ref: String
+        public var alt: String
+        public var consequence: String
+        /// nil for small variants; `amplification`, `fusion`.
+        public var alteration: String?
+        public var frequency: Double
+        /// Matched targeted regimens (empty when none is approved).
+        public var targeted: [[String]]
+        /// Probability that a patient with this driver gets a matched regimen first line.
+        public var matchedFraction: Double
+    }
+
+    public struct LaterLines: Codable, Sendable, Hashable {
+        public var probability: Double
+        public var maxLines: Int
+        public var regimens: [[String]]
+    }
+
+    /// Loads a JSON parameter file.
+    public static func load(_ path: String) throws -> SyntheticCohortParameters {
+        let url = URL(fileURLWithPath: path)
+        guard let data = try? Data(contentsOf: url) else {
+            throw ImportError(file: url.lastPathComponent, line: 0, field: nil, problem: "cannot be read")
+        }
+        do {
+            let p = try JSONDecoder().decode(SyntheticCohortParameters.self, from: data)
+            try p.validate(file: url.lastPathComponent)
+            return p
+        } catch let e as ImportError {
+            throw e
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw ImportError(file: url.lastPathComponent, line: 0, field: (ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."), problem: "is missing")
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw ImportError(file: url.lastPathComponent, line: 0, field: ctx.codingPath.map(\.stringValue).joined(separator: "."), problem: "has the wrong type")
+        } catch {
+            throw ImportError(file: url.lastPathComponent, line: 0, field: nil, problem: "is not valid JSON (\(error))")
+        }
+    }
+
+    func validate(file: String) throws {
+        func bad(_ field: String, _ problem: String) -> ImportError { ImportError(file: file, line: 0, field: field, problem: problem) }
+        guard !tumourTypes.isEmpty else { throw bad("tumourTypes", "is empty") }
+        for (i, t) in tumourTypes.enumerated() {
+            guard t.stage.count == 4, t.stage.allSatisfy({ $0 >= 0 }) else { throw bad("tumourTypes[\(i)].stage", "needs 4 non-negative weights") }
+            guard t.drivers.map(\.frequency).reduce(0, +) <= 1 else { throw bad("tumourTypes[\(i)].drivers", "frequencies add up to more than 1") }
+            guard !t.chemotherapy.isEmpty else { throw bad("tumourTypes[\(i)].chemotherapy", "is empty") }
+            guard t.baselineMedianMonths > 0 else { throw bad("tumourTypes[\(i)].baselineMedianMonths", "must be positive") }
+        }
+        guard followUpDays.min > 0, followUpDays.max >= followUpDays.min else { throw bad("followUpDays", "must be 0 < min ≤ max") }
+    }
+}

@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OncoCore
+import Warehouse
+import WarehousePostgres
+
+/// `onco warehouse init|import|synth|stats [--db PATH|URL]`.
+struct WarehouseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warehouse",
+        abstract: "Create, fill and inspect the clinical data warehouse (SQLite file or PostgreSQL).",
+        subcommands: [Init.self, Import.self, Synth.self, Stats.self]
+    )
+
+    struct DatabaseOption: ParsableArguments {
+        @Option(name: .long, help: "SQLite file path, :memory:, or postgres://user@host:port/database (default ./onco-warehouse.sqlite).")
+        var db: String?
+    }
+
+    static var logger: Logger {
+        var l = Logger(label: "onco.warehouse")
+        l.logLevel = .warning
+        return l
+    }
+
+    /// Progress on a terminal only: a single rewritten line on stderr.
+    static func progressPrinter(_ what: String) -> (@Sendable (ImportProgress) -> Void)? {
+        guard stderrIsTTY else { return nil }
+        return { p in StandardError.write("\r\(what): \(p.patients) patients, \(p.rows) rows written") }
+    }
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create the warehouse (or bring its schema up to date).")
+        @OptionGroup var database: DatabaseOption
+        func run() async throws {
+            let store = try await WarehouseFactory.open(db: database.db, logger: WarehouseCommand.logger)
+            let m = try await store.metadata(logger: WarehouseCommand.logger)
+            try await store.close()
+            print("warehouse \(WarehouseLocation(parsing: database.db)) (\(store.backend)): schema version \(m.schemaVersion), warehouse version \(m.warehouseVersion), \(m.datasets.count) dataset(s)")
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a cBioPortal study folder, a cBioPortal clinical TSV download, or an OMOP CDM CSV export.",
+            discussion: "Identifiers are pseudonymised with the key in ONCO_PSEUDONYM_KEY (or --pseudonym-key-file); the key is never stored. One transaction per dataset: on any error nothing is written. Re-importing the same files changes nothing.")
+        enum Format: String, ExpressibleByArgument, CaseIterable { case auto, cbioportal, clinicalTSV = "cbioportal-clinical-tsv", omopCSV = "omop-csv" }
+        @Argument(help: "Study folder, clinical TSV file, or folder of OMOP CSV files.") var path: String
+        @Option(help: "Input format (default: detected).") var format: Format = .auto
+        @Option(help: "File holding the pseudonymisation key (default: ONCO_PSEUDONYM_KEY).") var pseudonymKeyFile: String?
+        @Option(help: "Dataset name for an OMOP CSV export (default: the folder name).") var name: String?
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            var key: String?
+            if let f = pseudonymKeyFile {
+                guard let k = try? String(contentsOfFile: f, encoding: .utf8) else { throw ValidationError("cannot read \(f)") }
+                key = k.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let pseudonymizer = try Pseudonymizer.configured(key)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw ValidationError("\(path) does not exist") }
+            var fmt = format
+            if fmt == .auto {
+                if isDir.boolValue {
+                    fmt = FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).appendingPathComponent("person.csv").path) ? .omopCSV : .cbioportal
+                } else {
+                    fmt = .clinicalTSV
+                }
+            }
+            let (descriptor, source): (DatasetDescriptor, any WarehouseBatchSource)
+            switch fmt {
+            case .cbioportal, .auto:
+                (descriptor, source) = try CBioPortalImporter(pseudonymizer: pseudonymizer).prepare(study: try CBioPortalStudy(directory: path))
+            case .clinicalTSV:
+                (descriptor, source) = try CBioPortalImporter(pseudonymizer: pseudonymizer).prepare(clinicalTSV: path)
+            case .omopCSV:
+                (descriptor, source) = try OMOPCSVImporter(pseudonymizer: pseudonymizer).prepare(directory: path, name: name)
+            }
+            let store = try await WarehouseFactory.open(db: database.db, logger: WarehouseCommand.logger)
+            let start = Date()
+            let outcome: ImportOutcome
+            do {
+                outcome = try await store.importDataset(descriptor, from: source, progress: WarehouseCommand.progressPrinter("importing"),
+                                                        logger: WarehouseCommand.logger)
+            } catch {
+                if stderrIsTTY { StandardError.write("\n") }
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+            if stderrIsTTY { StandardError.write("\n") }
+            let d = outcome.dataset
+            let dc = DisclosureControl()
+            print("\(outcome.action.rawValue): \(d.name) into \(WarehouseLocation(parsing: database.db)) (\(store.backend)), warehouse version \(outcome.warehouseVersion)")
+            print("patients \(dc.display(d.patients))  samples \(dc.display(d.samples))  mutations \(dc.display(d.mutations))  treatment rows \(dc.display(d.treatmentRows))  rows written \(outcome.rowsWritten)  in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        }
+    }
+
+    struct Synth: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate a synthetic cohort (every patient synthetic) into the warehouse.",
+            discussion: "The model and its planted effects are in the parameter file (Cohorts/README.md). The same --seed always gives the same cohort.")
+        @Option(help: "Number of patients.") var patients: Int = 5000
+        @Option(help: "Random seed.") var seed: UInt64 = 1
+        @Option(help: "Parameter file (JSON).") var params: String = "Cohorts/synthetic-oncology.json"
+        @Option(help: "Generator threads (default: all cores).") var threads: Int?
+        @OptionGroup var database: DatabaseOption
+
+        func validate() throws {
+            guard patients > 0 else { throw ValidationError("--patients must be positive") }
+            guard FileManager.default.fileExists(atPath: params) else { throw ValidationError("parameter file \(params) not found") }
+        }
+
+        func run() async throws {
+            let g = try SyntheticCohortGenerator(parametersPath: params, patients: patients, seed: seed)
+            let store = try await WarehouseFactory.open(db: database.db, logger: WarehouseCommand.logger)
+            let start = Date()
+            let outcome: ImportOutcome
+            do {
+                outcome = try await store.importDataset(g.descriptor, from: g.makeSource(parallelism: threads ?? ProcessInfo.processInfo.activeProcessorCount),
+                                                        progress: WarehouseCommand.progressPrinter("generating"), logger: WarehouseCommand.logger)
+            } catch {
+                if stderrIsTTY { StandardError.write("\n") }
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+            if stderrIsTTY { StandardError.write("\n") }
+            let secs = Date().timeIntervalSince(start)
+            print("\(outcome.action.rawValue): \(outcome.dataset.name) (synthetic) into \(WarehouseLocation(parsing: database.db)) (\(store.backend))")
+            print("patients \(outcome.dataset.patients)  mutations \(outcome.dataset.mutations)  treatment rows \(outcome.dataset.treatmentRows)  rows written \(outcome.rowsWritten)  in \(String(format: "%.1f", secs)) s")
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Counts of what the warehouse holds (small cells suppressed).")
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+        @Option(help: "Output format.") var format: Format = .text
+        @Option(help: "Small-cell suppression threshold (counts 1..k-1 are shown as <k; 0 for synthetic data only).") var minimumCount: Int = 5
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let store = try await WarehouseFactory.open(db: database.db, logger: WarehouseCommand.logger)
+            let s = try await store.stats(logger: WarehouseCommand.logger)
+            let m = try await store.metadata(logger: WarehouseCommand.logger)
+            try await store.close()
+            if minimumCount == 0 && m.synthetic != true {
+                throw ValidationError("--minimum-count 0 is allowed only for a synthetic warehouse")
+            }
+            let dc = DisclosureControl(minimumCount: minimumCount)
+            switch format {
+            case .json:
+                struct Out: Encodable {
+                    var backend: String, schemaVersion: Int, warehouseVersion: Int, synthetic: Bool?
+                    var patients, samples, mutations, treatmentRows, linesOfTherapy, deaths: SuppressedCount
+                    var patientsByTumourType: [String: SuppressedCount]
+                    var datasets: [String]
+                }
+                let out = Out(backend: store.backend.rawValue, schemaVersion: m.schemaVersion, warehouseVersion: m.warehouseVersion,
+                              synthetic: m.synthetic, patients: dc.value(s.patients), samples: dc.value(s.samples), mutations: dc.value(s.mutations),
+                              treatmentRows: dc.value(s.treatmentRows), linesOfTherapy: dc.value(s.linesOfTherapy), deaths: dc.value(s.deaths),
+                              patientsByTumourType: Dictionary(uniqueKeysWithValues: s.patientsByTumourType.map { ($0.tumourType, dc.value($0.patients)) }),
+                              datasets: s.datasets.map(\.name))
+                let enc = JSONEncoder()
+                enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try enc.encode(out), as: UTF8.self))
+            case .text:
+                print("warehouse \(WarehouseLocation(parsing: database.db)) (\(store.backend)), schema \(m.schemaVersion), version \(m.warehouseVersion)\(m.synthetic == true ? ", SYNTHETIC" : "")")
+                print("patients\t\(dc.display(s.patients))")
+                print("samples\t\(dc.display(s.samples))")
+                print("mutations\t\(dc.display(s.mutations))")
+                print("treatment rows\t\(dc.display(s.treatmentRows))")
+                print("lines of therapy\t\(dc.display(s.linesOfTherapy))")
+                print("deaths\t\(dc.display(s.deaths))")
+                for t in s.patientsByTumourType { print("  \(t.tumourType)\t\(dc.display(t.patients))") }
+                for d in s.datasets {
+                    print("dataset \(d.name) [\(d.sourceKind)\(d.synthetic ? ", synthetic" : "")] imported \(d.importedAt), version \(d.warehouseVersion): patients \(dc.display(d.patients)), samples \(dc.display(d.samples)), mutations \(dc.display(d.mutations)), treatment rows \(dc.display(d.treatmentRows))")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// `onco warehouse` end to end, through the built binary.
+@Suite("onco warehouse CLI", .serialized)
+struct WarehouseCLITests {
+    static let study = RepoPaths.fixture("warehouse/tcga_subset").path
+    static let env = ["ONCO_PSEUDONYM_KEY": "cli-test-key-0123456789abcdef"]
+
+    /// `--db` values to test: a SQLite file, and PostgreSQL when ONCO_TEST_POSTGRES_URL is set (a fresh schema).
+    static func databases() throws -> [String] {
+        var dbs = [try makeTemporaryDirectory("onco-cli").appendingPathComponent("w.sqlite").path]
+        let e = ProcessInfo.processInfo.environment
+        if let url = e["ONCO_TEST_POSTGRES_URL"], !url.isEmpty {
+            dbs.append(url + (url.contains("?") ? "&" : "?") + "schema=onco_cli_" + UUID().uuidString.prefix(8).lowercased())
+        } else if e["ONCO_REQUIRE_POSTGRES"] == "1" {
+            Issue.record("ONCO_REQUIRE_POSTGRES=1 but ONCO_TEST_POSTGRES_URL is not set")
+        }
+        return dbs
+    }
+
+    static func value(_ out: String, _ label: String) -> String? {
+        out.split(separator: "\n").first { $0.hasPrefix(label + "\t") }.map { String($0.dropFirst(label.count + 1)) }
+    }
+
+    @Test("init, import, re-import, stats give the source files' counts")
+    func importAndStats() throws {
+        for db in try Self.databases() {
+            let i = try runOnco(["warehouse", "init", "--db", db])
+            #expect(i.status == 0, "\(i.stderr)")
+            #expect(i.stdout.contains("schema version"))
+            let a = try runOnco(["warehouse", "import", Self.study, "--db", db], environment: Self.env)
+            #expect(a.status == 0, "\(a.stderr)")
+            #expect(a.stdout.hasPrefix("imported: tcga_pancan_open"))
+            let b = try runOnco(["warehouse", "import", Self.study, "--db", db], environment: Self.env)
+            #expect(b.status == 0)
+            #expect(b.stdout.hasPrefix("unchanged: tcga_pancan_open"))
+            let s = try runOnco(["warehouse", "stats", "--db", db])
+            #expect(s.status == 0, "\(s.stderr)")
+            // The fixture's files: 330 patient rows, 220 sample rows, 52,886 MAF rows, 74 timeline rows
+            // (scripts/make-warehouse-fixture.py printed these; WarehouseTests recount them from the files).
+            #expect(Self.value(s.stdout, "patients") == "330")
+            #expect(Self.value(s.stdout, "samples") == "220")
+            #expect(Self.value(s.stdout, "mutations") == "52886")
+            #expect(Self.value(s.stdout, "treatment rows") == "74")
+            #expect(s.stdout.contains("dataset tcga_pancan_open [cbioportal]"))
+        }
+    }
+
+    @Test("a corrupt study fails with file and line, exit 1, and nothing is written")
+    func corrupt() throws {
+        let dir = try makeTemporaryDirectory("onco-cli-study")
+        for f in try FileManager.default.contentsOfDirectory(atPath: Self.study) {
+            try FileManager.default.copyItem(atPath: Self.study + "/" + f, toPath: dir.appendingPathComponent(f).path)
+        }
+        // The timeline names a patient who is not in the patient file (line 5).
+        let tl = dir.appendingPathComponent("data_timeline_treatment.txt")
+        var lines = try String(contentsOf: tl, encoding: .utf8).components(separatedBy: "\n")
+        var cells = lines[4].components(separatedBy: "\t")
+        cells[0] = "TCGA-ZZ-ZZZZ"
+        lines[4] = cells.joined(separator: "\t")
+        try lines.joined(separator: "\n").write(to: tl, atomically: true, encoding: .utf8)
+        for db in try Self.databases() {
+            let r = try runOnco(["warehouse", "import", dir.path, "--db", db], environment: Self.env)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("data_timeline_treatment.txt:5: field PATIENT_ID: names a patient that is not in the clinical patient file"))
+            #expect(!r.stderr.contains("TCGA-ZZ"))
+            let s = try runOnco(["warehouse", "stats", "--db", db])
+            #expect(Self.value(s.stdout, "patients") == "0")
+        }
+    }
+
+    @Test("import without a pseudonymisation key is refused")
+    func missingKey() throws {
+        let db = try makeTemporaryDirectory("onco-cli").appendingPathComponent("w.sqlite").path
+        let r = try runOnco(["warehouse", "import", Self.study, "--db", db], environment: ["ONCO_PSEUDONYM_KEY": ""])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("ONCO_PSEUDONYM_KEY"))
+    }
+
+    @Test("synth writes a flagged synthetic warehouse, deterministically")
+    func synth() throws {
+        let params = RepoPaths.cohorts("demo-cohort.json").path
+        var outputs: [String] = []
+        for db in try Self.databases() + [try makeTemporaryDirectory("onco-cli").appendingPathComponent("again.sqlite").path] {
+            let r = try runOnco(["warehouse", "synth", "--patients", "500", "--seed", "11", "--params", params, "--db", db])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.contains("(synthetic)"))
+            let s = try runOnco(["warehouse", "stats", "--db", db, "--format", "json", "--minimum-count", "0"])
+            #expect(s.status == 0, "\(s.stderr)")
+            #expect(s.stdout.contains("\"synthetic\" : true"))
+            #expect(s.stdout.contains("\"patients\" : 500"))
+            outputs.append(s.stdout.replacingOccurrences(of: #""backend" : "[A-Za-z]+","#, with: "", options: .regularExpression))
+        }
+        #expect(Set(outputs).count == 1)
+    }
+}

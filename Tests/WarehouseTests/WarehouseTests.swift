@@ -1,1 +1,0 @@
-// WarehouseTests: see Tests/Fixtures/README.md for fixtures and their sources.
