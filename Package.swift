@@ -81,7 +81,8 @@ let package = Package(
         // Candidate therapies, evidence merge, real-world evidence, ranking and trace.
         .target(
             name: "Recommendation",
-            dependencies: ["OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Survival"],
+            dependencies: ["OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Survival",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: settings
         ),
 

@@ -50,6 +50,11 @@ public protocol WarehouseStore: Sendable {
     /// Lines of therapy with their drugs and outcomes, for the patients of a cohort.
     func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine]
 
+    /// Every line of therapy of a cohort (criteria plus molecular conditions) with OS from the line's
+    /// start, age, stage and drugs, for real-world-evidence analyses; see `LineOutcomeTable`. Written
+    /// to stay fast on large warehouses: the cohort is built from its most selective indexed condition.
+    func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable
+
     /// Person ids matching the criteria, ascending.
     func selectCohort(_ cohort: CohortCriteria, logger: Logger) async throws -> [Int64]
 

@@ -1,0 +1,48 @@
+import Logging
+import OncoCore
+
+/// Where the recommender finds a case's nearest warehouse patients. The therapies those patients
+/// received become candidates, and their lines of therapy are the cohort of a neighbour-based
+/// real-world analysis.
+///
+/// The Similarity module's warehouse-backed index conforms through an adapter in the CLI (or any
+/// caller); the recommender itself does not care how neighbours are found, only that they are
+/// warehouse person ids, most similar first.
+public protocol NeighbourSource: Sendable {
+    /// A short description for the report (`exact top-k, Similarity index v3 over 5,000 profiles`).
+    var summary: String { get }
+    /// The `k` warehouse patients most similar to the case, most similar first.
+    func neighbours(of case: RecommendationCase, k: Int, logger: Logger) async throws -> NeighbourSet
+}
+
+/// The neighbours of one case: warehouse person ids (not patient keys: they never leave the
+/// warehouse layer) with their similarity in [0, 1].
+public struct NeighbourSet: Sendable, Hashable {
+    public var personIDs: [Int64]
+    public var similarities: [Double]
+    public init(personIDs: [Int64], similarities: [Double]) {
+        precondition(personIDs.count == similarities.count, "one similarity per neighbour")
+        self.personIDs = personIDs
+        self.similarities = similarities
+    }
+    public var count: Int { personIDs.count }
+}
+
+/// Whether neighbour-based candidates were looked for, and how it went.
+public enum NeighbourStatus: Sendable, Hashable {
+    /// No warehouse: no neighbours.
+    case noWarehouse
+    /// A warehouse but no similarity index (not built, not configured): neighbour candidates are off.
+    case unavailable(reason: String)
+    /// Neighbours were searched: `requested` asked for, `found` returned.
+    case used(summary: String, requested: Int, found: Int)
+
+    /// Plain words for reports.
+    public var description: String {
+        switch self {
+        case .noWarehouse: return "no warehouse configured: no similar patients searched"
+        case .unavailable(let r): return "similarity index unavailable (\(r)): neighbour-based candidates disabled"
+        case .used(let s, let k, let n): return "\(n) nearest warehouse patients (k = \(k); \(s))"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Knowledge
+
+/// The ranking rules, in words; reports print `sortKeys` and the definitions below.
+///
+/// 1. **Resistance in this indication** moves a therapy to 'not recommended': a supporting
+///    resistance or reduced-sensitivity item about the therapy itself (the same drug set) whose
+///    disease is the case's indication (relation exact, broader or pan-cancer), at evidence level
+///    A or B, or at a tier at least as good as the therapy's best sensitivity tier, or for a therapy
+///    without sensitivity evidence. Weaker resistance stays in the trace as a conflict.
+/// 2. **Curated tier**: the best tier of the therapy's supporting sensitivity items (T1 first).
+/// 3. **Tumour-type relation** of the lead item (the best item by tier, relation, resolution, rating,
+///    id): exact, broader, pan-cancer, narrower, other.
+/// 4. **Match resolution** of the lead item's match: exact, codon, range, exon, gene.
+/// 5. **Real-world grade**: strong, supportive, inconclusive or not assessed, discordant. It only
+///    orders therapies that tie on 1–4, so real-world evidence never lifts a therapy above a better
+///    curated tier.
+/// 6. **Amount and rating of evidence**: more items at the best tier, then a higher summed rating at
+///    the best tier, then more items in all; then the name.
+///
+/// Therapies with real-world evidence only (given to the case's nearest neighbours, no curated item
+/// for this case) are never ranked with curated ones: they form the 'local real-world signal
+/// (provisional)' section, ordered by grade, then hazard ratio.
+public enum RankingPolicy {
+    public static let sortKeys: [String] = [
+        "resistance in this indication (moves a therapy to 'not recommended')",
+        "curated tier (T1 first)",
+        "tumour-type relation (exact, broader, pan-cancer, narrower, other)",
+        "match resolution (exact, codon, range, exon, gene)",
+        "real-world grade (strong, supportive, inconclusive or not assessed, discordant)",
+        "amount and rating of evidence (items at the best tier, their summed rating, all items)",
+    ]
+
+    public static func relationRank(_ r: TumourTypeRelation) -> Int {
+        switch r {
+        case .exact: return 0
+        case .broader: return 1
+        case .panCancer: return 2
+        case .narrower: return 3
+        case .other: return 4
+        }
+    }
+
+    /// Whether a resistance item puts the therapy in 'not recommended' (rule 1).
+    static func isDisqualifying(level: EvidenceLevel, tier: Tier, relation: TumourTypeRelation, bestSensitivity: Tier?) -> Bool {
+        guard relation.isSameIndication else { return false }
+        if level == .a || level == .b { return true }
+        guard let best = bestSensitivity else { return true }
+        return tier <= best
+    }
+}

@@ -1,0 +1,320 @@
+import Foundation
+import Knowledge
+import Logging
+import OncoCore
+import Warehouse
+
+/// Options of the recommender.
+public struct RecommenderOptions: Sendable, Hashable {
+    /// Minimum patients and deaths per arm before real-world evidence counts.
+    public var gates: RealWorldGates
+    /// Small-cell suppression of every count shown (default minimum 5).
+    public var disclosure: DisclosureControl
+    /// Also match variants whose FILTER is not PASS (default: ignore them, and say how many).
+    public var includeFiltered: Bool
+    /// Nearest neighbours to search for neighbour-based candidates.
+    public var neighbours: Int
+    /// At most this many therapies in the real-world-only section.
+    public var realWorldOnlyLimit: Int
+
+    public init(gates: RealWorldGates = RealWorldGates(), disclosure: DisclosureControl = DisclosureControl(),
+                includeFiltered: Bool = false, neighbours: Int = 200, realWorldOnlyLimit: Int = 10) {
+        self.gates = gates
+        self.disclosure = disclosure
+        self.includeFiltered = includeFiltered
+        self.neighbours = neighbours
+        self.realWorldOnlyLimit = realWorldOnlyLimit
+    }
+}
+
+/// The tumour-board pipeline for one case: match the case against the KB, collect candidate
+/// therapies (curated evidence plus what the nearest warehouse patients received), measure each
+/// candidate's real-world outcomes in the warehouse, rank (`RankingPolicy`) and keep the trace.
+///
+/// ```swift
+/// let kb = try KnowledgeBase.load(directory: kbURL)
+/// let store = try await SQLiteWarehouseStore(path: "warehouse.sqlite")
+/// let recommender = Recommender(knowledgeBase: kb, warehouse: store)
+/// let c = try RecommendationCase.read(vcf: "case.vcf.gz", clinical: ClinicalContext(tumorType: OncoTreeCode("SKCM")))
+/// let r = try await recommender.recommend(c, logger: logger)
+/// print(r.therapies.first?.name ?? "no actionable alteration")
+/// ```
+///
+/// A value: build it once and call `recommend` concurrently for many cases (the KB is immutable; the
+/// warehouse store is `Sendable` and serves concurrent reads).
+public struct Recommender: Sendable {
+    public let knowledgeBase: KnowledgeBase
+    public let warehouse: (any WarehouseStore)?
+    public let neighbourSource: (any NeighbourSource)?
+    /// Why there is no neighbour source, when there is a warehouse but none was given.
+    public let neighbourUnavailableReason: String
+    public var options: RecommenderOptions
+
+    public init(knowledgeBase: KnowledgeBase, warehouse: (any WarehouseStore)? = nil,
+                neighbourSource: (any NeighbourSource)? = nil,
+                neighbourUnavailableReason: String = "no similarity index was given",
+                options: RecommenderOptions = RecommenderOptions()) {
+        self.knowledgeBase = knowledgeBase
+        self.warehouse = warehouse
+        self.neighbourSource = neighbourSource
+        self.neighbourUnavailableReason = neighbourUnavailableReason
+        self.options = options
+    }
+
+    /// Ranks the candidate therapies of one case.
+    /// - Throws: `KnowledgeError` for an unknown tumour type; warehouse errors (`WarehouseError`) as
+    ///   they come. A case without any actionable alteration is not an error: the result says so.
+    public func recommend(_ c: RecommendationCase, logger: Logger) async throws -> Recommendation {
+        let clock = ContinuousClock()
+        var timings: [StageTime] = []
+        func lap<T>(_ stage: String, _ body: () async throws -> T) async rethrows -> T {
+            let t0 = clock.now
+            defer { let d = (clock.now - t0).components; timings.append(StageTime(stage: stage, seconds: Double(d.seconds) + Double(d.attoseconds) * 1e-18)) }
+            return try await body()
+        }
+        let kb = knowledgeBase
+        let interp = try await lap("match") {
+            try kb.match(variants: c.variants, context: c.clinical, options: MatchOptions(includeFiltered: options.includeFiltered))
+        }
+        let candidates = Self.candidates(from: interp)
+        var summary: WarehouseSummary?
+        if let warehouse {
+            summary = try await lap("warehouse") {
+                let m = try await warehouse.metadata(logger: logger)
+                return WarehouseSummary(backend: warehouse.backend.rawValue, schemaVersion: m.schemaVersion,
+                                        warehouseVersion: m.warehouseVersion, synthetic: m.synthetic == true,
+                                        patients: m.datasets.reduce(0) { $0 + $1.patients }, datasets: m.datasets.map(\.name))
+            }
+        }
+        let family = BiomarkerCohort.family(of: c.clinical.tumorType, in: kb.oncotree)
+        var tables: [LineOutcomeQuery: RealWorldAnalysis.PreparedLines] = [:]
+        var sens: [RankedTherapy] = [], res: [RankedTherapy] = []
+        for cand in candidates {
+            guard var t = cand.ranked(prior: c.clinical.priorTherapies) else { continue }
+            if let warehouse, let lead = cand.lead {
+                if let crit = BiomarkerCohort.criteria(for: lead.match, variants: c.variants) {
+                    let (q, text) = BiomarkerCohort.query(family: family, biomarkers: crit)
+                    let lines: RealWorldAnalysis.PreparedLines
+                    if let cached = tables[q] { lines = cached } else {
+                        let table = try await lap("warehouse") { try await warehouse.lineOutcomes(q, logger: logger) }
+                        lines = RealWorldAnalysis.PreparedLines(table)
+                        tables[q] = lines
+                    }
+                    let cohort = RealWorldCohort(kind: .biomarker, description: text, tumourTypes: family.codes,
+                                                 biomarkers: crit.map(\.description), patients: lines.table.cohortSize, query: q)
+                    let ev = await lap("real-world") {
+                        RealWorldAnalysis.analyse(lines, drugs: t.drugs, cohort: cohort,
+                                                  expected: t.direction == .resistance ? .noBenefit : .benefit, gates: options.gates)
+                    }
+                    t.realWorld = ev
+                    t.sortKey.realWorld = ev.grade.rank
+                } else {
+                    t.realWorldUnavailable = "the matched biomarker (\(lead.match.profileName)) cannot be expressed as a warehouse cohort"
+                }
+            }
+            if t.direction == .resistance { res.append(t) } else { sens.append(t) }
+        }
+        sens.sort { $0.sortKey < $1.sortKey }
+        res.sort { $0.sortKey < $1.sortKey }
+        for i in sens.indices { sens[i].rank = i + 1 }
+        for i in res.indices { res[i].rank = i + 1 }
+
+        // Neighbour-based candidates.
+        var neighbourStatus: NeighbourStatus = .noWarehouse
+        var rwOnly: [RankedTherapy] = []
+        if let warehouse {
+            if let src = neighbourSource {
+                let ns = try await lap("neighbours") { try await src.neighbours(of: c, k: options.neighbours, logger: logger) }
+                neighbourStatus = .used(summary: src.summary, requested: options.neighbours, found: ns.count)
+                if ns.count > 0 {
+                    let q = LineOutcomeQuery(cohort: CohortCriteria(personIDs: ns.personIDs))
+                    let table = try await lap("warehouse") { try await warehouse.lineOutcomes(q, logger: logger) }
+                    let lines = RealWorldAnalysis.PreparedLines(table)
+                    let cohort = RealWorldCohort(kind: .neighbours, description: "the \(ns.count) nearest warehouse patients (\(src.summary))",
+                                                 tumourTypes: [], biomarkers: [], patients: table.cohortSize, query: q)
+                    let curated = Set((sens + res).map(\.drugs)).union(candidates.map(\.drugs))
+                    let counts = lines.regimenCounts()
+                    for (drugs, n) in counts.sorted(by: { ($0.value, $1.key.joined()) > ($1.value, $0.key.joined()) })
+                    where n >= options.gates.minimumPatients && !curated.contains(drugs) {
+                        let ev = await lap("real-world") {
+                            RealWorldAnalysis.analyse(lines, drugs: drugs, cohort: cohort, expected: .benefit, gates: options.gates)
+                        }
+                        guard ev.gatesPassed else { continue }
+                        rwOnly.append(RankedTherapy(
+                            rank: 0, drugs: drugs, direction: .realWorld, tier: nil, relation: nil, resolution: nil, biomarkers: [],
+                            evidence: [], realWorld: ev, realWorldUnavailable: nil,
+                            sortKey: TherapySortKey(resistanceHere: 0, tier: 9, relation: 9, resolution: 9, realWorld: ev.grade.rank,
+                                                    itemsAtBestTier: 0, ratingAtBestTier: 0, itemsTotal: 0, name: drugs.joined(separator: " + ")),
+                            previouslyReceived: drugs.filter { Set(c.clinical.priorTherapies.map(DrugName.canonical)).contains($0) },
+                            neighboursTreated: n))
+                    }
+                    rwOnly.sort { a, b in
+                        let ha = a.realWorld?.model?.hazardRatio ?? .infinity, hb = b.realWorld?.model?.hazardRatio ?? .infinity
+                        return (a.sortKey.realWorld, ha, a.name) < (b.sortKey.realWorld, hb, b.name)
+                    }
+                    if rwOnly.count > options.realWorldOnlyLimit { rwOnly.removeLast(rwOnly.count - options.realWorldOnlyLimit) }
+                    for i in rwOnly.indices { rwOnly[i].rank = i + 1 }
+                }
+            } else {
+                neighbourStatus = .unavailable(reason: neighbourUnavailableReason)
+            }
+        }
+
+        let actionable = !sens.isEmpty
+        var notes: [String] = []
+        if !actionable {
+            let why = interp.matches.isEmpty
+                ? "none of its alterations matches a CIViC profile"
+                : "\(interp.matches.count) CIViC profile(s) matched, but none has supporting sensitivity evidence for a therapy"
+            notes.append("No actionable alteration: \(why) (CIViC \(interp.kbVersion.civicRelease)). No therapy can be recommended on curated evidence.")
+        }
+        if let w = interp.annotationWarning { notes.append("Unannotated variants: \(w)") }
+        if interp.ignoredFiltered > 0 {
+            notes.append("\(interp.ignoredFiltered) call(s) with a FILTER other than PASS were ignored (not matched).")
+        }
+        if warehouse == nil {
+            notes.append("No warehouse configured: therapies are ranked on curated evidence alone; no real-world evidence.")
+        } else {
+            if case .unavailable = neighbourStatus { notes.append("Similarity index unavailable: neighbour-based candidates are disabled (\(neighbourUnavailableReason)).") }
+            if summary?.synthetic == true {
+                notes.append("SYNTHETIC DATA: the warehouse holds synthetic patients only; its outcomes are simulated, not evidence.")
+            }
+        }
+        return Recommendation(
+            caseSummary: CaseSummary(source: c.source, tumourType: interp.tumourType, tumourTypeName: interp.tumourTypeName,
+                                     clinical: c.clinical, variantsRead: c.variants.count, variantsConsidered: interp.variantsConsidered,
+                                     ignoredFiltered: interp.ignoredFiltered, unannotated: interp.unannotated,
+                                     annotationWarning: interp.annotationWarning),
+            kbVersion: interp.kbVersion, warehouse: summary, neighbourStatus: neighbourStatus,
+            therapies: sens, notRecommended: res, realWorldOnly: rwOnly, matches: interp.matches, notes: notes,
+            hasActionableAlteration: actionable, options: options, timings: timings, oncoVersion: OncoVersion.current)
+    }
+}
+
+// MARK: candidates
+
+extension Recommender {
+    /// One KB item attached to a candidate.
+    struct Item {
+        var role: EvidenceRole
+        var evidence: MatchedEvidence
+        var match: BiomarkerMatch
+        var therapy: Therapy
+    }
+
+    /// A therapy (canonical drug set) with the KB items about it.
+    struct Candidate {
+        var drugs: [String]
+        var items: [Item] = []
+        var conflicts: [Item] = []
+        var lead: Item?
+
+        static func order(_ a: Item, _ b: Item) -> Bool {
+            let ka = (a.evidence.tier.rawValue, RankingPolicy.relationRank(a.evidence.relation), a.match.resolution.rawValue,
+                      -(a.evidence.rating ?? 0), a.evidence.evidenceID)
+            let kb = (b.evidence.tier.rawValue, RankingPolicy.relationRank(b.evidence.relation), b.match.resolution.rawValue,
+                      -(b.evidence.rating ?? 0), b.evidence.evidenceID)
+            return ka < kb
+        }
+
+        /// The ranked entry, or nil when the therapy has neither sensitivity nor resistance here.
+        func ranked(prior: [String]) -> RankedTherapy? {
+            let sens = items.filter { $0.role == .sensitivity }.sorted(by: Self.order)
+            let res = items.filter { $0.role == .resistance }.sorted(by: Self.order)
+            let best = sens.first?.evidence.tier
+            let disqualifying = res.filter {
+                RankingPolicy.isDisqualifying(level: $0.evidence.level, tier: $0.evidence.tier, relation: $0.evidence.relation, bestSensitivity: best)
+            }
+            let direction: TherapyDirection
+            let direct: [Item]
+            if !disqualifying.isEmpty { direction = .resistance; direct = disqualifying }
+            else if !sens.isEmpty { direction = .sensitivity; direct = sens }
+            else { return nil }
+            guard let lead = direct.first else { return nil }
+            let atBest = direct.filter { $0.evidence.tier == lead.evidence.tier }
+            let key = TherapySortKey(
+                resistanceHere: direction == .resistance ? 1 : 0, tier: lead.evidence.tier.rawValue,
+                relation: RankingPolicy.relationRank(lead.evidence.relation), resolution: lead.match.resolution.rawValue,
+                realWorld: RealWorldGrade.inconclusive.rank, itemsAtBestTier: atBest.count,
+                ratingAtBestTier: atBest.reduce(0) { $0 + ($1.evidence.rating ?? 0) }, itemsTotal: direct.count,
+                name: drugs.joined(separator: " + "))
+            // Direction items first, then the other role, counter-evidence and conflicts.
+            let others = (direction == .resistance ? sens + res.filter { r in !direct.contains { $0.evidence.evidenceID == r.evidence.evidenceID } } : res)
+            let counter = items.filter { $0.role == .counterEvidence }.sorted(by: Self.order)
+            var seen = Set<Int>()
+            var biomarkers: [String] = []
+            for i in direct where !biomarkers.contains(i.match.profileName) { biomarkers.append(i.match.profileName) }
+            let trace = (direct + others + counter + conflicts.sorted(by: Self.order)).filter { seen.insert($0.evidence.evidenceID * 4 + $0.roleCode).inserted }
+                .map(Self.traceItem)
+            let priorSet = Set(prior.map(DrugName.canonical))
+            return RankedTherapy(rank: 0, drugs: drugs, direction: direction, tier: lead.evidence.tier, relation: lead.evidence.relation,
+                                 resolution: lead.match.resolution, biomarkers: biomarkers, evidence: trace, realWorld: nil, realWorldUnavailable: nil,
+                                 sortKey: key, previouslyReceived: drugs.filter { priorSet.contains($0) }, neighboursTreated: nil)
+        }
+
+        static func traceItem(_ i: Item) -> EvidenceTraceItem {
+            let e = i.evidence
+            return EvidenceTraceItem(
+                role: i.role, source: "CIViC", id: "EID\(e.evidenceID)", evidenceID: e.evidenceID, level: e.level.rawValue, rating: e.rating,
+                tier: e.tier, significance: e.significance, supports: !e.isCounterEvidence, kbTherapy: i.therapy.description,
+                disease: e.disease, doid: e.doid, relation: e.relation, ontologyPath: e.ontologyPath, pmids: e.pmid.map { [$0] } ?? [],
+                citation: e.citation, url: e.url, profile: i.match.profileName, rule: i.match.rule, ruleKind: i.match.ruleKind.rawValue,
+                resolution: i.match.resolution, matchedAlterations: i.match.alterations.map { "\($0.description) → \($0.condition) (\($0.resolution))" })
+        }
+    }
+
+    /// Candidate therapies from the matched KB profiles: predictive items grouped by canonical drug
+    /// set (salt forms folded), with drug-level conflicts.
+    static func candidates(from interp: CaseInterpretation) -> [Candidate] {
+        var byDrugs: [[String]: Candidate] = [:]
+        var against: [Item] = []
+        for m in interp.matches {
+            for e in m.evidence where e.type == .predictive {
+                for t in e.therapies {
+                    let role: EvidenceRole
+                    if e.isCounterEvidence { role = .counterEvidence }
+                    else if e.effect == .sensitivity { role = .sensitivity }
+                    else if e.effect == .resistance || e.effect == .reducedSensitivity { role = .resistance }
+                    else { continue }
+                    let drugs = DrugName.canonicalSet(t.drugs)
+                    let item = Item(role: role, evidence: e, match: m, therapy: t)
+                    if !(byDrugs[drugs]?.items.contains { $0.evidence.evidenceID == e.evidenceID && $0.role == role } ?? false) {
+                        byDrugs[drugs, default: Candidate(drugs: drugs)].items.append(item)
+                    }
+                    if role == .resistance || (role == .counterEvidence && e.effect == .sensitivity) { against.append(item) }
+                }
+            }
+        }
+        for k in byDrugs.keys {
+            let mine = Set(k)
+            var c = byDrugs[k]!
+            for a in against {
+                let other = DrugName.canonicalSet(a.therapy.drugs)
+                guard other != k, !mine.isDisjoint(with: other) else { continue }
+                if !c.conflicts.contains(where: { $0.evidence.evidenceID == a.evidence.evidenceID }) {
+                    var x = a
+                    x.role = .conflict
+                    c.conflicts.append(x)
+                }
+            }
+            let sens = c.items.filter { $0.role == .sensitivity }.sorted(by: Candidate.order)
+            let res = c.items.filter { $0.role == .resistance }.sorted(by: Candidate.order)
+            let best = sens.first?.evidence.tier
+            let dq = res.filter { RankingPolicy.isDisqualifying(level: $0.evidence.level, tier: $0.evidence.tier, relation: $0.evidence.relation, bestSensitivity: best) }
+            c.lead = dq.first ?? sens.first
+            byDrugs[k] = c
+        }
+        return byDrugs.keys.sorted { $0.joined(separator: "+") < $1.joined(separator: "+") }.map { byDrugs[$0]! }
+    }
+}
+
+extension Recommender.Item {
+    var roleCode: Int {
+        switch role {
+        case .sensitivity: return 0
+        case .resistance: return 1
+        case .counterEvidence: return 2
+        case .conflict: return 3
+        }
+    }
+}

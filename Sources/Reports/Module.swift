@@ -1,1 +1,0 @@
-// Module Reports. See ARCHITECTURE.md for what it owns and depends on.

@@ -1,0 +1,179 @@
+import Foundation
+import Knowledge
+import OncoCore
+import Recommendation
+import Survival
+
+/// The tumour-board report of one `Recommendation`, in four formats: a terminal table (`text`),
+/// Markdown, self-contained HTML (inline CSS and SVG Kaplan–Meier plots, A4 print rules) and JSON
+/// (the names of issue #7: `case`, `kb_version`, `warehouse`, `therapies`, `not_recommended`,
+/// `real_world_only`, ...).
+///
+/// Every patient count goes through the recommendation's `DisclosureControl` (`<5`), and a
+/// recommendation drawn from a synthetic warehouse is labelled `SYNTHETIC DATA` in every format.
+public struct RecommendationReport: Sendable {
+    public let recommendation: Recommendation
+    public init(_ recommendation: Recommendation) { self.recommendation = recommendation }
+
+    var r: Recommendation { recommendation }
+    var dc: DisclosureControl { recommendation.disclosure }
+
+    /// The banner every format carries for a synthetic warehouse.
+    public static let syntheticBanner = "SYNTHETIC DATA"
+}
+
+// MARK: shared wording and number formats
+
+extension RecommendationReport {
+    static let methodsRealWorld: [String] = [
+        "Cohort: warehouse patients of the case's OncoTree family (the parent's subtree for level-3+ codes) carrying the matched biomarker (same protein change; same residue for codon rules; same gene and consequence class for gene-level rules; same copy-number or fusion event; TMB ≥ 10/Mb; MSI-H). Real-world-only candidates use the case's nearest neighbours instead.",
+        "Treated arm: each patient's first line containing every drug of the therapy; index date = that line's start. Comparator: each patient's first line in the same setting (line 1, 2 or 3+ as in the treated arm) containing none of its drugs.",
+        "Outcome: overall survival from the line's start (death; censored at the end of observation). Kaplan–Meier medians in months (30.4375 days) with 95% log intervals.",
+        "Model: Cox proportional hazards, Efron ties: Surv(os_days, death) ~ treated + age10 + stage + factor(line) (age at diagnosis/10, ordinal stage 0–4, setting; a covariate known for < 50% of lines or constant is left out; complete cases). HR = exp(β_treated), 95% Wald interval; lines treated as independent.",
+        "Proportional hazards: cox.zph(fit, transform = \"km\"), treatment term and global test.",
+    ]
+
+    func gradeDefinitions() -> [String] {
+        let g = r.options.gates
+        return [
+            "Gates: each arm needs ≥ \(g.minimumPatients) patients and ≥ \(g.minimumEvents) deaths, else no HR or median is shown and the grade is inconclusive.",
+            "strong: the 95% interval lies entirely on the side the curated evidence claims (benefit: upper < 1; resistance: lower > 1) and the treatment term's PH p ≥ 0.05.",
+            "supportive: the estimate is on the claimed side but the interval includes 1, or the treatment term's PH p < 0.05.",
+            "discordant: the interval lies entirely on the opposite side.",
+            "inconclusive: below the gates, model not estimable, or the estimate on the opposite side with an interval including 1.",
+            "Real-world evidence only orders therapies that tie on the curated keys: it never lifts a therapy above a better curated tier.",
+        ]
+    }
+
+    /// `22.1` months, `NR` when not reached.
+    static func months(_ x: Double) -> String { x.isNaN ? "NR" : String(format: "%.1f", x) }
+    static func ratio(_ x: Double) -> String { x.isFinite ? String(format: "%.2f", x) : "–" }
+    static func pValue(_ p: Double) -> String {
+        if p.isNaN { return "–" }
+        if p < 0.001 { return "< 0.001" }
+        return String(format: "%.3f", p)
+    }
+    static func thousands(_ n: Int) -> String {
+        let s = String(n)
+        guard n >= 10_000 else { return s }
+        var out = ""
+        for (i, ch) in s.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return String(out.reversed())
+    }
+    /// A count as it may be shown: `<5` below the minimum.
+    func count(_ n: Int) -> String { dc.isSuppressed(n) ? dc.display(n) : Self.thousands(n) }
+
+    /// `n 120 · 80 deaths · median 22.1 mo (19.0–25.3)`.
+    func armText(_ a: RealWorldArm, showMedian: Bool) -> String {
+        var s = "n \(count(a.patients)), \(count(a.events)) deaths"
+        if showMedian {
+            s += ", median OS \(Self.months(a.medianMonths)) mo (95% CI \(Self.months(a.medianLowerMonths))–\(Self.months(a.medianUpperMonths)))"
+        }
+        return s
+    }
+
+    /// `HR 0.52 (0.41–0.66) strong` or `inconclusive (below the gates)`.
+    func realWorldCell(_ t: RankedTherapy) -> String {
+        guard let ev = t.realWorld else {
+            if t.realWorldUnavailable != nil { return "not assessable" }
+            return r.warehouse == nil ? "no warehouse" : "–"
+        }
+        if let m = ev.model {
+            return "HR \(Self.ratio(m.hazardRatio)) (\(Self.ratio(m.lower))–\(Self.ratio(m.upper))) \(ev.grade.rawValue)"
+        }
+        if ev.treated.patients == 0 { return "not given in cohort" }
+        return "\(ev.grade.rawValue) (n \(count(ev.treated.patients)))"
+    }
+
+    /// Direction items by level: `A1 B6 D1`.
+    static func levelCounts(_ t: RankedTherapy) -> String {
+        var c: [String: Int] = [:]
+        for e in t.directEvidence { c[e.level, default: 0] += 1 }
+        return c.keys.sorted().map { "\($0)\(c[$0]!)" }.joined(separator: " ")
+    }
+
+    func caseLine() -> String {
+        let s = r.caseSummary.source
+        var parts: [String] = []
+        parts.append(s.fileName ?? "(no variant file)")
+        if let x = s.sample { parts.append("sample \(x)") }
+        if let b = s.build { parts.append(b.rawValue) }
+        parts.append(s.annotator.map { "\($0) annotation" } ?? "no CSQ/ANN annotation")
+        if let rs = s.readSupport { parts.append("read support from \(rs)") }
+        return parts.joined(separator: " · ")
+    }
+
+    func tumourLine() -> String {
+        let c = r.caseSummary.clinical
+        var parts = ["\(r.caseSummary.tumourType) \(r.caseSummary.tumourTypeName)"]
+        if let a = c.age { parts.append("age \(a)") }
+        if let s = c.sex, s != .unknown { parts.append(s.rawValue) }
+        if let st = c.stage { parts.append("stage \(st)") }
+        if let t = c.tmb { parts.append("TMB \(String(format: "%.1f", t))/Mb") }
+        if let m = c.msi { parts.append(m.rawValue) }
+        if !c.copyNumber.isEmpty { parts.append(c.copyNumber.map { "\($0.gene) \($0.kind.rawValue)" }.joined(separator: ", ")) }
+        if !c.fusions.isEmpty { parts.append(c.fusions.map(\.description).joined(separator: ", ")) }
+        parts.append("prior therapy: " + (c.priorTherapies.isEmpty ? "none recorded" : c.priorTherapies.joined(separator: ", ")))
+        return parts.joined(separator: " · ")
+    }
+
+    func variantsLine() -> String {
+        let cs = r.caseSummary
+        var s = "\(cs.variantsRead) calls read, \(cs.variantsConsidered) considered"
+        if cs.ignoredFiltered > 0 { s += ", \(cs.ignoredFiltered) non-PASS ignored" }
+        if cs.unannotated > 0 { s += ", \(cs.unannotated) without gene annotation" }
+        return s
+    }
+
+    func warehouseLine() -> String {
+        guard let w = r.warehouse else { return "none configured (curated evidence only)" }
+        var s = "\(w.backend) · warehouse version \(w.warehouseVersion) · schema \(w.schemaVersion) · \(count(w.patients)) patients"
+        if !w.datasets.isEmpty { s += " · " + w.datasets.joined(separator: ", ") }
+        if w.synthetic { s += " · \(Self.syntheticBanner)" }
+        return s
+    }
+
+    func kbLine() -> String { r.kbVersion.description }
+
+    /// The trace lines of the real-world evidence of one therapy (plain text, one fact per line).
+    func realWorldTrace(_ ev: RealWorldEvidence, therapy: String) -> [String] {
+        var out: [String] = []
+        out.append("cohort: \(ev.cohort.description): \(count(ev.cohort.patients)) patients")
+        let setting = ev.settings.isEmpty ? "" : " (line \(ev.settings.joined(separator: ", ")))"
+        out.append("treated with \(therapy)\(setting): \(armText(ev.treated, showMedian: ev.gatesPassed))")
+        out.append("treated otherwise in the same setting: \(armText(ev.comparator, showMedian: ev.gatesPassed))")
+        if let m = ev.model {
+            out.append("HR \(Self.ratio(m.hazardRatio)) (95% CI \(Self.ratio(m.lower))–\(Self.ratio(m.upper))), p \(Self.pValue(m.pValue)); PH test: treatment p \(Self.pValue(m.proportionalHazardsTreatedP)), global p \(Self.pValue(m.proportionalHazardsGlobalP))")
+            out.append("model: \(m.formula) on \(count(m.patients)) lines, \(count(m.events)) deaths")
+        }
+        out.append("grade: \(ev.grade.rawValue): \(ev.reason)")
+        return out
+    }
+
+    func versionsLine() -> String {
+        var s = "KB \(r.kbVersion.civicRelease) (index sha256:\(r.kbVersion.indexChecksum))"
+        if let w = r.warehouse { s += " · warehouse version \(w.warehouseVersion) (\(w.backend), schema \(w.schemaVersion))" }
+        else { s += " · no warehouse" }
+        return s
+    }
+
+    static func evidenceLine(_ e: EvidenceTraceItem) -> String {
+        let stars = e.rating.map { " rating \($0)" } ?? ""
+        let pm = e.pmids.isEmpty ? "no PMID" : "PMID " + e.pmids.joined(separator: ", ")
+        let role: String
+        switch e.role {
+        case .sensitivity: role = "sensitivity"
+        case .resistance: role = e.significance.lowercased()
+        case .counterEvidence: role = "does not support \(e.significance.lowercased())"
+        case .conflict: role = "conflict: \(e.supports ? "" : "does not support ")\(e.significance.lowercased()) of \(e.kbTherapy)"
+        }
+        return "\(e.source) \(e.id) level \(e.level)\(stars) \(e.tier) \(role) — \(e.disease) [\(e.relation.rawValue)] \(pm)"
+    }
+
+    static func matchLine(_ e: EvidenceTraceItem) -> String {
+        "rule: \(e.profile) = \(e.rule) (\(e.ruleKind), \(e.resolution) match); case: \(e.matchedAlterations.joined(separator: "; "))"
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Knowledge
+import OncoCore
+import Recommendation
+import Survival
+
+extension RecommendationReport {
+    /// The report as one self-contained HTML page: inline CSS (A4 `@page` rules for printing), inline
+    /// SVG Kaplan–Meier plots of the real-world arms with numbers at risk, no scripts, fonts or other
+    /// external assets.
+    public func html() -> String {
+        var plotIndex = 0
+        func esc(_ s: String) -> String { _xmlEscape(s) }
+        let title = "Therapy ranking · \(r.caseSummary.tumourType) · \(r.caseSummary.source.fileName ?? "case")"
+        var o = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="generator" content="onco \(esc(r.oncoVersion))">
+        <title>\(esc((r.isSynthetic ? "[\(Self.syntheticBanner)] " : "") + title))</title>
+        <style>
+        \(Self.css)
+        </style>
+        </head>
+        <body>
+
+        """
+        if r.isSynthetic {
+            o += "<div class=\"synthetic\">\(Self.syntheticBanner): the warehouse holds synthetic patients only; real-world figures are simulated, not evidence.</div>\n"
+            o += "<div class=\"print-footer\">\(Self.syntheticBanner) · onco \(esc(r.oncoVersion)) · \(esc(title))</div>\n"
+        } else {
+            o += "<div class=\"print-footer\">onco \(esc(r.oncoVersion)) · \(esc(title))</div>\n"
+        }
+        o += "<h1>Therapy ranking</h1>\n<table class=\"facts\">\n"
+        for (k, v) in [("Case", caseLine()), ("Tumour", tumourLine()), ("Variants", variantsLine()), ("Knowledge base", kbLine()),
+                       ("Warehouse", warehouseLine()), ("Similar patients", r.neighbourStatus.description)] {
+            o += "<tr><th>\(esc(k))</th><td>\(esc(v))</td></tr>\n"
+        }
+        o += "</table>\n"
+        for n in r.notes {
+            let cls = n.hasPrefix("SYNTHETIC") ? "note synthetic-note" : (n.hasPrefix("No actionable") ? "note strong-note" : "note")
+            o += "<p class=\"\(cls)\">\(esc(n))</p>\n"
+        }
+
+        func table(_ list: [RankedTherapy], prefix: String, empty: String) -> String {
+            guard !list.isEmpty else { return "<p class=\"empty\">\(esc(empty))</p>\n" }
+            var s = "<table class=\"ranking\">\n<thead><tr><th>#</th><th>Therapy</th><th>Tier</th><th>Relation</th><th>Match</th><th>Biomarkers</th><th>Evidence</th><th>Real-world OS (HR vs otherwise)</th></tr></thead>\n<tbody>\n"
+            for t in list {
+                let tier = t.tier.map { "<span class=\"tier \($0)\">\($0)</span>" } ?? "–"
+                var name = "<a href=\"#t-\(prefix)\(t.rank)\">\(esc(t.name))</a>"
+                if !t.previouslyReceived.isEmpty { name += " <span class=\"prior\">prior</span>" }
+                let grade = t.realWorld.map { "grade-\($0.grade.rawValue)" } ?? "grade-none"
+                s += "<tr><td class=\"num\">\(t.rank)</td><td>\(name)</td><td>\(tier)</td><td>\(esc(t.relation?.rawValue ?? "–"))</td>"
+                s += "<td>\(esc(t.resolution?.description ?? "–"))</td><td>\(esc(t.biomarkers.isEmpty ? "–" : t.biomarkers.joined(separator: ", ")))</td>"
+                s += "<td>\(esc(t.direction == .realWorld ? "–" : Self.levelCounts(t)))</td><td class=\"\(grade)\">\(esc(realWorldCell(t)))</td></tr>\n"
+            }
+            return s + "</tbody>\n</table>\n"
+        }
+        o += "<h2>Ranked therapies</h2>\n<p class=\"sub\">Curated evidence decides the tier; real-world evidence only orders ties.</p>\n"
+        o += table(r.therapies, prefix: "", empty: r.hasActionableAlteration ? "None." : "None: no actionable alteration in this case.")
+        o += "<h2>Not recommended <span class=\"sub\">(resistance in this indication)</span></h2>\n"
+        o += table(r.notRecommended, prefix: "N", empty: "None.")
+        o += "<h2>Local real-world signal <span class=\"sub\">(provisional)</span></h2>\n<p class=\"sub\">Therapies given to similar warehouse patients, without curated evidence for this case.</p>\n"
+        if case .used = r.neighbourStatus { o += table(r.realWorldOnly, prefix: "R", empty: "None passed the gates.") }
+        else { o += "<p class=\"empty\">\(esc(r.neighbourStatus.description))</p>\n" }
+
+        let all = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
+        if !all.isEmpty {
+            o += "<h2>Evidence trace</h2>\n"
+            for (prefix, t) in all {
+                o += "<section class=\"card\" id=\"t-\(prefix)\(t.rank)\">\n<h3>[\(prefix)\(t.rank)] \(esc(t.name))"
+                if let tier = t.tier { o += " <span class=\"tier \(tier)\">\(tier)</span>" }
+                o += "</h3>\n<p class=\"sub\">"
+                var facts: [String] = []
+                if t.tier != nil { facts.append("\(t.relation?.rawValue ?? "-") relation, \(t.resolution?.description ?? "-") match") }
+                if !t.biomarkers.isEmpty { facts.append(t.biomarkers.joined(separator: ", ")) }
+                if let n = t.neighboursTreated { facts.append("given to \(count(n)) of the nearest neighbours") }
+                if !t.previouslyReceived.isEmpty { facts.append("previously received: \(t.previouslyReceived.joined(separator: ", "))") }
+                o += esc(facts.joined(separator: " · ")) + "</p>\n"
+                if !t.evidence.isEmpty {
+                    o += "<table class=\"evidence\">\n<thead><tr><th>Item</th><th>Level</th><th>Tier</th><th>Role</th><th>Disease (relation)</th><th>PMID</th></tr></thead>\n<tbody>\n"
+                    for e in t.evidence {
+                        let role: String
+                        switch e.role {
+                        case .sensitivity: role = "sensitivity"
+                        case .resistance: role = e.significance.lowercased()
+                        case .counterEvidence: role = "does not support \(e.significance.lowercased())"
+                        case .conflict: role = "conflict: \(e.supports ? "" : "does not support ")\(e.significance.lowercased()) of \(e.kbTherapy)"
+                        }
+                        o += "<tr class=\"role-\(e.role.rawValue)\"><td>\(esc(e.source)) <a href=\"\(esc(e.url))\">\(esc(e.id))</a></td>"
+                        o += "<td>\(esc(e.level))\(e.rating.map { " (\($0)★)" } ?? "")</td><td>\(e.tier)</td><td>\(esc(role))</td>"
+                        o += "<td>\(esc(e.disease)) (\(esc(e.relation.rawValue)))</td><td>\(esc(e.pmids.isEmpty ? "–" : e.pmids.joined(separator: ", ")))</td></tr>\n"
+                        o += "<tr class=\"detail\"><td colspan=\"6\"><span class=\"k\">ontology</span> \(esc(e.ontologyPath.joined(separator: " ; ")))<br>"
+                        o += "<span class=\"k\">rule</span> \(esc(e.profile)) = \(esc(e.rule)) (\(esc(e.ruleKind)), \(e.resolution) match)<br>"
+                        o += "<span class=\"k\">case</span> \(esc(e.matchedAlterations.joined(separator: "; ")))</td></tr>\n"
+                    }
+                    o += "</tbody>\n</table>\n"
+                }
+                if let ev = t.realWorld {
+                    o += "<div class=\"rw\">\n<h4>Real-world outcomes <span class=\"grade grade-\(ev.grade.rawValue)\">\(ev.grade.rawValue)</span></h4>\n<ul>\n"
+                    for l in realWorldTrace(ev, therapy: t.name) { o += "<li>\(esc(l))</li>\n" }
+                    o += "</ul>\n"
+                    if ev.gatesPassed, let tc = ev.treated.curve, let cc = ev.comparator.curve {
+                        plotIndex += 1
+                        var plot = KaplanMeierPlot(curves: [
+                            KaplanMeierPlot.Series(label: "\(t.name)", curve: tc),
+                            KaplanMeierPlot.Series(label: "otherwise (same setting)", curve: cc),
+                        ])
+                        plot.xLabel = "Months from the start of the line"
+                        plot.yLabel = "Overall survival"
+                        plot.disclosure = dc
+                        plot.width = 700
+                        plot.plotHeight = 250
+                        let tMax = max(tc.time.last ?? 0, cc.time.last ?? 0)
+                        plot.xMax = min(tMax, 120)
+                        o += "<figure class=\"km\">\n" + Self.inlineSVG(plot.svg(), id: plotIndex)
+                        o += "<figcaption>Kaplan–Meier OS from the line's start, 95% log bands; numbers at risk below (counts &lt; \(dc.minimumCount) shown as &lt;\(dc.minimumCount)).</figcaption>\n</figure>\n"
+                    }
+                    o += "</div>\n"
+                } else if let why = t.realWorldUnavailable {
+                    o += "<p class=\"sub\">Real world: not assessed: \(esc(why)).</p>\n"
+                } else if r.warehouse == nil {
+                    o += "<p class=\"sub\">Real world: no warehouse configured.</p>\n"
+                }
+                o += "<p class=\"versions\">\(esc(versionsLine()))</p>\n</section>\n"
+            }
+        }
+        o += "<h2>Method</h2>\n<h3>Sort keys, in order</h3>\n<ol>\n"
+        for k in RankingPolicy.sortKeys { o += "<li>\(esc(k))</li>\n" }
+        o += "</ol>\n<h3>Real-world evidence</h3>\n<ul>\n"
+        for m in Self.methodsRealWorld + gradeDefinitions() { o += "<li>\(esc(m))</li>\n" }
+        o += "<li>Counts below \(dc.minimumCount) are shown as &lt;\(dc.minimumCount).</li>\n</ul>\n"
+        o += "<p class=\"versions\">onco \(esc(r.oncoVersion)) · \(esc(kbLine()))\(r.warehouse.map { " · warehouse version \($0.warehouseVersion)" } ?? "")</p>\n"
+        if r.isSynthetic { o += "<div class=\"synthetic\">\(Self.syntheticBanner)</div>\n" }
+        o += "</body>\n</html>\n"
+        return o
+    }
+
+    /// An SVG document made embeddable: no XML declaration, and a clip-path id unique in the page.
+    static func inlineSVG(_ svg: String, id: Int) -> String {
+        var s = svg
+        if s.hasPrefix("<?xml"), let nl = s.firstIndex(of: "\n") { s = String(s[s.index(after: nl)...]) }
+        s = s.replacingOccurrences(of: "km-plot-area", with: "km-plot-area-\(id)")
+        s = s.replacingOccurrences(of: "<svg xmlns=", with: "<svg role=\"img\" xmlns=")
+        return s
+    }
+
+    static let css = """
+    @page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+    * { box-sizing: border-box; }
+    body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 10pt; line-height: 1.35; color: #222; max-width: 186mm; margin: 0 auto; padding: 4mm 0 12mm; }
+    h1 { font-size: 17pt; margin: 3mm 0 2mm; }
+    h2 { font-size: 12.5pt; margin: 6mm 0 2mm; padding-bottom: 1mm; border-bottom: 2px solid #0072B2; break-after: avoid; page-break-after: avoid; }
+    h3 { font-size: 11pt; margin: 0 0 1mm; }
+    h4 { font-size: 10pt; margin: 2mm 0 1mm; }
+    a { color: #0b5394; text-decoration: none; }
+    .sub { color: #555; font-weight: normal; font-size: 9pt; margin: 0 0 2mm; }
+    table { border-collapse: collapse; width: 100%; margin: 1mm 0 2mm; }
+    th, td { border: 1px solid #c8c8c8; padding: 2.5px 5px; vertical-align: top; text-align: left; }
+    thead th { background: #e9f0f7; }
+    thead { display: table-header-group; }
+    tr { break-inside: avoid; page-break-inside: avoid; }
+    table.facts th { width: 30mm; background: #f4f4f4; }
+    table.ranking td.num { text-align: right; width: 7mm; }
+    table.evidence { font-size: 8.5pt; }
+    table.evidence tr.detail td { border-top: none; color: #555; font-size: 8pt; padding-top: 0; }
+    table.evidence tr.role-conflict td, table.evidence tr.role-counter-evidence td { color: #7a4a00; }
+    .k { display: inline-block; min-width: 15mm; color: #888; }
+    .tier { display: inline-block; padding: 0 5px; border-radius: 3px; font-weight: bold; color: #fff; font-size: 8.5pt; }
+    .tier.T1 { background: #1b7837; } .tier.T2 { background: #5aae61; } .tier.T3 { background: #b8860b; } .tier.T4 { background: #888; }
+    .prior { font-size: 8pt; color: #fff; background: #7b3294; padding: 0 4px; border-radius: 3px; }
+    .grade { padding: 0 5px; border-radius: 3px; font-size: 8.5pt; border: 1px solid #999; }
+    .grade-strong { color: #1b7837; font-weight: bold; } .grade-supportive { color: #4d9221; }
+    .grade-discordant { color: #b2182b; font-weight: bold; } .grade-inconclusive, .grade-none { color: #666; }
+    .note { border-left: 4px solid #E69F00; background: #fff8e6; padding: 3px 8px; margin: 2mm 0; }
+    .note.strong-note { border-left-color: #b2182b; background: #fdecea; font-weight: bold; }
+    .note.synthetic-note { border-left-color: #b2182b; }
+    .empty { color: #555; font-style: italic; }
+    .card { border: 1px solid #c8c8c8; border-radius: 4px; padding: 2mm 3mm; margin: 3mm 0; }
+    .card h3 { break-after: avoid; page-break-after: avoid; }
+    .rw ul { margin: 0 0 1mm; padding-left: 5mm; }
+    figure.km { margin: 1mm 0 0; break-inside: avoid; page-break-inside: avoid; }
+    figure.km svg { width: 100%; height: auto; display: block; }
+    figcaption { font-size: 8pt; color: #555; }
+    .versions { font-size: 8pt; color: #666; margin: 1mm 0 0; }
+    .synthetic { background: #b2182b; color: #fff; font-weight: bold; text-align: center; letter-spacing: 0.08em; padding: 2mm; margin: 0 0 2mm; }
+    .print-footer { display: none; }
+    @media print {
+      body { padding: 0; }
+      .synthetic, .tier, .prior, thead th, .note { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+      .print-footer { display: block; position: fixed; bottom: -10mm; left: 0; right: 0; font-size: 7.5pt; color: #b2182b; text-align: center; }
+      a { color: inherit; }
+    }
+    """
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Knowledge
+import OncoCore
+import Recommendation
+
+extension RecommendationReport {
+    /// The terminal report: header, notes, the ranked table, 'not recommended', the real-world-only
+    /// section, the evidence trace and the methods. `color` adds ANSI bold/colour (use on a TTY only).
+    public func text(color: Bool = false) -> String {
+        func bold(_ s: String) -> String { color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+        func red(_ s: String) -> String { color ? "\u{1B}[1;31m\(s)\u{1B}[0m" : s }
+        var o = ""
+        let title = "onco recommend \(r.oncoVersion): therapy ranking"
+        o += bold(title) + (r.isSynthetic ? "   " + red("*** \(Self.syntheticBanner) ***") : "") + "\n"
+        o += "Case        \(caseLine())\n"
+        o += "Tumour      \(tumourLine())\n"
+        o += "Variants    \(variantsLine())\n"
+        o += "KB          \(kbLine())\n"
+        o += "Warehouse   \(warehouseLine())\n"
+        o += "Neighbours  \(r.neighbourStatus.description)\n"
+        if !r.notes.isEmpty {
+            o += "\n"
+            for n in r.notes { o += (n.hasPrefix("SYNTHETIC") ? red("! " + n) : "! " + n) + "\n" }
+        }
+
+        o += "\n" + bold("Ranked therapies") + " (curated evidence decides the tier; real-world evidence only orders ties)\n"
+        o += table(r.therapies, empty: r.hasActionableAlteration ? "none" : "none: no actionable alteration in this case")
+        o += "\n" + bold("Not recommended") + " (resistance in this indication)\n"
+        o += table(r.notRecommended, empty: "none")
+        o += "\n" + bold("Local real-world signal (provisional)") + " (given to similar patients; no curated evidence for this case)\n"
+        if case .used = r.neighbourStatus { o += table(r.realWorldOnly, empty: "none passed the gates") }
+        else { o += "  \(r.neighbourStatus.description)\n" }
+
+        let all = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
+        if !all.isEmpty {
+            o += "\n" + bold("Evidence trace") + "\n"
+            for (prefix, t) in all {
+                o += "\n[\(prefix)\(t.rank)] \(bold(t.name))"
+                if let tier = t.tier { o += " — \(tier), \(t.relation?.rawValue ?? "-") relation, \(t.resolution?.description ?? "-") match" }
+                if !t.biomarkers.isEmpty { o += "; \(t.biomarkers.joined(separator: ", "))" }
+                if let n = t.neighboursTreated { o += "; given to \(count(n)) of the nearest neighbours" }
+                o += "\n"
+                if !t.previouslyReceived.isEmpty { o += "    previously received: \(t.previouslyReceived.joined(separator: ", "))\n" }
+                for e in t.evidence {
+                    o += "    \(Self.evidenceLine(e))\n"
+                    o += "        ontology: \(e.ontologyPath.joined(separator: " ; "))\n"
+                    o += "        \(Self.matchLine(e))\n"
+                }
+                if let ev = t.realWorld {
+                    o += "    real world:\n"
+                    for l in realWorldTrace(ev, therapy: t.name) { o += "        \(l)\n" }
+                } else if let why = t.realWorldUnavailable {
+                    o += "    real world: not assessed: \(why)\n"
+                } else if r.warehouse == nil {
+                    o += "    real world: no warehouse configured\n"
+                }
+                o += "    versions: \(versionsLine())\n"
+            }
+        }
+        o += "\n" + bold("Sort keys, in order") + "\n"
+        for (i, k) in RankingPolicy.sortKeys.enumerated() { o += "  \(i + 1). \(k)\n" }
+        o += "\n" + bold("Real-world methods") + "\n"
+        for m in Self.methodsRealWorld + gradeDefinitions() { o += "  - \(m)\n" }
+        o += "  - Counts below \(dc.minimumCount) are shown as <\(dc.minimumCount).\n"
+        if r.isSynthetic { o += "\n" + red("\(Self.syntheticBanner): outcomes come from a synthetic warehouse and are not evidence.") + "\n" }
+        return o
+    }
+
+    func table(_ list: [RankedTherapy], empty: String) -> String {
+        guard !list.isEmpty else { return "  \(empty)\n" }
+        let header = ["#", "Therapy", "Tier", "Relation", "Match", "Biomarkers", "Evidence", "Real-world OS (HR vs otherwise)"]
+        var rows: [[String]] = []
+        for t in list {
+            var name = t.name
+            if !t.previouslyReceived.isEmpty { name += " (prior)" }
+            rows.append([String(t.rank), name, t.tier?.description ?? "–", t.relation?.rawValue ?? "–", t.resolution?.description ?? "–",
+                         t.biomarkers.isEmpty ? "–" : t.biomarkers.joined(separator: ", "),
+                         t.direction == .realWorld ? "–" : Self.levelCounts(t), realWorldCell(t)])
+        }
+        let maxw = [3, 34, 4, 10, 6, 28, 14, 40]
+        var w = header.map(\.count)
+        for row in rows { for (i, c) in row.enumerated() { w[i] = min(max(w[i], c.count), maxw[i]) } }
+        func fit(_ s: String, _ n: Int) -> String {
+            s.count > n ? String(s.prefix(n - 1)) + "…" : s.padding(toLength: n, withPad: " ", startingAt: 0)
+        }
+        var o = "  " + header.enumerated().map { fit($1, w[$0]) }.joined(separator: "  ") + "\n"
+        o += "  " + w.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for row in rows {
+            var line = "  " + row.enumerated().map { fit($1, w[$0]) }.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            o += line + "\n"
+        }
+        return o
+    }
+}
