@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "OncoCore", "_TestSupport"], swiftSettings: settings),
-        .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "Survival", "Reports", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "OncoCore", "CHTSlib", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),

@@ -14,7 +14,7 @@ public enum DrugName {
     /// Trailing words that name a salt, ester or solvate form, longest first.
     static let saltSuffixes: [String] = [
         " dimethyl sulfoxide", " dihydrochloride", " hydrochloride", " hydrobromide", " bismesylate",
-        " dimesylate", " mesylate", " besylate", " tosylate", " camsylate", " esylate", " dimaleate", " maleate",
+        " dimesylate", " mesylate", " besylate", " ditosylate", " tosylate", " camsylate", " esylate", " dimaleate", " maleate",
         " malate", " fumarate", " succinate", " bitartrate", " tartrate", " citrate", " lactate", " acetate",
         " diphosphate", " phosphate", " sulfate", " sulphate", " disodium", " sodium", " dipotassium",
         " potassium", " calcium", " magnesium", " monohydrate", " hydrate", " hcl",

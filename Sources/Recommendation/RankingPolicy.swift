@@ -40,6 +40,19 @@ public enum RankingPolicy {
         }
     }
 
+    /// Whether a ranked therapy makes the case actionable: supporting sensitivity evidence of level A
+    /// or B in the case's indication (relation exact, broader, pan-cancer or narrower), or of level A in
+    /// another tumour type (an approved use elsewhere). Level C (case reports) and D/E (preclinical)
+    /// evidence, and level B evidence from other tumour types, do not.
+    public static func isActionable(_ t: RankedTherapy) -> Bool {
+        guard t.direction == .sensitivity else { return false }
+        return t.evidence.contains { e in
+            guard e.role == .sensitivity else { return false }
+            if e.level == "A" { return true }
+            return e.level == "B" && (e.relation.isSameIndication || e.relation == .narrower)
+        }
+    }
+
     /// Whether a resistance item puts the therapy in 'not recommended' (rule 1).
     static func isDisqualifying(level: EvidenceLevel, tier: Tier, relation: TumourTypeRelation, bestSensitivity: Tier?) -> Bool {
         guard relation.isSameIndication else { return false }

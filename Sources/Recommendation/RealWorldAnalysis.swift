@@ -177,18 +177,25 @@ public enum RealWorldAnalysis {
         }
     }
 
+    /// The smallest effect a non-significant estimate must show to count as supportive: HR ≤ 0.8 for
+    /// a benefit, HR ≥ 1/0.8 = 1.25 for no benefit.
+    public static let meaningfulHazardRatio = 0.8
+
     /// The grade of a fitted comparison (`RealWorldGrade`).
     public static func grade(_ m: RealWorldModel, expected: ExpectedEffect) -> (RealWorldGrade, String) {
         let hr = m.hazardRatio, lo = m.lower, hi = m.upper
         let phOK = !(m.proportionalHazardsTreatedP < 0.05)
         let agreesAll = expected == .benefit ? hi < 1 : lo > 1
-        let agreesPoint = expected == .benefit ? hr < 1 : hr > 1
+        let meaningful = expected == .benefit ? hr <= meaningfulHazardRatio : hr >= 1 / meaningfulHazardRatio
         let contradictsAll = expected == .benefit ? lo > 1 : hi < 1
         let want = expected == .benefit ? "benefit (HR < 1)" : "no benefit (HR > 1)"
         if agreesAll && phOK { return (.strong, "the 95% interval lies entirely on the side of \(want) and proportional hazards hold") }
         if agreesAll { return (.supportive, "the 95% interval shows \(want), but the treatment effect varies over time (PH p < 0.05)") }
-        if agreesPoint { return (.supportive, "the estimate points to \(want), but the 95% interval includes 1") }
+        if meaningful {
+            let bound = expected == .benefit ? "≤ \(meaningfulHazardRatio)" : "≥ \(1 / meaningfulHazardRatio)"
+            return (.supportive, "the estimate shows a meaningful \(want) (HR \(bound)), but the 95% interval includes 1")
+        }
         if contradictsAll { return (.discordant, "the 95% interval lies entirely on the opposite side of \(want)") }
-        return (.inconclusive, "the estimate points away from \(want) and the 95% interval includes 1")
+        return (.inconclusive, "the 95% interval includes 1 and the estimate shows no meaningful \(want)")
     }
 }

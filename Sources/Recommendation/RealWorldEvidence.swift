@@ -21,12 +21,13 @@ public struct RealWorldGates: Sendable, Hashable, Codable {
 /// p_PH the `cox.zph` p-value of the treatment term (transform `km`):
 /// - **strong**: the gates pass and the whole interval lies on the expected side of 1
 ///   (benefit: U < 1; resistance: L > 1), and p_PH ≥ 0.05.
-/// - **supportive**: the gates pass and HR is on the expected side of 1, but the interval
-///   includes 1, or the treatment term violates proportional hazards (p_PH < 0.05).
+/// - **supportive**: the gates pass and either the interval lies on the expected side but the
+///   treatment term violates proportional hazards (p_PH < 0.05), or the interval includes 1 but the
+///   estimate shows a meaningful effect (benefit: HR ≤ 0.8; resistance: HR ≥ 1.25).
 /// - **discordant**: the gates pass and the whole interval lies on the other side of 1
 ///   (benefit expected but L > 1; resistance expected but U < 1).
-/// - **inconclusive**: anything else: below the gates, a model that could not be estimated, or HR
-///   on the other side of 1 with an interval that includes 1.
+/// - **inconclusive**: anything else: below the gates, a model that could not be estimated, or an
+///   interval that includes 1 around an estimate without a meaningful effect.
 public enum RealWorldGrade: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case strong, supportive, inconclusive, discordant
 
@@ -112,6 +113,13 @@ public struct RealWorldModel: Sendable, Hashable {
     /// `cox.zph(fit, transform = "km")` p-values: the treatment term and the global test.
     public var proportionalHazardsTreatedP: Double
     public var proportionalHazardsGlobalP: Double
+
+    public init(formula: String, covariates: [String], patients: Int, events: Int, hazardRatio: Double, lower: Double,
+                upper: Double, pValue: Double, proportionalHazardsTreatedP: Double, proportionalHazardsGlobalP: Double) {
+        self.formula = formula; self.covariates = covariates; self.patients = patients; self.events = events
+        self.hazardRatio = hazardRatio; self.lower = lower; self.upper = upper; self.pValue = pValue
+        self.proportionalHazardsTreatedP = proportionalHazardsTreatedP; self.proportionalHazardsGlobalP = proportionalHazardsGlobalP
+    }
 }
 
 /// The real-world evidence about one candidate therapy: the cohort, the two arms (treated with the

@@ -26,7 +26,7 @@ public struct Recommendation: Sendable {
     /// Plain statements the reader must see: no actionable alteration, unannotated variants, filtered
     /// calls ignored, no warehouse, similarity unavailable.
     public var notes: [String]
-    /// True when at least one therapy has curated sensitivity evidence.
+    /// True when at least one ranked therapy is actionable (`RankingPolicy.isActionable`).
     public var hasActionableAlteration: Bool
     public var options: RecommenderOptions
     /// Stage timings (read is the caller's; match, warehouse, real-world, rank).

@@ -90,7 +90,7 @@ public struct Recommender: Sendable {
         var tables: [LineOutcomeQuery: RealWorldAnalysis.PreparedLines] = [:]
         var sens: [RankedTherapy] = [], res: [RankedTherapy] = []
         for cand in candidates {
-            guard var t = cand.ranked(prior: c.clinical.priorTherapies) else { continue }
+            guard var t = cand.ranked(prior: c.clinical.priorTherapies, variants: c.variants) else { continue }
             if let warehouse, let lead = cand.lead {
                 if let crit = BiomarkerCohort.criteria(for: lead.match, variants: c.variants) {
                     let (q, text) = BiomarkerCohort.query(family: family, biomarkers: crit)
@@ -160,13 +160,14 @@ public struct Recommender: Sendable {
             }
         }
 
-        let actionable = !sens.isEmpty
+        let actionable = sens.contains { RankingPolicy.isActionable($0) }
         var notes: [String] = []
         if !actionable {
-            let why = interp.matches.isEmpty
-                ? "none of its alterations matches a CIViC profile"
-                : "\(interp.matches.count) CIViC profile(s) matched, but none has supporting sensitivity evidence for a therapy"
-            notes.append("No actionable alteration: \(why) (CIViC \(interp.kbVersion.civicRelease)). No therapy can be recommended on curated evidence.")
+            let why: String
+            if interp.matches.isEmpty { why = "none of its alterations matches a CIViC profile" }
+            else if sens.isEmpty { why = "\(interp.matches.count) CIViC profile(s) matched, but none has supporting sensitivity evidence for a therapy" }
+            else { why = "no therapy has level A or B sensitivity evidence in this indication, nor level A evidence in another tumour type; the \(sens.count) therapies listed rest on weaker evidence (case reports, preclinical data, other tumour types)" }
+            notes.append("No actionable alteration: \(why) (CIViC \(interp.kbVersion.civicRelease)).")
         }
         if let w = interp.annotationWarning { notes.append("Unannotated variants: \(w)") }
         if interp.ignoredFiltered > 0 {
@@ -218,7 +219,7 @@ extension Recommender {
         }
 
         /// The ranked entry, or nil when the therapy has neither sensitivity nor resistance here.
-        func ranked(prior: [String]) -> RankedTherapy? {
+        func ranked(prior: [String], variants: [SomaticVariant]) -> RankedTherapy? {
             let sens = items.filter { $0.role == .sensitivity }.sorted(by: Self.order)
             let res = items.filter { $0.role == .resistance }.sorted(by: Self.order)
             let best = sens.first?.evidence.tier
@@ -245,21 +246,46 @@ extension Recommender {
             var biomarkers: [String] = []
             for i in direct where !biomarkers.contains(i.match.profileName) { biomarkers.append(i.match.profileName) }
             let trace = (direct + others + counter + conflicts.sorted(by: Self.order)).filter { seen.insert($0.evidence.evidenceID * 4 + $0.roleCode).inserted }
-                .map(Self.traceItem)
+                .map { Self.traceItem($0, variants: variants) }
             let priorSet = Set(prior.map(DrugName.canonical))
             return RankedTherapy(rank: 0, drugs: drugs, direction: direction, tier: lead.evidence.tier, relation: lead.evidence.relation,
                                  resolution: lead.match.resolution, biomarkers: biomarkers, evidence: trace, realWorld: nil, realWorldUnavailable: nil,
                                  sortKey: key, previouslyReceived: drugs.filter { priorSet.contains($0) }, neighboursTreated: nil)
         }
 
-        static func traceItem(_ i: Item) -> EvidenceTraceItem {
+        static func traceItem(_ i: Item, variants: [SomaticVariant]) -> EvidenceTraceItem {
             let e = i.evidence
             return EvidenceTraceItem(
                 role: i.role, source: "CIViC", id: "EID\(e.evidenceID)", evidenceID: e.evidenceID, level: e.level.rawValue, rating: e.rating,
                 tier: e.tier, significance: e.significance, supports: !e.isCounterEvidence, kbTherapy: i.therapy.description,
                 disease: e.disease, doid: e.doid, relation: e.relation, ontologyPath: e.ontologyPath, pmids: e.pmid.map { [$0] } ?? [],
                 citation: e.citation, url: e.url, profile: i.match.profileName, rule: i.match.rule, ruleKind: i.match.ruleKind.rawValue,
-                resolution: i.match.resolution, matchedAlterations: i.match.alterations.map { "\($0.description) → \($0.condition) (\($0.resolution))" })
+                resolution: i.match.resolution, matchedAlterations: Self.alterationText(i.match.alterations, variants: variants))
+        }
+
+        /// `BRAF p.V600E (GRCh37:7:140453136:A>T; VAF 0.39, depth 212, from FORMAT) → BRAF p.V600E; CIViC allele … (exact)`:
+        /// one line per case alteration, the conditions it satisfied joined.
+        static func alterationText(_ alts: [MatchedAlteration], variants: [SomaticVariant]) -> [String] {
+            var order: [String] = []
+            var conditions: [String: [String]] = [:]
+            var label: [String: String] = [:]
+            for a in alts {
+                var d = a.description
+                if let i = a.variantIndex, i < variants.count, let s = variants[i].support {
+                    var extra: [String] = []
+                    if let v = s.vaf { extra.append(String(format: "VAF %.2f", v)) }
+                    if let dp = s.depth { extra.append("depth \(dp)") }
+                    if !extra.isEmpty {
+                        extra.append("from \(s.source.rawValue)")
+                        if d.hasSuffix(")") { d = String(d.dropLast()) + "; " + extra.joined(separator: ", ") + ")" }
+                        else { d += " (" + extra.joined(separator: ", ") + ")" }
+                    }
+                }
+                if conditions[a.description] == nil { order.append(a.description); label[a.description] = d }
+                let c = "\(a.condition) (\(a.resolution)\(a.exonSource.map { ", exon from \($0)" } ?? ""))"
+                if !(conditions[a.description]?.contains(c) ?? false) { conditions[a.description, default: []].append(c) }
+            }
+            return order.map { "\(label[$0]!) → \(conditions[$0]!.joined(separator: "; "))" }
         }
     }
 

@@ -38,9 +38,9 @@ extension RecommendationReport {
         return [
             "Gates: each arm needs ≥ \(g.minimumPatients) patients and ≥ \(g.minimumEvents) deaths, else no HR or median is shown and the grade is inconclusive.",
             "strong: the 95% interval lies entirely on the side the curated evidence claims (benefit: upper < 1; resistance: lower > 1) and the treatment term's PH p ≥ 0.05.",
-            "supportive: the estimate is on the claimed side but the interval includes 1, or the treatment term's PH p < 0.05.",
+            "supportive: the interval lies on the claimed side but the treatment term's PH p < 0.05, or the interval includes 1 but the estimate is meaningful (benefit: HR ≤ 0.8; resistance: HR ≥ 1.25).",
             "discordant: the interval lies entirely on the opposite side.",
-            "inconclusive: below the gates, model not estimable, or the estimate on the opposite side with an interval including 1.",
+            "inconclusive: below the gates, model not estimable, or an interval including 1 around an estimate without a meaningful effect.",
             "Real-world evidence only orders therapies that tie on the curated keys: it never lifts a therapy above a better curated tier.",
         ]
     }
@@ -160,20 +160,56 @@ extension RecommendationReport {
         return s
     }
 
-    static func evidenceLine(_ e: EvidenceTraceItem) -> String {
-        let stars = e.rating.map { " rating \($0)" } ?? ""
-        let pm = e.pmids.isEmpty ? "no PMID" : "PMID " + e.pmids.joined(separator: ", ")
-        let role: String
-        switch e.role {
-        case .sensitivity: role = "sensitivity"
-        case .resistance: role = e.significance.lowercased()
-        case .counterEvidence: role = "does not support \(e.significance.lowercased())"
-        case .conflict: role = "conflict: \(e.supports ? "" : "does not support ")\(e.significance.lowercased()) of \(e.kbTherapy)"
-        }
-        return "\(e.source) \(e.id) level \(e.level)\(stars) \(e.tier) \(role) — \(e.disease) [\(e.relation.rawValue)] \(pm)"
+    /// The trace of one therapy, grouped for reading: items by matched profile (the rule and the case's
+    /// alterations once per profile), then conflicts in this indication in full and conflicts from other
+    /// tumour types as a list of ids.
+    struct TraceGroup {
+        var profile: String
+        var rule: String
+        var ruleKind: String
+        var resolution: MatchResolution
+        var matched: [String]
+        var items: [EvidenceTraceItem]
     }
 
-    static func matchLine(_ e: EvidenceTraceItem) -> String {
-        "rule: \(e.profile) = \(e.rule) (\(e.ruleKind), \(e.resolution) match); case: \(e.matchedAlterations.joined(separator: "; "))"
+    static func traceGroups(_ t: RankedTherapy) -> (groups: [TraceGroup], conflictsHere: [EvidenceTraceItem], conflictsElsewhere: [EvidenceTraceItem]) {
+        var groups: [TraceGroup] = []
+        var here: [EvidenceTraceItem] = [], elsewhere: [EvidenceTraceItem] = []
+        for e in t.evidence {
+            if e.role == .conflict {
+                if e.relation.isSameIndication || e.relation == .narrower { here.append(e) } else { elsewhere.append(e) }
+                continue
+            }
+            if let i = groups.firstIndex(where: { $0.profile == e.profile }) { groups[i].items.append(e) }
+            else { groups.append(TraceGroup(profile: e.profile, rule: e.rule, ruleKind: e.ruleKind, resolution: e.resolution,
+                                            matched: e.matchedAlterations, items: [e])) }
+        }
+        return (groups, here, elsewhere)
+    }
+
+    static func roleText(_ e: EvidenceTraceItem) -> String {
+        switch e.role {
+        case .sensitivity: return "sensitivity"
+        case .resistance: return e.significance.lowercased()
+        case .counterEvidence: return "does not support \(e.significance.lowercased())"
+        case .conflict: return "\(e.supports ? "" : "does not support ")\(e.significance.lowercased()) of \(e.kbTherapy)"
+        }
+    }
+
+    /// `EID1409 level A (5★) T1 sensitivity — Skin Melanoma [exact: SKCM … → DOID:8923 …] PMID 21639808`.
+    /// For `other` (unrelated) diseases the path only says so; text and Markdown print the relation alone.
+    static func evidenceLine(_ e: EvidenceTraceItem, withSource: Bool = true) -> String {
+        let stars = e.rating.map { " (\($0)★)" } ?? ""
+        let pm = e.pmids.isEmpty ? "no PMID" : "PMID " + e.pmids.joined(separator: ", ")
+        let path = e.relation == .other ? "other" : "\(e.relation.rawValue): \(e.ontologyPath.joined(separator: " ; "))"
+        return "\(withSource ? e.source + " " : "")\(e.id) level \(e.level)\(stars) \(e.tier) \(roleText(e)) — \(e.disease) [\(path)] \(pm)"
+    }
+
+    static func ruleLine(_ g: TraceGroup) -> String {
+        "\(g.profile): rule \(g.rule) (\(g.ruleKind), \(g.resolution) match); case \(g.matched.joined(separator: "; "))"
+    }
+
+    static func elsewhereLine(_ list: [EvidenceTraceItem]) -> String {
+        "\(list.count) conflicting item(s) in other tumour types: " + list.map { "\($0.id) (\($0.kbTherapy), \($0.disease))" }.joined(separator: ", ")
     }
 }

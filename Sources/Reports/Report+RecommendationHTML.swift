@@ -58,6 +58,7 @@ extension RecommendationReport {
             return s + "</tbody>\n</table>\n"
         }
         o += "<h2>Ranked therapies</h2>\n<p class=\"sub\">Curated evidence decides the tier; real-world evidence only orders ties.</p>\n"
+        if !r.hasActionableAlteration && !r.therapies.isEmpty { o += "<p class=\"note strong-note\">No actionable alteration: the candidates below rest on weaker evidence only.</p>\n" }
         o += table(r.therapies, prefix: "", empty: r.hasActionableAlteration ? "None." : "None: no actionable alteration in this case.")
         o += "<h2>Not recommended <span class=\"sub\">(resistance in this indication)</span></h2>\n"
         o += table(r.notRecommended, prefix: "N", empty: "None.")
@@ -78,25 +79,28 @@ extension RecommendationReport {
                 if let n = t.neighboursTreated { facts.append("given to \(count(n)) of the nearest neighbours") }
                 if !t.previouslyReceived.isEmpty { facts.append("previously received: \(t.previouslyReceived.joined(separator: ", "))") }
                 o += esc(facts.joined(separator: " · ")) + "</p>\n"
-                if !t.evidence.isEmpty {
-                    o += "<table class=\"evidence\">\n<thead><tr><th>Item</th><th>Level</th><th>Tier</th><th>Role</th><th>Disease (relation)</th><th>PMID</th></tr></thead>\n<tbody>\n"
-                    for e in t.evidence {
-                        let role: String
-                        switch e.role {
-                        case .sensitivity: role = "sensitivity"
-                        case .resistance: role = e.significance.lowercased()
-                        case .counterEvidence: role = "does not support \(e.significance.lowercased())"
-                        case .conflict: role = "conflict: \(e.supports ? "" : "does not support ")\(e.significance.lowercased()) of \(e.kbTherapy)"
-                        }
-                        o += "<tr class=\"role-\(e.role.rawValue)\"><td>\(esc(e.source)) <a href=\"\(esc(e.url))\">\(esc(e.id))</a></td>"
-                        o += "<td>\(esc(e.level))\(e.rating.map { " (\($0)★)" } ?? "")</td><td>\(e.tier)</td><td>\(esc(role))</td>"
-                        o += "<td>\(esc(e.disease)) (\(esc(e.relation.rawValue)))</td><td>\(esc(e.pmids.isEmpty ? "–" : e.pmids.joined(separator: ", ")))</td></tr>\n"
-                        o += "<tr class=\"detail\"><td colspan=\"6\"><span class=\"k\">ontology</span> \(esc(e.ontologyPath.joined(separator: " ; ")))<br>"
-                        o += "<span class=\"k\">rule</span> \(esc(e.profile)) = \(esc(e.rule)) (\(esc(e.ruleKind)), \(e.resolution) match)<br>"
-                        o += "<span class=\"k\">case</span> \(esc(e.matchedAlterations.joined(separator: "; ")))</td></tr>\n"
+                let tr = Self.traceGroups(t)
+                if !tr.groups.isEmpty || !tr.conflictsHere.isEmpty {
+                    o += "<table class=\"evidence\">\n<thead><tr><th>Item</th><th>Level</th><th>Tier</th><th>Role</th><th>Disease [relation: ontology path]</th><th>PMID</th></tr></thead>\n<tbody>\n"
+                    func row(_ e: EvidenceTraceItem) -> String {
+                        var x = "<tr class=\"role-\(e.role.rawValue)\"><td>\(esc(e.source))&nbsp;<a href=\"\(esc(e.url))\">\(esc(e.id))</a></td>"
+                        x += "<td>\(esc(e.level))\(e.rating.map { "&nbsp;(\($0)★)" } ?? "")</td><td>\(e.tier)</td><td>\(esc(Self.roleText(e)))</td>"
+                        x += "<td>\(esc(e.disease)) <span class=\"path\">[\(esc(e.relation.rawValue)): \(esc(e.ontologyPath.joined(separator: " ; ")))]</span></td>"
+                        x += "<td>\(esc(e.pmids.isEmpty ? "–" : e.pmids.joined(separator: ", ")))</td></tr>\n"
+                        return x
+                    }
+                    for g in tr.groups {
+                        o += "<tr class=\"group\"><td colspan=\"6\"><b>\(esc(g.profile))</b> · rule \(esc(g.rule)) (\(esc(g.ruleKind)), \(g.resolution) match)"
+                        o += "<br><span class=\"k\">case</span> \(esc(g.matched.joined(separator: "; ")))</td></tr>\n"
+                        for e in g.items { o += row(e) }
+                    }
+                    if !tr.conflictsHere.isEmpty {
+                        o += "<tr class=\"group\"><td colspan=\"6\"><b>Conflicts in this indication</b> (resistance or counter-evidence on one of its drugs given otherwise)</td></tr>\n"
+                        for e in tr.conflictsHere { o += row(e) }
                     }
                     o += "</tbody>\n</table>\n"
                 }
+                if !tr.conflictsElsewhere.isEmpty { o += "<p class=\"sub\">\(esc(Self.elsewhereLine(tr.conflictsElsewhere)))</p>\n" }
                 if let ev = t.realWorld {
                     o += "<div class=\"rw\">\n<h4>Real-world outcomes <span class=\"grade grade-\(ev.grade.rawValue)\">\(ev.grade.rawValue)</span></h4>\n<ul>\n"
                     for l in realWorldTrace(ev, therapy: t.name) { o += "<li>\(esc(l))</li>\n" }
@@ -164,7 +168,8 @@ extension RecommendationReport {
     table.facts th { width: 30mm; background: #f4f4f4; }
     table.ranking td.num { text-align: right; width: 7mm; }
     table.evidence { font-size: 8.5pt; }
-    table.evidence tr.detail td { border-top: none; color: #555; font-size: 8pt; padding-top: 0; }
+    table.evidence tr.group td { background: #f6f6f6; font-size: 8.5pt; }
+    table.evidence .path { color: #666; font-size: 7.5pt; }
     table.evidence tr.role-conflict td, table.evidence tr.role-counter-evidence td { color: #7a4a00; }
     .k { display: inline-block; min-width: 15mm; color: #888; }
     .tier { display: inline-block; padding: 0 5px; border-radius: 3px; font-weight: bold; color: #fff; font-size: 8.5pt; }

@@ -34,6 +34,7 @@ extension RecommendationReport {
             return s + "\n"
         }
         o += "## Ranked therapies\n\nCurated evidence decides the tier; real-world evidence only orders ties.\n\n"
+        if !r.hasActionableAlteration && !r.therapies.isEmpty { o += "**No actionable alteration**: the candidates below rest on weaker evidence only.\n\n" }
         o += table(r.therapies, empty: r.hasActionableAlteration ? "none" : "None: no actionable alteration in this case.")
         o += "## Not recommended (resistance in this indication)\n\n"
         o += table(r.notRecommended, empty: "none")
@@ -49,11 +50,16 @@ extension RecommendationReport {
                 if let tier = t.tier { o += "- \(tier), \(t.relation?.rawValue ?? "-") relation, \(t.resolution?.description ?? "-") match; \(t.biomarkers.joined(separator: ", "))\n" }
                 if let n = t.neighboursTreated { o += "- given to \(count(n)) of the nearest neighbours\n" }
                 if !t.previouslyReceived.isEmpty { o += "- previously received: \(t.previouslyReceived.joined(separator: ", "))\n" }
-                for e in t.evidence {
-                    o += "- \(cell(Self.evidenceLine(e)))\n"
-                    o += "  - ontology: \(cell(e.ontologyPath.joined(separator: " ; ")))\n"
-                    o += "  - \(cell(Self.matchLine(e)))\n"
+                let tr = Self.traceGroups(t)
+                for g in tr.groups {
+                    o += "- **\(cell(g.profile))**: rule \(cell(g.rule)) (\(g.ruleKind), \(g.resolution) match); case \(cell(g.matched.joined(separator: "; ")))\n"
+                    for e in g.items { o += "  - \(cell(Self.evidenceLine(e)))\n" }
                 }
+                if !tr.conflictsHere.isEmpty {
+                    o += "- conflicts in this indication:\n"
+                    for e in tr.conflictsHere { o += "  - \(cell(Self.evidenceLine(e))); \(cell(e.profile))\n" }
+                }
+                if !tr.conflictsElsewhere.isEmpty { o += "- \(cell(Self.elsewhereLine(tr.conflictsElsewhere)))\n" }
                 if let ev = t.realWorld {
                     o += "- real world:\n"
                     for l in realWorldTrace(ev, therapy: t.name) { o += "  - \(cell(l))\n" }

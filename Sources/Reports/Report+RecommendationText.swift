@@ -24,6 +24,7 @@ extension RecommendationReport {
         }
 
         o += "\n" + bold("Ranked therapies") + " (curated evidence decides the tier; real-world evidence only orders ties)\n"
+        if !r.hasActionableAlteration && !r.therapies.isEmpty { o += "  No actionable alteration: the candidates below rest on weaker evidence only.\n" }
         o += table(r.therapies, empty: r.hasActionableAlteration ? "none" : "none: no actionable alteration in this case")
         o += "\n" + bold("Not recommended") + " (resistance in this indication)\n"
         o += table(r.notRecommended, empty: "none")
@@ -41,11 +42,16 @@ extension RecommendationReport {
                 if let n = t.neighboursTreated { o += "; given to \(count(n)) of the nearest neighbours" }
                 o += "\n"
                 if !t.previouslyReceived.isEmpty { o += "    previously received: \(t.previouslyReceived.joined(separator: ", "))\n" }
-                for e in t.evidence {
-                    o += "    \(Self.evidenceLine(e))\n"
-                    o += "        ontology: \(e.ontologyPath.joined(separator: " ; "))\n"
-                    o += "        \(Self.matchLine(e))\n"
+                let tr = Self.traceGroups(t)
+                for g in tr.groups {
+                    o += "    \(Self.ruleLine(g))\n"
+                    for e in g.items { o += "      \(Self.evidenceLine(e))\n" }
                 }
+                if !tr.conflictsHere.isEmpty {
+                    o += "    conflicts in this indication:\n"
+                    for e in tr.conflictsHere { o += "      \(Self.evidenceLine(e)); \(e.profile)\n" }
+                }
+                if !tr.conflictsElsewhere.isEmpty { o += "    \(Self.elsewhereLine(tr.conflictsElsewhere))\n" }
                 if let ev = t.realWorld {
                     o += "    real world:\n"
                     for l in realWorldTrace(ev, therapy: t.name) { o += "        \(l)\n" }
