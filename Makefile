@@ -6,7 +6,7 @@
 demo:
 	scripts/install-deps.sh demo
 	swift build -c release --product onco
-	.build/release/onco variants Tests/Fixtures/genomics/hts/pcgr-tumor_sample.BRCA.pcgr.vcf.gz --pass-only
+	.build/release/onco demo
 
 test:
 	scripts/install-deps.sh test

@@ -20,17 +20,17 @@ public struct NullEncoded<T: Encodable & Sendable>: Encodable, Sendable {
 public struct RecommendationJSON: Encodable, Sendable {
     public struct Case: Encodable, Sendable {
         @NullEncoded var file: String?
-        var sample: String?
+        @NullEncoded var sample: String?
         @NullEncoded var build: String?
-        var annotation: String?
+        @NullEncoded var annotation: String?
         var tumor_type: String
         var tumor_type_name: String
         @NullEncoded var age: Int?
-        var sex: String?
+        @NullEncoded var sex: String?
         @NullEncoded var stage: String?
         var prior_therapies: [String]
         @NullEncoded var tmb: Double?
-        var msi: String?
+        @NullEncoded var msi: String?
         var copy_number: [String]
         var fusions: [String]
         var variants_read: Int
@@ -73,24 +73,24 @@ public struct RecommendationJSON: Encodable, Sendable {
         var patients: SuppressedCount
         var events: SuppressedCount
         @NullEncoded var median_months: Double?
-        var median_ci_lower: Double?
+        @NullEncoded var median_ci_lower: Double?
         @NullEncoded var median_ci_upper: Double?
     }
     public struct RealWorld: Encodable, Sendable {
         var patients: SuppressedCount
         var events: SuppressedCount
         @NullEncoded var median_months: Double?
-        var hazard_ratio: Double?
+        @NullEncoded var hazard_ratio: Double?
         @NullEncoded var ci_lower: Double?
-        var ci_upper: Double?
+        @NullEncoded var ci_upper: Double?
         var grade: String
         var reason: String
         @NullEncoded var p_value: Double?
-        var ph_p_treated: Double?
+        @NullEncoded var ph_p_treated: Double?
         @NullEncoded var ph_p_global: Double?
-        var model: String?
+        @NullEncoded var model: String?
         @NullEncoded var model_lines: SuppressedCount?
-        var model_events: SuppressedCount?
+        @NullEncoded var model_events: SuppressedCount?
         @NullEncoded var covariates: [String]?
         var cohort: String
         var cohort_kind: String
@@ -107,11 +107,11 @@ public struct RecommendationJSON: Encodable, Sendable {
         @NullEncoded var tier: String?
         var direction: String
         @NullEncoded var relation: String?
-        var resolution: String?
+        @NullEncoded var resolution: String?
         var biomarkers: [String]
         var evidence: [Evidence]
         @NullEncoded var real_world: RealWorld?
-        var real_world_unavailable: String?
+        @NullEncoded var real_world_unavailable: String?
         var previously_received: [String]
         @NullEncoded var neighbours_treated: SuppressedCount?
         var sort_key: [String: String]

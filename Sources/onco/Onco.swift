@@ -15,6 +15,8 @@ struct Onco: AsyncParsableCommand {
             KBCommand.self,
             SurvivalCommand.self,
             WarehouseCommand.self,
+            RecommendCommand.self,
+            DemoCommand.self,
         ]
     )
 }

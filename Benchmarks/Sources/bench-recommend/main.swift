@@ -1,2 +1,106 @@
-// bench-recommend: see Benchmarks/README.md.
-print("bench-recommend: not yet written")
+// bench-recommend: one tumour-board case end to end (read the VCF, match the KB, fetch the biomarker
+// cohort's lines of therapy, KM + adjusted Cox + PH test per candidate, rank, render text/Markdown/
+// HTML/JSON) against synthetic SQLite warehouses of 100,000 and 1,000,000 patients.
+//
+//   bench-recommend synth N DB                    # generate a synthetic warehouse (Cohorts/synthetic-oncology.json, seed 1)
+//   bench-recommend case DB [VCF TUMOUR_TYPE] [REPEATS]
+//
+// `case` prints one `key=value` line per measurement: the first (cold) run including opening the
+// store, then `REPEATS` warm runs (KB and store open), each as wall and CPU (user+system) seconds;
+// Benchmarks/scripts/recommend.sh collects them into results/recommend.md.
+import Foundation
+import Genomics
+import Knowledge
+import Logging
+import OncoCore
+import Recommendation
+import Reports
+import Warehouse
+
+let logger = Logger(label: "bench-recommend")
+let args = CommandLine.arguments
+func report(_ k: String, _ v: Any) { print("\(k)=\(v)") }
+func wall() -> Double { Date().timeIntervalSince1970 }
+func cpu() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF, &u)
+    return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) * 1e-6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) * 1e-6
+}
+
+let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+let params = ProcessInfo.processInfo.environment["ONCO_SYNTH_PARAMS"] ?? repo.appendingPathComponent("Cohorts/synthetic-oncology.json").path
+
+guard args.count >= 3 else {
+    print("usage: bench-recommend synth N DB | case DB [VCF TUMOUR_TYPE] [REPEATS]")
+    exit(64)
+}
+
+switch args[1] {
+case "synth":
+    let n = Int(args[2])!
+    let g = try SyntheticCohortGenerator(parametersPath: params, patients: n, seed: 1)
+    let store = try await SQLiteWarehouseStore(path: args[3], logger: logger)
+    let t0 = wall(), c0 = cpu()
+    let outcome = try await store.importDataset(g.descriptor, from: g.makeSource(parallelism: ProcessInfo.processInfo.activeProcessorCount),
+                                                progress: nil, logger: logger)
+    try await store.close()
+    report("patients", n); report("rows_written", outcome.rowsWritten)
+    report("synth_seconds", String(format: "%.1f", wall() - t0)); report("synth_cpu_seconds", String(format: "%.1f", cpu() - c0))
+
+case "case":
+    let db = args[2]
+    let vcf = args.count > 3 ? args[3] : repo.appendingPathComponent("Cohorts/demo/melanoma-braf-v600e.grch37.vcf").path
+    let tumourType = args.count > 4 ? args[4] : "SKCM"
+    let repeats = args.count > 5 ? Int(args[5])! : 5
+    let clinical = ClinicalContext(tumorType: OncoTreeCode(tumourType), age: 58, sex: .male, stage: "IV")
+
+    var t0 = wall(), c0 = cpu()
+    let kb = try KnowledgeBase.load(directory: repo.appendingPathComponent("KnowledgeBase"))
+    report("kb_load_seconds", String(format: "%.3f", wall() - t0)); report("kb_load_cpu_seconds", String(format: "%.3f", cpu() - c0))
+
+    /// One case end to end: read, recommend, render all four formats.
+    func oneCase(_ store: SQLiteWarehouseStore) async throws -> (Recommendation, Int) {
+        let c = try RecommendationCase.read(vcf: vcf, clinical: clinical)
+        let r = try await Recommender(knowledgeBase: kb, warehouse: store).recommend(c, logger: logger)
+        let report = RecommendationReport(r)
+        let bytes = report.text().utf8.count + report.markdown().utf8.count + report.html().utf8.count + (try report.json()).utf8.count
+        return (r, bytes)
+    }
+
+    t0 = wall(); c0 = cpu()
+    let store = try await SQLiteWarehouseStore(path: db, logger: logger)
+    let (first, bytes) = try await oneCase(store)
+    report("cold_seconds", String(format: "%.3f", wall() - t0)); report("cold_cpu_seconds", String(format: "%.3f", cpu() - c0))
+    let m = try await store.metadata(logger: logger)
+    report("warehouse_patients", m.datasets.reduce(0) { $0 + $1.patients })
+    report("report_bytes", bytes)
+    for s in first.timings { report("cold_stage_\(s.stage)_seconds", String(format: "%.3f", s.seconds)) }
+    if let dt = first.therapies.first(where: { $0.realWorld?.model != nil }), let ev = dt.realWorld, let model = ev.model {
+        report("example_therapy", "\"\(dt.name)\""); report("example_cohort_patients", ev.cohort.patients)
+        report("example_treated", ev.treated.patients); report("example_comparator", ev.comparator.patients)
+        report("example_hr", String(format: "%.3f [%.3f, %.3f] %@", model.hazardRatio, model.lower, model.upper, ev.grade.rawValue))
+    }
+    report("therapies", first.therapies.count); report("not_recommended", first.notRecommended.count)
+    report("real_world_analyses", (first.therapies + first.notRecommended).filter { $0.realWorld != nil }.count)
+
+    var walls: [Double] = [], cpus: [Double] = []
+    var stageTotals: [String: Double] = [:]
+    for _ in 0..<repeats {
+        let w = wall(), c = cpu()
+        let (r, _) = try await oneCase(store)
+        walls.append(wall() - w); cpus.append(cpu() - c)
+        for s in r.timings { stageTotals[s.stage, default: 0] += s.seconds }
+    }
+    try await store.close()
+    walls.sort(); cpus.sort()
+    report("warm_runs", repeats)
+    report("warm_median_seconds", String(format: "%.3f", walls[walls.count / 2]))
+    report("warm_max_seconds", String(format: "%.3f", walls.last!))
+    report("warm_median_cpu_seconds", String(format: "%.3f", cpus[cpus.count / 2]))
+    for (k, v) in stageTotals.sorted(by: { $0.key < $1.key }) { report("warm_mean_stage_\(k)_seconds", String(format: "%.3f", v / Double(repeats))) }
+
+default:
+    print("unknown subcommand \(args[1])")
+    exit(64)
+}

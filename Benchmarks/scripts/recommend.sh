@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Recommend benchmark: one case end to end (VCF read, KB match, biomarker-cohort lines of therapy,
+# KM + adjusted Cox + PH test per candidate, ranking, all four report formats) against synthetic
+# SQLite warehouses of 100,000 and 1,000,000 patients (Cohorts/synthetic-oncology.json, seed 1).
+# Targets (issue #7): <= 0.5 s at 100,000 patients, <= 2 s at 1,000,000.
+# Usage: Benchmarks/scripts/recommend.sh [SIZES...]   (default: 100000 1000000)
+# Warehouses are kept in work/recommend/ and reused when present (building 1M takes ~6 min).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="${BENCH_BIN:-.build/release/bench-recommend}"
+WORK=work/recommend
+mkdir -p "$WORK" results
+if [[ $# -gt 0 ]]; then SIZES=("$@"); else SIZES=(100000 1000000); fi
+log="$WORK/log.txt"; : > "$log"
+for n in "${SIZES[@]}"; do
+  db="$WORK/synth-$n.sqlite"
+  if [[ ! -s "$db" ]]; then
+    echo "== synth $n" | tee -a "$log"
+    /usr/bin/time -f "peak_rss_kb=%M" "$BIN" synth "$n" "$db.tmp" 2>&1 | tee -a "$log"
+    mv "$db.tmp" "$db"; rm -f "$db.tmp-wal" "$db.tmp-shm"
+  fi
+  echo "== case $n" | tee -a "$log"
+  echo "uptime_before=$(uptime | sed 's/.*load average: //')" | tee -a "$log"
+  /usr/bin/time -f "process_wall_seconds=%e process_user_seconds=%U process_sys_seconds=%S peak_rss_kb=%M" \
+    "$BIN" case "$db" ../Cohorts/demo/melanoma-braf-v600e.grch37.vcf SKCM 5 2>&1 | tee -a "$log"
+  echo "uptime_after=$(uptime | sed 's/.*load average: //')" | tee -a "$log"
+done
+echo "log: $log (results/recommend.md is written by hand from it)"

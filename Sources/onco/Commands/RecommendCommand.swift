@@ -1,0 +1,196 @@
+import ArgumentParser
+import CHTSlib
+import Foundation
+import Knowledge
+import Logging
+import OncoCore
+import Recommendation
+import Reports
+import Warehouse
+import WarehousePostgres
+
+/// The case of `onco recommend`: variant file, tumour type and clinical context.
+struct CaseOptions: ParsableArguments {
+    @Option(help: "The tumour's VCF/BCF (plain, gzip or bgzip-compressed).")
+    var vcf: String
+
+    @Option(name: [.customLong("tumor-type"), .customLong("tumour-type")], help: "OncoTree code of the case (SKCM, LUAD, COADREAD, ...).")
+    var tumorType: String
+
+    @Option(help: "The tumour sample column (default: ##tumor_sample=, the only sample, or the first that is not a normal).")
+    var sample: String?
+
+    @Option(help: "A tumour BAM/CRAM with its index: VAF and depth from read counts at each variant.")
+    var bam: String?
+
+    @Option(help: "A reference FASTA with .fai (left-aligns indels; needed for CRAM).")
+    var reference: String?
+
+    @Option(help: "Age at diagnosis, years.") var age: Int?
+    @Option(help: "Sex: female or male.") var sex: String?
+    @Option(help: "Stage: I, II, III or IV (Stage IIIA, 3 ... are normalised).") var stage: String?
+
+    @Option(name: .customLong("prior-therapy"), help: "A drug the patient already received (repeatable, or comma-separated).")
+    var priorTherapy: [String] = []
+
+    @Option(help: "Tumour mutational burden, mutations/Mb.") var tmb: Double?
+    @Option(help: "MSI status: MSI-H, MSI-L or MSS.") var msi: String?
+
+    @Option(help: "Copy-number change GENE:amp or GENE:del, e.g. ERBB2:amp (repeatable, or comma-separated).")
+    var cna: [String] = []
+
+    @Option(help: "Fusion, 5' partner first: EML4::ALK (repeatable, or comma-separated).")
+    var fusion: [String] = []
+
+    @Flag(name: .customLong("include-filtered"), help: "Also match calls whose FILTER is not PASS (default: ignore them and say how many).")
+    var includeFiltered = false
+
+    static func split(_ list: [String]) -> [String] {
+        list.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func copyNumbers() throws -> [CopyNumberAlteration] {
+        try Self.split(cna).map { item in
+            let parts = item.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--cna '\(item)': expected GENE:amp or GENE:del") }
+            switch parts[1].lowercased() {
+            case "amp", "amplification", "gain": return CopyNumberAlteration(gene: parts[0].uppercased(), kind: .amplification)
+            case "del", "deletion", "loss", "homdel": return CopyNumberAlteration(gene: parts[0].uppercased(), kind: .deletion)
+            default: throw ValidationError("--cna '\(item)': the kind must be amp or del")
+            }
+        }
+    }
+
+    func fusions() throws -> [GeneFusion] {
+        try Self.split(fusion).map { f in
+            let p = f.components(separatedBy: "::")
+            guard p.count == 2, !p[0].isEmpty, !p[1].isEmpty else { throw ValidationError("--fusion '\(f)' must be written 5PRIME::3PRIME") }
+            return GeneFusion(fivePrime: p[0].uppercased(), threePrime: p[1].uppercased())
+        }
+    }
+
+    func validate() throws {
+        guard FileManager.default.fileExists(atPath: vcf) else { throw ValidationError("--vcf \(vcf): no such file") }
+        if let bam, !FileManager.default.fileExists(atPath: bam) { throw ValidationError("--bam \(bam): no such file") }
+        if let age, !(0...120).contains(age) { throw ValidationError("--age must be between 0 and 120") }
+        if let sex, Sex(parsing: sex) == .unknown { throw ValidationError("--sex must be female or male") }
+        if let stage, Stage.normalise(stage) == nil { throw ValidationError("--stage '\(stage)': expected I, II, III or IV") }
+        if let tmb, !(tmb >= 0 && tmb.isFinite) { throw ValidationError("--tmb must be a non-negative number") }
+        if let msi, MSIStatus(rawValue: msi.uppercased()) == nil { throw ValidationError("--msi must be MSI-H, MSI-L or MSS") }
+        _ = try copyNumbers()
+        _ = try fusions()
+    }
+
+    func clinical() throws -> ClinicalContext {
+        ClinicalContext(tumorType: OncoTreeCode(tumorType), age: age, sex: sex.map(Sex.init(parsing:)), stage: Stage.normalise(stage),
+                        priorTherapies: Self.split(priorTherapy).map(DrugName.canonical), tmb: tmb,
+                        msi: msi.flatMap { MSIStatus(rawValue: $0.uppercased()) }, copyNumber: try copyNumbers(), fusions: try fusions())
+    }
+
+    func read() throws -> RecommendationCase {
+        hts_set_log_level(HTS_LOG_OFF) // htslib would print file paths to stderr by itself
+        return try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference, clinical: try clinical())
+    }
+}
+
+/// Report format of `onco recommend` and `onco demo`.
+enum RecommendFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, markdown, html, json
+}
+
+/// `onco recommend`: one case in, the ranked therapies with their evidence out.
+struct RecommendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommend",
+        abstract: "Rank candidate therapies for one tumour, with the evidence behind each rank (the tumour-board report).",
+        discussion: """
+        Curated evidence (CIViC, in KnowledgeBase/) decides each therapy's tier; with --db, the real-world \
+        outcomes of warehouse patients of the same tumour-type family carrying the matched biomarker are \
+        added (KM median OS, Cox HR against patients treated otherwise in the same setting, adjusted for \
+        age, stage and line; gated and graded). Without --db the ranking rests on curated evidence alone, \
+        and the report says so. Sort keys and methods are printed in every report.
+
+        Neighbour-based candidates (therapies given to the case's most similar warehouse patients) are \
+        not searched by this build: the similarity index is not wired into the CLI yet, and the report \
+        says so.
+
+        Exit status: 0 with a report (also when no alteration is actionable: the report says so plainly), \
+        1 on bad input (the error names the file, record and field), 64 on bad arguments.
+        """)
+
+    @OptionGroup var caseOptions: CaseOptions
+    @OptionGroup var kb: KBLocation
+
+    @Option(help: "Warehouse: a SQLite file, or postgres://user@host:port/database (default: none; curated evidence only).")
+    var db: String?
+
+    @Option(help: "Output format: text (default on a terminal), markdown, html or json.")
+    var format: RecommendFormat?
+
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(name: .customLong("min-patients"), help: "Real-world gate: minimum patients per arm.")
+    var minPatients: Int = 20
+
+    @Option(name: .customLong("min-events"), help: "Real-world gate: minimum deaths per arm.")
+    var minEvents: Int = 10
+
+    @Option(name: .customLong("minimum-count"), help: "Small-cell suppression: counts 1..k-1 are shown as <k.")
+    var minimumCount: Int = 5
+
+    func validate() throws {
+        if minPatients < 2 { throw ValidationError("--min-patients must be at least 2") }
+        if minEvents < 1 { throw ValidationError("--min-events must be at least 1") }
+        if minimumCount < 1 { throw ValidationError("--minimum-count must be at least 1") }
+        if let db, case .sqliteFile(let path) = WarehouseLocation(parsing: db), !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--db \(db): no such warehouse file (create one with `onco warehouse import` or `onco warehouse synth`)")
+        }
+    }
+
+    func run() async throws {
+        let options = RecommenderOptions(gates: RealWorldGates(minimumPatients: minPatients, minimumEvents: minEvents),
+                                         disclosure: DisclosureControl(minimumCount: minimumCount),
+                                         includeFiltered: caseOptions.includeFiltered)
+        let c = try caseOptions.read()
+        let knowledge = try KnowledgeBase.load(directory: try kb.resolve())
+        var store: (any WarehouseStore)?
+        if let db { store = try await WarehouseFactory.open(db: db, logger: RecommendCommand.logger) }
+        let r: Recommendation
+        do {
+            r = try await RecommendCommand.recommend(c, knowledgeBase: knowledge, warehouse: store, options: options)
+        } catch {
+            try? await store?.close()
+            throw error
+        }
+        try await store?.close()
+        let fmt = format ?? .text
+        try emit(RecommendCommand.render(r, format: fmt, color: output == nil && format == nil && stdoutIsTTY), to: output)
+    }
+
+    static var logger: Logger {
+        var l = Logger(label: "onco.recommend")
+        l.logLevel = .warning
+        return l
+    }
+
+    /// The recommender as the CLI runs it: no neighbour source yet (the Similarity adapter is wired at merge time).
+    static func recommend(_ c: RecommendationCase, knowledgeBase: KnowledgeBase, warehouse: (any WarehouseStore)?,
+                          options: RecommenderOptions) async throws -> Recommendation {
+        let recommender = Recommender(
+            knowledgeBase: knowledgeBase, warehouse: warehouse, neighbourSource: nil,
+            neighbourUnavailableReason: "this build of the CLI has no similarity index wired in",
+            options: options)
+        return try await recommender.recommend(c, logger: logger)
+    }
+
+    static func render(_ r: Recommendation, format: RecommendFormat, color: Bool) throws -> String {
+        let report = RecommendationReport(r)
+        switch format {
+        case .text: return report.text(color: color)
+        case .markdown: return report.markdown()
+        case .html: return report.html()
+        case .json: return try report.json()
+        }
+    }
+}
