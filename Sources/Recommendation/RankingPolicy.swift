@@ -40,17 +40,15 @@ public enum RankingPolicy {
         }
     }
 
-    /// Whether a ranked therapy makes the case actionable: supporting sensitivity evidence of level A
-    /// or B in the case's indication (relation exact, broader, pan-cancer or narrower), or of level A in
-    /// another tumour type (an approved use elsewhere). Level C (case reports) and D/E (preclinical)
-    /// evidence, and level B evidence from other tumour types, do not.
+    /// Whether a ranked therapy makes the case actionable, in the sense of AMP/ASCO/CAP tiers I and II:
+    /// its curated tier is T1 or T2 (level A in this indication; level B rated ≥ 3 in this indication;
+    /// level A in a narrower subtype: KnowledgeBase/TIERS.md), or it has supporting level A evidence in
+    /// another tumour type (an approved use elsewhere: off-label, AMP level C). Level B rated < 3, level
+    /// C (case reports), D/E (preclinical) and level B from other tumour types do not.
     public static func isActionable(_ t: RankedTherapy) -> Bool {
         guard t.direction == .sensitivity else { return false }
-        return t.evidence.contains { e in
-            guard e.role == .sensitivity else { return false }
-            if e.level == "A" { return true }
-            return e.level == "B" && (e.relation.isSameIndication || e.relation == .narrower)
-        }
+        if let tier = t.tier, tier <= .t2 { return true }
+        return t.evidence.contains { $0.role == .sensitivity && $0.level == "A" }
     }
 
     /// Whether a resistance item puts the therapy in 'not recommended' (rule 1).

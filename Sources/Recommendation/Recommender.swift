@@ -166,7 +166,7 @@ public struct Recommender: Sendable {
             let why: String
             if interp.matches.isEmpty { why = "none of its alterations matches a CIViC profile" }
             else if sens.isEmpty { why = "\(interp.matches.count) CIViC profile(s) matched, but none has supporting sensitivity evidence for a therapy" }
-            else { why = "no therapy has level A or B sensitivity evidence in this indication, nor level A evidence in another tumour type; the \(sens.count) therapies listed rest on weaker evidence (case reports, preclinical data, other tumour types)" }
+            else { why = "no therapy reaches tier T1 or T2 (level A, or level B rated ≥ 3, in this indication) nor has level A evidence in another tumour type; the \(sens.count) therapies listed rest on weaker evidence (level B rated < 3, case reports, preclinical data, other tumour types)" }
             notes.append("No actionable alteration: \(why) (CIViC \(interp.kbVersion.civicRelease)).")
         }
         if let w = interp.annotationWarning { notes.append("Unannotated variants: \(w)") }

@@ -21,6 +21,7 @@ extension RecommendationReport {
         <title>\(esc((r.isSynthetic ? "[\(Self.syntheticBanner)] " : "") + title))</title>
         <style>
         \(Self.css)
+        \(pageFooterCSS(title: title))
         </style>
         </head>
         <body>
@@ -28,9 +29,6 @@ extension RecommendationReport {
         """
         if r.isSynthetic {
             o += "<div class=\"synthetic\">\(Self.syntheticBanner): the warehouse holds synthetic patients only; real-world figures are simulated, not evidence.</div>\n"
-            o += "<div class=\"print-footer\">\(Self.syntheticBanner) · onco \(esc(r.oncoVersion)) · \(esc(title))</div>\n"
-        } else {
-            o += "<div class=\"print-footer\">onco \(esc(r.oncoVersion)) · \(esc(title))</div>\n"
         }
         o += "<h1>Therapy ranking</h1>\n<table class=\"facts\">\n"
         for (k, v) in [("Case", caseLine()), ("Tumour", tumourLine()), ("Variants", variantsLine()), ("Knowledge base", kbLine()),
@@ -53,7 +51,7 @@ extension RecommendationReport {
                 let grade = t.realWorld.map { "grade-\($0.grade.rawValue)" } ?? "grade-none"
                 s += "<tr><td class=\"num\">\(t.rank)</td><td>\(name)</td><td>\(tier)</td><td>\(esc(t.relation?.rawValue ?? "–"))</td>"
                 s += "<td>\(esc(t.resolution?.description ?? "–"))</td><td>\(esc(t.biomarkers.isEmpty ? "–" : t.biomarkers.joined(separator: ", ")))</td>"
-                s += "<td>\(esc(t.direction == .realWorld ? "–" : Self.levelCounts(t)))</td><td class=\"\(grade)\">\(esc(realWorldCell(t)))</td></tr>\n"
+                s += "<td>\(esc(t.direction == .realWorld ? "–" : Self.levelCounts(t)))</td><td class=\"rw-cell \(grade)\">\(esc(realWorldCell(t)))</td></tr>\n"
             }
             return s + "</tbody>\n</table>\n"
         }
@@ -85,7 +83,8 @@ extension RecommendationReport {
                     func row(_ e: EvidenceTraceItem) -> String {
                         var x = "<tr class=\"role-\(e.role.rawValue)\"><td>\(esc(e.source))&nbsp;<a href=\"\(esc(e.url))\">\(esc(e.id))</a></td>"
                         x += "<td>\(esc(e.level))\(e.rating.map { "&nbsp;(\($0)★)" } ?? "")</td><td>\(e.tier)</td><td>\(esc(Self.roleText(e)))</td>"
-                        x += "<td>\(esc(e.disease)) <span class=\"path\">[\(esc(e.relation.rawValue)): \(esc(e.ontologyPath.joined(separator: " ; ")))]</span></td>"
+                        let path = e.relation == .other ? "other tumour type" : "\(e.relation.rawValue): \(e.ontologyPath.joined(separator: " ; "))"
+                        x += "<td>\(esc(e.disease)) <span class=\"path\">[\(esc(path))]</span></td>"
                         x += "<td>\(esc(e.pmids.isEmpty ? "–" : e.pmids.joined(separator: ", ")))</td></tr>\n"
                         return x
                     }
@@ -141,6 +140,17 @@ extension RecommendationReport {
         return o
     }
 
+    /// The running footer of every printed page (a CSS page-margin box, so it never overlaps the
+    /// content): the synthetic label when the warehouse is synthetic, onco's version and the title.
+    func pageFooterCSS(title: String) -> String {
+        let text = (r.isSynthetic ? "\(Self.syntheticBanner) · " : "") + "onco \(r.oncoVersion) · \(title)"
+        // A CSS string inside <style>: no markup characters, quotes and backslashes escaped for CSS.
+        let css = String(text.filter { $0 != "<" && $0 != ">" && $0 != "\n" })
+            .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let colour = r.isSynthetic ? "#b2182b" : "#666"
+        return "@page { @bottom-center { content: \"\(css) · page \" counter(page) \" / \" counter(pages); font-family: \"DejaVu Sans\", Helvetica, Arial, sans-serif; font-size: 7.5pt; color: \(colour); } }"
+    }
+
     /// An SVG document made embeddable: no XML declaration, and a clip-path id unique in the page.
     static func inlineSVG(_ svg: String, id: Int) -> String {
         var s = svg
@@ -183,18 +193,18 @@ extension RecommendationReport {
     .note.synthetic-note { border-left-color: #b2182b; }
     .empty { color: #555; font-style: italic; }
     .card { border: 1px solid #c8c8c8; border-radius: 4px; padding: 2mm 3mm; margin: 3mm 0; }
-    .card h3 { break-after: avoid; page-break-after: avoid; }
+    .card h3, .card > p.sub, table.evidence tr.group { break-after: avoid; page-break-after: avoid; }
     .rw ul { margin: 0 0 1mm; padding-left: 5mm; }
     figure.km { margin: 1mm 0 0; break-inside: avoid; page-break-inside: avoid; }
     figure.km svg { width: 100%; height: auto; display: block; }
     figcaption { font-size: 8pt; color: #555; }
     .versions { font-size: 8pt; color: #666; margin: 1mm 0 0; }
     .synthetic { background: #b2182b; color: #fff; font-weight: bold; text-align: center; letter-spacing: 0.08em; padding: 2mm; margin: 0 0 2mm; }
-    .print-footer { display: none; }
+    table.ranking { font-size: 9pt; }
+    table.ranking td.rw-cell { white-space: nowrap; }
     @media print {
       body { padding: 0; }
       .synthetic, .tier, .prior, thead th, .note { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-      .print-footer { display: block; position: fixed; bottom: -10mm; left: 0; right: 0; font-size: 7.5pt; color: #b2182b; text-align: center; }
       a { color: inherit; }
     }
     """

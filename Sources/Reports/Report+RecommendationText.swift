@@ -89,7 +89,9 @@ extension RecommendationReport {
         func fit(_ s: String, _ n: Int) -> String {
             s.count > n ? String(s.prefix(n - 1)) + "…" : s.padding(toLength: n, withPad: " ", startingAt: 0)
         }
-        var o = "  " + header.enumerated().map { fit($1, w[$0]) }.joined(separator: "  ") + "\n"
+        var head = "  " + header.enumerated().map { fit($1, w[$0]) }.joined(separator: "  ")
+        while head.hasSuffix(" ") { head.removeLast() }
+        var o = head + "\n"
         o += "  " + w.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
         for row in rows {
             var line = "  " + row.enumerated().map { fit($1, w[$0]) }.joined(separator: "  ")

@@ -136,13 +136,16 @@ struct CuratedRankingTests {
         #expect(r.therapies.first?.name == "neratinib" && r.therapies.first?.relation == .broader)
     }
 
-    /// KRAS G12D colorectal: no therapy has level A/B sensitivity here, so the case is not
-    /// actionable; KRAS mutations carry level A resistance to cetuximab and panitumumab in colorectal
+    /// KRAS G12D colorectal: the only level B sensitivity item in colorectal cancer (irinotecan +
+    /// selumetinib, EID1326) is rated 1, hence T3, and no therapy has level A anywhere, so the case is
+    /// not actionable; KRAS mutations carry level A resistance to cetuximab and panitumumab in colorectal
     /// cancer, which lead 'not recommended'.
     @Test func colorectalKRASG12D() async throws {
         let r = try await Fixtures.recommend("coadread_kras_g12d.grch37.vep", tumourType: "COADREAD")
         #expect(!r.hasActionableAlteration)
-        #expect(r.notes.contains { $0.hasPrefix("No actionable alteration: no therapy has level A or B sensitivity evidence") })
+        #expect(!r.therapies.contains { ($0.tier ?? .t4) <= .t2 })
+        #expect(r.therapies.contains { $0.name == "irinotecan + selumetinib" && $0.tier == .t3 && $0.evidence.contains { $0.id == "EID1326" && $0.level == "B" && $0.rating == 1 } })
+        #expect(r.notes.contains { $0.hasPrefix("No actionable alteration: no therapy reaches tier T1 or T2") })
         #expect(r.notRecommended.prefix(2).map(\.name).sorted() == ["cetuximab", "panitumumab"])
         #expect(r.notRecommended.prefix(2).allSatisfy { $0.tier == .t1 })
     }
