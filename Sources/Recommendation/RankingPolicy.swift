@@ -51,6 +51,18 @@ public enum RankingPolicy {
         return t.evidence.contains { $0.role == .sensitivity && $0.level == "A" }
     }
 
+    /// Whether the recommender measures a therapy's real-world outcomes in the warehouse: when its
+    /// lead evidence item concerns this indication (relation exact, broader, pan-cancer or narrower)
+    /// or its tier is T1 or T2. A therapy resting on other tumour types' evidence alone (T3/T4,
+    /// relation other) is marked 'not assessed': its biomarker cohort (often a gene-level cohort such
+    /// as any TP53 mutation) is the costliest to read, and its real-world grade could only order it
+    /// among therapies that are themselves not actionable here.
+    public static func assessesRealWorld(_ t: RankedTherapy) -> Bool {
+        if let tier = t.tier, tier <= .t2 { return true }
+        guard let relation = t.relation else { return false }
+        return relation != .other
+    }
+
     /// Whether a resistance item puts the therapy in 'not recommended' (rule 1).
     static func isDisqualifying(level: EvidenceLevel, tier: Tier, relation: TumourTypeRelation, bestSensitivity: Tier?) -> Bool {
         guard relation.isSameIndication else { return false }

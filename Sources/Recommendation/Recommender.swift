@@ -87,30 +87,47 @@ public struct Recommender: Sendable {
             }
         }
         let family = BiomarkerCohort.family(of: c.clinical.tumorType, in: kb.oncotree)
-        var tables: [LineOutcomeQuery: RealWorldAnalysis.PreparedLines] = [:]
-        var sens: [RankedTherapy] = [], res: [RankedTherapy] = []
+        // Each candidate's biomarker cohort; the distinct cohorts are fetched from the warehouse in one
+        // batch (their lines read once, over the union of their patients).
+        typealias CohortSpec = (query: LineOutcomeQuery, text: String, biomarkers: [String])
+        var ranked: [(therapy: RankedTherapy, cohort: CohortSpec?)] = []
         for cand in candidates {
             guard var t = cand.ranked(prior: c.clinical.priorTherapies, variants: c.variants) else { continue }
-            if let warehouse, let lead = cand.lead {
-                if let crit = BiomarkerCohort.criteria(for: lead.match, variants: c.variants) {
+            var cohort: CohortSpec?
+            if warehouse != nil, let lead = cand.lead {
+                if !RankingPolicy.assessesRealWorld(t) {
+                    t.realWorldUnavailable = "its curated evidence comes from other tumour types only (\(t.tier.map { "\($0)" } ?? "no tier"))"
+                } else if let crit = BiomarkerCohort.criteria(for: lead.match, variants: c.variants) {
                     let (q, text) = BiomarkerCohort.query(family: family, biomarkers: crit)
-                    let lines: RealWorldAnalysis.PreparedLines
-                    if let cached = tables[q] { lines = cached } else {
-                        let table = try await lap("warehouse") { try await warehouse.lineOutcomes(q, logger: logger) }
-                        lines = RealWorldAnalysis.PreparedLines(table)
-                        tables[q] = lines
-                    }
-                    let cohort = RealWorldCohort(kind: .biomarker, description: text, tumourTypes: family.codes,
-                                                 biomarkers: crit.map(\.description), patients: lines.table.cohortSize, query: q)
-                    let ev = await lap("real-world") {
-                        RealWorldAnalysis.analyse(lines, drugs: t.drugs, cohort: cohort,
-                                                  expected: t.direction == .resistance ? .noBenefit : .benefit, gates: options.gates)
-                    }
-                    t.realWorld = ev
-                    t.sortKey.realWorld = ev.grade.rank
+                    cohort = CohortSpec(query: q, text: text, biomarkers: crit.map(\.description))
                 } else {
                     t.realWorldUnavailable = "the matched biomarker (\(lead.match.profileName)) cannot be expressed as a warehouse cohort"
                 }
+            }
+            ranked.append((therapy: t, cohort: cohort))
+        }
+        var tables: [LineOutcomeQuery: RealWorldAnalysis.PreparedLines] = [:]
+        if let warehouse {
+            var queries: [LineOutcomeQuery] = []
+            for r in ranked { if let q = r.cohort?.query, !queries.contains(q) { queries.append(q) } }
+            if !queries.isEmpty {
+                let fetched = try await lap("warehouse") { try await warehouse.lineOutcomes(queries, logger: logger) }
+                let prepared = await lap("real-world") { fetched.map { RealWorldAnalysis.PreparedLines($0) } }
+                for (q, lines) in zip(queries, prepared) { tables[q] = lines }
+            }
+        }
+        var sens: [RankedTherapy] = [], res: [RankedTherapy] = []
+        for (therapy, cohort) in ranked {
+            var t = therapy
+            if let cohort, let lines = tables[cohort.query] {
+                let rwc = RealWorldCohort(kind: .biomarker, description: cohort.text, tumourTypes: family.codes,
+                                          biomarkers: cohort.biomarkers, patients: lines.table.cohortSize, query: cohort.query)
+                let ev = await lap("real-world") {
+                    RealWorldAnalysis.analyse(lines, drugs: t.drugs, cohort: rwc,
+                                              expected: t.direction == .resistance ? .noBenefit : .benefit, gates: options.gates)
+                }
+                t.realWorld = ev
+                t.sortKey.realWorld = ev.grade.rank
             }
             if t.direction == .resistance { res.append(t) } else { sens.append(t) }
         }

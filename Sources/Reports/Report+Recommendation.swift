@@ -31,6 +31,7 @@ extension RecommendationReport {
         "Outcome: overall survival from the line's start (death; censored at the end of observation). Kaplan–Meier medians in months (30.4375 days) with 95% log intervals.",
         "Model: Cox proportional hazards, Efron ties: Surv(os_days, death) ~ treated + age10 + stage + factor(line) (age at diagnosis/10, ordinal stage 0–4, setting; a covariate known for < 50% of lines or constant is left out; complete cases). HR = exp(β_treated), 95% Wald interval; lines treated as independent.",
         "Proportional hazards: cox.zph(fit, transform = \"km\"), treatment term and global test.",
+        "Scope: real-world outcomes are measured for therapies whose lead evidence concerns this indication (exact, broader, pan-cancer or narrower relation) or whose tier is T1/T2; therapies resting on other tumour types' evidence alone are marked not assessed.",
     ]
 
     func gradeDefinitions() -> [String] {
@@ -78,7 +79,7 @@ extension RecommendationReport {
     /// `HR 0.52 (0.41–0.66) strong` or `inconclusive (below the gates)`.
     func realWorldCell(_ t: RankedTherapy) -> String {
         guard let ev = t.realWorld else {
-            if t.realWorldUnavailable != nil { return "not assessable" }
+            if t.realWorldUnavailable != nil { return "not assessed" }
             return r.warehouse == nil ? "no warehouse" : "–"
         }
         if let m = ev.model {

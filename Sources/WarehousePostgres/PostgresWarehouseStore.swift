@@ -91,6 +91,9 @@ public final class PostgresWarehouseStore: WarehouseStore {
     public func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
         try await engine.lineOutcomes(query, logger: logger)
     }
+    public func lineOutcomes(_ queries: [LineOutcomeQuery], logger: Logger) async throws -> [LineOutcomeTable] {
+        try await engine.lineOutcomes(queries, logger: logger)
+    }
     public func selectCohort(_ cohort: CohortCriteria, logger: Logger) async throws -> [Int64] {
         try await engine.selectCohort(cohort, logger: logger)
     }

@@ -195,6 +195,16 @@ struct RealWorldEvidenceTests {
                                                                      biomarkers: [.consequenceClass(gene: "BRAF", classes: ["missense"])]), logger: log)
         #expect(codon.cohortSize == t.cohortSize)
         #expect(missense.cohortSize >= codon.cohortSize)
+        // The batched form (union read once, then split) gives each cohort exactly what its own query gives.
+        let queries = [q, LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["SKCM"]), biomarkers: [.codon(gene: "BRAF", residue: "V600")]),
+                       LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["SKCM"]), biomarkers: [.consequenceClass(gene: "BRAF", classes: ["missense"])]),
+                       LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["SKCM"]), biomarkers: [.consequenceClass(gene: "TP53", classes: ["missense"])])]
+        let batched = try await store.lineOutcomes(queries, logger: log)
+        #expect(batched.count == queries.count)
+        for (query, table) in zip(queries, batched) {
+            let single = try await store.lineOutcomes(query, logger: log)
+            #expect(table == single, "batched lineOutcomes differ for \(query.biomarkers)")
+        }
         let some = Array(ids.prefix(25))
         let byID = try await store.lineOutcomes(LineOutcomeQuery(cohort: CohortCriteria(personIDs: some)), logger: log)
         #expect(byID.cohortSize == 25 && Set(byID.personIDs).isSubset(of: Set(some)))

@@ -23,7 +23,7 @@ func report(_ k: String, _ v: Any) { print("\(k)=\(v)") }
 func wall() -> Double { Date().timeIntervalSince1970 }
 func cpu() -> Double {
     var u = rusage()
-    getrusage(RUSAGE_SELF, &u)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)   // Glibc imports RUSAGE_SELF as an enum case
     return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) * 1e-6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) * 1e-6
 }
 
@@ -59,12 +59,17 @@ case "case":
     let kb = try KnowledgeBase.load(directory: repo.appendingPathComponent("KnowledgeBase"))
     report("kb_load_seconds", String(format: "%.3f", wall() - t0)); report("kb_load_cpu_seconds", String(format: "%.3f", cpu() - c0))
 
-    /// One case end to end: read, recommend, render all four formats.
+    /// One case end to end, as `onco recommend --format html` runs it: read the VCF, recommend, render
+    /// the HTML report (the heaviest format: SVG plots). Per-phase CPU seconds are accumulated.
+    var phaseCPU: [String: Double] = [:]
     func oneCase(_ store: SQLiteWarehouseStore) async throws -> (Recommendation, Int) {
+        var c0 = cpu()
         let c = try RecommendationCase.read(vcf: vcf, clinical: clinical)
+        phaseCPU["read", default: 0] += cpu() - c0; c0 = cpu()
         let r = try await Recommender(knowledgeBase: kb, warehouse: store).recommend(c, logger: logger)
-        let report = RecommendationReport(r)
-        let bytes = report.text().utf8.count + report.markdown().utf8.count + report.html().utf8.count + (try report.json()).utf8.count
+        phaseCPU["recommend", default: 0] += cpu() - c0; c0 = cpu()
+        let bytes = RecommendationReport(r).html().utf8.count
+        phaseCPU["render_html", default: 0] += cpu() - c0
         return (r, bytes)
     }
 
@@ -75,7 +80,9 @@ case "case":
     let m = try await store.metadata(logger: logger)
     report("warehouse_patients", m.datasets.reduce(0) { $0 + $1.patients })
     report("report_bytes", bytes)
-    for s in first.timings { report("cold_stage_\(s.stage)_seconds", String(format: "%.3f", s.seconds)) }
+    var coldStages: [String: Double] = [:]
+    for s in first.timings { coldStages[s.stage, default: 0] += s.seconds }
+    for (k, v) in coldStages.sorted(by: { $0.key < $1.key }) { report("cold_stage_\(k)_seconds", String(format: "%.3f", v)) }
     if let dt = first.therapies.first(where: { $0.realWorld?.model != nil }), let ev = dt.realWorld, let model = ev.model {
         report("example_therapy", "\"\(dt.name)\""); report("example_cohort_patients", ev.cohort.patients)
         report("example_treated", ev.treated.patients); report("example_comparator", ev.comparator.patients)
@@ -99,6 +106,7 @@ case "case":
     report("warm_max_seconds", String(format: "%.3f", walls.last!))
     report("warm_median_cpu_seconds", String(format: "%.3f", cpus[cpus.count / 2]))
     for (k, v) in stageTotals.sorted(by: { $0.key < $1.key }) { report("warm_mean_stage_\(k)_seconds", String(format: "%.3f", v / Double(repeats))) }
+    for (k, v) in phaseCPU.sorted(by: { $0.key < $1.key }) { report("mean_cpu_\(k)_seconds", String(format: "%.3f", v / Double(repeats + 1))) }
 
 default:
     print("unknown subcommand \(args[1])")

@@ -73,6 +73,19 @@ public struct LineOutcomeTable: Sendable, Hashable {
     public var count: Int { personIDs.count }
     /// The drugs of line `i`.
     public func drugs(ofLine i: Int) -> ArraySlice<String> { drugs[drugStart[i]..<drugStart[i + 1]] }
+
+    /// The lines of the patients in `persons` (rows keep their order), with `cohortSize` as given.
+    public func subset(persons: Set<Int64>, cohortSize: Int) -> LineOutcomeTable {
+        var t = LineOutcomeTable()
+        t.cohortSize = cohortSize
+        for i in 0..<count where persons.contains(personIDs[i]) {
+            t.personIDs.append(personIDs[i]); t.lineNumbers.append(lineNumbers[i]); t.startDays.append(startDays[i])
+            t.osDays.append(osDays[i]); t.osEvents.append(osEvents[i]); t.ages.append(ages[i]); t.stages.append(stages[i])
+            t.drugs.append(contentsOf: drugs(ofLine: i))
+            t.drugStart.append(t.drugs.count)
+        }
+        return t
+    }
 }
 
 extension WarehouseEngine {
@@ -172,6 +185,22 @@ extension WarehouseEngine {
         return out + ")"
     }
 
+    /// The line outcomes of several cohorts at once, in the order of `queries`: each cohort's person
+    /// ids are selected by its own targeted query, then the lines and drugs of the union of the cohorts
+    /// are fetched once (one pass over episodes and drug exposures instead of one per cohort) and split.
+    package func lineOutcomes(_ queries: [LineOutcomeQuery], logger: Logger) async throws -> [LineOutcomeTable] {
+        if queries.count <= 1 { return try await queries.asyncMap { try await lineOutcomes($0, logger: logger) } }
+        let idQueries = queries.map { SQLFragment("WITH ") + targetedCohortCTE($0) + SQLFragment(" SELECT person_id AS c0 FROM cohort") }
+        let cohorts: [Set<Int64>] = try await backend.withSession { s in
+            var out: [Set<Int64>] = []
+            for q in idQueries { out.append(Set(try await s.fetch(q, types: [.int]).ints(0).compactMap { $0 })) }
+            return out
+        }
+        let union = cohorts.reduce(into: Set<Int64>()) { $0.formUnion($1) }
+        let all = try await lineOutcomes(LineOutcomeQuery(cohort: CohortCriteria(personIDs: union.sorted())), logger: logger)
+        return cohorts.map { all.subset(persons: $0, cohortSize: $0.count) }
+    }
+
     /// The lines of therapy of a cohort with OS from each line's start, age, stage and drugs; see
     /// `LineOutcomeTable`. Three indexed queries over the materialised cohort (lines, drugs, size).
     package func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
@@ -240,5 +269,14 @@ extension WarehouseEngine {
         }
         logger.debug("warehouse.lineOutcomes", metadata: ["cohort.size": "\(t.cohortSize)", "lines": "\(t.count)"])
         return t
+    }
+}
+
+extension Array {
+    fileprivate func asyncMap<T>(_ f: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for x in self { out.append(try await f(x)) }
+        return out
     }
 }

@@ -55,6 +55,9 @@ public protocol WarehouseStore: Sendable {
     /// to stay fast on large warehouses: the cohort is built from its most selective indexed condition.
     func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable
 
+    /// `lineOutcomes` of several cohorts at once (in order), reading the lines of their union once.
+    func lineOutcomes(_ queries: [LineOutcomeQuery], logger: Logger) async throws -> [LineOutcomeTable]
+
     /// Person ids matching the criteria, ascending.
     func selectCohort(_ cohort: CohortCriteria, logger: Logger) async throws -> [Int64]
 
