@@ -15,6 +15,7 @@ struct Onco: AsyncParsableCommand {
             KBCommand.self,
             SurvivalCommand.self,
             WarehouseCommand.self,
+            SimilarCommand.self,
         ]
     )
 }

@@ -105,6 +105,8 @@ import _TestSupport
                 #expect(e.sharedHotspotGenes == shared(q.hotspotGenes, p.hotspotGenes))
                 #expect(e.sharedTruncatingGenes == shared(q.truncatingGenes, p.truncatingGenes))
                 #expect(e.sharedOtherGenes == shared(q.otherGenes, p.otherGenes))
+                #expect(e.sharedHotspotAlleles == q.hotspotAlleles.intersection(p.hotspotAlleles)
+                    .filter { vocab.id(of: String($0.split(separator: " ")[0])) != nil }.sorted())
                 #expect(e.sharedPathways == Array(q.pathways.intersection(p.pathways)))
                 #expect(e.similarity == n.similarity)
                 #expect(e.tumorType == p.tumorType)
@@ -223,7 +225,7 @@ import _TestSupport
         try expectCode(key, .badIndexFile, "flipped vocabulary byte")
         try expectCode(good.prefix(5000), .badIndexFile, "truncated")
         try expectCode(good.prefix(100), .badIndexFile, "shorter than header")
-        var version = good; version[8] = 2
+        var version = good; version[8] = 3
         try expectCode(version, .unsupportedVersion, "future version")
         var magic = good; magic[0] = 0x58
         try expectCode(magic, .badIndexFile, "bad magic")

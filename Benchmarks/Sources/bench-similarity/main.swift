@@ -390,4 +390,8 @@ func run() throws {
     print(String(decoding: json, as: UTF8.self))
 
 }
-try run()
+switch CommandLine.arguments.dropFirst().first {
+case "warehouse-synth": try await warehouseSynth(Array(CommandLine.arguments.dropFirst(2)))
+case "warehouse-profiles": try await warehouseProfiles(Array(CommandLine.arguments.dropFirst(2)))
+default: try run()
+}

@@ -41,6 +41,7 @@ public enum WarehouseSchema {
         Migration(name: "0001_omop_cdm_5_4_core", statements: omopCore),
         Migration(name: "0002_onco_extensions", statements: oncoTables),
         Migration(name: "0003_indexes", statements: indexes),
+        Migration(name: "0004_profile_indexes", statements: profileIndexes),
     ]
 
     /// The statements of a migration in a dialect.
@@ -290,6 +291,11 @@ public enum WarehouseSchema {
         "CREATE INDEX idx_attribute_person ON onco_clinical_attribute (person_id)",
         "CREATE INDEX idx_attribute_name ON onco_clinical_attribute (attribute, value_as_string)",
         "CREATE INDEX idx_onco_person_dataset ON onco_person (dataset_id)",
+    ]
+
+    /// For similarity search: neighbours are found by pseudonymous key (`CohortCriteria.patientKeys`).
+    static let profileIndexes: [String] = [
+        "CREATE INDEX idx_person_source ON person (person_source_value)",
     ]
 
     /// OMOP concept ids onco writes. 0 ("No matching concept") wherever no standard vocabulary is

@@ -50,6 +50,11 @@ public protocol WarehouseStore: Sendable {
     /// Lines of therapy with their drugs and outcomes, for the patients of a cohort.
     func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine]
 
+    /// Person ids and pseudonymous keys (`person_source_value`) of a cohort, ordered by person id: maps
+    /// similarity-search neighbours (keys) back to persons, and lists who is in the warehouse. A default
+    /// implementation reads them through `profiles(cohort:options:logger:)`.
+    func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys
+
     /// Person ids matching the criteria, ascending.
     func selectCohort(_ cohort: CohortCriteria, logger: Logger) async throws -> [Int64]
 
@@ -248,12 +253,15 @@ public struct CohortCriteria: Sendable, Hashable, Codable {
     public var datasets: [String]
     /// Explicit person ids, any of.
     public var personIDs: [Int64]?
+    /// Explicit pseudonymous patient keys (`person_source_value`), any of.
+    public var patientKeys: [String]?
 
     public init(tumourTypes: [String] = [], alteredGenes: [String] = [], variants: [GeneVariant] = [],
                 attributes: [AttributeFilter] = [], drugs: [String] = [], datasets: [String] = [],
-                personIDs: [Int64]? = nil) {
+                personIDs: [Int64]? = nil, patientKeys: [String]? = nil) {
         self.tumourTypes = tumourTypes; self.alteredGenes = alteredGenes; self.variants = variants
         self.attributes = attributes; self.drugs = drugs; self.datasets = datasets; self.personIDs = personIDs
+        self.patientKeys = patientKeys
     }
 
     /// Everyone.
@@ -323,8 +331,28 @@ public struct PatientProfile: Sendable, Hashable, Codable {
     public var alterations: [ProfileAlteration]
 }
 
+/// Person ids and pseudonymous keys, in columns (entry `i` of both is one person), ordered by person id.
+public struct PersonKeys: Sendable, Hashable {
+    public var personIDs: [Int64]
+    public var keys: [String]
+    public init(personIDs: [Int64] = [], keys: [String] = []) { self.personIDs = personIDs; self.keys = keys }
+    public var count: Int { personIDs.count }
+}
+
+public extension WarehouseStore {
+    /// Through `profiles`: correct for any store, but reads every alteration; both onco stores override it.
+    func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys {
+        let t = try await profiles(cohort: cohort, options: ProfileOptions(consequenceClasses: []), logger: logger)
+        return PersonKeys(personIDs: t.personIDs, keys: t.keys)
+    }
+}
+
 /// Profiles in columns: entry `i` of every array is patient `i`; the alterations of patient `i` are
 /// `alterationStart[i] ..< alterationStart[i + 1]` of the alteration arrays.
+///
+/// The alterations are also given dictionary-coded: `alterationKinds` lists every distinct
+/// (gene, class, HGVSp) of the table once, sorted like a patient's alterations, and `alterationCodes[j]`
+/// is the kind of alteration `j` (so a consumer can classify each distinct alteration once).
 public struct ProfileTable: Sendable, Hashable {
     public var personIDs: [Int64] = []
     public var keys: [String] = []
@@ -338,6 +366,10 @@ public struct ProfileTable: Sendable, Hashable {
     public var genes: [String] = []
     public var classes: [String] = []
     public var hgvsp: [String?] = []
+    /// Distinct alterations of the table, sorted by gene, HGVSp, class.
+    public var alterationKinds: [ProfileAlteration] = []
+    /// Per alteration, its index in `alterationKinds`.
+    public var alterationCodes: [Int32] = []
 
     public init() {}
     public var count: Int { personIDs.count }
