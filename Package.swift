@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "SurvivalTests", dependencies: ["Survival", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
-        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "Survival", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Warehouse", "WarehousePostgres", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "Survival", "Reports", "OncoCore", "_TestSupport"], swiftSettings: settings),
