@@ -47,6 +47,22 @@ struct WarehouseSimilarityTests {
         // Full profiles (genes outside the vocabulary kept) equal too, through the mapping's value path.
         let table = try await w.store.profiles(cohort: .all, options: WarehouseProfileMapping().readOptions, logger: Self.log)
         let mapping = WarehouseProfileMapping()
+        // The packed read the index uses holds the same profiles as the general one, plus a consistent
+        // dictionary of alteration kinds; also for a cohort (not everyone).
+        for cohort in [CohortCriteria.all, CohortCriteria(tumourTypes: ["LUAD"]), CohortCriteria(personIDs: [1, 5, 9, 2_000])] {
+            var general = try await w.store.profiles(cohort: cohort, options: mapping.readOptions, logger: Self.log)
+            let packed = try await w.store.similarityProfiles(cohort: cohort, options: mapping.readOptions, logger: Self.log)
+            #expect(packed.count > 0 && packed.alterationCodes.count == packed.genes.count && !packed.alterationKinds.isEmpty)
+            for (j, c) in packed.alterationCodes.enumerated() {
+                let k = packed.alterationKinds[Int(c)]
+                if k.gene != packed.genes[j] || k.consequenceClass != packed.classes[j] || k.hgvsp != packed.hgvsp[j] {
+                    Issue.record("alteration \(j): code \(c) names another alteration"); break
+                }
+            }
+            general.alterationKinds = packed.alterationKinds
+            general.alterationCodes = packed.alterationCodes
+            #expect(general == packed, "\(backend) cohort \(cohort): packed and general profile reads differ")
+        }
         let byKey = Dictionary(uniqueKeysWithValues: built.map { ($0.key, $0) })
         var mismatches = 0
         for i in 0..<table.count {

@@ -62,7 +62,7 @@ extension WarehouseSimilarity {
         let cohort = CohortCriteria(personIDs: persons)
         let lines = persons.isEmpty ? [] : try await store.treatmentLines(cohort: cohort, logger: logger)
         let os = persons.isEmpty ? [] : try await store.outcomes(.overallSurvival(from: .diagnosis), cohort: cohort, groupBy: .none, logger: logger)
-        let profiles = persons.isEmpty ? ProfileTable() : try await store.profiles(cohort: cohort, options: mapping.readOptions, logger: logger)
+        let profiles = persons.isEmpty ? ProfileTable() : try await store.similarityProfiles(cohort: cohort, options: mapping.readOptions, logger: logger)
         var linesBy: [Int64: [TreatmentLine]] = [:]
         for l in lines { linesBy[l.personID, default: []].append(l) }
         var osBy: [Int64: TimeToEvent] = [:]

@@ -79,7 +79,7 @@ public enum WarehouseSimilarity {
                              logger: Logger) async throws -> SimilarityIndex {
         // Metadata first: the profiles read afterwards hold at least what the stamp says.
         let meta = try await store.metadata(logger: logger)
-        let table = try await store.profiles(cohort: .all, options: mapping.readOptions, logger: logger)
+        let table = try await store.similarityProfiles(cohort: .all, options: mapping.readOptions, logger: logger)
         var index = SimilarityIndex(vocabulary: mapping.vocabulary, tumorTypes: mapping.tumorTypes,
                                     pathways: mapping.builder.pathways, reservingCapacity: table.count)
         try index.upsert(mapping.columns(table))
@@ -124,7 +124,7 @@ public enum WarehouseSimilarity {
             summary.removed = index.remove(stale)
         }
         if !added.isEmpty {
-            let t = try await store.profiles(cohort: CohortCriteria(datasets: added.map(\.name)), options: mapping.readOptions, logger: logger)
+            let t = try await store.similarityProfiles(cohort: CohortCriteria(datasets: added.map(\.name)), options: mapping.readOptions, logger: logger)
             try index.upsert(mapping.columns(t))
             summary.upserted = t.count
             summary.datasetsRead = added.map(\.name)

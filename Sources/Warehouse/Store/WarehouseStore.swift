@@ -50,6 +50,11 @@ public protocol WarehouseStore: Sendable {
     /// Lines of therapy with their drugs and outcomes, for the patients of a cohort.
     func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine]
 
+    /// The same profiles as `profiles(cohort:options:logger:)`, read for the similarity index: narrow
+    /// per-table reads merged in memory, alterations also dictionary-coded (`ProfileTable.alterationKinds`,
+    /// `alterationCodes`). A default implementation calls `profiles`; both onco stores override it.
+    func similarityProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable
+
     /// Person ids and pseudonymous keys (`person_source_value`) of a cohort, ordered by person id: maps
     /// similarity-search neighbours (keys) back to persons, and lists who is in the warehouse. A default
     /// implementation reads them through `profiles(cohort:options:logger:)`.
@@ -340,6 +345,11 @@ public struct PersonKeys: Sendable, Hashable {
 }
 
 public extension WarehouseStore {
+    /// Through `profiles` (alterations not dictionary-coded).
+    func similarityProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
+        try await profiles(cohort: cohort, options: options, logger: logger)
+    }
+
     /// Through `profiles`: correct for any store, but reads every alteration; both onco stores override it.
     func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys {
         let t = try await profiles(cohort: cohort, options: ProfileOptions(consequenceClasses: []), logger: logger)
@@ -350,9 +360,10 @@ public extension WarehouseStore {
 /// Profiles in columns: entry `i` of every array is patient `i`; the alterations of patient `i` are
 /// `alterationStart[i] ..< alterationStart[i + 1]` of the alteration arrays.
 ///
-/// The alterations are also given dictionary-coded: `alterationKinds` lists every distinct
+/// `similarityProfiles` also gives the alterations dictionary-coded: `alterationKinds` lists every distinct
 /// (gene, class, HGVSp) of the table once, sorted like a patient's alterations, and `alterationCodes[j]`
-/// is the kind of alteration `j` (so a consumer can classify each distinct alteration once).
+/// is the kind of alteration `j` (so a consumer can classify each distinct alteration once); both are
+/// empty when a read does not fill them.
 public struct ProfileTable: Sendable, Hashable {
     public var personIDs: [Int64] = []
     public var keys: [String] = []
