@@ -138,6 +138,8 @@ struct SimilarCLITests {
         #expect(k0.status == 64 && k0.stderr.contains("--k must be between 1 and 10000"))
         let sex = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCA", "--db", db, "--sex", "x"], environment: env)
         #expect(sex.status == 64)
+        let type = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCAX", "--db", db], environment: env)
+        #expect(type.status == 64 && type.stderr.contains("--tumor-type 'BRCAX' is not an OncoTree code"), "\(type.stderr)")
         let missing = try runOnco(["similar", "--vcf", "/nonexistent/case.vcf.gz", "--tumor-type", "BRCA", "--db", db], environment: env)
         #expect(missing.status == 1 && missing.stderr.contains("case.vcf.gz"), "\(missing.stderr)")
         let empty = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCA", "--db", db], environment: env)

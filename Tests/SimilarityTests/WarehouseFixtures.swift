@@ -7,6 +7,9 @@ import WarehousePostgres
 import _TestSupport
 @testable import Similarity
 
+/// Warehouse also defines a `PatientProfile`; in these tests the name means Similarity's.
+typealias PatientProfile = Similarity.PatientProfile
+
 /// The two warehouse backends every warehouse-backed similarity test runs on.
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite, postgres

@@ -112,7 +112,7 @@ struct WarehouseSimilarityTests {
         }
         var unstamped = updated
         unstamped.attributes = [:]
-        #expect(throws: SimilarityError.self) { () async throws -> Void in
+        await #expect(throws: SimilarityError.self) { () async throws -> Void in
             try await WarehouseSimilarity.update(&unstamped, from: w.store, logger: Self.log)
         }
         // A corrupt file is rebuilt, not trusted.

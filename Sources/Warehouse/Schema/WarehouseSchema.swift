@@ -41,7 +41,7 @@ public enum WarehouseSchema {
         Migration(name: "0001_omop_cdm_5_4_core", statements: omopCore),
         Migration(name: "0002_onco_extensions", statements: oncoTables),
         Migration(name: "0003_indexes", statements: indexes),
-        Migration(name: "0004_profile_indexes", statements: profileIndexes),
+        Migration(name: "0004_similarity_person_source_index", statements: similarityIndexes),
     ]
 
     /// The statements of a migration in a dialect.
@@ -294,8 +294,8 @@ public enum WarehouseSchema {
     ]
 
     /// For similarity search: neighbours are found by pseudonymous key (`CohortCriteria.patientKeys`).
-    static let profileIndexes: [String] = [
-        "CREATE INDEX idx_person_source ON person (person_source_value)",
+    static let similarityIndexes: [String] = [
+        "CREATE INDEX idx_similarity_person_source ON person (person_source_value)",
     ]
 
     /// OMOP concept ids onco writes. 0 ("No matching concept") wherever no standard vocabulary is

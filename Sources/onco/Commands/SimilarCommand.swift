@@ -48,6 +48,13 @@ struct SimilarCommand: AsyncParsableCommand {
     func validate() throws {
         guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
         guard (1...10_000).contains(k) else { throw ValidationError("--k must be between 1 and 10000") }
+        let tree = TumorTypeHierarchy.oncoTree2025_10_03
+        guard tree.id(of: OncoTreeCode(tumorType)) != nil else {
+            throw ValidationError("--tumor-type '\(tumorType)' is not an OncoTree code (OncoTree 2025-10-03; e.g. LUAD, BRCA, COADREAD)")
+        }
+        if let within, tree.id(of: OncoTreeCode(within)) == nil {
+            throw ValidationError("--within '\(within)' is not an OncoTree code (OncoTree 2025-10-03)")
+        }
         guard minCount >= 0 else { throw ValidationError("--min-count must not be negative") }
         if let age, !(0...130).contains(age) { throw ValidationError("--age must be between 0 and 130") }
         if let priorLines, priorLines < 0 { throw ValidationError("--prior-lines must not be negative") }
@@ -110,7 +117,7 @@ struct SimilarReport {
     var indexPath: String?
     var provenance: WarehouseSimilarity.Provenance
     var indexed: Int
-    var query: PatientProfile
+    var query: Similarity.PatientProfile
     var caseAlterations: [String]
     var neighbours: [WarehouseNeighbour]
     var disclosure: DisclosureControl
