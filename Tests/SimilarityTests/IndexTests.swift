@@ -237,6 +237,7 @@ import _TestSupport
         let profiles = RandomCohort.cohort(300, seed: seed)
         var index = SimilarityIndex()
         var c = SimilarityIndex.ProfileColumns()
+        c.alleleOffsets = [0]
         for p in profiles {
             c.keys.append(p.key); c.tumorTypes.append(p.tumorType)
             c.stages.append(Int8(p.stage ?? -1)); c.ages.append(Int16(p.age ?? -1)); c.sexes.append(p.sex ?? .unknown)
@@ -248,7 +249,10 @@ import _TestSupport
                 }
             }
             c.alterationOffsets.append(Int32(c.alterationGenes.count))
+            c.hotspotAlleles += p.hotspotAlleles.sorted()
+            c.alleleOffsets.append(Int32(c.hotspotAlleles.count))
         }
+        #expect(!c.hotspotAlleles.isEmpty)
         try index.upsert(c)
         try Self.sameSearches(index, SimilarityIndex(profiles: profiles), seed: seed)
         var broken = c; broken.ages.removeLast()

@@ -228,6 +228,16 @@ enum RealStudy {
         let ids = Set(gone.map { String(rows[$0].split(separator: "\t")[0]) })
         for i in gone.reversed() { rows.remove(at: i) }
         try rows.joined(separator: "\n").write(to: pf, atomically: true, encoding: .utf8)
+        // Their samples' mutations go too (the importer rejects mutations of unknown samples).
+        let sampleRows = try lines(dir.appendingPathComponent("data_clinical_sample.txt")).filter { !$0.hasPrefix("#") && !$0.isEmpty }
+        let sh = sampleRows[0].split(separator: "\t").map(String.init)
+        let si = sh.firstIndex(of: "SAMPLE_ID")!, spi = sh.firstIndex(of: "PATIENT_ID")!
+        var goneSamples = Set<String>()
+        for row in sampleRows.dropFirst() {
+            let c = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            if c.count > max(si, spi), ids.contains(c[spi]) { goneSamples.insert(c[si]) }
+        }
+        try dropMutations(ofSamples: goneSamples, in: dir)
         for f in ["data_clinical_sample.txt", "data_timeline_treatment.txt"] {
             let u = dir.appendingPathComponent(f)
             guard FileManager.default.fileExists(atPath: u.path) else { continue }
@@ -262,8 +272,16 @@ enum RealStudy {
 
     /// Removes every MAF row of one sample (column Tumor_Sample_Barcode).
     static func dropMutations(ofSample sample: String, in dir: URL) throws {
+        try dropMutations(ofSamples: [sample], in: dir)
+    }
+
+    /// Removes every MAF row of these samples (column Tumor_Sample_Barcode); comment lines are kept.
+    static func dropMutations(ofSamples samples: Set<String>, in dir: URL) throws {
+        if samples.isEmpty { return }
         let u = dir.appendingPathComponent("data_mutations.txt.gz")
-        let awk = "NR==1 { for (i = 1; i <= NF; i++) if ($i == \"Tumor_Sample_Barcode\") c = i; print; next } $c != \"\(sample)\""
+        let list = samples.sorted().joined(separator: " ")
+        let awk = "BEGIN { n = split(\"\(list)\", s, \" \"); for (i = 1; i <= n; i++) gone[s[i]] = 1 } /^#/ { print; next } "
+            + "!h { for (i = 1; i <= NF; i++) if ($i == \"Tumor_Sample_Barcode\") c = i; h = 1; print; next } !($c in gone)"
         let r = try run("/bin/sh", ["-c", "gzip -dc '\(u.path)' | awk -F'\\t' '\(awk)' | gzip -c > '\(u.path).new' && mv '\(u.path).new' '\(u.path)'"])
         guard r.status == 0 else { throw SimilarityError(.invalidArgument, "could not rewrite the MAF: \(r.stderr)") }
     }
