@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 "OncoCore", "Genomics", "Survival",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -75,8 +76,12 @@ let package = Package(
             swiftSettings: settings
         ),
 
-        // Patient profiles, exact top-k similarity search, explanations.
-        .target(name: "Similarity", dependencies: ["OncoCore"], swiftSettings: settings),
+        // Patient profiles, exact top-k similarity search, explanations; the warehouse's index.
+        .target(
+            name: "Similarity",
+            dependencies: ["OncoCore", "Warehouse", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: settings
+        ),
 
         // Candidate therapies, evidence merge, real-world evidence, ranking and trace.
         .target(
@@ -126,7 +131,7 @@ let package = Package(
         .testTarget(name: "SurvivalTests", dependencies: ["Survival", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "Survival", "OncoCore", "_TestSupport"], swiftSettings: settings),
-        .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Warehouse", "WarehousePostgres", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "Survival", "Reports", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "OncoCore", "CHTSlib", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),

@@ -16,9 +16,10 @@ L.append(f"Machine: {cpu}, {os.cpu_count()} cores, Linux {platform.release()}; {
 L.append(f"Load average at start {o['load_average_start']}, at end {load_end} (the machine is shared: wall times include "
          "waiting for a core; CPU times are the query's own thread time and are the comparable figures).\n")
 L.append(f"Data: {o['patients']:,} synthetic patients (21 tumour types with type-specific drivers, 0–6 passenger genes, "
-         f"stage, age, sex, prior lines, TMB), vocabulary {o['vocabulary']} genes × 3 classes + 10 pathways; "
-         f"{o['words_per_row']} words (216 bytes) a patient, {o['row_bytes'] / 2**20:.0f} MiB of rows. "
-         f"faiss gets the same gene and pathway bits ({f['code_bits']} bits a patient) in `IndexBinaryFlat` "
+         f"stage, age, sex, prior lines, TMB), vocabulary {o['vocabulary']} genes × 3 classes + {o.get('alleles', 0):,} hotspot alleles "
+         f"(`GENE p.X`, counted in the hotspot class) + 10 pathways; "
+         f"{o['words_per_row']} words ({o['words_per_row'] * 8} bytes) a patient, {o['row_bytes'] / 2**20:.0f} MiB of rows. "
+         f"faiss gets the same gene, allele and pathway bits ({f['code_bits']} bits a patient) in `IndexBinaryFlat` "
          "(exact Hamming top-k); onco computes its full similarity (class-weighted gene Jaccard, pathway Jaccard, "
          "OncoTree Wu–Palmer, stage/age/sex/lines/TMB) — more work per patient than Hamming distance.\n")
 L.append(f"Calibration in the same run: the plain Swift Jaccard scan of SCALE_NOTES (1M × 512-bit row-major bitsets, "
@@ -38,7 +39,7 @@ L.append(f"Measured here in the same run: SIMD sum over 1 GiB, {o['bandwidth_1co
          f"{o['bandwidth_2core_GiBs']:.1f} GiB/s two (SCALE_NOTES measured ~27 GiB/s a core on an idle machine).\n")
 L.append(f"- Typical query: at most {o['query_mean_bytes'] / 2**20:.1f} MiB touched (the 128-byte masks of its gene×class "
          f"features in each block, plus the meta and clinical runs) of {o['row_bytes'] / 2**20:.0f} MiB: "
-         f"{o['query_effective_GiBs_cpu']:.1f} GiB/s of CPU time. The layout makes a query read ~8% of the index, so "
+         f"{o['query_effective_GiBs_cpu']:.1f} GiB/s of CPU time. The layout makes a query read ~{100 * o['query_mean_bytes'] / o['row_bytes']:.0f}% of the index, so "
          "it is bound by per-row arithmetic, not bandwidth.")
 L.append(f"- Dense worst case (a query with every vocabulary gene in every class, so every feature mask is read): {o['dense_query_bytes'] / 2**20:.1f} MiB in "
          f"{o['dense_query']['cpu_median_ms']:.2f} ms CPU = {o['dense_query_GiBs_cpu']:.1f} GiB/s.")
@@ -60,5 +61,12 @@ L.append(f"- Write {o['write_s']:.2f} s ({o['file_bytes'] / 2**20:.0f} MiB file)
          f"without {o['load_noverify_s']:.2f} s (rows are mapped, keys decoded).")
 L.append(f"- Upsert 10,000 new patients: {o['upsert_10k_s']:.3f} s in memory, {o['upsert_10k_into_mapped_s']:.3f} s into a freshly mapped index "
          "(copies the mapping first).\n")
-open(out_path, "w").write("\n".join(L) + "\n")
+# Sections written by hand below the marker (the warehouse-backed figures) are kept.
+marker = "<!-- warehouse figures: kept by render_similarity.py -->"
+kept = ""
+if os.path.exists(out_path):
+    prev = open(out_path).read()
+    if marker in prev:
+        kept = prev[prev.index(marker):]
+open(out_path, "w").write("\n".join(L) + "\n" + ("\n" + kept if kept else ""))
 print("\n".join(L))

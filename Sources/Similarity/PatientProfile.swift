@@ -34,6 +34,10 @@ public struct PatientProfile: Hashable, Sendable, Codable {
     public var truncatingGenes: Set<String>
     /// Genes with another protein-altering change.
     public var otherGenes: Set<String>
+    /// The hotspot/activating small variants at the protein level, `GENE p.X` (1-letter HGVSp, e.g.
+    /// `KRAS p.G12C`): compared beside the genes, so that KRAS p.G12C and KRAS p.G12D patients share the
+    /// gene but not the allele.
+    public var hotspotAlleles: Set<String>
     /// Canonical pathways hit by a hotspot or truncating alteration of one of their genes.
     public var pathways: PathwaySet
     /// Tumour mutational burden (mutations per megabase), if known.
@@ -48,13 +52,15 @@ public struct PatientProfile: Hashable, Sendable, Codable {
     public var priorLines: Int?
 
     public init(key: PatientKey, tumorType: OncoTreeCode, hotspotGenes: Set<String> = [],
-                truncatingGenes: Set<String> = [], otherGenes: Set<String> = [], pathways: PathwaySet = PathwaySet(),
+                truncatingGenes: Set<String> = [], otherGenes: Set<String> = [], hotspotAlleles: Set<String> = [],
+                pathways: PathwaySet = PathwaySet(),
                 tmb: Double? = nil, stage: Int? = nil, age: Int? = nil, sex: Sex? = nil, priorLines: Int? = nil) {
         self.key = key
         self.tumorType = tumorType
         self.hotspotGenes = hotspotGenes
         self.truncatingGenes = truncatingGenes
         self.otherGenes = otherGenes
+        self.hotspotAlleles = hotspotAlleles
         self.pathways = pathways
         self.tmb = tmb
         self.stage = stage

@@ -14,6 +14,8 @@ import OncoCore
 /// hotspot/activating or truncating alteration (Sanchez-Vega et al. count only likely oncogenic events).
 /// Stage is `Stage.ordinal` of the context's stage; the number of prior lines is taken as given (the
 /// context lists prior drugs, not lines, so `priorLines` is a separate argument).
+/// A hotspot small variant with a protein change also gives its allele, `GENE p.X` (1-letter HGVSp,
+/// `alleleLabel(gene:hgvsp:)`), compared beside the genes.
 public struct ProfileBuilder: Sendable {
     public var hotspots: HotspotCatalog
     public var pathways: PathwayCatalog
@@ -31,20 +33,31 @@ public struct ProfileBuilder: Sendable {
     public func classify(_ v: SomaticVariant) -> (gene: String, class: AlterationClass)? {
         if passOnly, !v.isPass { return nil }
         guard let ann = v.annotation, let gene = ann.symbol, !gene.isEmpty, let term = ann.consequence else { return nil }
-        switch Consequence.classify(term) {
+        return classify(gene: gene, consequence: Consequence.classify(term), hgvsp: ann.hgvspShort ?? ann.hgvsp).map { (gene, $0) }
+    }
+
+    /// The class of a small variant of `gene` from its coarse consequence class and protein change
+    /// (rules 1–3 above; the single place they are written, shared by new cases and warehouse patients).
+    public func classify(gene: String, consequence: Consequence.Class, hgvsp: String?) -> AlterationClass? {
+        switch consequence {
         case .truncating:
-            return (gene, .truncating)
+            return .truncating
         case .missense, .inframeIndel:
-            if let p = ann.hgvspShort ?? ann.hgvsp, let r = ProteinChange.residues(p),
-               hotspots.overlapsHotspot(gene: gene, residues: r) {
-                return (gene, .hotspot)
+            if let p = hgvsp, let r = ProteinChange.residues(p), hotspots.overlapsHotspot(gene: gene, residues: r) {
+                return .hotspot
             }
-            return (gene, .other)
+            return .other
         case .splice:
-            return (gene, .other)
+            return .other
         case .synonymous, .noncoding:
             return nil
         }
+    }
+
+    /// The class of a gene-level alteration: an amplification is activating, a deletion truncating
+    /// (fusions have two partners with different classes; see `profile(key:variants:clinical:priorLines:)`).
+    public func classify(copyNumber kind: CopyNumberAlteration.Kind) -> AlterationClass {
+        kind == .amplification ? .hotspot : .truncating
     }
 
     /// A profile for a new case.
@@ -54,9 +67,12 @@ public struct ProfileBuilder: Sendable {
         for v in variants {
             guard let (g, c) = classify(v) else { continue }
             add(g, c, to: &p)
+            if c == .hotspot, let hp = v.annotation.flatMap({ $0.hgvspShort ?? $0.hgvsp }) {
+                p.hotspotAlleles.insert(Self.alleleLabel(gene: g, hgvsp: hp))
+            }
         }
         for cna in clinical.copyNumber {
-            add(cna.gene, cna.kind == .amplification ? .hotspot : .truncating, to: &p)
+            add(cna.gene, classify(copyNumber: cna.kind), to: &p)
         }
         for f in clinical.fusions {
             add(f.threePrime, .hotspot, to: &p)
@@ -69,6 +85,11 @@ public struct ProfileBuilder: Sendable {
         p.sex = clinical.sex
         p.priorLines = priorLines
         return p
+    }
+
+    /// The allele label of a protein change: `GENE p.X` in 1-letter HGVSp without transcript prefix.
+    public static func alleleLabel(gene: String, hgvsp: String) -> String {
+        "\(gene) \(AminoAcid.shortHGVSp(hgvsp))"
     }
 
     /// The pathways hit by hotspot/activating or truncating alterations of these genes.

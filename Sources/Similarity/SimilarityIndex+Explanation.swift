@@ -26,6 +26,8 @@ public struct NeighbourExplanation: Hashable, Sendable, Codable {
     public var sharedHotspotGenes: [String]
     public var sharedTruncatingGenes: [String]
     public var sharedOtherGenes: [String]
+    /// Hotspot alleles (`GENE p.X`) in both (sorted).
+    public var sharedHotspotAlleles: [String]
     /// Pathways hit in both.
     public var sharedPathways: [OncogenicPathway]
     public var tumorType: OncoTreeCode
@@ -46,14 +48,16 @@ extension SimilarityIndex {
         var o = SearchOptions(k: 1, weights: weights); o.excludeQueryKey = false
         let plan = QueryPlan(query: query, index: self, options: o)
         var shared: [[String]] = [[], [], []]
+        var sharedAlleles: [String] = []
         var inter = [0, 0, 0]
         for a in plan.active {
             var both = rowWord(r, Int(a.word)) & a.bits
             inter[Int(a.cls)] += both.nonzeroBitCount
-            let base = (Int(a.word) - Int(a.cls) * layout.wordsPerClass) * 64
+            let isAllele = Int(a.word) >= layout.alleleBase
+            let base = (isAllele ? Int(a.word) - layout.alleleBase : Int(a.word) - Int(a.cls) * layout.wordsPerClass) * 64
             while both != 0 {
                 let bit = both.trailingZeroBitCount
-                shared[Int(a.cls)].append(vocabulary.genes[base + bit])
+                if isAllele { sharedAlleles.append(alleleLabels[base + bit]) } else { shared[Int(a.cls)].append(vocabulary.genes[base + bit]) }
                 both &= both - 1
             }
         }
@@ -96,6 +100,7 @@ extension SimilarityIndex {
         return NeighbourExplanation(
             key: key, similarity: score(plan, row: r),
             sharedHotspotGenes: shared[0].sorted(), sharedTruncatingGenes: shared[1].sorted(), sharedOtherGenes: shared[2].sorted(),
+            sharedHotspotAlleles: sharedAlleles.sorted(),
             sharedPathways: sharedPathways, tumorType: OncoTreeCode(types.codes[Int(t)]), tumorTypeRelation: relation,
             components: comps)
     }

@@ -6,19 +6,19 @@ import Glibc
 import Darwin
 #endif
 
-/// The index file format, version 1 (all integers little-endian).
+/// The index file format, version 2 (all integers little-endian).
 ///
 /// ```
 /// 0     magic "ONCOSIM\0"            8 bytes
-/// 8     format version (1)           UInt32
+/// 8     format version (2)           UInt32
 /// 12    header size (4096)           UInt32
 /// 16    row count                    UInt64   rows in use, tombstones included
 /// 24    live count                   UInt64
 /// 32    words per class              UInt32
 /// 36    rows per block (1024)        UInt32
-/// 40    words per row                UInt32
-/// 44    section count (6)            UInt32
-/// 48    6 × (offset, length, checksum) UInt64 each:
+/// 40    words per row                UInt32   3 × words per class + allele words + 3
+/// 44    section count (8)            UInt32
+/// 48    8 × (offset, length, checksum) UInt64 each:
 ///         0 vocabulary: gene symbols, "\n"-separated, in id order
 ///         1 tumour types: "code\tparent id\n" per node, in node-id order
 ///         2 pathway catalog: "gene\tmask\n"
@@ -26,16 +26,24 @@ import Darwin
 ///         4 key bytes: UTF-8 keys, concatenated
 ///         5 rows: ceil(row count / 1024) blocks, exactly the in-memory layout (feature masks, then the
 ///           meta, clinical and key runs; see `SimilarityIndex`); 4096-aligned
-/// 192   header checksum              UInt64   FNV-1a 64 of bytes 0..<192
+///         6 attributes: `SimilarityIndex.attributes` as a JSON object (sorted keys)
+///         7 alleles: hotspot allele labels, "\n"-separated, in id order
+/// 240   header checksum              UInt64   FNV-1a 64 of bytes 0..<240
 /// ```
+/// Version 1 files (six sections, no attributes or alleles, words per row 3 × words per class + 3,
+/// header checksum at 192 over bytes 0..<192) are read with empty attributes and no alleles.
 /// Checksums are FNV-1a 64 over bytes (sections 0–4) and a word-wise multiply–xor over UInt64s
 /// (section 5). The rows section is mapped, not read: opening a 1M-patient index costs the key table
 /// plus, when `verify` is true, one pass over the rows to check their checksum.
 enum IndexFileFormat {
     static let magic: [UInt8] = Array("ONCOSIM\0".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static let headerSize = 4096
-    static let sectionCount = 6
+    static let sectionCount = 8
+    /// Sections of each readable version.
+    static func sectionCount(version: UInt32) -> Int { version == 1 ? 6 : 8 }
+    /// Offset of the header checksum (it covers the bytes before it).
+    static func checksumOffset(sections: Int) -> Int { 48 + 24 * sections }
 
     static func fnv1a(_ p: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -70,6 +78,9 @@ extension SimilarityIndex {
         }
         sections.append(offsets.withUnsafeBytes { Data($0) })
         sections.append(keyBytes)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let attributeBytes = try encoder.encode(attributes)
 
         let blocks = (rowCount + Self.blockMask) >> Self.blockShift
         let rowBytes = blocks * layout.blockWords * 8
@@ -87,18 +98,23 @@ extension SimilarityIndex {
         put(UInt32(layout.stride), at: 40)
         put(UInt32(IndexFileFormat.sectionCount), at: 44)
         var offset = IndexFileFormat.headerSize
+        // Sections 0–4, then 6 (attributes) and 7 (alleles), then padding and the rows (5).
+        sections.append(attributeBytes)
+        sections.append(Data(compact.alleleLabels.joined(separator: "\n").utf8))
         for (i, s) in sections.enumerated() {
-            put(UInt64(offset), at: 48 + 24 * i)
-            put(UInt64(s.count), at: 56 + 24 * i)
-            put(s.withUnsafeBytes { IndexFileFormat.fnv1a($0) }, at: 64 + 24 * i)
+            let slot = i < 5 ? i : i + 1
+            put(UInt64(offset), at: 48 + 24 * slot)
+            put(UInt64(s.count), at: 56 + 24 * slot)
+            put(s.withUnsafeBytes { IndexFileFormat.fnv1a($0) }, at: 64 + 24 * slot)
             offset += s.count
         }
         let rowsOffset = (offset + 4095) / 4096 * 4096
         put(UInt64(rowsOffset), at: 48 + 24 * 5)
         put(UInt64(rowBytes), at: 56 + 24 * 5)
         put(IndexFileFormat.wordHash(storage.words, count: rowBytes / 8), at: 64 + 24 * 5)
-        let hc = header.withUnsafeBytes { IndexFileFormat.fnv1a(UnsafeRawBufferPointer(rebasing: $0[0..<192])) }
-        put(hc, at: 192)
+        let checksumAt = IndexFileFormat.checksumOffset(sections: IndexFileFormat.sectionCount)
+        let hc = header.withUnsafeBytes { IndexFileFormat.fnv1a(UnsafeRawBufferPointer(rebasing: $0[0..<checksumAt])) }
+        put(hc, at: checksumAt)
 
         let dir = url.deletingLastPathComponent()
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
@@ -151,18 +167,21 @@ extension SimilarityIndex {
 
         guard Array(raw[0..<8]) == IndexFileFormat.magic else { throw bad("not an onco similarity index (bad magic)") }
         let version = u32(8)
-        guard version == IndexFileFormat.version else {
-            throw SimilarityError(.unsupportedVersion, "\(path): format version \(version), this onco reads version \(IndexFileFormat.version)")
+        guard version == 1 || version == IndexFileFormat.version else {
+            throw SimilarityError(.unsupportedVersion, "\(path): format version \(version), this onco reads versions 1 and \(IndexFileFormat.version)")
         }
-        guard IndexFileFormat.fnv1a(UnsafeRawBufferPointer(rebasing: raw[0..<192])) == u64(192) else {
+        let sectionCount = IndexFileFormat.sectionCount(version: version)
+        let checksumAt = IndexFileFormat.checksumOffset(sections: sectionCount)
+        guard IndexFileFormat.fnv1a(UnsafeRawBufferPointer(rebasing: raw[0..<checksumAt])) == u64(checksumAt) else {
             throw bad("header checksum mismatch")
         }
-        let rows = Int(u64(16)), live = Int(u64(24)), wpc = Int(u32(32))
+        let rows = Int(u64(16)), live = Int(u64(24)), wpc = Int(u32(32)), wpr = Int(u32(40))
+        let alleleWords = wpr - 3 * wpc - 3
         guard u32(12) == UInt32(IndexFileFormat.headerSize), u32(36) == UInt32(Self.blockRows),
-              Int(u32(44)) == IndexFileFormat.sectionCount, wpc >= 1, Int(u32(40)) == 3 * wpc + 3,
+              Int(u32(44)) == sectionCount, wpc >= 1, alleleWords >= 0, version > 1 || alleleWords == 0,
               rows >= 0, live >= 0, live <= rows else { throw bad("inconsistent header fields") }
         var sec: [(offset: Int, length: Int, checksum: UInt64)] = []
-        for i in 0..<IndexFileFormat.sectionCount {
+        for i in 0..<sectionCount {
             let o = Int(u64(48 + 24 * i)), l = Int(u64(56 + 24 * i))
             guard o >= IndexFileFormat.headerSize, l >= 0, o <= length, l <= length - o else {
                 throw bad("section \(i) lies outside the file (offset \(o), length \(l), file \(length) bytes)")
@@ -171,9 +190,26 @@ extension SimilarityIndex {
         }
         func bytes(_ i: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: raw[sec[i].offset..<sec[i].offset + sec[i].length]) }
         if verify {
-            for i in 0..<5 where IndexFileFormat.fnv1a(bytes(i)) != sec[i].checksum { throw bad("section \(i) checksum mismatch") }
+            for i in 0..<sectionCount where i != 5 && IndexFileFormat.fnv1a(bytes(i)) != sec[i].checksum {
+                throw bad("section \(i) checksum mismatch")
+            }
         }
-        let layout = Layout(wordsPerClass: wpc)
+        var attributes: [String: String] = [:]
+        if sectionCount > 6, sec[6].length > 0 {
+            do {
+                attributes = try JSONDecoder().decode([String: String].self, from: Data(bytes(6)))
+            } catch {
+                throw bad("attributes section is not a JSON object of strings")
+            }
+        }
+        let layout = Layout(wordsPerClass: wpc, alleleWords: alleleWords)
+        var alleleLabels: [String] = []
+        if sectionCount > 7, sec[7].length > 0 {
+            alleleLabels = String(decoding: bytes(7), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+        guard alleleLabels.count <= alleleWords * 64, Set(alleleLabels).count == alleleLabels.count else {
+            throw bad("allele table has \(alleleLabels.count) entries for \(alleleWords * 64) allele bits, or repeats one")
+        }
         let blocks = (rows + Self.blockMask) >> Self.blockShift
         guard sec[5].length == blocks * layout.blockWords * 8, sec[5].offset % 64 == 0 else {
             throw bad("rows section has \(sec[5].length) bytes, expected \(blocks * layout.blockWords * 8)")
@@ -221,6 +257,9 @@ extension SimilarityIndex {
         guard rowByKey.count == live else { throw bad("live count \(live) disagrees with the rows (\(rowByKey.count) live)") }
 
         self.vocabulary = vocabulary
+        self.attributes = attributes
+        self.alleleLabels = alleleLabels
+        self.alleleIDs = Dictionary(uniqueKeysWithValues: alleleLabels.enumerated().map { ($1, Int32($0)) })
         self.tumorTypes = hierarchy
         self.pathwayCatalog = PathwayCatalog(pathwaysByGene: pmap)
         self.layout = layout

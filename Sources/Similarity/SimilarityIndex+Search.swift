@@ -353,8 +353,9 @@ struct QueryPlan: Sendable {
 
     init(query: PatientProfile, index: SimilarityIndex, options: SearchOptions) {
         let w = options.weights
-        let wpc = index.layout.wordsPerClass
-        var bits = [UInt64](repeating: 0, count: 3 * wpc)
+        let layout = index.layout
+        let wpc = layout.wordsPerClass
+        var bits = [UInt64](repeating: 0, count: layout.geneWords)
         var counts = [0, 0, 0]
         for c in AlterationClass.allCases {
             for g in query.genes(c) {
@@ -362,10 +363,16 @@ struct QueryPlan: Sendable {
                 bits[c.rawValue * wpc + id >> 6] |= 1 << UInt64(id & 63)
             }
         }
+        // Alleles of vocabulary genes count in the hotspot class; one no indexed patient carries has no bit
+        // (it can match nothing) but still counts in the query's union.
+        for a in query.hotspotAlleles where index.vocabulary.id(of: String(SimilarityIndex.alleleGene(a))) != nil {
+            if let id = index.alleleIDs[a] { bits[layout.alleleBase + Int(id) >> 6] |= 1 << UInt64(id & 63) } else { counts[0] += 1 }
+        }
         var act: [Active] = []
         for (i, b) in bits.enumerated() where b != 0 {
-            act.append(Active(word: Int32(i), cls: Int32(i / wpc), bits: b, bitCount: b.nonzeroBitCount))
-            counts[i / wpc] += b.nonzeroBitCount
+            let cls = layout.classOf(word: i)
+            act.append(Active(word: Int32(i), cls: Int32(cls), bits: b, bitCount: b.nonzeroBitCount))
+            counts[cls] += b.nonzeroBitCount
         }
         active = act
         var feats: [Feature] = []

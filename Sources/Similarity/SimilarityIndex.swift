@@ -10,8 +10,10 @@ import Darwin
 /// in one contiguous, 64-byte-aligned buffer.
 ///
 /// **Layout.** Logically a row has `wordsPerRow` words: `3 × wordsPerClass` gene words (one bit per
-/// vocabulary gene and class — hotspot first, then truncating, then other), a *meta* word (gene counts per
-/// class in bits 0–47, pathway mask in bits 48–57, bit 63 set for a live row), a *clinical* word
+/// vocabulary gene and class — hotspot first, then truncating, then other), `alleleWords` allele words (one
+/// bit per hotspot allele of the index's allele dictionary, which grows as patients are added; alleles count
+/// in the hotspot class), a *meta* word (feature counts per class in bits 0–47, alleles included in the
+/// hotspot count; pathway mask in bits 48–57, bit 63 set for a live row), a *clinical* word
 /// (tumour-type node id in bits 0–15, stage 16–23, sex 24–31, age 32–39, prior lines 40–47, quantised TMB
 /// 48–63; 0xFF / 0xFFFF = unknown) and the big-endian first 8 UTF-8 bytes of the key (tie-breaks without
 /// touching strings). Physically, rows are grouped in blocks of 1,024, and inside a block the gene bits are
@@ -31,11 +33,16 @@ public struct SimilarityIndex: Sendable {
     static let blockMask = 1023
 
     public let vocabulary: GeneVocabulary
+    /// Hotspot alleles (`GENE p.X`) with a bit in the rows, in id order: every allele of an indexed
+    /// patient, added on first sight (never removed; an allele nobody carries matches nothing).
+    public var alleles: [String] { alleleLabels }
+    var alleleLabels: [String] = []
+    var alleleIDs: [String: Int32] = [:]
     /// The tumour-type tree rows refer to (node ids are stored in the clinical word).
     public internal(set) var tumorTypes: TumorTypeHierarchy
     /// Pathway membership used to derive pathways for column input.
     public let pathwayCatalog: PathwayCatalog
-    let layout: Layout
+    var layout: Layout
     var storage: RowStorage
     /// Key of each row (tombstoned rows keep theirs until `compacted()`).
     var keys: [PatientKey]
@@ -44,11 +51,20 @@ public struct SimilarityIndex: Sendable {
     public internal(set) var rowCount: Int
     /// Live patients.
     public internal(set) var count: Int
+    /// Free-form metadata persisted with the index (`write(to:)`), e.g. the warehouse version it was
+    /// built from (`WarehouseSimilarity`). Not used by the search.
+    public var attributes: [String: String] = [:]
 
     struct Layout: Hashable, Sendable {
         let wordsPerClass: Int
-        /// Logical words of a row.
-        var geneWords: Int { 3 * wordsPerClass }
+        /// Words of allele bits, after the three classes' gene words.
+        let alleleWords: Int
+        /// The first allele word.
+        var alleleBase: Int { 3 * wordsPerClass }
+        /// Logical feature words of a row (genes of the three classes, then alleles).
+        var geneWords: Int { 3 * wordsPerClass + alleleWords }
+        /// The class a feature word counts in (allele words count as hotspot/activating).
+        @inline(__always) func classOf(word w: Int) -> Int { w < alleleBase ? w / wordsPerClass : 0 }
         var metaWord: Int { geneWords }
         var clinicalWord: Int { geneWords + 1 }
         var keyWord: Int { geneWords + 2 }
@@ -62,8 +78,8 @@ public struct SimilarityIndex: Sendable {
         var blockWords: Int { bitmapWords + 3 * SimilarityIndex.blockRows }
         /// Physical offset, inside a block, of the run of a non-gene logical word.
         func plainOffset(_ w: Int) -> Int { bitmapWords + (w - geneWords) * SimilarityIndex.blockRows }
-        init(vocabularySize: Int) { wordsPerClass = max(1, (vocabularySize + 63) / 64) }
-        init(wordsPerClass: Int) { self.wordsPerClass = wordsPerClass }
+        init(vocabularySize: Int) { wordsPerClass = max(1, (vocabularySize + 63) / 64); alleleWords = 0 }
+        init(wordsPerClass: Int, alleleWords: Int) { self.wordsPerClass = wordsPerClass; self.alleleWords = alleleWords }
     }
 
     /// An empty index.
@@ -105,6 +121,7 @@ public struct SimilarityIndex: Sendable {
     /// - Complexity: O(*n* · row width) for *n* profiles; amortised O(1) growth.
     public mutating func upsert(_ profiles: [PatientProfile]) {
         makeUnique(extraRows: profiles.count)
+        registerAlleles(profiles.lazy.flatMap(\.hotspotAlleles))
         var row = [UInt64](repeating: 0, count: layout.stride)
         for p in profiles {
             encode(p, into: &row)
@@ -128,6 +145,9 @@ public struct SimilarityIndex: Sendable {
     /// The same patients without tombstones, in row order.
     public func compacted() -> SimilarityIndex {
         var out = SimilarityIndex(vocabulary: vocabulary, tumorTypes: tumorTypes, pathways: pathwayCatalog, reservingCapacity: count)
+        out.attributes = attributes
+        out.registerAlleles(alleleLabels)
+        if out.layout.alleleWords != layout.alleleWords { out.relayout(alleleWords: layout.alleleWords) }
         var row = [UInt64](repeating: 0, count: layout.stride)
         for r in 0..<rowCount where isLive(row: r) {
             for w in 0..<layout.stride { row[w] = rowWord(r, w) }
@@ -156,6 +176,10 @@ public struct SimilarityIndex: Sendable {
         /// Vocabulary gene id of each alteration.
         public var alterationGenes: [Int32] = []
         public var alterationClasses: [AlterationClass] = []
+        /// Hotspot alleles (`GENE p.X`) of patient *i*: `hotspotAlleles[alleleOffsets[i] ..< alleleOffsets[i+1]]`
+        /// (leave both empty when there are none).
+        public var alleleOffsets: [Int32] = []
+        public var hotspotAlleles: [String] = []
         public init() {}
         public var count: Int { keys.count }
     }
@@ -173,7 +197,13 @@ public struct SimilarityIndex: Sendable {
         if let bad = c.alterationGenes.first(where: { $0 < 0 || Int($0) >= vocabulary.count }) {
             throw SimilarityError(.invalidArgument, "ProfileColumns: field alterationGenes: id \(bad) is outside the vocabulary (\(vocabulary.count) genes)")
         }
+        let withAlleles = !c.alleleOffsets.isEmpty
+        guard !withAlleles ? c.hotspotAlleles.isEmpty
+                : c.alleleOffsets.count == n + 1 && Int(c.alleleOffsets[n]) == c.hotspotAlleles.count else {
+            throw SimilarityError(.invalidArgument, "ProfileColumns: alleleOffsets and hotspotAlleles have inconsistent lengths")
+        }
         makeUnique(extraRows: n)
+        registerAlleles(c.hotspotAlleles)
         let pathwayOfGene = vocabulary.genes.map { pathwayCatalog.pathways(of: $0).mask }
         var row = [UInt64](repeating: 0, count: layout.stride)
         for i in 0..<n {
@@ -183,6 +213,11 @@ public struct SimilarityIndex: Sendable {
                 let g = Int(c.alterationGenes[a]), cls = c.alterationClasses[a].rawValue
                 row[cls * layout.wordsPerClass + g >> 6] |= 1 << UInt64(g & 63)
                 if cls != AlterationClass.other.rawValue { pathways |= pathwayOfGene[g] }
+            }
+            if withAlleles {
+                for a in Int(c.alleleOffsets[i])..<Int(c.alleleOffsets[i + 1]) {
+                    if let id = alleleIDs[c.hotspotAlleles[a]] { row[layout.alleleBase + Int(id) >> 6] |= 1 << UInt64(id & 63) }
+                }
             }
             let clinical = encodeClinical(tumorType: c.tumorTypes[i], stage: c.stages[i] < 0 ? nil : Int(c.stages[i]),
                                           age: c.ages[i] < 0 ? nil : Int(c.ages[i]), sex: c.sexes[i],
@@ -235,6 +270,9 @@ public struct SimilarityIndex: Sendable {
                 row[c.rawValue * layout.wordsPerClass + id >> 6] |= 1 << UInt64(id & 63)
             }
         }
+        for a in p.hotspotAlleles {
+            if let id = alleleIDs[a] { row[layout.alleleBase + Int(id) >> 6] |= 1 << UInt64(id & 63) }
+        }
         let clinical = encodeClinical(tumorType: p.tumorType, stage: p.stage, age: p.age, sex: p.sex,
                                       priorLines: p.priorLines, tmb: p.tmb)
         finishRow(&row, pathways: p.pathways.mask, clinical: clinical, key: p.key)
@@ -245,6 +283,7 @@ public struct SimilarityIndex: Sendable {
         for c in 0..<3 {
             var n = 0
             for w in 0..<layout.wordsPerClass { n += row[c * layout.wordsPerClass + w].nonzeroBitCount }
+            if c == 0 { for w in layout.alleleBase..<layout.geneWords { n += row[w].nonzeroBitCount } }
             meta |= UInt64(n) << UInt64(16 * c)
         }
         row[layout.metaWord] = meta
@@ -296,6 +335,41 @@ public struct SimilarityIndex: Sendable {
             }
         }
         for w in layout.geneWords..<layout.stride { setPlain(r, w, row[w]) }
+    }
+
+    /// The gene of an allele label (`GENE p.X` → `GENE`).
+    static func alleleGene(_ label: String) -> Substring {
+        label.firstIndex(of: " ").map { label[..<$0] } ?? Substring(label)
+    }
+
+    /// Gives the alleles of vocabulary genes an id (first sight order), widening the allele words when
+    /// they are full.
+    mutating func registerAlleles<S: Sequence>(_ labels: S) where S.Element == String {
+        for l in labels where alleleIDs[l] == nil && vocabulary.id(of: String(Self.alleleGene(l))) != nil {
+            alleleIDs[l] = Int32(alleleLabels.count)
+            alleleLabels.append(l)
+        }
+        if alleleLabels.count > layout.alleleWords * 64 {
+            var words = max(1, layout.alleleWords)
+            while words * 64 < alleleLabels.count { words *= 2 }
+            relayout(alleleWords: words)
+        }
+    }
+
+    /// Moves every block to a layout with `alleleWords` allele words. Gene and existing allele features
+    /// keep their numbers (allele words follow the gene words), so masks are copied as a prefix.
+    mutating func relayout(alleleWords: Int) {
+        let old = layout
+        let new = Layout(wordsPerClass: old.wordsPerClass, alleleWords: alleleWords)
+        let ns = RowStorage(blockWords: new.blockWords, capacityBlocks: max(1, storage.capacityBlocks))
+        let used = (rowCount + Self.blockMask) >> Self.blockShift
+        for b in 0..<used {
+            let src = storage.words + b * old.blockWords, dst = ns.words + b * new.blockWords
+            memcpy(dst, src, old.bitmapWords * 8)
+            memcpy(dst + new.metaOffset, src + old.metaOffset, 3 * Self.blockRows * 8)
+        }
+        storage = ns
+        layout = new
     }
 
     mutating func makeUnique(extraRows: Int) {

@@ -14,7 +14,10 @@ import Foundation
 ///    I = w_h·|H_q∩H_p| + w_t·|T_q∩T_p| + w_o·|O_q∩O_p|,
 ///    U = w_h·|H_q∪H_p| + w_t·|T_q∪T_p| + w_o·|O_q∪O_p|, s = I / U; δ = 1 when U > 0.
 ///    (H hotspot/activating, T truncating, O other; class weights `hotspotClass`, `truncatingClass`,
-///    `otherClass`.) Each union is computed as |A| + |B| − |A∩B| in integers before weighting.
+///    `otherClass`.) H also holds the patient's hotspot alleles (`PatientProfile.hotspotAlleles`,
+///    `GENE p.X`, of vocabulary genes) beside the genes, so two KRAS-hotspot patients share KRAS, and
+///    share KRAS p.G12C only when both carry it. Each union is computed as |A| + |B| − |A∩B| in
+///    integers before weighting.
 /// 2. **pathways** (`pathways`): Jaccard of the sets of canonical pathways hit; δ = 1 when the union is
 ///    not empty.
 /// 3. **tumour type** (`tumorType`): Wu–Palmer similarity on OncoTree, 2·depth(lca)/(depth(a)+depth(b))

@@ -88,6 +88,12 @@ public final class PostgresWarehouseStore: WarehouseStore {
     public func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine] {
         try await engine.treatmentLines(cohort: cohort, logger: logger)
     }
+    public func similarityProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
+        try await engine.packedProfiles(cohort: cohort, options: options, logger: logger)
+    }
+    public func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys {
+        try await engine.personKeys(cohort: cohort, logger: logger)
+    }
     public func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
         try await engine.lineOutcomes(query, logger: logger)
     }

@@ -17,6 +17,7 @@ struct Onco: AsyncParsableCommand {
             WarehouseCommand.self,
             RecommendCommand.self,
             DemoCommand.self,
+            SimilarCommand.self,
         ]
     )
 }

@@ -105,6 +105,8 @@ import _TestSupport
                 #expect(e.sharedHotspotGenes == shared(q.hotspotGenes, p.hotspotGenes))
                 #expect(e.sharedTruncatingGenes == shared(q.truncatingGenes, p.truncatingGenes))
                 #expect(e.sharedOtherGenes == shared(q.otherGenes, p.otherGenes))
+                #expect(e.sharedHotspotAlleles == q.hotspotAlleles.intersection(p.hotspotAlleles)
+                    .filter { vocab.id(of: String($0.split(separator: " ")[0])) != nil }.sorted())
                 #expect(e.sharedPathways == Array(q.pathways.intersection(p.pathways)))
                 #expect(e.similarity == n.similarity)
                 #expect(e.tumorType == p.tumorType)
@@ -223,7 +225,7 @@ import _TestSupport
         try expectCode(key, .badIndexFile, "flipped vocabulary byte")
         try expectCode(good.prefix(5000), .badIndexFile, "truncated")
         try expectCode(good.prefix(100), .badIndexFile, "shorter than header")
-        var version = good; version[8] = 2
+        var version = good; version[8] = 3
         try expectCode(version, .unsupportedVersion, "future version")
         var magic = good; magic[0] = 0x58
         try expectCode(magic, .badIndexFile, "bad magic")
@@ -235,6 +237,7 @@ import _TestSupport
         let profiles = RandomCohort.cohort(300, seed: seed)
         var index = SimilarityIndex()
         var c = SimilarityIndex.ProfileColumns()
+        c.alleleOffsets = [0]
         for p in profiles {
             c.keys.append(p.key); c.tumorTypes.append(p.tumorType)
             c.stages.append(Int8(p.stage ?? -1)); c.ages.append(Int16(p.age ?? -1)); c.sexes.append(p.sex ?? .unknown)
@@ -246,7 +249,10 @@ import _TestSupport
                 }
             }
             c.alterationOffsets.append(Int32(c.alterationGenes.count))
+            c.hotspotAlleles += p.hotspotAlleles.sorted()
+            c.alleleOffsets.append(Int32(c.hotspotAlleles.count))
         }
+        #expect(!c.hotspotAlleles.isEmpty)
         try index.upsert(c)
         try Self.sameSearches(index, SimilarityIndex(profiles: profiles), seed: seed)
         var broken = c; broken.ages.removeLast()

@@ -25,8 +25,11 @@ enum Reference {
     static func score(_ q0: PatientProfile, _ p: PatientProfile, _ w: SimilarityWeights, vocabulary: GeneVocabulary,
                       tree: TumorTypeHierarchy) -> Double {
         func inVocab(_ s: Set<String>) -> Set<String> { s.filter { vocabulary.id(of: $0) != nil } }
-        let hq = inVocab(q0.hotspotGenes), tq = inVocab(q0.truncatingGenes), oq = inVocab(q0.otherGenes)
-        let hp = inVocab(p.hotspotGenes), tp = inVocab(p.truncatingGenes), op = inVocab(p.otherGenes)
+        // Alleles (`GENE p.X`) of vocabulary genes are further hotspot-class features (all of them, known to
+        // the index or not: an allele only the query has still counts in the union).
+        func alleles(_ s: Set<String>) -> Set<String> { s.filter { vocabulary.id(of: String($0.split(separator: " ")[0])) != nil } }
+        let hq = inVocab(q0.hotspotGenes).union(alleles(q0.hotspotAlleles)), tq = inVocab(q0.truncatingGenes), oq = inVocab(q0.otherGenes)
+        let hp = inVocab(p.hotspotGenes).union(alleles(p.hotspotAlleles)), tp = inVocab(p.truncatingGenes), op = inVocab(p.otherGenes)
         let ih = hq.intersection(hp).count, it = tq.intersection(tp).count, io = oq.intersection(op).count
         var num = 0.0, den = 0.0
         let u = w.hotspotClass * Double(hp.count + hq.count - ih) + w.truncatingClass * Double(tp.count + tq.count - it)
@@ -78,9 +81,14 @@ enum RandomCohort {
         let t = pick(Int.random(in: 0...(sparse ? 1 : 3), using: &g))
         let o = pick(Int.random(in: 0...(sparse ? 1 : 4), using: &g))
         func maybe<T>(_ v: T) -> T? { Int.random(in: 0..<5, using: &g) == 0 ? nil : v }
+        // About half the hotspot genes carry one of a few alleles (so alleles are shared, or differ, often).
+        var alleles = Set<String>()
+        for gene in h.sorted() where Bool.random(using: &g) {
+            alleles.insert("\(gene) \(["p.G12C", "p.G12D", "p.V600E", "p.R132H"].randomElement(using: &g)!)")
+        }
         return PatientProfile(
             key: PatientKey(key), tumorType: OncoTreeCode(types.randomElement(using: &g)!),
-            hotspotGenes: h, truncatingGenes: t, otherGenes: o, pathways: b.pathwaySet(hotspot: h, truncating: t),
+            hotspotGenes: h, truncatingGenes: t, otherGenes: o, hotspotAlleles: alleles, pathways: b.pathwaySet(hotspot: h, truncating: t),
             tmb: maybe(Double(Int.random(in: 0...400, using: &g)) / 10), stage: maybe(Int.random(in: 0...4, using: &g)),
             age: maybe(Int.random(in: 20...90, using: &g)), sex: maybe([Sex.female, .male, .unknown].randomElement(using: &g)!),
             priorLines: maybe(Int.random(in: 0...5, using: &g)))

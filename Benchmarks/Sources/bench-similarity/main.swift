@@ -125,21 +125,31 @@ struct Synth {
     struct Patient {
         var type: String
         var alterations: [(String, AlterationClass)]
+        /// Hotspot alleles (`GENE p.X`): a driver carries one of 3 per gene (50/30/20%), a hotspot passenger
+        /// one of 6 per gene, so that 1M patients hold ~2,900 distinct alleles, the order of cancerhotspots.org's
+        /// residues × alternative amino acids (as the warehouse index holds them beside the genes).
+        var alleles: [String]
         var stage: Int?, age: Int?, sex: Sex, lines: Int?, tmb: Double?
     }
     mutating func patient() -> Patient {
         let x = u()
         let type = Self.types[cumTypes.firstIndex { x <= $0 } ?? 0].0
         var alts: [(String, AlterationClass)] = []
-        for d in Self.drivers[type] ?? [] where u() < d.p { alts.append((d.gene, d.cls)) }
+        var alleles: [String] = []
+        for d in Self.drivers[type] ?? [] where u() < d.p {
+            alts.append((d.gene, d.cls))
+            if d.cls == .hotspot { let a = u(); alleles.append("\(d.gene) p.D\(a < 0.5 ? 1 : a < 0.8 ? 2 : 3)X") }
+        }
         let passengers = Int(u() * 7)
         for _ in 0..<passengers {
             let gene = vocab[Int(g.next() % UInt64(vocab.count))]
             let r = u()
-            alts.append((gene, r < 0.7 ? .other : r < 0.85 ? .truncating : .hotspot))
+            let c: AlterationClass = r < 0.7 ? .other : r < 0.85 ? .truncating : .hotspot
+            alts.append((gene, c))
+            if c == .hotspot { alleles.append("\(gene) p.H\(g.next() % 6)X") }
         }
         let sexR = u()
-        return Patient(type: type, alterations: alts,
+        return Patient(type: type, alterations: alts, alleles: alleles,
                        stage: u() < 0.1 ? nil : 1 + Int(u() * 4), age: u() < 0.05 ? nil : min(95, max(18, Int(63 + 12 * normal()))),
                        sex: sexR < 0.48 ? .female : sexR < 0.97 ? .male : .unknown, lines: u() < 0.2 ? nil : Int(u() * 5),
                        tmb: u() < 0.1 ? nil : exp(1.0 + 1.0 * normal()))
@@ -154,6 +164,7 @@ struct Synth {
             case .other: prof.otherGenes.insert(gname)
             }
         }
+        prof.hotspotAlleles = Set(p.alleles)
         prof.pathways = ProfileBuilder().pathwaySet(hotspot: prof.hotspotGenes, truncating: prof.truncatingGenes)
         return prof
     }
@@ -207,6 +218,7 @@ func run() throws {
     var synth = Synth(seed: 42, vocab: index.vocabulary)
     var cols = SimilarityIndex.ProfileColumns()
     cols.keys.reserveCapacity(patients)
+    cols.alleleOffsets = [0]
     let t0 = now()
     for i in 0..<patients {
         let p = synth.patient()
@@ -218,6 +230,8 @@ func run() throws {
             cols.alterationGenes.append(Int32(id)); cols.alterationClasses.append(c)
         }
         cols.alterationOffsets.append(Int32(cols.alterationGenes.count))
+        cols.hotspotAlleles += Set(p.alleles).sorted()
+        cols.alleleOffsets.append(Int32(cols.hotspotAlleles.count))
     }
     figures["load_average_start"] = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
     log("generated \(patients) synthetic patients in \(String(format: "%.2f", now() - t0)) s (\(cols.alterationGenes.count) alterations)")
@@ -230,6 +244,8 @@ func run() throws {
     figures["row_bytes"] = index.rowBytes
     figures["words_per_row"] = index.wordsPerRow
     figures["vocabulary"] = index.vocabulary.count
+    figures["alleles"] = index.alleles.count
+    log("alleles: \(index.alleles.count), words per row \(index.wordsPerRow)")
     log("index build (columns): \(String(format: "%.2f", buildColumns)) s, \(Int(Double(patients) / buildColumns)) patients/s, \(index.rowBytes >> 20) MiB rows")
 
     // Build rate from profile objects, on 100k.
@@ -344,11 +360,14 @@ func run() throws {
         try? FileManager.default.removeItem(at: url)
     }
 
-    // Export bitsets for faiss: per patient the 24 gene words + the pathway mask word (200 bytes), and the
-    // same for the queries. Only the first `patients` rows (the extra 10k are not exported).
+    // Export bitsets for faiss: per patient the 24 gene words, the allele words (one bit per hotspot allele
+    // of the index) and the pathway mask word, and the same for the queries. Only the first `patients` rows
+    // (the extra 10k are not exported).
     do {
         let exportRows = patients
-        let words = 3 * ((index.vocabulary.count + 63) / 64) + 1
+        let alleleID = Dictionary(uniqueKeysWithValues: index.alleles.enumerated().map { ($1, $0) })
+        let alleleBase = 3 * ((index.vocabulary.count + 63) / 64)
+        let words = alleleBase + (index.alleles.count + 63) / 64 + 1
         func encode(_ p: PatientProfile, into buf: UnsafeMutablePointer<UInt64>) {
             let wpc = (index.vocabulary.count + 63) / 64
             for w in 0..<words { buf[w] = 0 }
@@ -358,6 +377,7 @@ func run() throws {
                     buf[c.rawValue * wpc + id >> 6] |= 1 << UInt64(id & 63)
                 }
             }
+            for a in p.hotspotAlleles { if let id = alleleID[a] { buf[alleleBase + id >> 6] |= 1 << UInt64(id & 63) } }
             buf[words - 1] = UInt64(p.pathways.mask)
         }
         // Rebuild patient profiles from the columns (same content the index holds).
@@ -372,6 +392,9 @@ func run() throws {
                 let gid = Int(cols.alterationGenes[a]), c = cols.alterationClasses[a].rawValue
                 row[c * wpc + gid >> 6] |= 1 << UInt64(gid & 63)
                 if c != AlterationClass.other.rawValue { pm |= pathwayOf[gid] }
+            }
+            for a in Int(cols.alleleOffsets[i])..<Int(cols.alleleOffsets[i + 1]) {
+                if let id = alleleID[cols.hotspotAlleles[a]] { row[alleleBase + id >> 6] |= 1 << UInt64(id & 63) }
             }
             row[words - 1] = UInt64(pm)
         }
@@ -390,4 +413,9 @@ func run() throws {
     print(String(decoding: json, as: UTF8.self))
 
 }
-try run()
+switch CommandLine.arguments.dropFirst().first {
+case "warehouse-synth": try await warehouseSynth(Array(CommandLine.arguments.dropFirst(2)))
+case "warehouse-profiles": try await warehouseProfiles(Array(CommandLine.arguments.dropFirst(2)))
+case "warehouse-drivers": try await warehouseDrivers(Array(CommandLine.arguments.dropFirst(2)))
+default: try run()
+}

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Logging
 import OncoCore
 
@@ -58,6 +59,12 @@ public final class SQLiteWarehouseStore: WarehouseStore {
     }
     public func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine] {
         try await engine.treatmentLines(cohort: cohort, logger: logger)
+    }
+    public func similarityProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
+        try await engine.packedProfiles(cohort: cohort, options: options, logger: logger)
+    }
+    public func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys {
+        try await engine.personKeys(cohort: cohort, logger: logger)
     }
     public func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
         try await engine.lineOutcomes(query, logger: logger)
@@ -210,6 +217,56 @@ struct SQLiteSession: SQLSession {
         } catch {
             throw SQLiteBackend.wrap(error)
         }
+    }
+
+    func fetchCoded(_ query: SQLFragment, textColumns: Int) async throws -> CodedRows {
+        do {
+            if inTransaction {
+                return try await writer.writeWithoutTransaction { db in try Self.readCoded(db, query, textColumns) }
+            }
+            return try await writer.read { db in try Self.readCoded(db, query, textColumns) }
+        } catch {
+            throw SQLiteBackend.wrap(error)
+        }
+    }
+
+    /// Reads the text columns' bytes straight from the statement (`sqlite3_column_text`) and interns each
+    /// row's tuple by its bytes: a `String` is made only for a tuple not seen before.
+    static func readCoded(_ db: Database, _ q: SQLFragment, _ n: Int) throws -> CodedRows {
+        let stmt = try db.makeStatement(sql: q.sql)
+        stmt.setUncheckedArguments(StatementArguments(q.values.map(bind)))
+        let s = stmt.sqliteStatement
+        var out = CodedRows()
+        var seen: [[UInt8]: Int32] = [:]
+        var key: [UInt8] = []
+        key.reserveCapacity(256)
+        let cursor = try Row.fetchCursor(stmt)
+        while try cursor.next() != nil {
+            out.ids.append(sqlite3_column_int64(s, 0))
+            key.removeAll(keepingCapacity: true)
+            for c in 1..<(n + 1) {
+                let col = Int32(c)
+                if sqlite3_column_type(s, col) == SQLITE_NULL { key.append(0); continue }
+                let len = Int(sqlite3_column_bytes(s, col))
+                key.append(1)
+                withUnsafeBytes(of: UInt32(len).littleEndian) { key.append(contentsOf: $0) }
+                if len > 0, let p = sqlite3_column_text(s, col) { key.append(contentsOf: UnsafeBufferPointer(start: p, count: len)) }
+            }
+            if let code = seen[key] { out.codes.append(code); continue }
+            let code = Int32(out.tuples.count)
+            seen[key] = code
+            out.codes.append(code)
+            var tuple: [String?] = []
+            var i = 0
+            for _ in 0..<n {
+                if key[i] == 0 { tuple.append(nil); i += 1; continue }
+                let len = Int(key[i + 1]) | Int(key[i + 2]) << 8 | Int(key[i + 3]) << 16 | Int(key[i + 4]) << 24
+                tuple.append(String(decoding: key[(i + 5)..<(i + 5 + len)], as: UTF8.self))
+                i += 5 + len
+            }
+            out.tuples.append(tuple)
+        }
+        return out
     }
 
     func execute(_ statement: SQLFragment) async throws {

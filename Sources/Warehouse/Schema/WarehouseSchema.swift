@@ -41,7 +41,8 @@ public enum WarehouseSchema {
         Migration(name: "0001_omop_cdm_5_4_core", statements: omopCore),
         Migration(name: "0002_onco_extensions", statements: oncoTables),
         Migration(name: "0003_indexes", statements: indexes),
-        Migration(name: "0004_biomarker_cohort_indexes", statements: biomarkerCohortIndexes),
+        Migration(name: "0004_similarity_person_source_index", statements: similarityIndexes),
+        Migration(name: "0005_biomarker_cohort_indexes", statements: biomarkerCohortIndexes),
     ]
 
     /// The statements of a migration in a dialect.
@@ -291,6 +292,11 @@ public enum WarehouseSchema {
         "CREATE INDEX idx_attribute_person ON onco_clinical_attribute (person_id)",
         "CREATE INDEX idx_attribute_name ON onco_clinical_attribute (attribute, value_as_string)",
         "CREATE INDEX idx_onco_person_dataset ON onco_person (dataset_id)",
+    ]
+
+    /// For similarity search: neighbours are found by pseudonymous key (`CohortCriteria.patientKeys`).
+    static let similarityIndexes: [String] = [
+        "CREATE INDEX idx_similarity_person_source ON person (person_source_value)",
     ]
 
     /// Biomarker cohorts (real-world evidence of `onco recommend`) start from a protein change: a

@@ -47,6 +47,43 @@ package protocol SQLSession {
     /// Inserts `values.count / columns.count` rows, row-major, into `table`. Table and column names are
     /// onco's constants, never input.
     func insert(table: String, columns: [String], values: [SQLValue]) async throws
+    /// Runs a query whose columns are `c0` (integer, not null) and `c1`…`c<textColumns>` (text), returning
+    /// the texts dictionary-coded. Row order is the query's.
+    func fetchCoded(_ query: SQLFragment, textColumns: Int) async throws -> CodedRows
+}
+
+package extension SQLSession {
+    /// Through `fetch`: one `String` per cell, interned afterwards.
+    func fetchCoded(_ query: SQLFragment, textColumns: Int) async throws -> CodedRows {
+        let r = try await fetch(query, types: [.int] + Array(repeating: .text, count: textColumns))
+        var out = CodedRows()
+        out.ids = r.ints(0).map { $0 ?? 0 }
+        out.codes.reserveCapacity(r.count)
+        let cols = (0..<textColumns).map { r.texts($0 + 1) }
+        var seen: [[String?]: Int32] = [:]
+        var tuple: [String?] = []
+        for i in 0..<r.count {
+            tuple.removeAll(keepingCapacity: true)
+            for c in cols { tuple.append(c[i]) }
+            if let code = seen[tuple] { out.codes.append(code); continue }
+            let code = Int32(out.tuples.count)
+            seen[tuple] = code
+            out.tuples.append(tuple)
+            out.codes.append(code)
+        }
+        return out
+    }
+}
+
+/// Rows of (integer id, text columns…) with the text tuples dictionary-coded: `tuples[codes[i]]` are the
+/// text columns of row `i`; tuples are distinct, in first-seen order. For reads of millions of rows whose
+/// texts repeat (alterations: gene, class, HGVSp): one `String` per distinct tuple, not per cell.
+package struct CodedRows: Sendable {
+    package var ids: [Int64] = []
+    package var codes: [Int32] = []
+    package var tuples: [[String?]] = []
+    package init() {}
+    package var count: Int { ids.count }
 }
 
 /// A backend: sessions outside and inside a transaction.

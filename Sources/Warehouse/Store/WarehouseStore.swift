@@ -50,6 +50,16 @@ public protocol WarehouseStore: Sendable {
     /// Lines of therapy with their drugs and outcomes, for the patients of a cohort.
     func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine]
 
+    /// The same profiles as `profiles(cohort:options:logger:)`, read for the similarity index: narrow
+    /// per-table reads merged in memory, alterations also dictionary-coded (`ProfileTable.alterationKinds`,
+    /// `alterationCodes`). A default implementation calls `profiles`; both onco stores override it.
+    func similarityProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable
+
+    /// Person ids and pseudonymous keys (`person_source_value`) of a cohort, ordered by person id: maps
+    /// similarity-search neighbours (keys) back to persons, and lists who is in the warehouse. A default
+    /// implementation reads them through `profiles(cohort:options:logger:)`.
+    func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys
+
     /// Every line of therapy of a cohort (criteria plus molecular conditions) with OS from the line's
     /// start, age, stage and drugs, for real-world-evidence analyses; see `LineOutcomeTable`. Written
     /// to stay fast on large warehouses: the cohort is built from its most selective indexed condition.
@@ -256,12 +266,15 @@ public struct CohortCriteria: Sendable, Hashable, Codable {
     public var datasets: [String]
     /// Explicit person ids, any of.
     public var personIDs: [Int64]?
+    /// Explicit pseudonymous patient keys (`person_source_value`), any of.
+    public var patientKeys: [String]?
 
     public init(tumourTypes: [String] = [], alteredGenes: [String] = [], variants: [GeneVariant] = [],
                 attributes: [AttributeFilter] = [], drugs: [String] = [], datasets: [String] = [],
-                personIDs: [Int64]? = nil) {
+                personIDs: [Int64]? = nil, patientKeys: [String]? = nil) {
         self.tumourTypes = tumourTypes; self.alteredGenes = alteredGenes; self.variants = variants
         self.attributes = attributes; self.drugs = drugs; self.datasets = datasets; self.personIDs = personIDs
+        self.patientKeys = patientKeys
     }
 
     /// Everyone.
@@ -331,8 +344,34 @@ public struct PatientProfile: Sendable, Hashable, Codable {
     public var alterations: [ProfileAlteration]
 }
 
+/// Person ids and pseudonymous keys, in columns (entry `i` of both is one person), ordered by person id.
+public struct PersonKeys: Sendable, Hashable {
+    public var personIDs: [Int64]
+    public var keys: [String]
+    public init(personIDs: [Int64] = [], keys: [String] = []) { self.personIDs = personIDs; self.keys = keys }
+    public var count: Int { personIDs.count }
+}
+
+public extension WarehouseStore {
+    /// Through `profiles` (alterations not dictionary-coded).
+    func similarityProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
+        try await profiles(cohort: cohort, options: options, logger: logger)
+    }
+
+    /// Through `profiles`: correct for any store, but reads every alteration; both onco stores override it.
+    func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys {
+        let t = try await profiles(cohort: cohort, options: ProfileOptions(consequenceClasses: []), logger: logger)
+        return PersonKeys(personIDs: t.personIDs, keys: t.keys)
+    }
+}
+
 /// Profiles in columns: entry `i` of every array is patient `i`; the alterations of patient `i` are
 /// `alterationStart[i] ..< alterationStart[i + 1]` of the alteration arrays.
+///
+/// `similarityProfiles` also gives the alterations dictionary-coded: `alterationKinds` lists every distinct
+/// (gene, class, HGVSp) of the table once, sorted like a patient's alterations, and `alterationCodes[j]`
+/// is the kind of alteration `j` (so a consumer can classify each distinct alteration once); both are
+/// empty when a read does not fill them.
 public struct ProfileTable: Sendable, Hashable {
     public var personIDs: [Int64] = []
     public var keys: [String] = []
@@ -346,6 +385,10 @@ public struct ProfileTable: Sendable, Hashable {
     public var genes: [String] = []
     public var classes: [String] = []
     public var hgvsp: [String?] = []
+    /// Distinct alterations of the table, sorted by gene, HGVSp, class.
+    public var alterationKinds: [ProfileAlteration] = []
+    /// Per alteration, its index in `alterationKinds`.
+    public var alterationCodes: [Int32] = []
 
     public init() {}
     public var count: Int { personIDs.count }

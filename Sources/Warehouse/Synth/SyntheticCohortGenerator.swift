@@ -154,7 +154,9 @@ public struct SyntheticCohortGenerator: Sendable {
         // Rows.
         ids.person += 1
         let pid = ids.person
-        var keyRNG = SplitMix64(seed: seed ^ 0xD1B5_4A32_D192_ED03 &+ UInt64(i))
+        // `^` and `&+` share a precedence level: the seed is mixed (multiplied) before adding `i`, so that
+        // cohorts of nearby seeds do not share keys ((seed ^ C) &+ i repeated them: seeds 1 and 2 differ by 1).
+        var keyRNG = SplitMix64(seed: (seed ^ 0xD1B5_4A32_D192_ED03) &* 0xBF58_476D_1CE4_E5B9 &+ UInt64(i))
         let keyHex = String(format: "%016llx%016llx", keyRNG.next(), keyRNG.next())
         b.persons.append(PersonRow(id: pid, key: PatientKey("SYN" + keyHex.prefix(29)), sex: female ? .female : .male,
                                    yearOfBirth: diag.year - age, synthetic: true))

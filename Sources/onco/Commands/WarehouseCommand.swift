@@ -10,7 +10,7 @@ struct WarehouseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warehouse",
         abstract: "Create, fill and inspect the clinical data warehouse (SQLite file or PostgreSQL).",
-        subcommands: [Init.self, Import.self, Synth.self, Stats.self]
+        subcommands: [Init.self, Import.self, Synth.self, Stats.self, Index.self]
     )
 
     struct DatabaseOption: ParsableArguments {
@@ -89,12 +89,15 @@ struct WarehouseCommand: AsyncParsableCommand {
                 try? await store.close()
                 throw error
             }
+            let secs = Date().timeIntervalSince(start)
+            let indexNote = outcome.action == .unchanged ? nil : await WarehouseCommand.refreshSimilarityIndex(store: store, db: database.db)
             try await store.close()
             if stderrIsTTY { StandardError.write("\n") }
             let d = outcome.dataset
             let dc = DisclosureControl()
             print("\(outcome.action.rawValue): \(d.name) into \(WarehouseLocation(parsing: database.db)) (\(store.backend)), warehouse version \(outcome.warehouseVersion)")
-            print("patients \(dc.display(d.patients))  samples \(dc.display(d.samples))  mutations \(dc.display(d.mutations))  treatment rows \(dc.display(d.treatmentRows))  rows written \(outcome.rowsWritten)  in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+            print("patients \(dc.display(d.patients))  samples \(dc.display(d.samples))  mutations \(dc.display(d.mutations))  treatment rows \(dc.display(d.treatmentRows))  rows written \(outcome.rowsWritten)  in \(String(format: "%.1f", secs)) s")
+            if let indexNote { print(indexNote) }
         }
     }
 
@@ -126,11 +129,13 @@ struct WarehouseCommand: AsyncParsableCommand {
                 try? await store.close()
                 throw error
             }
+            let secs = Date().timeIntervalSince(start)
+            let indexNote = outcome.action == .unchanged ? nil : await WarehouseCommand.refreshSimilarityIndex(store: store, db: database.db)
             try await store.close()
             if stderrIsTTY { StandardError.write("\n") }
-            let secs = Date().timeIntervalSince(start)
             print("\(outcome.action.rawValue): \(outcome.dataset.name) (synthetic) into \(WarehouseLocation(parsing: database.db)) (\(store.backend))")
             print("patients \(outcome.dataset.patients)  mutations \(outcome.dataset.mutations)  treatment rows \(outcome.dataset.treatmentRows)  rows written \(outcome.rowsWritten)  in \(String(format: "%.1f", secs)) s")
+            if let indexNote { print(indexNote) }
         }
     }
 

@@ -1,0 +1,109 @@
+import Foundation
+import OncoCore
+import Testing
+import _TestSupport
+@testable import Similarity
+
+/// Hotspot alleles (`GENE p.X`) beside genes: hand-computed scores, a growing allele dictionary (blocks
+/// re-laid out), persistence, and the file format's attributes and version-1 compatibility.
+@Suite struct AlleleTests {
+    /// Query LUAD {KRAS, KRAS p.G12C}. With molecular weights only (genes 4, pathways 2; pathways equal):
+    ///   g12c {KRAS, KRAS p.G12C}: I = 2, U = 2 → genes 1 → S = (4·1 + 2·1) / 6 = 1
+    ///   g12d {KRAS, KRAS p.G12D}: I = 1, U = 3 → genes 1/3 → S = (4/3 + 2) / 6 = 5/9
+    ///   gene {KRAS} (no allele known): I = 1, U = 2 → genes 1/2 → S = (2 + 2) / 6 = 2/3
+    @Test func alleleSharingByHand() throws {
+        func p(_ key: String, _ alleles: Set<String>) -> PatientProfile {
+            PatientProfile(key: PatientKey(key), tumorType: OncoTreeCode("LUAD"), hotspotGenes: ["KRAS"], hotspotAlleles: alleles,
+                           pathways: PathwaySet([.rtkRas]))
+        }
+        let index = SimilarityIndex(profiles: [p("g12d", ["KRAS p.G12D"]), p("g12c", ["KRAS p.G12C"]), p("gene", [])])
+        let q = p("q", ["KRAS p.G12C"])
+        let r = try index.search(q, options: SearchOptions(k: 3, weights: .molecularOnly))
+        #expect(r.map(\.key.rawValue) == ["g12c", "gene", "g12d"])
+        #expect(isClose(r[0].similarity, 1) && isClose(r[1].similarity, 2.0 / 3) && isClose(r[2].similarity, 5.0 / 9))
+        #expect(index.explain(q, neighbour: PatientKey("g12c"))?.sharedHotspotAlleles == ["KRAS p.G12C"])
+        #expect(index.explain(q, neighbour: PatientKey("g12d"))?.sharedHotspotAlleles == [])
+        // An allele no indexed patient has still counts in the query's union: {KRAS, KRAS p.G13D} vs g12c:
+        // I = 1, U = 3 → 1/3, S = 5/9.
+        let q2 = p("q2", ["KRAS p.G13D"])
+        #expect(isClose(index.similarity(q2, to: PatientKey("g12c"), weights: .molecularOnly)!, 5.0 / 9))
+        // Alleles of genes outside the vocabulary are not compared, like the genes.
+        var q3 = p("q3", ["NOT_A_GENE p.A1B"]); q3.hotspotAlleles.insert("KRAS p.G12C")
+        #expect(isClose(index.similarity(q3, to: PatientKey("g12c"), weights: .molecularOnly)!, 1))
+    }
+
+    static func manyAlleles(_ n: Int, seed: UInt64, offset: Int = 0) -> [PatientProfile] {
+        var g = SeededGenerator(seed: seed)
+        return (0..<n).map { i in
+            var p = RandomCohort.profile("m\(offset + i)", &g)
+            p.hotspotGenes.insert("KRAS")
+            // Distinct alleles spread over 0..<260 residues: the dictionary outgrows 1, 2 and 4 words.
+            p.hotspotAlleles = ["KRAS p.X\(Int.random(in: 0..<260, using: &g))Y", "KRAS p.X\(Int.random(in: 0..<260, using: &g))Y"]
+            return p
+        }
+    }
+
+    @Test(arguments: 0..<3 as Range<UInt64>)
+    func growingAlleleDictionaryEqualsReference(seed: UInt64) throws {
+        let first = Self.manyAlleles(150, seed: seed), later = Self.manyAlleles(600, seed: seed &+ 1, offset: 150)
+        var index = SimilarityIndex(profiles: first)
+        #expect(index.layout.alleleWords >= 1)
+        let words0 = index.layout.alleleWords
+        index.upsert(later)
+        #expect(index.alleles.count > 256 && index.layout.alleleWords > words0)
+        let all = first + later
+        var g = SeededGenerator(seed: seed &+ 2)
+        for qi in 0..<6 {
+            var q = RandomCohort.profile("q\(qi)", &g)
+            q.hotspotGenes.insert("KRAS")
+            q.hotspotAlleles = ["KRAS p.X\(Int.random(in: 0..<270, using: &g))Y", "KRAS p.X\(Int.random(in: 0..<270, using: &g))Y"]
+            let want = Reference.search(q, in: all, k: 30)
+            let got = try index.search(q, options: SearchOptions(k: 30))
+            #expect(got.map(\.key) == want.map(\.key))
+            #expect(got.map(\.similarity) == want.map(\.score))
+        }
+        // Stored profiles give the alleles back; a file round trip and an update of the mapped index too.
+        for p in all.prefix(50) { #expect(index.storedProfile(for: p.key)?.hotspotAlleles == p.hotspotAlleles) }
+        let dir = try makeTemporaryDirectory("onco-sim-alleles")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("a.simidx")
+        let small = SimilarityIndex(profiles: first)
+        try small.write(to: url)
+        var mapped = try SimilarityIndex(contentsOf: url)
+        #expect(mapped.alleles == small.alleles && mapped.contentDigest() == small.contentDigest())
+        mapped.upsert(later)                                // outgrows the mapped file's allele words
+        #expect(mapped.contentDigest() == index.contentDigest())
+        try UpdateAndPersistenceTests.sameSearches(mapped, index, seed: seed)
+        try UpdateAndPersistenceTests.sameSearches(mapped.compacted(), index, seed: seed)
+    }
+
+    @Test func attributesRoundTripAndVersion1FilesAreRead() throws {
+        let dir = try makeTemporaryDirectory("onco-sim-v1")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var plain = RandomCohort.cohort(300, seed: 4)
+        for i in plain.indices { plain[i].hotspotAlleles = [] }   // version 1 had no alleles
+        var index = SimilarityIndex(profiles: plain)
+        index.attributes = ["onco.test": "a\tb\nc", "x": "1"]
+        let url = dir.appendingPathComponent("v2.simidx")
+        try index.write(to: url)
+        let back = try SimilarityIndex(contentsOf: url)
+        #expect(back.attributes == index.attributes)
+        #expect(back.contentDigest() == index.contentDigest())
+
+        // The same file rewritten as version 1: six sections, header checksum at 192 over bytes 0..<192.
+        var bytes = [UInt8](try Data(contentsOf: url))
+        func put<T: FixedWidthInteger>(_ v: T, at o: Int) { withUnsafeBytes(of: v.littleEndian) { for (i, b) in $0.enumerated() { bytes[o + i] = b } } }
+        put(UInt32(1), at: 8)
+        put(UInt32(6), at: 44)
+        for o in 192..<248 { bytes[o] = 0 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes[0..<192] { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        put(h, at: 192)
+        let v1 = dir.appendingPathComponent("v1.simidx")
+        try Data(bytes).write(to: v1)
+        let old = try SimilarityIndex(contentsOf: v1)
+        #expect(old.attributes.isEmpty && old.alleles.isEmpty)
+        #expect(old.contentDigest() == index.contentDigest())
+        try UpdateAndPersistenceTests.sameSearches(old, index, seed: 4)
+    }
+}
