@@ -67,7 +67,8 @@ struct DemoCommand: AsyncParsableCommand {
             try await Self.ensureDemoWarehouse(store, params: params, logger: logger)
             let knowledge = try KnowledgeBase.load(directory: try kb.resolve())
             let c = try CaseOptions.parse(["--vcf", vcf, "--tumor-type", "SKCM", "--age", "58", "--sex", "male", "--stage", "IV"]).read()
-            var r = try await RecommendCommand.recommend(c, knowledgeBase: knowledge, warehouse: store, options: RecommenderOptions())
+            var r = try await RecommendCommand.recommend(c, knowledgeBase: knowledge, warehouse: store, db: whPath, similarityIndex: nil,
+                                                         searchNeighbours: true, options: RecommenderOptions())
             r.notes.insert(Self.syntheticCaseNote, at: 0)
             recommendation = r
         } catch {

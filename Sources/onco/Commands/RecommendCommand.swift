@@ -110,9 +110,9 @@ struct RecommendCommand: AsyncParsableCommand {
         age, stage and line; gated and graded). Without --db the ranking rests on curated evidence alone, \
         and the report says so. Sort keys and methods are printed in every report.
 
-        Neighbour-based candidates (therapies given to the case's most similar warehouse patients) are \
-        not searched by this build: the similarity index is not wired into the CLI yet, and the report \
-        says so.
+        With --db, the case's nearest warehouse patients (the similarity index of `onco similar`, built \
+        beside a SQLite warehouse on first use) are searched too: therapies they received that have no \
+        curated evidence for this case form the 'local real-world signal (provisional)' section.
 
         Exit status: 0 with a report (also when no alteration is actionable: the report says so plainly), \
         1 on bad input (the error names the file, record and field), 64 on bad arguments.
@@ -139,10 +139,20 @@ struct RecommendCommand: AsyncParsableCommand {
     @Option(name: .customLong("minimum-count"), help: "Small-cell suppression: counts 1..k-1 are shown as <k.")
     var minimumCount: Int = 5
 
+    @Option(help: "Nearest warehouse patients to search for neighbour-based candidates.")
+    var neighbours: Int = 200
+
+    @Option(name: .customLong("similarity-index"), help: "Similarity index file (default: beside a SQLite warehouse; for PostgreSQL in the cache directory).")
+    var similarityIndex: String?
+
+    @Flag(name: .customLong("no-neighbours"), help: "Do not search the nearest warehouse patients.")
+    var noNeighbours = false
+
     func validate() throws {
         if minPatients < 2 { throw ValidationError("--min-patients must be at least 2") }
         if minEvents < 1 { throw ValidationError("--min-events must be at least 1") }
         if minimumCount < 1 { throw ValidationError("--minimum-count must be at least 1") }
+        if neighbours < 1 { throw ValidationError("--neighbours must be at least 1") }
         if let db, case .sqliteFile(let path) = WarehouseLocation(parsing: db), !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("--db \(db): no such warehouse file (create one with `onco warehouse import` or `onco warehouse synth`)")
         }
@@ -151,14 +161,15 @@ struct RecommendCommand: AsyncParsableCommand {
     func run() async throws {
         let options = RecommenderOptions(gates: RealWorldGates(minimumPatients: minPatients, minimumEvents: minEvents),
                                          disclosure: DisclosureControl(minimumCount: minimumCount),
-                                         includeFiltered: caseOptions.includeFiltered)
+                                         includeFiltered: caseOptions.includeFiltered, neighbours: neighbours)
         let c = try caseOptions.read()
         let knowledge = try KnowledgeBase.load(directory: try kb.resolve())
         var store: (any WarehouseStore)?
         if let db { store = try await WarehouseFactory.open(db: db, logger: RecommendCommand.logger) }
         let r: Recommendation
         do {
-            r = try await RecommendCommand.recommend(c, knowledgeBase: knowledge, warehouse: store, options: options)
+            r = try await RecommendCommand.recommend(c, knowledgeBase: knowledge, warehouse: store, db: db, similarityIndex: similarityIndex,
+                                                     searchNeighbours: !noNeighbours, options: options)
         } catch {
             try? await store?.close()
             throw error
@@ -174,13 +185,17 @@ struct RecommendCommand: AsyncParsableCommand {
         return l
     }
 
-    /// The recommender as the CLI runs it: no neighbour source yet (the Similarity adapter is wired at merge time).
-    static func recommend(_ c: RecommendationCase, knowledgeBase: KnowledgeBase, warehouse: (any WarehouseStore)?,
-                          options: RecommenderOptions) async throws -> Recommendation {
-        let recommender = Recommender(
-            knowledgeBase: knowledgeBase, warehouse: warehouse, neighbourSource: nil,
-            neighbourUnavailableReason: "this build of the CLI has no similarity index wired in",
-            options: options)
+    /// The recommender as the CLI runs it: with a warehouse, neighbours come from its similarity index
+    /// (`SimilarityNeighbourSource`).
+    static func recommend(_ c: RecommendationCase, knowledgeBase: KnowledgeBase, warehouse: (any WarehouseStore)?, db: String?,
+                          similarityIndex: String?, searchNeighbours: Bool, options: RecommenderOptions) async throws -> Recommendation {
+        var source: SimilarityNeighbourSource?
+        var reason = "not requested (--no-neighbours)"
+        if let warehouse, searchNeighbours {
+            (source, reason) = await SimilarityNeighbourSource.make(store: warehouse, db: db, index: similarityIndex, logger: logger)
+        }
+        let recommender = Recommender(knowledgeBase: knowledgeBase, warehouse: warehouse, neighbourSource: source,
+                                      neighbourUnavailableReason: reason, options: options)
         return try await recommender.recommend(c, logger: logger)
     }
 
