@@ -17,7 +17,7 @@ import OncoCore
 /// administrative (uniform follow-up) and random drop-out (exponential), both independent of the
 /// covariates. A Cox model stratified by tumour type with these covariates recovers the planted β.
 public struct SyntheticCohortGenerator: Sendable {
-    public static let generatorVersion = "onco-synth-v1"
+    public static let generatorVersion = "onco-synth-v2"
     public let parameters: SyntheticCohortParameters
     public let patients: Int
     public let seed: UInt64
@@ -87,8 +87,10 @@ public struct SyntheticCohortGenerator: Sendable {
     public enum FirstLineClass: String, Sendable, Codable { case chemotherapy, matchedTargeted, immunotherapy, olderOrNonMatched }
 
     func generatePatient(index i: Int, into b: inout WarehouseBatch, ids: inout LocalIDs) {
-        var r = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(i + 1))
-        _ = r.next()
+        // Each patient's stream starts at a hashed (seed, index) state. Starting patient i at seed + γ·(i+1)
+        // (γ being SplitMix64's own increment) made patient i+1's stream patient i's shifted by one draw
+        // (onco-synth-v1): consecutive patients were correlated. Streams now start ~uniformly over 2^64.
+        var r = SplitMix64(seed: SplitMix64.mix(seed ^ SplitMix64.mix(UInt64(i) &+ 0x632B_E59B_D9B4_E019)))
         let P = parameters
         let e = P.effects
         let u0 = r.uniform()
@@ -304,7 +306,11 @@ struct SplitMix64 {
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        return Self.mix(state)
+    }
+    /// SplitMix64's output function (a bijective 64-bit mixer).
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
