@@ -1,6 +1,6 @@
 // bench-batch: the batch engine's own overhead (see Benchmarks/README.md).
 //
-//   bench-batch all --cases DIR --out results/batch.md    run every configuration, each in a child process
+//   bench-batch all --cases DIR --out results/batch-engine.md    run every configuration, each in a child process
 //   bench-batch run --cases DIR --jobs J --scorer file-check|null   one configuration; prints one JSON line
 //
 // The recommendation does not exist yet, so these are ENGINE-OVERHEAD figures: the batch runner with
@@ -130,14 +130,12 @@ func runAll(casesDir: String, outPath: String, repeats: Int) throws {
     let loadAfter = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
 
     var md = """
-        # Batch: engine overhead (no recommendation yet)
+        # Batch: engine overhead (file-check and null scorers)
 
-        **These are engine-overhead figures, not recommendation throughput.** The recommendation scorer does not
-        exist yet; the batch engine was measured with the `file-check` scorer (opens every VCF with htslib, reads
-        and unpacks every record, checks the BGZF stream and the sample: the I/O floor any scorer pays) and with a
-        `null` scorer (no I/O: what the runner itself costs per case: scheduling, the JSON line, one `write(2)`).
-        The issue's targets (>= 50 cases/s on 2 cores against a 100,000-patient warehouse, speed-up >= 1.7x,
-        per-stage breakdown read/match/similarity/survival/render) need the recommendation and are not measured here.
+        **These are engine-overhead figures, not recommendation throughput** (that is in `batch.md`). The batch
+        engine is measured with the `file-check` scorer (opens every VCF with htslib, reads and unpacks every
+        record, checks the BGZF stream and the sample: the I/O floor any scorer pays) and with a `null` scorer
+        (no I/O: what the runner itself costs per case: scheduling, the JSON line, one `write(2)`).
 
         - Command: `make bench` (runs `Benchmarks/scripts/batch.sh`: `gen_cases.py --n \(nCases) --seed 42`, then
           `bench-batch all`; each configuration runs in its own process, best of \(repeats), page cache warm).
@@ -187,8 +185,8 @@ case "run":
                      scorerName: argument("--scorer", in: args) ?? "file-check")
 case "all":
     guard let dir = argument("--cases", in: args) else { fatalError("--cases DIR") }
-    try runAll(casesDir: dir, outPath: argument("--out", in: args) ?? "results/batch.md",
+    try runAll(casesDir: dir, outPath: argument("--out", in: args) ?? "results/batch-engine.md",
                repeats: Int(argument("--repeats", in: args) ?? "3") ?? 3)
 default:
-    print("usage: bench-batch all --cases DIR [--out results/batch.md] [--repeats 3] | run --cases DIR --jobs J --scorer file-check|null")
+    print("usage: bench-batch all --cases DIR [--out results/batch-engine.md] [--repeats 3] | run --cases DIR --jobs J --scorer file-check|null")
 }
