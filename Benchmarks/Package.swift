@@ -19,6 +19,6 @@ let package = Package(
         .executableTarget(name: "bench-similarity", dependencies: [.product(name: "Similarity", package: "onco"), .product(name: "Warehouse", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-similarity"),
         .executableTarget(name: "bench-recommend", dependencies: [.product(name: "Recommendation", package: "onco"), .product(name: "Reports", package: "onco"), .product(name: "Knowledge", package: "onco"), .product(name: "Warehouse", package: "onco"), .product(name: "Similarity", package: "onco"), .product(name: "Genomics", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-recommend"),
         .executableTarget(name: "bench-cohort", dependencies: [.product(name: "CohortStudy", package: "onco"), .product(name: "Warehouse", package: "onco"), .product(name: "WarehousePostgres", package: "onco"), .product(name: "Survival", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-cohort"),
-        .executableTarget(name: "bench-batch", dependencies: [.product(name: "Batch", package: "onco"), .product(name: "OncoCore", package: "onco"), .product(name: "Logging", package: "swift-log")], path: "Sources/bench-batch"),
+        .executableTarget(name: "bench-batch", dependencies: [.product(name: "Batch", package: "onco"), .product(name: "Warehouse", package: "onco"), .product(name: "OncoCore", package: "onco"), .product(name: "Logging", package: "swift-log")], path: "Sources/bench-batch"),
     ]
 )

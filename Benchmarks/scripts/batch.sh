@@ -2,14 +2,15 @@
 # Batch benchmarks (results/batch.md; engine overhead in results/batch-engine.md). Run from Benchmarks/ (make all) or directly.
 #
 # 1. Recommendation throughput (issue 9): 10,000 generated cases (gen_cases.py, drivers drawn from the
-#    synthetic warehouse's model) scored by `onco batch` (release build, recommend scorer) against a
+#    synthetic warehouse's model) scored by the recommend scorer (`bench-batch recommend`: the same
+#    RecommendScorer.prepare + BatchRunner as `onco batch --warehouse DB`, release build) against a
 #    100,000-patient synthetic SQLite warehouse, with --jobs 1 and --jobs 2, each under /usr/bin/time -v
 #    (wall, user+sys CPU, peak RSS), with the load average before and after; the per-stage cost comes
 #    from the JSON lines' timings. Report: scripts/batch_recommend_report.py.
 # 2. Engine overhead (bench-batch: file-check and null scorers), unless BENCH_BATCH_ENGINE=0.
 #
 # Environment: BENCH_BATCH_CASES (10000), BENCH_BATCH_PATIENTS (100000), BENCH_BATCH_JOBS ("1 2"),
-# ONCO (default: ../.build/release/onco, built here if missing).
+# ONCO (for `warehouse synth`; default: ../.build/debug/onco, built here if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${BENCH_BATCH_CASES:-10000}
@@ -18,9 +19,10 @@ JOBS=${BENCH_BATCH_JOBS:-"1 2"}
 CASES=work/batch-cases-$N
 DB=work/warehouse-${P}.sqlite
 OUT=work/batch-recommend
-ONCO=${ONCO:-../.build/release/onco}
+ONCO=${ONCO:-../.build/debug/onco}
 mkdir -p results work "$OUT"
-if [[ ! -x "$ONCO" ]]; then (cd .. && swift build -c release --product onco); fi
+if [[ ! -x "$ONCO" ]]; then (cd .. && swift build --product onco); fi
+swift build -c release --product bench-batch
 if [[ ! -s "$CASES/expected.tsv" ]]; then
   rm -rf "$CASES"
   python3 scripts/gen_cases.py --out "$CASES" --n "$N" --seed 42 --corrupt-fraction 0.05
@@ -35,8 +37,8 @@ runs=()
 for j in $JOBS; do
   tag="j$j"
   cat /proc/loadavg >"$OUT/$tag.load-before"
-  /usr/bin/time -v -o "$OUT/$tag.time" "$ONCO" batch "$CASES/manifest.tsv" -o "$OUT/$tag.jsonl" --overwrite \
-    --warehouse "$DB" --jobs "$j" --progress none 2>"$OUT/$tag.stderr" || rc=$?
+  /usr/bin/time -v -o "$OUT/$tag.time" .build/release/bench-batch recommend --cases "$CASES" --out "$OUT/$tag.jsonl" \
+    --warehouse "$DB" --kb ../KnowledgeBase --jobs "$j" 2>"$OUT/$tag.stderr" || rc=$?
   rc=${rc:-0}
   cat /proc/loadavg >"$OUT/$tag.load-after"
   [[ $rc -eq 0 || $rc -eq 2 ]] || { cat "$OUT/$tag.stderr" >&2; exit 1; }

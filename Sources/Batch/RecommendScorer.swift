@@ -122,3 +122,55 @@ extension CaseError.Code {
     /// The warehouse failed to answer (connection lost, database error) while scoring the case.
     public static let warehouseFailed = CaseError.Code("warehouse_failed")
 }
+
+extension RecommendScorer {
+    /// What a batch loaded before its first case, for the start-up line.
+    public struct Loaded: Sendable {
+        public var knowledgeBase: String
+        public var warehouse: String?
+        public var similarityPatients: Int?
+        public var seconds: Double
+
+        public var description: String {
+            var s = "knowledge base \(knowledgeBase)"
+            if let warehouse { s += "; warehouse \(warehouse)" }
+            if let n = similarityPatients { s += "; similarity index over \(n) patients" }
+            return s + String(format: "; loaded in %.1f s", seconds)
+        }
+    }
+
+    /// Builds the batch's recommend scorer once, with everything its cases share: loads the knowledge
+    /// base; with a warehouse, builds the similarity index over its patients (unless `neighbours` is 0)
+    /// and, if `cacheWarehouse`, wraps the store in a `BatchWarehouseCache`.
+    /// - Parameter warehouse: an open store (`WarehouseFactory.open`, `SQLiteWarehouseStore`), or nil
+    ///   for curated evidence only. The caller closes it after the batch.
+    public static func prepare(knowledgeBase directory: URL, warehouse: (any WarehouseStore)?, neighbours: Int = 200,
+                               cacheWarehouse: Bool = true, knownTumorTypes: Set<String>? = nil,
+                               logger: Logger) async throws -> (scorer: RecommendScorer, loaded: Loaded) {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let kb = try KnowledgeBase.load(directory: directory)
+        var loaded = Loaded(knowledgeBase: kb.version.description, warehouse: nil, similarityPatients: nil, seconds: 0)
+        var store: (any WarehouseStore)? = nil
+        var source: (any NeighbourSource)? = nil
+        var unavailable = "no similarity index was given"
+        if let opened = warehouse {
+            let meta = try await opened.metadata(logger: logger)
+            let patients = meta.datasets.reduce(0) { $0 + $1.patients }
+            loaded.warehouse = "\(opened.backend) (\(patients) patients\(meta.synthetic == true ? ", synthetic" : ""))"
+            if neighbours > 0 {
+                let s = try await WarehouseSimilaritySource.build(from: opened, logger: logger)
+                loaded.similarityPatients = s.index.count
+                source = s
+            } else {
+                unavailable = "turned off (no neighbours requested)"
+            }
+            store = cacheWarehouse ? BatchWarehouseCache(opened) : opened
+        }
+        let recommender = Recommender(knowledgeBase: kb, warehouse: store, neighbourSource: source,
+                                      neighbourUnavailableReason: unavailable,
+                                      options: RecommenderOptions(neighbours: max(1, neighbours)))
+        loaded.seconds = seconds(clock.now - t0)
+        return (RecommendScorer(recommender: recommender, knownTumorTypes: knownTumorTypes), loaded)
+    }
+}

@@ -2,9 +2,7 @@ import ArgumentParser
 import Batch
 import CHTSlib
 import Foundation
-import Knowledge
 import Logging
-import Recommendation
 import Warehouse
 import WarehousePostgres
 
@@ -149,33 +147,18 @@ struct BatchRunCommand: AsyncParsableCommand {
         case .fileCheck:
             return (FileCheckScorer(knownTumorTypes: setup.tumorTypes), nil)
         case .recommend:
-            let clock = ContinuousClock()
-            let t0 = clock.now
             guard let kbURL = setup.kb else { throw BatchInputError("the recommend scorer needs a knowledge base (--kb)") }
-            let kb = try KnowledgeBase.load(directory: kbURL)
-            var said = "batch: knowledge base \(kb.version.description)"
-            var store: (any WarehouseStore)? = nil
-            var source: (any NeighbourSource)? = nil
-            var unavailable = "no similarity index was given"
-            if let url = setup.warehouse {
-                let opened = try await WarehouseFactory.open(db: url, logger: logger)
-                let meta = try await opened.metadata(logger: logger)
-                let patients = meta.datasets.reduce(0) { $0 + $1.patients }
-                said += "; warehouse \(opened.backend) (\(patients) patients\(meta.synthetic == true ? ", synthetic" : ""))"
-                if setup.neighbours > 0 {
-                    let s = try await WarehouseSimilaritySource.build(from: opened, logger: logger)
-                    said += "; similarity index over \(s.index.count) patients"
-                    source = s
-                } else {
-                    unavailable = "turned off (--neighbours 0)"
-                }
-                store = setup.warehouseCache ? BatchWarehouseCache(opened) : opened
+            let store = try await setup.warehouse.asyncMap { try await WarehouseFactory.open(db: $0, logger: logger) }
+            do {
+                let (scorer, loaded) = try await RecommendScorer.prepare(
+                    knowledgeBase: kbURL, warehouse: store, neighbours: setup.neighbours, cacheWarehouse: setup.warehouseCache,
+                    knownTumorTypes: setup.tumorTypes, logger: logger)
+                StandardError.write("batch: \(loaded.description)\n")
+                return (scorer, store)
+            } catch {
+                try? await store?.close()
+                throw error
             }
-            let recommender = Recommender(knowledgeBase: kb, warehouse: store, neighbourSource: source,
-                                          neighbourUnavailableReason: unavailable,
-                                          options: RecommenderOptions(neighbours: max(1, setup.neighbours)))
-            StandardError.write(said + String(format: "; loaded in %.1f s\n", seconds(clock.now - t0)))
-            return (RecommendScorer(recommender: recommender, knownTumorTypes: setup.tumorTypes), store)
         }
     }
 
@@ -349,6 +332,14 @@ final class ProgressRenderer: @unchecked Sendable {
 struct BatchInputError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Optional {
+    /// `map` with an async throwing transform.
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+        guard let w = self else { return nil }
+        return try await transform(w)
+    }
 }
 
 func seconds(_ d: Duration) -> Double {
