@@ -197,7 +197,7 @@ run_workflow() {
     --min-variants 100 --max-variants 1000 --jobs 1
   # The recommend scorer's warehouse: a synthetic SQLite file (one node shares its file system; a real
   # cluster would use PostgreSQL, warehouse=postgres://...).
-  "$onco" warehouse synth --patients 2000 --seed 3 --db "$work/warehouse.sqlite" >/dev/null
+  "$onco" warehouse synth --patients 2000 --seed 3 --params "$REPO/Cohorts/synthetic-oncology.json" --db "$work/warehouse.sqlite" >/dev/null
   local t0=$SECONDS
   log "snakemake --profile workflow/profiles/slurm (4 shards)"
   local since; since=$(date +%Y-%m-%dT%H:%M:%S)

@@ -28,7 +28,7 @@ if [[ ! -s "$CASES/expected.tsv" ]]; then
   python3 scripts/gen_cases.py --out "$CASES" --n "$N" --seed 42 --corrupt-fraction 0.05
 fi
 if [[ ! -s "$DB" ]]; then
-  "$ONCO" warehouse synth --patients "$P" --seed 42 --db "$DB.partial" && mv "$DB.partial" "$DB"
+  "$ONCO" warehouse synth --patients "$P" --seed 42 --params ../Cohorts/synthetic-oncology.json --db "$DB.partial" && mv "$DB.partial" "$DB"
 fi
 # Page cache warm for every run alike: read the cases and the warehouse once.
 cat "$CASES"/vcf/*.vcf.gz "$DB" >/dev/null

@@ -13,7 +13,8 @@ import _TestSupport
     static let warehouse: Result<String, any Error> = Result {
         let dir = try makeTemporaryDirectory("onco-batch-warehouse")
         let db = dir.appendingPathComponent("warehouse.sqlite").path
-        let r = try runOnco(["warehouse", "synth", "--patients", "1500", "--seed", "3", "--db", db])
+        let r = try runOnco(["warehouse", "synth", "--patients", "1500", "--seed", "3", "--db", db,
+                             "--params", RepoPaths.cohorts("synthetic-oncology.json").path])
         guard r.status == 0 else { throw GeneratorError(message: "onco warehouse synth failed: \(r.stderr)") }
         return db
     }
