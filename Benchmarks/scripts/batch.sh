@@ -9,7 +9,8 @@
 #    from the JSON lines' timings. Report: scripts/batch_recommend_report.py.
 # 2. Engine overhead (bench-batch: file-check and null scorers), unless BENCH_BATCH_ENGINE=0.
 #
-# Environment: BENCH_BATCH_CASES (10000), BENCH_BATCH_PATIENTS (100000), BENCH_BATCH_JOBS ("1 2"),
+# Environment: BENCH_BATCH_CASES (10000), BENCH_BATCH_SUBSET (score only the first K cases of the generated
+# set: a manifest of them in work/batch-cases-N-first-K), BENCH_BATCH_PATIENTS (100000), BENCH_BATCH_JOBS ("1 2"),
 # ONCO (for `warehouse synth`; default: ../.build/debug/onco, built here if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,8 +31,16 @@ fi
 if [[ ! -s "$DB" ]]; then
   "$ONCO" warehouse synth --patients "$P" --seed 42 --params ../Cohorts/synthetic-oncology.json --db "$DB.partial" && mv "$DB.partial" "$DB"
 fi
+if [[ -n ${BENCH_BATCH_SUBSET:-} ]]; then
+  K=$BENCH_BATCH_SUBSET
+  SUB=work/batch-cases-$N-first-$K
+  mkdir -p "$SUB"
+  head -n $((K + 1)) "$CASES/manifest.tsv" | awk -F'\t' -v OFS='\t' 'NR > 1 { $2 = "../batch-cases-'"$N"'/" $2 } { print }' >"$SUB/manifest.tsv"
+  head -n $((K + 1)) "$CASES/expected.tsv" >"$SUB/expected.tsv"
+  CASES=$SUB
+fi
 # Page cache warm for every run alike: read the cases and the warehouse once.
-cat "$CASES"/vcf/*.vcf.gz "$DB" >/dev/null
+cat work/batch-cases-$N/vcf/*.vcf.gz "$DB" >/dev/null
 
 runs=()
 for j in $JOBS; do
@@ -46,7 +55,7 @@ for j in $JOBS; do
   runs+=("$tag")
 done
 python3 scripts/batch_recommend_report.py --cases "$CASES" --warehouse "$DB" --patients "$P" --dir "$OUT" \
-  --runs "${runs[@]}" --out results/batch.md
+  --runs "${runs[@]}" --generated "$N" --out results/batch.md
 
 if [[ ${BENCH_BATCH_ENGINE:-1} != 0 ]]; then
   .build/release/bench-batch all --cases "$CASES" --out results/batch-engine.md --repeats "${BENCH_BATCH_REPEATS:-3}"

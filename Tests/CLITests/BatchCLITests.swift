@@ -2,6 +2,12 @@ import Foundation
 import Testing
 import _TestSupport
 
+/// `onco warehouse synth` failed while a test built its warehouse.
+struct SynthFailed: Error, CustomStringConvertible {
+    let stderr: String
+    var description: String { "onco warehouse synth failed: \(stderr)" }
+}
+
 /// `onco batch` and `onco batch merge`, run as a user would: the built binary on generated cases.
 /// Lines are compared with Foundation's JSON parser, without `timings` (the only member that
 /// differs between runs).
@@ -15,7 +21,7 @@ import _TestSupport
         let db = dir.appendingPathComponent("warehouse.sqlite").path
         let r = try runOnco(["warehouse", "synth", "--patients", "1500", "--seed", "3", "--db", db,
                              "--params", RepoPaths.cohorts("synthetic-oncology.json").path])
-        guard r.status == 0 else { throw GeneratorError(message: "onco warehouse synth failed: \(r.stderr)") }
+        guard r.status == 0 else { throw SynthFailed(stderr: r.stderr) }
         return db
     }
 
@@ -133,7 +139,7 @@ import _TestSupport
         let out = dir.appendingPathComponent("killed.jsonl").path
         let p = Process()
         p.executableURL = RepoPaths.oncoBinary
-        p.arguments = ["batch", m, "-o", out, "--jobs", "1", "--progress", "none"] + withWarehouse()
+        p.arguments = ["batch", m, "-o", out, "--jobs", "1", "--progress", "none"] + (try withWarehouse())
         p.standardError = FileHandle.nullDevice
         try p.run()
         let deadline = Date().addingTimeInterval(60)
