@@ -104,7 +104,8 @@ def main():
     md = []
     md.append("# Batch: recommendation throughput (`onco batch`, recommend scorer)\n")
     md.append(f"- Command: `make bench` / `Benchmarks/scripts/batch.sh` (then `scripts/batch_recommend_report.py`): "
-              f"`onco batch manifest.tsv -o out.jsonl --warehouse warehouse.sqlite --jobs J --progress none` under "
+              f"`bench-batch recommend --cases DIR --warehouse warehouse.sqlite --jobs J` (the code path of "
+              f"`onco batch manifest.tsv --warehouse warehouse.sqlite --jobs J`: `RecommendScorer.prepare` + `BatchRunner`) under "
               f"`/usr/bin/time -v`, release build, page cache warm, one run per J.")
     md.append(f"- Machine: {ncpu} cores ({cpu}), {mem_gib:.0f} GiB, {platform.system()} {platform.release()}; {now}. "
               f"**Shared with other engineers' builds**: load average (1/5/15 min) before and after each run is in the table.")
