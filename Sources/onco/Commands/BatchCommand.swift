@@ -129,6 +129,24 @@ struct BatchRunCommand: AsyncParsableCommand {
         }
     }
 
+    /// Opens the warehouse, waiting (up to ~10 s) while another process holds the SQLite file's lock:
+    /// shards of one batch on one node start together and each opens the same file, and opening a
+    /// SQLite warehouse (WAL mode) briefly needs that lock.
+    static func openWarehouse(_ url: String, logger: Logger) async throws -> any WarehouseStore {
+        var attempt = 0
+        while true {
+            do {
+                return try await WarehouseFactory.open(db: url, logger: logger)
+            } catch let e as WarehouseError where attempt < 25 && {
+                let text = String(reflecting: e).lowercased()
+                return text.contains("locked") || text.contains("busy")
+            }() {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(30 * attempt))
+            }
+        }
+    }
+
     /// What the scorer is built from.
     struct ScorerSetup {
         var scorer: ScorerChoice
@@ -148,7 +166,7 @@ struct BatchRunCommand: AsyncParsableCommand {
             return (FileCheckScorer(knownTumorTypes: setup.tumorTypes), nil)
         case .recommend:
             guard let kbURL = setup.kb else { throw BatchInputError("the recommend scorer needs a knowledge base (--kb)") }
-            let store = try await setup.warehouse.asyncMap { try await WarehouseFactory.open(db: $0, logger: logger) }
+            let store = try await setup.warehouse.asyncMap { try await openWarehouse($0, logger: logger) }
             do {
                 let (scorer, loaded) = try await RecommendScorer.prepare(
                     knowledgeBase: kbURL, warehouse: store, neighbours: setup.neighbours, cacheWarehouse: setup.warehouseCache,
