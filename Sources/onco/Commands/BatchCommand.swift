@@ -131,15 +131,17 @@ struct BatchRunCommand: AsyncParsableCommand {
 
     /// Opens the warehouse, waiting (up to ~10 s) while another process holds the SQLite file's lock:
     /// shards of one batch on one node start together and each opens the same file, and opening a
-    /// SQLite warehouse (WAL mode) briefly needs that lock.
+    /// SQLite warehouse briefly needs the write lock (WAL mode, and `migrate` runs `BEGIN IMMEDIATE`)
+    /// while the store sets no busy timeout.
     static func openWarehouse(_ url: String, logger: Logger) async throws -> any WarehouseStore {
         var attempt = 0
         while true {
             do {
                 return try await WarehouseFactory.open(db: url, logger: logger)
-            } catch let e as WarehouseError where attempt < 25 && {
-                let text = String(reflecting: e).lowercased()
-                return text.contains("locked") || text.contains("busy")
+            } catch where attempt < 25 && {
+                // GRDB's "SQLite error 5: database is locked" (SQLITE_BUSY), raw or inside a WarehouseError.
+                let text = String(reflecting: error).lowercased()
+                return text.contains("database is locked") || text.contains("sqlite error 5")
             }() {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(30 * attempt))
