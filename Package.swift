@@ -104,10 +104,13 @@ let package = Package(
             swiftSettings: settings
         ),
 
-        // Batch scoring: manifests, parallel streaming engine, resume, shards and merge; the file-check scorer.
+        // Batch scoring: manifests, parallel streaming engine, resume, shards and merge; the recommendation and file-check scorers.
         .target(
             name: "Batch",
-            dependencies: ["OncoCore", "CHTSlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "OncoCore", "CHTSlib", "Genomics", "Knowledge", "Warehouse", "Similarity", "Recommendation", "Reports",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings
         ),
 
@@ -134,7 +137,7 @@ let package = Package(
         .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Warehouse", "WarehousePostgres", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "Survival", "Reports", "OncoCore", "_TestSupport"], swiftSettings: settings),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "OncoCore", "CHTSlib", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "OncoCore", "CHTSlib", "Knowledge", "Warehouse", "Similarity", "Recommendation", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
     ]
 )

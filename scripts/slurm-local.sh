@@ -195,6 +195,9 @@ run_workflow() {
   rm -rf "$work" && mkdir -p "$work"
   python3 "$REPO/Benchmarks/scripts/gen_cases.py" --out "$work/cases" --n 40 --seed 5 --corrupt-fraction 0.1 \
     --min-variants 100 --max-variants 1000 --jobs 1
+  # The recommend scorer's warehouse: a synthetic SQLite file (one node shares its file system; a real
+  # cluster would use PostgreSQL, warehouse=postgres://...).
+  "$onco" warehouse synth --patients 2000 --seed 3 --params "$REPO/Cohorts/synthetic-oncology.json" --db "$work/warehouse.sqlite" >/dev/null
   local t0=$SECONDS
   log "snakemake --profile workflow/profiles/slurm (4 shards)"
   local since; since=$(date +%Y-%m-%dT%H:%M:%S)
@@ -202,12 +205,13 @@ run_workflow() {
   # (40 s before the first sacct, then every 10+ s), which would dominate on a 5-job run.
   (cd "$work" && inns snakemake -s "$REPO/workflow/Snakefile" --profile "$REPO/workflow/profiles/slurm" \
       --slurm-init-seconds-before-status-checks 5 --seconds-between-status-checks 5 \
-      --config manifest="$work/cases/manifest.tsv" shards=4 onco="$onco" >"$work/snakemake.log" 2>&1) || {
+      --config manifest="$work/cases/manifest.tsv" shards=4 onco="$onco" warehouse="$work/warehouse.sqlite" \
+      >"$work/snakemake.log" 2>&1) || {
     tail -40 "$work/snakemake.log" >&2; die "the workflow failed on Slurm (log: $work/snakemake.log)"; }
   local took=$((SECONDS - t0))
   # The same cases in one direct run; the merged Slurm output must hold the same lines (timings aside).
   local rc=0
-  "$onco" batch "$work/cases/manifest.tsv" -o "$work/direct.jsonl" --progress none 2>/dev/null || rc=$?
+  "$onco" batch "$work/cases/manifest.tsv" -o "$work/direct.jsonl" --progress none --warehouse "$work/warehouse.sqlite" 2>/dev/null || rc=$?
   [[ $rc -eq 0 || $rc -eq 2 ]] || die "direct onco batch failed ($rc)"
   python3 - "$work/batch-out/merged.jsonl" "$work/direct.jsonl" <<'PY'
 import json, sys

@@ -3,19 +3,39 @@
 
     gen_cases.py --out DIR --n 200 --seed 7 [--corrupt-fraction 0.05] [--min-variants 100]
                  [--max-variants 5000] [--vep-fraction 0.5] [--grch38-fraction 0.5] [--jobs 2]
+                 [--cohort Cohorts/synthetic-oncology.json]
 
 Writes
     DIR/manifest.tsv   case_id, vcf (relative), tumor_type, sample, age, sex, stage
-    DIR/expected.tsv   case_id, expected status (ok|failed), expected error code, corruption kind
+    DIR/expected.tsv   case_id, expected status (ok|failed), expected error code, corruption kind, variants,
+                       build, annotation, driver (gene + HGVSp, "" for none), tp53 (HGVSp or ""),
+                       msi (high|stable|"" where the type has no MSI), tmb
     DIR/vcf/<case>.vcf.gz + .tbi   BGZF-compressed (written here, block by block as bgzip does)
                                    and indexed with `tabix -p vcf`
 
 Every case is a tumour/normal (TUMOR, NORMAL) or tumour-only VCF with 100-5,000 somatic variants
 (log-uniform), on GRCh37 (contigs 1..22,X,Y) or GRCh38 (chr1..chr22,chrX,chrY) with the real
-contig lengths, VEP-annotated (INFO/CSQ with VEP's header Format string) or not. Drivers are drawn
-per tumour type with roughly TCGA-like frequencies from real hotspots at their real coordinates in
-both builds (GRCh37 checked against CIViC's accepted-variants VCF; BRAF V600E GRCh38 against PCGR's
-example VCF); the rest are passengers at random positions. All data are synthetic.
+contig lengths, VEP-annotated (INFO/CSQ with VEP's header Format string) or not.
+
+Patients are drawn as the synthetic warehouse draws them (`onco warehouse synth`, model
+Cohorts/synthetic-oncology.json, read here: the same tumour types, frequencies, drivers and alleles):
+tumour type by `frequency`; sex, age ~ Normal(ageMean, ageSD) clipped to 20-90, stage by the type's
+weights, MSI-high by `msiHigh`, TMB log-normal around `tmbMedian` (x `msiTMBFactor` when MSI-high);
+at most one driver, mutually exclusive by the drivers' `frequency`; a TP53 hotspot from `tp53Variants`
+with probability `tp53`; Poisson(TMB x `panelMegabases`, at most 60) passengers from the model's
+passenger pool (real TCGA variants in 63 panel genes). The rest of the 100-5,000 variants are
+passengers at random positions outside those genes. Gene-level drivers (ERBB2 amplification,
+EML4::ALK fusion) and MSI status cannot be written as small variants in a VCF: they are drawn (so the
+other drivers keep their frequencies) and listed in expected.tsv, but not written, and the manifest
+has no column for them.
+
+Coordinates: the model's GRCh37 positions and MAF-style alleles. Indels get a VCF anchor base `N`
+(the reference base before the event is not in the repository; htslib and onco accept `N`, and onco's
+normalisation trims it, leaving the event at the model's position). GRCh38 cases shift each GRCh37
+position by its gene's GRCh37->GRCh38 offset (GRCH38_OFFSET: checked on the hotspots with a known
+GRCh38 position, BRAF V600E, EGFR L858R, KRAS G12, NRAS Q61, PIK3CA H1047R/E545K, TP53 R175H/R273H,
+IDH1 R132H, FGFR3 S249C; the others from Ensembl gene coordinates). Pool passengers are written on
+GRCh37 cases only (their genes' offsets are not all known here). All data are synthetic.
 
 Corrupt cases (round(fraction * N), spread deterministically, kinds in turn):
     truncated_gz        the .vcf.gz cut inside a BGZF block          -> vcf_truncated
@@ -30,6 +50,7 @@ import argparse
 import math
 import os
 import random
+import re
 import struct
 import subprocess
 import sys
@@ -46,30 +67,59 @@ LENGTHS = {
                83257441, 80373285, 58617616, 64444167, 46709983, 50818468, 156040895, 57227415],
 }
 
-# Hotspots: gene, protein change (HGVSp short and long), chrom, GRCh37 pos, GRCh38 pos, REF, ALT,
-# Ensembl gene, transcript, HGVSc, strand.
-HOTSPOTS = {
-    "BRAF_V600E": ("BRAF", "p.Val600Glu", "7", 140453136, 140753336, "A", "T", "ENSG00000157764", "ENST00000288602", "c.1799T>A", -1, 600, "V/E", "gTg/gAg"),
-    "EGFR_L858R": ("EGFR", "p.Leu858Arg", "7", 55259515, 55191822, "T", "G", "ENSG00000146648", "ENST00000275493", "c.2573T>G", 1, 858, "L/R", "cTg/cGg"),
-    "KRAS_G12D": ("KRAS", "p.Gly12Asp", "12", 25398284, 25245350, "C", "T", "ENSG00000133703", "ENST00000256078", "c.35G>A", -1, 12, "G/D", "gGt/gAt"),
-    "KRAS_G12C": ("KRAS", "p.Gly12Cys", "12", 25398285, 25245351, "C", "A", "ENSG00000133703", "ENST00000256078", "c.34G>T", -1, 12, "G/C", "Ggt/Tgt"),
-    "PIK3CA_H1047R": ("PIK3CA", "p.His1047Arg", "3", 178952085, 179234297, "A", "G", "ENSG00000121879", "ENST00000263967", "c.3140A>G", 1, 1047, "H/R", "cAt/cGt"),
-    "TP53_R175H": ("TP53", "p.Arg175His", "17", 7578406, 7675088, "C", "T", "ENSG00000141510", "ENST00000269305", "c.524G>A", -1, 175, "R/H", "cGc/cAc"),
-    "NRAS_Q61R": ("NRAS", "p.Gln61Arg", "1", 115256529, 114713908, "T", "C", "ENSG00000213281", "ENST00000369535", "c.182A>G", -1, 61, "Q/R", "cAa/cGa"),
-    "IDH1_R132H": ("IDH1", "p.Arg132His", "2", 209113112, 208248388, "C", "T", "ENSG00000138413", "ENST00000415913", "c.395G>A", -1, 132, "R/H", "cGt/cAt"),
+# GRCh37 -> GRCh38 position offset per driver gene (see the module docstring).
+GRCH38_OFFSET = {"BRAF": 300200, "EGFR": -67693, "KRAS": -152934, "NRAS": -542621, "PIK3CA": 282212, "TP53": 96682,
+                 "IDH1": -864724, "FGFR3": -1727, "FLT3": -574137, "BRCA2": -574137, "NPM1": 572996, "IDH2": -543232,
+                 "BRCA1": 1847983}
+# Ensembl gene, canonical transcript, protein, strand (as in Tests/Fixtures/recommendation/make_cases.py).
+ENSEMBL = {
+    "BRAF": ("ENSG00000157764", "ENST00000288602", "ENSP00000288602", -1),
+    "EGFR": ("ENSG00000146648", "ENST00000275493", "ENSP00000275493", 1),
+    "KRAS": ("ENSG00000133703", "ENST00000256078", "ENSP00000256078", -1),
+    "NRAS": ("ENSG00000213281", "ENST00000369535", "ENSP00000358548", -1),
+    "PIK3CA": ("ENSG00000121879", "ENST00000263967", "ENSP00000263967", 1),
+    "TP53": ("ENSG00000141510", "ENST00000269305", "ENSP00000269305", -1),
+    "IDH1": ("ENSG00000138413", "ENST00000345146", "ENSP00000345146", -1),
+    "IDH2": ("ENSG00000182054", "ENST00000330062", "ENSP00000331897", -1),
+    "FGFR3": ("ENSG00000068078", "ENST00000440486", "ENSP00000414914", 1),
+    "BRCA1": ("ENSG00000012048", "ENST00000357654", "ENSP00000350283", -1),
+    "BRCA2": ("ENSG00000139618", "ENST00000380152", "ENSP00000369497", 1),
+    "FLT3": ("ENSG00000122025", "ENST00000241453", "ENSP00000241453", -1),
+    "NPM1": ("ENSG00000181163", "ENST00000296930", "ENSP00000296930", 1),
 }
+AA1 = {"A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly", "H": "His",
+       "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp",
+       "Y": "Tyr", "V": "Val", "*": "Ter"}
+IMPACT = {"missense_variant": "MODERATE", "stop_gained": "HIGH", "frameshift_variant": "HIGH", "inframe_deletion": "MODERATE",
+          "inframe_insertion": "MODERATE", "synonymous_variant": "LOW", "splice_region_variant": "LOW",
+          "splice_acceptor_variant": "HIGH", "splice_donor_variant": "HIGH", "start_lost": "HIGH", "stop_lost": "HIGH"}
 
-# Tumour types (OncoTree codes) with a weight and driver frequencies.
-TUMOURS = [
-    ("LUAD", 0.20, {"EGFR_L858R": 0.12, "KRAS_G12C": 0.13, "KRAS_G12D": 0.04, "BRAF_V600E": 0.02, "TP53_R175H": 0.04, "PIK3CA_H1047R": 0.02}),
-    ("COADREAD", 0.18, {"KRAS_G12D": 0.12, "BRAF_V600E": 0.10, "PIK3CA_H1047R": 0.05, "TP53_R175H": 0.10, "NRAS_Q61R": 0.02, "KRAS_G12C": 0.03}),
-    ("SKCM", 0.12, {"BRAF_V600E": 0.45, "NRAS_Q61R": 0.20}),
-    ("BRCA", 0.18, {"PIK3CA_H1047R": 0.20, "TP53_R175H": 0.05}),
-    ("PAAD", 0.10, {"KRAS_G12D": 0.40, "KRAS_G12C": 0.02, "TP53_R175H": 0.07}),
-    ("THPA", 0.07, {"BRAF_V600E": 0.60, "NRAS_Q61R": 0.08}),
-    ("UCEC", 0.08, {"PIK3CA_H1047R": 0.12, "KRAS_G12D": 0.08, "TP53_R175H": 0.04}),
-    ("ASTR", 0.07, {"IDH1_R132H": 0.70, "TP53_R175H": 0.10}),
-]
+
+def three_letter(p):
+    """p.V600E -> p.Val600Glu; p.R1443* -> p.Arg1443Ter; p.W288Cfs*12 -> p.Trp288CysfsTer12 (VEP's HGVSp form)."""
+    out, i = [], 0
+    while i < len(p):
+        c = p[i]
+        if c in AA1 and (i == 2 or not p[i - 1].isalpha() or p[i - 1] in "_") and p.startswith("p.") and i >= 2:
+            out.append(AA1[c])
+        elif c == "*" and i >= 2:
+            out.append("Ter")
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def load_cohort(path):
+    """The synthetic warehouse's model: tumour types with drivers, TP53 hotspots, passenger pool."""
+    import csv, json
+    with open(path) as f:
+        model = json.load(f)
+    pool_path = os.path.join(os.path.dirname(path), model["passengerPool"])
+    with open(pool_path) as f:
+        pool = [r for r in csv.DictReader(f, delimiter="\t")]
+    return model, pool
+
 
 PASSENGER_GENES = ["TTN", "MUC16", "CSMD3", "RYR2", "LRP1B", "USH2A", "SYNE1", "ZFHX4", "FLG", "PCLO", "OBSCN",
                    "DNAH5", "XIRP2", "CSMD1", "FAT3", "RYR3", "DNAH11", "HMCN1", "AHNAK2", "MUC17", "SPTA1",
@@ -84,6 +134,7 @@ BAD_TUMOUR_TYPES = ["Lung adenocarcinoma", "NSCLC?", "LUAD (met)", "colon ca", "
 CORRUPTIONS = [("truncated_gz", "vcf_truncated"), ("malformed_line", "vcf_malformed"),
                ("missing_file", "vcf_missing"), ("unknown_tumor_type", "tumor_type_invalid"),
                ("wrong_sample", "sample_not_found")]
+COHORT = None  # (model, pool, path), loaded once per process by make_case
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
@@ -121,11 +172,31 @@ def header(build, vep, samples):
     return h
 
 
-def csq_driver(spot, alt):
-    gene, hgvsp, _c, _p37, _p38, _ref, _alt, ensg, enst, hgvsc, strand, ppos, aas, codons = spot
-    return "|".join([alt, "missense_variant", "MODERATE", gene, ensg, "Transcript", enst, "protein_coding", "", "",
-                     f"{enst}:{hgvsc}", f"{enst}:{hgvsp}", "", "", str(ppos), aas, codons, "", "", str(strand), "",
-                     "HGNC", "", "YES"])
+def vep_allele(ref, alt):
+    """VEP's CSQ Allele: the ALT without the first base shared with REF (`-` for a deletion)."""
+    if len(ref) != len(alt) and ref[0] == alt[0]:
+        return alt[1:] or "-"
+    return alt
+
+
+def csq_known(v, alt):
+    """CSQ of a model variant (driver, TP53 hotspot or pool passenger): its gene, consequence and HGVSp."""
+    gene, cons, hgvsp = v["gene"], v["consequence"], v["hgvsp"]
+    ensg, enst, ensp, strand = ENSEMBL.get(gene, ("", "", "", ""))
+    m = re.search(r"(\d+)", hgvsp)
+    return "|".join([alt, cons, IMPACT.get(cons, "MODIFIER"), gene, ensg, "Transcript", enst, "protein_coding", "", "",
+                     "", f"{ensp}:{three_letter(hgvsp)}" if ensp else three_letter(hgvsp), "", "", m.group(1) if m else "",
+                     "", "", "", "", str(strand), "", "HGNC", "", "YES"])
+
+
+def vcf_alleles(v, pos):
+    """VCF POS/REF/ALT of a MAF-style model variant: indels get the anchor base N before the event."""
+    ref, alt = v["ref"], v["alt"]
+    if ref != "-" and alt != "-" and len(ref) == len(alt):
+        return pos, ref, alt
+    if ref == "-":                      # insertion after pos
+        return pos, "N", "N" + alt
+    return pos - 1, "N" + ref, "N" + ("" if alt == "-" else alt)   # deletion starting at pos
 
 
 def csq_passenger(rng, ref, alt):
@@ -149,11 +220,34 @@ def csq_passenger(rng, ref, alt):
                      ppos, aas, "", "", "", str(rng.choice([1, -1])), "", "HGNC", "", "YES"])
 
 
+def lognormal(rng, median, logsd):
+    return math.exp(math.log(median) + logsd * rng.gauss(0, 1))
+
+
+def poisson(rng, lam):
+    if lam <= 0:
+        return 0
+    if lam > 30:
+        return max(0, int(round(rng.gauss(lam, math.sqrt(lam)))))
+    l, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= l:
+            return k
+        k += 1
+
+
 def make_case(args):
     """Builds one case; returns (manifest row, expected row)."""
-    (i, case_id, seed, out, corruption, vmin, vmax, vep_fraction, g38_fraction) = args
+    (i, case_id, seed, out, corruption, vmin, vmax, vep_fraction, g38_fraction, cohort_path) = args
+    global COHORT
+    if COHORT is None or COHORT[2] != cohort_path:
+        COHORT = (*load_cohort(cohort_path), cohort_path)
+    model, pool = COHORT[0], COHORT[1]
     rng = random.Random(seed * 1_000_003 + i)
-    tumour, _w, drivers = rng.choices(TUMOURS, weights=[t[1] for t in TUMOURS])[0]
+    types = model["tumourTypes"]
+    t = rng.choices(types, weights=[x["frequency"] for x in types])[0]
+    tumour = t["code"]
     build = "GRCh38" if rng.random() < g38_fraction else "GRCh37"
     vep = rng.random() < vep_fraction
     paired = rng.random() < 0.7
@@ -161,12 +255,32 @@ def make_case(args):
     n_variants = int(round(math.exp(rng.uniform(math.log(vmin), math.log(vmax)))))
     prefix = "chr" if build == "GRCh38" else ""
 
+    # The patient as the warehouse model draws one.
+    female = rng.random() < t["femaleFraction"]
+    age = int(round(min(90, max(20, rng.gauss(t["ageMean"], t["ageSD"])))))
+    stage = rng.choices(["I", "II", "III", "IV"], weights=t["stage"])[0]
+    msi_p = t.get("msiHigh") or 0
+    msi = msi_p > 0 and rng.random() < msi_p
+    tmb = max(0.01, round(lognormal(rng, t["tmbMedian"], t["tmbLogSD"]) * ((t.get("msiTMBFactor") or 1) if msi else 1), 2))
+    u, acc, driver = rng.random(), 0.0, None
+    for d in t["drivers"]:
+        acc += d["frequency"]
+        if u < acc:
+            driver = d
+            break
+    tp53 = rng.choice(model["tp53Variants"]) if rng.random() < t["tp53"] and model["tp53Variants"] else None
+    n_pool = min(60, poisson(rng, tmb * model["panelMegabases"])) if build == "GRCh37" else 0
+
     records = {}
-    for key, freq in drivers.items():
-        if rng.random() < freq:
-            spot = HOTSPOTS[key]
-            pos = spot[3] if build == "GRCh37" else spot[4]
-            records[(CHROMS.index(spot[2]), pos)] = ("driver", spot)
+    known = [v for v in (driver, tp53) if v is not None and not v["alt"].startswith("<")]
+    known += [pool[rng.randrange(len(pool))] for _ in range(n_pool)]
+    for v in known:
+        chrom = v["chrom"]
+        pos = int(v["pos"]) + (GRCH38_OFFSET.get(v["gene"], 0) if build == "GRCh38" else 0)
+        if build == "GRCh38" and v["gene"] not in GRCH38_OFFSET:
+            continue
+        pos, ref, alt = vcf_alleles(v, pos)
+        records.setdefault((CHROMS.index(chrom), pos), ("known", (v, ref, alt)))
     lengths = LENGTHS[build]
     total = sum(lengths[:23])  # no passengers on Y
     while len(records) < n_variants:
@@ -192,8 +306,8 @@ def make_case(args):
     lines = header(build, vep, samples)
     for (k, pos) in sorted(records):
         kind, v = records[(k, pos)]
-        if kind == "driver":
-            ref, alt = v[5], v[6]
+        if kind == "known":
+            v, ref, alt = v
         else:
             ref, alt = v
         depth = rng.randrange(40, 400)
@@ -201,9 +315,9 @@ def make_case(args):
         altc = max(1, int(depth * af))
         info = f"DP={depth};SOMATIC"
         if vep:
-            info += ";CSQ=" + (csq_driver(v, alt) if kind == "driver" else csq_passenger(rng, ref, alt))
+            info += ";CSQ=" + (csq_known(v, vep_allele(ref, alt)) if kind == "known" else csq_passenger(rng, ref, vep_allele(ref, alt)))
         qual = rng.randrange(30, 3000)
-        filt = "PASS" if rng.random() < 0.9 else "LowQual"
+        filt = "PASS" if kind == "known" or rng.random() < 0.9 else "LowQual"
         tumour_call = f"0/1:{depth - altc},{altc}:{depth}:{af}"
         cols = [prefix + CHROMS[k], str(pos), ".", ref, alt, str(qual), filt, info, "GT:AD:DP:AF", tumour_call]
         if paired:
@@ -244,11 +358,13 @@ def make_case(args):
     if corruption:
         expected_code = corruption[1]
 
-    age = rng.randrange(28, 88)
-    sex = "female" if tumour in ("BRCA", "UCEC") else rng.choice(["female", "male"])
-    stage = rng.choice(["I", "II", "III", "IV", "IIIA", "IB"])
+    sex = "female" if female else "male"
     row = [case_id, rel, tumour, sample, str(age), sex, stage]
-    exp = [case_id, "failed" if corruption else "ok", expected_code, kind, str(len(records)), build, "CSQ" if vep else ""]
+    drv = ""
+    if driver is not None:
+        drv = f"{driver['gene']} {driver['hgvsp']}" + (" (not in VCF)" if driver["alt"].startswith("<") else "")
+    exp = [case_id, "failed" if corruption else "ok", expected_code, kind, str(len(records)), build, "CSQ" if vep else "",
+           drv, tp53["hgvsp"] if tp53 else "", ("high" if msi else "stable") if msi_p > 0 else "", str(tmb)]
     return row, exp
 
 
@@ -263,6 +379,9 @@ def main():
     ap.add_argument("--vep-fraction", type=float, default=0.5)
     ap.add_argument("--grch38-fraction", type=float, default=0.5)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--cohort", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Cohorts",
+                                                     "synthetic-oncology.json"),
+                    help="the synthetic warehouse's model (drivers, frequencies, passenger pool)")
     a = ap.parse_args()
     if a.n < 1 or not (0 <= a.corrupt_fraction <= 1) or not (1 <= a.min_variants <= a.max_variants):
         ap.error("need --n >= 1, 0 <= --corrupt-fraction <= 1, 1 <= --min-variants <= --max-variants")
@@ -274,7 +393,7 @@ def main():
     bad = sorted(master.sample(range(a.n), n_bad))
     corruption = {idx: CORRUPTIONS[k % len(CORRUPTIONS)] for k, idx in enumerate(bad)}
     work = [(i, ids[i], a.seed, a.out, corruption.get(i), a.min_variants, a.max_variants, a.vep_fraction,
-             a.grch38_fraction) for i in range(a.n)]
+             a.grch38_fraction, os.path.abspath(a.cohort)) for i in range(a.n)]
     if a.jobs > 1 and a.n > 8:
         with ProcessPoolExecutor(max_workers=a.jobs) as ex:
             results = list(ex.map(make_case, work, chunksize=8))
@@ -285,7 +404,7 @@ def main():
         for row, _ in results:
             f.write("\t".join(row) + "\n")
     with open(os.path.join(a.out, "expected.tsv"), "w") as f:
-        f.write("case_id\texpected_status\texpected_code\tcorruption\tvariants\tbuild\tannotation\n")
+        f.write("case_id\texpected_status\texpected_code\tcorruption\tvariants\tbuild\tannotation\tdriver\ttp53\tmsi\ttmb\n")
         for _, exp in results:
             f.write("\t".join(exp) + "\n")
     print(f"gen_cases: {a.n} cases ({n_bad} corrupt) in {a.out}", file=sys.stderr)

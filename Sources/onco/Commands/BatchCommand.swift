@@ -3,6 +3,8 @@ import Batch
 import CHTSlib
 import Foundation
 import Logging
+import Warehouse
+import WarehousePostgres
 
 /// `onco batch`: score many cases, in parallel, streaming one JSON line per case; and
 /// `onco batch merge`: join shard outputs.
@@ -36,9 +38,13 @@ struct BatchRunCommand: AsyncParsableCommand {
             killed batch leaves only complete lines (a line torn by SIGKILL is cut by --resume); the output is \
             fsync'ed once a second and at the end (--fsync).
 
-            Until the recommendation engine is wired in, the scorer is "file-check": it validates each \
-            case's inputs (files, OncoTree syntax, full htslib read of the VCF, sample) and reports counts; \
-            it makes no recommendation.
+            The scorer "recommend" (default) runs the tumour-board recommendation for every case, as `onco \
+            recommend` does: the knowledge base (--kb), the warehouse (--warehouse, SQLite path or postgres:// URL; \
+            optional) and a similarity index over the warehouse's patients are loaded once, before the first case, \
+            and shared. Each line carries the recommend JSON; timings give read, match, similarity, survival, rank \
+            and render. Cohort reads that are the same for many cases (a biomarker's real-world cohort) are made \
+            once per batch (--no-warehouse-cache to read them per case). The scorer "file-check" only validates each \
+            case's inputs (files, OncoTree syntax, full htslib read of the VCF, sample): a cheap pre-flight.
 
             Exit status: 0 every case ok; 2 finished with failed cases; 1 could not run; 64 usage.
             """
@@ -68,8 +74,19 @@ struct BatchRunCommand: AsyncParsableCommand {
     @Option(help: "Known tumour-type codes (OncoTree's flattened TSV with a 'code' column, or one code per line); default: check syntax only.")
     var tumorTypes: String?
 
-    @Option(help: "Warehouse URL (sqlite path or postgres://). Used by the recommendation scorer; the file-check scorer refuses it.")
+    @Option(help: "What to run per case: recommend (the recommendation) or file-check (validate the inputs only).")
+    var scorer: ScorerChoice = .recommend
+
+    @OptionGroup var kb: KBLocation
+
+    @Option(help: "Warehouse (SQLite path or postgres:// URL) for real-world evidence and similar patients; default: none (curated evidence only).")
     var warehouse: String?
+
+    @Option(help: "Nearest warehouse patients searched per case (0: no similarity index, no neighbour-based candidates).")
+    var neighbours: Int = 200
+
+    @Flag(help: "Read shared cohorts (a biomarker's real-world cohort) from the warehouse for every case instead of once per batch.")
+    var noWarehouseCache = false
 
     @Option(help: "Progress on standard error: auto (a bar on a terminal, lines otherwise), bar, lines, none.")
     var progress: ProgressStyle = .auto
@@ -84,6 +101,10 @@ struct BatchRunCommand: AsyncParsableCommand {
     var verbose = false
 
     enum ProgressStyle: String, ExpressibleByArgument, CaseIterable { case auto, bar, lines, none }
+    enum ScorerChoice: String, ExpressibleByArgument, CaseIterable {
+        case recommend
+        case fileCheck = "file-check"
+    }
     enum FsyncChoice: String, ExpressibleByArgument, CaseIterable {
         case second, line, end
         var policy: FsyncPolicy {
@@ -101,13 +122,64 @@ struct BatchRunCommand: AsyncParsableCommand {
         if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
         if resume && output == nil { throw ValidationError("--resume needs -o/--output") }
         if progressInterval <= 0 { throw ValidationError("--progress-interval must be positive") }
+        if neighbours < 0 { throw ValidationError("--neighbours must be 0 or more") }
+        if scorer == .fileCheck {
+            if warehouse != nil { throw ValidationError("--scorer file-check does not use a warehouse; drop --warehouse") }
+            if kb.directory != nil { throw ValidationError("--scorer file-check does not use a knowledge base; drop --kb") }
+        }
     }
 
-    /// The scorer a batch runs. This is the one line to change when the recommendation scorer
-    /// exists (it owns the knowledge base, similarity index and warehouse pool, built once here).
-    static func makeScorer(warehouse: String?, tumorTypes: Set<String>?) async throws -> any CaseScorer {
-        if warehouse != nil { throw BatchInputError("the file-check scorer does not use a warehouse; drop --warehouse") }
-        return FileCheckScorer(knownTumorTypes: tumorTypes)
+    /// Opens the warehouse, waiting (up to ~10 s) while another process holds the SQLite file's lock:
+    /// shards of one batch on one node start together and each opens the same file, and opening a
+    /// SQLite warehouse briefly needs the write lock (WAL mode, and `migrate` runs `BEGIN IMMEDIATE`)
+    /// while the store sets no busy timeout.
+    static func openWarehouse(_ url: String, logger: Logger) async throws -> any WarehouseStore {
+        var attempt = 0
+        while true {
+            do {
+                return try await WarehouseFactory.open(db: url, logger: logger)
+            } catch where attempt < 25 && {
+                // GRDB's "SQLite error 5: database is locked" (SQLITE_BUSY), raw or inside a WarehouseError.
+                let text = String(reflecting: error).lowercased()
+                return text.contains("database is locked") || text.contains("sqlite error 5")
+            }() {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(30 * attempt))
+            }
+        }
+    }
+
+    /// What the scorer is built from.
+    struct ScorerSetup {
+        var scorer: ScorerChoice
+        var kb: URL?
+        var warehouse: String?
+        var neighbours: Int
+        var warehouseCache: Bool
+        var tumorTypes: Set<String>?
+    }
+
+    /// Builds the batch's scorer once: for `recommend`, loads the knowledge base, opens the warehouse,
+    /// builds the similarity index over its patients and wraps the store in the batch cache. Says on
+    /// standard error what it loaded and how long it took.
+    static func makeScorer(_ setup: ScorerSetup, logger: Logger) async throws -> (scorer: any CaseScorer, store: (any WarehouseStore)?) {
+        switch setup.scorer {
+        case .fileCheck:
+            return (FileCheckScorer(knownTumorTypes: setup.tumorTypes), nil)
+        case .recommend:
+            guard let kbURL = setup.kb else { throw BatchInputError("the recommend scorer needs a knowledge base (--kb)") }
+            let store = try await setup.warehouse.asyncMap { try await openWarehouse($0, logger: logger) }
+            do {
+                let (scorer, loaded) = try await RecommendScorer.prepare(
+                    knowledgeBase: kbURL, warehouse: store, neighbours: setup.neighbours, cacheWarehouse: setup.warehouseCache,
+                    knownTumorTypes: setup.tumorTypes, logger: logger)
+                StandardError.write("batch: \(loaded.description)\n")
+                return (scorer, store)
+            } catch {
+                try? await store?.close()
+                throw error
+            }
+        }
     }
 
     func run() async throws {
@@ -130,7 +202,9 @@ struct BatchRunCommand: AsyncParsableCommand {
             StandardError.write("batch: ignoring manifest columns \(m.ignoredColumns.joined(separator: ", "))\n")
         }
         let known = try tumorTypes.map { try FileCheckScorer.loadTumorTypes(path: $0) }
-        let scorer = try await Self.makeScorer(warehouse: warehouse, tumorTypes: known)
+        let setup = ScorerSetup(scorer: scorer, kb: scorer == .recommend ? try kb.resolve() : nil, warehouse: warehouse,
+                                neighbours: neighbours, warehouseCache: !noWarehouseCache, tumorTypes: known)
+        let (caseScorer, store) = try await Self.makeScorer(setup, logger: logger)
         let options = BatchOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                    shard: try shard.map { try Shard(parsing: $0) }, fsync: fsync.policy)
         let out: BatchOutput = output.map { .file(path: $0, resume: resume, overwrite: overwrite) } ?? .standardOutput
@@ -139,8 +213,15 @@ struct BatchRunCommand: AsyncParsableCommand {
         let renderer = ProgressRenderer(style: style, interval: progressInterval)
         var onProgress: (@Sendable (BatchProgress) -> Void)? = nil
         if style != .none { onProgress = { @Sendable p in renderer.render(p) } }
-        let runner = BatchRunner(scorer: scorer, options: options, logger: logger)
-        let summary = try await runner.run(m, to: out, progress: onProgress)
+        let runner = BatchRunner(scorer: caseScorer, options: options, logger: logger)
+        let summary: BatchSummary
+        do {
+            summary = try await runner.run(m, to: out, progress: onProgress)
+        } catch {
+            try? await store?.close()
+            throw error
+        }
+        try? await store?.close()
 
         var s = "batch: \(summary.ok) ok, \(summary.failed) failed"
         if summary.resumed > 0 { s += ", \(summary.resumed) already done (\(summary.resumedFailed) failed)" }
@@ -271,6 +352,14 @@ final class ProgressRenderer: @unchecked Sendable {
 struct BatchInputError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Optional {
+    /// `map` with an async throwing transform.
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+        guard let w = self else { return nil }
+        return try await transform(w)
+    }
 }
 
 func seconds(_ d: Duration) -> Double {

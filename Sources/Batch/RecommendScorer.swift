@@ -1,0 +1,176 @@
+import Foundation
+import Genomics
+import Knowledge
+import Logging
+import OncoCore
+import Recommendation
+import Reports
+import Warehouse
+
+/// The batch scorer that runs the tumour-board recommendation (`Recommender`, module
+/// Recommendation) for every case: the same pipeline and the same JSON as `onco recommend`.
+///
+/// Build it once per batch: it holds the knowledge base, the warehouse store (wrap it in a
+/// `BatchWarehouseCache` to read shared cohorts once) and the similarity index
+/// (`WarehouseSimilaritySource`), all immutable or `Sendable`, and the engine calls `score`
+/// concurrently.
+///
+/// Per case, in order (the first failure ends the case with its `CaseError.Code`):
+/// 1. the tumour type is an OncoTree code (`tumor_type_invalid`), one of the knowledge base's
+///    OncoTree release (`tumor_type_unknown`) and, if a list was given, of that list;
+/// 2. `read`: the VCF is read through Genomics (`RecommendationCase.read`: tumour sample choice,
+///    normalisation, CSQ/ANN, read support): `vcf_missing`, `vcf_unreadable`, `vcf_malformed`,
+///    `vcf_truncated`, `sample_not_found`, `bam_unreadable`;
+/// 3. the recommendation (`Recommender.recommend`), whose own stage times give `match` (KB
+///    matching), `similarity` (profile + nearest-neighbour search), `survival` (the warehouse's
+///    line-outcome reads plus the Kaplan–Meier/Cox real-world analyses) and `rank` (the rest:
+///    candidates, ranking, notes);
+/// 4. `render`: `RecommendationReport.jsonValue()` encoded (keys sorted).
+///
+/// The payload is the recommend JSON's members (`synthetic`, `onco_version`, `case`, `kb_version`,
+/// `warehouse`, `neighbours`, `actionable`, `notes`, `therapies`, ...); the engine adds `case_id`,
+/// `status`, `error`, `scorer` and `timings`.
+public struct RecommendScorer: CaseScorer {
+    public let name = "recommend"
+    public let recommender: Recommender
+    /// Known tumour-type codes (upper case) on top of the KB's OncoTree; nil: the KB's OncoTree only.
+    public let knownTumorTypes: Set<String>?
+    let logger: Logger
+
+    public init(recommender: Recommender, knownTumorTypes: Set<String>? = nil,
+                logger: Logger = Logger(label: "onco.batch.recommend", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.recommender = recommender
+        self.knownTumorTypes = knownTumorTypes.map { Set($0.map { $0.uppercased() }) }
+        self.logger = logger
+    }
+
+    public func score(_ c: BatchCase) async throws -> ScoredCase {
+        var timings: [StageTiming] = []
+        let clinical = try c.clinicalContext()
+        let code = clinical.tumorType.rawValue
+        guard recommender.knowledgeBase.oncotree.node(code) != nil else {
+            throw CaseError(.tumorTypeUnknown, "\(where: c), field tumor_type: '\(code)' is not in OncoTree (\(recommender.knowledgeBase.version.oncotree))")
+        }
+        if let known = knownTumorTypes, !known.contains(code) {
+            throw CaseError(.tumorTypeUnknown, "\(where: c), field tumor_type: not in the tumour-type list in use")
+        }
+        let rc = try StageTiming.measure("read", into: &timings) { try Self.read(c, clinical: clinical) }
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        let r: Recommendation
+        do {
+            r = try await recommender.recommend(rc, logger: logger)
+        } catch let e as KnowledgeError {
+            throw CaseError(e.code == .unknownTumourType ? .tumorTypeUnknown : .other, "\(where: c): knowledge base: \(e)")
+        } catch let e as WarehouseError {
+            throw CaseError(.warehouseFailed, "\(where: c): warehouse: \(e)")
+        }
+        let total = Self.seconds(clock.now - start)
+        var stage: [String: Double] = [:]
+        for t in r.timings { stage[Self.stage(of: t.stage), default: 0] += t.seconds }
+        let accounted = stage.values.reduce(0, +)
+        for s in ["match", "similarity", "survival"] { timings.append(StageTiming(s, .seconds(stage[s] ?? 0))) }
+        timings.append(StageTiming("rank", .seconds(max(0, total - accounted))))
+
+        let payload = try StageTiming.measure("render", into: &timings) {
+            try JSONObject(encoding: RecommendationReport(r).jsonValue())
+        }
+        return ScoredCase(payload: payload, timings: timings)
+    }
+
+    /// Which batch stage a recommender stage belongs to.
+    static func stage(of recommenderStage: String) -> String {
+        switch recommenderStage {
+        case "match": return "match"
+        case "neighbours": return "similarity"
+        case "warehouse", "real-world": return "survival"
+        default: return "rank"
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// Reads the case's VCF through Genomics, turning its errors into case errors that name the
+    /// manifest line and field (not the file's path).
+    static func read(_ c: BatchCase, clinical: ClinicalContext) throws -> RecommendationCase {
+        try FileCheckScorer.checkFile(c.vcf, field: "vcf", c, missing: .vcfMissing, unreadable: .vcfUnreadable)
+        if let bam = c.bam {
+            try FileCheckScorer.checkFile(bam, field: "bam", c, missing: .bamUnreadable, unreadable: .bamUnreadable)
+        }
+        do {
+            return try RecommendationCase.read(vcf: c.vcf, sample: c.sample, bamPath: c.bam, clinical: clinical)
+        } catch let e as VariantFileError {
+            let code: CaseError.Code
+            var field = "vcf"
+            switch e.code {
+            case .sampleUnknown: code = .sampleNotFound; field = "sample"
+            case .truncated, .readFailed: code = .vcfTruncated
+            case .recordMalformed, .headerUnreadable, .contigUnknown: code = .vcfMalformed
+            case .alignmentUnreadable: code = .bamUnreadable; field = "bam"
+            default: code = .vcfUnreadable
+            }
+            let at = e.location.description
+            throw CaseError(code, "\(where: c), field \(field): \(at.isEmpty ? "" : at + ": ")\(e.problem)")
+        }
+    }
+}
+
+extension CaseError.Code {
+    /// The warehouse failed to answer (connection lost, database error) while scoring the case.
+    public static let warehouseFailed = CaseError.Code("warehouse_failed")
+}
+
+extension RecommendScorer {
+    /// What a batch loaded before its first case, for the start-up line.
+    public struct Loaded: Sendable {
+        public var knowledgeBase: String
+        public var warehouse: String?
+        public var similarityPatients: Int?
+        public var seconds: Double
+
+        public var description: String {
+            var s = "knowledge base \(knowledgeBase)"
+            if let warehouse { s += "; warehouse \(warehouse)" }
+            if let n = similarityPatients { s += "; similarity index over \(n) patients" }
+            return s + String(format: "; loaded in %.1f s", seconds)
+        }
+    }
+
+    /// Builds the batch's recommend scorer once, with everything its cases share: loads the knowledge
+    /// base; with a warehouse, builds the similarity index over its patients (unless `neighbours` is 0)
+    /// and, if `cacheWarehouse`, wraps the store in a `BatchWarehouseCache`.
+    /// - Parameter warehouse: an open store (`WarehouseFactory.open`, `SQLiteWarehouseStore`), or nil
+    ///   for curated evidence only. The caller closes it after the batch.
+    public static func prepare(knowledgeBase directory: URL, warehouse: (any WarehouseStore)?, neighbours: Int = 200,
+                               cacheWarehouse: Bool = true, knownTumorTypes: Set<String>? = nil,
+                               logger: Logger) async throws -> (scorer: RecommendScorer, loaded: Loaded) {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let kb = try KnowledgeBase.load(directory: directory)
+        var loaded = Loaded(knowledgeBase: kb.version.description, warehouse: nil, similarityPatients: nil, seconds: 0)
+        var store: (any WarehouseStore)? = nil
+        var source: (any NeighbourSource)? = nil
+        var unavailable = "no similarity index was given"
+        if let opened = warehouse {
+            let meta = try await opened.metadata(logger: logger)
+            let patients = meta.datasets.reduce(0) { $0 + $1.patients }
+            loaded.warehouse = "\(opened.backend) (\(patients) patients\(meta.synthetic == true ? ", synthetic" : ""))"
+            if neighbours > 0 {
+                let s = try await WarehouseSimilaritySource.build(from: opened, logger: logger)
+                loaded.similarityPatients = s.index.count
+                source = s
+            } else {
+                unavailable = "turned off (no neighbours requested)"
+            }
+            store = cacheWarehouse ? BatchWarehouseCache(opened) : opened
+        }
+        let recommender = Recommender(knowledgeBase: kb, warehouse: store, neighbourSource: source,
+                                      neighbourUnavailableReason: unavailable,
+                                      options: RecommenderOptions(neighbours: max(1, neighbours)))
+        loaded.seconds = seconds(clock.now - t0)
+        return (RecommendScorer(recommender: recommender, knownTumorTypes: knownTumorTypes), loaded)
+    }
+}
