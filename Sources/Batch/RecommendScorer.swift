@@ -12,7 +12,7 @@ import Warehouse
 ///
 /// Build it once per batch: it holds the knowledge base, the warehouse store (wrap it in a
 /// `BatchWarehouseCache` to read shared cohorts once) and the similarity index
-/// (`WarehouseSimilaritySource`), all immutable or `Sendable`, and the engine calls `score`
+/// (`SimilarityNeighbourSource`, module Recommendation), all immutable or `Sendable`, and the engine calls `score`
 /// concurrently.
 ///
 /// Per case, in order (the first failure ends the case with its `CaseError.Code`):
@@ -140,12 +140,15 @@ extension RecommendScorer {
     }
 
     /// Builds the batch's recommend scorer once, with everything its cases share: loads the knowledge
-    /// base; with a warehouse, builds the similarity index over its patients (unless `neighbours` is 0)
-    /// and, if `cacheWarehouse`, wraps the store in a `BatchWarehouseCache`.
+    /// base; with a warehouse, loads its similarity index (unless `neighbours` is 0: the persisted one at
+    /// `similarityIndexPath` when current, updated incrementally when stale, else built; nil path: built
+    /// in memory) with every person's key read once, and, if `cacheWarehouse`, wraps the store in a
+    /// `BatchWarehouseCache`.
     /// - Parameter warehouse: an open store (`WarehouseFactory.open`, `SQLiteWarehouseStore`), or nil
     ///   for curated evidence only. The caller closes it after the batch.
     public static func prepare(knowledgeBase directory: URL, warehouse: (any WarehouseStore)?, neighbours: Int = 200,
-                               cacheWarehouse: Bool = true, knownTumorTypes: Set<String>? = nil,
+                               similarityIndexPath: String? = nil, cacheWarehouse: Bool = true,
+                               knownTumorTypes: Set<String>? = nil,
                                logger: Logger) async throws -> (scorer: RecommendScorer, loaded: Loaded) {
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -159,9 +162,14 @@ extension RecommendScorer {
             let patients = meta.datasets.reduce(0) { $0 + $1.patients }
             loaded.warehouse = "\(opened.backend) (\(patients) patients\(meta.synthetic == true ? ", synthetic" : ""))"
             if neighbours > 0 {
-                let s = try await WarehouseSimilaritySource.build(from: opened, logger: logger)
-                loaded.similarityPatients = s.index.count
-                source = s
+                let (s, reason) = await SimilarityNeighbourSource.load(store: opened, indexPath: similarityIndexPath,
+                                                                       preloadingPersonIDs: true, threads: 1, logger: logger)
+                if let s {
+                    loaded.similarityPatients = s.index.count
+                    source = s
+                } else {
+                    unavailable = reason
+                }
             } else {
                 unavailable = "turned off (no neighbours requested)"
             }

@@ -85,6 +85,9 @@ struct BatchRunCommand: AsyncParsableCommand {
     @Option(help: "Nearest warehouse patients searched per case (0: no similarity index, no neighbour-based candidates).")
     var neighbours: Int = 200
 
+    @Option(help: "Similarity index file (default: beside a SQLite warehouse, or in $ONCO_CACHE_DIR for PostgreSQL); loaded when current, updated or built otherwise.")
+    var similarityIndex: String?
+
     @Flag(help: "Read shared cohorts (a biomarker's real-world cohort) from the warehouse for every case instead of once per batch.")
     var noWarehouseCache = false
 
@@ -154,6 +157,7 @@ struct BatchRunCommand: AsyncParsableCommand {
         var scorer: ScorerChoice
         var kb: URL?
         var warehouse: String?
+        var similarityIndex: String?
         var neighbours: Int
         var warehouseCache: Bool
         var tumorTypes: Set<String>?
@@ -171,7 +175,9 @@ struct BatchRunCommand: AsyncParsableCommand {
             let store = try await setup.warehouse.asyncMap { try await openWarehouse($0, logger: logger) }
             do {
                 let (scorer, loaded) = try await RecommendScorer.prepare(
-                    knowledgeBase: kbURL, warehouse: store, neighbours: setup.neighbours, cacheWarehouse: setup.warehouseCache,
+                    knowledgeBase: kbURL, warehouse: store, neighbours: setup.neighbours,
+                    similarityIndexPath: setup.warehouse.flatMap { WarehouseCommand.similarityIndexPath(db: $0, index: setup.similarityIndex) },
+                    cacheWarehouse: setup.warehouseCache,
                     knownTumorTypes: setup.tumorTypes, logger: logger)
                 StandardError.write("batch: \(loaded.description)\n")
                 return (scorer, store)
@@ -203,7 +209,7 @@ struct BatchRunCommand: AsyncParsableCommand {
         }
         let known = try tumorTypes.map { try FileCheckScorer.loadTumorTypes(path: $0) }
         let setup = ScorerSetup(scorer: scorer, kb: scorer == .recommend ? try kb.resolve() : nil, warehouse: warehouse,
-                                neighbours: neighbours, warehouseCache: !noWarehouseCache, tumorTypes: known)
+                                similarityIndex: similarityIndex, neighbours: neighbours, warehouseCache: !noWarehouseCache, tumorTypes: known)
         let (caseScorer, store) = try await Self.makeScorer(setup, logger: logger)
         let options = BatchOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                    shard: try shard.map { try Shard(parsing: $0) }, fsync: fsync.policy)
