@@ -15,6 +15,9 @@ struct Onco: AsyncParsableCommand {
             KBCommand.self,
             SurvivalCommand.self,
             WarehouseCommand.self,
+            CohortCommand.self,
+            ProjectCommand.self,
+            AuditCommand.self,
         ]
     )
 }

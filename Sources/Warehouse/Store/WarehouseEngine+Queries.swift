@@ -44,6 +44,7 @@ extension WarehouseEngine {
                          + d.inList("ds.name", .textList(c.datasets)) + ")")
         }
         if let ids = c.personIDs { conds.append(d.inList("p.person_id", .idList(ids))) }
+        conds += clinicalConditions(c)
         var out = SQLFragment("cohort AS (SELECT p.person_id FROM person p")
         if !conds.isEmpty { out += " WHERE " + SQLFragment.join(conds, separator: " AND ") }
         return out + ")"
