@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "SurvivalTests", dependencies: ["Survival", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
-        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "Survival", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "WarehousePostgres", "Survival", "Reports", "OncoCore", "_TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
