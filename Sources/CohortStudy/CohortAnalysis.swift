@@ -84,7 +84,7 @@ extension CohortAnalysis {
 
     /// Runs the analyses of `plan` on a cohort table (and, for therapy groupings, the patients' lines).
     /// - Throws: `CohortStudyError.noPatients` when nobody is left; `.analysis` when a model cannot be fitted.
-    static func compute(plan: CohortPlan, table: CohortTable, lines: [TreatmentLine]?) throws -> CohortAnalysis {
+    public static func compute(plan: CohortPlan, table: CohortTable, lines: [TreatmentLine]?) throws -> CohortAnalysis {
         var a = CohortAnalysis()
         a.timeScale = plan.nativeUnit.days / plan.displayUnit.days
         a.flow.append(("matching the population criteria", table.cohortSize))

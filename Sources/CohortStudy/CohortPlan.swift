@@ -51,6 +51,19 @@ public struct CohortPlan: Sendable {
         return out
     }
 
+    /// What the study reads from the warehouse: the cohort, the endpoint and every column it uses
+    /// (plus the pseudonymous key for a row-level export).
+    public func tableRequest(exportRows: Bool = false) throws -> CohortTableRequest {
+        var columns = variables.map(\.column)
+        if case .mutation(let spec)? = definition.groups {
+            let f = try CohortPlan.filter(spec, field: "groups") { a, b in CohortStudyError(.invalidDefinition, a, b) }
+            let c = CohortColumn.alteration(AlterationFilter(gene: f.gene, hgvsp: f.hgvsp, classes: f.classes, passOnly: f.passOnly, present: true))
+            if !columns.contains(c) { columns.append(c) }
+        }
+        if exportRows { columns.append(.patientKey) }
+        return CohortTableRequest(cohort: criteria, endpoint: tableEndpoint, columns: columns)
+    }
+
     func fail(_ field: String, _ message: String) -> CohortStudyError {
         CohortStudyError(.invalidDefinition, "\(source): \(field)", message)
     }

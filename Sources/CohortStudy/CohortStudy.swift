@@ -83,14 +83,7 @@ public enum CohortStudy {
         }
 
         // Read.
-        var columns = plan.variables.map(\.column)
-        if case .mutation(let spec)? = plan.definition.groups {
-            let f = try CohortPlan.filter(spec, field: "groups") { a, b in CohortStudyError(.invalidDefinition, a, b) }
-            let c = CohortColumn.alteration(AlterationFilter(gene: f.gene, hgvsp: f.hgvsp, classes: f.classes, passOnly: f.passOnly, present: true))
-            if !columns.contains(c) { columns.append(c) }
-        }
-        if options.exportRows { columns.append(.patientKey) }
-        let request = CohortTableRequest(cohort: plan.criteria, endpoint: plan.tableEndpoint, columns: columns)
+        let request = try plan.tableRequest(exportRows: options.exportRows)
         let table = try await store.cohortTable(request, logger: logger)
         var lines: [TreatmentLine]?
         if case .therapy? = plan.definition.groups {
@@ -103,18 +96,23 @@ public enum CohortStudy {
             analysis = try CohortAnalysis.compute(plan: plan, table: table, lines: lines)
         } catch let e as CohortStudyError where e.code == .noPatients {
             _ = try await store.appendAudit(AuditRecord(action: "cohort.run", projectID: options.project, definitionSHA256: definitionHash,
-                                                        detail: ["study": .string(plan.definition.name), "cohortSize": .int(table.cohortSize),
+                                                        detail: ["study": .string(plan.definition.name),
+                                                                 "cohortSize": DisclosureControl(minimumCount: minimum).isSuppressed(table.cohortSize)
+                                                                     ? .string("<\(minimum)") : .int(table.cohortSize),
                                                                  "analysed": .int(0), "minimumCellCount": .int(minimum)]),
                                             logger: logger)
             throw e
         }
 
         // Log.
+        // Counts in the log go through the same small-cell rule as the report (`onco audit log` shows them).
+        let dc = DisclosureControl(minimumCount: minimum)
+        func count(_ n: Int) -> AuditValue { dc.isSuppressed(n) ? .string(dc.display(n)) : .int(n) }
         var groupCounts: [String: AuditValue] = [:]
-        for g in analysis.groups { groupCounts[g.label] = .int(g.n) }
+        for g in analysis.groups { groupCounts[g.label] = count(g.n) }
         let audit = try await store.appendAudit(AuditRecord(action: "cohort.run", projectID: options.project, definitionSHA256: definitionHash,
-            detail: ["study": .string(plan.definition.name), "cohortSize": .int(table.cohortSize),
-                     "analysed": .int(analysis.rows.personIDs.count), "events": .int(analysis.groups.reduce(0) { $0 + $1.events }),
+            detail: ["study": .string(plan.definition.name), "cohortSize": count(table.cohortSize),
+                     "analysed": count(analysis.rows.personIDs.count), "events": count(analysis.groups.reduce(0) { $0 + $1.events }),
                      "groups": .object(groupCounts), "minimumCellCount": .int(minimum), "rowLevelExport": .bool(options.exportRows)]),
             logger: logger)
         logger.info("cohort.run", metadata: ["cohort.size": "\(table.cohortSize)", "cohort.analysed": "\(analysis.rows.personIDs.count)"])

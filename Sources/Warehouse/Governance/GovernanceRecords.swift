@@ -3,7 +3,7 @@ import Logging
 
 /// An approved research project: who may query the warehouse, on what, until when.
 ///
-/// Stored in `onco_project` (migration `0004_governance`); every change is an audit-log entry that
+/// Stored in `onco_project` (migration `0004_cohort_governance`); every change is an audit-log entry that
 /// carries the project's `contentSHA256`, so an edit of the registry made outside onco is detected by
 /// `verifyAuditLog`.
 public struct ResearchProject: Sendable, Hashable, Codable {
@@ -166,7 +166,7 @@ public struct AuditProblem: Sendable, Hashable, Codable, CustomStringConvertible
 }
 
 /// Research governance as a store offers it: project registry, governance settings and the audit log.
-/// Both warehouse backends implement it (tables of migration `0004_governance`).
+/// Both warehouse backends implement it (tables of migration `0004_cohort_governance`).
 public protocol GovernanceStore: WarehouseStore {
     func governanceSettings(logger: Logger) async throws -> GovernanceSettings
     /// Changes the settings and logs a `governance.set` entry, in one transaction.

@@ -1,5 +1,5 @@
 extension WarehouseSchema {
-    /// Migration `0004_governance`: the research-project registry and the hash-chained audit log.
+    /// Migration `0004_cohort_governance`: the research-project registry and the hash-chained audit log.
     ///
     /// - `onco_project`: one row per approved research project. `tumour_types` and `fields` are JSON
     ///   arrays of strings (`["*"]` for everything); `expires_on` is the last day (YYYY-MM-DD) on which

@@ -1,5 +1,5 @@
 extension WarehouseSchema {
-    /// Migration `0005_outcome_indexes`: covering indexes for the per-person outcome and cohort-table
+    /// Migration `0005_cohort_outcome_indexes`: covering indexes for the per-person outcome and cohort-table
     /// queries (`outcomeQuery`, `cohortTable`), so that each reads one index in person order instead
     /// of visiting the table rows (measured in Benchmarks/results/cohort.md).
     static let outcomeIndexes: [String] = [

@@ -44,9 +44,9 @@ public enum WarehouseSchema {
         Migration(name: "0001_omop_cdm_5_4_core", statements: omopCore),
         Migration(name: "0002_onco_extensions", statements: oncoTables),
         Migration(name: "0003_indexes", statements: indexes),
-        Migration(name: "0004_governance", statements: governanceTables,
+        Migration(name: "0004_cohort_governance", statements: governanceTables,
                   sqliteStatements: governanceSQLiteTriggers, postgresStatements: governancePostgresTriggers),
-        Migration(name: "0005_outcome_indexes", statements: outcomeIndexes),
+        Migration(name: "0005_cohort_outcome_indexes", statements: outcomeIndexes),
     ]
 
     /// The statements of a migration in a dialect.

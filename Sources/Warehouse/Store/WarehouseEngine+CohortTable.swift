@@ -7,7 +7,7 @@ import OncoCore
 /// The table is read as a few narrow, index-ordered queries — the cohort's person ids, the endpoint,
 /// then one query per column — each ordered by person id and merged in one pass, instead of one wide
 /// join: every query is an ordered index scan on both backends (see `WarehouseSchema`
-/// `0005_outcome_indexes`), and a million-patient table moves as a few columns of numbers.
+/// `0005_cohort_outcome_indexes`), and a million-patient table moves as a few columns of numbers.
 extension WarehouseEngine {
     /// SQL conditions (on `person p`) for the clinical criteria: stage, age, sex, TMB, diagnosis date,
     /// alterations and therapies.
