@@ -321,7 +321,9 @@ extension CohortAnalysis {
         // Rows for export, in the display unit.
         a.rows.personIDs = tableRow.map { table.personIDs[$0] }
         a.rows.group = groupCodes.map { labels[Int($0)] }
-        a.rows.time = time.map { $0 * a.timeScale }
+        // (t × native days) / display days: days → months is then exactly t / 30.4375, as R's t / 30.4375.
+        let nativeDays = plan.nativeUnit.days, displayDays = plan.displayUnit.days
+        a.rows.time = time.map { $0 * nativeDays / displayDays }
         a.rows.event = event
         return a
     }
