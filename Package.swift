@@ -98,8 +98,9 @@ let package = Package(
         .target(
             name: "CohortStudy",
             dependencies: [
-                "OncoCore", "Warehouse", "Survival", "Reports",
+                "OncoCore", "Warehouse", "Survival", "Reports", "Similarity",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
         ),
@@ -136,7 +137,7 @@ let package = Package(
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "Survival", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Warehouse", "WarehousePostgres", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "Survival", "Reports", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "WarehousePostgres", "Survival", "Reports", "OncoCore", "_TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "OncoCore", "CHTSlib", "Knowledge", "Warehouse", "Similarity", "Recommendation", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
     ]

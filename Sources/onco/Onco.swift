@@ -18,6 +18,9 @@ struct Onco: AsyncParsableCommand {
             RecommendCommand.self,
             DemoCommand.self,
             SimilarCommand.self,
+            CohortCommand.self,
+            ProjectCommand.self,
+            AuditCommand.self,
         ]
     )
 }

@@ -31,6 +31,9 @@ public enum WarehouseSchema {
         public let name: String
         /// Statements; `$ID` stands for the 64-bit key type of the dialect.
         public let statements: [String]
+        /// Statements run after `statements` on one dialect only (triggers, whose syntax differs).
+        public var sqliteStatements: [String] = []
+        public var postgresStatements: [String] = []
     }
 
     /// The latest schema version (the number of migrations).
@@ -43,12 +46,16 @@ public enum WarehouseSchema {
         Migration(name: "0003_indexes", statements: indexes),
         Migration(name: "0004_similarity_person_source_index", statements: similarityIndexes),
         Migration(name: "0005_biomarker_cohort_indexes", statements: biomarkerCohortIndexes),
+        Migration(name: "0006_cohort_governance", statements: governanceTables,
+                  sqliteStatements: governanceSQLiteTriggers, postgresStatements: governancePostgresTriggers),
+        Migration(name: "0007_cohort_outcome_indexes", statements: outcomeIndexes),
     ]
 
     /// The statements of a migration in a dialect.
     package static func statements(_ m: Migration, dialect: SQLDialect) -> [String] {
         let id = dialect == .sqlite ? "INTEGER" : "bigint"
-        return m.statements.map { $0.replacingOccurrences(of: "$ID", with: id) }
+        let all = m.statements + (dialect == .sqlite ? m.sqliteStatements : m.postgresStatements)
+        return all.map { $0.replacingOccurrences(of: "$ID", with: id) }
     }
 
     /// The tables onco writes, in an order that is safe for deletion and counting.

@@ -45,6 +45,7 @@ extension WarehouseEngine {
         }
         if let ids = c.personIDs { conds.append(d.inList("p.person_id", .idList(ids))) }
         if let keys = c.patientKeys { conds.append(d.inList("p.person_source_value", .textList(keys))) }
+        conds += clinicalConditions(c)
         var out = SQLFragment("cohort AS (SELECT p.person_id FROM person p")
         if !conds.isEmpty { out += " WHERE " + SQLFragment.join(conds, separator: " AND ") }
         return out + ")"

@@ -1,0 +1,202 @@
+import Foundation
+import OncoCore
+import Reports
+import Survival
+import Warehouse
+
+extension CohortAnalysis {
+    /// The report, with small-cell suppression applied (`provenance.minimumCellCount`): every count of
+    /// patients becomes a `SuppressedCount`; a group smaller than the minimum keeps only its count
+    /// (as `<k`) — its curve, median and survival estimates are withheld, since they would describe
+    /// fewer patients than the minimum.
+    func report(plan: CohortPlan, provenance: CohortReport.Provenance, definitionJSON: String) -> CohortReport {
+        let dc = DisclosureControl(minimumCount: provenance.minimumCellCount)
+        let scale = timeScale
+        func opt(_ x: Double) -> Double? { x.isFinite ? x : nil }
+
+        // KM summary times (display unit).
+        let maxTime = groups.compactMap { $0.curve?.time.last }.max().map { $0 * scale } ?? 0
+        let times = plan.kmTimes ?? Self.roundTimes(upTo: maxTime)
+
+        var summaries: [CohortReport.GroupSummary] = []
+        var curvesOut: [CohortReport.Curve] = []
+        var series: [KaplanMeierPlot.Series] = []
+        for g in groups {
+            let withheld = g.n > 0 && dc.isSuppressed(g.n)
+            guard let km = g.curve, !withheld else {
+                summaries.append(.init(label: g.label, n: dc.value(g.n), events: dc.value(g.events), censored: dc.value(g.censored),
+                                       median: nil, medianLower: nil, medianUpper: nil, withheld: withheld, survivalAt: []))
+                continue
+            }
+            let m = km.median
+            let at = km.summary(at: times.map { $0 / scale }).map { p in
+                CohortReport.SurvivalAt(time: p.time * scale, atRisk: dc.value(Int(p.atRisk.rounded())), survival: opt(p.survival),
+                                        lower: opt(p.lower), upper: opt(p.upper))
+            }
+            summaries.append(.init(label: g.label, n: dc.value(g.n), events: dc.value(g.events), censored: dc.value(g.censored),
+                                   median: opt(m.estimate).map { $0 * scale }, medianLower: opt(m.lower).map { $0 * scale },
+                                   medianUpper: opt(m.upper).map { $0 * scale }, withheld: false, survivalAt: at))
+            curvesOut.append(.init(label: g.label, points: km.time.indices.map { j in
+                CohortReport.CurvePoint(time: km.time[j] * scale, atRisk: dc.value(km.atRisk[j]), events: dc.value(km.events[j]),
+                                        censored: dc.value(km.censored[j]), survival: km.survival[j], lower: opt(km.lower[j]),
+                                        upper: opt(km.upper[j]))
+            }))
+            var s = KaplanMeierPlot.Series(label: g.label, curve: km)
+            s.time = s.time.map { $0 * scale }
+            s.censorTimes = s.censorTimes.map { $0 * scale }
+            series.append(s)
+        }
+
+        let lr = logRank.map { l in
+            CohortReport.LogRankSummary(test: .init(chiSquare: l.chiSquare, degreesOfFreedom: l.degreesOfFreedom, p: l.pValue),
+                                        strata: logRankStrata, groups: l.groups,
+                                        observed: l.observed.map { dc.value(Int($0.rounded())) }, expected: l.expected)
+        }
+
+        var coxOut: CohortReport.CoxSummary?
+        if let fit = cox {
+            let table = fit.coefficientTable
+            var terms: [CohortReport.CoxTerm] = []
+            for (t, info) in zip(fit.terms, coxTerms) {
+                if let levels = t.levels {
+                    terms.append(.init(term: t.name, level: levels[0], isReference: true, n: dc.value(info.counts[0]), coefficient: nil,
+                                       standardError: nil, hazardRatio: nil, lower: nil, upper: nil, p: nil))
+                    for (k, col) in t.columns.enumerated() {
+                        let c = table[col]
+                        terms.append(.init(term: t.name, level: levels[k + 1], isReference: false, n: dc.value(info.counts[k + 1]),
+                                           coefficient: opt(c.coefficient), standardError: opt(c.standardError), hazardRatio: opt(c.hazardRatio),
+                                           lower: opt(c.lower), upper: opt(c.upper), p: opt(c.pValue)))
+                    }
+                } else {
+                    let c = table[t.columns.lowerBound]
+                    terms.append(.init(term: t.name, level: nil, isReference: false, n: dc.value(info.counts[0]),
+                                       coefficient: opt(c.coefficient), standardError: opt(c.standardError), hazardRatio: opt(c.hazardRatio),
+                                       lower: opt(c.lower), upper: opt(c.upper), p: opt(c.pValue)))
+                }
+            }
+            func test(_ t: ChiSquareTest) -> CohortReport.Test { .init(chiSquare: t.statistic, degreesOfFreedom: t.degreesOfFreedom, p: t.pValue) }
+            coxOut = .init(n: dc.value(fit.n), events: dc.value(fit.eventCount), ties: fit.options.ties.rawValue, strata: coxStrata, terms: terms,
+                           likelihoodRatio: test(fit.likelihoodRatioTest), wald: test(fit.waldTest), score: test(fit.scoreTest),
+                           logLikelihood: fit.logLikelihood, concordance: fit.concordance.map(\.c),
+                           concordanceStandardError: fit.concordance.map(\.standardError),
+                           problems: fit.problems.map(\.description))
+        }
+
+        let ph = proportionalHazards.map { p in
+            CohortReport.PHTest(transform: p.transform.rawValue, terms: p.terms.map(\.name),
+                                tests: p.terms.map { .init(chiSquare: $0.chiSquare, degreesOfFreedom: $0.degreesOfFreedom, p: $0.pValue) },
+                                global: .init(chiSquare: p.global.chiSquare, degreesOfFreedom: p.global.degreesOfFreedom, p: p.global.pValue))
+        }
+
+        let levelCountsOut = levelCounts.map { lc in
+            CohortReport.LevelCounts(variable: lc.variable, levels: lc.levels, groups: groups.map(\.label),
+                                     counts: lc.counts.map { $0.map { dc.value($0) } })
+        }
+
+        var notesOut = notes
+        if summaries.contains(where: \.withheld) {
+            notesOut.append("groups with fewer than \(provenance.minimumCellCount) patients are shown as <\(provenance.minimumCellCount); their curves and estimates are withheld")
+        }
+        if !cutoffs.isEmpty {
+            notesOut.append("cut-off: the value at rank ⌈p·n⌉ from the top within each level; every patient at or above it is in the top group (ties included)")
+        }
+        if provenance.synthetic { notesOut.insert(CohortReport.syntheticBanner, at: 0) }
+
+        return CohortReport(
+            title: plan.definition.name, provenance: provenance, definition: definitionJSON,
+            definitionSummary: Self.summary(plan), endpoint: Self.endpointText(plan), timeUnit: plan.displayUnit.rawValue,
+            flow: flow.map { .init(label: $0.label, count: dc.value($0.count)) }, grouping: grouping,
+            cutoffs: cutoffs.map { c in
+                // a cut-off of a level smaller than the minimum would describe fewer patients than allowed
+                .init(level: c.level, n: dc.value(c.n), nAbove: dc.value(c.nAbove), value: dc.isSuppressed(c.n) ? nil : c.value)
+            },
+            groups: summaries, levelCounts: levelCountsOut, curves: curvesOut, logRank: lr, cox: coxOut, proportionalHazards: ph,
+            notes: notesOut, plotSeries: series)
+    }
+
+    /// Round times (excluding 0) over follow-up: steps of 1, 2, 2.5 or 5 × 10^k, at most 8.
+    static func roundTimes(upTo maxValue: Double) -> [Double] {
+        guard maxValue > 0, maxValue.isFinite else { return [] }
+        let mag = pow(10, (log10(maxValue / 6)).rounded(.down))
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * mag }.first { (maxValue / $0).rounded(.down) <= 8 } ?? 10 * mag
+        var out: [Double] = []
+        var t = step
+        while t <= maxValue * (1 + 1e-12) { out.append(t); t += step }
+        return out
+    }
+
+    static func endpointText(_ plan: CohortPlan) -> String {
+        let e = plan.definition.endpoint
+        var s: String
+        switch e.kind {
+        case .study: s = "survival as the study recorded it (time \(e.time ?? "?"), status \(e.status ?? "?"))"
+        case .os, .pfs:
+            s = e.kind == .os ? "overall survival" : "progression-free survival"
+            if plan.endpointFromTherapyLine { s += " from the start of the line with the compared therapy" }
+            else if e.from == .line, let l = e.line { s += " from the start of line \(l)" }
+            else { s += " from diagnosis" }
+        case .ttnt:
+            s = "time to next treatment"
+            if plan.endpointFromTherapyLine { s += " from the line with the compared therapy" } else if let l = e.line { s += " from line \(l)" }
+        }
+        if let l = e.landmark { s += ", landmark \(l)" }
+        return s
+    }
+
+    static func summary(_ plan: CohortPlan) -> [String] {
+        let d = plan.definition
+        let p = d.population
+        var pop: [String] = []
+        if !p.tumourTypes.isEmpty {
+            pop.append("tumour type \(p.tumourTypes.map { $0.uppercased() }.joined(separator: " or "))" + (p.includeDescendants ? " (with OncoTree descendants)" : ""))
+        }
+        if !p.stages.isEmpty { pop.append("stage \(p.stages.joined(separator: ", "))") }
+        if let a = p.age { pop.append("age " + rangeText(a)) }
+        if !p.sex.isEmpty { pop.append("sex \(p.sex.joined(separator: " or "))") }
+        for a in p.alterations { pop.append("\(a.label) \((a.status ?? "mutated").lowercased())" + (a.classes.map { " (\($0.joined(separator: ", ")))" } ?? "")) }
+        if let t = p.tmb { pop.append("TMB " + rangeText(t) + " mut/Mb") }
+        for t in p.therapies {
+            pop.append(((t.received ?? true) ? "received " : "never received ") + t.label + (t.line.map { " in line \($0)" } ?? ""))
+        }
+        if let b = p.diagnosed { pop.append("diagnosed \(b.from ?? "…") to \(b.to ?? "…")") }
+        for a in p.attributes {
+            if let v = a.values { pop.append("\(a.name) in {\(v.joined(separator: ", "))}") }
+            else { pop.append("\(a.name) " + rangeText(NumericRange(min: a.min, max: a.max))) }
+        }
+        if !p.datasets.isEmpty { pop.append("datasets \(p.datasets.joined(separator: ", "))") }
+        var lines = ["Population: " + (pop.isEmpty ? "every patient of the warehouse" : pop.joined(separator: "; "))]
+        switch d.groups {
+        case nil: lines.append("Groups: none (one curve)")
+        case .mutation(let a)?: lines.append("Groups: \(a.label) mutated vs wild-type (\(a.resolvedClasses.joined(separator: ", ")); patients with a sequenced specimen)")
+        case .variable(let n, let v)?: lines.append("Groups: by \(CohortVariable(parsing: n).label)" + (v.map { " (\($0.joined(separator: ", ")))" } ?? ""))
+        case .therapy(let a, let b, let line)?:
+            lines.append("Groups: \(a.label) vs \(b.label) (reference) in \(line.map { "line \($0)" } ?? "the first line with either")")
+        case .top(let v, let pc, let w)?:
+            lines.append("Groups: top \(numberText(pc))% of \(CohortVariable(parsing: v).label)" + (w.map { " within each \(CohortVariable(parsing: $0).label)" } ?? "")
+                         + " vs the rest (ties at the cut-off in the top group)")
+        case .cuts(let v, let at)?: lines.append("Groups: \(CohortVariable(parsing: v).label) cut at \(at.map(numberText).joined(separator: ", "))")
+        }
+        lines.append("Endpoint: \(endpointText(plan)); times in \(plan.displayUnit.rawValue)")
+        var an = ["Kaplan–Meier (\(plan.confidence.rawValue) CI)"]
+        if plan.runLogRank { an.append("log-rank" + (plan.logRankStrata.isEmpty ? "" : " stratified by \(plan.logRankStrata.map(\.label).joined(separator: ", "))")) }
+        if plan.runCox {
+            var c = "Cox (\(plan.ties.rawValue) ties"
+            if !plan.covariates.isEmpty { c += "; adjusted for \(plan.covariates.map(\.variable.label).joined(separator: ", "))" }
+            if !plan.coxStrata.isEmpty { c += "; stratified by \(plan.coxStrata.map(\.label).joined(separator: ", "))" }
+            an.append(c + ")")
+        }
+        if plan.runPHTest { an.append("proportional-hazards test (cox.zph)") }
+        lines.append("Analyses: " + an.joined(separator: ", "))
+        if let desc = d.description, !desc.isEmpty { lines.insert(desc, at: 0) }
+        return lines
+    }
+
+    static func rangeText(_ r: NumericRange) -> String {
+        switch (r.min, r.max) {
+        case let (lo?, hi?): return "\(numberText(lo))–\(numberText(hi))"
+        case let (lo?, nil): return "≥ \(numberText(lo))"
+        case let (nil, hi?): return "≤ \(numberText(hi))"
+        default: return "any"
+        }
+    }
+}

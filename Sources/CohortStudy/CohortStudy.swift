@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+import OncoCore
+import Reports
+import Similarity
+import Survival
+import Warehouse
+
+/// A warehouse that can run cohort studies: the cohort table and governance (both backends).
+public typealias ResearchWarehouse = CohortTableStore & GovernanceStore
+
+/// Runs cohort outcome studies on the warehouse, under its governance.
+///
+/// `run` checks the project (see `GovernancePolicy`), reads the cohort table, computes the analyses
+/// (`CohortAnalysis`), appends an entry to the audit log (refused queries too), and returns the
+/// report with small cells suppressed (`CohortReport`).
+public enum CohortStudy {
+    public struct Options: Sendable {
+        /// The research project the query runs under.
+        public var project: String?
+        /// Today, for project expiry (default: the current UTC date).
+        public var today: Day
+        /// Also return the analysed rows (pseudonymous keys) as CSV; needs a project that allows it
+        /// when governance is on.
+        public var exportRows: Bool
+        /// Raise (or, for a synthetic warehouse without governance, lower) the small-cell threshold.
+        public var minimumCellCount: Int?
+        public var hierarchy: TumorTypeHierarchy
+        public init(project: String? = nil, today: Day = CohortStudy.today(), exportRows: Bool = false, minimumCellCount: Int? = nil,
+                    hierarchy: TumorTypeHierarchy = .oncoTree2025_10_03) {
+            self.project = project; self.today = today; self.exportRows = exportRows; self.minimumCellCount = minimumCellCount
+            self.hierarchy = hierarchy
+        }
+    }
+
+    /// What a run produces.
+    public struct Run: Sendable {
+        public var report: CohortReport
+        public var analysis: CohortAnalysis
+        public var audit: AuditEntry
+        /// The analysed rows as CSV (`patient_key,group,time,event`), when asked for and allowed.
+        public var rowsCSV: String?
+    }
+
+    /// The current UTC date.
+    public static func today() -> Day {
+        Day(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+
+    /// Runs a study.
+    /// - Throws: `CohortStudyError.refused` (logged) when governance refuses; `.noPatients`, `.analysis`;
+    ///   warehouse errors.
+    public static func run(_ plan: CohortPlan, store: any ResearchWarehouse, options: Options = Options(),
+                           logger: Logger = Logger(label: "onco.cohort")) async throws -> Run {
+        let meta = try await store.metadata(logger: logger)
+        let settings = try await store.governanceSettings(logger: logger)
+        let definitionJSON = try plan.definition.canonicalJSON()
+        let definitionHash = AuditChain.sha256Hex(definitionJSON)
+        let project = try await options.project.asyncMap { try await store.project(id: $0, logger: logger) } ?? nil
+
+        var refusal = GovernancePolicy.refusal(plan: plan, projectID: options.project, project: project, settings: settings,
+                                               today: options.today, exportRows: options.exportRows, hierarchy: options.hierarchy)
+        // The small-cell threshold: the warehouse's, raised by the study or the caller; lowered only
+        // for synthetic data without governance.
+        var minimum = max(settings.minimumCellCount, plan.definition.minimumCellCount ?? 0)
+        if let m = options.minimumCellCount {
+            if m < minimum {
+                if settings.enabled || meta.synthetic != true {
+                    refusal = refusal ?? "the minimum cell count cannot be lowered below \(minimum) (only for a synthetic warehouse without governance)"
+                } else {
+                    minimum = m
+                }
+            } else {
+                minimum = m
+            }
+        }
+        if let refusal {
+            _ = try await store.appendAudit(AuditRecord(action: "cohort.refused", projectID: options.project, definitionSHA256: definitionHash,
+                                                        detail: ["reason": .string(refusal), "study": .string(plan.definition.name)]),
+                                            logger: logger)
+            logger.info("cohort.refused", metadata: ["cohort.project": "\(options.project ?? "-")"])
+            throw CohortStudyError(.refused, options.project.map { "project \($0)" } ?? "governance", refusal)
+        }
+
+        // Read.
+        let request = try plan.tableRequest(exportRows: options.exportRows)
+        let table = try await store.cohortTable(request, logger: logger)
+        var lines: [TreatmentLine]?
+        if case .therapy? = plan.definition.groups {
+            lines = try await store.treatmentLines(cohort: plan.criteria, logger: logger)
+        }
+
+        // Analyse.
+        let analysis: CohortAnalysis
+        do {
+            analysis = try CohortAnalysis.compute(plan: plan, table: table, lines: lines)
+        } catch let e as CohortStudyError where e.code == .noPatients {
+            _ = try await store.appendAudit(AuditRecord(action: "cohort.run", projectID: options.project, definitionSHA256: definitionHash,
+                                                        detail: ["study": .string(plan.definition.name),
+                                                                 "cohortSize": DisclosureControl(minimumCount: minimum).isSuppressed(table.cohortSize)
+                                                                     ? .string("<\(minimum)") : .int(table.cohortSize),
+                                                                 "analysed": .int(0), "minimumCellCount": .int(minimum)]),
+                                            logger: logger)
+            throw e
+        }
+
+        // Log.
+        // Counts in the log go through the same small-cell rule as the report (`onco audit log` shows them).
+        let dc = DisclosureControl(minimumCount: minimum)
+        func count(_ n: Int) -> AuditValue { dc.isSuppressed(n) ? .string(dc.display(n)) : .int(n) }
+        var groupCounts: [String: AuditValue] = [:]
+        for g in analysis.groups { groupCounts[g.label] = count(g.n) }
+        let audit = try await store.appendAudit(AuditRecord(action: "cohort.run", projectID: options.project, definitionSHA256: definitionHash,
+            detail: ["study": .string(plan.definition.name), "cohortSize": count(table.cohortSize),
+                     "analysed": count(analysis.rows.personIDs.count), "events": count(analysis.groups.reduce(0) { $0 + $1.events }),
+                     "groups": .object(groupCounts), "minimumCellCount": .int(minimum), "rowLevelExport": .bool(options.exportRows)]),
+            logger: logger)
+        logger.info("cohort.run", metadata: ["cohort.size": "\(table.cohortSize)", "cohort.analysed": "\(analysis.rows.personIDs.count)"])
+
+        // Report.
+        let provenance = CohortReport.Provenance(
+            oncoVersion: OncoVersion.current, warehouseBackend: store.backend.rawValue, warehouseVersion: meta.warehouseVersion,
+            schemaVersion: meta.schemaVersion, datasets: meta.datasets.map(\.name), synthetic: meta.synthetic == true,
+            generatedAt: audit.at, project: options.project, definitionSHA256: definitionHash, minimumCellCount: minimum,
+            auditEntry: audit.seq)
+        let report = analysis.report(plan: plan, provenance: provenance, definitionJSON: definitionJSON)
+        var csv: String?
+        if options.exportRows {
+            let keys = table.columns.first { $0.column == .patientKey }?.texts ?? []
+            let rowOf = Dictionary(table.personIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            var out = "patient_key,group,time_\(plan.displayUnit.rawValue),event\r\n"
+            for i in analysis.rows.personIDs.indices {
+                let key = rowOf[analysis.rows.personIDs[i]].flatMap { keys[$0] } ?? ""
+                out += [key, analysis.rows.group[i], CohortAnalysis.numberText(analysis.rows.time[i]), analysis.rows.event[i] ? "1" : "0"]
+                    .map(CohortReport.csvField).joined(separator: ",") + "\r\n"
+            }
+            csv = out
+        }
+        return Run(report: report, analysis: analysis, audit: audit, rowsCSV: csv)
+    }
+}
+
+extension Optional {
+    func asyncMap<U>(_ f: (Wrapped) async throws -> U) async rethrows -> U? {
+        switch self {
+        case .some(let w): return try await f(w)
+        case .none: return nil
+        }
+    }
+}
+
+extension CohortDefinition {
+    /// The definition as canonical JSON (keys sorted, no white space); its SHA-256 identifies it in the audit log.
+    public func canonicalJSON() throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try enc.encode(self), as: UTF8.self)
+    }
+}

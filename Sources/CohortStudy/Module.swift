@@ -1,1 +1,0 @@
-// Module CohortStudy. See ARCHITECTURE.md for what it owns and depends on.

@@ -1,0 +1,186 @@
+import ArgumentParser
+import CohortStudy
+import Foundation
+import Logging
+import OncoCore
+import Reports
+import Warehouse
+import WarehousePostgres
+
+/// Exit status when governance refuses a query (sysexits `EX_NOPERM`).
+let cohortExitRefused = ExitCode(77)
+
+/// `onco cohort run|validate|classes`: cohort outcome studies on the warehouse.
+struct CohortCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cohort",
+        abstract: "Cohort outcome studies: Kaplan–Meier, log-rank, Cox and PH test between groups of warehouse patients.",
+        discussion: """
+            A study is a definition file (JSON or YAML, see Cohorts/studies/) and/or flags. Every run is appended to the \
+            warehouse's audit log; when governance is on (onco project governance on) it must name an approved project \
+            (--project) and stay within its scope. Counts below the minimum cell count (default 5) are shown as <5 in every output.
+            """,
+        subcommands: [Run.self, Validate.self, Classes.self],
+        defaultSubcommand: Run.self
+    )
+
+    static var logger: Logger {
+        var l = Logger(label: "onco.cohort")
+        l.logLevel = .warning
+        return l
+    }
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, html, json, csv }
+
+    /// The definition flags (see `CohortFlags`).
+    struct DefinitionOptions: ParsableArguments {
+        @Argument(help: "Study definition file (.json, .yaml); flags add to it or override its groups, endpoint and analyses.")
+        var definition: String?
+        @Option(help: "Study name.") var name: String?
+        @Option(name: .customLong("tumour-type"), help: "OncoTree code(s), descendants included (repeat or comma-separate).")
+        var tumourType: [String] = []
+        @Flag(name: .customLong("exact-tumour-types"), help: "Do not include OncoTree descendants.") var exactTumourTypes = false
+        @Option(help: "Stage(s): 0, I, II, III, IV.") var stage: [String] = []
+        @Option(help: "Age at diagnosis range in years: 40-70, 40-, -70.") var age: String?
+        @Option(help: "female, male or unknown.") var sex: [String] = []
+        @Option(help: "Altered gene: GENE, GENE:class1,class2, GENE:p.V600E (repeatable, all must hold).") var altered: [String] = []
+        @Option(name: .customLong("wild-type"), help: "Gene without a qualifying alteration (genotyped patients).") var wildType: [String] = []
+        @Option(help: "TMB range in mutations/Mb: 10-, 5-20.") var tmb: String?
+        @Option(help: "Received a drug or class in any (or a given) line: pembrolizumab, class:platinum, osimertinib@1.") var therapy: [String] = []
+        @Option(help: "Diagnosis date range: 2010-01-01..2015-12-31 (either end optional).") var diagnosed: String?
+        @Option(name: .customLong("where"), help: "Clinical attribute condition: NAME=V1,V2 or NAME=lo..hi.") var whereAttribute: [String] = []
+        @Option(help: "Dataset (study) name.") var dataset: [String] = []
+        @Option(name: .customLong("group-by"), help: "Groups: mutation:GENE[:classes|:p.X], a variable (sex, stage, tumour_type, an attribute), or cuts:VARIABLE:c1,c2.")
+        var groupBy: String?
+        @Option(help: "Groups: the top PERCENT % of --of within each level of --within (ties at the cut-off included) vs the rest.")
+        var top: Double?
+        @Option(help: "The numeric variable of --top (tmb, age or an attribute such as TMB_NONSYNONYMOUS).") var of: String?
+        @Option(help: "The variable whose levels --top cut-offs are computed within (e.g. tumour_type, CANCER_TYPE).") var within: String?
+        @Option(name: .customLong("therapy-a"), help: "Groups: therapy A (drugs or class:NAME, comma-separated) …") var therapyA: String?
+        @Option(name: .customLong("therapy-b"), help: "… vs therapy B (the reference).") var therapyB: String?
+        @Option(help: "Line of therapy of --therapy-a/-b, or of a line-based endpoint.") var line: Int?
+        @Option(help: "Endpoint: os, pfs, ttnt, or study (the study's own attributes, see --time-attribute).") var endpoint: String?
+        @Option(help: "Endpoint origin: diagnosis or line.") var from: String?
+        @Option(name: .customLong("time-attribute"), help: "Study endpoint: the time attribute (e.g. OS_MONTHS).") var timeAttribute: String?
+        @Option(name: .customLong("status-attribute"), help: "Study endpoint: the status attribute (e.g. OS_STATUS).") var statusAttribute: String?
+        @Option(name: .customLong("time-attribute-unit"), help: "Unit of the time attribute (default months).") var timeAttributeUnit: String?
+        @Option(help: "Landmark: 90d, 6m, 1y.") var landmark: String?
+        @Option(name: .customLong("time-unit"), help: "Unit of the times shown: days, months (default), years.") var timeUnit: String?
+        @Option(help: "Cox covariates (variables; repeat or comma-separate).") var adjust: [String] = []
+        @Option(help: "Cox strata (variables).") var strata: [String] = []
+        @Option(name: .customLong("logrank-strata"), help: "Log-rank strata (variables).") var logRankStrata: [String] = []
+        @Option(help: "Cox ties: efron (default), breslow, exact.") var ties: String?
+        @Option(name: .customLong("km-times"), parsing: .upToNextOption, help: "Times (display unit) at which survival is tabulated.")
+        var kmTimes: [Double] = []
+        @Option(help: "Skip analyses: logrank, cox, phtest.") var skip: [String] = []
+
+        var flags: CohortFlags {
+            var f = CohortFlags()
+            f.name = name; f.tumourTypes = tumourType; f.exactTumourTypes = exactTumourTypes; f.stages = stage; f.age = age; f.sex = sex
+            f.altered = altered; f.wildType = wildType; f.tmb = tmb; f.therapies = therapy; f.diagnosed = diagnosed
+            f.whereAttribute = whereAttribute; f.datasets = dataset; f.groupBy = groupBy; f.top = top; f.of = of; f.within = within
+            f.therapyA = therapyA; f.therapyB = therapyB; f.line = line; f.endpoint = endpoint; f.from = from
+            f.timeAttribute = timeAttribute; f.statusAttribute = statusAttribute; f.timeAttributeUnit = timeAttributeUnit
+            f.landmark = landmark; f.timeUnit = timeUnit; f.adjust = adjust; f.strata = strata; f.logRankStrata = logRankStrata
+            f.ties = ties; f.kmTimes = kmTimes; f.skip = skip
+            return f
+        }
+
+        /// The checked plan.
+        func plan() throws -> CohortPlan {
+            let f = flags
+            guard definition != nil || !f.isEmpty else {
+                throw ValidationError("give a definition file or definition flags (e.g. --tumour-type HNSC --group-by mutation:TP53)")
+            }
+            let base = try definition.map { try CohortDefinition.load(path: $0) }
+            let d = try f.apply(to: base)
+            let source = definition.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "flags"
+            return try CohortPlan(d, source: f.isEmpty ? source : (definition == nil ? "flags" : "\(source) + flags"))
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a study and write its report (text, Markdown, HTML, JSON or CSV) and plots (SVG).")
+        @OptionGroup var study: DefinitionOptions
+        @Option(help: "SQLite file path, :memory:, or postgres://user@host:port/database (default ./onco-warehouse.sqlite).")
+        var db: String?
+        @Option(help: "The approved research project the query runs under (required when governance is on).") var project: String?
+        @Option(help: "Report format.") var format: Format = .text
+        @Option(help: "Write the report to this file (default: standard output).") var out: String?
+        @Option(name: .customLong("km-plot"), help: "Write the Kaplan–Meier plot (SVG) to this file.") var kmPlot: String?
+        @Option(name: .customLong("forest-plot"), help: "Write the Cox forest plot (SVG) to this file.") var forestPlot: String?
+        @Option(name: .customLong("export-rows"), help: "Write the analysed rows (pseudonymous key, group, time, event) as CSV, where the project allows row-level export.")
+        var exportRows: String?
+        @Option(name: .customLong("min-cell"), help: "Small-cell threshold: raise it; lowering below the warehouse's is allowed only for a synthetic warehouse without governance.")
+        var minCell: Int?
+
+        func run() async throws {
+            let plan = try study.plan()
+            let store = try await WarehouseFactory.open(db: db, logger: CohortCommand.logger)
+            guard let research = store as? any ResearchWarehouse else {
+                try? await store.close()
+                throw ValidationError("this warehouse backend cannot run cohort studies")
+            }
+            let result: CohortStudy.Run
+            do {
+                result = try await CohortStudy.run(plan, store: research,
+                                                   options: .init(project: project, exportRows: exportRows != nil, minimumCellCount: minCell),
+                                                   logger: CohortCommand.logger)
+            } catch let e as CohortStudyError where e.code == .refused {
+                try? await store.close()
+                StandardError.write("Refused: \(e)\n")
+                throw cohortExitRefused
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+            let r = result.report
+            let text: String
+            switch format {
+            case .text: text = r.text()
+            case .markdown: text = r.markdown()
+            case .html: text = r.html()
+            case .json: text = try r.json()
+            case .csv: text = r.csv()
+            }
+            try emit(text, to: out)
+            if let kmPlot {
+                guard let svg = r.kaplanMeierSVG() else { throw ValidationError("no Kaplan–Meier curve may be shown (every group is below the minimum cell count)") }
+                try emit(svg, to: kmPlot)
+            }
+            if let forestPlot {
+                guard let svg = r.forestPlotSVG() else { throw ValidationError("no Cox model was fitted, so there is no forest plot") }
+                try emit(svg, to: forestPlot)
+            }
+            if let exportRows, let csv = result.rowsCSV { try emit(csv, to: exportRows) }
+            if out != nil || stdoutIsTTY {
+                StandardError.write("audit entry \(result.audit.seq); analysed \(r.flow.last?.count.description ?? "?") patients\(r.provenance.synthetic ? " (SYNTHETIC DATA)" : "")\n")
+            }
+        }
+    }
+
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a study definition (file and/or flags) without running it; print it as canonical JSON with the fields it uses.")
+        @OptionGroup var study: DefinitionOptions
+        func run() async throws {
+            let plan = try study.plan()
+            print(try plan.definition.canonicalJSON())
+            print("fields used: \(plan.fields.sorted().joined(separator: ", "))")
+            if !plan.criteria.tumourTypes.isEmpty {
+                print("tumour types (with descendants): \(plan.criteria.tumourTypes.joined(separator: ", "))")
+            }
+        }
+    }
+
+    struct Classes: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the built-in drug classes and their drugs.")
+        func run() throws {
+            for c in DrugClasses.builtIn {
+                print("\(c.name)\(c.atc.map { " [ATC \($0)]" } ?? " [umbrella]"): \(c.drugs.joined(separator: ", "))")
+            }
+        }
+    }
+}

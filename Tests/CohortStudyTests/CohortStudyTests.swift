@@ -1,1 +1,0 @@
-// CohortStudyTests: see Tests/Fixtures/README.md for fixtures and their sources.

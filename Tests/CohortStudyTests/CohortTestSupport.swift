@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import OncoCore
+import Testing
+import Warehouse
+import WarehousePostgres
+import _TestSupport
+@testable import CohortStudy
+
+/// The two backends the cohort tests run on.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// A research warehouse for one test: SQLite (in memory, or a file when `file` is set), or a fresh
+/// schema on the server named by ONCO_TEST_POSTGRES_URL (skipped without it unless ONCO_REQUIRE_POSTGRES=1).
+struct TestWarehouse {
+    let store: any ResearchWarehouse
+    let schema: String?
+    static let logger = Logger(label: "onco.cohort.tests")
+
+    static func make(_ kind: StoreKind, file: String? = nil) async throws -> TestWarehouse? {
+        switch kind {
+        case .sqlite:
+            return TestWarehouse(store: try await SQLiteWarehouseStore(path: file), schema: nil)
+        case .postgres:
+            let env = ProcessInfo.processInfo.environment
+            guard let url = env["ONCO_TEST_POSTGRES_URL"], !url.isEmpty else {
+                if env["ONCO_REQUIRE_POSTGRES"] == "1" { Issue.record("ONCO_REQUIRE_POSTGRES=1 but ONCO_TEST_POSTGRES_URL is not set") }
+                return nil
+            }
+            let schema = "onco_c_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            let sep = url.contains("?") ? "&" : "?"
+            return TestWarehouse(store: try await PostgresWarehouseStore(url: url + sep + "schema=" + schema), schema: String(schema))
+        }
+    }
+
+    func finish() async throws {
+        if let schema, let pg = store as? PostgresWarehouseStore { try await pg.dropSchema(schema) }
+        try await store.close()
+    }
+}
+
+/// The real TCGA HNSC + GBM subset (Tests/Fixtures/tcga_hnsc_gbm, SOURCE.md there).
+enum TCGAFixture {
+    static let study = RepoPaths.fixture("tcga_hnsc_gbm")
+    static let key = "onco-cohort-test-pseudonym-key-0123"
+
+    @discardableResult
+    static func importStudy(_ store: any WarehouseStore) async throws -> ImportOutcome {
+        let importer = CBioPortalImporter(pseudonymizer: try Pseudonymizer(key: key), mafBatchSize: 5_000)
+        let (d, source) = try importer.prepare(study: try CBioPortalStudy(directory: study.path))
+        return try await store.importDataset(d, from: source, progress: nil, logger: TestWarehouse.logger)
+    }
+}
+
+/// The R reference values (Tests/Fixtures/cohort/tcga_reference.json; README there).
+struct TCGAReference: Decodable {
+    struct Group: Decodable {
+        let mutated: Int, n: Int, events: Int
+        let median: Double?, median_lower: Double?, median_upper: Double?
+    }
+    struct LogRank: Decodable { let chisq: Double, df: Int, p: Double }
+    struct Cox: Decodable {
+        let n: Int, events: Int, terms: [String], coef: [Double], se: [Double], hazard_ratio: [Double], lower: [Double], upper: [Double]
+        let p: [Double], loglik: Double
+    }
+    struct Analysis: Decodable {
+        let oncotree_code: String, gene: String, n: Int, events: Int, groups: [Group], logrank: LogRank, cox: Cox
+    }
+    let analyses: [Analysis]
+
+    static func load() throws -> TCGAReference {
+        try JSONDecoder().decode(TCGAReference.self, from: Data(contentsOf: RepoPaths.fixture("cohort/tcga_reference.json")))
+    }
+}
+
+/// Relative difference, for reporting.
+func relativeDifference(_ a: Double, _ b: Double) -> Double {
+    a == b ? 0 : abs(a - b) / max(abs(a), abs(b))
+}
+
+/// Runs `body` on a fresh warehouse of `kind` (nothing when PostgreSQL is not configured) and cleans up.
+func withWarehouse(_ kind: StoreKind, file: String? = nil, _ body: (any ResearchWarehouse) async throws -> Void) async throws {
+    guard let w = try await TestWarehouse.make(kind, file: file) else { return }
+    do {
+        try await body(w.store)
+    } catch {
+        try? await w.finish()
+        throw error
+    }
+    try await w.finish()
+}
