@@ -69,6 +69,56 @@ public final class BatchWarehouseCache: WarehouseStore, @unchecked Sendable {
         }
     }
 
+    /// Several cohorts at once: cached ones are awaited, the others read from the store in one batched
+    /// read (and kept); explicit-person cohorts and those beyond the cache's capacity pass through.
+    public func lineOutcomes(_ queries: [LineOutcomeQuery], logger: Logger) async throws -> [LineOutcomeTable] {
+        var waits: [(Int, Task<LineOutcomeTable, any Error>)] = []
+        var bypass: [Int] = []
+        lock.withLock {
+            var fresh: [LineOutcomeQuery] = [], freshAt: [LineOutcomeQuery: Int] = [:], owners: [[Int]] = []
+            for (i, q) in queries.enumerated() {
+                if q.cohort.personIDs != nil { counters.bypassed += 1; bypass.append(i); continue }
+                if let t = lineTasks[q] { counters.hits += 1; waits.append((i, t)); continue }
+                if let j = freshAt[q] { counters.hits += 1; owners[j].append(i); continue }
+                if lineTasks.count + fresh.count >= capacity { counters.bypassed += 1; bypass.append(i); continue }
+                counters.misses += 1
+                freshAt[q] = fresh.count
+                fresh.append(q)
+                owners.append([i])
+            }
+            guard !fresh.isEmpty else { return }
+            let store = self.store
+            let batch = fresh
+            let all = Task { try await store.lineOutcomes(batch, logger: logger) }
+            for (j, q) in fresh.enumerated() {
+                let t = Task { try await all.value[j] }
+                lineTasks[q] = t
+                for i in owners[j] { waits.append((i, t)) }
+            }
+        }
+        var out = [LineOutcomeTable?](repeating: nil, count: queries.count)
+        if !bypass.isEmpty {
+            let direct = try await store.lineOutcomes(bypass.map { queries[$0] }, logger: logger)
+            for (k, i) in bypass.enumerated() { out[i] = direct[k] }
+        }
+        for (i, t) in waits {
+            do { out[i] = try await t.value } catch {
+                let q = queries[i]
+                lock.withLock { if lineTasks[q] == t { lineTasks[q] = nil } }
+                throw error
+            }
+        }
+        return out.map { $0! }
+    }
+
+    public func similarityProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
+        try await store.similarityProfiles(cohort: cohort, options: options, logger: logger)
+    }
+
+    public func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys {
+        try await store.personKeys(cohort: cohort, logger: logger)
+    }
+
     // Everything else goes straight to the store.
 
     public func migrate(logger: Logger) async throws { try await store.migrate(logger: logger) }

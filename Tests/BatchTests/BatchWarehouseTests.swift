@@ -48,6 +48,15 @@ import _TestSupport
         let neighbours = LineOutcomeQuery(cohort: CohortCriteria(personIDs: ids))
         #expect(try await cache.lineOutcomes(neighbours, logger: log) == (try await store.lineOutcomes(neighbours, logger: log)))
         #expect(cache.statistics.bypassed == 1)
+
+        // The batched read (what the recommender uses): one cached, one new, the neighbours, the new one again.
+        let nsclc = LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["NSCLC", "LUAD", "LUSC"]))
+        let mixed = [shared[1], nsclc, neighbours, nsclc]
+        let batched = try await cache.lineOutcomes(mixed, logger: log)
+        #expect(batched == (try await store.lineOutcomes(mixed, logger: log)))
+        #expect(batched[1].personIDs.count > 0)
+        #expect(cache.statistics.misses == 3 && cache.statistics.hits == 16 && cache.statistics.bypassed == 2)
+        #expect(try await cache.lineOutcomes([nsclc], logger: log) == [batched[1]])
         #expect(try await cache.metadata(logger: log) == (try await store.metadata(logger: log)))
         #expect(cache.backend == .sqlite)
     }
