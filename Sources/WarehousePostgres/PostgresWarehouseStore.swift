@@ -143,7 +143,10 @@ final class PostgresBackend: SQLBackend {
     func withTransaction<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { conn in
-                _ = try await conn.query("SELECT pg_advisory_xact_lock(704211)", logger: self.logger)
+                // Writers of one warehouse (one schema) take turns; warehouses in other schemas of the same
+                // database do not wait for each other (a single database-wide key made unrelated test
+                // schemas, and their CLI subprocesses, queue behind one another).
+                _ = try await conn.query("SELECT pg_advisory_xact_lock(704211, hashtext(coalesce(current_schema(), '')))", logger: self.logger)
                 return try await body(PostgresSession(connection: conn, logger: self.logger))
             }
         } catch let e as PostgresTransactionError {
