@@ -14,8 +14,11 @@ import OncoCore
 /// hotspot/activating or truncating alteration (Sanchez-Vega et al. count only likely oncogenic events).
 /// Stage is `Stage.ordinal` of the context's stage; the number of prior lines is taken as given (the
 /// context lists prior drugs, not lines, so `priorLines` is a separate argument).
-/// A hotspot small variant with a protein change also gives its allele, `GENE p.X` (1-letter HGVSp,
-/// `alleleLabel(gene:hgvsp:)`), compared beside the genes.
+/// Exact alterations (`PatientProfile.hotspotAlleles`, compared beside the genes in their own, heavier
+/// tier): a hotspot or truncating small variant with a protein change gives its allele, `GENE p.X`
+/// (1-letter HGVSp, `alleleLabel(gene:hgvsp:)`); an amplification or a deletion gives `GENE amplification`
+/// / `GENE deletion`, a fusion `THREE fusion` of its 3′ partner (`eventLabel(gene:kind:)`). Other
+/// (non-hotspot missense, splice) changes give no allele: they count at the gene level only.
 public struct ProfileBuilder: Sendable {
     public var hotspots: HotspotCatalog
     public var pathways: PathwayCatalog
@@ -67,16 +70,18 @@ public struct ProfileBuilder: Sendable {
         for v in variants {
             guard let (g, c) = classify(v) else { continue }
             add(g, c, to: &p)
-            if c == .hotspot, let hp = v.annotation.flatMap({ $0.hgvspShort ?? $0.hgvsp }) {
+            if c != .other, let hp = v.annotation.flatMap({ $0.hgvspShort ?? $0.hgvsp }) {
                 p.hotspotAlleles.insert(Self.alleleLabel(gene: g, hgvsp: hp))
             }
         }
         for cna in clinical.copyNumber {
             add(cna.gene, classify(copyNumber: cna.kind), to: &p)
+            p.hotspotAlleles.insert(Self.eventLabel(gene: cna.gene, kind: cna.kind == .amplification ? "amplification" : "deletion"))
         }
         for f in clinical.fusions {
             add(f.threePrime, .hotspot, to: &p)
             add(f.fivePrime, .other, to: &p)
+            p.hotspotAlleles.insert(Self.eventLabel(gene: f.threePrime, kind: "fusion"))
         }
         p.pathways = pathwaySet(hotspot: p.hotspotGenes, truncating: p.truncatingGenes)
         p.tmb = clinical.tmb
@@ -91,6 +96,10 @@ public struct ProfileBuilder: Sendable {
     public static func alleleLabel(gene: String, hgvsp: String) -> String {
         "\(gene) \(AminoAcid.shortHGVSp(hgvsp))"
     }
+
+    /// The exact-alteration label of a gene-level event: `GENE amplification`, `GENE deletion`,
+    /// `GENE fusion` (the 3′ partner of a fusion).
+    public static func eventLabel(gene: String, kind: String) -> String { "\(gene) \(kind)" }
 
     /// The pathways hit by hotspot/activating or truncating alterations of these genes.
     public func pathwaySet<S: Sequence, T: Sequence>(hotspot: S, truncating: T) -> PathwaySet

@@ -10,14 +10,18 @@ import Foundation
 /// evaluated in this order of *f* (the order fixes the floating-point result; the index and any
 /// reference implementation must add in it):
 ///
-/// 1. **genes** (`genes`): class-weighted Jaccard over the altered genes of the index vocabulary,
-///    I = w_h·|H_q∩H_p| + w_t·|T_q∩T_p| + w_o·|O_q∩O_p|,
-///    U = w_h·|H_q∪H_p| + w_t·|T_q∪T_p| + w_o·|O_q∪O_p|, s = I / U; δ = 1 when U > 0.
-///    (H hotspot/activating, T truncating, O other; class weights `hotspotClass`, `truncatingClass`,
-///    `otherClass`.) H also holds the patient's hotspot alleles (`PatientProfile.hotspotAlleles`,
-///    `GENE p.X`, of vocabulary genes) beside the genes, so two KRAS-hotspot patients share KRAS, and
-///    share KRAS p.G12C only when both carry it. Each union is computed as |A| + |B| − |A∩B| in
-///    integers before weighting.
+/// 1. **genes** (`genes`): tier-weighted Jaccard over the alterations of the index vocabulary's genes,
+///    I = w_h·|H_q∩H_p| + w_t·|T_q∩T_p| + w_o·|O_q∩O_p| + w_x·|X_q∩X_p|,
+///    U = w_h·|H_q∪H_p| + w_t·|T_q∪T_p| + w_o·|O_q∪O_p| + w_x·|X_q∪X_p|, s = I / U; δ = 1 when U > 0.
+///    H, T, O are the *gene-level* tiers (genes with a hotspot/activating, truncating or other alteration;
+///    weights `hotspotClass`, `truncatingClass`, `otherClass`); X is the *exact-alteration* tier
+///    (`PatientProfile.hotspotAlleles`, of vocabulary genes; weight `exactClass`): the allele `GENE p.X` of
+///    each hotspot or truncating small variant and the kind of each gene-level event (`GENE amplification`,
+///    `GENE deletion`, `GENE fusion`). So two KRAS-hotspot patients share KRAS in H, and share
+///    `KRAS p.G12C` in X only when both carry it; an ERBB2 amplification and an ERBB2 hotspot missense
+///    share ERBB2 in H but not the event; NPM1 p.W288Cfs*12 carriers share the allele, not only NPM1 in T.
+///    Each union is computed as |A| + |B| − |A∩B| in integers before weighting. An exact alteration of
+///    the query that no indexed patient carries still counts in the union.
 /// 2. **pathways** (`pathways`): Jaccard of the sets of canonical pathways hit; δ = 1 when the union is
 ///    not empty.
 /// 3. **tumour type** (`tumorType`): Wu–Palmer similarity on OncoTree, 2·depth(lca)/(depth(a)+depth(b))
@@ -34,9 +38,13 @@ import Foundation
 ///
 /// Defaults put the genome first (the question asked of a neighbour set is "do they share the driver?"),
 /// the tumour type second, and clinical covariates last: genes 4, pathways 2, tumour type 3, stage 0.5,
-/// age 0.5, sex 0.25, prior lines 0.5, TMB 0.5; hotspot 1.0 > truncating 0.8 > other 0.3 (a non-hotspot
-/// missense change is often a passenger); ages 40 years apart, stages 4 apart, 4 lines apart or TMB a
-/// factor e⁴ ≈ 55 apart count as fully dissimilar.
+/// age 0.5, sex 0.25, prior lines 0.5, TMB 0.5. Within the genes a documented tiered weighting, from the
+/// most to the least specific feature: exact alteration 3.0 > hotspot/activating gene 1.0 > truncating
+/// gene 0.8 > other gene 0.3 (a non-hotspot missense change is often a passenger). The exact tier weighs
+/// most because it is what a treatment decision turns on (KRAS p.G12C, not "a KRAS hotspot"; ERBB2
+/// amplification, not "ERBB2 activating"): a neighbour carrying the query's exact driver then outranks one
+/// with another allele of the gene and a closer clinical match. Ages 40 years apart, stages 4 apart,
+/// 4 lines apart or TMB a factor e⁴ ≈ 55 apart count as fully dissimilar.
 public struct SimilarityWeights: Hashable, Sendable, Codable {
     public var genes: Double = 4
     public var pathways: Double = 2
@@ -50,6 +58,8 @@ public struct SimilarityWeights: Hashable, Sendable, Codable {
     public var hotspotClass: Double = 1.0
     public var truncatingClass: Double = 0.8
     public var otherClass: Double = 0.3
+    /// Weight of an exact alteration (allele or gene-level event) in the gene Jaccard.
+    public var exactClass: Double = 3.0
 
     public var stageRange: Double = 4
     public var ageRange: Double = 40
@@ -70,7 +80,7 @@ public struct SimilarityWeights: Hashable, Sendable, Codable {
 
     /// Throws `invalidArgument` when a weight is negative or not finite, or a range is not positive.
     public func validate() throws {
-        let ws = [genes, pathways, tumorType, stage, age, sex, priorLines, tmb, hotspotClass, truncatingClass, otherClass]
+        let ws = [genes, pathways, tumorType, stage, age, sex, priorLines, tmb, hotspotClass, truncatingClass, otherClass, exactClass]
         guard ws.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
             throw SimilarityError(.invalidArgument, "similarity weights must be finite and non-negative")
         }

@@ -26,6 +26,10 @@ struct DriverSharingTests {
 
     /// Queries = 1,000 patients of a separately seeded run (never imported), profiled as new cases.
     static func measure(store: any WarehouseStore, queries: [Synthetic.Case], weights: SimilarityWeights = .default) async throws -> Figures {
+        try await measure(store: store, queries: queries, weightSets: [weights])[0]
+    }
+
+    static func measure(store: any WarehouseStore, queries: [Synthetic.Case], weightSets: [SimilarityWeights]) async throws -> [Figures] {
         let index = try await WarehouseSimilarity.build(from: store, logger: TestWarehouse.logger)
         let table = try await store.profiles(cohort: .all, options: ProfileOptions(), logger: TestWarehouse.logger)
         var labels: [PatientKey: Set<String>] = [:]
@@ -36,20 +40,45 @@ struct DriverSharingTests {
             }
             labels[PatientKey(table.keys[i])] = s
         }
-        var f = Figures()
-        f.queries = queries.count
-        var shareSum = 0.0
-        let withDriver = queries.filter { $0.driver != nil }
-        let results = try index.searchBatch(withDriver.map(\.profile), options: SearchOptions(k: 50, weights: weights, threads: 2))
-        for (q, ns) in zip(withDriver, results) {
-            let d = q.driver!
-            let sharing = ns.filter { labels[$0.key]?.contains(d) == true }.count
-            f.withDriver += 1
-            shareSum += Double(sharing) / Double(ns.count)
-            if sharing >= 45 { f.succeeded += 1 } else { f.worst.append((d + " in " + q.clinical.tumorType.rawValue, sharing)) }
+        var out: [Figures] = []
+        for weights in weightSets {
+            var f = Figures()
+            f.queries = queries.count
+            var shareSum = 0.0
+            let withDriver = queries.filter { $0.driver != nil }
+            let results = try index.searchBatch(withDriver.map(\.profile), options: SearchOptions(k: 50, weights: weights, threads: 2))
+            for (q, ns) in zip(withDriver, results) {
+                let d = q.driver!
+                let sharing = ns.filter { labels[$0.key]?.contains(d) == true }.count
+                f.withDriver += 1
+                shareSum += Double(sharing) / Double(ns.count)
+                if sharing >= 45 { f.succeeded += 1 } else { f.worst.append((d + " in " + q.clinical.tumorType.rawValue, sharing)) }
+            }
+            f.meanShare = shareSum / Double(max(1, f.withDriver))
+            out.append(f)
         }
-        f.meanShare = shareSum / Double(max(1, f.withDriver))
-        return f
+        return out
+    }
+
+    @Test("TEMP sweep") func sweep() async throws {
+        guard ProcessInfo.processInfo.environment["ONCO_SWEEP"] != nil else { return }
+        guard let w = try await TestWarehouse.make(.sqlite) else { return }
+        defer { Task { try? await w.finish() } }
+        try await w.synth(patients: 20_000, seed: 1)
+        let queries = try Synthetic.cases(patients: 1_000, seed: 2)
+        var sets: [(String, SimilarityWeights)] = []
+        for x in [0.0, 1.0, 2.0, 3.0, 4.0, 6.0] {
+            var w = SimilarityWeights(); w.exactClass = x; sets.append(("exact \(x)", w))
+        }
+        for g in [6.0, 8.0] {
+            var w = SimilarityWeights(); w.genes = g; sets.append(("exact 3 genes \(g)", w))
+            w.exactClass = 6; sets.append(("exact 6 genes \(g)", w))
+        }
+        var w2 = SimilarityWeights(); w2.exactClass = 4; w2.otherClass = 0.1; sets.append(("exact 4 other 0.1", w2))
+        let fs = try await Self.measure(store: w.store, queries: queries, weightSets: sets.map(\.1))
+        for ((name, _), f) in zip(sets, fs) {
+            print("SWEEP \(name): \(f.succeeded)/\(f.withDriver) = \(String(format: "%.1f", 100 * f.successRate))%, mean share \(String(format: "%.3f", f.meanShare)); worst \(f.worst.sorted { $0.1 < $1.1 }.prefix(8))")
+        }
     }
 
     @Test("≥ 90% of 1,000 cases: at least 45 of the top 50 share the driver (20,000-patient SQLite warehouse)")
