@@ -100,8 +100,9 @@ public struct SimilarityWeights: Hashable, Sendable, Codable {
 /// The genes an index encodes as bits, one bit per gene and alteration class.
 ///
 /// Genes outside the vocabulary are not compared (a panel, like any targeted sequencing assay).
-/// The default is every gene of the canonical pathways and of the hotspot table (about 480 genes,
-/// 8 words of 64 bits per class).
+/// The default is every gene of the canonical pathways, of the hotspot table and of CIViC (genes with
+/// curated clinical evidence, release 01-Aug-2021), so that drivers outside the pathways and the hotspot
+/// table (NPM1, BRCA1, ...) are compared.
 public struct GeneVocabulary: Hashable, Sendable, Codable {
     public let genes: [String]
     private let idByGene: [String: Int]
@@ -115,7 +116,10 @@ public struct GeneVocabulary: Hashable, Sendable, Codable {
         idByGene = d
     }
 
-    public static let `default` = GeneVocabulary(PathwayCatalog.sanchezVega2018.genes + HotspotCatalog.cancerHotspotsV2.genes)
+    public static let `default` = GeneVocabulary(PathwayCatalog.sanchezVega2018.genes + HotspotCatalog.cancerHotspotsV2.genes + civicGenes2021)
+
+    /// The 439 genes of the CIViC release of 01-Aug-2021 (genes with curated clinical evidence, CC0).
+    public static let civicGenes2021: [String] = EmbeddedData.civicGenesTSV.split(separator: "\n").dropFirst().map(String.init)
 
     public var count: Int { genes.count }
     public func id(of gene: String) -> Int? { idByGene[gene] }

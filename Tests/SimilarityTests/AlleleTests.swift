@@ -4,13 +4,14 @@ import Testing
 import _TestSupport
 @testable import Similarity
 
-/// Hotspot alleles (`GENE p.X`) beside genes: hand-computed scores, a growing allele dictionary (blocks
+/// Exact alterations (`GENE p.X`) beside genes: hand-computed scores, a growing allele dictionary (blocks
 /// re-laid out), persistence, and the file format's attributes and version-1 compatibility.
 @Suite struct AlleleTests {
-    /// Query LUAD {KRAS, KRAS p.G12C}. With molecular weights only (genes 4, pathways 2; pathways equal):
-    ///   g12c {KRAS, KRAS p.G12C}: I = 2, U = 2 → genes 1 → S = (4·1 + 2·1) / 6 = 1
-    ///   g12d {KRAS, KRAS p.G12D}: I = 1, U = 3 → genes 1/3 → S = (4/3 + 2) / 6 = 5/9
-    ///   gene {KRAS} (no allele known): I = 1, U = 2 → genes 1/2 → S = (2 + 2) / 6 = 2/3
+    /// Query LUAD {KRAS, KRAS p.G12C}. With molecular weights only (genes 4, pathways 2; pathways equal),
+    /// hotspot gene weight 1 and exact-alteration weight 3:
+    ///   g12c {KRAS, KRAS p.G12C}: I = 1 + 3, U = 1 + 3 → genes 1 → S = (4·1 + 2·1) / 6 = 1
+    ///   g12d {KRAS, KRAS p.G12D}: I = 1, U = 1 + 3 + 3 → genes 1/7 → S = (4/7 + 2) / 6 = 3/7
+    ///   gene {KRAS} (no allele known): I = 1, U = 1 + 3 → genes 1/4 → S = (1 + 2) / 6 = 1/2
     @Test func alleleSharingByHand() throws {
         func p(_ key: String, _ alleles: Set<String>) -> PatientProfile {
             PatientProfile(key: PatientKey(key), tumorType: OncoTreeCode("LUAD"), hotspotGenes: ["KRAS"], hotspotAlleles: alleles,
@@ -20,13 +21,13 @@ import _TestSupport
         let q = p("q", ["KRAS p.G12C"])
         let r = try index.search(q, options: SearchOptions(k: 3, weights: .molecularOnly))
         #expect(r.map(\.key.rawValue) == ["g12c", "gene", "g12d"])
-        #expect(isClose(r[0].similarity, 1) && isClose(r[1].similarity, 2.0 / 3) && isClose(r[2].similarity, 5.0 / 9))
+        #expect(isClose(r[0].similarity, 1) && isClose(r[1].similarity, 1.0 / 2) && isClose(r[2].similarity, 3.0 / 7))
         #expect(index.explain(q, neighbour: PatientKey("g12c"))?.sharedHotspotAlleles == ["KRAS p.G12C"])
         #expect(index.explain(q, neighbour: PatientKey("g12d"))?.sharedHotspotAlleles == [])
         // An allele no indexed patient has still counts in the query's union: {KRAS, KRAS p.G13D} vs g12c:
-        // I = 1, U = 3 → 1/3, S = 5/9.
+        // I = 1, U = 1 + 3 + 3 → 1/7, S = 3/7.
         let q2 = p("q2", ["KRAS p.G13D"])
-        #expect(isClose(index.similarity(q2, to: PatientKey("g12c"), weights: .molecularOnly)!, 5.0 / 9))
+        #expect(isClose(index.similarity(q2, to: PatientKey("g12c"), weights: .molecularOnly)!, 3.0 / 7))
         // Alleles of genes outside the vocabulary are not compared, like the genes.
         var q3 = p("q3", ["NOT_A_GENE p.A1B"]); q3.hotspotAlleles.insert("KRAS p.G12C")
         #expect(isClose(index.similarity(q3, to: PatientKey("g12c"), weights: .molecularOnly)!, 1))
@@ -82,7 +83,8 @@ import _TestSupport
     static func olderFormat(_ data: Data, version: UInt32) -> Data {
         var bytes = [UInt8](data)
         func u32(_ o: Int) -> Int { Int(bytes[o..<o + 4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }) }
-        func u64(_ o: Int) -> Int { Int(bytes[o..<o + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }) }
+        func word(_ o: Int) -> UInt64 { bytes[o..<o + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        func u64(_ o: Int) -> Int { Int(word(o)) }
         func put<T: FixedWidthInteger>(_ v: T, at o: Int) { withUnsafeBytes(of: v.littleEndian) { for (i, b) in $0.enumerated() { bytes[o + i] = b } } }
         let rows = u64(16), wpc = u32(32), wpr = u32(40)
         let geneWords = wpr - 3, bitmapWords = geneWords * 64 * 16, blockWords = bitmapWords + 3 * 1024
@@ -90,7 +92,7 @@ import _TestSupport
         #expect(geneWords >= 3 * wpc)
         for r in 0..<rows {
             let o = rowsAt + 8 * ((r / 1024) * blockWords + bitmapWords + r % 1024)
-            let m = UInt64(u64(o))
+            let m = word(o)
             let nh = m & 0xFFF, nt = m >> 12 & 0xFFF, no = m >> 24 & 0xFFF, nx = m >> 36 & 0xFFF
             put(m & ~((UInt64(1) << 48) - 1) | (nh + nx) | nt << 16 | no << 32, at: o)
         }

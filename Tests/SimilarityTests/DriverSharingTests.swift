@@ -60,27 +60,6 @@ struct DriverSharingTests {
         return out
     }
 
-    @Test("TEMP sweep") func sweep() async throws {
-        guard ProcessInfo.processInfo.environment["ONCO_SWEEP"] != nil else { return }
-        guard let w = try await TestWarehouse.make(.sqlite) else { return }
-        defer { Task { try? await w.finish() } }
-        try await w.synth(patients: 20_000, seed: 1)
-        let queries = try Synthetic.cases(patients: 1_000, seed: 2)
-        var sets: [(String, SimilarityWeights)] = []
-        for x in [0.0, 1.0, 2.0, 3.0, 4.0, 6.0] {
-            var w = SimilarityWeights(); w.exactClass = x; sets.append(("exact \(x)", w))
-        }
-        for g in [6.0, 8.0] {
-            var w = SimilarityWeights(); w.genes = g; sets.append(("exact 3 genes \(g)", w))
-            w.exactClass = 6; sets.append(("exact 6 genes \(g)", w))
-        }
-        var w2 = SimilarityWeights(); w2.exactClass = 4; w2.otherClass = 0.1; sets.append(("exact 4 other 0.1", w2))
-        let fs = try await Self.measure(store: w.store, queries: queries, weightSets: sets.map(\.1))
-        for ((name, _), f) in zip(sets, fs) {
-            print("SWEEP \(name): \(f.succeeded)/\(f.withDriver) = \(String(format: "%.1f", 100 * f.successRate))%, mean share \(String(format: "%.3f", f.meanShare)); worst \(f.worst.sorted { $0.1 < $1.1 }.prefix(8))")
-        }
-    }
-
     @Test("≥ 90% of 1,000 cases: at least 45 of the top 50 share the driver (20,000-patient SQLite warehouse)")
     func driverSharing() async throws {
         guard let w = try await TestWarehouse.make(.sqlite) else { return }
@@ -91,9 +70,12 @@ struct DriverSharingTests {
         print("driver sharing: \(f.succeeded)/\(f.withDriver) queries with a driver succeed (\(String(format: "%.1f", 100 * f.successRate))%), mean share \(String(format: "%.3f", f.meanShare)); failures: \(f.worst.prefix(10))")
         #expect(f.withDriver > 200)
         #expect(f.meanShare > 0.5)   // the neighbours are not unrelated to the driver
-        // KNOWN ISSUE (issue 6 acceptance not met yet): measured 165/306 = 53.9% of queries (mean share 0.757)
-        // with the default weights; see Benchmarks/results/similarity.md. Kept as a known issue so that the
-        // figure stays visible in every run and the test turns into a failure once it is met.
+        // KNOWN ISSUE (issue 6 acceptance not met yet): with the exact-alteration tier (default weights) measured
+        // 170/306 = 55.6% of queries (mean share 0.758); before it 165/306 = 53.9% (0.757). What limits it is the
+        // Jaccard's dilution by passenger variants (Poisson(TMB × 1.2 Mb) of them, drawn from a 2,520-variant
+        // pool of cancer genes): a carrier of the query's driver with a dozen other passengers scores ~0.1–0.2
+        // in genes, no more than clinical closeness; see Benchmarks/results/similarity.md. Kept as a known
+        // issue so that the figure stays visible in every run and the test turns into a failure once it is met.
         withKnownIssue("driver sharing below the 90% acceptance threshold (issue 6)") {
             #expect(f.successRate >= 0.9)
         }
