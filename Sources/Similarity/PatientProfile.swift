@@ -36,8 +36,8 @@ public struct PatientProfile: Hashable, Sendable, Codable {
     public var otherGenes: Set<String>
     /// The exact alterations, compared beside the genes as features of their own (the *exact-alteration*
     /// tier, weighted above genes, `SimilarityWeights.exactClass`):
-    /// - hotspot and truncating small variants at the protein level, `GENE p.X` (1-letter HGVSp, e.g.
-    ///   `KRAS p.G12C`, `NPM1 p.W288Cfs*12`), so that KRAS p.G12C and KRAS p.G12D patients share the gene
+    /// - hotspot small variants and recurrent truncating drivers at the protein level, `GENE p.X`
+    ///   (1-letter HGVSp, e.g. `KRAS p.G12C`, `NPM1 p.W288Cfs*12`; `ProfileBuilder.exactAllele`), so that KRAS p.G12C and KRAS p.G12D patients share the gene
     ///   but not the allele;
     /// - gene-level events by kind, `GENE amplification`, `GENE deletion`, `GENE fusion` (3′ partner), so
     ///   that an ERBB2 amplification and an ERBB2 hotspot missense share the gene but not the event.

@@ -16,7 +16,8 @@ import Foundation
 ///    H, T, O are the *gene-level* tiers (genes with a hotspot/activating, truncating or other alteration;
 ///    weights `hotspotClass`, `truncatingClass`, `otherClass`); X is the *exact-alteration* tier
 ///    (`PatientProfile.hotspotAlleles`, of vocabulary genes; weight `exactClass`): the allele `GENE p.X` of
-///    each hotspot or truncating small variant and the kind of each gene-level event (`GENE amplification`,
+///    each hotspot small variant and of each recurrent truncating driver (`ProfileBuilder.exactAllele`),
+///    and the kind of each gene-level event (`GENE amplification`,
 ///    `GENE deletion`, `GENE fusion`). So two KRAS-hotspot patients share KRAS in H, and share
 ///    `KRAS p.G12C` in X only when both carry it; an ERBB2 amplification and an ERBB2 hotspot missense
 ///    share ERBB2 in H but not the event; NPM1 p.W288Cfs*12 carriers share the allele, not only NPM1 in T.
@@ -37,16 +38,19 @@ import Foundation
 /// Ties in S are broken by the patient key (UTF-8 byte order, ascending).
 ///
 /// Defaults put the genome first (the question asked of a neighbour set is "do they share the driver?"),
-/// the tumour type second, and clinical covariates last: genes 4, pathways 2, tumour type 3, stage 0.5,
-/// age 0.5, sex 0.25, prior lines 0.5, TMB 0.5. Within the genes a documented tiered weighting, from the
-/// most to the least specific feature: exact alteration 3.0 > hotspot/activating gene 1.0 > truncating
-/// gene 0.8 > other gene 0.3 (a non-hotspot missense change is often a passenger). The exact tier weighs
+/// the tumour type second, and clinical covariates last: genes 8, pathways 2, tumour type 3, stage 0.5,
+/// age 0.5, sex 0.25, prior lines 0.5, TMB 0.5 (the genes weigh more than everything else together,
+/// because a Jaccard over all altered genes is diluted by passengers: a carrier of the query's driver with
+/// a dozen passengers of its own may score only 0.1–0.2 there). Within the genes a documented tiered
+/// weighting, from the most to the least specific feature: exact alteration 3.0 > hotspot/activating
+/// gene 1.0 > truncating gene 0.8 > other gene 0.1 (a non-hotspot missense change in a cancer gene is
+/// mostly a passenger). The exact tier weighs
 /// most because it is what a treatment decision turns on (KRAS p.G12C, not "a KRAS hotspot"; ERBB2
 /// amplification, not "ERBB2 activating"): a neighbour carrying the query's exact driver then outranks one
 /// with another allele of the gene and a closer clinical match. Ages 40 years apart, stages 4 apart,
 /// 4 lines apart or TMB a factor e⁴ ≈ 55 apart count as fully dissimilar.
 public struct SimilarityWeights: Hashable, Sendable, Codable {
-    public var genes: Double = 4
+    public var genes: Double = 8
     public var pathways: Double = 2
     public var tumorType: Double = 3
     public var stage: Double = 0.5
@@ -57,7 +61,7 @@ public struct SimilarityWeights: Hashable, Sendable, Codable {
 
     public var hotspotClass: Double = 1.0
     public var truncatingClass: Double = 0.8
-    public var otherClass: Double = 0.3
+    public var otherClass: Double = 0.1
     /// Weight of an exact alteration (allele or gene-level event) in the gene Jaccard.
     public var exactClass: Double = 3.0
 

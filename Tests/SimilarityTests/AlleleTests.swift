@@ -7,11 +7,11 @@ import _TestSupport
 /// Exact alterations (`GENE p.X`) beside genes: hand-computed scores, a growing allele dictionary (blocks
 /// re-laid out), persistence, and the file format's attributes and version-1 compatibility.
 @Suite struct AlleleTests {
-    /// Query LUAD {KRAS, KRAS p.G12C}. With molecular weights only (genes 4, pathways 2; pathways equal),
+    /// Query LUAD {KRAS, KRAS p.G12C}. With molecular weights only (genes 8, pathways 2; pathways equal),
     /// hotspot gene weight 1 and exact-alteration weight 3:
-    ///   g12c {KRAS, KRAS p.G12C}: I = 1 + 3, U = 1 + 3 → genes 1 → S = (4·1 + 2·1) / 6 = 1
-    ///   g12d {KRAS, KRAS p.G12D}: I = 1, U = 1 + 3 + 3 → genes 1/7 → S = (4/7 + 2) / 6 = 3/7
-    ///   gene {KRAS} (no allele known): I = 1, U = 1 + 3 → genes 1/4 → S = (1 + 2) / 6 = 1/2
+    ///   g12c {KRAS, KRAS p.G12C}: I = 1 + 3, U = 1 + 3 → genes 1 → S = (8·1 + 2·1) / 10 = 1
+    ///   g12d {KRAS, KRAS p.G12D}: I = 1, U = 1 + 3 + 3 → genes 1/7 → S = (8/7 + 2) / 10 = 11/35
+    ///   gene {KRAS} (no allele known): I = 1, U = 1 + 3 → genes 1/4 → S = (2 + 2) / 10 = 2/5
     @Test func alleleSharingByHand() throws {
         func p(_ key: String, _ alleles: Set<String>) -> PatientProfile {
             PatientProfile(key: PatientKey(key), tumorType: OncoTreeCode("LUAD"), hotspotGenes: ["KRAS"], hotspotAlleles: alleles,
@@ -21,13 +21,13 @@ import _TestSupport
         let q = p("q", ["KRAS p.G12C"])
         let r = try index.search(q, options: SearchOptions(k: 3, weights: .molecularOnly))
         #expect(r.map(\.key.rawValue) == ["g12c", "gene", "g12d"])
-        #expect(isClose(r[0].similarity, 1) && isClose(r[1].similarity, 1.0 / 2) && isClose(r[2].similarity, 3.0 / 7))
+        #expect(isClose(r[0].similarity, 1) && isClose(r[1].similarity, 2.0 / 5) && isClose(r[2].similarity, 11.0 / 35))
         #expect(index.explain(q, neighbour: PatientKey("g12c"))?.sharedHotspotAlleles == ["KRAS p.G12C"])
         #expect(index.explain(q, neighbour: PatientKey("g12d"))?.sharedHotspotAlleles == [])
         // An allele no indexed patient has still counts in the query's union: {KRAS, KRAS p.G13D} vs g12c:
-        // I = 1, U = 1 + 3 + 3 → 1/7, S = 3/7.
+        // I = 1, U = 1 + 3 + 3 → 1/7, S = 11/35.
         let q2 = p("q2", ["KRAS p.G13D"])
-        #expect(isClose(index.similarity(q2, to: PatientKey("g12c"), weights: .molecularOnly)!, 3.0 / 7))
+        #expect(isClose(index.similarity(q2, to: PatientKey("g12c"), weights: .molecularOnly)!, 11.0 / 35))
         // Alleles of genes outside the vocabulary are not compared, like the genes.
         var q3 = p("q3", ["NOT_A_GENE p.A1B"]); q3.hotspotAlleles.insert("KRAS p.G12C")
         #expect(isClose(index.similarity(q3, to: PatientKey("g12c"), weights: .molecularOnly)!, 1))

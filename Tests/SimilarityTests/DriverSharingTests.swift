@@ -64,10 +64,12 @@ struct DriverSharingTests {
     func driverSharing() async throws {
         guard let w = try await TestWarehouse.make(.sqlite) else { return }
         defer { Task { try? await w.finish() } }
-        try await w.synth(patients: 20_000, seed: 1)
+        // ONCO_DRIVER_SHARING_PATIENTS sets another warehouse size (the figure at 100,000 in the results).
+        let n = ProcessInfo.processInfo.environment["ONCO_DRIVER_SHARING_PATIENTS"].flatMap { Int($0) } ?? 20_000
+        try await w.synth(patients: n, seed: 1)
         let queries = try Synthetic.cases(patients: 1_000, seed: 2)
         let f = try await Self.measure(store: w.store, queries: queries)
-        print("driver sharing: \(f.succeeded)/\(f.withDriver) queries with a driver succeed (\(String(format: "%.1f", 100 * f.successRate))%), mean share \(String(format: "%.3f", f.meanShare)); failures: \(f.worst.prefix(10))")
+        print("driver sharing (\(n) patients): \(f.succeeded)/\(f.withDriver) queries with a driver succeed (\(String(format: "%.1f", 100 * f.successRate))%), mean share \(String(format: "%.3f", f.meanShare)); failures: \(f.worst.prefix(10))")
         #expect(f.withDriver > 200)
         #expect(f.meanShare > 0.5)   // the neighbours are not unrelated to the driver
         // KNOWN ISSUE (issue 6 acceptance not met yet): with the exact-alteration tier (default weights) measured
