@@ -34,10 +34,22 @@ public struct PatientProfile: Hashable, Sendable, Codable {
     public var truncatingGenes: Set<String>
     /// Genes with another protein-altering change.
     public var otherGenes: Set<String>
-    /// The hotspot/activating small variants at the protein level, `GENE p.X` (1-letter HGVSp, e.g.
-    /// `KRAS p.G12C`): compared beside the genes, so that KRAS p.G12C and KRAS p.G12D patients share the
-    /// gene but not the allele.
+    /// The exact alterations, compared beside the genes as features of their own (the *exact-alteration*
+    /// tier, weighted above genes, `SimilarityWeights.exactClass`):
+    /// - hotspot small variants and recurrent truncating drivers at the protein level, `GENE p.X`
+    ///   (1-letter HGVSp, e.g. `KRAS p.G12C`, `NPM1 p.W288Cfs*12`; `ProfileBuilder.exactAllele`), so that KRAS p.G12C and KRAS p.G12D patients share the gene
+    ///   but not the allele;
+    /// - gene-level events by kind, `GENE amplification`, `GENE deletion`, `GENE fusion` (3′ partner), so
+    ///   that an ERBB2 amplification and an ERBB2 hotspot missense share the gene but not the event.
+    ///
+    /// (`ProfileBuilder.exactAlterations` writes them; `ProfileBuilder.eventLabel` names events.)
     public var hotspotAlleles: Set<String>
+
+    /// The exact alterations (the stored property keeps its original name, `hotspotAlleles`).
+    public var exactAlterations: Set<String> {
+        get { hotspotAlleles }
+        set { hotspotAlleles = newValue }
+    }
     /// Canonical pathways hit by a hotspot or truncating alteration of one of their genes.
     public var pathways: PathwaySet
     /// Tumour mutational burden (mutations per megabase), if known.

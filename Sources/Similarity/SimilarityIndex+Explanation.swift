@@ -26,7 +26,8 @@ public struct NeighbourExplanation: Hashable, Sendable, Codable {
     public var sharedHotspotGenes: [String]
     public var sharedTruncatingGenes: [String]
     public var sharedOtherGenes: [String]
-    /// Hotspot alleles (`GENE p.X`) in both (sorted).
+    /// Exact alterations (`GENE p.X` alleles, `GENE amplification`, `GENE deletion`, `GENE fusion`) in
+    /// both (sorted).
     public var sharedHotspotAlleles: [String]
     /// Pathways hit in both.
     public var sharedPathways: [OncogenicPathway]
@@ -49,7 +50,7 @@ extension SimilarityIndex {
         let plan = QueryPlan(query: query, index: self, options: o)
         var shared: [[String]] = [[], [], []]
         var sharedAlleles: [String] = []
-        var inter = [0, 0, 0]
+        var inter = [0, 0, 0, 0]
         for a in plan.active {
             var both = rowWord(r, Int(a.word)) & a.bits
             inter[Int(a.cls)] += both.nonzeroBitCount
@@ -78,9 +79,10 @@ extension SimilarityIndex {
 
         // Components, recomputed with the plan's own arithmetic.
         var comps: [NeighbourExplanation.Component] = []
-        let nh = Int(meta & 0xFFFF), nt = Int(meta >> 16 & 0xFFFF), no = Int(meta >> 32 & 0xFFFF)
+        let nh = Int(meta & 0xFFF), nt = Int(meta >> 12 & 0xFFF), no = Int(meta >> 24 & 0xFFF), nx = Int(meta >> 36 & 0xFFF)
         let u = plan.wh * Double(nh + plan.qh - inter[0]) + plan.wt * Double(nt + plan.qt - inter[1]) + plan.wo * Double(no + plan.qo - inter[2])
-        let i = plan.wh * Double(inter[0]) + plan.wt * Double(inter[1]) + plan.wo * Double(inter[2])
+            + plan.wx * Double(nx + plan.qx - inter[3])
+        let i = plan.wh * Double(inter[0]) + plan.wt * Double(inter[1]) + plan.wo * Double(inter[2]) + plan.wx * Double(inter[3])
         comps.append(.init(feature: "genes", similarity: u > 0 ? i / u : nil, weight: weights.genes))
         let pu = (UInt64(pm) | plan.qPathways).nonzeroBitCount
         comps.append(.init(feature: "pathways", similarity: pu > 0 ? Double(sharedPathways.count) / Double(pu) : nil, weight: weights.pathways))

@@ -6,11 +6,11 @@ import Glibc
 import Darwin
 #endif
 
-/// The index file format, version 2 (all integers little-endian).
+/// The index file format, version 3 (all integers little-endian).
 ///
 /// ```
 /// 0     magic "ONCOSIM\0"            8 bytes
-/// 8     format version (2)           UInt32
+/// 8     format version (3)           UInt32
 /// 12    header size (4096)           UInt32
 /// 16    row count                    UInt64   rows in use, tombstones included
 /// 24    live count                   UInt64
@@ -27,21 +27,27 @@ import Darwin
 ///         5 rows: ceil(row count / 1024) blocks, exactly the in-memory layout (feature masks, then the
 ///           meta, clinical and key runs; see `SimilarityIndex`); 4096-aligned
 ///         6 attributes: `SimilarityIndex.attributes` as a JSON object (sorted keys)
-///         7 alleles: hotspot allele labels, "\n"-separated, in id order
+///         7 exact alterations: labels (`GENE p.X`, `GENE amplification`, ...), "\n"-separated, in id order
 /// 240   header checksum              UInt64   FNV-1a 64 of bytes 0..<240
 /// ```
-/// Version 1 files (six sections, no attributes or alleles, words per row 3 × words per class + 3,
-/// header checksum at 192 over bytes 0..<192) are read with empty attributes and no alleles.
+/// Version 3 (exact-alteration tier) differs from version 2 only in the meta word: four 12-bit feature
+/// counts (hotspot, truncating, other, exact alterations) where version 2 had three 16-bit ones with the
+/// alleles counted as hotspot features. Version 2 files are read and their meta words rewritten in memory
+/// (the mapping is private: the file is not changed; `write(to:)` saves version 3). Version 1 files (six
+/// sections, no attributes or alleles, words per row 3 × words per class + 3, header checksum at 192 over
+/// bytes 0..<192) are read the same way, with empty attributes and no alleles.
 /// Checksums are FNV-1a 64 over bytes (sections 0–4) and a word-wise multiply–xor over UInt64s
 /// (section 5). The rows section is mapped, not read: opening a 1M-patient index costs the key table
 /// plus, when `verify` is true, one pass over the rows to check their checksum.
 enum IndexFileFormat {
     static let magic: [UInt8] = Array("ONCOSIM\0".utf8)
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
     static let headerSize = 4096
     static let sectionCount = 8
     /// Sections of each readable version.
     static func sectionCount(version: UInt32) -> Int { version == 1 ? 6 : 8 }
+    /// Versions this onco reads (1 and 2 with their meta words converted).
+    static let readable: ClosedRange<UInt32> = 1...3
     /// Offset of the header checksum (it covers the bytes before it).
     static func checksumOffset(sections: Int) -> Int { 48 + 24 * sections }
 
@@ -167,8 +173,8 @@ extension SimilarityIndex {
 
         guard Array(raw[0..<8]) == IndexFileFormat.magic else { throw bad("not an onco similarity index (bad magic)") }
         let version = u32(8)
-        guard version == 1 || version == IndexFileFormat.version else {
-            throw SimilarityError(.unsupportedVersion, "\(path): format version \(version), this onco reads versions 1 and \(IndexFileFormat.version)")
+        guard IndexFileFormat.readable.contains(version) else {
+            throw SimilarityError(.unsupportedVersion, "\(path): format version \(version), this onco reads versions 1 to \(IndexFileFormat.version); rebuild the index (`onco warehouse index --rebuild`)")
         }
         let sectionCount = IndexFileFormat.sectionCount(version: version)
         let checksumAt = IndexFileFormat.checksumOffset(sections: sectionCount)
@@ -243,6 +249,7 @@ extension SimilarityIndex {
         rowByKey.reserveCapacity(live)
         var prev = 0
         let rowWords = (base + sec[5].offset).assumingMemoryBound(to: UInt64.self)
+        if version < 3 { Self.convertMetaFromVersion2(rowWords, rows: rows, layout: layout) }
         for r in 0..<rows {
             let end = Int(u64(sec[3].offset + 8 * (r + 1)))
             guard end >= prev, end <= kb.count else { throw bad("key offsets are not increasing (row \(r))") }
@@ -272,6 +279,32 @@ extension SimilarityIndex {
             owned = false
         } else {
             storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: 1)
+        }
+    }
+}
+
+extension SimilarityIndex {
+    /// Rewrites version-1/2 meta words (three 16-bit counts, alleles counted as hotspot features) as
+    /// version 3's four 12-bit counts, the exact-alteration count taken from the allele masks. The rows
+    /// are a private mapping: only memory changes.
+    static func convertMetaFromVersion2(_ words: UnsafeMutablePointer<UInt64>, rows: Int, layout: Layout) {
+        let blocks = (rows + blockMask) >> blockShift
+        var exact = [Int](repeating: 0, count: blockRows)
+        for b in 0..<blocks {
+            let base = words + b * layout.blockWords
+            for i in 0..<blockRows { exact[i] = 0 }
+            for f in layout.alleleBase * 64..<layout.geneWords * 64 {
+                for w in 0..<16 {
+                    var x = base[f * 16 + w]
+                    while x != 0 { exact[w << 6 | x.trailingZeroBitCount] += 1; x &= x &- 1 }
+                }
+            }
+            for i in 0..<min(blockRows, rows - b * blockRows) {
+                let m = base[layout.metaOffset + i]
+                let nh = Int(m & 0xFFFF) - exact[i], nt = Int(m >> 16 & 0xFFFF), no = Int(m >> 32 & 0xFFFF)
+                let counts = UInt64(max(0, nh)) | UInt64(nt) << 12 | UInt64(no) << 24 | UInt64(exact[i]) << 36
+                base[layout.metaOffset + i] = m & ~((1 << 48) - 1) | counts
+            }
         }
     }
 }

@@ -118,11 +118,11 @@ extension SimilarityIndex {
 
     /// Scores one row (the scan's arithmetic, for `similarity(_:to:)` and explanations).
     func score(_ p: QueryPlan, row r: Int) -> Double {
-        var inter = [0, 0, 0]
+        var inter = [0, 0, 0, 0]
         for a in p.active { inter[Int(a.cls)] += (rowWord(r, Int(a.word)) & a.bits).nonzeroBitCount }
         return p.combine(meta: plain(r, layout.metaWord),
                          clinical: plain(r, layout.clinicalWord),
-                         ih: inter[0], it: inter[1], io: inter[2])
+                         ih: inter[0], it: inter[1], io: inter[2], ix: inter[3])
     }
 
     /// The scan over `blocks`: per block, the masks of the query's features are ORed into the rows sharing
@@ -142,8 +142,8 @@ extension SimilarityIndex {
         let typeNum = t.typeNum, stageNum = t.stageNum, stageDen = t.stageDen, ageNum = t.ageNum, ageDen = t.ageDen
         let sexNum = t.sexNum, sexDen = t.sexDen, linesNum = t.linesNum, linesDen = t.linesDen
         let pathNum = t.pathNum, pathDen = t.pathDen
-        let wh = p.wh, wt = p.wt, wo = p.wo, wG = p.wG, wT = p.wT, wM = p.wM
-        let qh = p.qh, qt = p.qt, qo = p.qo
+        let wh = p.wh, wt = p.wt, wo = p.wo, wx = p.wx, wG = p.wG, wT = p.wT, wM = p.wM
+        let qh = p.qh, qt = p.qt, qo = p.qo, qx = p.qx
         let tmbQ = p.tmbQ, tmbDen = p.tmbDen
         let wClinical = p.clinicalWeightBound
         let noShareBound = t.noShareBound, noShareMax = t.noShareMax
@@ -153,7 +153,7 @@ extension SimilarityIndex {
         // 16 words: rows of the block sharing at least one query feature.
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 16) { sharedBuffer in
         let sharedMask = sharedBuffer.baseAddress!
-        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 3 * B) { inter in
+        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 4 * B) { inter in
             let acc0 = inter.baseAddress!
             for blk in blocks {
                 let base = words + blk * bw
@@ -174,7 +174,7 @@ extension SimilarityIndex {
                 }
                 for sub in stride(from: 0, to: B, by: 64) {
                 let meta = base + metaOff + sub, clin = base + clinOff + sub
-                let a0 = acc0 + sub, a1 = acc0 + B + sub, a2 = acc0 + 2 * B + sub
+                let a0 = acc0 + sub, a1 = acc0 + B + sub, a2 = acc0 + 2 * B + sub, a3 = acc0 + 3 * B + sub
                 let rowBase = blk * B + sub
                 let shared = sharedMask[sub >> 6]
                 // Once no row without a shared gene can reach the k-th score, visit only the sharing rows.
@@ -188,10 +188,10 @@ extension SimilarityIndex {
                     let ty = Int(c & 0xFFFF)
                     if hasFilter, !allowed.unsafelyUnwrapped[ty] { continue }
                     if shared & (1 << UInt64(r)) == 0, noShareBound[ty] < threshold { continue }
-                    let ih = Int(a0[r]), it = Int(a1[r]), io = Int(a2[r])
-                    let nh = Int(m & 0xFFFF), nt = Int(m >> 16 & 0xFFFF), no = Int(m >> 32 & 0xFFFF)
-                    let u = wh * Double(nh + qh - ih) + wt * Double(nt + qt - it) + wo * Double(no + qo - io)
-                    let i = wh * Double(ih) + wt * Double(it) + wo * Double(io)
+                    let ih = Int(a0[r]), it = Int(a1[r]), io = Int(a2[r]), ix = Int(a3[r])
+                    let nh = Int(m & 0xFFF), nt = Int(m >> 12 & 0xFFF), no = Int(m >> 24 & 0xFFF), nx = Int(m >> 36 & 0xFFF)
+                    let u = wh * Double(nh + qh - ih) + wt * Double(nt + qt - it) + wo * Double(no + qo - io) + wx * Double(nx + qx - ix)
+                    let i = wh * Double(ih) + wt * Double(it) + wo * Double(io) + wx * Double(ix)
                     let pm = Int(m >> 48 & 0x3FF)
                     if threshold > 0 {
                         // Upper bound: every clinical feature the query knows matches perfectly. S ≤ ub,
@@ -312,9 +312,9 @@ struct QueryPlan: Sendable {
     let active: [Active]
     /// Query features (gene × class), as feature-mask indices.
     let features: [Feature]
-    let qh: Int, qt: Int, qo: Int
+    let qh: Int, qt: Int, qo: Int, qx: Int
     let qPathways: UInt64
-    let wh: Double, wt: Double, wo: Double, wG: Double, wP: Double, wT: Double, wM: Double
+    let wh: Double, wt: Double, wo: Double, wx: Double, wG: Double, wP: Double, wT: Double, wM: Double
     let tmbQ: Int  // −1 unknown
     /// Sum of the weights of the clinical features the query knows (stage, age, sex, lines, TMB).
     let clinicalWeightBound: Double
@@ -356,17 +356,17 @@ struct QueryPlan: Sendable {
         let layout = index.layout
         let wpc = layout.wordsPerClass
         var bits = [UInt64](repeating: 0, count: layout.geneWords)
-        var counts = [0, 0, 0]
+        var counts = [0, 0, 0, 0]
         for c in AlterationClass.allCases {
             for g in query.genes(c) {
                 guard let id = index.vocabulary.id(of: g) else { continue }
                 bits[c.rawValue * wpc + id >> 6] |= 1 << UInt64(id & 63)
             }
         }
-        // Alleles of vocabulary genes count in the hotspot class; one no indexed patient carries has no bit
-        // (it can match nothing) but still counts in the query's union.
+        // Exact alterations of vocabulary genes form the fourth tier; one no indexed patient carries has no
+        // bit (it can match nothing) but still counts in the query's union.
         for a in query.hotspotAlleles where index.vocabulary.id(of: String(SimilarityIndex.alleleGene(a))) != nil {
-            if let id = index.alleleIDs[a] { bits[layout.alleleBase + Int(id) >> 6] |= 1 << UInt64(id & 63) } else { counts[0] += 1 }
+            if let id = index.alleleIDs[a] { bits[layout.alleleBase + Int(id) >> 6] |= 1 << UInt64(id & 63) } else { counts[3] += 1 }
         }
         var act: [Active] = []
         for (i, b) in bits.enumerated() where b != 0 {
@@ -381,9 +381,9 @@ struct QueryPlan: Sendable {
             while b != 0 { feats.append(Feature(feature: a.word * 64 + Int32(b.trailingZeroBitCount), cls: a.cls)); b &= b &- 1 }
         }
         features = feats
-        qh = counts[0]; qt = counts[1]; qo = counts[2]
+        qh = counts[0]; qt = counts[1]; qo = counts[2]; qx = counts[3]
         qPathways = UInt64(query.pathways.mask)
-        wh = w.hotspotClass; wt = w.truncatingClass; wo = w.otherClass
+        wh = w.hotspotClass; wt = w.truncatingClass; wo = w.otherClass; wx = w.exactClass
         wG = w.genes; wP = w.pathways; wT = w.tumorType; wM = w.tmb
         tmbQ = query.tmb.map { SimilarityWeights.quantisedTMB($0) } ?? -1
         tmbDen = 1000 * w.tmbLogRange
@@ -411,7 +411,7 @@ struct QueryPlan: Sendable {
         // A row sharing no gene has gene similarity 0 (with weight wG whenever the query's weighted gene
         // count is positive), pathway similarity at most 1, and at best perfect clinical matches; adding a
         // perfect term to a mean of terms ≤ 1 never lowers it, so this bounds every such row of the type.
-        let queryGeneWeight = wh * Double(qh) + wt * Double(qt) + wo * Double(qo)
+        let queryGeneWeight = wh * Double(qh) + wt * Double(qt) + wo * Double(qo) + wx * Double(qx)
         let gDen = queryGeneWeight > 0 ? w.genes : 0
         for ty in 0..<types.count {
             let b = (w.pathways + tb.typeNum[ty] + clinicalWeightBound) / (gDen + w.pathways + w.tumorType + clinicalWeightBound)
@@ -450,12 +450,12 @@ struct QueryPlan: Sendable {
     /// The similarity from a row's meta and clinical words and its per-class intersections, in the
     /// order `SimilarityWeights` documents.
     @inline(__always)
-    func combine(meta m: UInt64, clinical c: UInt64, ih: Int, it: Int, io: Int) -> Double {
+    func combine(meta m: UInt64, clinical c: UInt64, ih: Int, it: Int, io: Int, ix: Int) -> Double {
         var num = 0.0, den = 0.0
-        let nh = Int(m & 0xFFFF), nt = Int(m >> 16 & 0xFFFF), no = Int(m >> 32 & 0xFFFF)
-        let u = wh * Double(nh + qh - ih) + wt * Double(nt + qt - it) + wo * Double(no + qo - io)
+        let nh = Int(m & 0xFFF), nt = Int(m >> 12 & 0xFFF), no = Int(m >> 24 & 0xFFF), nx = Int(m >> 36 & 0xFFF)
+        let u = wh * Double(nh + qh - ih) + wt * Double(nt + qt - it) + wo * Double(no + qo - io) + wx * Double(nx + qx - ix)
         if u > 0 {
-            let i = wh * Double(ih) + wt * Double(it) + wo * Double(io)
+            let i = wh * Double(ih) + wt * Double(it) + wo * Double(io) + wx * Double(ix)
             num += wG * (i / u); den += wG
         }
         let t = tables

@@ -11,9 +11,10 @@ import Darwin
 ///
 /// **Layout.** Logically a row has `wordsPerRow` words: `3 × wordsPerClass` gene words (one bit per
 /// vocabulary gene and class — hotspot first, then truncating, then other), `alleleWords` allele words (one
-/// bit per hotspot allele of the index's allele dictionary, which grows as patients are added; alleles count
-/// in the hotspot class), a *meta* word (feature counts per class in bits 0–47, alleles included in the
-/// hotspot count; pathway mask in bits 48–57, bit 63 set for a live row), a *clinical* word
+/// bit per exact alteration of the index's dictionary — alleles `GENE p.X`, gene-level events `GENE
+/// amplification` —, which grows as patients are added; they form the fourth, *exact-alteration* tier), a
+/// *meta* word (feature counts per tier in four 12-bit fields, bits 0–47: hotspot, truncating, other,
+/// exact; pathway mask in bits 48–57, bit 63 set for a live row), a *clinical* word
 /// (tumour-type node id in bits 0–15, stage 16–23, sex 24–31, age 32–39, prior lines 40–47, quantised TMB
 /// 48–63; 0xFF / 0xFFFF = unknown) and the big-endian first 8 UTF-8 bytes of the key (tie-breaks without
 /// touching strings). Physically, rows are grouped in blocks of 1,024, and inside a block the gene bits are
@@ -29,6 +30,9 @@ public struct SimilarityIndex: Sendable {
     /// Rows per block (a power of two): a word run of a block is 8 KiB, long enough for the hardware
     /// prefetcher to stream it (64-row blocks measured 2–3× slower: every 512-byte run began with a miss).
     public static let blockRows = 1024
+    /// Features of one tier (a gene class, or the exact alterations) a patient may have: the meta word
+    /// holds four 12-bit counts.
+    public static let maxFeaturesPerTier = 4095
     static let blockShift = 10
     static let blockMask = 1023
 
@@ -63,8 +67,8 @@ public struct SimilarityIndex: Sendable {
         var alleleBase: Int { 3 * wordsPerClass }
         /// Logical feature words of a row (genes of the three classes, then alleles).
         var geneWords: Int { 3 * wordsPerClass + alleleWords }
-        /// The class a feature word counts in (allele words count as hotspot/activating).
-        @inline(__always) func classOf(word w: Int) -> Int { w < alleleBase ? w / wordsPerClass : 0 }
+        /// The tier a feature word counts in: 0–2 the gene classes, 3 the exact alterations (allele words).
+        @inline(__always) func classOf(word w: Int) -> Int { w < alleleBase ? w / wordsPerClass : 3 }
         var metaWord: Int { geneWords }
         var clinicalWord: Int { geneWords + 1 }
         var keyWord: Int { geneWords + 2 }
@@ -88,6 +92,7 @@ public struct SimilarityIndex: Sendable {
         self.vocabulary = vocabulary
         self.tumorTypes = tumorTypes
         self.pathwayCatalog = pathways
+        precondition(vocabulary.count <= Self.maxFeaturesPerTier, "a vocabulary of more than \(Self.maxFeaturesPerTier) genes")
         layout = Layout(vocabularySize: vocabulary.count)
         storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: max(1, (capacity + Self.blockMask) >> Self.blockShift))
         keys = []
@@ -280,11 +285,15 @@ public struct SimilarityIndex: Sendable {
 
     func finishRow(_ row: inout [UInt64], pathways: UInt16, clinical: UInt64, key: PatientKey) {
         var meta: UInt64 = 1 << 63 | UInt64(pathways & 0x3FF) << 48
-        for c in 0..<3 {
+        for c in 0..<4 {
             var n = 0
-            for w in 0..<layout.wordsPerClass { n += row[c * layout.wordsPerClass + w].nonzeroBitCount }
-            if c == 0 { for w in layout.alleleBase..<layout.geneWords { n += row[w].nonzeroBitCount } }
-            meta |= UInt64(n) << UInt64(16 * c)
+            if c < 3 {
+                for w in 0..<layout.wordsPerClass { n += row[c * layout.wordsPerClass + w].nonzeroBitCount }
+            } else {
+                for w in layout.alleleBase..<layout.geneWords { n += row[w].nonzeroBitCount }
+            }
+            precondition(n <= SimilarityIndex.maxFeaturesPerTier, "more than \(SimilarityIndex.maxFeaturesPerTier) features of one tier in a patient")
+            meta |= UInt64(n) << UInt64(12 * c)
         }
         row[layout.metaWord] = meta
         row[layout.clinicalWord] = clinical

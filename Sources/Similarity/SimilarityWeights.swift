@@ -10,14 +10,19 @@ import Foundation
 /// evaluated in this order of *f* (the order fixes the floating-point result; the index and any
 /// reference implementation must add in it):
 ///
-/// 1. **genes** (`genes`): class-weighted Jaccard over the altered genes of the index vocabulary,
-///    I = w_h·|H_q∩H_p| + w_t·|T_q∩T_p| + w_o·|O_q∩O_p|,
-///    U = w_h·|H_q∪H_p| + w_t·|T_q∪T_p| + w_o·|O_q∪O_p|, s = I / U; δ = 1 when U > 0.
-///    (H hotspot/activating, T truncating, O other; class weights `hotspotClass`, `truncatingClass`,
-///    `otherClass`.) H also holds the patient's hotspot alleles (`PatientProfile.hotspotAlleles`,
-///    `GENE p.X`, of vocabulary genes) beside the genes, so two KRAS-hotspot patients share KRAS, and
-///    share KRAS p.G12C only when both carry it. Each union is computed as |A| + |B| − |A∩B| in
-///    integers before weighting.
+/// 1. **genes** (`genes`): tier-weighted Jaccard over the alterations of the index vocabulary's genes,
+///    I = w_h·|H_q∩H_p| + w_t·|T_q∩T_p| + w_o·|O_q∩O_p| + w_x·|X_q∩X_p|,
+///    U = w_h·|H_q∪H_p| + w_t·|T_q∪T_p| + w_o·|O_q∪O_p| + w_x·|X_q∪X_p|, s = I / U; δ = 1 when U > 0.
+///    H, T, O are the *gene-level* tiers (genes with a hotspot/activating, truncating or other alteration;
+///    weights `hotspotClass`, `truncatingClass`, `otherClass`); X is the *exact-alteration* tier
+///    (`PatientProfile.hotspotAlleles`, of vocabulary genes; weight `exactClass`): the allele `GENE p.X` of
+///    each hotspot small variant and of each recurrent truncating driver (`ProfileBuilder.exactAllele`),
+///    and the kind of each gene-level event (`GENE amplification`,
+///    `GENE deletion`, `GENE fusion`). So two KRAS-hotspot patients share KRAS in H, and share
+///    `KRAS p.G12C` in X only when both carry it; an ERBB2 amplification and an ERBB2 hotspot missense
+///    share ERBB2 in H but not the event; NPM1 p.W288Cfs*12 carriers share the allele, not only NPM1 in T.
+///    Each union is computed as |A| + |B| − |A∩B| in integers before weighting. An exact alteration of
+///    the query that no indexed patient carries still counts in the union.
 /// 2. **pathways** (`pathways`): Jaccard of the sets of canonical pathways hit; δ = 1 when the union is
 ///    not empty.
 /// 3. **tumour type** (`tumorType`): Wu–Palmer similarity on OncoTree, 2·depth(lca)/(depth(a)+depth(b))
@@ -33,12 +38,19 @@ import Foundation
 /// Ties in S are broken by the patient key (UTF-8 byte order, ascending).
 ///
 /// Defaults put the genome first (the question asked of a neighbour set is "do they share the driver?"),
-/// the tumour type second, and clinical covariates last: genes 4, pathways 2, tumour type 3, stage 0.5,
-/// age 0.5, sex 0.25, prior lines 0.5, TMB 0.5; hotspot 1.0 > truncating 0.8 > other 0.3 (a non-hotspot
-/// missense change is often a passenger); ages 40 years apart, stages 4 apart, 4 lines apart or TMB a
-/// factor e⁴ ≈ 55 apart count as fully dissimilar.
+/// the tumour type second, and clinical covariates last: genes 8, pathways 2, tumour type 3, stage 0.5,
+/// age 0.5, sex 0.25, prior lines 0.5, TMB 0.5 (the genes weigh more than everything else together,
+/// because a Jaccard over all altered genes is diluted by passengers: a carrier of the query's driver with
+/// a dozen passengers of its own may score only 0.1–0.2 there). Within the genes a documented tiered
+/// weighting, from the most to the least specific feature: exact alteration 3.0 > hotspot/activating
+/// gene 1.0 > truncating gene 0.8 > other gene 0.1 (a non-hotspot missense change in a cancer gene is
+/// mostly a passenger). The exact tier weighs
+/// most because it is what a treatment decision turns on (KRAS p.G12C, not "a KRAS hotspot"; ERBB2
+/// amplification, not "ERBB2 activating"): a neighbour carrying the query's exact driver then outranks one
+/// with another allele of the gene and a closer clinical match. Ages 40 years apart, stages 4 apart,
+/// 4 lines apart or TMB a factor e⁴ ≈ 55 apart count as fully dissimilar.
 public struct SimilarityWeights: Hashable, Sendable, Codable {
-    public var genes: Double = 4
+    public var genes: Double = 8
     public var pathways: Double = 2
     public var tumorType: Double = 3
     public var stage: Double = 0.5
@@ -49,7 +61,9 @@ public struct SimilarityWeights: Hashable, Sendable, Codable {
 
     public var hotspotClass: Double = 1.0
     public var truncatingClass: Double = 0.8
-    public var otherClass: Double = 0.3
+    public var otherClass: Double = 0.1
+    /// Weight of an exact alteration (allele or gene-level event) in the gene Jaccard.
+    public var exactClass: Double = 3.0
 
     public var stageRange: Double = 4
     public var ageRange: Double = 40
@@ -70,7 +84,7 @@ public struct SimilarityWeights: Hashable, Sendable, Codable {
 
     /// Throws `invalidArgument` when a weight is negative or not finite, or a range is not positive.
     public func validate() throws {
-        let ws = [genes, pathways, tumorType, stage, age, sex, priorLines, tmb, hotspotClass, truncatingClass, otherClass]
+        let ws = [genes, pathways, tumorType, stage, age, sex, priorLines, tmb, hotspotClass, truncatingClass, otherClass, exactClass]
         guard ws.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
             throw SimilarityError(.invalidArgument, "similarity weights must be finite and non-negative")
         }
@@ -90,8 +104,9 @@ public struct SimilarityWeights: Hashable, Sendable, Codable {
 /// The genes an index encodes as bits, one bit per gene and alteration class.
 ///
 /// Genes outside the vocabulary are not compared (a panel, like any targeted sequencing assay).
-/// The default is every gene of the canonical pathways and of the hotspot table (about 480 genes,
-/// 8 words of 64 bits per class).
+/// The default is every gene of the canonical pathways, of the hotspot table and of CIViC (genes with
+/// curated clinical evidence, release 01-Aug-2021), so that drivers outside the pathways and the hotspot
+/// table (NPM1, BRCA1, ...) are compared.
 public struct GeneVocabulary: Hashable, Sendable, Codable {
     public let genes: [String]
     private let idByGene: [String: Int]
@@ -105,7 +120,10 @@ public struct GeneVocabulary: Hashable, Sendable, Codable {
         idByGene = d
     }
 
-    public static let `default` = GeneVocabulary(PathwayCatalog.sanchezVega2018.genes + HotspotCatalog.cancerHotspotsV2.genes)
+    public static let `default` = GeneVocabulary(PathwayCatalog.sanchezVega2018.genes + HotspotCatalog.cancerHotspotsV2.genes + civicGenes2021)
+
+    /// The 439 genes of the CIViC release of 01-Aug-2021 (genes with curated clinical evidence, CC0).
+    public static let civicGenes2021: [String] = EmbeddedData.civicGenesTSV.split(separator: "\n").dropFirst().map(String.init)
 
     public var count: Int { genes.count }
     public func id(of gene: String) -> Int? { idByGene[gene] }

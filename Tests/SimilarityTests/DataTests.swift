@@ -14,6 +14,9 @@ import _TestSupport
         #expect(EmbeddedData.oncogenicPathwaysTSV == (try Self.fixture("oncogenic_sig_pathways.tsv")))
         #expect(EmbeddedData.cancerHotspotResiduesTSV == (try Self.fixture("cancer_hotspot_residues.tsv")))
         #expect(EmbeddedData.oncoTreeParentsTSV == (try Self.fixture("oncotree_2025_10_03_parents.tsv")))
+        #expect(EmbeddedData.civicGenesTSV == (try Self.fixture("civic_genes_2021_08_01.tsv")))
+        #expect(GeneVocabulary.civicGenes2021.count == 439 && GeneVocabulary.civicGenes2021.contains("NPM1"))
+        for g in ["NPM1", "BRCA1", "BRCA2", "KRAS", "APC"] { #expect(GeneVocabulary.default.id(of: g) != nil, "\(g)") }
     }
 
     /// Sanchez-Vega et al. 2018, Figure 1: 15, 38, 13, 71, 3, 29, 85, 7, 6 and 68 genes (335 rows; SCRIB twice).

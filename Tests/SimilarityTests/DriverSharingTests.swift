@@ -26,6 +26,10 @@ struct DriverSharingTests {
 
     /// Queries = 1,000 patients of a separately seeded run (never imported), profiled as new cases.
     static func measure(store: any WarehouseStore, queries: [Synthetic.Case], weights: SimilarityWeights = .default) async throws -> Figures {
+        try await measure(store: store, queries: queries, weightSets: [weights])[0]
+    }
+
+    static func measure(store: any WarehouseStore, queries: [Synthetic.Case], weightSets: [SimilarityWeights]) async throws -> [Figures] {
         let index = try await WarehouseSimilarity.build(from: store, logger: TestWarehouse.logger)
         let table = try await store.profiles(cohort: .all, options: ProfileOptions(), logger: TestWarehouse.logger)
         var labels: [PatientKey: Set<String>] = [:]
@@ -36,35 +40,45 @@ struct DriverSharingTests {
             }
             labels[PatientKey(table.keys[i])] = s
         }
-        var f = Figures()
-        f.queries = queries.count
-        var shareSum = 0.0
-        let withDriver = queries.filter { $0.driver != nil }
-        let results = try index.searchBatch(withDriver.map(\.profile), options: SearchOptions(k: 50, weights: weights, threads: 2))
-        for (q, ns) in zip(withDriver, results) {
-            let d = q.driver!
-            let sharing = ns.filter { labels[$0.key]?.contains(d) == true }.count
-            f.withDriver += 1
-            shareSum += Double(sharing) / Double(ns.count)
-            if sharing >= 45 { f.succeeded += 1 } else { f.worst.append((d + " in " + q.clinical.tumorType.rawValue, sharing)) }
+        var out: [Figures] = []
+        for weights in weightSets {
+            var f = Figures()
+            f.queries = queries.count
+            var shareSum = 0.0
+            let withDriver = queries.filter { $0.driver != nil }
+            let results = try index.searchBatch(withDriver.map(\.profile), options: SearchOptions(k: 50, weights: weights, threads: 2))
+            for (q, ns) in zip(withDriver, results) {
+                let d = q.driver!
+                let sharing = ns.filter { labels[$0.key]?.contains(d) == true }.count
+                f.withDriver += 1
+                shareSum += Double(sharing) / Double(ns.count)
+                if sharing >= 45 { f.succeeded += 1 } else { f.worst.append((d + " in " + q.clinical.tumorType.rawValue, sharing)) }
+            }
+            f.meanShare = shareSum / Double(max(1, f.withDriver))
+            out.append(f)
         }
-        f.meanShare = shareSum / Double(max(1, f.withDriver))
-        return f
+        return out
     }
 
     @Test("≥ 90% of 1,000 cases: at least 45 of the top 50 share the driver (20,000-patient SQLite warehouse)")
     func driverSharing() async throws {
         guard let w = try await TestWarehouse.make(.sqlite) else { return }
         defer { Task { try? await w.finish() } }
-        try await w.synth(patients: 20_000, seed: 1)
+        // ONCO_DRIVER_SHARING_PATIENTS sets another warehouse size (the figure at 100,000 in the results).
+        let n = ProcessInfo.processInfo.environment["ONCO_DRIVER_SHARING_PATIENTS"].flatMap { Int($0) } ?? 20_000
+        try await w.synth(patients: n, seed: 1)
         let queries = try Synthetic.cases(patients: 1_000, seed: 2)
         let f = try await Self.measure(store: w.store, queries: queries)
-        print("driver sharing: \(f.succeeded)/\(f.withDriver) queries with a driver succeed (\(String(format: "%.1f", 100 * f.successRate))%), mean share \(String(format: "%.3f", f.meanShare)); failures: \(f.worst.prefix(10))")
+        print("driver sharing (\(n) patients): \(f.succeeded)/\(f.withDriver) queries with a driver succeed (\(String(format: "%.1f", 100 * f.successRate))%), mean share \(String(format: "%.3f", f.meanShare)); failures: \(f.worst.prefix(10))")
         #expect(f.withDriver > 200)
         #expect(f.meanShare > 0.5)   // the neighbours are not unrelated to the driver
-        // KNOWN ISSUE (issue 6 acceptance not met yet): measured 165/306 = 53.9% of queries (mean share 0.757)
-        // with the default weights; see Benchmarks/results/similarity.md. Kept as a known issue so that the
-        // figure stays visible in every run and the test turns into a failure once it is met.
+        // KNOWN ISSUE (issue 6 acceptance not met yet): with the exact-alteration tier, the CIViC vocabulary and the
+        // default weights, measured 237/306 = 77.5% (mean share 0.903) at 20,000 patients and 273/306 = 89.2%
+        // (0.960) at 100,000 (before: 53.9%, 0.757). What remains: drivers rare in their type (ERBB2
+        // amplification, BRAF p.V600E, EML4::ALK in LUAD), non-recurrent truncating drivers compared at the gene
+        // level (BRCA2 p.Q1782fs), passenger dilution in high-TMB types; see Benchmarks/results/similarity.md.
+        // Kept as a known issue so that the figure stays visible in every run and the test turns into a failure
+        // once it is met.
         withKnownIssue("driver sharing below the 90% acceptance threshold (issue 6)") {
             #expect(f.successRate >= 0.9)
         }

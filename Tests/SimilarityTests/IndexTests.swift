@@ -225,7 +225,7 @@ import _TestSupport
         try expectCode(key, .badIndexFile, "flipped vocabulary byte")
         try expectCode(good.prefix(5000), .badIndexFile, "truncated")
         try expectCode(good.prefix(100), .badIndexFile, "shorter than header")
-        var version = good; version[8] = 3
+        var version = good; version[8] = 4
         try expectCode(version, .unsupportedVersion, "future version")
         var magic = good; magic[0] = 0x58
         try expectCode(magic, .badIndexFile, "bad magic")

@@ -25,17 +25,18 @@ enum Reference {
     static func score(_ q0: PatientProfile, _ p: PatientProfile, _ w: SimilarityWeights, vocabulary: GeneVocabulary,
                       tree: TumorTypeHierarchy) -> Double {
         func inVocab(_ s: Set<String>) -> Set<String> { s.filter { vocabulary.id(of: $0) != nil } }
-        // Alleles (`GENE p.X`) of vocabulary genes are further hotspot-class features (all of them, known to
-        // the index or not: an allele only the query has still counts in the union).
-        func alleles(_ s: Set<String>) -> Set<String> { s.filter { vocabulary.id(of: String($0.split(separator: " ")[0])) != nil } }
-        let hq = inVocab(q0.hotspotGenes).union(alleles(q0.hotspotAlleles)), tq = inVocab(q0.truncatingGenes), oq = inVocab(q0.otherGenes)
-        let hp = inVocab(p.hotspotGenes).union(alleles(p.hotspotAlleles)), tp = inVocab(p.truncatingGenes), op = inVocab(p.otherGenes)
+        // Exact alterations (`GENE p.X`, `GENE amplification`, ...) of vocabulary genes are a fourth tier
+        // (all of them, known to the index or not: one only the query has still counts in the union).
+        func exact(_ s: Set<String>) -> Set<String> { s.filter { vocabulary.id(of: String($0.split(separator: " ")[0])) != nil } }
+        let hq = inVocab(q0.hotspotGenes), tq = inVocab(q0.truncatingGenes), oq = inVocab(q0.otherGenes), xq = exact(q0.hotspotAlleles)
+        let hp = inVocab(p.hotspotGenes), tp = inVocab(p.truncatingGenes), op = inVocab(p.otherGenes), xp = exact(p.hotspotAlleles)
         let ih = hq.intersection(hp).count, it = tq.intersection(tp).count, io = oq.intersection(op).count
+        let ix = xq.intersection(xp).count
         var num = 0.0, den = 0.0
         let u = w.hotspotClass * Double(hp.count + hq.count - ih) + w.truncatingClass * Double(tp.count + tq.count - it)
-            + w.otherClass * Double(op.count + oq.count - io)
+            + w.otherClass * Double(op.count + oq.count - io) + w.exactClass * Double(xp.count + xq.count - ix)
         if u > 0 {
-            let i = w.hotspotClass * Double(ih) + w.truncatingClass * Double(it) + w.otherClass * Double(io)
+            let i = w.hotspotClass * Double(ih) + w.truncatingClass * Double(it) + w.otherClass * Double(io) + w.exactClass * Double(ix)
             num += w.genes * (i / u); den += w.genes
         }
         let pu = q0.pathways.union(p.pathways).count
@@ -84,7 +85,10 @@ enum RandomCohort {
         // About half the hotspot genes carry one of a few alleles (so alleles are shared, or differ, often).
         var alleles = Set<String>()
         for gene in h.sorted() where Bool.random(using: &g) {
-            alleles.insert("\(gene) \(["p.G12C", "p.G12D", "p.V600E", "p.R132H"].randomElement(using: &g)!)")
+            alleles.insert("\(gene) \(["p.G12C", "p.G12D", "p.V600E", "p.R132H", "amplification", "fusion"].randomElement(using: &g)!)")
+        }
+        for gene in t.sorted() where Bool.random(using: &g) {
+            alleles.insert("\(gene) \(["p.W288Cfs*12", "p.R213*", "deletion"].randomElement(using: &g)!)")
         }
         return PatientProfile(
             key: PatientKey(key), tumorType: OncoTreeCode(types.randomElement(using: &g)!),

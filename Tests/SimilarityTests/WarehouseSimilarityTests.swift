@@ -78,6 +78,13 @@ struct WarehouseSimilarityTests {
         #expect(built.contains { !$0.hotspotGenes.isEmpty } && built.contains { !$0.truncatingGenes.isEmpty } && built.contains { !$0.otherGenes.isEmpty })
         #expect(built.contains { $0.hotspotGenes.contains("ALK") && $0.otherGenes.contains("EML4") })   // a fusion's partners
         #expect(built.contains { $0.hotspotGenes.contains("ERBB2") })                                 // an amplification
+        // Exact alterations: gene-level events by kind, hotspot and truncating alleles (2,500 patients hold
+        // ~100 AML cases, a third of them with the NPM1 frameshift).
+        #expect(built.contains { $0.hotspotAlleles.contains("ERBB2 amplification") && $0.hotspotGenes.contains("ERBB2") })
+        #expect(built.contains { $0.hotspotAlleles.contains("ALK fusion") && !$0.hotspotAlleles.contains("EML4 fusion") })
+        #expect(built.contains { $0.hotspotAlleles.contains("NPM1 p.W288Cfs*12") && $0.truncatingGenes.contains("NPM1") })
+        #expect(built.contains { $0.hotspotAlleles.contains("KRAS p.G12C") })
+        #expect(built.allSatisfy { !$0.hotspotAlleles.contains("EML4 fusion") })   // the 5′ partner gives no event
     }
 
     @Test("the stamp: current, stale after an import, incompatible under other rules; unreadable files are rebuilt")

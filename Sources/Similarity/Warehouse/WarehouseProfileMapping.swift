@@ -7,11 +7,13 @@ import Warehouse
 /// Per alteration row of the warehouse (gene, consequence class or alteration kind, 1-letter HGVSp):
 /// - a small variant is classed by `ProfileBuilder.classify(gene:consequence:hgvsp:)` (truncating;
 ///   missense or in-frame indel overlapping a cancerhotspots.org residue → hotspot, else other; splice
-///   region → other; synonymous and non-coding are not read); a hotspot one also gives its allele
-///   (`ProfileBuilder.alleleLabel(gene:hgvsp:)`, `GENE p.X`);
+///   region → other; synonymous and non-coding are not read); a hotspot one, or a truncating one at a
+///   recurrent residue, also gives its allele (`ProfileBuilder.exactAllele`, `GENE p.X`);
 /// - `amplification` → hotspot/activating, `deletion` → truncating (`ProfileBuilder.classify(copyNumber:)`);
 /// - `fusion` with partners `FIVE::THREE` in the HGVSp column → the 3′ partner hotspot/activating and the
-///   5′ partner other (as `ClinicalContext.fusions`); without partners the row's gene counts as activating.
+///   5′ partner other (as `ClinicalContext.fusions`); without partners the row's gene counts as activating;
+/// - exact alterations (`allele(gene:kind:hgvsp:)`): `GENE p.X` of hotspot and recurrent truncating small variants,
+///   `GENE amplification`, `GENE deletion`, `THREE fusion`.
 ///
 /// Clinical values: tumour type = the diagnosis' OncoTree code (the tree's root, `TISSUE`, when the
 /// warehouse has none, so it relates to no tissue); stage = `Stage.ordinal` of the recorded stage;
@@ -24,7 +26,7 @@ public struct WarehouseProfileMapping: Sendable {
     public var tumorTypes: TumorTypeHierarchy
 
     /// Changes whenever the rules above change: an index built under other rules is rebuilt.
-    public static let rulesVersion = "warehouse-profile-rules-1+alleles"
+    public static let rulesVersion = "warehouse-profile-rules-2+exact-alterations+civic-truncating"
 
     public init(builder: ProfileBuilder = ProfileBuilder(), vocabulary: GeneVocabulary = .default,
                 tumorTypes: TumorTypeHierarchy = .oncoTree2025_10_03) {
@@ -57,13 +59,26 @@ public struct WarehouseProfileMapping: Sendable {
         }
     }
 
-    /// The hotspot allele one warehouse alteration row contributes (small hotspot variants with a
-    /// protein change), as `ProfileBuilder` gives a new case's.
+    /// The exact alteration one warehouse alteration row contributes, as `ProfileBuilder` gives a new
+    /// case's: the allele `GENE p.X` of a hotspot small variant, or of a truncating one at a recurrent
+    /// residue (`ProfileBuilder.exactAllele`);
+    /// `GENE amplification`, `GENE deletion`; `THREE fusion` for a fusion (its 3′ partner; the row's gene
+    /// when the partners are not recorded).
     public func allele(gene: String, kind: String, hgvsp: String?) -> String? {
-        guard let p = hgvsp, let c = Consequence.Class(rawValue: kind), builder.classify(gene: gene, consequence: c, hgvsp: p) == .hotspot else {
-            return nil
+        switch kind {
+        case "amplification", "deletion":
+            return ProfileBuilder.eventLabel(gene: gene, kind: kind)
+        case "fusion":
+            if let p = hgvsp, let r = p.range(of: "::") {
+                let five = p[..<r.lowerBound], three = String(p[r.upperBound...])
+                if !five.isEmpty, !three.isEmpty { return ProfileBuilder.eventLabel(gene: three, kind: "fusion") }
+            }
+            return ProfileBuilder.eventLabel(gene: gene, kind: "fusion")
+        default:
+            guard let p = hgvsp, let c = Consequence.Class(rawValue: kind),
+                  let cls = builder.classify(gene: gene, consequence: c, hgvsp: p) else { return nil }
+            return builder.exactAllele(gene: gene, class: cls, hgvsp: p)
         }
-        return ProfileBuilder.alleleLabel(gene: gene, hgvsp: p)
     }
 
     /// Rows of the table as index columns (gene ids of `vocabulary`; genes outside it are not compared).
