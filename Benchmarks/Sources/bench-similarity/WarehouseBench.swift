@@ -98,7 +98,7 @@ struct SyntheticCase {
     var clinical: ClinicalContext
     var lines: Int
     var driver: String?
-    var profile: PatientProfile { WarehouseSimilarity.caseProfile(variants: variants, clinical: clinical, priorLines: lines, key: key) }
+    var profile: Similarity.PatientProfile { WarehouseSimilarity.caseProfile(variants: variants, clinical: clinical, priorLines: lines, key: key) }
 }
 
 /// `GENE p.X`, `GENE amplification`, `A::B fusion` (as `WarehouseSimilarity.alterationLabel`).
