@@ -2,57 +2,48 @@ import Foundation
 
 // Small SVG helpers for KaplanMeierPlot. Not API.
 
-/// Accumulates SVG elements; `finish` wraps them in the document with a clip path for the plot area.
+/// Accumulates SVG elements, one per line; `finish` wraps them in the document with a clip path for
+/// the plot area.
 struct _SVGWriter {
+    /// The clip path's id in a stand-alone document.
+    static let defaultClipID = "km-plot-area"
+
     let width: Double
     let height: Double
-    private var body: [String] = []
+    private var body = ""
+    private var elements = 0
 
-    init(width: Double, height: Double) {
+    init(width: Double, height: Double, capacity: Int = 4_096) {
         self.width = width
         self.height = height
+        body.reserveCapacity(capacity)
     }
 
-    mutating func raw(_ s: String) { body.append(s) }
+    mutating func raw(_ s: String) {
+        if elements > 0 { body += "\n" }
+        body += s
+        elements += 1
+    }
 
     mutating func text(_ s: String, x: Double, y: Double, size: Double, anchor: String, weight: String? = nil,
                        fill: String = "#222222") {
         let w = weight.map { " font-weight=\"\($0)\"" } ?? ""
-        body.append("<text x=\"\(_f(x))\" y=\"\(_f(y))\" font-size=\"\(_f(size))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(w)>\(_xmlEscape(s))</text>")
+        raw("<text x=\"\(_f(x))\" y=\"\(_f(y))\" font-size=\"\(_f(size))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(w)>\(_xmlEscape(s))</text>")
     }
 
-    func finish(clip: (Double, Double, Double, Double)) -> String {
-        var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(_f(width))\" height=\"\(_f(height))\" viewBox=\"0 0 \(_f(width)) \(_f(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
-        s += "<defs><clipPath id=\"km-plot-area\"><rect x=\"\(_f(clip.0 - 1))\" y=\"\(_f(clip.1 - 5))\" width=\"\(_f(clip.2 + 7))\" height=\"\(_f(clip.3 + 10))\"/></clipPath></defs>\n"
-        s += body.joined(separator: "\n")
+    /// The document. With `clipID` (an SVG to embed in HTML) there is no XML declaration, the root has
+    /// `role="img"` and the clip path takes that id; the body must refer to the same id.
+    func finish(clip: (Double, Double, Double, Double), embeddedAs clipID: String? = nil) -> String {
+        var s = ""
+        s.reserveCapacity(body.utf8.count + 600)
+        if clipID == nil { s += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" }
+        s += clipID == nil ? "<svg xmlns=" : "<svg role=\"img\" xmlns="
+        s += "\"http://www.w3.org/2000/svg\" width=\"\(_f(width))\" height=\"\(_f(height))\" viewBox=\"0 0 \(_f(width)) \(_f(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
+        s += "<defs><clipPath id=\"\(clipID ?? Self.defaultClipID)\"><rect x=\"\(_f(clip.0 - 1))\" y=\"\(_f(clip.1 - 5))\" width=\"\(_f(clip.2 + 7))\" height=\"\(_f(clip.3 + 10))\"/></clipPath></defs>\n"
+        s += body
         s += "\n</svg>\n"
         return s
     }
-}
-
-/// A coordinate with at most two decimals and no trailing zeros.
-func _f(_ v: Double) -> String {
-    let r = (v * 100).rounded() / 100
-    if r == r.rounded() { return String(Int(r)) }
-    var s = String(format: "%.2f", r)
-    while s.hasSuffix("0") { s.removeLast() }
-    return s
-}
-
-func _xmlEscape(_ s: String) -> String {
-    var out = ""
-    for ch in s {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&apos;"
-        default: out.append(ch)
-        }
-    }
-    return out
 }
 
 /// Round tick positions from 0 to the first tick at or beyond `maxValue`: steps of 1, 2, 2.5 or 5 × 10^k,
@@ -83,12 +74,15 @@ func _bandPaths(_ s: KaplanMeierPlot.Series, tMax: Double, px: (Double) -> Doubl
     var upperPts = [(Double, Double)](), lowerPts = [(Double, Double)]()
     func flush() {
         if upperPts.count >= 2 {
-            var d = "M\(_f(upperPts[0].0)),\(_f(upperPts[0].1))"
-            for p in upperPts.dropFirst() { d += "L\(_f(p.0)),\(_f(p.1))" }
-            for p in lowerPts.reversed() { d += "L\(_f(p.0)),\(_f(p.1))" }
-            paths.append(d + "Z")
+            var d = "M"
+            d.reserveCapacity(16 * (upperPts.count + lowerPts.count) + 8)
+            d += _f(upperPts[0].0); d += ","; d += _f(upperPts[0].1)
+            for p in upperPts.dropFirst() { d += "L"; d += _f(p.0); d += ","; d += _f(p.1) }
+            for p in lowerPts.reversed() { d += "L"; d += _f(p.0); d += ","; d += _f(p.1) }
+            d += "Z"
+            paths.append(d)
         }
-        upperPts = []; lowerPts = []
+        upperPts.removeAll(keepingCapacity: true); lowerPts.removeAll(keepingCapacity: true)
     }
     let n = s.time.count
     for j in 0..<n {

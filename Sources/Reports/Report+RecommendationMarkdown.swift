@@ -24,13 +24,9 @@ extension RecommendationReport {
         }
         func table(_ list: [RankedTherapy], empty: String) -> String {
             guard !list.isEmpty else { return "_\(empty)_\n\n" }
-            var s = "| # | Therapy | Tier | Relation | Match | Biomarkers | Evidence | Real-world OS (HR vs otherwise) |\n"
-            s += "|---:|---|---|---|---|---|---|---|\n"
-            for t in list {
-                s += "| \(t.rank) | \(cell(t.name))\(t.previouslyReceived.isEmpty ? "" : " (prior)") | \(t.tier?.description ?? "–") | "
-                s += "\(t.relation?.rawValue ?? "–") | \(t.resolution?.description ?? "–") | \(cell(t.biomarkers.isEmpty ? "–" : t.biomarkers.joined(separator: ", "))) | "
-                s += "\(t.direction == .realWorld ? "–" : Self.levelCounts(t)) | \(cell(realWorldCell(t))) |\n"
-            }
+            var s = "| " + Self.rankingHeader.joined(separator: " | ") + " |\n"
+            s += "|---:" + String(repeating: "|---", count: Self.rankingHeader.count - 1) + "|\n"
+            for row in rankingRows(list) { s += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
             return s + "\n"
         }
         o += "## Ranked therapies\n\nCurated evidence decides the tier; real-world evidence only orders ties.\n\n"

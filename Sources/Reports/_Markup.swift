@@ -1,0 +1,80 @@
+import Foundation
+
+// Number formatting and XML/HTML escaping shared by the SVG plots and the HTML reports. Not API.
+// A tumour-board report holds ~10^5 plot coordinates; these run without Foundation and, where they can,
+// without an intermediate string.
+
+/// A coordinate with at most two decimals and no trailing zeros: `12`, `12.5`, `-0.25`.
+///
+/// The same text as rounding to hundredths and printing with C `%.2f` minus trailing zeros (what this
+/// function did through `String(format:)`, ~1 µs a call). Why the digits agree: `r` is the double nearest
+/// to `k/100` for the integer `k = (v·100).rounded()`; below 10^11 it lies far closer than 0.005 to
+/// `k/100`, so `%.2f` prints exactly the digits of `k/100`, and `r` is whole exactly when 100 divides `k`.
+func _f(_ v: Double) -> String {
+    let scaled = (v * 100).rounded()
+    let r = scaled / 100
+    if r == r.rounded() { return String(Int(r)) }
+    guard abs(scaled) < 1e13 else {                     // not a plot coordinate (NaN lands here too)
+        var s = String(format: "%.2f", r)
+        while s.hasSuffix("0") { s.removeLast() }
+        return s
+    }
+    let k = Int(scaled), m = k.magnitude
+    let tenths = (m / 10) % 10, hundredths = m % 10
+    // sign + at most 11 digits + 3: a small string, stored inline without allocation
+    return String(unsafeUninitializedCapacity: 16) { buf in
+        var i = 0
+        if k < 0 { buf[i] = UInt8(ascii: "-"); i += 1 }
+        var whole = m / 100, lo = i
+        repeat { buf[i] = UInt8(ascii: "0") + UInt8(whole % 10); whole /= 10; i += 1 } while whole > 0
+        var hi = i - 1
+        while lo < hi { buf.swapAt(lo, hi); lo += 1; hi -= 1 }
+        buf[i] = UInt8(ascii: "."); i += 1
+        buf[i] = UInt8(ascii: "0") + UInt8(tenths); i += 1
+        if hundredths != 0 { buf[i] = UInt8(ascii: "0") + UInt8(hundredths); i += 1 }
+        return i
+    }
+}
+
+/// Escapes `& < > " '` for XML/HTML text and attribute values (`&amp;` `&lt;` `&gt;` `&quot;` `&apos;`).
+///
+/// Works on UTF-8 bytes (the five are ASCII, never part of a multi-byte sequence) and returns the string
+/// itself when there is nothing to escape, the common case. Unlike the former walk over `Character`s,
+/// a markup character followed by a combining mark (one grapheme cluster, e.g. `<` + U+0301) is escaped
+/// too, as an HTML parser needs; no other input changes.
+func _xmlEscape(_ s: String) -> String {
+    guard _containsXMLMarkup(s) else { return s }
+    var out = ""
+    out.reserveCapacity(s.utf8.count + 16)
+    _appendXMLEscaped(s, to: &out)
+    return out
+}
+
+/// Appends `s` to `out`, escaped as `_xmlEscape` does, without an intermediate string.
+func _appendXMLEscaped(_ s: String, to out: inout String) {
+    guard _containsXMLMarkup(s) else { out += s; return }
+    var s = s
+    s.withUTF8 { bytes in
+        var run = 0
+        for i in bytes.indices where _isXMLMarkup(bytes[i]) {
+            if run < i { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<i]), as: UTF8.self) }
+            switch bytes[i] {
+            case UInt8(ascii: "&"): out += "&amp;"
+            case UInt8(ascii: "<"): out += "&lt;"
+            case UInt8(ascii: ">"): out += "&gt;"
+            case UInt8(ascii: "\""): out += "&quot;"
+            default: out += "&apos;"
+            }
+            run = i + 1
+        }
+        if run < bytes.count { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[run...]), as: UTF8.self) }
+    }
+}
+
+@inline(__always) func _isXMLMarkup(_ b: UInt8) -> Bool {
+    b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
+}
+
+@inline(__always) func _containsXMLMarkup(_ s: String) -> Bool {
+    s.utf8.withContiguousStorageIfAvailable { $0.contains(where: _isXMLMarkup) } ?? s.utf8.contains(where: _isXMLMarkup)
+}
