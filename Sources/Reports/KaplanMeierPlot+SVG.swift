@@ -20,10 +20,20 @@ struct _SVGWriter {
     }
 
     mutating func raw(_ s: String) {
-        if elements > 0 { body += "\n" }
+        startElement()
         body += s
+    }
+
+    /// Starts an element written piecewise with `append` (long paths, without an intermediate string).
+    mutating func startElement() {
+        if elements > 0 { body += "\n" }
         elements += 1
     }
+
+    mutating func append(_ s: String) { body += s }
+
+    /// Appends a coordinate as `_f` formats it.
+    mutating func append(_ v: Double) { body += _f(v) }
 
     mutating func text(_ s: String, x: Double, y: Double, size: Double, anchor: String, weight: String? = nil,
                        fill: String = "#222222") {
@@ -67,22 +77,21 @@ func _tickLabel(_ v: Double) -> String {
 
 func _abbreviate(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
 
-/// The confidence band of a series as closed step polygons, split where a bound is missing.
-func _bandPaths(_ s: KaplanMeierPlot.Series, tMax: Double, px: (Double) -> Double, py: (Double) -> Double) -> [String] {
-    // segments of consecutive intervals [t_j, t_{j+1}) with both bounds; before the first time S = 1 exactly
-    var paths = [String]()
-    var upperPts = [(Double, Double)](), lowerPts = [(Double, Double)]()
-    func flush() {
-        if upperPts.count >= 2 {
-            var d = "M"
-            d.reserveCapacity(16 * (upperPts.count + lowerPts.count) + 8)
-            d += _f(upperPts[0].0); d += ","; d += _f(upperPts[0].1)
-            for p in upperPts.dropFirst() { d += "L"; d += _f(p.0); d += ","; d += _f(p.1) }
-            for p in lowerPts.reversed() { d += "L"; d += _f(p.0); d += ","; d += _f(p.1) }
-            d += "Z"
-            paths.append(d)
-        }
-        upperPts.removeAll(keepingCapacity: true); lowerPts.removeAll(keepingCapacity: true)
+/// The confidence band of a series as closed step polygons, split where a bound is missing: one
+/// `<path>` element per polygon, filled with `fill` at 15% opacity.
+func _appendBandPaths(_ s: KaplanMeierPlot.Series, tMax: Double, px: (Double) -> Double, py: (Double) -> Double,
+                      fill: String, to out: inout _SVGWriter) {
+    // Polygons of consecutive intervals [t_j, t_{j+1}) with both bounds; before the first time S = 1
+    // exactly. The upper edge is written left to right as it comes, the lower edge kept and written
+    // back right to left when the polygon closes.
+    var lower: [(x: Double, y: Double)] = []
+    var isOpen = false
+    func close(_ out: inout _SVGWriter) {
+        guard isOpen else { return }
+        for p in lower.reversed() { out.append("L"); out.append(p.x); out.append(","); out.append(p.y) }
+        out.append("Z\" fill=\""); out.append(fill); out.append("\" fill-opacity=\"0.15\" stroke=\"none\"/>")
+        lower.removeAll(keepingCapacity: true)
+        isOpen = false
     }
     let n = s.time.count
     for j in 0..<n {
@@ -90,11 +99,13 @@ func _bandPaths(_ s: KaplanMeierPlot.Series, tMax: Double, px: (Double) -> Doubl
         if t0 > tMax { break }
         let t1 = j + 1 < n ? min(s.time[j + 1], tMax) : min(t0, tMax)
         let lo = s.lower[j], up = s.upper[j]
-        if lo.isNaN || up.isNaN { flush(); continue }
-        let x0 = px(t0), x1 = px(t1)
-        upperPts.append((x0, py(up))); upperPts.append((x1, py(up)))
-        lowerPts.append((x0, py(lo))); lowerPts.append((x1, py(lo)))
+        if lo.isNaN || up.isNaN { close(&out); continue }
+        let x0 = px(t0), x1 = px(t1), yUp = py(up)
+        if isOpen { out.append("L") } else { out.startElement(); out.append("<path d=\"M"); isOpen = true }
+        out.append(x0); out.append(","); out.append(yUp)
+        out.append("L"); out.append(x1); out.append(","); out.append(yUp)
+        let yLo = py(lo)
+        lower.append((x0, yLo)); lower.append((x1, yLo))
     }
-    flush()
-    return paths
+    close(&out)
 }

@@ -153,37 +153,28 @@ public struct KaplanMeierPlot: Sendable {
         // bands first, then curves and ticks on top
         out.raw("<g clip-path=\"url(#\(clipID ?? _SVGWriter.defaultClipID))\">")
         if showConfidenceBands {
-            for (k, s) in series.enumerated() {
-                for d in _bandPaths(s, tMax: tMax, px: px, py: py) {
-                    out.raw("<path d=\"\(d)\" fill=\"\(color(k))\" fill-opacity=\"0.15\" stroke=\"none\"/>")
-                }
-            }
+            for (k, s) in series.enumerated() { _appendBandPaths(s, tMax: tMax, px: px, py: py, fill: color(k), to: &out) }
         }
         for (k, s) in series.enumerated() {
             // the step curve: a horizontal run to every distinct time, a vertical drop where S changes
-            var d = "<path d=\"M"
-            d.reserveCapacity(100 + 16 * s.time.count)
-            d += _f(px(0)); d += ","; d += _f(py(1))
+            out.startElement()
+            out.append("<path d=\"M"); out.append(px(0)); out.append(","); out.append(py(1))
             var cur = 1.0
             for (j, t) in s.time.enumerated() where t <= tMax {
-                d += "H"; d += _f(px(t))
-                if s.survival[j] != cur { d += "V"; d += _f(py(s.survival[j])); cur = s.survival[j] }
+                out.append("H"); out.append(px(t))
+                if s.survival[j] != cur { out.append("V"); out.append(py(s.survival[j])); cur = s.survival[j] }
             }
-            if let last = s.time.last { d += "H"; d += _f(px(min(last, tMax))) }
-            d += "\" fill=\"none\" stroke=\""; d += color(k); d += "\" stroke-width=\"2\" stroke-linejoin=\"miter\"/>"
-            out.raw(d)
-            if showCensorTicks {
+            if let last = s.time.last { out.append("H"); out.append(px(min(last, tMax))) }
+            out.append("\" fill=\"none\" stroke=\""); out.append(color(k)); out.append("\" stroke-width=\"2\" stroke-linejoin=\"miter\"/>")
+            if showCensorTicks && s.censorTimes.contains(where: { $0 <= tMax }) {
                 let ascending = s.timesAscend
-                var marks = ""
+                out.startElement()
+                out.append("<path d=\"")
                 for t in s.censorTimes where t <= tMax {
-                    if marks.isEmpty { marks.reserveCapacity(100 + 20 * s.censorTimes.count); marks += "<path d=\"" }
                     let x = px(t), y = py(s.survival(at: t, timesAscend: ascending))
-                    marks += "M"; marks += _f(x); marks += ","; marks += _f(y - 4); marks += "V"; marks += _f(y + 4)
+                    out.append("M"); out.append(x); out.append(","); out.append(y - 4); out.append("V"); out.append(y + 4)
                 }
-                if !marks.isEmpty {
-                    marks += "\" stroke=\""; marks += color(k); marks += "\" stroke-width=\"1.5\" fill=\"none\"/>"
-                    out.raw(marks)
-                }
+                out.append("\" stroke=\""); out.append(color(k)); out.append("\" stroke-width=\"1.5\" fill=\"none\"/>")
             }
         }
         out.raw("</g>")

@@ -21,8 +21,9 @@ func _f(_ v: Double) -> String {
     }
     let k = Int(scaled), m = k.magnitude
     let tenths = (m / 10) % 10, hundredths = m % 10
-    // sign + at most 11 digits + 3: a small string, stored inline without allocation
-    return String(unsafeUninitializedCapacity: 16) { buf in
+    // sign + at most 11 digits + 3 = 15 bytes: a small string, stored inline without allocation
+    // (a capacity above 15 would allocate)
+    return String(unsafeUninitializedCapacity: 15) { buf in
         var i = 0
         if k < 0 { buf[i] = UInt8(ascii: "-"); i += 1 }
         var whole = m / 100, lo = i
