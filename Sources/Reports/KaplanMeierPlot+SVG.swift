@@ -10,7 +10,8 @@ struct _SVGWriter {
 
     let width: Double
     let height: Double
-    private var body = ""
+    /// The elements' UTF-8, built byte by byte: coordinates are formatted straight into it.
+    private var body: [UInt8] = []
     private var elements = 0
 
     init(width: Double, height: Double, capacity: Int = 4_096) {
@@ -21,19 +22,26 @@ struct _SVGWriter {
 
     mutating func raw(_ s: String) {
         startElement()
-        body += s
+        append(s)
     }
 
     /// Starts an element written piecewise with `append` (long paths, without an intermediate string).
     mutating func startElement() {
-        if elements > 0 { body += "\n" }
+        if elements > 0 { body.append(UInt8(ascii: "\n")) }
         elements += 1
     }
 
-    mutating func append(_ s: String) { body += s }
+    mutating func append(_ s: String) { body.append(contentsOf: s.utf8) }
 
     /// Appends a coordinate as `_f` formats it.
-    mutating func append(_ v: Double) { body += _f(v) }
+    mutating func append(_ v: Double) {
+        let appended = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: _coordinateBytes) { buf -> Bool in
+            guard let n = _formatCoordinate(v, into: buf) else { return false }
+            body.append(contentsOf: UnsafeBufferPointer(rebasing: buf[..<n]))
+            return true
+        }
+        if !appended { append(_fLarge(v)) }
+    }
 
     mutating func text(_ s: String, x: Double, y: Double, size: Double, anchor: String, weight: String? = nil,
                        fill: String = "#222222") {
@@ -45,12 +53,12 @@ struct _SVGWriter {
     /// `role="img"` and the clip path takes that id; the body must refer to the same id.
     func finish(clip: (Double, Double, Double, Double), embeddedAs clipID: String? = nil) -> String {
         var s = ""
-        s.reserveCapacity(body.utf8.count + 600)
+        s.reserveCapacity(body.count + 600)
         if clipID == nil { s += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" }
         s += clipID == nil ? "<svg xmlns=" : "<svg role=\"img\" xmlns="
         s += "\"http://www.w3.org/2000/svg\" width=\"\(_f(width))\" height=\"\(_f(height))\" viewBox=\"0 0 \(_f(width)) \(_f(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
         s += "<defs><clipPath id=\"\(clipID ?? Self.defaultClipID)\"><rect x=\"\(_f(clip.0 - 1))\" y=\"\(_f(clip.1 - 5))\" width=\"\(_f(clip.2 + 7))\" height=\"\(_f(clip.3 + 10))\"/></clipPath></defs>\n"
-        s += body
+        s += String(decoding: body, as: UTF8.self)
         s += "\n</svg>\n"
         return s
     }

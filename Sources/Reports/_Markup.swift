@@ -11,30 +11,45 @@ import Foundation
 /// to `k/100` for the integer `k = (v·100).rounded()`; below 10^11 it lies far closer than 0.005 to
 /// `k/100`, so `%.2f` prints exactly the digits of `k/100`, and `r` is whole exactly when 100 divides `k`.
 func _f(_ v: Double) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: _coordinateBytes) { buf in
+        guard let n = _formatCoordinate(v, into: buf) else { return _fLarge(v) }
+        // at most 15 ASCII bytes: a small string, stored inline without allocation
+        return String(decoding: UnsafeBufferPointer(rebasing: buf[..<n]), as: UTF8.self)
+    }
+}
+
+/// The most bytes `_formatCoordinate` writes: sign, 11 digits, point, 2 decimals.
+let _coordinateBytes = 15
+
+/// Writes `_f(v)` as ASCII into `buf` (at least `_coordinateBytes` long) and returns the byte count;
+/// nil for |v| ≥ 10^11, NaN and infinities, which `_fLarge` formats.
+@inline(__always)
+func _formatCoordinate(_ v: Double, into buf: UnsafeMutableBufferPointer<UInt8>) -> Int? {
     let scaled = (v * 100).rounded()
-    let r = scaled / 100
-    if r == r.rounded() { return String(Int(r)) }
-    guard abs(scaled) < 1e13 else {                     // not a plot coordinate (NaN lands here too)
-        var s = String(format: "%.2f", r)
-        while s.hasSuffix("0") { s.removeLast() }
-        return s
-    }
+    guard abs(scaled) < 1e13 else { return nil }        // false for NaN too
     let k = Int(scaled), m = k.magnitude
-    let tenths = (m / 10) % 10, hundredths = m % 10
-    // sign + at most 11 digits + 3 = 15 bytes: a small string, stored inline without allocation
-    // (a capacity above 15 would allocate)
-    return String(unsafeUninitializedCapacity: 15) { buf in
-        var i = 0
-        if k < 0 { buf[i] = UInt8(ascii: "-"); i += 1 }
-        var whole = m / 100, lo = i
-        repeat { buf[i] = UInt8(ascii: "0") + UInt8(whole % 10); whole /= 10; i += 1 } while whole > 0
-        var hi = i - 1
-        while lo < hi { buf.swapAt(lo, hi); lo += 1; hi -= 1 }
+    let hundredths = m % 100
+    var i = 0
+    if k < 0 { buf[i] = UInt8(ascii: "-"); i += 1 }
+    var whole = m / 100, lo = i
+    repeat { buf[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: whole % 10); whole /= 10; i += 1 } while whole > 0
+    var hi = i - 1
+    while lo < hi { buf.swapAt(lo, hi); lo += 1; hi -= 1 }
+    if hundredths != 0 {
         buf[i] = UInt8(ascii: "."); i += 1
-        buf[i] = UInt8(ascii: "0") + UInt8(tenths); i += 1
-        if hundredths != 0 { buf[i] = UInt8(ascii: "0") + UInt8(hundredths); i += 1 }
-        return i
+        buf[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: hundredths / 10); i += 1
+        if hundredths % 10 != 0 { buf[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: hundredths % 10); i += 1 }
     }
+    return i
+}
+
+/// `_f` outside the plot range, through Foundation as before.
+func _fLarge(_ v: Double) -> String {
+    let r = (v * 100).rounded() / 100
+    if r == r.rounded() { return String(Int(r)) }
+    var s = String(format: "%.2f", r)
+    while s.hasSuffix("0") { s.removeLast() }
+    return s
 }
 
 /// Escapes `& < > " '` for XML/HTML text and attribute values (`&amp;` `&lt;` `&gt;` `&quot;` `&apos;`).
