@@ -56,6 +56,21 @@ public struct KaplanMeierPlot: Sendable {
             return s
         }
 
+        /// `survival(at:)` by binary search, for `time` in ascending order (`timesAscend`); the scan otherwise.
+        /// A plot looks up every censoring time: the scan made that quadratic in the number of times.
+        func survival(at t: Double, timesAscend: Bool) -> Double {
+            guard timesAscend else { return survival(at: t) }
+            var lo = 0, hi = time.count                 // first index with time > t
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if time[mid] <= t { lo = mid + 1 } else { hi = mid }
+            }
+            return lo == 0 ? 1 : survival[lo - 1]
+        }
+
+        /// Whether `time` is non-decreasing (no NaN), so that `survival(at:timesAscend:)` may search.
+        var timesAscend: Bool { zip(time, time.dropFirst()).allSatisfy { $0 <= $1 } && !(time.first?.isNaN ?? false) }
+
         /// Number at risk at t: those still followed just before t (R: `summary(fit, times = t)$n.risk`).
         func atRisk(at t: Double) -> Int {
             for (k, u) in time.enumerated() where u >= t { return atRisk[k] }
@@ -91,7 +106,11 @@ public struct KaplanMeierPlot: Sendable {
     }
 
     /// The plot as an SVG document.
-    public func svg() -> String {
+    public func svg() -> String { svg(embeddedAs: nil) }
+
+    /// The plot as an SVG document, or, with `clipID`, as an element to place in an HTML page: no XML
+    /// declaration, `role="img"`, and the plot area's clip path named `clipID` (unique in the page).
+    func svg(embeddedAs clipID: String?) -> String {
         let longest = Double(series.map(\.label.count).max() ?? 0)
         let left = max(84.0, min(8 + 7.3 * min(longest, 28) + 30, width / 3)), right = 30.0
         let top = title == nil ? 24.0 : 50.0
@@ -108,7 +127,8 @@ public struct KaplanMeierPlot: Sendable {
         func px(_ t: Double) -> Double { x0 + plotW * min(max(t / tMax, 0), 1) }
         func py(_ s: Double) -> Double { y0 + plotHeight * (1 - min(max(s, 0), 1)) }
 
-        var out = _SVGWriter(width: width, height: height)
+        // ~20 bytes per step and series (curve, band, censoring tick), plus ~6 kB of axes and labels
+        var out = _SVGWriter(width: width, height: height, capacity: 6_000 + 20 * series.reduce(0) { $0 + 2 * $1.time.count + $1.censorTimes.count })
         out.raw("<rect x=\"0\" y=\"0\" width=\"\(_f(width))\" height=\"\(_f(height))\" fill=\"#ffffff\"/>")
         if let title {
             out.text(title, x: left, y: 28, size: 16, anchor: "start", weight: "bold")
@@ -131,32 +151,30 @@ public struct KaplanMeierPlot: Sendable {
         out.raw("<text x=\"\(ylx)\" y=\"\(yly)\" font-size=\"13\" text-anchor=\"middle\" fill=\"#222222\" transform=\"rotate(-90 \(ylx) \(yly))\">\(_xmlEscape(yLabel))</text>")
 
         // bands first, then curves and ticks on top
-        out.raw("<g clip-path=\"url(#km-plot-area)\">")
+        out.raw("<g clip-path=\"url(#\(clipID ?? _SVGWriter.defaultClipID))\">")
         if showConfidenceBands {
-            for (k, s) in series.enumerated() {
-                for d in _bandPaths(s, tMax: tMax, px: px, py: py) {
-                    out.raw("<path d=\"\(d)\" fill=\"\(color(k))\" fill-opacity=\"0.15\" stroke=\"none\"/>")
-                }
-            }
+            for (k, s) in series.enumerated() { _appendBandPaths(s, tMax: tMax, px: px, py: py, fill: color(k), to: &out) }
         }
         for (k, s) in series.enumerated() {
-            var d = "M\(_f(px(0))),\(_f(py(1)))"
+            // the step curve: a horizontal run to every distinct time, a vertical drop where S changes
+            out.startElement()
+            out.append("<path d=\"M"); out.append(px(0)); out.append(","); out.append(py(1))
             var cur = 1.0
             for (j, t) in s.time.enumerated() where t <= tMax {
-                d += "H\(_f(px(t)))"
-                if s.survival[j] != cur { d += "V\(_f(py(s.survival[j])))"; cur = s.survival[j] }
+                out.append("H"); out.append(px(t))
+                if s.survival[j] != cur { out.append("V"); out.append(py(s.survival[j])); cur = s.survival[j] }
             }
-            if let last = s.time.last { d += "H\(_f(px(min(last, tMax))))" }
-            out.raw("<path d=\"\(d)\" fill=\"none\" stroke=\"\(color(k))\" stroke-width=\"2\" stroke-linejoin=\"miter\"/>")
-            if showCensorTicks {
-                var marks = ""
+            if let last = s.time.last { out.append("H"); out.append(px(min(last, tMax))) }
+            out.append("\" fill=\"none\" stroke=\""); out.append(color(k)); out.append("\" stroke-width=\"2\" stroke-linejoin=\"miter\"/>")
+            if showCensorTicks && s.censorTimes.contains(where: { $0 <= tMax }) {
+                let ascending = s.timesAscend
+                out.startElement()
+                out.append("<path d=\"")
                 for t in s.censorTimes where t <= tMax {
-                    let x = px(t), y = py(s.survival(at: t))
-                    marks += "M\(_f(x)),\(_f(y - 4))V\(_f(y + 4))"
+                    let x = px(t), y = py(s.survival(at: t, timesAscend: ascending))
+                    out.append("M"); out.append(x); out.append(","); out.append(y - 4); out.append("V"); out.append(y + 4)
                 }
-                if !marks.isEmpty {
-                    out.raw("<path d=\"\(marks)\" stroke=\"\(color(k))\" stroke-width=\"1.5\" fill=\"none\"/>")
-                }
+                out.append("\" stroke=\""); out.append(color(k)); out.append("\" stroke-width=\"1.5\" fill=\"none\"/>")
             }
         }
         out.raw("</g>")
@@ -187,7 +205,7 @@ public struct KaplanMeierPlot: Sendable {
                 }
             }
         }
-        return out.finish(clip: (x0, y0, plotW, plotHeight))
+        return out.finish(clip: (x0, y0, plotW, plotHeight), embeddedAs: clipID)
     }
 
     func color(_ k: Int) -> String { palette[k % palette.count] }

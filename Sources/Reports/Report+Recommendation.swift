@@ -89,6 +89,20 @@ extension RecommendationReport {
         return "\(ev.grade.rawValue) (n \(count(ev.treated.patients)))"
     }
 
+    /// The columns of the ranking tables (text and Markdown; the HTML table adds links and badges).
+    static let rankingHeader = ["#", "Therapy", "Tier", "Relation", "Match", "Biomarkers", "Evidence", "Real-world OS (HR vs otherwise)"]
+
+    /// One plain-text row per therapy under `rankingHeader`: rank, name (`(prior)` when previously
+    /// received), tier, tumour-type relation, match resolution, biomarkers, evidence levels, real-world cell.
+    func rankingRows(_ list: [RankedTherapy]) -> [[String]] {
+        list.map { t in
+            [String(t.rank), t.name + (t.previouslyReceived.isEmpty ? "" : " (prior)"), t.tier?.description ?? "–",
+             t.relation?.rawValue ?? "–", t.resolution?.description ?? "–",
+             t.biomarkers.isEmpty ? "–" : t.biomarkers.joined(separator: ", "),
+             t.direction == .realWorld ? "–" : Self.levelCounts(t), realWorldCell(t)]
+        }
+    }
+
     /// Direction items by level: `A1 B6 D1`.
     static func levelCounts(_ t: RankedTherapy) -> String {
         var c: [String: Int] = [:]

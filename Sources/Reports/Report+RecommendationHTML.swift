@@ -117,7 +117,8 @@ extension RecommendationReport {
                         plot.plotHeight = 250
                         let tMax = max(tc.time.last ?? 0, cc.time.last ?? 0)
                         plot.xMax = min(tMax, 120)
-                        o += "<figure class=\"km\">\n" + Self.inlineSVG(plot.svg(), id: plotIndex)
+                        o += "<figure class=\"km\">\n"
+                        o += plot.svg(embeddedAs: "\(_SVGWriter.defaultClipID)-\(plotIndex)")
                         o += "<figcaption>Kaplan–Meier OS from the line's start, 95% log bands; numbers at risk below (counts &lt; \(dc.minimumCount) shown as &lt;\(dc.minimumCount)).</figcaption>\n</figure>\n"
                     }
                     o += "</div>\n"
@@ -149,15 +150,6 @@ extension RecommendationReport {
             .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         let colour = r.isSynthetic ? "#b2182b" : "#666"
         return "@page { @bottom-center { content: \"\(css) · page \" counter(page) \" / \" counter(pages); font-family: \"DejaVu Sans\", Helvetica, Arial, sans-serif; font-size: 7.5pt; color: \(colour); } }"
-    }
-
-    /// An SVG document made embeddable: no XML declaration, and a clip-path id unique in the page.
-    static func inlineSVG(_ svg: String, id: Int) -> String {
-        var s = svg
-        if s.hasPrefix("<?xml"), let nl = s.firstIndex(of: "\n") { s = String(s[s.index(after: nl)...]) }
-        s = s.replacingOccurrences(of: "km-plot-area", with: "km-plot-area-\(id)")
-        s = s.replacingOccurrences(of: "<svg xmlns=", with: "<svg role=\"img\" xmlns=")
-        return s
     }
 
     static let css = """

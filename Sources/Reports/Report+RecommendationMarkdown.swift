@@ -6,7 +6,7 @@ import Recommendation
 extension RecommendationReport {
     /// The report as Markdown (GitHub-flavoured tables).
     public func markdown() -> String {
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        func cell(_ s: String) -> String { Self.markdownCell(s) }
         var o = "# Therapy ranking\n\n"
         if r.isSynthetic { o += "> **\(Self.syntheticBanner)**: the warehouse holds synthetic patients only; real-world figures are simulated, not evidence.\n\n" }
         o += "| | |\n|---|---|\n"
@@ -24,13 +24,9 @@ extension RecommendationReport {
         }
         func table(_ list: [RankedTherapy], empty: String) -> String {
             guard !list.isEmpty else { return "_\(empty)_\n\n" }
-            var s = "| # | Therapy | Tier | Relation | Match | Biomarkers | Evidence | Real-world OS (HR vs otherwise) |\n"
-            s += "|---:|---|---|---|---|---|---|---|\n"
-            for t in list {
-                s += "| \(t.rank) | \(cell(t.name))\(t.previouslyReceived.isEmpty ? "" : " (prior)") | \(t.tier?.description ?? "–") | "
-                s += "\(t.relation?.rawValue ?? "–") | \(t.resolution?.description ?? "–") | \(cell(t.biomarkers.isEmpty ? "–" : t.biomarkers.joined(separator: ", "))) | "
-                s += "\(t.direction == .realWorld ? "–" : Self.levelCounts(t)) | \(cell(realWorldCell(t))) |\n"
-            }
+            var s = "| " + Self.rankingHeader.joined(separator: " | ") + " |\n"
+            s += "|---:" + String(repeating: "|---", count: Self.rankingHeader.count - 1) + "|\n"
+            for row in rankingRows(list) { s += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
             return s + "\n"
         }
         o += "## Ranked therapies\n\nCurated evidence decides the tier; real-world evidence only orders ties.\n\n"
@@ -78,5 +74,21 @@ extension RecommendationReport {
         o += "- Counts below \(dc.minimumCount) are shown as <\(dc.minimumCount).\n"
         if r.isSynthetic { o += "\n**\(Self.syntheticBanner)**: outcomes come from a synthetic warehouse and are not evidence.\n" }
         return o
+    }
+
+    /// A table cell's text: `|` escaped as `\|`, line breaks as spaces. Most cells have neither and are
+    /// returned as they are (the check is a byte scan; `replacingOccurrences` cost ~1 µs a call).
+    static func markdownCell(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\n") }) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 8)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "|": out += "\\|"
+            case "\n": out += " "
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

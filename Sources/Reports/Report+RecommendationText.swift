@@ -72,17 +72,11 @@ extension RecommendationReport {
         return o
     }
 
+    /// The ranking table laid out in fixed-width columns (each capped; longer cells end in `…`).
     func table(_ list: [RankedTherapy], empty: String) -> String {
         guard !list.isEmpty else { return "  \(empty)\n" }
-        let header = ["#", "Therapy", "Tier", "Relation", "Match", "Biomarkers", "Evidence", "Real-world OS (HR vs otherwise)"]
-        var rows: [[String]] = []
-        for t in list {
-            var name = t.name
-            if !t.previouslyReceived.isEmpty { name += " (prior)" }
-            rows.append([String(t.rank), name, t.tier?.description ?? "–", t.relation?.rawValue ?? "–", t.resolution?.description ?? "–",
-                         t.biomarkers.isEmpty ? "–" : t.biomarkers.joined(separator: ", "),
-                         t.direction == .realWorld ? "–" : Self.levelCounts(t), realWorldCell(t)])
-        }
+        let header = Self.rankingHeader
+        let rows = rankingRows(list)
         let maxw = [3, 34, 4, 10, 6, 28, 14, 40]
         var w = header.map(\.count)
         for row in rows { for (i, c) in row.enumerated() { w[i] = min(max(w[i], c.count), maxw[i]) } }

@@ -48,7 +48,7 @@ enum Fixtures {
             return (false, "recorded golden \(name); review the diff and run again without RECORD_GOLDEN")
         }
         let expected = try String(contentsOf: url, encoding: .utf8)
-        if expected == text { return (true, "") }
+        if expected.utf8.elementsEqual(text.utf8) { return (true, "") }      // bytes, not canonical equivalence
         let a = expected.split(separator: "\n", omittingEmptySubsequences: false), b = text.split(separator: "\n", omittingEmptySubsequences: false)
         let i = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
         return (false, "\(name) differs at line \(i + 1):\n  golden: \(i < a.count ? String(a[i]) : "<end>")\n  actual: \(i < b.count ? String(b[i]) : "<end>")")

@@ -36,6 +36,15 @@ struct ReportRenderingTests {
         }
     }
 
+    /// The HTML page byte for byte (SVG plots included), so that a faster renderer cannot change it
+    /// unnoticed.
+    @Test func goldenHTML() async throws {
+        for (rec, name) in [(try await Self.curated(), "skcm_curated.html"), (try await Self.withWarehouse(), "skcm_planted.html")] {
+            let g = try Fixtures.assertGolden(RecommendationReport(rec).html(), name)
+            #expect(g.matches, "\(g.message)")
+        }
+    }
+
     /// Synthetic warehouse data is labelled in every format; a report without a warehouse is not.
     @Test func syntheticLabelEverywhere() async throws {
         let synthetic = RecommendationReport(try await Self.withWarehouse())

@@ -4,10 +4,16 @@
 //
 //   bench-recommend synth N DB                    # generate a synthetic warehouse (Cohorts/synthetic-oncology.json, seed 1)
 //   bench-recommend case DB [VCF TUMOUR_TYPE] [REPEATS]
+//   bench-recommend render DB [VCF TUMOUR_TYPE] [REPEATS] [OUT_DIR]
 //
 // `case` prints one `key=value` line per measurement: the first (cold) run including opening the
 // store, then `REPEATS` warm runs (KB and store open), each as wall and CPU (user+system) seconds;
 // Benchmarks/scripts/recommend.sh collects them into results/recommend.md.
+//
+// `render` recommends the case once, then renders the same `Recommendation` REPEATS times in each
+// format (HTML, Markdown, text, JSON) and prints the CPU seconds per render (median and mean) and the
+// output size. With OUT_DIR it also writes the four reports there, and the four reports of the same case
+// without a warehouse (curated evidence only), so that two builds' outputs can be compared byte for byte.
 import Foundation
 import Genomics
 import Knowledge
@@ -32,7 +38,7 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 let params = ProcessInfo.processInfo.environment["ONCO_SYNTH_PARAMS"] ?? repo.appendingPathComponent("Cohorts/synthetic-oncology.json").path
 
 guard args.count >= 3 else {
-    print("usage: bench-recommend synth N DB | case DB [VCF TUMOUR_TYPE] [REPEATS]")
+    print("usage: bench-recommend synth N DB | case DB [VCF TUMOUR_TYPE] [REPEATS] | render DB [VCF TUMOUR_TYPE] [REPEATS] [OUT_DIR]")
     exit(64)
 }
 
@@ -107,6 +113,51 @@ case "case":
     report("warm_median_cpu_seconds", String(format: "%.3f", cpus[cpus.count / 2]))
     for (k, v) in stageTotals.sorted(by: { $0.key < $1.key }) { report("warm_mean_stage_\(k)_seconds", String(format: "%.3f", v / Double(repeats))) }
     for (k, v) in phaseCPU.sorted(by: { $0.key < $1.key }) { report("mean_cpu_\(k)_seconds", String(format: "%.3f", v / Double(repeats + 1))) }
+
+case "render":
+    let db = args[2]
+    let vcf = args.count > 3 ? args[3] : repo.appendingPathComponent("Cohorts/demo/melanoma-braf-v600e.grch37.vcf").path
+    let tumourType = args.count > 4 ? args[4] : "SKCM"
+    let repeats = args.count > 5 ? Int(args[5])! : 20
+    let outDir = args.count > 6 ? args[6] : nil
+    let clinical = ClinicalContext(tumorType: OncoTreeCode(tumourType), age: 58, sex: .male, stage: "IV")
+    let kb = try KnowledgeBase.load(directory: repo.appendingPathComponent("KnowledgeBase"))
+    let c = try RecommendationCase.read(vcf: vcf, clinical: clinical)
+    let store = try await SQLiteWarehouseStore(path: db, logger: logger)
+    let rec = try await Recommender(knowledgeBase: kb, warehouse: store).recommend(c, logger: logger)
+    try await store.close()
+    let curated = try await Recommender(knowledgeBase: kb).recommend(c, logger: logger)
+    report("therapies", rec.therapies.count); report("not_recommended", rec.notRecommended.count)
+    report("real_world_analyses", (rec.therapies + rec.notRecommended).filter { $0.realWorld != nil }.count)
+    report("render_repeats", repeats)
+    let formats: [(String, String, (RecommendationReport) throws -> String)] = [
+        ("html", "html", { $0.html() }), ("markdown", "md", { $0.markdown() }),
+        ("text", "txt", { $0.text() }), ("json", "json", { try $0.json() }),
+    ]
+    let uptime = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+    report("loadavg_before", "\"\(uptime)\"")
+    for (name, ext, render) in formats {
+        let report0 = RecommendationReport(rec)
+        var bytes = try render(report0).utf8.count            // one warm-up render (first-use costs)
+        var cpus: [Double] = [], walls: [Double] = []
+        for _ in 0..<repeats {
+            let w = wall(), c0 = cpu()
+            bytes = try render(RecommendationReport(rec)).utf8.count
+            cpus.append(cpu() - c0); walls.append(wall() - w)
+        }
+        let sorted = cpus.sorted()
+        report("render_\(name)_bytes", bytes)
+        report("render_\(name)_cpu_median_seconds", String(format: "%.4f", sorted[sorted.count / 2]))
+        report("render_\(name)_cpu_mean_seconds", String(format: "%.4f", cpus.reduce(0, +) / Double(repeats)))
+        report("render_\(name)_wall_median_seconds", String(format: "%.4f", walls.sorted()[walls.count / 2]))
+        if let outDir {
+            try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+            try render(report0).write(toFile: "\(outDir)/warehouse.\(ext)", atomically: true, encoding: .utf8)
+            try render(RecommendationReport(curated)).write(toFile: "\(outDir)/curated.\(ext)", atomically: true, encoding: .utf8)
+        }
+    }
+    let uptimeAfter = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+    report("loadavg_after", "\"\(uptimeAfter)\"")
 
 default:
     print("unknown subcommand \(args[1])")
