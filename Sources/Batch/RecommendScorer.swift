@@ -143,7 +143,8 @@ extension RecommendScorer {
     /// base; with a warehouse, loads its similarity index (unless `neighbours` is 0: the persisted one at
     /// `similarityIndexPath` when current, updated incrementally when stale, else built; nil path: built
     /// in memory) with every person's key read once, and, if `cacheWarehouse`, wraps the store in a
-    /// `BatchWarehouseCache`.
+    /// `BatchWarehouseCache` and gives the recommender a `RealWorldCache` (biomarker cohorts' analyses
+    /// computed once for the batch).
     /// - Parameter warehouse: an open store (`WarehouseFactory.open`, `SQLiteWarehouseStore`), or nil
     ///   for curated evidence only. The caller closes it after the batch.
     public static func prepare(knowledgeBase directory: URL, warehouse: (any WarehouseStore)?, neighbours: Int = 200,
@@ -177,7 +178,8 @@ extension RecommendScorer {
         }
         let recommender = Recommender(knowledgeBase: kb, warehouse: store, neighbourSource: source,
                                       neighbourUnavailableReason: unavailable,
-                                      options: RecommenderOptions(neighbours: max(1, neighbours)))
+                                      options: RecommenderOptions(neighbours: max(1, neighbours)),
+                                      realWorldCache: cacheWarehouse ? RealWorldCache() : nil)
         loaded.seconds = seconds(clock.now - t0)
         return (RecommendScorer(recommender: recommender, knownTumorTypes: knownTumorTypes), loaded)
     }

@@ -87,6 +87,13 @@ public enum RealWorldAnalysis {
     ///   - expected: the direction the curated evidence claims (benefit for sensitivity).
     public static func analyse(_ lines: PreparedLines, drugs: [String], cohort: RealWorldCohort,
                                expected: ExpectedEffect, gates: RealWorldGates) -> RealWorldEvidence {
+        analyse(lines, drugs: drugs, cohort: cohort, expected: expected, gates: gates, comparisons: nil)
+    }
+
+    /// `analyse`, taking the arms and the model of a split (treated rows, comparator rows) from
+    /// `comparisons` when it has them, and keeping them there.
+    static func analyse(_ lines: PreparedLines, drugs: [String], cohort: RealWorldCohort,
+                        expected: ExpectedEffect, gates: RealWorldGates, comparisons: RealWorldCache?) -> RealWorldEvidence {
         let t = lines.table
         let therapy = Set(drugs)
         var treatedRows: [Int] = [], comparatorRows: [Int] = []
@@ -110,21 +117,37 @@ public enum RealWorldAnalysis {
             let curve = rows.isEmpty ? nil : try? KaplanMeier(time: time, event: event)
             return RealWorldArm(patients: rows.count, events: event.filter { $0 }.count, curve: curve)
         }
-        let treated = arm(treatedRows), comparator = arm(comparatorRows)
+        func passes(_ a: RealWorldArm) -> Bool { a.patients >= gates.minimumPatients && a.events >= gates.minimumEvents }
+        // The arms and (when the gates pass) the model depend on the rows only: computed once per split.
+        let split: RealWorldCache.Comparison
+        let compute = { (arms: (RealWorldArm, RealWorldArm)?) -> RealWorldCache.Comparison in
+            let (a, b) = arms ?? (arm(treatedRows), arm(comparatorRows))
+            let model: FitOutcome? = passes(a) && passes(b) ? Self.fit(t, treated: treatedRows, comparator: comparatorRows) : nil
+            return RealWorldCache.Comparison(treated: a, comparator: b, fit: model)
+        }
+        if let comparisons {
+            // Whether the gates pass is known from the counts alone, before any curve is computed.
+            let deaths = { (rows: [Int]) in rows.reduce(0) { $0 + (t.osEvents[$1] ? 1 : 0) } }
+            let needsFit = treatedRows.count >= gates.minimumPatients && deaths(treatedRows) >= gates.minimumEvents
+                && comparatorRows.count >= gates.minimumPatients && deaths(comparatorRows) >= gates.minimumEvents
+            split = comparisons.comparison(query: cohort.query, treated: treatedRows, comparator: comparatorRows,
+                                           needsFit: needsFit, compute: compute)
+        } else {
+            split = compute(nil)
+        }
+        let treated = split.treated, comparator = split.comparator
         let orderedSettings = settings.sorted()
         var ev = RealWorldEvidence(cohort: cohort, expected: expected, treated: treated, comparator: comparator,
                                    settings: orderedSettings, gates: gates, gatesPassed: false, model: nil,
                                    grade: .inconclusive, reason: "")
-        let passes = treated.patients >= gates.minimumPatients && treated.events >= gates.minimumEvents
-            && comparator.patients >= gates.minimumPatients && comparator.events >= gates.minimumEvents
-        guard passes else {
+        guard passes(treated) && passes(comparator) else {
             ev.reason = treatedRows.isEmpty
                 ? "no patient of the cohort received it"
                 : "below the gates (each arm needs ≥ \(gates.minimumPatients) patients and ≥ \(gates.minimumEvents) deaths)"
             return ev
         }
         ev.gatesPassed = true
-        switch fit(t, treated: treatedRows, comparator: comparatorRows) {
+        switch split.fit ?? fit(t, treated: treatedRows, comparator: comparatorRows) {
         case .failure(let why):
             ev.reason = "the Cox model could not be estimated (\(why))"
         case .success(let model):

@@ -49,16 +49,21 @@ public struct Recommender: Sendable {
     /// Why there is no neighbour source, when there is a warehouse but none was given.
     public let neighbourUnavailableReason: String
     public var options: RecommenderOptions
+    /// Real-world work shared by the cases this recommender scores (a batch): biomarker cohorts'
+    /// prepared lines, analyses and model fits, computed once. nil: nothing is shared between cases
+    /// (within a case, a model is still fitted once per distinct split). Results are the same either way.
+    public let realWorldCache: RealWorldCache?
 
     public init(knowledgeBase: KnowledgeBase, warehouse: (any WarehouseStore)? = nil,
                 neighbourSource: (any NeighbourSource)? = nil,
                 neighbourUnavailableReason: String = "no similarity index was given",
-                options: RecommenderOptions = RecommenderOptions()) {
+                options: RecommenderOptions = RecommenderOptions(), realWorldCache: RealWorldCache? = nil) {
         self.knowledgeBase = knowledgeBase
         self.warehouse = warehouse
         self.neighbourSource = neighbourSource
         self.neighbourUnavailableReason = neighbourUnavailableReason
         self.options = options
+        self.realWorldCache = realWorldCache
     }
 
     /// Ranks the candidate therapies of one case.
@@ -106,14 +111,24 @@ public struct Recommender: Sendable {
             }
             ranked.append((therapy: t, cohort: cohort))
         }
+        // This case's memo (a model is fitted once per distinct split), or the batch's shared one.
+        let caseCache = RealWorldCache()
+        let cohortCache = realWorldCache ?? caseCache
         var tables: [LineOutcomeQuery: RealWorldAnalysis.PreparedLines] = [:]
         if let warehouse {
             var queries: [LineOutcomeQuery] = []
             for r in ranked { if let q = r.cohort?.query, !queries.contains(q) { queries.append(q) } }
+            if let shared = realWorldCache {
+                for q in queries { if let p = shared.preparedLines(q) { tables[q] = p } }
+                queries.removeAll { tables[$0] != nil }
+            }
             if !queries.isEmpty {
                 let fetched = try await lap("warehouse") { try await warehouse.lineOutcomes(queries, logger: logger) }
                 let prepared = await lap("real-world") { fetched.map { RealWorldAnalysis.PreparedLines($0) } }
-                for (q, lines) in zip(queries, prepared) { tables[q] = lines }
+                for (q, lines) in zip(queries, prepared) {
+                    tables[q] = lines
+                    realWorldCache?.keep(q, lines)
+                }
             }
         }
         var sens: [RankedTherapy] = [], res: [RankedTherapy] = []
@@ -123,8 +138,8 @@ public struct Recommender: Sendable {
                 let rwc = RealWorldCohort(kind: .biomarker, description: cohort.text, tumourTypes: family.codes,
                                           biomarkers: cohort.biomarkers, patients: lines.table.cohortSize, query: cohort.query)
                 let ev = await lap("real-world") {
-                    RealWorldAnalysis.analyse(lines, drugs: t.drugs, cohort: rwc,
-                                              expected: t.direction == .resistance ? .noBenefit : .benefit, gates: options.gates)
+                    cohortCache.evidence(lines, drugs: t.drugs, cohort: rwc,
+                                         expected: t.direction == .resistance ? .noBenefit : .benefit, gates: options.gates)
                 }
                 t.realWorld = ev
                 t.sortKey.realWorld = ev.grade.rank
@@ -154,7 +169,7 @@ public struct Recommender: Sendable {
                     for (drugs, n) in counts.sorted(by: { ($0.value, $1.key.joined()) > ($1.value, $0.key.joined()) })
                     where n >= options.gates.minimumPatients && !curated.contains(drugs) {
                         let ev = await lap("real-world") {
-                            RealWorldAnalysis.analyse(lines, drugs: drugs, cohort: cohort, expected: .benefit, gates: options.gates)
+                            caseCache.evidence(lines, drugs: drugs, cohort: cohort, expected: .benefit, gates: options.gates)
                         }
                         guard ev.gatesPassed else { continue }
                         rwOnly.append(RankedTherapy(

@@ -18,7 +18,7 @@ public final class PostgresWarehouseStore: WarehouseStore {
     public var backend: WarehouseBackend { .postgres }
     let client: PostgresClient
     let runTask: Task<Void, Never>
-    let engine: WarehouseEngine
+    package let engine: WarehouseEngine
     let pg: PostgresBackend
 
     /// Connects and migrates.

@@ -26,6 +26,15 @@ actor SyntheticWarehouses {
         cache[key] = s
         return s
     }
+
+    /// `Cohorts/synthetic-oncology.json` (all tumour types), 3,000 patients, seed 5.
+    func general() async throws -> SQLiteWarehouseStore {
+        let key = "general-3000-5"
+        if let s = cache[key] { return s }
+        let s = try await Fixtures.syntheticWarehouse(params: RepoPaths.cohorts("synthetic-oncology.json").path, patients: 3000, seed: 5)
+        cache[key] = s
+        return s
+    }
 }
 
 @Suite("Real-world evidence")

@@ -11,7 +11,7 @@ import OncoCore
 /// statements; readers keep seeing the last committed state meanwhile (WAL).
 public final class SQLiteWarehouseStore: WarehouseStore {
     public var backend: WarehouseBackend { .sqlite }
-    let engine: WarehouseEngine
+    package let engine: WarehouseEngine
     let sqlite: SQLiteBackend
 
     /// Opens (creating and migrating if needed) the warehouse at `path`, or an in-memory one when nil.

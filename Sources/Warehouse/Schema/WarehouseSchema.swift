@@ -25,6 +25,8 @@
 ///   `pseudonym_key_fingerprint`, `created_by`).
 /// - `onco_import_log`: one row per import that changed the warehouse.
 /// - `onco_migration`: applied migrations, by name.
+/// - `onco_line_outcome`: derived, one row per line of therapy with its drugs and OS from its start
+///   (`0008_line_outcome_summary`, see `lineOutcomeSummary`).
 public enum WarehouseSchema {
     /// A named, append-only migration. Never edit one that has been released; add a new one.
     public struct Migration: Sendable {
@@ -34,6 +36,18 @@ public enum WarehouseSchema {
         /// Statements run after `statements` on one dialect only (triggers, whose syntax differs).
         public var sqliteStatements: [String] = []
         public var postgresStatements: [String] = []
+        /// Run after the statements, in the migration's transaction: fills derived tables from the data
+        /// already in the warehouse (`0008_line_outcome_summary`).
+        package var backfill: (@Sendable (any SQLSession) async throws -> Void)? = nil
+
+        init(name: String, statements: [String], sqliteStatements: [String] = [], postgresStatements: [String] = [],
+             backfill: (@Sendable (any SQLSession) async throws -> Void)? = nil) {
+            self.name = name
+            self.statements = statements
+            self.sqliteStatements = sqliteStatements
+            self.postgresStatements = postgresStatements
+            self.backfill = backfill
+        }
     }
 
     /// The latest schema version (the number of migrations).
@@ -49,6 +63,7 @@ public enum WarehouseSchema {
         Migration(name: "0006_cohort_governance", statements: governanceTables,
                   sqliteStatements: governanceSQLiteTriggers, postgresStatements: governancePostgresTriggers),
         Migration(name: "0007_cohort_outcome_indexes", statements: outcomeIndexes),
+        lineOutcomeSummary,
     ]
 
     /// The statements of a migration in a dialect.
@@ -61,7 +76,8 @@ public enum WarehouseSchema {
     /// The tables onco writes, in an order that is safe for deletion and counting.
     public static let tables: [String] = [
         "person", "observation_period", "condition_occurrence", "drug_exposure", "death", "measurement",
-        "specimen", "episode", "episode_event", "onco_somatic_variant", "onco_clinical_attribute", "onco_person",
+        "specimen", "episode", "episode_event", "onco_somatic_variant", "onco_clinical_attribute", "onco_line_outcome",
+        "onco_person",
     ]
 
     static let omopCore: [String] = [

@@ -87,6 +87,8 @@ extension WarehouseEngine {
                 counts.batches += 1
                 progress?(ImportProgress(batches: counts.batches, patients: counts.patients, rows: counts.rows))
             }
+            // The derived per-line summary of the new dataset's patients (same transaction).
+            try await Self.rebuildLineSummaries(s, dataset: datasetID)
             let newVersion = version + 1
             let at = Self.now()
             try await s.execute(SQLFragment("""

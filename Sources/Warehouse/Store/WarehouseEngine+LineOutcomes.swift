@@ -202,71 +202,40 @@ extension WarehouseEngine {
     }
 
     /// The lines of therapy of a cohort with OS from each line's start, age, stage and drugs; see
-    /// `LineOutcomeTable`. Three indexed queries over the materialised cohort (lines, drugs, size).
+    /// `LineOutcomeTable`. One query: the materialised cohort joined to the per-line summary
+    /// (`onco_line_outcome`, migration 0008), one primary-key range read per patient.
     package func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
-        let d = dialect
-        let line = WarehouseSchema.EpisodeKind.lineOfTherapy
-        let head = SQLFragment("WITH ") + targetedCohortCTE(query)
-        let linesQ = head + SQLFragment("""
-            ,
-            diag AS (SELECT c.person_id, MIN(co.condition_start_date) AS d FROM cohort c JOIN condition_occurrence co ON co.person_id = c.person_id GROUP BY c.person_id),
-            obs AS (SELECT c.person_id, MAX(op.observation_period_end_date) AS d FROM cohort c JOIN observation_period op ON op.person_id = c.person_id GROUP BY c.person_id),
-            st AS (SELECT c.person_id, MAX(m.value_as_number) AS v FROM cohort c JOIN measurement m ON m.person_id = c.person_id AND m.measurement_source_value = ? GROUP BY c.person_id)
-            SELECT e.person_id AS c0, e.episode_number AS c1, \(d.daysBetween("diag.d", "e.episode_start_date")) AS c2,
-                   CASE WHEN de.death_date IS NOT NULL THEN \(d.daysBetween("e.episode_start_date", "de.death_date")) ELSE \(d.daysBetween("e.episode_start_date", "obs.d")) END AS c3,
-                   CASE WHEN de.death_date IS NOT NULL THEN 1 ELSE 0 END AS c4,
-                   CASE WHEN p.year_of_birth > 0 THEN \(d.year("diag.d")) - p.year_of_birth END AS c5,
-                   st.v AS c6, e.episode_id AS c7
-            FROM cohort c JOIN episode e ON e.person_id = c.person_id JOIN person p ON p.person_id = c.person_id
-            JOIN diag ON diag.person_id = c.person_id JOIN obs ON obs.person_id = c.person_id
-            LEFT JOIN death de ON de.person_id = c.person_id LEFT JOIN st ON st.person_id = c.person_id
-            WHERE e.episode_source_value = ? AND e.episode_number IS NOT NULL
-            ORDER BY c0, c1, c7
-            """, [.text(WarehouseSchema.MeasurementKind.stage), .text(line)])
-        let drugsQ = head + SQLFragment("""
+        let q = SQLFragment("WITH ") + targetedCohortCTE(query) + SQLFragment("""
 
-            SELECT DISTINCT e.episode_id AS c0, x.drug_source_value AS c1
-            FROM cohort c JOIN episode e ON e.person_id = c.person_id JOIN episode_event ee ON ee.episode_id = e.episode_id
-            JOIN drug_exposure x ON x.drug_exposure_id = ee.event_id
-            WHERE e.episode_source_value = ? ORDER BY c0, c1
-            """, [.text(line)])
-        let sizeQ = head + SQLFragment(" SELECT COUNT(*) AS c0 FROM cohort")
-        let (lr, dr, size) = try await backend.withSession { s in
-            (try await s.fetch(linesQ, types: [.int, .int, .int, .int, .int, .int, .double, .int]),
-             try await s.fetch(drugsQ, types: [.int, .text]),
-             try await s.scalarInt(sizeQ) ?? 0)
+            SELECT c.person_id AS c0, l.line_number AS c1, l.start_day AS c2, l.os_days AS c3, l.os_event AS c4,
+                   l.age AS c5, l.stage AS c6, l.drugs AS c7
+            FROM cohort c LEFT JOIN onco_line_outcome l ON l.person_id = c.person_id
+            ORDER BY c0, c1, l.episode_id
+            """)
+        let r = try await backend.withSession { s in
+            try await s.fetch(q, types: [.int, .int, .int, .int, .int, .int, .double, .text])
         }
-        // episode id → drug rows (drug rows are ordered by episode id)
-        let de = dr.ints(0), dn = dr.texts(1)
-        var drugRange: [Int64: Range<Int>] = [:]
-        drugRange.reserveCapacity(dr.count / 2 + 1)
-        var i = 0
-        while i < dr.count {
-            let e = de[i]!
-            var j = i + 1
-            while j < dr.count, de[j]! == e { j += 1 }
-            drugRange[e] = i..<j
-            i = j
-        }
+        let pid = r.ints(0), num = r.ints(1), start = r.ints(2), os = r.ints(3), ev = r.ints(4), age = r.ints(5)
+        let stage = r.doubles(6), drugs = r.texts(7)
         var t = LineOutcomeTable()
-        t.cohortSize = Int(size)
-        let pid = lr.ints(0), num = lr.ints(1), start = lr.ints(2), os = lr.ints(3), ev = lr.ints(4), age = lr.ints(5)
-        let stage = lr.doubles(6), eid = lr.ints(7)
-        t.personIDs.reserveCapacity(lr.count)
-        for k in 0..<lr.count {
-            guard let osd = os[k], osd >= 0, let n = num[k], let s0 = start[k] else { continue }
-            t.personIDs.append(pid[k]!)
+        t.personIDs.reserveCapacity(r.count)
+        var size = 0
+        var last: Int64?
+        for k in 0..<r.count {
+            let p = pid[k]!
+            if p != last { size += 1; last = p }
+            guard let n = num[k], let s0 = start[k], let osd = os[k] else { continue }   // a patient without lines
+            t.personIDs.append(p)
             t.lineNumbers.append(Int(n))
             t.startDays.append(Int(s0))
             t.osDays.append(Double(osd))
             t.osEvents.append(ev[k]! != 0)
             t.ages.append(age[k].map(Int.init))
             t.stages.append(stage[k].map { max(0, min(4, Int($0.rounded()))) })
-            if let r = drugRange[eid[k]!] {
-                for x in r { if let name = dn[x], !name.isEmpty { t.drugs.append(name) } }
-            }
+            LineSummaryPacking.unpack(drugs[k] ?? "", into: &t.drugs)
             t.drugStart.append(t.drugs.count)
         }
+        t.cohortSize = size
         logger.debug("warehouse.lineOutcomes", metadata: ["cohort.size": "\(t.cohortSize)", "lines": "\(t.count)"])
         return t
     }

@@ -27,6 +27,7 @@ package struct WarehouseEngine: Sendable {
             for m in WarehouseSchema.migrations where !done.contains(m.name) {
                 logger.debug("warehouse.migrate", metadata: ["migration": "\(m.name)"])
                 for st in WarehouseSchema.statements(m, dialect: s.dialect) { try await s.execute(SQLFragment(st)) }
+                if let backfill = m.backfill { try await backfill(s) }
                 try await s.execute(SQLFragment("INSERT INTO onco_migration (name, applied_at) VALUES (?, ?)",
                                                 [.text(m.name), .text(Self.now())]))
             }

@@ -1,0 +1,138 @@
+import Foundation
+import OncoCore
+import Testing
+import Warehouse
+import WarehousePostgres
+import _TestSupport
+
+/// Migration `0008_line_outcome_summary`: `lineOutcomes` reads `onco_line_outcome`, which must give exactly
+/// what the derivation from the OMOP tables (episodes → episode events → drug exposures, diagnosis,
+/// observation, death, stage, birth year) gives, on both backends, after an import, a re-import, a second
+/// dataset, and the migration's backfill of an older warehouse.
+@Suite("line-outcome summary", .serialized)
+struct LineOutcomeSummaryTests {
+    static let params = RepoPaths.cohorts("synthetic-oncology.json").path
+    static let log = TestStore.logger
+
+    static func synth(_ n: Int, seed: UInt64, into store: any WarehouseStore) async throws {
+        let g = try SyntheticCohortGenerator(parametersPath: params, patients: n, seed: seed)
+        _ = try await store.importDataset(g.descriptor, from: g.makeSource(parallelism: 2), progress: nil, logger: log)
+    }
+
+    static func engine(_ store: any WarehouseStore) -> WarehouseEngineHandle {
+        if let s = store as? SQLiteWarehouseStore { return WarehouseEngineHandle(engine: s.engine) }
+        return WarehouseEngineHandle(engine: (store as! PostgresWarehouseStore).engine)
+    }
+
+    /// Cohorts of every targeted form: protein change, codon, consequence class, gene-level alteration,
+    /// tumour types only, MSI, explicit ids, everyone.
+    static func queries(ids: [Int64]) -> [LineOutcomeQuery] {
+        [LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["SKCM", "MEL"], variants: [GeneVariant(gene: "BRAF", hgvsp: "p.Val600Glu")])),
+         LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["SKCM"]), biomarkers: [.codon(gene: "BRAF", residue: "V600")]),
+         LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["LUAD", "LUSC"]), biomarkers: [.consequenceClass(gene: "EGFR", classes: ["missense", "inframe"])]),
+         LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["LUAD"]), biomarkers: [.alteration(gene: "ALK", kind: "fusion", partner: nil)]),
+         LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["COADREAD", "COAD", "READ"])),
+         LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["COADREAD"]), biomarkers: [.microsatelliteInstabilityHigh]),
+         LineOutcomeQuery(cohort: CohortCriteria(personIDs: ids)),
+         LineOutcomeQuery(cohort: .all)]
+    }
+
+    /// Every query: the summary read equals the derivation (and, if `nonEmpty`, its cohort has patients:
+    /// the synthetic warehouse has every cohort; the TCGA subset has only some); returns the lines read.
+    @discardableResult
+    static func expectSummaryMatches(_ store: any WarehouseStore, _ label: String, nonEmpty: Bool = true) async throws -> Int {
+        let all = try await store.selectCohort(.all, logger: log)
+        let ids = stride(from: 0, to: all.count, by: 7).map { all[$0] } + [999_999_999]   // and one id that does not exist
+        let handle = engine(store)
+        var lines = 0
+        for q in queries(ids: ids) {
+            let read = try await store.lineOutcomes(q, logger: log)
+            let derived = try await handle.engine.derivedLineOutcomes(q)
+            #expect(read == derived, "\(label): summary and derivation differ for \(q.cohort) \(q.biomarkers)")
+            #expect(!nonEmpty || read.cohortSize > 0, "\(label): empty cohort \(q.cohort) \(q.biomarkers): the comparison tests nothing")
+            lines += read.count
+        }
+        // The batched form over the summary, too.
+        let qs = queries(ids: ids)
+        let batched = try await store.lineOutcomes(qs, logger: log)
+        for (q, t) in zip(qs, batched) { #expect(t == (try await handle.engine.derivedLineOutcomes(q)), "\(label): batched \(q.biomarkers)") }
+        return lines
+    }
+
+    @Test("summary = derivation after imports, a replacement and the backfill", arguments: StoreKind.allCases)
+    func summaryMatchesDerivation(kind: StoreKind) async throws {
+        guard let ts = try await TestStore.make(kind) else { return }
+        let store = ts.store
+        try await Self.synth(1500, seed: 21, into: store)
+        let everyone = try await store.lineOutcomes(LineOutcomeQuery(cohort: .all), logger: Self.log)
+        #expect(everyone.cohortSize == 1500)
+        #expect(everyone.count > 1500)                                      // most patients have 1-3 lines
+        #expect(everyone.drugs.count > everyone.count)                      // combinations are packed and unpacked
+        #expect(Set(everyone.lineNumbers).isSuperset(of: [1, 2, 3]))
+        #expect(everyone.osEvents.contains(true) && everyone.osEvents.contains(false))
+        #expect(everyone.ages.contains { $0 != nil } && everyone.stages.contains { $0 != nil })
+        let rows = try await Self.engine(store).engine.lineSummaryRowCount()
+        #expect(rows == everyone.count)
+        let lines = try await Self.expectSummaryMatches(store, "\(kind) one dataset")
+        #expect(lines > everyone.count)                                     // the cohorts other than everyone have lines
+
+        // A second dataset: its patients' rows are added, the first dataset's stay.
+        try await Self.synth(700, seed: 22, into: store)
+        try await Self.expectSummaryMatches(store, "\(kind) two datasets")
+        let rows2 = try await Self.engine(store).engine.lineSummaryRowCount()
+        let everyone2 = try await store.lineOutcomes(LineOutcomeQuery(cohort: .all), logger: Self.log)
+        #expect(everyone2.cohortSize == 2200 && rows2 == everyone2.count)
+
+        // The migration's backfill: an older warehouse (no summary table, migration not recorded) is
+        // brought up to date on open/migrate and gives the same answers.
+        let handle = Self.engine(store)
+        try await handle.engine.backend.withTransaction { s in
+            try await s.execute("DROP TABLE onco_line_outcome")
+            try await s.execute("DELETE FROM onco_migration WHERE name = '0008_line_outcome_summary'")
+        }
+        try await store.migrate(logger: Self.log)
+        #expect(try await handle.engine.lineSummaryRowCount() == rows2)
+        #expect(try await store.lineOutcomes(LineOutcomeQuery(cohort: .all), logger: Self.log) == everyone2)
+        try await Self.expectSummaryMatches(store, "\(kind) after backfill")
+        #expect(try await store.metadata(logger: Self.log).migrations.contains("0008_line_outcome_summary"))
+        try await ts.finish()
+    }
+
+    @Test("a replaced dataset's summary rows are replaced (real TCGA subset)", arguments: StoreKind.allCases)
+    func replacedDataset(kind: StoreKind) async throws {
+        guard let ts = try await TestStore.make(kind) else { return }
+        let store = ts.store
+        let dir = try Fixture.copy()
+        try await Fixture.importStudy(store, dir: dir)
+        let first = try await Self.expectSummaryMatches(store, "\(kind) TCGA subset", nonEmpty: false)
+        #expect(first > 0)
+        // Drop the last treatment row: the study's content changes, the dataset is replaced.
+        let tl = dir.appendingPathComponent("data_timeline_treatment.txt")
+        var text = try String(contentsOf: tl, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while text.last == "" { text.removeLast() }
+        text.removeLast()
+        try (text.joined(separator: "\n") + "\n").write(to: tl, atomically: true, encoding: .utf8)
+        let outcome = try await Fixture.importStudy(store, dir: dir)
+        #expect(outcome.action == .replaced)
+        try await Self.expectSummaryMatches(store, "\(kind) TCGA subset replaced", nonEmpty: false)
+        let everyone = try await store.lineOutcomes(LineOutcomeQuery(cohort: .all), logger: Self.log)
+        #expect(try await Self.engine(store).engine.lineSummaryRowCount() == everyone.count)
+        try await ts.finish()
+    }
+
+    @Test("drug names round-trip through the packed column")
+    func packing() {
+        let cases: [[String]] = [[], ["dabrafenib"], ["dabrafenib", "trametinib"], ["a\\b", "c\nd", "\\n", "x\\", "braf inhibitor"],
+                                 ["tegafur/gimeracil/oteracil", "5-fu, leucovorin"]]
+        for names in cases {
+            var out: [String] = []
+            LineSummaryPacking.unpack(LineSummaryPacking.pack(names), into: &out)
+            #expect(out == names)
+        }
+    }
+}
+
+/// The engine of a store (package API), for reading the derivation and the raw summary.
+struct WarehouseEngineHandle {
+    let engine: WarehouseEngine
+}
