@@ -4,10 +4,9 @@ import OncoCore
 
 /// Cohort selection on clinical criteria, and the cohort table (endpoint + columns) of cohort studies.
 ///
-/// The table is read as a few narrow, index-ordered queries — the cohort's person ids, the endpoint,
-/// then one query per column — each ordered by person id and merged in one pass, instead of one wide
-/// join: every query is an ordered index scan on both backends (see `WarehouseSchema`
-/// `0007_cohort_outcome_indexes`), and a million-patient table moves as a few columns of numbers.
+/// The table is read as a few narrow, index-ordered queries, each ordered by person id and merged in one
+/// pass, instead of one wide join (see `cohortTable` in `WarehouseEngine+CohortTableRead.swift`; the
+/// SQL-only read `cohortTableReference` here is its test reference).
 extension WarehouseEngine {
     /// SQL conditions (on `person p`) for the clinical criteria: stage, age, sex, TMB, diagnosis date,
     /// alterations and therapies.
@@ -104,7 +103,11 @@ extension WarehouseEngine {
         return (SQLFragment("WITH ") + cohortCTE(c) + "\n", SQLFragment(" JOIN cohort ON cohort.person_id = \(alias).person_id"))
     }
 
-    package func cohortTable(_ request: CohortTableRequest, logger: Logger) async throws -> CohortTable {
+    /// The cohort table read in SQL alone: the cohort ids, the endpoint through `outcomeQuery` and one
+    /// `columnQuery` per column, each ordered by person id and aligned here. The reference the streamed
+    /// read (`cohortTable`, `WarehouseEngine+CohortTableRead.swift`) is tested against; ~3× slower on
+    /// SQLite at a million patients (Benchmarks/results/cohort.md).
+    package func cohortTableReference(_ request: CohortTableRequest, logger: Logger) async throws -> CohortTable {
         let c = request.cohort
         let d = dialect
         let idsQ = SQLFragment("WITH ") + cohortCTE(c) + " SELECT person_id AS c0 FROM cohort ORDER BY c0"
