@@ -22,6 +22,7 @@ import Logging
 import OncoCore
 import Recommendation
 import Reports
+import Similarity
 import Warehouse
 
 let logger = Logger(label: "bench-recommend")
@@ -82,11 +83,28 @@ case "case":
         var c0 = cpu()
         let c = try RecommendationCase.read(vcf: vcf, clinical: clinical)
         phaseCPU["read", default: 0] += cpu() - c0; c0 = cpu()
-        let r = try await Recommender(knowledgeBase: kb, warehouse: store).recommend(c, logger: logger)
+        let r = try await Recommender(knowledgeBase: kb, warehouse: store, neighbourSource: neighbours).recommend(c, logger: logger)
         phaseCPU["recommend", default: 0] += cpu() - c0; c0 = cpu()
         let bytes = RecommendationReport(r).html().utf8.count
         phaseCPU["render_html", default: 0] += cpu() - c0
         return (r, bytes)
+    }
+
+    // The nearest-neighbour candidates, as `onco recommend` finds them: the warehouse's similarity index
+    // persisted beside it (built once and written on the first run; BENCH_NEIGHBOURS=0 leaves them out).
+    // Opening the index is a per-process cost, reported apart from the per-case times.
+    var neighbours: SimilarityNeighbourSource?
+    if ProcessInfo.processInfo.environment["BENCH_NEIGHBOURS"] != "0" {
+        let indexStore = try await SQLiteWarehouseStore(path: db, logger: logger)
+        let indexPath = WarehouseSimilarity.defaultIndexPath(for: .sqliteFile(db), cacheDirectory: NSTemporaryDirectory())
+        let existed = indexPath.map { FileManager.default.fileExists(atPath: $0) } ?? false
+        t0 = wall(); c0 = cpu()
+        let (source, reason) = await SimilarityNeighbourSource.load(store: indexStore, indexPath: indexPath, logger: logger)
+        guard let source else { print("error: similarity index: \(reason)"); exit(1) }
+        neighbours = source
+        report(existed ? "index_open_seconds" : "index_build_and_write_seconds", String(format: "%.3f", wall() - t0))
+        report(existed ? "index_open_cpu_seconds" : "index_build_and_write_cpu_seconds", String(format: "%.3f", cpu() - c0))
+        report("index_profiles", source.index.count)
     }
 
     t0 = wall(); c0 = cpu()
@@ -106,6 +124,8 @@ case "case":
     }
     report("therapies", first.therapies.count); report("not_recommended", first.notRecommended.count)
     report("real_world_analyses", (first.therapies + first.notRecommended).filter { $0.realWorld != nil }.count)
+    report("real_world_only", first.realWorldOnly.count)
+    report("neighbours", "\"\(first.neighbourStatus)\"")
 
     var walls: [Double] = [], cpus: [Double] = []
     var stageTotals: [String: Double] = [:]
