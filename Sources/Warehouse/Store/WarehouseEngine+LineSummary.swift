@@ -32,6 +32,10 @@ extension WarehouseEngine {
     /// `death`, `person.year_of_birth` and the `stage` measurements; in person, line, episode order.
     /// Lines without a diagnosis or observation period, or starting after the end of follow-up, are
     /// left out. This is the derivation `lineOutcomes` read directly before migration 0008.
+    ///
+    /// The lines are driven from `diag` (one row per cohort patient with a diagnosis), not from `cohort`
+    /// joined again: PostgreSQL estimates the grouped CTEs at 200 rows and then rescans the materialised
+    /// cohort inside a nested loop, 170 s for one 20,000-patient chunk of a 1M warehouse (1.7 s this way).
     static func deriveLines(_ s: any SQLSession, cohort: SQLFragment) async throws -> [DerivedLine] {
         let d = s.dialect
         let line = WarehouseSchema.EpisodeKind.lineOfTherapy
@@ -46,9 +50,9 @@ extension WarehouseEngine {
                    CASE WHEN de.death_date IS NOT NULL THEN 1 ELSE 0 END AS c4,
                    CASE WHEN p.year_of_birth > 0 THEN \(d.year("diag.d")) - p.year_of_birth END AS c5,
                    st.v AS c6, e.episode_id AS c7
-            FROM cohort c JOIN episode e ON e.person_id = c.person_id JOIN person p ON p.person_id = c.person_id
-            JOIN diag ON diag.person_id = c.person_id JOIN obs ON obs.person_id = c.person_id
-            LEFT JOIN death de ON de.person_id = c.person_id LEFT JOIN st ON st.person_id = c.person_id
+            FROM diag JOIN episode e ON e.person_id = diag.person_id JOIN person p ON p.person_id = diag.person_id
+            JOIN obs ON obs.person_id = diag.person_id
+            LEFT JOIN death de ON de.person_id = diag.person_id LEFT JOIN st ON st.person_id = diag.person_id
             WHERE e.episode_source_value = ? AND e.episode_number IS NOT NULL
             ORDER BY c0, c1, c7
             """, [.text(WarehouseSchema.MeasurementKind.stage), .text(line)])
