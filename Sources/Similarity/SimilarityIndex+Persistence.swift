@@ -245,23 +245,21 @@ extension SimilarityIndex {
         let kb = bytes(4)
         var keys: [PatientKey] = []
         keys.reserveCapacity(rows)
-        var rowByKey: [PatientKey: Int32] = [:]
-        rowByKey.reserveCapacity(live)
+        var liveRows = 0
         var prev = 0
         let rowWords = (base + sec[5].offset).assumingMemoryBound(to: UInt64.self)
         if version < 3 { Self.convertMetaFromVersion2(rowWords, rows: rows, layout: layout) }
         for r in 0..<rows {
             let end = Int(u64(sec[3].offset + 8 * (r + 1)))
             guard end >= prev, end <= kb.count else { throw bad("key offsets are not increasing (row \(r))") }
-            let k = PatientKey(String(decoding: UnsafeRawBufferPointer(rebasing: kb[prev..<end]), as: UTF8.self))
-            keys.append(k)
+            keys.append(PatientKey(String(decoding: UnsafeRawBufferPointer(rebasing: kb[prev..<end]), as: UTF8.self)))
             prev = end
             let meta = rowWords[(r >> Self.blockShift) * layout.blockWords + layout.metaOffset + (r & Self.blockMask)]
-            if meta >> 63 == 1 {
-                guard rowByKey.updateValue(Int32(r), forKey: k) == nil else { throw bad("duplicate key at row \(r)") }
-            }
+            liveRows += Int(meta >> 63)
         }
-        guard rowByKey.count == live else { throw bad("live count \(live) disagrees with the rows (\(rowByKey.count) live)") }
+        guard liveRows == live else { throw bad("live count \(live) disagrees with the rows (\(liveRows) live)") }
+        // The key → row table is built on first use (`RowByKeyCache`); the writer never stores a live key
+        // twice, and the key section's checksum guards the file.
 
         self.vocabulary = vocabulary
         self.attributes = attributes
@@ -271,7 +269,6 @@ extension SimilarityIndex {
         self.pathwayCatalog = PathwayCatalog(pathwaysByGene: pmap)
         self.layout = layout
         self.keys = keys
-        self.rowByKey = rowByKey
         self.rowCount = rows
         self.count = live
         if blocks > 0 {

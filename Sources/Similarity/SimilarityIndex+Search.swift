@@ -65,12 +65,16 @@ extension SimilarityIndex {
         let blocks = (rowCount + Self.blockMask) >> Self.blockShift
         let threads = min(options.threads, max(1, blocks))
         let k = options.k
+        // The query's own key, when indexed, is dropped from the results after the scan: each heap keeps
+        // one more entry, and at most one of them is the query's (keys are unique). Looking the key's row
+        // up before the scan would need the key → row table, which opening an index file does not build.
+        let heapK = options.excludeQueryKey ? k + 1 : k
         // Per thread: a top-k per query.
         let results = ResultSlots(count: threads)
         let tileBlocks = queries.count == 1 ? blocks : max(1, 8192 / Self.blockRows)
         let work: @Sendable (Int) -> Void = { t in
             let lo = blocks * t / threads, hi = blocks * (t + 1) / threads
-            var heaps = [TopK](repeating: TopK(k: k), count: plans.count)
+            var heaps = [TopK](repeating: TopK(k: heapK), count: plans.count)
             var tile = lo
             while tile < hi {
                 let end = min(hi, tile + tileBlocks)
@@ -86,7 +90,15 @@ extension SimilarityIndex {
             var merged: [(score: Double, row: Int32)] = []
             for t in 0..<threads { merged += results.get(t)[q].entries }
             merged.sort { better($0.score, $0.row, than: $1.score, $1.row) }
-            out.append(merged.prefix(k).map { Neighbour(key: keys[Int($0.row)], similarity: $0.score, row: Int($0.row)) })
+            let own = options.excludeQueryKey ? queries[q].key : nil
+            var found: [Neighbour] = []
+            found.reserveCapacity(k)
+            for e in merged where found.count < k {
+                let key = keys[Int(e.row)]
+                if key == own { continue }
+                found.append(Neighbour(key: key, similarity: e.score, row: Int(e.row)))
+            }
+            out.append(found)
         }
         return out
     }
@@ -137,7 +149,6 @@ extension SimilarityIndex {
         let order = KeyOrder(words: words, blockWords: bw, keyOffset: layout.keyOffset, keys: keys)
         let allowed = p.allowedTypes
         let hasFilter = allowed != nil
-        let skip = p.skipRow
         let t = p.tables
         let typeNum = t.typeNum, stageNum = t.stageNum, stageDen = t.stageDen, ageNum = t.ageNum, ageDen = t.ageDen
         let sexNum = t.sexNum, sexDen = t.sexDen, linesNum = t.linesNum, linesDen = t.linesDen
@@ -217,7 +228,6 @@ extension SimilarityIndex {
                     }
                     let s = den > 0 ? num / den : 0
                     if heap.isFull, s < heap.worstScore { continue }
-                    if rowBase + r == skip { continue }
                     heap.offer(s, Int32(rowBase + r), order: order)
                     if heap.isFull { threshold = heap.worstScore * (1 - 1e-9) }
                 }
@@ -321,7 +331,6 @@ struct QueryPlan: Sendable {
     let tmbDen: Double
     let tables: Tables
     let allowedTypes: [Bool]?
-    let skipRow: Int
 
     /// Lookup tables indexed by the stored byte/node id; `Num` = W·s, `Den` = W or 0 when unknown.
     final class Tables: @unchecked Sendable {
@@ -439,7 +448,6 @@ struct QueryPlan: Sendable {
             }
             allowedTypes = a
         }
-        if options.excludeQueryKey, let r = index.rowByKey[query.key] { skipRow = Int(r) } else { skipRow = -1 }
         if let allowed = allowedTypes {
             // Rows of other types are never returned: bound only the allowed ones.
             tb.noShareMax = 0

@@ -42,6 +42,54 @@ struct OMOPCSVImportTests {
         try await t.finish()
     }
 
+    /// Codon cohorts (`BRAF V600`, any change) on hand-made variants: `p.V600E` and `p.V600K` belong, a
+    /// residue number that merely starts with 600 (`p.V6001A`) and an amplification row do not; the
+    /// tumour-type condition holds. SQLite selects these by the prefix's byte range, PostgreSQL by `LIKE`.
+    @Test("codon cohorts stop at the residue number", arguments: StoreKind.allCases)
+    func codonBoundary(kind: StoreKind) async throws {
+        guard let t = try await TestStore.make(kind) else { return }
+        let log = TestStore.logger
+        let dir = try makeTemporaryDirectory("onco-omop-codon")
+        for f in try FileManager.default.contentsOfDirectory(atPath: Self.dir.path) {
+            try FileManager.default.copyItem(at: Self.dir.appendingPathComponent(f), to: dir.appendingPathComponent(f))
+        }
+        let specimens = dir.appendingPathComponent("specimen.csv")
+        try (try String(contentsOf: specimens, encoding: .utf8) + """
+            2,2,0,0,2016-01-10,SAMPLE-B,Primary Solid Tumor,LUAD
+            3,3,0,0,2018-05-05,SAMPLE-C,Primary Solid Tumor,SKCM
+
+            """).write(to: specimens, atomically: true, encoding: .utf8)
+        let variants = dir.appendingPathComponent("onco_somatic_variant.csv")
+        try (try String(contentsOf: variants, encoding: .utf8) + """
+            2,1,1,GRCh37,7,140453136,A,T,BRAF,p.V6001A,missense_variant,missense,,0.2,100,PASS
+            3,2,2,GRCh37,7,140453136,A,T,BRAF,p.V600E,missense_variant,missense,,0.3,100,PASS
+            4,3,3,GRCh37,7,140453136,CA,TT,BRAF,p.Val600Lys,missense_variant,missense,,0.4,100,PASS
+            5,1,1,GRCh37,7,140453136,N,N,BRAF,p.V600_amp_label,,,amplification,,,PASS
+
+            """).write(to: variants, atomically: true, encoding: .utf8)
+        _ = try await Self.importExport(t.store, dir: dir)
+        let luad = try await t.store.selectCohort(CohortCriteria(tumourTypes: ["LUAD"]), logger: log)
+        let skcm = try await t.store.selectCohort(CohortCriteria(tumourTypes: ["SKCM"]), logger: log)
+        #expect(luad.count == 2 && skcm.count == 1)
+        let v600E = try await t.store.selectCohort(CohortCriteria(variants: [GeneVariant(gene: "BRAF", hgvsp: "p.V600E")]), logger: log)
+        #expect(v600E.count == 1)
+        // Patients 2 (LUAD, V600E) and 3 (SKCM, V600K) have lines of therapy; patient 1 (V6001A) must not appear.
+        let both = try await t.store.lineOutcomes(LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["LUAD", "SKCM"]),
+                                                                   biomarkers: [.codon(gene: "BRAF", residue: "V600")]), logger: log)
+        #expect(both.cohortSize == 2)
+        #expect(Set(both.personIDs) == Set([v600E[0]] + skcm))
+        let skcmOnly = try await t.store.lineOutcomes(LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["SKCM"]),
+                                                                       biomarkers: [.codon(gene: "BRAF", residue: "V600")]), logger: log)
+        #expect(skcmOnly.cohortSize == 1 && Set(skcmOnly.personIDs) == Set(skcm))
+        // "V60" is not a prefix of residue 600; "V6001" is a codon of its own (patient 1, LUAD).
+        for (residue, expected) in [("V60", 0), ("V6001", 1), ("V601", 0)] {
+            let table = try await t.store.lineOutcomes(LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["LUAD", "SKCM"]),
+                                                                        biomarkers: [.codon(gene: "BRAF", residue: residue)]), logger: log)
+            #expect(table.cohortSize == expected, "BRAF \(residue)")
+        }
+        try await t.finish()
+    }
+
     @Test("a bad date fails with file, line and field; nothing written", arguments: StoreKind.allCases)
     func badDate(kind: StoreKind) async throws {
         guard let t = try await TestStore.make(kind) else { return }

@@ -110,8 +110,14 @@ extension WarehouseEngine {
                 let prefix = "p.\(r)"
                 let n = prefix.count
                 let next = d == .sqlite ? "substr(\(v).hgvsp, \(n + 1), 1)" : "substring(\(v).hgvsp from \(n + 1) for 1)"
-                return SQLFragment("\(v).gene = ? AND \(v).hgvsp LIKE ? AND \(v).alteration IS NULL AND \(next) NOT IN ('0','1','2','3','4','5','6','7','8','9')",
-                                   [.text(g), .text(prefix + "%")])
+                var f = SQLFragment("\(v).gene = ? AND ", [.text(g)])
+                if d == .sqlite {
+                    // SQLite's LIKE is case-insensitive and cannot use an index; the byte range of the
+                    // prefix can (`idx_variant_gene_hgvsp`). HGVSp is ASCII, so prefix ≤ x < prefix + U+007F.
+                    f += SQLFragment("\(v).hgvsp >= ? AND \(v).hgvsp < ? AND ", [.text(prefix), .text(prefix + "\u{7F}")])
+                }
+                return f + SQLFragment("\(v).hgvsp LIKE ? AND \(v).alteration IS NULL AND \(next) NOT IN ('0','1','2','3','4','5','6','7','8','9')",
+                                       [.text(prefix + "%")])
             case .consequenceClass(let g, let classes):
                 return SQLFragment("\(v).gene = ? AND \(v).alteration IS NULL AND ", [.text(g)])
                     + d.inList("\(v).consequence_class", .textList(classes))
@@ -156,7 +162,14 @@ extension WarehouseEngine {
             typesUsedAsSeed = true
         }
         if !c.tumourTypes.isEmpty && !typesUsedAsSeed {
-            conds.append(SQLFragment("EXISTS (SELECT 1 FROM condition_occurrence co WHERE co.person_id = s.person_id AND ")
+            // A semi-join on the tumour types' patients (read once from `idx_condition_source`), not an
+            // `EXISTS` probe per seed row: a probe costs one index seek per seed row and OncoTree code
+            // (8 codes × 45,800 BRAF V600E rows at 1M patients: 0.13-0.26 s against 0.05 s this way).
+            // On SQLite the unary `+` keeps the seed's index driving the query: without it SQLite walks
+            // the tumour types' patients and probes `idx_variant_gene (gene, person_id)` for each, then
+            // the table for the protein change (0.13 s warm, 0.5 s cold for the BRAF V600 codon).
+            let plus = d == .sqlite ? "+" : ""
+            conds.append(SQLFragment("\(plus)s.person_id IN (SELECT co.person_id FROM condition_occurrence co WHERE ")
                          + d.inList("co.condition_source_value", .textList(c.tumourTypes.map { $0.uppercased() })) + ")")
         }
         for v in variants {
@@ -197,8 +210,55 @@ extension WarehouseEngine {
             return out
         }
         let union = cohorts.reduce(into: Set<Int64>()) { $0.formUnion($1) }
-        let all = try await lineOutcomes(LineOutcomeQuery(cohort: CohortCriteria(personIDs: union.sorted())), logger: logger)
+        let all = try await lines(ofPersons: union.sorted())
         return cohorts.map { all.subset(persons: $0, cohortSize: $0.count) }
+    }
+
+    /// The lines of these (existing) patients, read straight from `onco_line_outcome` by primary key in
+    /// key order (no cohort to materialise, no sort); `cohortSize` is left 0 for the caller to set.
+    func lines(ofPersons ids: [Int64]) async throws -> LineOutcomeTable {
+        let q = SQLFragment("SELECT l.person_id AS c0, l.line_number AS c1, l.start_day AS c2, l.os_days AS c3, l.os_event AS c4, l.age AS c5, l.stage AS c6, l.drugs AS c7 FROM onco_line_outcome l WHERE ")
+            + dialect.inList("l.person_id", .idList(ids)) + SQLFragment(" ORDER BY c0, c1, l.episode_id")
+        let r = try await backend.withSession { s in
+            try await s.fetch(q, types: [.int, .int, .int, .int, .int, .int, .double, .text])
+        }
+        return Self.lineTable(r).table
+    }
+
+    /// A `LineOutcomeTable` from rows (person, line, start, OS days, event, age, stage, packed drugs);
+    /// rows with a null line are patients without lines. Also returns the number of distinct patients.
+    static func lineTable(_ r: ResultColumns) -> (table: LineOutcomeTable, patients: Int) {
+        let pid = r.ints(0), num = r.ints(1), start = r.ints(2), os = r.ints(3), ev = r.ints(4), age = r.ints(5)
+        let stage = r.doubles(6), drugs = r.texts(7)
+        var t = LineOutcomeTable()
+        t.personIDs.reserveCapacity(r.count)
+        var size = 0
+        var last: Int64?
+        // Packed drug lists repeat (a few hundred regimens): split each distinct one once.
+        var unpacked: [String: [String]] = [:]
+        for k in 0..<r.count {
+            let p = pid[k]!
+            if p != last { size += 1; last = p }
+            guard let n = num[k], let s0 = start[k], let osd = os[k] else { continue }   // a patient without lines
+            t.personIDs.append(p)
+            t.lineNumbers.append(Int(n))
+            t.startDays.append(Int(s0))
+            t.osDays.append(Double(osd))
+            t.osEvents.append(ev[k]! != 0)
+            t.ages.append(age[k].map(Int.init))
+            t.stages.append(stage[k].map { max(0, min(4, Int($0.rounded()))) })
+            let packed = drugs[k] ?? ""
+            if let names = unpacked[packed] {
+                t.drugs.append(contentsOf: names)
+            } else {
+                var names: [String] = []
+                LineSummaryPacking.unpack(packed, into: &names)
+                unpacked[packed] = names
+                t.drugs.append(contentsOf: names)
+            }
+            t.drugStart.append(t.drugs.count)
+        }
+        return (t, size)
     }
 
     /// The lines of therapy of a cohort with OS from each line's start, age, stage and drugs; see
@@ -215,26 +275,7 @@ extension WarehouseEngine {
         let r = try await backend.withSession { s in
             try await s.fetch(q, types: [.int, .int, .int, .int, .int, .int, .double, .text])
         }
-        let pid = r.ints(0), num = r.ints(1), start = r.ints(2), os = r.ints(3), ev = r.ints(4), age = r.ints(5)
-        let stage = r.doubles(6), drugs = r.texts(7)
-        var t = LineOutcomeTable()
-        t.personIDs.reserveCapacity(r.count)
-        var size = 0
-        var last: Int64?
-        for k in 0..<r.count {
-            let p = pid[k]!
-            if p != last { size += 1; last = p }
-            guard let n = num[k], let s0 = start[k], let osd = os[k] else { continue }   // a patient without lines
-            t.personIDs.append(p)
-            t.lineNumbers.append(Int(n))
-            t.startDays.append(Int(s0))
-            t.osDays.append(Double(osd))
-            t.osEvents.append(ev[k]! != 0)
-            t.ages.append(age[k].map(Int.init))
-            t.stages.append(stage[k].map { max(0, min(4, Int($0.rounded()))) })
-            LineSummaryPacking.unpack(drugs[k] ?? "", into: &t.drugs)
-            t.drugStart.append(t.drugs.count)
-        }
+        var (t, size) = Self.lineTable(r)
         t.cohortSize = size
         logger.debug("warehouse.lineOutcomes", metadata: ["cohort.size": "\(t.cohortSize)", "lines": "\(t.count)"])
         return t
