@@ -55,13 +55,9 @@ public struct SimilarityNeighbourSource: NeighbourSource {
     public static func load(store: any WarehouseStore, indexPath: String?, preloadingPersonIDs: Bool = false,
                             threads: Int? = nil, logger: Logger) async -> (source: SimilarityNeighbourSource?, reason: String) {
         do {
-            let idx: SimilarityIndex
-            do {
-                idx = try await WarehouseSimilarity.index(for: store, at: indexPath, mapping: WarehouseProfileMapping(), logger: logger).index
-            } catch let e as SimilarityError where e.code == .writeFailed {
-                logger.warning("similarity.index.not_persisted", metadata: ["error.code": "\(e.code)"])
-                idx = try await WarehouseSimilarity.index(for: store, at: nil, mapping: WarehouseProfileMapping(), logger: logger).index
-            }
+            // An index that cannot be written beside the warehouse (read-only folder) is used from memory.
+            let idx = try await WarehouseSimilarity.index(for: store, at: indexPath, mapping: WarehouseProfileMapping(),
+                                                          mustPersist: false, logger: logger).index
             guard idx.count > 0 else { return (nil, "the warehouse has no patient profiles") }
             var ids: [PatientKey: Int64]? = nil
             if preloadingPersonIDs {

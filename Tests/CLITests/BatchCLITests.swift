@@ -142,7 +142,9 @@ struct SynthFailed: Error, CustomStringConvertible {
         p.arguments = ["batch", m, "-o", out, "--jobs", "1", "--progress", "none"] + (try withWarehouse())
         p.standardError = FileHandle.nullDevice
         try p.run()
-        let deadline = Date().addingTimeInterval(60)
+        // Kill as soon as 40 lines are out (polled every millisecond). The deadline only guards against a
+        // hang: a loaded CI machine once needed more than a minute to reach 40 lines.
+        let deadline = Date().addingTimeInterval(900)
         while Self.lineCount(out) < 40, p.isRunning, Date() < deadline { usleep(1000) }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()

@@ -129,6 +129,18 @@ struct WarehouseSimilarityTests {
         let (rebuilt, p4) = try await WarehouseSimilarity.index(for: w.store, at: w.indexPath, mapping: WarehouseProfileMapping(), logger: Self.log)
         #expect(p4 == .built(reason: "the index file is unreadable (badIndexFile)"))
         #expect(rebuilt.contentDigest() == updated.contentDigest())
+
+        // A path that cannot be written (its folder is a file): an error by default; with mustPersist
+        // false the index built in memory is returned (once, not built a second time).
+        let blocked = w.indexPath + ".folder-is-a-file/index.simidx"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: w.indexPath + ".folder-is-a-file"))
+        await #expect(throws: SimilarityError.self) { () async throws -> Void in
+            _ = try await WarehouseSimilarity.index(for: w.store, at: blocked, mapping: WarehouseProfileMapping(), logger: Self.log)
+        }
+        let (inMemory, p5) = try await WarehouseSimilarity.index(for: w.store, at: blocked, mapping: WarehouseProfileMapping(),
+                                                                 mustPersist: false, logger: Self.log)
+        #expect(p5 == .built(reason: "no index at the path"))
+        #expect(inMemory.contentDigest() == updated.contentDigest())
     }
 
     @Test("incremental update after a synthetic import = rebuild", arguments: Backend.allCases)

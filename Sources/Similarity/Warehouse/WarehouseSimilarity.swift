@@ -151,8 +151,17 @@ public enum WarehouseSimilarity {
     }
 
     /// As `index(for:at:logger:)`, also saying whether the index was loaded, updated or built.
+    /// - Parameter mustPersist: when false, an index that cannot be written to `path` (a read-only folder)
+    ///   is still returned, with a warning (`similarity.index.not_persisted`), instead of the write error.
     public static func index(for store: any WarehouseStore, at path: String?, mapping: WarehouseProfileMapping,
-                             logger: Logger) async throws -> (index: SimilarityIndex, provenance: Provenance) {
+                             mustPersist: Bool = true, logger: Logger) async throws -> (index: SimilarityIndex, provenance: Provenance) {
+        func persist(_ idx: SimilarityIndex, _ url: URL) throws {
+            do {
+                try idx.write(to: url)
+            } catch let e as SimilarityError where e.code == .writeFailed && !mustPersist {
+                logger.warning("similarity.index.not_persisted", metadata: ["error.code": "\(e.code)"])
+            }
+        }
         guard let path else {
             return (try await build(from: store, mapping: mapping, logger: logger), .built(reason: "no index path"))
         }
@@ -167,7 +176,7 @@ public enum WarehouseSimilarity {
                     return (idx, .loaded)
                 case .stale:
                     let s = try await update(&idx, from: store, mapping: mapping, logger: logger)
-                    try idx.write(to: url)
+                    try persist(idx, url)
                     return (idx, .updated(s))
                 case .incompatible(let why):
                     reason = why
@@ -178,7 +187,7 @@ public enum WarehouseSimilarity {
             }
         }
         let idx = try await build(from: store, mapping: mapping, logger: logger)
-        try idx.write(to: url)
+        try persist(idx, url)
         return (idx, .built(reason: reason))
     }
 
