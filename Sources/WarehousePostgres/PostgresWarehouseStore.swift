@@ -182,6 +182,8 @@ struct PostgresSession: SQLSession {
     }
 
     func fetch(_ query: SQLFragment, types: [SQLColumnType]) async throws -> ResultColumns {
+        let t0 = SQLTrace.start()
+        defer { SQLTrace.record(query.sql, since: t0) }
         let n = types.count
         let aggs = (0..<n).map { "string_agg(COALESCE(CAST(q.c\($0) AS text), E'\\x1E'), E'\\x1F' ORDER BY q.onco_rn) AS p\($0)" }
         let sql = "SELECT \(aggs.joined(separator: ", ")) FROM (SELECT inner_q.*, row_number() OVER () AS onco_rn FROM (\n"

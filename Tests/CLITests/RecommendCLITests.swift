@@ -114,5 +114,13 @@ import _TestSupport
         let json = try runOnco(args + ["--format", "json"])
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(obj["synthetic"] as? Bool == true && (obj["warehouse"] as? [String: Any])?["synthetic"] as? Bool == true)
+        // ONCO_SQL_TRACE=1: each warehouse read's time and statement on stderr; bound values (here the gene
+        // and the tumour-type codes of the biomarker cohorts) never appear; the report is unchanged.
+        let traced = try runOnco(args, environment: ["ONCO_SQL_TRACE": "1"])
+        #expect(traced.status == 0 && traced.stdout == first.stdout)
+        let trace = traced.stderr.split(separator: "\n").filter { $0.hasPrefix("sql-trace ") }
+        #expect(trace.count >= 4 && trace.allSatisfy { $0.contains(" ms: ") })
+        #expect(trace.contains { $0.contains("onco_line_outcome") })
+        #expect(!trace.contains { $0.contains("BRAF") || $0.contains("'SKCM'") })
     }
 }

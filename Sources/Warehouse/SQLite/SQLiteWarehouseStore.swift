@@ -209,6 +209,8 @@ struct SQLiteSession: SQLSession {
     }
 
     func fetch(_ query: SQLFragment, types: [SQLColumnType]) async throws -> ResultColumns {
+        let t0 = SQLTrace.start()
+        defer { SQLTrace.record(query.sql, since: t0) }
         do {
             if inTransaction {
                 return try await writer.writeWithoutTransaction { db in try Self.read(db, query, types) }
@@ -220,6 +222,8 @@ struct SQLiteSession: SQLSession {
     }
 
     func fetchCoded(_ query: SQLFragment, textColumns: Int) async throws -> CodedRows {
+        let t0 = SQLTrace.start()
+        defer { SQLTrace.record(query.sql, since: t0) }
         do {
             if inTransaction {
                 return try await writer.writeWithoutTransaction { db in try Self.readCoded(db, query, textColumns) }
