@@ -27,6 +27,9 @@
 /// - `onco_migration`: applied migrations, by name.
 /// - `onco_line_outcome`: derived, one row per line of therapy with its drugs and OS from its start
 ///   (`0008_line_outcome_summary`, see `lineOutcomeSummary`).
+///
+/// Indexes: `indexes` (0003), then `similarityIndexes`, `biomarkerCohortIndexes`, `outcomeIndexes` and
+/// `variantAlterationIndexes` (0009, which replaces 0005's `idx_variant_gene_hgvsp`).
 public enum WarehouseSchema {
     /// A named, append-only migration. Never edit one that has been released; add a new one.
     public struct Migration: Sendable {
@@ -64,6 +67,7 @@ public enum WarehouseSchema {
                   sqliteStatements: governanceSQLiteTriggers, postgresStatements: governancePostgresTriggers),
         Migration(name: "0007_cohort_outcome_indexes", statements: outcomeIndexes),
         lineOutcomeSummary,
+        Migration(name: "0009_variant_alteration_index", statements: variantAlterationIndexes),
     ]
 
     /// The statements of a migration in a dialect.
@@ -326,6 +330,15 @@ public enum WarehouseSchema {
     /// covering index answers `gene = ? AND hgvsp = ?` without touching the table.
     static let biomarkerCohortIndexes: [String] = [
         "CREATE INDEX idx_variant_gene_hgvsp ON onco_somatic_variant (gene, hgvsp, person_id)",
+    ]
+
+    /// Codon cohorts (`BRAF V600`, any change) read `gene`, a range of `hgvsp` and `alteration IS NULL`:
+    /// with `alteration` in the index they never touch the table (BRAF V600 at 1,000,000 patients of a
+    /// genuine generation: 0.23 s → 0.10 s in `sqlite3`; the matching rows lie scattered over the file).
+    /// It answers everything `idx_variant_gene_hgvsp` did (gene, protein change, person), which it replaces.
+    static let variantAlterationIndexes: [String] = [
+        "CREATE INDEX idx_variant_gene_hgvsp_alteration ON onco_somatic_variant (gene, hgvsp, alteration, person_id)",
+        "DROP INDEX idx_variant_gene_hgvsp",
     ]
 
     /// OMOP concept ids onco writes. 0 ("No matching concept") wherever no standard vocabulary is

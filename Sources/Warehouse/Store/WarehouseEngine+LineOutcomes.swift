@@ -113,7 +113,7 @@ extension WarehouseEngine {
                 var f = SQLFragment("\(v).gene = ? AND ", [.text(g)])
                 if d == .sqlite {
                     // SQLite's LIKE is case-insensitive and cannot use an index; the byte range of the
-                    // prefix can (`idx_variant_gene_hgvsp`). HGVSp is ASCII, so prefix ≤ x < prefix + U+007F.
+                    // prefix can (`idx_variant_gene_hgvsp_alteration`, which also holds `alteration`). HGVSp is ASCII, so prefix ≤ x < prefix + U+007F.
                     f += SQLFragment("\(v).hgvsp >= ? AND \(v).hgvsp < ? AND ", [.text(prefix), .text(prefix + "\u{7F}")])
                 }
                 return f + SQLFragment("\(v).hgvsp LIKE ? AND \(v).alteration IS NULL AND \(next) NOT IN ('0','1','2','3','4','5','6','7','8','9')",
