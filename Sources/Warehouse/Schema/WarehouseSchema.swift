@@ -339,6 +339,7 @@ public enum WarehouseSchema {
     static let variantAlterationIndexes: [String] = [
         "CREATE INDEX idx_variant_gene_hgvsp_alteration ON onco_somatic_variant (gene, hgvsp, alteration, person_id)",
         "DROP INDEX idx_variant_gene_hgvsp",
+        "ANALYZE onco_somatic_variant",   // the planner's statistics for the new index
     ]
 
     /// OMOP concept ids onco writes. 0 ("No matching concept") wherever no standard vocabulary is
