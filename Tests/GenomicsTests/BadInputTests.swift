@@ -70,7 +70,7 @@ struct BadInputTests {
         let (dir, path) = try Self.file([Self.good, "1\t300\t.\tA\tG\t.\tPASS\t.\tGT:DP\t0/1:3\t0/0:x"])
         defer { try? FileManager.default.removeItem(at: dir) }
         let e = try #require(Self.error(VariantReadOptions(path: path)))
-        #expect(e.description == "case.vcf: line 7: FORMAT/DP of sample column 2: \"x\" is not an integer (declared Type=Integer)")
+        #expect(e.description == "case.vcf: line 7: FORMAT/DP of sample column 2 \"x\" is not an Integer (header Type=Integer)")
     }
 
     @Test func malformedLineInBgzippedFileIsNamedToo() throws {
