@@ -319,6 +319,7 @@ static inline int chts_values_check(const char *s, size_t n, int type, int vl, i
 /// lookups once its keys are known (a file uses a handful). A declared key's definition never changes;
 /// an undeclared one is remembered as such (htslib then adds it as a String).
 #define CHTS_KEY_CACHE 64
+#define CHTS_FMT_KEYS 32
 typedef struct {
     int n, next; // entries; where the next search starts (lines repeat their keys in order)
     struct { char key[24]; unsigned char len, hl; signed char declared; int type, vl, number; } e[CHTS_KEY_CACHE];
@@ -364,8 +365,9 @@ static inline int chts_key_lookup(const bcf_hdr_t *h, chts_key_cache_t *kc, int 
 /// One pass over the line: tabs are found with memchr, NUL bytes with strlen (the kstring is
 /// NUL-terminated at `l`), INFO keys are skipped with memchr and only Integer/Float values are read.
 static inline void chts_vcf_line_check(const char *s, size_t l, const bcf_hdr_t *h, chts_key_cache_t *kc, chts_line_check_t *c) {
-    size_t start = 0, fmt_off = 0, fmt_len = 0;
-    int n_alt = 0;
+    size_t start = 0;
+    int n_alt = 0, nfk = 0;
+    struct { size_t off, len; int type, vl, number; } fk[CHTS_FMT_KEYS]; // FORMAT keys (more are not checked)
     memset(c, 0, sizeof *c);
     if (l == 0) return;
     size_t z = strlen(s);
@@ -409,26 +411,34 @@ static inline void chts_vcf_line_check(const char *s, size_t l, const bcf_hdr_t 
                 }
                 a = b + 1;
             }
-        } else if (c->cols == 9) {
-            fmt_off = start; fmt_len = n;
-        } else if (c->cols >= 10 && h && c->problem == CHTS_LINE_OK) { // a sample column against FORMAT
-            size_t ka = 0, a = 0;
-            while (ka <= fmt_len && a <= n && c->problem == CHTS_LINE_OK) {
-                const char *kcolon = (const char *)memchr(s + fmt_off + ka, ':', fmt_len - ka);
-                size_t kb = kcolon ? (size_t)(kcolon - (s + fmt_off)) : fmt_len;
-                const char *vc = (const char *)memchr(f + a, ':', n - a);
-                size_t b = vc ? (size_t)(vc - f) : n;
-                int type, vl, number;
-                if (chts_key_lookup(h, kc, BCF_HL_FMT, s + fmt_off + ka, kb - ka, &type, &vl, &number)) {
+        } else if (c->cols == 9 && h && !(n == 1 && f[0] == '.')) { // FORMAT: its keys, looked up once per line
+            size_t ka = 0, kb;
+            while (nfk < CHTS_FMT_KEYS) {
+                for (kb = ka; kb < n && f[kb] != ':'; kb++) {}
+                fk[nfk].off = start + ka; fk[nfk].len = kb - ka; fk[nfk].type = BCF_HT_STR;
+                chts_key_lookup(h, kc, BCF_HL_FMT, f + ka, kb - ka, &fk[nfk].type, &fk[nfk].vl, &fk[nfk].number);
+                nfk++;
+                if (kb >= n) break;
+                ka = kb + 1;
+            }
+        } else if (c->cols >= 10 && nfk > 0 && c->problem == CHTS_LINE_OK) { // a sample column against FORMAT
+            size_t a = 0, b;
+            int k;
+            // Fewer values than keys: the rest are missing (VCF 4.3 1.6.2); more: htslib refuses the line.
+            for (k = 0; k < nfk; k++) {
+                for (b = a; b < n && f[b] != ':'; b++) {}
+                if (fk[k].type == BCF_HT_INT || fk[k].type == BCF_HT_REAL) {
                     size_t off = 0, len = 0;
-                    c->problem = chts_values_check(f + a, b - a, type, vl, number, n_alt, 0, &off, &len, &c->expected, &c->found);
+                    c->problem = chts_values_check(f + a, b - a, fk[k].type, fk[k].vl, fk[k].number, n_alt, 0, &off, &len,
+                                                   &c->expected, &c->found);
                     if (c->problem) {
-                        c->col = c->cols; c->type = type; c->vl = vl; c->number = number;
-                        c->off = start + a + off; c->len = len; c->key_off = fmt_off + ka; c->key_len = kb - ka;
+                        c->col = c->cols; c->type = fk[k].type; c->vl = fk[k].vl; c->number = fk[k].number;
+                        c->off = start + a + off; c->len = len; c->key_off = fk[k].off; c->key_len = fk[k].len;
+                        break;
                     }
                 }
-                if (!vc || !kcolon) break; // fewer values than keys: the rest are missing (VCF 4.3 1.6.2)
-                ka = kb + 1; a = b + 1;
+                if (b >= n) break;
+                a = b + 1;
             }
         }
         if (end >= l) break;
