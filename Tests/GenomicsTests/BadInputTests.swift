@@ -111,6 +111,8 @@ struct BadInputTests {
         #expect(e.code == .truncated)
         #expect(e.description.hasPrefix("cut.vcf.gz: line "))
         #expect(e.description.contains("the compressed data ends or breaks after"))
+        // --lenient skips malformed records, never a broken stream.
+        #expect(Self.error(VariantReadOptions(path: cut.path, malformed: .skip))?.code == .truncated)
     }
 
     @Test func regionWithoutIndex() throws {
