@@ -103,6 +103,8 @@ struct BatchRunCommand: AsyncParsableCommand {
     @Flag(help: "Log the batch's start and end (info level) on standard error.")
     var verbose = false
 
+    @OptionGroup var lenient: LenientOption
+
     enum ProgressStyle: String, ExpressibleByArgument, CaseIterable { case auto, bar, lines, none }
     enum ScorerChoice: String, ExpressibleByArgument, CaseIterable {
         case recommend
@@ -193,7 +195,7 @@ struct BatchRunCommand: AsyncParsableCommand {
         let logger = verbose ? Logger(label: "onco.batch", factory: { label in StreamLogHandler.standardError(label: label) })
             : Logger(label: "onco.batch", factory: { _ in SwiftLogNoOpLogHandler() })
 
-        let m: BatchManifest
+        var m: BatchManifest
         do {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: manifest, isDirectory: &isDir), isDir.boolValue {
@@ -204,6 +206,7 @@ struct BatchRunCommand: AsyncParsableCommand {
                 m = try BatchManifest.read(path: manifest)
             }
         }
+        if lenient.lenient { m = m.lenient() }
         if !m.ignoredColumns.isEmpty {
             StandardError.write("batch: ignoring manifest columns \(m.ignoredColumns.joined(separator: ", "))\n")
         }

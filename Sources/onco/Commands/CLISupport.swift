@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Genomics
 
 /// Output formats shared by subcommands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -11,6 +12,19 @@ enum StandardError {
     static func write(_ s: String) {
         FileHandle.standardError.write(Data(s.utf8))
     }
+}
+
+/// `--lenient`: malformed VCF records are skipped and counted instead of stopping the command.
+struct LenientOption: ParsableArguments {
+    @Flag(name: .customLong("lenient"), help: "Skip malformed VCF records (invalid REF/ALT, NUL bytes, values that do not match the header) and report how many, instead of stopping at the first.")
+    var lenient = false
+
+    var policy: MalformedRecordPolicy { lenient ? .skip : .fail }
+}
+
+/// Says on standard error how many malformed records a lenient read skipped (never silently).
+func noteSkipped(_ skipped: SkippedRecords) {
+    if let note = skipped.note { StandardError.write("onco: note: \(note)\n") }
 }
 
 /// Writes `text` to `path` atomically (temporary file + rename), or to standard output when `path` is nil.

@@ -45,6 +45,8 @@ struct CaseOptions: ParsableArguments {
     @Flag(name: .customLong("include-filtered"), help: "Also match calls whose FILTER is not PASS (default: ignore them and say how many).")
     var includeFiltered = false
 
+    @OptionGroup var lenient: LenientOption
+
     static func split(_ list: [String]) -> [String] {
         list.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
@@ -89,7 +91,8 @@ struct CaseOptions: ParsableArguments {
 
     func read() throws -> RecommendationCase {
         hts_set_log_level(HTS_LOG_OFF) // htslib would print file paths to stderr by itself
-        return try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference, clinical: try clinical())
+        return try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference,
+                                           malformed: lenient.policy, clinical: try clinical())
     }
 }
 
