@@ -57,7 +57,15 @@ import _TestSupport
         guard !row.command.isEmpty else { return }
         let tmp = try makeTemporaryDirectory("onco-bad-input")
         defer { try? FileManager.default.removeItem(at: tmp) }
+        let env = ProcessInfo.processInfo.environment
+        let postgres = env["ONCO_TEST_POSTGRES_URL"] ?? ""
+        if row.command.contains("{pg}") && postgres.isEmpty {
+            // A row that needs the temporary server: required under ONCO_REQUIRE_POSTGRES=1 (make test, CI).
+            #expect(env["ONCO_REQUIRE_POSTGRES"] != "1", "\(row.testDescription): needs ONCO_TEST_POSTGRES_URL")
+            return
+        }
         let substitutions = [
+            "{pg}": postgres,
             "{fixtures}": RepoPaths.fixture("").path.replacingOccurrences(of: "/$", with: "", options: .regularExpression),
             "{tmp}": tmp.path,
             "{kb}": RepoPaths.knowledgeBase("").resolvingSymlinksInPath().path,

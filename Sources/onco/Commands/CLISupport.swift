@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Genomics
+import OncoCore
 
 /// Output formats shared by subcommands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -27,11 +28,11 @@ func noteSkipped(_ skipped: SkippedRecords) {
     if let note = skipped.note { StandardError.write("onco: note: \(note)\n") }
 }
 
-/// Writes `text` to `path` atomically (temporary file + rename), or to standard output when `path` is nil.
+/// Writes `text` to `path` atomically (temporary file + rename; `OutputFile`), or to standard output
+/// when `path` is nil. A failure is an `OutputFileError` ("cannot write out/r.html: the folder out/ does not exist").
 func emit(_ text: String, to path: String?) throws {
     if let path {
-        let url = URL(fileURLWithPath: path)
-        try Data(text.utf8).write(to: url, options: .atomic)
+        try OutputFile.write(Data(text.utf8), to: path)
     } else {
         FileHandle.standardOutput.write(Data(text.utf8))
     }

@@ -126,6 +126,7 @@ struct RecommendCommand: AsyncParsableCommand {
 
     @Option(help: "Warehouse: a SQLite file, or postgres://user@host:port/database (default: none; curated evidence only).")
     var db: String?
+    @OptionGroup var connection: ConnectTimeoutOption
 
     @Option(help: "Output format: text (default on a terminal), markdown, html or json.")
     var format: RecommendFormat?
@@ -156,9 +157,6 @@ struct RecommendCommand: AsyncParsableCommand {
         if minEvents < 1 { throw ValidationError("--min-events must be at least 1") }
         if minimumCount < 1 { throw ValidationError("--minimum-count must be at least 1") }
         if neighbours < 1 { throw ValidationError("--neighbours must be at least 1") }
-        if let db, case .sqliteFile(let path) = WarehouseLocation(parsing: db), !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("--db \(db): no such warehouse file (create one with `onco warehouse import` or `onco warehouse synth`)")
-        }
     }
 
     func run() async throws {
@@ -168,7 +166,7 @@ struct RecommendCommand: AsyncParsableCommand {
         let c = try caseOptions.read()
         let knowledge = try KnowledgeBase.load(directory: try kb.resolve())
         var store: (any WarehouseStore)?
-        if let db { store = try await WarehouseFactory.open(db: db, logger: RecommendCommand.logger) }
+        if let db { store = try await WarehouseFactory.open(db: db, mode: .existing, connectTimeout: connection.duration, logger: RecommendCommand.logger) }
         let r: Recommendation
         do {
             r = try await RecommendCommand.recommend(c, knowledgeBase: knowledge, warehouse: store, db: db, similarityIndex: similarityIndex,

@@ -81,7 +81,7 @@ struct SimilarCommand: AsyncParsableCommand {
         let query = WarehouseSimilarity.caseProfile(variants: variants, clinical: clinical, priorLines: priorLines)
         let caseLabels = WarehouseSimilarity.alterationLabels(variants: variants, clinical: clinical)
 
-        let store = try await WarehouseFactory.open(db: database.db, logger: logger)
+        let store = try await database.open(.existing, logger: logger)
         do {
             let meta = try await store.metadata(logger: logger)
             let synthetic = meta.synthetic == true
