@@ -47,7 +47,13 @@ public final class PostgresWarehouseStore: WarehouseStore {
         do {
             if let schema {
                 try await client.withConnection { conn in
-                    _ = try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+                    // Created only when missing, so that a role without CREATE on the database (one that may only query) can open it.
+                    let exists = try await conn.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM pg_namespace WHERE nspname = '\(schema)'"), logger: logger)
+                    var found = false
+                    for try await _ in exists { found = true }
+                    if !found {
+                        _ = try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+                    }
                 }
             }
             try await engine.migrate(logger: logger)

@@ -143,18 +143,37 @@ struct WarehouseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Counts of what the warehouse holds (small cells suppressed).")
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
         @Option(help: "Output format.") var format: Format = .text
-        @Option(help: "Small-cell suppression threshold (counts 1..k-1 are shown as <k; 0 for synthetic data only).") var minimumCount: Int = 5
+        @Option(help: "Small-cell suppression threshold (counts 1..k-1 are shown as <k; default: the warehouse's minimum; 0 for synthetic data without governance only).")
+        var minimumCount: Int?
         @OptionGroup var database: DatabaseOption
+        @OptionGroup var authorisation: AuthorisationOptions
 
         func run() async throws {
+            let keys = try GovernanceCLI.keys()
             let store = try await WarehouseFactory.open(db: database.db, logger: WarehouseCommand.logger)
-            let s = try await store.stats(logger: WarehouseCommand.logger)
-            let m = try await store.metadata(logger: WarehouseCommand.logger)
-            try await store.close()
-            if minimumCount == 0 && m.synthetic != true {
-                throw ValidationError("--minimum-count 0 is allowed only for a synthetic warehouse")
+            let s: WarehouseStats, m: WarehouseMetadata, dc: DisclosureControl
+            do {
+                let grant = try await GovernanceCLI.authorise(store, AccessRequest(
+                    command: "warehouse.stats", authorisation: authorisation.id, kind: authorisation.kind, outputs: [.aggregates],
+                    minimumCellCount: minimumCount), keys: keys, logger: WarehouseCommand.logger)
+                s = try await store.stats(logger: WarehouseCommand.logger)
+                m = try await store.metadata(logger: WarehouseCommand.logger)
+                if grant.minimumCellCount == 0 && m.synthetic != true {
+                    throw ValidationError("--minimum-count 0 is allowed only for a synthetic warehouse")
+                }
+                dc = DisclosureControl(minimumCount: grant.minimumCellCount)
+                var shown: [String: AuditValue] = [
+                    "patients": GovernanceCLI.shown(s.patients, dc), "samples": GovernanceCLI.shown(s.samples, dc),
+                    "mutations": GovernanceCLI.shown(s.mutations, dc), "deaths": GovernanceCLI.shown(s.deaths, dc),
+                    "linesOfTherapy": GovernanceCLI.shown(s.linesOfTherapy, dc), "treatmentRows": GovernanceCLI.shown(s.treatmentRows, dc),
+                ]
+                shown["patientsByTumourType"] = .object(Dictionary(uniqueKeysWithValues: s.patientsByTumourType.map { ($0.tumourType, GovernanceCLI.shown($0.patients, dc)) }))
+                try await GovernanceCLI.record(store, grant, shown: shown, keys: keys, logger: WarehouseCommand.logger)
+                try await store.close()
+            } catch {
+                try? await store.close()
+                throw error
             }
-            let dc = DisclosureControl(minimumCount: minimumCount)
             switch format {
             case .json:
                 struct Out: Encodable {
