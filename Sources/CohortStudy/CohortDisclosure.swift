@@ -23,11 +23,7 @@ struct CohortDisclosure {
     var active: Bool { k > 1 }
 
     /// A count as shown.
-    func count(_ n: Int) -> SuppressedCount {
-        guard active, n > 0 else { return .exact(n) }
-        if n < k { return .suppressed(below: k) }
-        return .exact(Int((Double(n) / Double(k)).rounded(.toNearestOrAwayFromZero)) * k)
-    }
+    func count(_ n: Int) -> SuppressedCount { DisclosureControl(minimumCount: k).rounded(n) }
 
     /// A count as the plot's at-risk row shows it (rounded; 1…k−1 kept, the plot prints them as `<k`).
     func plotCount(_ n: Int) -> Int {
