@@ -19,5 +19,5 @@ t onco cohort run --db $W/tcga.sqlite --project P-HN-02 --tumour-type GB --group
 t onco cohort run --db $W/tcga.sqlite --project P-HN-02 --tumour-type HNSC --group-by mutation:IDH1 --endpoint study --time-attribute OS_MONTHS --status-attribute OS_STATUS --format json \| grep -E \"\\\"\(label\|n\|events\)\\\" :\" \| head -8
 t onco audit verify --db $W/tcga.sqlite
 t onco audit log --db $W/tcga.sqlite
-t sqlite3 $W/tcga.sqlite \"DROP TRIGGER onco_audit_log_no_update\; UPDATE onco_audit_log SET detail = replace\(detail, \'897\', \'900\'\) WHERE seq = 5\;\"
+t sqlite3 $W/tcga.sqlite \"DROP TRIGGER onco_audit_log_no_update\; UPDATE onco_audit_log SET detail = replace\(detail, \'895\', \'900\'\) WHERE seq = 6\;\"
 t onco audit verify --db $W/tcga.sqlite
