@@ -3,9 +3,12 @@
 set -u
 export ONCO_PSEUDONYM_KEY=readme-example-key-please-change-0001
 W=/tmp/cohort-ex/w; rm -rf $W; mkdir -p $W
+# Governance keys (see README "Governance and privacy"): a real warehouse starts governed.
+export ONCO_ADMIN_KEY=readme-example-admin-key-0123456789abcdef ONCO_AUDIT_KEY=readme-example-audit-key-fedcba9876543210
 t() { echo; echo "\$ $*" | sed "s#$W/##g"; eval "$@" 2>&1 | sed "s#$W/##g"; echo "[exit ${PIPESTATUS[0]}]"; }
 t onco warehouse import Tests/Fixtures/tcga_hnsc_gbm --db $W/tcga.sqlite
 t onco cohort validate Cohorts/studies/tmb-top20-by-cancer-type.yaml
+t onco project keys init --db $W/tcga.sqlite
 t onco project add --db $W/tcga.sqlite --id P-TMB-01 --title \"TMB and survival within cancer types\" --ethics \"REC 25/LO/0042\" --tumour-types \"*\" --fields TMB_NONSYNONYMOUS,CANCER_TYPE_ACRONYM,SAMPLE_TYPE,OS_MONTHS,OS_STATUS,age --expires 2027-12-31
 t onco project governance on --db $W/tcga.sqlite
 t onco cohort run Cohorts/studies/tmb-top20-by-cancer-type.yaml --db $W/tcga.sqlite
@@ -16,5 +19,5 @@ t onco cohort run --db $W/tcga.sqlite --project P-HN-02 --tumour-type GB --group
 t onco cohort run --db $W/tcga.sqlite --project P-HN-02 --tumour-type HNSC --group-by mutation:IDH1 --endpoint study --time-attribute OS_MONTHS --status-attribute OS_STATUS --format json \| grep -E \"\\\"\(label\|n\|events\)\\\" :\" \| head -8
 t onco audit verify --db $W/tcga.sqlite
 t onco audit log --db $W/tcga.sqlite
-t sqlite3 $W/tcga.sqlite \"DROP TRIGGER onco_audit_log_no_update\; UPDATE onco_audit_log SET detail = replace\(detail, \'897\', \'900\'\) WHERE seq = 5\;\"
+t sqlite3 $W/tcga.sqlite \"DROP TRIGGER onco_audit_log_no_update\; UPDATE onco_audit_log SET detail = replace\(detail, \'895\', \'900\'\) WHERE seq = 6\;\"
 t onco audit verify --db $W/tcga.sqlite

@@ -151,7 +151,7 @@ extension RecommendScorer {
     ///   for curated evidence only. The caller closes it after the batch.
     public static func prepare(knowledgeBase directory: URL, warehouse: (any WarehouseStore)?, neighbours: Int = 200,
                                similarityIndexPath: String? = nil, cacheWarehouse: Bool = true,
-                               knownTumorTypes: Set<String>? = nil,
+                               knownTumorTypes: Set<String>? = nil, minimumCount: Int = 5,
                                logger: Logger) async throws -> (scorer: RecommendScorer, loaded: Loaded) {
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -180,7 +180,7 @@ extension RecommendScorer {
         }
         let recommender = Recommender(knowledgeBase: kb, warehouse: store, neighbourSource: source,
                                       neighbourUnavailableReason: unavailable,
-                                      options: RecommenderOptions(neighbours: max(1, neighbours)),
+                                      options: RecommenderOptions(disclosure: DisclosureControl(minimumCount: minimumCount), neighbours: max(1, neighbours)),
                                       realWorldCache: cacheWarehouse ? RealWorldCache() : nil)
         loaded.seconds = seconds(clock.now - t0)
         return (RecommendScorer(recommender: recommender, knownTumorTypes: knownTumorTypes), loaded)

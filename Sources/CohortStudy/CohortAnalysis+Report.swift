@@ -5,12 +5,13 @@ import Survival
 import Warehouse
 
 extension CohortAnalysis {
-    /// The report, with small-cell suppression applied (`provenance.minimumCellCount`): every count of
-    /// patients becomes a `SuppressedCount`; a group smaller than the minimum keeps only its count
-    /// (as `<k`) — its curve, median and survival estimates are withheld, since they would describe
-    /// fewer patients than the minimum.
+    /// The report, with disclosure control applied (`CohortDisclosure`, k = `provenance.minimumCellCount`):
+    /// every count of patients or events becomes a `SuppressedCount` (`<k`, or rounded to a multiple of k);
+    /// a group smaller than the minimum keeps only its count (as `<k`) — its curve, median, survival and
+    /// hazard-ratio estimates are withheld, since they would describe fewer patients than the minimum;
+    /// curves are published only at steps of at least k events.
     func report(plan: CohortPlan, provenance: CohortReport.Provenance, definitionJSON: String) -> CohortReport {
-        let dc = DisclosureControl(minimumCount: provenance.minimumCellCount)
+        let dc = CohortDisclosure(k: provenance.minimumCellCount)
         let scale = timeScale
         func opt(_ x: Double) -> Double? { x.isFinite ? x : nil }
 
@@ -22,35 +23,43 @@ extension CohortAnalysis {
         var curvesOut: [CohortReport.Curve] = []
         var series: [KaplanMeierPlot.Series] = []
         for g in groups {
-            let withheld = g.n > 0 && dc.isSuppressed(g.n)
+            let withheld = dc.isSmall(g.n)
             guard let km = g.curve, !withheld else {
-                summaries.append(.init(label: g.label, n: dc.value(g.n), events: dc.value(g.events), censored: dc.value(g.censored),
+                summaries.append(.init(label: g.label, n: dc.count(g.n), events: dc.count(g.events), censored: dc.count(g.censored),
                                        median: nil, medianLower: nil, medianUpper: nil, withheld: withheld, survivalAt: []))
                 continue
             }
             let m = km.median
+            let (steps, end) = dc.steps(km)
             let at = km.summary(at: times.map { $0 / scale }).map { p in
-                CohortReport.SurvivalAt(time: p.time * scale, atRisk: dc.value(Int(p.atRisk.rounded())), survival: opt(p.survival),
-                                        lower: opt(p.lower), upper: opt(p.upper))
+                // survival as the published (merged-step) curve shows it; exact without disclosure control
+                let published = dc.active ? dc.survival(km, steps: steps, end: end, at: p.time) : Optional((p.survival, p.lower, p.upper))
+                return CohortReport.SurvivalAt(time: p.time * scale, atRisk: dc.count(Int(p.atRisk.rounded())), survival: published.flatMap { opt($0.0) },
+                                               lower: published.flatMap { opt($0.1) }, upper: published.flatMap { opt($0.2) })
             }
-            summaries.append(.init(label: g.label, n: dc.value(g.n), events: dc.value(g.events), censored: dc.value(g.censored),
+            summaries.append(.init(label: g.label, n: dc.count(g.n), events: dc.count(g.events), censored: dc.count(g.censored),
                                    median: opt(m.estimate).map { $0 * scale }, medianLower: opt(m.lower).map { $0 * scale },
                                    medianUpper: opt(m.upper).map { $0 * scale }, withheld: false, survivalAt: at))
-            curvesOut.append(.init(label: g.label, points: km.time.indices.map { j in
-                CohortReport.CurvePoint(time: km.time[j] * scale, atRisk: dc.value(km.atRisk[j]), events: dc.value(km.events[j]),
-                                        censored: dc.value(km.censored[j]), survival: km.survival[j], lower: opt(km.lower[j]),
-                                        upper: opt(km.upper[j]))
+            curvesOut.append(.init(label: g.label, points: steps.map { st in
+                let j = st.index
+                return CohortReport.CurvePoint(time: km.time[j] * scale, atRisk: dc.count(st.atRisk), events: dc.count(st.events),
+                                               censored: dc.count(st.censored), survival: km.survival[j], lower: opt(km.lower[j]),
+                                               upper: opt(km.upper[j]))
             }))
-            var s = KaplanMeierPlot.Series(label: g.label, curve: km)
-            s.time = s.time.map { $0 * scale }
-            s.censorTimes = s.censorTimes.map { $0 * scale }
-            series.append(s)
+            if dc.active {
+                series.append(dc.series(label: g.label, km, steps: steps, end: end, scale: scale))
+            } else {
+                var s = KaplanMeierPlot.Series(label: g.label, curve: km)
+                s.time = s.time.map { $0 * scale }
+                s.censorTimes = s.censorTimes.map { $0 * scale }
+                series.append(s)
+            }
         }
 
         let lr = logRank.map { l in
             CohortReport.LogRankSummary(test: .init(chiSquare: l.chiSquare, degreesOfFreedom: l.degreesOfFreedom, p: l.pValue),
                                         strata: logRankStrata, groups: l.groups,
-                                        observed: l.observed.map { dc.value(Int($0.rounded())) }, expected: l.expected)
+                                        observed: l.observed.map { dc.count(Int($0.rounded())) }, expected: l.expected)
         }
 
         var coxOut: CohortReport.CoxSummary?
@@ -59,23 +68,29 @@ extension CohortAnalysis {
             var terms: [CohortReport.CoxTerm] = []
             for (t, info) in zip(fit.terms, coxTerms) {
                 if let levels = t.levels {
-                    terms.append(.init(term: t.name, level: levels[0], isReference: true, n: dc.value(info.counts[0]), coefficient: nil,
+                    terms.append(.init(term: t.name, level: levels[0], isReference: true, n: dc.count(info.counts[0]), coefficient: nil,
                                        standardError: nil, hazardRatio: nil, lower: nil, upper: nil, p: nil))
+                    // a level (or a reference) smaller than the minimum: its contrast describes fewer patients than allowed
+                    let smallReference = dc.isSmall(info.counts[0])
                     for (k, col) in t.columns.enumerated() {
                         let c = table[col]
-                        terms.append(.init(term: t.name, level: levels[k + 1], isReference: false, n: dc.value(info.counts[k + 1]),
-                                           coefficient: opt(c.coefficient), standardError: opt(c.standardError), hazardRatio: opt(c.hazardRatio),
-                                           lower: opt(c.lower), upper: opt(c.upper), p: opt(c.pValue)))
+                        let withhold = smallReference || dc.isSmall(info.counts[k + 1])
+                        var term = CohortReport.CoxTerm(term: t.name, level: levels[k + 1], isReference: false, n: dc.count(info.counts[k + 1]),
+                                           coefficient: withhold ? nil : opt(c.coefficient), standardError: withhold ? nil : opt(c.standardError),
+                                           hazardRatio: withhold ? nil : opt(c.hazardRatio), lower: withhold ? nil : opt(c.lower),
+                                           upper: withhold ? nil : opt(c.upper), p: withhold ? nil : opt(c.pValue))
+                        term.withheld = withhold
+                        terms.append(term)
                     }
                 } else {
                     let c = table[t.columns.lowerBound]
-                    terms.append(.init(term: t.name, level: nil, isReference: false, n: dc.value(info.counts[0]),
+                    terms.append(.init(term: t.name, level: nil, isReference: false, n: dc.count(info.counts[0]),
                                        coefficient: opt(c.coefficient), standardError: opt(c.standardError), hazardRatio: opt(c.hazardRatio),
                                        lower: opt(c.lower), upper: opt(c.upper), p: opt(c.pValue)))
                 }
             }
             func test(_ t: ChiSquareTest) -> CohortReport.Test { .init(chiSquare: t.statistic, degreesOfFreedom: t.degreesOfFreedom, p: t.pValue) }
-            coxOut = .init(n: dc.value(fit.n), events: dc.value(fit.eventCount), ties: fit.options.ties.rawValue, strata: coxStrata, terms: terms,
+            coxOut = .init(n: dc.count(fit.n), events: dc.count(fit.eventCount), ties: fit.options.ties.rawValue, strata: coxStrata, terms: terms,
                            likelihoodRatio: test(fit.likelihoodRatioTest), wald: test(fit.waldTest), score: test(fit.scoreTest),
                            logLikelihood: fit.logLikelihood, concordance: fit.concordance.map(\.c),
                            concordanceStandardError: fit.concordance.map(\.standardError),
@@ -90,12 +105,15 @@ extension CohortAnalysis {
 
         let levelCountsOut = levelCounts.map { lc in
             CohortReport.LevelCounts(variable: lc.variable, levels: lc.levels, groups: groups.map(\.label),
-                                     counts: lc.counts.map { $0.map { dc.value($0) } })
+                                     counts: lc.counts.map { $0.map { dc.count($0) } })
         }
 
         var notesOut = notes
         if summaries.contains(where: \.withheld) {
-            notesOut.append("groups with fewer than \(provenance.minimumCellCount) patients are shown as <\(provenance.minimumCellCount); their curves and estimates are withheld")
+            notesOut.append("groups with fewer than \(provenance.minimumCellCount) patients are shown as <\(provenance.minimumCellCount); their curves and estimates (median, survival, hazard ratios) are withheld")
+        }
+        if dc.active {
+            notesOut.append("disclosure control: counts below \(dc.k) are shown as <\(dc.k) and every other count is rounded to the nearest multiple of \(dc.k), so no suppressed count can be derived by subtraction (totals may differ from the sum of their parts); curves are shown only at steps of at least \(dc.k) events")
         }
         if !cutoffs.isEmpty {
             notesOut.append("cut-off: the value at rank ⌈p·n⌉ from the top within each level; every patient at or above it is in the top group (ties included)")
@@ -105,10 +123,10 @@ extension CohortAnalysis {
         return CohortReport(
             title: plan.definition.name, provenance: provenance, definition: definitionJSON,
             definitionSummary: Self.summary(plan), endpoint: Self.endpointText(plan), timeUnit: plan.displayUnit.rawValue,
-            flow: flow.map { .init(label: $0.label, count: dc.value($0.count)) }, grouping: grouping,
+            flow: flow.map { .init(label: $0.label, count: dc.count($0.count)) }, grouping: grouping,
             cutoffs: cutoffs.map { c in
                 // a cut-off of a level smaller than the minimum would describe fewer patients than allowed
-                .init(level: c.level, n: dc.value(c.n), nAbove: dc.value(c.nAbove), value: dc.isSuppressed(c.n) ? nil : c.value)
+                .init(level: c.level, n: dc.count(c.n), nAbove: dc.count(c.nAbove), value: dc.isSmall(c.n) ? nil : c.value)
             },
             groups: summaries, levelCounts: levelCountsOut, curves: curvesOut, logRank: lr, cox: coxOut, proportionalHazards: ph,
             notes: notesOut, plotSeries: series)

@@ -26,10 +26,12 @@ public enum CohortStudy {
         /// Raise (or, for a synthetic warehouse without governance, lower) the small-cell threshold.
         public var minimumCellCount: Int?
         public var hierarchy: TumorTypeHierarchy
+        /// The audit key (needed once the warehouse's keys are registered).
+        public var keys: GovernanceKeys
         public init(project: String? = nil, today: Day = CohortStudy.today(), exportRows: Bool = false, minimumCellCount: Int? = nil,
-                    hierarchy: TumorTypeHierarchy = .oncoTree2025_10_03) {
+                    hierarchy: TumorTypeHierarchy = .oncoTree2025_10_03, keys: GovernanceKeys = GovernanceKeys()) {
             self.project = project; self.today = today; self.exportRows = exportRows; self.minimumCellCount = minimumCellCount
-            self.hierarchy = hierarchy
+            self.hierarchy = hierarchy; self.keys = keys
         }
     }
 
@@ -77,7 +79,7 @@ public enum CohortStudy {
         if let refusal {
             _ = try await store.appendAudit(AuditRecord(action: "cohort.refused", projectID: options.project, definitionSHA256: definitionHash,
                                                         detail: ["reason": .string(refusal), "study": .string(plan.definition.name)]),
-                                            logger: logger)
+                                            keys: options.keys, logger: logger)
             logger.info("cohort.refused", metadata: ["cohort.project": "\(options.project ?? "-")"])
             throw CohortStudyError(.refused, options.project.map { "project \($0)" } ?? "governance", refusal)
         }
@@ -97,24 +99,23 @@ public enum CohortStudy {
         } catch let e as CohortStudyError where e.code == .noPatients {
             _ = try await store.appendAudit(AuditRecord(action: "cohort.run", projectID: options.project, definitionSHA256: definitionHash,
                                                         detail: ["study": .string(plan.definition.name),
-                                                                 "cohortSize": DisclosureControl(minimumCount: minimum).isSuppressed(table.cohortSize)
-                                                                     ? .string("<\(minimum)") : .int(table.cohortSize),
+                                                                 "cohortSize": CohortDisclosure(k: minimum).auditValue(table.cohortSize),
                                                                  "analysed": .int(0), "minimumCellCount": .int(minimum)]),
-                                            logger: logger)
+                                            keys: options.keys, logger: logger)
             throw e
         }
 
         // Log.
-        // Counts in the log go through the same small-cell rule as the report (`onco audit log` shows them).
-        let dc = DisclosureControl(minimumCount: minimum)
-        func count(_ n: Int) -> AuditValue { dc.isSuppressed(n) ? .string(dc.display(n)) : .int(n) }
+        // Counts in the log go through the same disclosure control as the report (`onco audit log` shows them).
+        let dc = CohortDisclosure(k: minimum)
+        func count(_ n: Int) -> AuditValue { dc.auditValue(n) }
         var groupCounts: [String: AuditValue] = [:]
         for g in analysis.groups { groupCounts[g.label] = count(g.n) }
         let audit = try await store.appendAudit(AuditRecord(action: "cohort.run", projectID: options.project, definitionSHA256: definitionHash,
             detail: ["study": .string(plan.definition.name), "cohortSize": count(table.cohortSize),
                      "analysed": count(analysis.rows.personIDs.count), "events": count(analysis.groups.reduce(0) { $0 + $1.events }),
                      "groups": .object(groupCounts), "minimumCellCount": .int(minimum), "rowLevelExport": .bool(options.exportRows)]),
-            logger: logger)
+            keys: options.keys, logger: logger)
         logger.info("cohort.run", metadata: ["cohort.size": "\(table.cohortSize)", "cohort.analysed": "\(analysis.rows.personIDs.count)"])
 
         // Report.

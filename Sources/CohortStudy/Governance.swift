@@ -19,6 +19,9 @@ public enum GovernancePolicy {
             return settings.enabled ? "governance is on in this warehouse: name an approved research project (--project)" : nil
         }
         guard let p = project else { return "project \(projectID) is not registered in this warehouse" }
+        if p.kind != .research {
+            return "\(p.id) is a clinical-care purpose; cohort studies are research and need a research project (--project)"
+        }
         if let r = p.revokedAt {
             return "project \(p.id) was revoked (\(r.prefix(10)))" + (p.revokedReason.map { ": \($0)" } ?? "")
         }
@@ -44,7 +47,7 @@ public enum GovernancePolicy {
     }
 
     /// True when `code` is one of `scope` or a descendant of one in the OncoTree.
-    static func covered(_ code: String, by scope: [String], hierarchy: TumorTypeHierarchy) -> Bool {
+    public static func covered(_ code: String, by scope: [String], hierarchy: TumorTypeHierarchy) -> Bool {
         if scope.contains(code) { return true }
         guard let id = hierarchy.id(of: OncoTreeCode(code)) else { return false }
         for s in scope {

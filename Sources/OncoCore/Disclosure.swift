@@ -22,6 +22,15 @@ public struct DisclosureControl: Hashable, Sendable, Codable {
     public func value(_ count: Int) -> SuppressedCount {
         isSuppressed(count) ? .suppressed(below: minimumCount) : .exact(count)
     }
+
+    /// With complementary protection by rounding: 1…k−1 as `<k`, every other count rounded to the nearest
+    /// multiple of k (k ≤ 1: exact), so the difference of any two shown counts is a multiple of k and never
+    /// reveals a suppressed count (507 − 503 = 4 is shown as 505 − 505).
+    public func rounded(_ count: Int) -> SuppressedCount {
+        guard minimumCount > 1, count > 0 else { return .exact(count) }
+        if count < minimumCount { return .suppressed(below: minimumCount) }
+        return .exact(Int((Double(count) / Double(minimumCount)).rounded(.toNearestOrAwayFromZero)) * minimumCount)
+    }
 }
 
 /// A count as it may be disclosed: exactly, or only as "below k".

@@ -12,6 +12,8 @@ public struct CohortForestPlot: Sendable {
         public var level: String?
         public var n: SuppressedCount
         public var isReference: Bool
+        /// Estimates withheld by disclosure control.
+        public var withheld: Bool = false
         public var hazardRatio: Double?
         public var lower: Double?
         public var upper: Double?
@@ -38,8 +40,12 @@ public struct CohortForestPlot: Sendable {
 
     /// Rows from a report's Cox table.
     public init(_ cox: CohortReport.CoxSummary, title: String? = nil, footer: String? = nil) {
-        self.init(rows: cox.terms.map { Row(term: $0.term, level: $0.level, n: $0.n, isReference: $0.isReference, hazardRatio: $0.hazardRatio,
-                                            lower: $0.lower, upper: $0.upper, p: $0.p) },
+        self.init(rows: cox.terms.map { t in
+                      var r = Row(term: t.term, level: t.level, n: t.n, isReference: t.isReference, hazardRatio: t.hazardRatio,
+                                  lower: t.lower, upper: t.upper, p: t.p)
+                      r.withheld = t.withheld
+                      return r
+                  },
                   title: title, footer: footer)
     }
 
@@ -90,6 +96,10 @@ public struct CohortForestPlot: Sendable {
             if r.isReference {
                 out.raw("<rect x=\"\(_f(px(1) - 4))\" y=\"\(_f(y - 4))\" width=\"8\" height=\"8\" fill=\"#ffffff\" stroke=\"#333333\"/>")
                 out.text("reference", x: x0 + plotW + 10, y: y + 4, size: 12, anchor: "start", fill: "#555555")
+                continue
+            }
+            if r.withheld {
+                out.text("withheld (fewer patients than the minimum)", x: x0 + plotW + 10, y: y + 4, size: 12, anchor: "start", fill: "#555555")
                 continue
             }
             if let l = r.lower, let u = r.upper, l.isFinite, u.isFinite {

@@ -92,6 +92,7 @@ extension CohortReport {
         if let cx = cox {
             let rows = cx.terms.map { t -> [String] in
                 t.isReference ? [t.term, t.level ?? "", t.n.description, "reference", "", "", ""]
+                    : t.withheld ? [t.term, t.level ?? "", t.n.description, "withheld", "withheld", "withheld", "withheld"]
                     : [t.term, t.level ?? "", t.n.description, f.ratio(t.hazardRatio), ci(t.lower, t.upper, f.ratio), f.p(t.p), f.stat(t.coefficient)]
             }
             var note = "n = \(cx.n), events = \(cx.events), ties: \(cx.ties)"

@@ -152,6 +152,8 @@ public struct CohortReport: Sendable, Codable {
         public var lower: Double?
         public var upper: Double?
         public var p: Double?
+        /// True when the level (or its reference) has fewer patients than the minimum: its estimates are withheld.
+        public var withheld: Bool = false
         public init(term: String, level: String?, isReference: Bool, n: SuppressedCount, coefficient: Double?, standardError: Double?,
                     hazardRatio: Double?, lower: Double?, upper: Double?, p: Double?) {
             self.term = term; self.level = level; self.isReference = isReference; self.n = n; self.coefficient = coefficient
@@ -255,6 +257,7 @@ public struct CohortReport: Sendable, Codable {
         if !provenance.datasets.isEmpty { s += " · datasets: \(provenance.datasets.joined(separator: ", "))" }
         if let p = provenance.project { s += " · project \(p)" }
         s += " · definition sha256 \(provenance.definitionSHA256.prefix(12))… · counts below \(provenance.minimumCellCount) shown as <\(provenance.minimumCellCount)"
+        if provenance.minimumCellCount > 1 { s += ", others rounded to a multiple of \(provenance.minimumCellCount)" }
         if provenance.synthetic { s += " · SYNTHETIC DATA" }
         return s
     }

@@ -50,7 +50,13 @@ public final class PostgresWarehouseStore: WarehouseStore {
             case .createIfMissing:
                 if let schema = target.schema {
                     try await client.withConnection { conn in
-                        _ = try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+                        // Created only when missing, so that a role without CREATE on the database (one that may only query) can open it.
+                        let exists = try await conn.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM pg_namespace WHERE nspname = '\(schema)'"), logger: logger)
+                        var found = false
+                        for try await _ in exists { found = true }
+                        if !found {
+                            _ = try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+                        }
                     }
                 }
             case .existing:

@@ -127,7 +127,13 @@ struct SimilarCLITests {
     func realWarehouse() throws {
         let (db, env) = try Self.databases()[0]
         #expect(try runOnco(["warehouse", "import", Self.study, "--db", db], environment: env).status == 0)
-        let r = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCA", "--db", db, "--k", "20", "--format", "json"], environment: env)
+        // a real warehouse is governed: a tumour board registered by the administrator lists neighbours
+        let admin = env.merging(CohortCLITests.admin) { _, n in n }, audit = env.merging(CohortCLITests.audit) { _, n in n }
+        #expect(try runOnco(["project", "keys", "init", "--db", db], environment: admin).status == 0)
+        #expect(try runOnco(["project", "add-purpose", "--db", db, "--id", "TB-BR", "--board", "Breast tumour board", "--approved-by", "Dr B, chair",
+                             "--outputs", "neighbours,aggregates", "--tumour-types", "*", "--expires", "2099-12-31"], environment: admin).status == 0)
+        let r = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCA", "--db", db, "--k", "20", "--format", "json", "--purpose", "TB-BR"],
+                            environment: audit)
         #expect(r.status == 0, "\(r.stderr)")
         let out = try Self.json(r.stdout)
         #expect(out["synthetic"] as? Bool == false && out["notice"] == nil && !r.stdout.contains("SYNTHETIC"))
@@ -136,8 +142,9 @@ struct SimilarCLITests {
         #expect(ns.count == 20 && ns.allSatisfy { ($0["key"] as? String)?.count == 32 })   // pseudonyms, not TCGA barcodes
         #expect(!r.stdout.contains("TCGA-"))
         Self.expectSuppressed(try #require(out["summary"] as? [String: Any]), minimum: 5)
-        let refused = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCA", "--db", db, "--min-count", "0"], environment: env)
-        #expect(refused.status == 64 && refused.stderr.contains("--min-count below 5 is allowed only for a synthetic warehouse"))
+        let refused = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCA", "--db", db, "--min-count", "0", "--purpose", "TB-BR"],
+                                  environment: audit)
+        #expect(refused.status == 77 && refused.stderr.contains("cannot be lowered below the warehouse's (5)"), "\(refused.stderr)")
     }
 
     @Test("bad input: exit 64 for bad options, exit 1 naming the file for an unreadable VCF")
@@ -152,7 +159,15 @@ struct SimilarCLITests {
         let missing = try runOnco(["similar", "--vcf", "/nonexistent/case.vcf.gz", "--tumor-type", "BRCA", "--db", db], environment: env)
         #expect(missing.status == 1 && missing.stderr.contains("case.vcf.gz"), "\(missing.stderr)")
         #expect(try runOnco(["warehouse", "init", "--db", db], environment: env).status == 0)   // similar creates no warehouse
-        let empty = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCA", "--db", db], environment: env)
+        // an empty warehouse is governed (it is not synthetic): refused without an authorisation …
+        let governed = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCA", "--db", db], environment: env)
+        #expect(governed.status == 77 && governed.stderr.contains("governance is on"), "\(governed.status) \(governed.stderr)")
+        // … and with one, exit 3: no patients
+        let admin = env.merging(CohortCLITests.admin) { _, n in n }, audit = env.merging(CohortCLITests.audit) { _, n in n }
+        #expect(try runOnco(["project", "keys", "init", "--db", db], environment: admin).status == 0)
+        #expect(try runOnco(["project", "add-purpose", "--db", db, "--id", "TB", "--board", "Board", "--approved-by", "Chair", "--outputs", "neighbours,aggregates",
+                             "--tumour-types", "*", "--expires", "2099-12-31"], environment: admin).status == 0)
+        let empty = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCA", "--db", db, "--purpose", "TB"], environment: audit)
         #expect(empty.status == 3 && empty.stderr.contains("no patients"), "\(empty.status) \(empty.stderr)")
     }
 }

@@ -36,7 +36,13 @@ struct WarehouseCLITests {
             let b = try runOnco(["warehouse", "import", Self.study, "--db", db], environment: Self.env)
             #expect(b.status == 0)
             #expect(b.stdout.hasPrefix("unchanged: tcga_pancan_open"))
-            let s = try runOnco(["warehouse", "stats", "--db", db])
+            // a real warehouse starts governed: stats need an authorisation
+            let refused = try runOnco(["warehouse", "stats", "--db", db], environment: CohortCLITests.audit)
+            #expect(refused.status == 77 && refused.stderr.contains("governance is on"), "\(refused.stderr)")
+            #expect(try runOnco(["project", "keys", "init", "--db", db], environment: CohortCLITests.admin).status == 0)
+            #expect(try runOnco(["project", "add-purpose", "--db", db, "--id", "DQ", "--board", "Data quality office", "--approved-by", "DPO",
+                                 "--outputs", "aggregates", "--tumour-types", "*", "--expires", "2099-12-31"], environment: CohortCLITests.admin).status == 0)
+            let s = try runOnco(["warehouse", "stats", "--db", db, "--purpose", "DQ"], environment: CohortCLITests.audit)
             #expect(s.status == 0, "\(s.stderr)")
             // The fixture's files: 330 patient rows, 220 sample rows, 52,886 MAF rows, 74 timeline rows
             // (scripts/make-warehouse-fixture.py printed these; WarehouseTests recount them from the files).
@@ -66,8 +72,13 @@ struct WarehouseCLITests {
             #expect(r.status == 1)
             #expect(r.stderr.contains("data_timeline_treatment.txt:5: field PATIENT_ID: names a patient that is not in the clinical patient file"))
             #expect(!r.stderr.contains("TCGA-ZZ"))
-            let s = try runOnco(["warehouse", "stats", "--db", db])
-            #expect(Self.value(s.stdout, "patients") == "0")
+            // nothing was written, not even the governance settings of a first import (the audit log is empty)
+            #expect(try runOnco(["audit", "log", "--db", db]).stdout.isEmpty)
+            #expect(try runOnco(["project", "keys", "init", "--db", db], environment: CohortCLITests.admin).status == 0)
+            #expect(try runOnco(["project", "add-purpose", "--db", db, "--id", "DQ", "--board", "Data quality office", "--approved-by", "DPO",
+                                 "--outputs", "aggregates", "--tumour-types", "*", "--expires", "2099-12-31"], environment: CohortCLITests.admin).status == 0)
+            let s = try runOnco(["warehouse", "stats", "--db", db, "--purpose", "DQ"], environment: CohortCLITests.audit)
+            #expect(Self.value(s.stdout, "patients") == "0", "\(s.stderr)")
         }
     }
 

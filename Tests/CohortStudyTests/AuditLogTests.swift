@@ -3,22 +3,30 @@ import GRDB
 import OncoCore
 import Testing
 import Warehouse
+import WarehousePostgres
 import _TestSupport
 @testable import CohortStudy
 
 /// The audit log's hash chain finds edited, deleted, reordered and truncated entries and registry
 /// edits made outside onco, naming the first bad entry; the log refuses UPDATE and DELETE.
 @Suite struct AuditLogTests {
-    /// A warehouse file with five audit entries: project.add, governance.set and three records.
+    /// Writes six audit entries: keys.init, project.add, governance.set and three records.
+    static func fill(_ store: any GovernanceStore) async throws {
+        let keys = try TestKeys.both()
+        _ = try await store.initialiseKeys(keys, logger: TestWarehouse.logger)
+        _ = try await store.addProject(GovernanceTests.scope, keys: keys, logger: TestWarehouse.logger)
+        try await store.setGovernance(GovernanceSettings(enabled: true), keys: keys, logger: TestWarehouse.logger)
+        for i in 1...3 {
+            _ = try await store.appendAudit(AuditRecord(action: "cohort.run", projectID: "P-HN-01", definitionSHA256: String(repeating: "ab", count: 32),
+                                                        detail: ["analysed": .int(100 * i)]), keys: keys, logger: TestWarehouse.logger)
+        }
+    }
+
+    /// A warehouse file with the six entries of `fill`.
     static func makeLog() async throws -> String {
         let path = try makeTemporaryDirectory("onco-audit").appendingPathComponent("w.sqlite").path
         let store = try await SQLiteWarehouseStore(path: path)
-        _ = try await store.addProject(GovernanceTests.scope, logger: TestWarehouse.logger)
-        try await store.setGovernance(GovernanceSettings(enabled: true), logger: TestWarehouse.logger)
-        for i in 1...3 {
-            _ = try await store.appendAudit(AuditRecord(action: "cohort.run", projectID: "P-HN-01", definitionSHA256: String(repeating: "ab", count: 32),
-                                                        detail: ["analysed": .int(100 * i)]), logger: TestWarehouse.logger)
-        }
+        try await fill(store)
         try await store.close()
         return path
     }
@@ -36,7 +44,7 @@ import _TestSupport
 
     static func verify(_ path: String) async throws -> AuditVerification {
         let store = try await SQLiteWarehouseStore(path: path)
-        let v = try await store.verifyAuditLog(logger: TestWarehouse.logger)
+        let v = try await store.verifyAuditLog(keys: try TestKeys.auditOnly(), checkpoint: nil, logger: TestWarehouse.logger)
         try await store.close()
         return v
     }
@@ -44,7 +52,8 @@ import _TestSupport
     @Test func intactLogVerifies() async throws {
         let path = try await Self.makeLog()
         let v = try await Self.verify(path)
-        #expect(v.isIntact && v.entries == 5 && v.recordedHead?.seq == 5)
+        #expect(v.isIntact && v.entries == 6 && v.recordedHead?.seq == 6, "\(v.problems)")
+        #expect(v.macsChecked && v.keyedFrom == 1)
         // each entry's hash is the SHA-256 of the previous hash and its canonical text
         let store = try await SQLiteWarehouseStore(path: path)
         let log = try await store.auditLog(logger: TestWarehouse.logger)
@@ -52,29 +61,31 @@ import _TestSupport
         #expect(log[0].previousSHA256 == AuditChain.genesis)
         for k in 1..<log.count { #expect(log[k].previousSHA256 == log[k - 1].entrySHA256) }
         #expect(log.allSatisfy { AuditChain.entryHash($0) == $0.entrySHA256 })
+        let audit = try #require(try TestKeys.auditOnly().audit)
+        #expect(log.allSatisfy { $0.mac == AuditChain.entryMAC($0.entrySHA256, key: audit) })
     }
 
     @Test func editedEntryIsDetected() async throws {
         let path = try await Self.makeLog()
-        try Self.tamper(path, "UPDATE onco_audit_log SET detail = '{\"analysed\":5}' WHERE seq = 4")
+        try Self.tamper(path, "UPDATE onco_audit_log SET detail = '{\"analysed\":5}' WHERE seq = 5")
         let v = try await Self.verify(path)
-        #expect(!v.isIntact && v.firstBadEntry == 4)
+        #expect(!v.isIntact && v.firstBadEntry == 5)
         #expect(v.problems.first?.kind == .edited)
-        #expect(v.problems.first?.message.contains("entry 4") == true)
+        #expect(v.problems.first?.message.contains("entry 5") == true)
     }
 
     @Test func editedEntryWithRecomputedHashBreaksTheNextLink() async throws {
         let path = try await Self.makeLog()
         // a careful forger recomputes entry 3's own hash: entry 4 no longer chains to it
         let store = try await SQLiteWarehouseStore(path: path)
-        var e3 = try await store.auditLog(logger: TestWarehouse.logger)[2]
+        var e4 = try await store.auditLog(logger: TestWarehouse.logger)[3]
         try await store.close()
-        e3.detail = "{\"analysed\":1}"
-        let forged = AuditChain.entryHash(e3)
-        try Self.tamper(path, "UPDATE onco_audit_log SET detail = '{\"analysed\":1}', entry_sha256 = '\(forged)' WHERE seq = 3")
+        e4.detail = "{\"analysed\":1}"
+        let forged = AuditChain.entryHash(e4)
+        try Self.tamper(path, "UPDATE onco_audit_log SET detail = '{\"analysed\":1}', entry_sha256 = '\(forged)' WHERE seq = 4")
         let v = try await Self.verify(path)
-        #expect(!v.isIntact && v.firstBadEntry == 4 && v.problems.first?.kind == .brokenLink)
-        #expect(v.problems.first?.message.contains("entry 3 was rewritten") == true)
+        #expect(!v.isIntact && v.firstBadEntry == 5 && v.problems.first?.kind == .brokenLink)
+        #expect(v.problems.first?.message.contains("entry 4 was rewritten") == true)
     }
 
     @Test func deletedEntryIsDetected() async throws {
@@ -87,23 +98,23 @@ import _TestSupport
     @Test func reorderedEntriesAreDetected() async throws {
         let path = try await Self.makeLog()
         try Self.tamper(path, """
-            UPDATE onco_audit_log SET seq = -1 WHERE seq = 3;
-            UPDATE onco_audit_log SET seq = 3 WHERE seq = 4;
-            UPDATE onco_audit_log SET seq = 4 WHERE seq = -1;
+            UPDATE onco_audit_log SET seq = -1 WHERE seq = 4;
+            UPDATE onco_audit_log SET seq = 4 WHERE seq = 5;
+            UPDATE onco_audit_log SET seq = 5 WHERE seq = -1;
             """)
         let v = try await Self.verify(path)
-        #expect(!v.isIntact && v.firstBadEntry == 3)
+        #expect(!v.isIntact && v.firstBadEntry == 4)
     }
 
     @Test func deletedLastEntryIsDetectedByTheHead() async throws {
         let path = try await Self.makeLog()
-        try Self.tamper(path, "DELETE FROM onco_audit_log WHERE seq = 5")
+        try Self.tamper(path, "DELETE FROM onco_audit_log WHERE seq = 6")
         let v = try await Self.verify(path)
-        #expect(!v.isIntact && v.problems.first?.kind == .headMismatch && v.firstBadEntry == 5)
+        #expect(!v.isIntact && v.problems.first?.kind == .headMismatch && v.firstBadEntry == 6)
         // and nothing more is appended to a broken log
         let store = try await SQLiteWarehouseStore(path: path)
         await #expect(throws: WarehouseError.self) {
-            _ = try await store.appendAudit(AuditRecord(action: "cohort.run"), logger: TestWarehouse.logger)
+            _ = try await store.appendAudit(AuditRecord(action: "cohort.run"), keys: try TestKeys.auditOnly(), logger: TestWarehouse.logger)
         }
         try await store.close()
     }
@@ -124,6 +135,130 @@ import _TestSupport
         #expect(throws: DatabaseError.self) { try q.write { db in try db.execute(sql: "DELETE FROM onco_audit_log WHERE seq = 1") } }
         try q.close()
         #expect(try await Self.verify(path).isIntact)
+    }
+
+    // MARK: someone with database access but not the audit key (SQLite and PostgreSQL)
+
+    /// Rewrites the whole log as a forger with database access would: applies `edit` to the entries,
+    /// renumbers them, recomputes every hash and the recorded head (keeping the old MACs, which the forger
+    /// cannot recompute without the audit key), after dropping the append-only triggers.
+    static func forge(_ store: any ResearchWarehouse, _ edit: (inout [AuditEntry]) -> Void) async throws {
+        var log = try await store.auditLog(logger: TestWarehouse.logger)
+        edit(&log)
+        var previous = AuditChain.genesis
+        for i in log.indices {
+            log[i].seq = Int64(i + 1)
+            log[i].previousSHA256 = previous
+            log[i].entrySHA256 = AuditChain.entryHash(log[i])
+            previous = log[i].entrySHA256
+        }
+        let rows = log
+        let engine = try #require((store as? SQLiteWarehouseStore)?.engine ?? (store as? PostgresWarehouseStore)?.engine)
+        try await engine.backend.withTransaction { s in
+            if s.dialect == .sqlite {
+                try await s.execute("DROP TRIGGER onco_audit_log_no_update")
+                try await s.execute("DROP TRIGGER onco_audit_log_no_delete")
+            } else {
+                try await s.execute("DROP TRIGGER onco_audit_log_append_only ON onco_audit_log")
+            }
+            try await s.execute("DELETE FROM onco_audit_log")
+            for e in rows {
+                try await s.execute(SQLFragment("""
+                    INSERT INTO onco_audit_log (seq, at, action, project_id, definition_sha256, detail, onco_version, warehouse_version,
+                                                prev_sha256, entry_sha256, entry_mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [.int(e.seq), .text(e.at), .text(e.action), e.projectID.map { .text($0) } ?? .null,
+                          e.definitionSHA256.map { .text($0) } ?? .null, .text(e.detail), .text(e.oncoVersion), .int(Int64(e.warehouseVersion)),
+                          .text(e.previousSHA256), .text(e.entrySHA256), e.mac.map { .text($0) } ?? .null]))
+            }
+            try await s.execute(SQLFragment("DELETE FROM onco_warehouse WHERE key = 'audit_head'"))
+            try await s.execute(SQLFragment("INSERT INTO onco_warehouse (key, value) VALUES ('audit_head', ?)",
+                                            [.text("\(rows.last!.seq) \(rows.last!.entrySHA256)")]))
+            return ()
+        }
+    }
+
+    static func rawUpdate(_ store: any ResearchWarehouse, _ sql: String) async throws {
+        let engine = try #require((store as? SQLiteWarehouseStore)?.engine ?? (store as? PostgresWarehouseStore)?.engine)
+        try await engine.backend.withTransaction { s in try await s.execute(SQLFragment(sql)); return () }
+    }
+
+    @Test(arguments: StoreKind.allCases) func deletingAnEntryAndRecomputingTheChainIsDetected(kind: StoreKind) async throws {
+        try await withWarehouse(kind) { store in
+            try await Self.fill(store)
+            let keys = try TestKeys.auditOnly()
+            #expect(try await store.verifyAuditLog(keys: keys, checkpoint: nil, logger: TestWarehouse.logger).isIntact)
+            // delete entry 4 (a query), renumber 5–6 as 4–5, recompute every hash and the head
+            try await Self.forge(store) { $0.remove(at: 3) }
+            // the chain alone is consistent again …
+            let unkeyed = try await store.verifyAuditLog(keys: GovernanceKeys(), checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(!unkeyed.problems.contains { [.edited, .missing, .brokenLink, .headMismatch].contains($0.kind) })
+            // … but the MACs are not, from the first renumbered entry on
+            let v = try await store.verifyAuditLog(keys: keys, checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(!v.isIntact && v.macsChecked)
+            #expect(v.problems.first?.kind == .unauthenticated && v.firstBadEntry == 4, "\(v.problems)")
+            #expect(v.problems.allSatisfy { $0.kind == .unauthenticated } && v.problems.count == 2)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func editingAnEntryAndRecomputingTheChainIsDetected(kind: StoreKind) async throws {
+        try await withWarehouse(kind) { store in
+            try await Self.fill(store)
+            try await Self.forge(store) { $0[4].detail = "{\"analysed\":1}" }
+            let v = try await store.verifyAuditLog(keys: try TestKeys.auditOnly(), checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(!v.isIntact && v.problems.first?.kind == .unauthenticated && v.firstBadEntry == 5, "\(v.problems)")
+            // the forger also blanks the MACs: the missing MACs are reported even without the key
+            try await Self.rawUpdate(store, "UPDATE onco_audit_log SET entry_mac = NULL")
+            let blank = try await store.verifyAuditLog(keys: GovernanceKeys(), checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(!blank.isIntact && blank.problems.filter { $0.kind == .unauthenticated }.count == 6)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func anEditedGovernanceSettingIsDetected(kind: StoreKind) async throws {
+        try await withWarehouse(kind) { store in
+            try await Self.fill(store)
+            try await Self.rawUpdate(store, "UPDATE onco_warehouse SET value = 'off' WHERE key = 'governance'")
+            let keys = try TestKeys.auditOnly()
+            // the edited flag takes effect …
+            #expect(try await store.governanceSettings(logger: TestWarehouse.logger).enabled == false)
+            // … and verify reports it
+            let v = try await store.verifyAuditLog(keys: keys, checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(!v.isIntact && v.problems.map(\.kind) == [.governanceChanged], "\(v.problems)")
+            #expect(v.problems[0].message.contains("governance is off in the warehouse but the audit log last set it on"))
+            try await Self.rawUpdate(store, "UPDATE onco_warehouse SET value = 'on' WHERE key = 'governance'")
+            try await Self.rawUpdate(store, "UPDATE onco_warehouse SET value = '2' WHERE key = 'governance_min_cell'")
+            let m = try await store.verifyAuditLog(keys: keys, checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(m.problems.map(\.kind) == [.governanceChanged] && m.problems[0].message.contains("minimum cell count is 2"))
+            // a replaced administrator verifier (someone registering their own key) is reported too
+            try await Self.rawUpdate(store, "UPDATE onco_warehouse SET value = '5' WHERE key = 'governance_min_cell'")
+            try await Self.rawUpdate(store, "UPDATE onco_warehouse SET value = 'v1:00:00' WHERE key = 'admin_key_verifier'")
+            let a = try await store.verifyAuditLog(keys: keys, checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(a.problems.map(\.kind) == [.governanceChanged] && a.problems[0].message.contains("administrator key verifier"))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func aCheckpointDetectsATruncatedLog(kind: StoreKind) async throws {
+        try await withWarehouse(kind) { store in
+            try await Self.fill(store)
+            let keys = try TestKeys.auditOnly()
+            let cp = try await store.auditCheckpoint(keys: keys, logger: TestWarehouse.logger)
+            #expect(cp.seq == 6)
+            #expect(try await store.verifyAuditLog(keys: keys, checkpoint: cp, logger: TestWarehouse.logger).isIntact)
+            // the forger drops the last two entries and moves the head back: every remaining MAC is genuine
+            try await Self.forge(store) { $0.removeLast(2) }
+            let alone = try await store.verifyAuditLog(keys: keys, checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(alone.isIntact)
+            let v = try await store.verifyAuditLog(keys: keys, checkpoint: cp, logger: TestWarehouse.logger)
+            #expect(!v.isIntact && v.problems.map(\.kind) == [.checkpoint] && v.problems[0].message.contains("no longer holds"))
+            // a checkpoint edited to match is refused by its MAC
+            var edited = cp
+            edited.seq = 4
+            let e = try await store.verifyAuditLog(keys: keys, checkpoint: edited, logger: TestWarehouse.logger)
+            #expect(e.problems.contains { $0.kind == .checkpoint && $0.message.contains("MAC") })
+            // without the audit key nothing is appended to a keyed log
+            await #expect(throws: GovernanceError.self) {
+                _ = try await store.appendAudit(AuditRecord(action: "cohort.run"), keys: GovernanceKeys(), logger: TestWarehouse.logger)
+            }
+        }
     }
 
     @Test func canonicalJSONIsStable() {

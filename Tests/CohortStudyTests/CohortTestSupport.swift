@@ -47,12 +47,30 @@ enum TCGAFixture {
     static let study = RepoPaths.fixture("tcga_hnsc_gbm")
     static let key = "onco-cohort-test-pseudonym-key-0123"
 
+    /// Imports the study. A real dataset starts governed; unless `governed`, the test keys are registered
+    /// and governance is turned off with the administrator key, for tests of the statistics.
     @discardableResult
-    static func importStudy(_ store: any WarehouseStore) async throws -> ImportOutcome {
+    static func importStudy(_ store: any ResearchWarehouse, governed: Bool = false) async throws -> ImportOutcome {
         let importer = CBioPortalImporter(pseudonymizer: try Pseudonymizer(key: key), mafBatchSize: 5_000)
         let (d, source) = try importer.prepare(study: try CBioPortalStudy(directory: study.path))
-        return try await store.importDataset(d, from: source, progress: nil, logger: TestWarehouse.logger)
+        let outcome = try await store.importDataset(d, from: source, progress: nil, logger: TestWarehouse.logger)
+        if !governed {
+            let keys = try TestKeys.both()
+            _ = try await store.initialiseKeys(keys, logger: TestWarehouse.logger)
+            try await store.setGovernance(GovernanceSettings(enabled: false), keys: keys, logger: TestWarehouse.logger)
+        }
+        return outcome
     }
+}
+
+/// Test governance keys (random-looking, 40 characters; never used outside tests).
+enum TestKeys {
+    static let adminText = "test-admin-key-3f9c1d7e5b2a4068a1c3e5f7"
+    static let auditText = "test-audit-key-8e2b4d6f0a1c3e5b7d9f1a2c"
+    static func both() throws -> GovernanceKeys {
+        GovernanceKeys(admin: try GovernanceSecret(adminText, source: "test admin key"), audit: try GovernanceSecret(auditText, source: "test audit key"))
+    }
+    static func auditOnly() throws -> GovernanceKeys { GovernanceKeys(audit: try GovernanceSecret(auditText, source: "test audit key")) }
 }
 
 /// The R reference values (Tests/Fixtures/cohort/tcga_reference.json; README there).

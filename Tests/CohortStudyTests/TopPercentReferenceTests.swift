@@ -23,7 +23,7 @@ import _TestSupport
         try await withWarehouse(kind) { store in
             try await TCGAFixture.importStudy(store)
             let d = try CohortDefinition.load(path: RepoPaths.cohorts("studies/tmb-top20-by-cancer-type.yaml").path)
-            let run = try await CohortStudy.run(try CohortPlan(d, source: "tmb-top20-by-cancer-type.yaml"), store: store, logger: TestWarehouse.logger)
+            let run = try await CohortStudy.run(try CohortPlan(d, source: "tmb-top20-by-cancer-type.yaml"), store: store, options: .init(keys: try TestKeys.auditOnly()), logger: TestWarehouse.logger)
             let a = run.analysis
             #expect(a.rows.personIDs.count == ref.n)
             #expect(a.groups.map(\.n) == [ref.n - ref.n_top, ref.n_top])

@@ -159,4 +159,116 @@ public enum AuditChain {
         }
         return AuditVerification(entries: entries.count, recordedHead: head, problems: problems)
     }
+
+    // MARK: keyed MACs and audited state (migration 0010)
+
+    static let entryMACLabel = "onco-audit-entry-v1"
+    static let checkpointLabel = "onco-audit-checkpoint-v1"
+
+    /// The MAC an entry carries: HMAC-SHA256 under the audit key of a fixed label and the entry's hash
+    /// (which covers the previous hash, so one MAC authenticates the whole chain up to the entry).
+    public static func entryMAC(_ entrySHA256: String, key: GovernanceSecret) -> String {
+        key.mac([entryMACLabel, entrySHA256])
+    }
+
+    public static func checkpointMAC(seq: Int64, sha256: String, at: String, key: GovernanceSecret) -> String {
+        key.mac([checkpointLabel, String(seq), sha256, at])
+    }
+
+    static func detail(_ e: AuditEntry) -> [String: AuditValue] {
+        guard let data = e.detail.data(using: .utf8), let d = try? JSONDecoder().decode([String: AuditValue].self, from: data) else { return [:] }
+        return d
+    }
+
+    /// Checks what `verify` does not: the MACs from the `keys.init` entry on (with the audit key), the
+    /// governance settings and key verifiers in `meta` against the last entries that set them, and a
+    /// checkpoint. Adds problems and limits to `v`.
+    static func verifyKeyedState(_ v: inout AuditVerification, entries: [AuditEntry], meta: [String: String], auditKey: GovernanceSecret?,
+                                 checkpoint: AuditCheckpoint?) {
+        let keysEntry = entries.first { $0.action == GovernanceMeta.keysInitAction }
+        v.keyedFrom = keysEntry?.seq
+        let loggedKeys = keysEntry.map(detail) ?? [:]
+        // Key verifiers: as the log recorded them.
+        for (metaKey, field) in [(GovernanceMeta.adminVerifier, "adminVerifier"), (GovernanceMeta.auditVerifier, "auditVerifier")] {
+            let logged: String? = { if case .string(let s)? = loggedKeys[field] { return s } else { return nil } }()
+            if meta[metaKey] != logged {
+                v.problems.append(AuditProblem(kind: .governanceChanged, seq: nil, message: logged == nil
+                    ? "the warehouse holds a \(field == "adminVerifier" ? "administrator" : "audit") key verifier but the audit log never recorded one (keys.init): it was written outside onco"
+                    : "the \(field == "adminVerifier" ? "administrator" : "audit") key verifier differs from the one the audit log recorded (entry \(keysEntry!.seq)): it was changed outside onco"))
+            }
+        }
+        // Governance settings: as the last governance.set / governance.init / keys.init entry left them.
+        let settingsEntry = entries.last { [GovernanceMeta.setAction, GovernanceMeta.initAction, GovernanceMeta.keysInitAction].contains($0.action) }
+        var expectedEnabled: String? = nil, expectedMin: String? = nil
+        if let e = settingsEntry {
+            let d = detail(e)
+            if case .bool(let b)? = d["enabled"] { expectedEnabled = b ? "on" : "off" }
+            if case .int(let i)? = d["minimumCellCount"] { expectedMin = String(i) }
+        }
+        if meta[GovernanceMeta.enabled] != expectedEnabled {
+            v.problems.append(AuditProblem(kind: .governanceChanged, seq: settingsEntry?.seq, message:
+                "governance is \(meta[GovernanceMeta.enabled] ?? "unset (on)") in the warehouse but the audit log last set it \(expectedEnabled ?? "never (unset)")\(settingsEntry.map { " (entry \($0.seq))" } ?? ""): the setting was changed outside onco"))
+        }
+        if meta[GovernanceMeta.minimumCell] != expectedMin {
+            v.problems.append(AuditProblem(kind: .governanceChanged, seq: settingsEntry?.seq, message:
+                "the minimum cell count is \(meta[GovernanceMeta.minimumCell] ?? "unset (5)") in the warehouse but the audit log last set it to \(expectedMin ?? "nothing (unset)")\(settingsEntry.map { " (entry \($0.seq))" } ?? ""): the setting was changed outside onco"))
+        }
+        // MACs.
+        if let keyedFrom = v.keyedFrom {
+            for e in entries where e.seq >= keyedFrom && e.mac == nil {
+                v.problems.append(AuditProblem(kind: .unauthenticated, seq: e.seq,
+                    message: "entry \(e.seq) has no MAC although the log is keyed from entry \(keyedFrom): it was written outside onco"))
+            }
+            if let key = auditKey, let verifier = meta[GovernanceMeta.auditVerifier], key.matches(verifier, label: GovernanceKeys.auditLabel) {
+                v.macsChecked = true
+                for e in entries where e.seq >= keyedFrom {
+                    if let m = e.mac, m != entryMAC(e.entrySHA256, key: key) {
+                        v.problems.append(AuditProblem(kind: .unauthenticated, seq: e.seq,
+                            message: "entry \(e.seq) (\(e.action)) does not carry a valid MAC under the audit key: the log was rewritten (edited, deleted or inserted entries with the chain recomputed) by someone without the key"))
+                    }
+                }
+            } else if auditKey != nil {
+                v.problems.append(AuditProblem(kind: .unauthenticated, seq: nil,
+                    message: "the audit key given (\(auditKey!.source)) does not match the warehouse's audit key verifier"))
+            } else {
+                v.limits.append("MACs not checked: set ONCO_AUDIT_KEY (or ONCO_AUDIT_KEY_FILE) to check that no entry was rewritten with the chain recomputed")
+            }
+        } else {
+            v.limits.append("the log is not keyed (no `onco project keys init`): an edit with the chain recomputed cannot be told from a genuine log")
+        }
+        // Checkpoint.
+        if let cp = checkpoint {
+            v.checkpoint = cp
+            if let key = auditKey {
+                if cp.mac != checkpointMAC(seq: cp.seq, sha256: cp.sha256, at: cp.at, key: key) {
+                    v.problems.append(AuditProblem(kind: .checkpoint, seq: cp.seq, message: "the checkpoint's MAC is not valid under the audit key: the checkpoint file was altered"))
+                }
+            } else {
+                v.limits.append("the checkpoint's own MAC was not checked (no audit key given)")
+            }
+            if let e = entries.first(where: { $0.seq == cp.seq }) {
+                if e.entrySHA256 != cp.sha256 {
+                    v.problems.append(AuditProblem(kind: .checkpoint, seq: cp.seq,
+                        message: "entry \(cp.seq) differs from the checkpoint taken \(cp.at): the log up to it was rewritten"))
+                }
+            } else {
+                v.problems.append(AuditProblem(kind: .checkpoint, seq: cp.seq,
+                    message: "the checkpoint taken \(cp.at) names entry \(cp.seq), which the log no longer holds: entries were deleted"))
+            }
+        } else {
+            v.limits.append("no checkpoint given: deleting the newest entries together with the recorded head is detected only against an exported checkpoint (onco audit checkpoint)")
+        }
+    }
+}
+
+/// The `onco_warehouse` keys and audit actions of governance.
+package enum GovernanceMeta {
+    static let enabled = "governance"
+    static let minimumCell = "governance_min_cell"
+    static let auditHead = "audit_head"
+    static let adminVerifier = "admin_key_verifier"
+    static let auditVerifier = "audit_key_verifier"
+    static let setAction = "governance.set"
+    static let initAction = "governance.init"
+    static let keysInitAction = "keys.init"
 }

@@ -1,15 +1,38 @@
 import Foundation
 import Logging
 
-/// An approved research project: who may query the warehouse, on what, until when.
+/// What a registered authorisation is for.
+public enum AuthorisationKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A research project with ethics approval: aggregates (and pseudonymous rows where allowed).
+    case research
+    /// A clinical-care purpose (a tumour board or unit): outputs as registered, for the care of the case queried.
+    case care
+}
+
+/// What an authorised query may show.
+public enum AccessOutput: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Counts and summaries with small cells suppressed (`warehouse stats`, real-world evidence, cohort studies).
+    case aggregates
+    /// Per-patient neighbour listings (pseudonymous key, treatment lines with days, outcomes): `onco similar`.
+    case neighbours
+}
+
+/// An approved research project or clinical-care purpose: who may query the warehouse, on what, until when.
 ///
-/// Stored in `onco_project` (migration `0006_cohort_governance`); every change is an audit-log entry that
-/// carries the project's `contentSHA256`, so an edit of the registry made outside onco is detected by
-/// `verifyAuditLog`.
+/// Stored in `onco_project` (migrations `0006_cohort_governance`, `0010_governance_keys`); every change is an
+/// audit-log entry that carries the record's `contentSHA256`, so an edit of the registry made outside onco is
+/// detected by `verifyAuditLog`.
 public struct ResearchProject: Sendable, Hashable, Codable {
     /// Short identifier, e.g. `P2026-014` (letters, digits, `-`, `_`, `.`).
     public var id: String
+    /// Research project or clinical-care purpose.
+    public var kind: AuthorisationKind = .research
+    /// The title; for a care purpose, the board or unit (e.g. "Thoracic tumour board, St Elsewhere").
     public var title: String
+    /// Who approved a care purpose (name and role); nil for research projects (see `ethicsReference`).
+    public var approvedBy: String?
+    /// What a care purpose may show; research projects show aggregates, and neighbours only with `rowLevelExport`.
+    public var outputs: [AccessOutput] = [.aggregates]
     /// The ethics approval reference (committee and number), as approved.
     public var ethicsReference: String
     /// OncoTree codes the project may study (descendants included), or `["*"]` for all.
@@ -40,20 +63,49 @@ public struct ResearchProject: Sendable, Hashable, Codable {
         }
     }
 
-    /// SHA-256 of the record's canonical text (the audit log stores it at every change).
+    /// A clinical-care purpose (no ethics reference; `approvedBy` says who approved it).
+    public static func carePurpose(id: String, board: String, approvedBy: String, outputs: [AccessOutput], tumourTypes: [String],
+                                   expiresOn: Day) -> ResearchProject {
+        var p = ResearchProject(id: id, title: board, ethicsReference: "", tumourTypes: tumourTypes, fields: ["*"],
+                                rowLevelExport: false, expiresOn: expiresOn)
+        p.kind = .care
+        p.approvedBy = approvedBy
+        p.outputs = outputs
+        return p
+    }
+
+    /// The outputs this authorisation allows.
+    public var allowedOutputs: Set<AccessOutput> {
+        switch kind {
+        case .research: return rowLevelExport ? [.aggregates, .neighbours] : [.aggregates]
+        case .care: return Set(outputs)
+        }
+    }
+
+    /// SHA-256 of the record's canonical text (the audit log stores it at every change). Care purposes add
+    /// `kind`, `approvedBy` and `outputs`; a research project's text is as before migration 0010.
     public var contentSHA256: String {
-        AuditChain.sha256Hex(AuditChain.canonicalJSON([
+        var o: [String: AuditValue] = [
             "id": .string(id), "title": .string(title), "ethicsReference": .string(ethicsReference),
             "tumourTypes": .array(tumourTypes.map { .string($0) }), "fields": .array(fields.map { .string($0) }),
             "rowLevelExport": .bool(rowLevelExport), "expiresOn": .string(expiresOn.iso), "createdAt": .string(createdAt),
             "revokedAt": revokedAt.map { .string($0) } ?? .null, "revokedReason": revokedReason.map { .string($0) } ?? .null,
-        ]))
+        ]
+        if kind != .research {
+            o["kind"] = .string(kind.rawValue)
+            o["approvedBy"] = approvedBy.map { .string($0) } ?? .null
+            o["outputs"] = .array(outputs.map { .string($0.rawValue) })
+        }
+        return AuditChain.sha256Hex(AuditChain.canonicalJSON(o))
     }
 }
 
-/// Whether cohort queries must name an approved project, and the small-cell threshold.
+/// Whether queries that read patients must name an approved project or care purpose, and the small-cell threshold.
+///
+/// A warehouse whose settings were never written is governed (`enabled`, 5); the first import writes
+/// them explicitly (`governance.init`): on, unless the dataset is synthetic.
 public struct GovernanceSettings: Sendable, Hashable, Codable {
-    /// When on, every cohort query names an active, in-scope project.
+    /// When on, every query that reads warehouse patients names an active, in-scope authorisation.
     public var enabled: Bool
     /// Counts 1…(k−1) are shown as `<k` in every output; never below 5 while governance is on.
     public var minimumCellCount: Int
@@ -124,6 +176,21 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var warehouseVersion: Int
     public var previousSHA256: String
     public var entrySHA256: String
+    /// HMAC-SHA256 of `entrySHA256` under the audit key (see `AuditChain.entryMAC`); nil for entries
+    /// written before the warehouse's keys were set (`onco project keys init`).
+    public var mac: String? = nil
+}
+
+/// A signed audit head, exported by `onco audit checkpoint` for the data-protection officer to keep
+/// outside the warehouse; `onco audit verify --checkpoint FILE` checks that the log still contains it.
+public struct AuditCheckpoint: Sendable, Hashable, Codable {
+    public var seq: Int64
+    public var sha256: String
+    /// When the checkpoint was taken (ISO 8601, UTC).
+    public var at: String
+    /// HMAC-SHA256 under the audit key of `onco-audit-checkpoint-v1`, seq, sha256 and at.
+    public var mac: String
+    public init(seq: Int64, sha256: String, at: String, mac: String) { self.seq = seq; self.sha256 = sha256; self.at = at; self.mac = mac }
 }
 
 /// The outcome of checking the audit log's hash chain.
@@ -137,6 +204,14 @@ public struct AuditVerification: Sendable, Hashable, Codable {
     public var isIntact: Bool { problems.isEmpty }
     /// The first bad entry's sequence number (or the first missing one), nil when intact.
     public var firstBadEntry: Int64? { problems.first?.seq }
+    /// The first entry carrying a MAC (the `keys.init` entry), nil when the warehouse has no audit key.
+    public var keyedFrom: Int64? = nil
+    /// Whether the MACs were checked (the audit key was given and matches the warehouse's verifier).
+    public var macsChecked: Bool = false
+    /// The checkpoint checked, if one was given.
+    public var checkpoint: AuditCheckpoint? = nil
+    /// What the check could not cover (no audit key given, no checkpoint), for the reader; not problems.
+    public var limits: [String] = []
 }
 
 public struct AuditHead: Sendable, Hashable, Codable {
@@ -157,6 +232,12 @@ public struct AuditProblem: Sendable, Hashable, Codable, CustomStringConvertible
         case headMismatch
         /// A project's registry row differs from the last version the log recorded for it.
         case projectChanged
+        /// An entry's MAC is missing or wrong under the audit key: the log was rewritten by someone without the key.
+        case unauthenticated
+        /// A governance setting or key verifier differs from what the audit log last recorded.
+        case governanceChanged
+        /// The exported checkpoint is not in the log (truncated or rewritten), or its own MAC is wrong.
+        case checkpoint
     }
     public var kind: Kind
     /// The entry concerned (for `missing`: the first missing sequence number).
@@ -165,23 +246,35 @@ public struct AuditProblem: Sendable, Hashable, Codable, CustomStringConvertible
     public var description: String { message }
 }
 
-/// Research governance as a store offers it: project registry, governance settings and the audit log.
-/// Both warehouse backends implement it (tables of migration `0006_cohort_governance`).
+/// Research governance as a store offers it: the registry of projects and care purposes, governance
+/// settings, the administrator and audit keys' verifiers, and the audit log. Both warehouse backends
+/// implement it (tables of migrations `0006_cohort_governance` and `0010_governance_keys`).
+///
+/// Administrative changes (`setGovernance` that relaxes a setting, `addProject`, `revokeProject`) need
+/// `keys.admin` matching the stored verifier; every append needs `keys.audit` once the warehouse has
+/// an audit key (`initialiseKeys`).
 public protocol GovernanceStore: WarehouseStore {
     func governanceSettings(logger: Logger) async throws -> GovernanceSettings
-    /// Changes the settings and logs a `governance.set` entry, in one transaction.
-    func setGovernance(_ settings: GovernanceSettings, logger: Logger) async throws
-    /// Registers a project (its id must be new) and logs `project.add`, in one transaction.
-    func addProject(_ project: ResearchProject, logger: Logger) async throws -> ResearchProject
+    /// Stores the verifiers of the administrator and audit keys (both required), once; logs `keys.init`
+    /// and writes the current governance settings explicitly, in one transaction.
+    func initialiseKeys(_ keys: GovernanceKeys, logger: Logger) async throws -> AuditEntry
+    /// Changes the settings and logs a `governance.set` entry, in one transaction. Turning governance
+    /// off or lowering the minimum cell count needs the administrator key.
+    func setGovernance(_ settings: GovernanceSettings, keys: GovernanceKeys, logger: Logger) async throws
+    /// Registers a project or care purpose (its id must be new) and logs `project.add`, in one transaction.
+    func addProject(_ project: ResearchProject, keys: GovernanceKeys, logger: Logger) async throws -> ResearchProject
     /// All projects, by id.
     func projects(logger: Logger) async throws -> [ResearchProject]
     func project(id: String, logger: Logger) async throws -> ResearchProject?
     /// Marks a project revoked and logs `project.revoke`, in one transaction.
-    func revokeProject(id: String, reason: String, logger: Logger) async throws -> ResearchProject
+    func revokeProject(id: String, reason: String, keys: GovernanceKeys, logger: Logger) async throws -> ResearchProject
     /// Appends one entry to the hash chain (in its own transaction) and returns it.
-    func appendAudit(_ record: AuditRecord, logger: Logger) async throws -> AuditEntry
+    func appendAudit(_ record: AuditRecord, keys: GovernanceKeys, logger: Logger) async throws -> AuditEntry
     /// The whole log, by sequence number.
     func auditLog(logger: Logger) async throws -> [AuditEntry]
-    /// Recomputes the chain and compares it with the recorded head and the project registry.
-    func verifyAuditLog(logger: Logger) async throws -> AuditVerification
+    /// Recomputes the chain, checks the MACs (with `keys.audit`), the recorded head, the project registry,
+    /// the governance settings and key verifiers against the log, and `checkpoint` when given.
+    func verifyAuditLog(keys: GovernanceKeys, checkpoint: AuditCheckpoint?, logger: Logger) async throws -> AuditVerification
+    /// A signed head of the log (`AuditCheckpoint`), under the audit key.
+    func auditCheckpoint(keys: GovernanceKeys, logger: Logger) async throws -> AuditCheckpoint
 }

@@ -5,20 +5,62 @@ import OncoCore
 /// Governance storage shared by both backends: `onco_project`, `onco_audit_log`, and the settings
 /// `governance`, `governance_min_cell`, `audit_head` in `onco_warehouse`.
 extension WarehouseEngine {
-    static let governanceKey = "governance"
-    static let minimumCellKey = "governance_min_cell"
-    static let auditHeadKey = "audit_head"
+    static let governanceKey = GovernanceMeta.enabled
+    static let minimumCellKey = GovernanceMeta.minimumCell
+    static let auditHeadKey = GovernanceMeta.auditHead
 
     package func governanceSettings(logger: Logger) async throws -> GovernanceSettings {
         try await backend.withSession { s in try await Self.settings(s) }
     }
 
+    /// The settings as stored; a warehouse whose settings were never written is governed (on, 5).
     static func settings(_ s: any SQLSession) async throws -> GovernanceSettings {
         let m = try await meta(s)
-        return GovernanceSettings(enabled: m[governanceKey] == "on", minimumCellCount: Int(m[minimumCellKey] ?? "") ?? 5)
+        return GovernanceSettings(enabled: m[governanceKey].map { $0 == "on" } ?? true, minimumCellCount: Int(m[minimumCellKey] ?? "") ?? 5)
     }
 
-    package func setGovernance(_ settings: GovernanceSettings, logger: Logger) async throws {
+    /// Throws unless `keys.admin` matches the stored administrator verifier.
+    static func requireAdministrator(_ m: [String: String], _ keys: GovernanceKeys, for what: String) throws {
+        guard let verifier = m[GovernanceMeta.adminVerifier] else {
+            throw GovernanceError(.notAdministrator, "\(what) needs the administrator key, and this warehouse has none registered: run `onco project keys init` with \(GovernanceKeys.adminVariable) and \(GovernanceKeys.auditVariable) set")
+        }
+        guard let key = keys.admin else {
+            throw GovernanceError(.notAdministrator, "\(what) needs the administrator key: set \(GovernanceKeys.adminVariable) or \(GovernanceKeys.adminVariable)_FILE")
+        }
+        guard key.matches(verifier, label: GovernanceKeys.adminLabel) else {
+            throw GovernanceError(.notAdministrator, "\(what): the administrator key from \(key.source) is not this warehouse's")
+        }
+    }
+
+    package func initialiseKeys(_ keys: GovernanceKeys, logger: Logger) async throws -> AuditEntry {
+        guard let admin = keys.admin, let audit = keys.audit else {
+            throw GovernanceError(.notAdministrator, "`keys init` needs both keys: set \(GovernanceKeys.adminVariable) and \(GovernanceKeys.auditVariable) (or their _FILE variants)")
+        }
+        guard admin.bytes != audit.bytes else {
+            throw GovernanceError(.notAdministrator, "the administrator and audit keys must differ (the audit key is given to every process that queries)")
+        }
+        let e = try await backend.withTransaction { s in
+            let m = try await Self.meta(s)
+            if m[GovernanceMeta.adminVerifier] != nil || m[GovernanceMeta.auditVerifier] != nil {
+                throw GovernanceError(.notAdministrator, "this warehouse's keys are already registered (keys are set once)")
+            }
+            let settings = try await Self.settings(s)
+            let adminVerifier = admin.verifier(label: GovernanceKeys.adminLabel)
+            let auditVerifier = audit.verifier(label: GovernanceKeys.auditLabel)
+            try await Self.setMeta(s, GovernanceMeta.adminVerifier, adminVerifier)
+            try await Self.setMeta(s, GovernanceMeta.auditVerifier, auditVerifier)
+            try await Self.setMeta(s, Self.governanceKey, settings.enabled ? "on" : "off")
+            try await Self.setMeta(s, Self.minimumCellKey, String(settings.minimumCellCount))
+            return try await Self.append(s, AuditRecord(action: GovernanceMeta.keysInitAction, detail: [
+                "adminVerifier": .string(adminVerifier), "auditVerifier": .string(auditVerifier),
+                "enabled": .bool(settings.enabled), "minimumCellCount": .int(settings.minimumCellCount),
+            ]), keys: keys)
+        }
+        logger.info("warehouse.governance.keys", metadata: ["audit.seq": "\(e.seq)"])
+        return e
+    }
+
+    package func setGovernance(_ settings: GovernanceSettings, keys: GovernanceKeys, logger: Logger) async throws {
         guard settings.minimumCellCount >= 1 else {
             throw WarehouseError(.invalidData, "the minimum cell count must be at least 1")
         }
@@ -27,15 +69,34 @@ extension WarehouseEngine {
         }
         try await backend.withTransaction { s in
             let before = try await Self.settings(s)
+            if before.enabled && !settings.enabled {
+                try Self.requireAdministrator(try await Self.meta(s), keys, for: "turning governance off")
+            }
+            if settings.minimumCellCount < before.minimumCellCount {
+                try Self.requireAdministrator(try await Self.meta(s), keys, for: "lowering the minimum cell count")
+            }
             try await Self.setMeta(s, Self.governanceKey, settings.enabled ? "on" : "off")
             try await Self.setMeta(s, Self.minimumCellKey, String(settings.minimumCellCount))
-            _ = try await Self.append(s, AuditRecord(action: "governance.set", detail: [
+            _ = try await Self.append(s, AuditRecord(action: GovernanceMeta.setAction, detail: [
                 "enabled": .bool(settings.enabled), "minimumCellCount": .int(settings.minimumCellCount),
                 "previouslyEnabled": .bool(before.enabled), "previousMinimumCellCount": .int(before.minimumCellCount),
-            ]))
+            ]), keys: keys)
             return ()
         }
         logger.info("warehouse.governance.set", metadata: ["governance.enabled": "\(settings.enabled)"])
+    }
+
+    /// At an import, inside its transaction: a warehouse whose settings were never written gets them
+    /// explicitly (`governance.init`): governance on, unless the dataset is synthetic.
+    static func initialiseGovernanceOnImport(_ s: any SQLSession, synthetic: Bool) async throws {
+        let m = try await meta(s)
+        guard m[governanceKey] == nil, m[GovernanceMeta.auditVerifier] == nil else { return }
+        try await setMeta(s, governanceKey, synthetic ? "off" : "on")
+        try await setMeta(s, minimumCellKey, "5")
+        _ = try await append(s, AuditRecord(action: GovernanceMeta.initAction, detail: [
+            "enabled": .bool(!synthetic), "minimumCellCount": .int(5),
+            "reason": .string(synthetic ? "first import is synthetic" : "first import"),
+        ]), keys: GovernanceKeys())
     }
 
     // MARK: projects
@@ -53,23 +114,38 @@ extension WarehouseEngine {
 
     static let projectColumns = """
         SELECT project_id AS c0, title AS c1, ethics_reference AS c2, tumour_types AS c3, fields AS c4, row_level_export AS c5,
-               expires_on AS c6, created_at AS c7, revoked_at AS c8, revoked_reason AS c9 FROM onco_project
+               expires_on AS c6, created_at AS c7, revoked_at AS c8, revoked_reason AS c9, kind AS c10, approved_by AS c11,
+               outputs AS c12 FROM onco_project
         """
 
     static func readProjects(_ s: any SQLSession, id: String?) async throws -> [ResearchProject] {
         var q = SQLFragment(projectColumns)
         if let id { q += SQLFragment(" WHERE project_id = ?", [.text(id)]) }
         q += " ORDER BY c0"
-        let r = try await s.fetch(q, types: [.text, .text, .text, .text, .text, .int, .text, .text, .text, .text])
+        let r = try await s.fetch(q, types: [.text, .text, .text, .text, .text, .int, .text, .text, .text, .text, .text, .text, .text])
         return try (0..<r.count).map { i in
             guard let expires = Day(iso: r.texts(6)[i] ?? "") else {
                 throw WarehouseError(.invalidData, "onco_project.expires_on is not a date (YYYY-MM-DD)")
             }
-            return ResearchProject(id: r.texts(0)[i]!, title: r.texts(1)[i] ?? "", ethicsReference: r.texts(2)[i] ?? "",
+            guard let kind = AuthorisationKind(rawValue: r.texts(10)[i] ?? "") else {
+                throw WarehouseError(.invalidData, "onco_project.kind '\(r.texts(10)[i] ?? "")' is not research or care")
+            }
+            var outputs: [AccessOutput] = [.aggregates]
+            if let text = r.texts(12)[i] {
+                outputs = try decodeList(text, field: "outputs").map {
+                    guard let o = AccessOutput(rawValue: $0) else { throw WarehouseError(.invalidData, "onco_project.outputs has '\($0)', not aggregates or neighbours") }
+                    return o
+                }
+            }
+            var p = ResearchProject(id: r.texts(0)[i]!, title: r.texts(1)[i] ?? "", ethicsReference: r.texts(2)[i] ?? "",
                                    tumourTypes: try decodeList(r.texts(3)[i], field: "tumour_types"),
                                    fields: try decodeList(r.texts(4)[i], field: "fields"),
                                    rowLevelExport: (r.ints(5)[i] ?? 0) != 0, expiresOn: expires, createdAt: r.texts(7)[i] ?? "",
                                    revokedAt: r.texts(8)[i], revokedReason: r.texts(9)[i])
+            p.kind = kind
+            p.approvedBy = r.texts(11)[i]
+            p.outputs = outputs
+            return p
         }
     }
 
@@ -81,12 +157,22 @@ extension WarehouseEngine {
         try await backend.withSession { s in try await Self.readProjects(s, id: id).first }
     }
 
-    package func addProject(_ project: ResearchProject, logger: Logger) async throws -> ResearchProject {
+    package func addProject(_ project: ResearchProject, keys: GovernanceKeys, logger: Logger) async throws -> ResearchProject {
         guard ResearchProject.isValidID(project.id) else {
             throw WarehouseError(.invalidData, "project id must be 1–100 letters, digits, '-', '_' or '.'")
         }
-        guard !project.ethicsReference.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw WarehouseError(.invalidData, "project \(project.id): the ethics approval reference is empty")
+        switch project.kind {
+        case .research:
+            guard !project.ethicsReference.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw WarehouseError(.invalidData, "project \(project.id): the ethics approval reference is empty")
+            }
+        case .care:
+            guard !(project.approvedBy ?? "").trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw WarehouseError(.invalidData, "care purpose \(project.id): who approved it is empty")
+            }
+            guard !project.outputs.isEmpty else {
+                throw WarehouseError(.invalidData, "care purpose \(project.id): name the outputs it may show (aggregates, neighbours)")
+            }
         }
         guard !project.tumourTypes.isEmpty, !project.fields.isEmpty else {
             throw WarehouseError(.invalidData, "project \(project.id): the scope needs at least one tumour type and one field (or *)")
@@ -97,26 +183,32 @@ extension WarehouseEngine {
         p.revokedReason = nil
         let stored = p
         return try await backend.withTransaction { s in
+            try Self.requireAdministrator(try await Self.meta(s), keys, for: "registering a project or care purpose")
             if !(try await Self.readProjects(s, id: stored.id)).isEmpty {
                 throw WarehouseError(.invalidData, "project \(stored.id) is already registered (projects are never replaced; revoke it and register a new id)")
             }
             try await s.execute(SQLFragment("""
-                INSERT INTO onco_project (project_id, title, ethics_reference, tumour_types, fields, row_level_export, expires_on, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO onco_project (project_id, title, ethics_reference, tumour_types, fields, row_level_export, expires_on, created_at,
+                                          kind, approved_by, outputs)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(stored.id), .text(stored.title), .text(stored.ethicsReference), .text(Self.encodeList(stored.tumourTypes)),
                       .text(Self.encodeList(stored.fields)), .int(stored.rowLevelExport ? 1 : 0), .text(stored.expiresOn.iso),
-                      .text(stored.createdAt)]))
+                      .text(stored.createdAt), .text(stored.kind.rawValue), stored.approvedBy.map { .text($0) } ?? .null,
+                      .text(Self.encodeList(stored.outputs.map(\.rawValue)))]))
             _ = try await Self.append(s, AuditRecord(action: "project.add", projectID: stored.id, detail: [
+                "kind": .string(stored.kind.rawValue), "outputs": .array(stored.outputs.map { .string($0.rawValue) }),
+                "approvedBy": stored.approvedBy.map { .string($0) } ?? .null,
                 "projectSHA256": .string(stored.contentSHA256), "ethicsReference": .string(stored.ethicsReference),
                 "tumourTypes": .array(stored.tumourTypes.map { .string($0) }), "fields": .array(stored.fields.map { .string($0) }),
                 "rowLevelExport": .bool(stored.rowLevelExport), "expiresOn": .string(stored.expiresOn.iso),
-            ]))
+            ]), keys: keys)
             return stored
         }
     }
 
-    package func revokeProject(id: String, reason: String, logger: Logger) async throws -> ResearchProject {
+    package func revokeProject(id: String, reason: String, keys: GovernanceKeys, logger: Logger) async throws -> ResearchProject {
         try await backend.withTransaction { s in
+            try Self.requireAdministrator(try await Self.meta(s), keys, for: "revoking a project or care purpose")
             guard var p = try await Self.readProjects(s, id: id).first else {
                 throw WarehouseError(.invalidData, "project \(id) is not registered")
             }
@@ -127,22 +219,36 @@ extension WarehouseEngine {
                                             [.text(p.revokedAt!), .text(reason), .text(id)]))
             _ = try await Self.append(s, AuditRecord(action: "project.revoke", projectID: id, detail: [
                 "projectSHA256": .string(p.contentSHA256), "reason": .string(reason),
-            ]))
+            ]), keys: keys)
             return p
         }
     }
 
     // MARK: audit log
 
-    package func appendAudit(_ record: AuditRecord, logger: Logger) async throws -> AuditEntry {
-        let e = try await backend.withTransaction { s in try await Self.append(s, record) }
+    package func appendAudit(_ record: AuditRecord, keys: GovernanceKeys, logger: Logger) async throws -> AuditEntry {
+        let e = try await backend.withTransaction { s in try await Self.append(s, record, keys: keys) }
         logger.debug("warehouse.audit.append", metadata: ["audit.seq": "\(e.seq)", "audit.action": "\(e.action)"])
         return e
     }
 
-    /// Appends inside the caller's (write) transaction: reads the head, chains, inserts, moves the head.
-    static func append(_ s: any SQLSession, _ record: AuditRecord) async throws -> AuditEntry {
+    /// The audit key, checked against the warehouse's verifier; nil when the warehouse has no audit key.
+    static func auditKey(_ m: [String: String], _ keys: GovernanceKeys) throws -> GovernanceSecret? {
+        guard let verifier = m[GovernanceMeta.auditVerifier] else { return nil }
+        guard let key = keys.audit else {
+            throw GovernanceError(.auditKey, "this warehouse's audit log is keyed: set \(GovernanceKeys.auditVariable) or \(GovernanceKeys.auditVariable)_FILE to its audit key")
+        }
+        guard key.matches(verifier, label: GovernanceKeys.auditLabel) else {
+            throw GovernanceError(.auditKey, "the audit key from \(key.source) is not this warehouse's")
+        }
+        return key
+    }
+
+    /// Appends inside the caller's (write) transaction: reads the head, chains, MACs (when the warehouse
+    /// has an audit key), inserts, moves the head.
+    static func append(_ s: any SQLSession, _ record: AuditRecord, keys: GovernanceKeys) async throws -> AuditEntry {
         let m = try await meta(s)
+        let key = try auditKey(m, keys)
         let head = try parseHead(m[auditHeadKey])
         let last = try await s.fetch("SELECT seq AS c0, entry_sha256 AS c1 FROM onco_audit_log ORDER BY seq DESC LIMIT 1", types: [.int, .text])
         let lastSeq = last.count > 0 ? last.ints(0)[0]! : 0
@@ -160,15 +266,18 @@ extension WarehouseEngine {
         let hash = AuditChain.entryHash(seq: seq, at: at, action: record.action, projectID: record.projectID,
                                         definitionSHA256: record.definitionSHA256, detail: detail, oncoVersion: OncoVersion.current,
                                         warehouseVersion: version, previousSHA256: lastHash)
+        let mac = key.map { AuditChain.entryMAC(hash, key: $0) }
         try await s.execute(SQLFragment("""
-            INSERT INTO onco_audit_log (seq, at, action, project_id, definition_sha256, detail, onco_version, warehouse_version, prev_sha256, entry_sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO onco_audit_log (seq, at, action, project_id, definition_sha256, detail, onco_version, warehouse_version, prev_sha256,
+                                        entry_sha256, entry_mac)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.int(seq), .text(at), .text(record.action), record.projectID.map { .text($0) } ?? .null,
                   record.definitionSHA256.map { .text($0) } ?? .null, .text(detail), .text(OncoVersion.current),
-                  .int(Int64(version)), .text(lastHash), .text(hash)]))
+                  .int(Int64(version)), .text(lastHash), .text(hash), mac.map { .text($0) } ?? .null]))
         try await setMeta(s, auditHeadKey, "\(seq) \(hash)")
         return AuditEntry(seq: seq, at: at, action: record.action, projectID: record.projectID, definitionSHA256: record.definitionSHA256,
-                          detail: detail, oncoVersion: OncoVersion.current, warehouseVersion: version, previousSHA256: lastHash, entrySHA256: hash)
+                          detail: detail, oncoVersion: OncoVersion.current, warehouseVersion: version, previousSHA256: lastHash, entrySHA256: hash,
+                          mac: mac)
     }
 
     static func parseHead(_ text: String?) throws -> AuditHead? {
@@ -183,13 +292,14 @@ extension WarehouseEngine {
     static func readAudit(_ s: any SQLSession) async throws -> [AuditEntry] {
         let r = try await s.fetch("""
             SELECT seq AS c0, at AS c1, action AS c2, project_id AS c3, definition_sha256 AS c4, detail AS c5, onco_version AS c6,
-                   warehouse_version AS c7, prev_sha256 AS c8, entry_sha256 AS c9
+                   warehouse_version AS c7, prev_sha256 AS c8, entry_sha256 AS c9, entry_mac AS c10
             FROM onco_audit_log ORDER BY seq
-            """, types: [.int, .text, .text, .text, .text, .text, .text, .int, .text, .text])
+            """, types: [.int, .text, .text, .text, .text, .text, .text, .int, .text, .text, .text])
         return (0..<r.count).map { i in
             AuditEntry(seq: r.ints(0)[i]!, at: r.texts(1)[i] ?? "", action: r.texts(2)[i] ?? "", projectID: r.texts(3)[i],
                        definitionSHA256: r.texts(4)[i], detail: r.texts(5)[i] ?? "", oncoVersion: r.texts(6)[i] ?? "",
-                       warehouseVersion: Int(r.ints(7)[i] ?? 0), previousSHA256: r.texts(8)[i] ?? "", entrySHA256: r.texts(9)[i] ?? "")
+                       warehouseVersion: Int(r.ints(7)[i] ?? 0), previousSHA256: r.texts(8)[i] ?? "", entrySHA256: r.texts(9)[i] ?? "",
+                       mac: r.texts(10)[i])
         }
     }
 
@@ -197,12 +307,30 @@ extension WarehouseEngine {
         try await backend.withSession { s in try await Self.readAudit(s) }
     }
 
-    package func verifyAuditLog(logger: Logger) async throws -> AuditVerification {
+    package func verifyAuditLog(keys: GovernanceKeys, checkpoint: AuditCheckpoint?, logger: Logger) async throws -> AuditVerification {
         try await backend.withSession { s in
             let entries = try await Self.readAudit(s)
-            let head = try Self.parseHead(try await Self.meta(s)[Self.auditHeadKey])
+            let m = try await Self.meta(s)
+            let head = try Self.parseHead(m[Self.auditHeadKey])
             let projects = try await Self.readProjects(s, id: nil)
-            return AuditChain.verify(entries, head: head, projects: projects)
+            var v = AuditChain.verify(entries, head: head, projects: projects)
+            AuditChain.verifyKeyedState(&v, entries: entries, meta: m, auditKey: keys.audit, checkpoint: checkpoint)
+            return v
+        }
+    }
+
+    package func auditCheckpoint(keys: GovernanceKeys, logger: Logger) async throws -> AuditCheckpoint {
+        try await backend.withSession { s in
+            let m = try await Self.meta(s)
+            guard let key = try Self.auditKey(m, keys) else {
+                throw GovernanceError(.auditKey, "this warehouse has no audit key, so a checkpoint cannot be signed: run `onco project keys init` first")
+            }
+            guard let head = try Self.parseHead(m[Self.auditHeadKey]) else {
+                throw GovernanceError(.auditKey, "the audit log is empty: nothing to checkpoint")
+            }
+            let at = Self.now()
+            return AuditCheckpoint(seq: head.seq, sha256: head.sha256, at: at,
+                                   mac: AuditChain.checkpointMAC(seq: head.seq, sha256: head.sha256, at: at, key: key))
         }
     }
 }

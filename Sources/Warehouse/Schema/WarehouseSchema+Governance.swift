@@ -54,3 +54,20 @@ extension WarehouseSchema {
         """,
     ]
 }
+
+extension WarehouseSchema {
+    /// Migration `0010_governance_keys`: care purposes beside research projects, and keyed audit entries.
+    ///
+    /// - `onco_project.kind`: `research` (every row before this migration) or `care` (a clinical-care
+    ///   purpose: a tumour board or unit); `approved_by` says who approved a care purpose; `outputs` is a
+    ///   JSON array of what it may show (`aggregates`, `neighbours`), NULL for research projects.
+    /// - `onco_audit_log.entry_mac`: HMAC-SHA256 of `entry_sha256` under the audit key (kept outside the
+    ///   database; only its verifier is stored, in `onco_warehouse.audit_key_verifier`). NULL for entries
+    ///   written before the warehouse's keys were registered (`onco project keys init`).
+    static let governanceKeys: [String] = [
+        "ALTER TABLE onco_project ADD COLUMN kind varchar(20) NOT NULL DEFAULT 'research'",
+        "ALTER TABLE onco_project ADD COLUMN approved_by varchar(200) NULL",
+        "ALTER TABLE onco_project ADD COLUMN outputs TEXT NULL",
+        "ALTER TABLE onco_audit_log ADD COLUMN entry_mac varchar(64) NULL",
+    ]
+}

@@ -68,6 +68,7 @@ public enum WarehouseSchema {
         Migration(name: "0007_cohort_outcome_indexes", statements: outcomeIndexes),
         lineOutcomeSummary,
         Migration(name: "0009_variant_alteration_index", statements: variantAlterationIndexes),
+        Migration(name: "0010_governance_keys", statements: governanceKeys),
     ]
 
     /// The statements of a migration in a dialect.

@@ -100,6 +100,7 @@ extension WarehouseEngine {
                       .int(Int64(counts.mutations)), .int(Int64(counts.treatmentRows))]))
             try await Self.setMeta(s, "warehouse_version", String(newVersion))
             try await Self.setMeta(s, "synthetic", d.synthetic ? "true" : "false")
+            try await Self.initialiseGovernanceOnImport(s, synthetic: d.synthetic)
             let logID = (try await s.scalarInt("SELECT MAX(log_id) AS c0 FROM onco_import_log") ?? 0) + 1
             let action: ImportOutcome.Action = existingID == nil ? .imported : .replaced
             try await s.execute(SQLFragment("""

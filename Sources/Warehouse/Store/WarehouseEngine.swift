@@ -38,7 +38,10 @@ package struct WarehouseEngine: Sendable {
                     try await s.execute(SQLFragment("INSERT INTO onco_warehouse (key, value) VALUES (?, ?)", [.text(k), .text(v)]))
                 }
             }
-            try await Self.setMeta(s, "schema_version", String(WarehouseSchema.version))
+            // Written only when it changes, so that a role that may only query can open the warehouse.
+            if try await Self.meta(s)["schema_version"] != String(WarehouseSchema.version) {
+                try await Self.setMeta(s, "schema_version", String(WarehouseSchema.version))
+            }
             return ()
         }
     }

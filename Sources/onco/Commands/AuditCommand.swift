@@ -3,23 +3,34 @@ import Foundation
 import OncoCore
 import Warehouse
 
-/// `onco audit verify|log`: the warehouse's hash-chained audit log.
+/// `onco audit verify|checkpoint|log`: the warehouse's keyed, hash-chained audit log.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Check or list the warehouse's tamper-evident audit log (every cohort query, project change and governance change).",
-        subcommands: [Verify.self, Log.self]
+        abstract: "Check, checkpoint or list the warehouse's tamper-evident audit log (every query that reads patients, every project and governance change).",
+        subcommands: [Verify.self, Checkpoint.self, Log.self]
     )
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the SHA-256 chain; report the first edited, deleted or reordered entry (exit 1 when the log is broken).")
+            abstract: "Check the chain, the MACs (with ONCO_AUDIT_KEY), the governance settings and a checkpoint; exit 1 when anything is wrong.",
+            discussion: "Reports the first edited, deleted, inserted or reordered entry, a log rewritten with the chain recomputed (MACs), governance settings or key verifiers changed outside onco, and a log that no longer holds an exported checkpoint.")
+        @Option(help: "A checkpoint written by `onco audit checkpoint` (JSON) that the log must still hold.") var checkpoint: String?
         @OptionGroup var database: ProjectCommand.DB
         func run() async throws {
+            let keys = try GovernanceCLI.keys()
+            var cp: AuditCheckpoint?
+            if let checkpoint {
+                guard let data = FileManager.default.contents(atPath: checkpoint) else { throw ValidationError("--checkpoint \(checkpoint): cannot read the file") }
+                do { cp = try JSONDecoder().decode(AuditCheckpoint.self, from: data) } catch {
+                    throw ValidationError("--checkpoint \(checkpoint): not a checkpoint written by `onco audit checkpoint` (JSON with seq, sha256, at, mac)")
+                }
+            }
             let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             let v: AuditVerification
             do {
-                v = try await store.verifyAuditLog(logger: ProjectCommand.logger)
+                let given = cp
+                v = try await store.verifyAuditLog(keys: keys, checkpoint: given, logger: ProjectCommand.logger)
                 try await store.close()
             } catch {
                 try? await store.close()
@@ -27,12 +38,38 @@ struct AuditCommand: AsyncParsableCommand {
             }
             if v.isIntact {
                 let head = v.recordedHead.map { "; head entry \($0.seq), sha256 \($0.sha256)" } ?? ""
-                print("audit log intact: \(v.entries) entries\(head)")
+                let macs = v.macsChecked ? "; MACs valid from entry \(v.keyedFrom ?? 0)" : ""
+                let cpText = v.checkpoint.map { "; holds checkpoint entry \($0.seq) of \($0.at)" } ?? ""
+                print("audit log intact: \(v.entries) entries\(head)\(macs)\(cpText); governance settings as audited")
+                for l in v.limits { print("  note: \(l)") }
                 return
             }
-            print("audit log BROKEN: \(v.problems.count) problem(s) in \(v.entries) entries; first bad entry: \(v.firstBadEntry.map(String.init) ?? "registry")")
+            print("audit log BROKEN: \(v.problems.count) problem(s) in \(v.entries) entries; first bad entry: \(v.firstBadEntry.map(String.init) ?? "registry or settings")")
             for p in v.problems { print("  - \(p.message)") }
+            for l in v.limits { print("  note: \(l)") }
             throw ExitCode(1)
+        }
+    }
+
+    struct Checkpoint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the log's head signed with the audit key (JSON), for the data-protection officer to keep outside the warehouse.")
+        @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
+        @OptionGroup var database: ProjectCommand.DB
+        func run() async throws {
+            let keys = try GovernanceCLI.keys()
+            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
+            let cp: AuditCheckpoint
+            do {
+                cp = try await GovernanceCLI.run { try await store.auditCheckpoint(keys: keys, logger: ProjectCommand.logger) }
+                try await store.close()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try emit(String(decoding: try enc.encode(cp), as: UTF8.self) + "\n", to: output)
         }
     }
 

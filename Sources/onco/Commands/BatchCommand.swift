@@ -93,6 +93,8 @@ struct BatchRunCommand: AsyncParsableCommand {
     @Flag(help: "Read shared cohorts (a biomarker's real-world cohort) from the warehouse for every case instead of once per batch.")
     var noWarehouseCache = false
 
+    @OptionGroup var authorisation: AuthorisationOptions
+
     @Option(help: "Progress on standard error: auto (a bar on a terminal, lines otherwise), bar, lines, none.")
     var progress: ProgressStyle = .auto
 
@@ -152,6 +154,11 @@ struct BatchRunCommand: AsyncParsableCommand {
         }
     }
 
+    static func isFolder(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
     /// What the scorer is built from.
     struct ScorerSetup {
         var scorer: ScorerChoice
@@ -162,6 +169,8 @@ struct BatchRunCommand: AsyncParsableCommand {
         var warehouseCache: Bool
         var tumorTypes: Set<String>?
         var connectTimeout: Duration?
+        /// The small-cell threshold (the warehouse's under governance).
+        var minimumCount: Int = 5
     }
 
     /// Builds the batch's scorer once: for `recommend`, loads the knowledge base, opens the warehouse,
@@ -179,7 +188,7 @@ struct BatchRunCommand: AsyncParsableCommand {
                     knowledgeBase: kbURL, warehouse: store, neighbours: setup.neighbours,
                     similarityIndexPath: setup.warehouse.flatMap { WarehouseCommand.similarityIndexPath(db: $0, index: setup.similarityIndex) },
                     cacheWarehouse: setup.warehouseCache,
-                    knownTumorTypes: setup.tumorTypes, logger: logger)
+                    knownTumorTypes: setup.tumorTypes, minimumCount: setup.minimumCount, logger: logger)
                 StandardError.write("batch: \(loaded.description)\n")
                 return (scorer, store)
             } catch {
@@ -214,9 +223,27 @@ struct BatchRunCommand: AsyncParsableCommand {
             StandardError.write("batch: ignoring manifest columns \(m.ignoredColumns.joined(separator: ", "))\n")
         }
         let known = try tumorTypes.map { try FileCheckScorer.loadTumorTypes(path: $0) }
-        let setup = ScorerSetup(scorer: scorer, kb: scorer == .recommend ? try kb.resolve() : nil, warehouse: warehouse,
+        var setup = ScorerSetup(scorer: scorer, kb: scorer == .recommend ? try kb.resolve() : nil, warehouse: warehouse,
                                 similarityIndex: similarityIndex, neighbours: neighbours, warehouseCache: !noWarehouseCache, tumorTypes: known,
                                 connectTimeout: connection.duration)
+        // Governance: the batch names its authorisation once; it is audited with the manifest's hash and the cases scored.
+        let keys = try GovernanceCLI.keys()
+        var grant: AccessGrant?
+        if let warehouse, scorer == .recommend {
+            let w = try await Self.openWarehouse(warehouse, connectTimeout: connection.duration, logger: logger)
+            do {
+                let g = try await GovernanceCLI.authorise(w, AccessRequest(
+                    command: "batch", authorisation: authorisation.id, kind: authorisation.kind, outputs: [.aggregates],
+                    caseSHA256: try AccessRequest.caseSHA256(files: [manifest].filter { !Self.isFolder($0) }, options: [tumorType ?? ""])),
+                    keys: keys, logger: logger)
+                setup.minimumCount = g.minimumCellCount
+                grant = g
+                try await w.close()
+            } catch {
+                try? await w.close()
+                throw error
+            }
+        }
         let (caseScorer, store) = try await Self.makeScorer(setup, logger: logger)
         let options = BatchOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                    shard: try shard.map { try Shard(parsing: $0) }, fsync: fsync.policy)
@@ -230,6 +257,20 @@ struct BatchRunCommand: AsyncParsableCommand {
         let summary: BatchSummary
         do {
             summary = try await runner.run(m, to: out, progress: onProgress)
+            if let store, let grant {
+                // shards of one batch finish together and each appends its entry: wait out another's write lock
+                var attempt = 0
+                while true {
+                    do {
+                        try await GovernanceCLI.record(store, grant, shown: ["casesOK": .int(summary.ok), "casesFailed": .int(summary.failed)],
+                                                       keys: keys, logger: logger)
+                        break
+                    } catch where attempt < 25 && String(reflecting: error).lowercased().contains("database is locked") {
+                        attempt += 1
+                        try await Task.sleep(for: .milliseconds(30 * attempt))
+                    }
+                }
+            }
         } catch {
             try? await store?.close()
             throw error

@@ -116,6 +116,7 @@ struct CohortCommand: AsyncParsableCommand {
 
         func run() async throws {
             let plan = try study.plan()
+            let keys = try GovernanceCLI.keys()
             let store = try await database.open(.existing, logger: CohortCommand.logger)
             guard let research = store as? any ResearchWarehouse else {
                 try? await store.close()
@@ -124,12 +125,15 @@ struct CohortCommand: AsyncParsableCommand {
             let result: CohortStudy.Run
             do {
                 result = try await CohortStudy.run(plan, store: research,
-                                                   options: .init(project: project, exportRows: exportRows != nil, minimumCellCount: minCell),
+                                                   options: .init(project: project, exportRows: exportRows != nil, minimumCellCount: minCell, keys: keys),
                                                    logger: CohortCommand.logger)
             } catch let e as CohortStudyError where e.code == .refused {
                 try? await store.close()
                 StandardError.write("Refused: \(e)\n")
                 throw cohortExitRefused
+            } catch let e as GovernanceError {
+                try? await store.close()
+                throw GovernanceCLI.refused(e)
             } catch {
                 try? await store.close()
                 throw error

@@ -1,9 +1,65 @@
 import ArgumentParser
+import CohortStudy
 import Foundation
 import Logging
 import OncoCore
 import Warehouse
 import WarehousePostgres
+
+/// Governance in the CLI: keys from the environment, the authorisation options of the commands that
+/// read warehouse patients, and exit 77 (sysexits `EX_NOPERM`) for refusals.
+enum GovernanceCLI {
+    /// The administrator and audit keys from ONCO_ADMIN_KEY(_FILE) and ONCO_AUDIT_KEY(_FILE).
+    static func keys() throws -> GovernanceKeys {
+        do { return try GovernanceKeys.configured() } catch let e as GovernanceError { throw refused(e) }
+    }
+
+    /// Writes the refusal to standard error and returns exit status 77.
+    static func refused(_ e: GovernanceError) -> ExitCode {
+        StandardError.write("Refused: \(e)\n")
+        return ExitCode(77)
+    }
+
+    /// Runs `body`, mapping a `GovernanceError` (refusal, administrator or audit key) to exit 77.
+    static func run<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let e as GovernanceError { throw refused(e) }
+    }
+
+    /// OncoTree coverage (descendants included) for `AccessPolicy`.
+    static func covers(_ code: String, _ scope: [String]) -> Bool {
+        GovernancePolicy.covered(code, by: scope, hierarchy: .oncoTree2025_10_03)
+    }
+
+    /// Checks the request on `store` (refusals are audited) and returns the grant; exit 77 when refused.
+    static func authorise(_ store: any WarehouseStore, _ request: AccessRequest, keys: GovernanceKeys, logger: Logger) async throws -> AccessGrant {
+        guard let g = store as? any GovernanceStore else { throw ValidationError("this warehouse backend has no governance tables") }
+        return try await run { try await g.authorise(request, keys: keys, covers: covers, logger: logger) }
+    }
+
+    /// Appends the allowed query with the counts shown; exit 77 when the audit key is missing or wrong.
+    static func record(_ store: any WarehouseStore, _ grant: AccessGrant, shown: [String: AuditValue], keys: GovernanceKeys, logger: Logger) async throws {
+        guard let g = store as? any GovernanceStore else { throw ValidationError("this warehouse backend has no governance tables") }
+        _ = try await run { try await g.recordAccess(grant, shown: shown, keys: keys, logger: logger) }
+    }
+
+    /// A count as shown under `dc`: the number, or `<k`.
+    static func shown(_ n: Int, _ dc: DisclosureControl) -> AuditValue { dc.isSuppressed(n) ? .string(dc.display(n)) : .int(n) }
+}
+
+/// `--project` / `--purpose`: the authorisation a command that reads warehouse patients runs under.
+struct AuthorisationOptions: ParsableArguments {
+    @Option(help: "The approved research project the query runs under (required, or --purpose, when governance is on).")
+    var project: String?
+    @Option(help: "The registered clinical-care purpose (tumour board or unit) the query runs under.")
+    var purpose: String?
+
+    func validate() throws {
+        if project != nil && purpose != nil { throw ValidationError("name either --project or --purpose, not both") }
+    }
+
+    var id: String? { project ?? purpose }
+    var kind: AuthorisationKind? { project != nil ? .research : (purpose != nil ? .care : nil) }
+}
 
 /// Opens a warehouse that supports governance.
 func openGovernedWarehouse(_ database: WarehouseOptions, logger: Logger) async throws -> any GovernanceStore {
@@ -15,13 +71,17 @@ func openGovernedWarehouse(_ database: WarehouseOptions, logger: Logger) async t
     return g
 }
 
-/// `onco project add|list|show|revoke|governance`: the registry of approved research projects.
+/// `onco project add|add-purpose|list|show|revoke|governance|keys`: the registry of approved research projects and care purposes.
 struct ProjectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "project",
-        abstract: "The registry of approved research projects, and the warehouse's governance switch.",
-        discussion: "Every change is appended to the hash-chained audit log (onco audit verify checks it). Projects are never edited or deleted: revoke one and register a new id.",
-        subcommands: [Add.self, List.self, Show.self, Revoke.self, Governance.self]
+        abstract: "The registry of approved research projects and clinical-care purposes, and the warehouse's governance switch.",
+        discussion: """
+            Every change is appended to the keyed, hash-chained audit log (onco audit verify checks it). Projects are never edited \
+            or deleted: revoke one and register a new id. Registering or revoking, turning governance off and lowering the minimum \
+            cell count need the administrator key (ONCO_ADMIN_KEY or ONCO_ADMIN_KEY_FILE), registered once with `onco project keys init`.
+            """,
+        subcommands: [Add.self, AddPurpose.self, List.self, Show.self, Revoke.self, Governance.self, Keys.self]
     )
 
     static var logger: Logger {
@@ -36,6 +96,17 @@ struct ProjectCommand: AsyncParsableCommand {
         var status = "active"
         if p.revokedAt != nil { status = "revoked \(p.revokedAt!.prefix(10))" + (p.revokedReason.map { " (\($0))" } ?? "") }
         else if today > p.expiresOn { status = "expired" }
+        if p.kind == .care {
+            return """
+                care purpose \(p.id): \(p.title)
+                  approved by: \(p.approvedBy ?? "")
+                  outputs: \(p.outputs.map(\.rawValue).joined(separator: ", "))
+                  tumour types: \(p.tumourTypes.joined(separator: ", "))
+                  expires: \(p.expiresOn.iso) (last day)
+                  registered: \(p.createdAt)
+                  status: \(status)
+                """
+        }
         return """
             project \(p.id): \(p.title)
               ethics approval: \(p.ethicsReference)
@@ -67,15 +138,79 @@ struct ProjectCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            func list(_ s: String) -> [String] { s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            let list = ProjectCommand.list
             let p = ResearchProject(id: id, title: title, ethicsReference: ethics,
                                     tumourTypes: list(tumourTypes).map { $0 == "*" ? $0 : $0.uppercased() }, fields: list(fields),
                                     rowLevelExport: rowLevelExport, expiresOn: Day(iso: expires)!)
+            try await ProjectCommand.register(p, database: database)
+        }
+    }
+
+    static func list(_ s: String) -> [String] { s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+
+    static func register(_ p: ResearchProject, database: WarehouseOptions) async throws {
+        let keys = try GovernanceCLI.keys()
+        let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
+        do {
+            let saved = try await GovernanceCLI.run { try await store.addProject(p, keys: keys, logger: ProjectCommand.logger) }
+            try await store.close()
+            print(ProjectCommand.describe(saved, today: CohortStudyToday.value))
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
+    struct AddPurpose: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-purpose",
+            abstract: "Register a clinical-care purpose (a tumour board or unit): who approved it, what it may show, until when.")
+        @Option(help: "Purpose id (letters, digits, - _ .).") var id: String
+        @Option(help: "The tumour board or unit.") var board: String
+        @Option(name: .customLong("approved-by"), help: "Who approved it (name and role).") var approvedBy: String
+        @Option(help: "What it may show, comma-separated: aggregates (counts, real-world evidence), neighbours (per-patient listings with lines and outcomes).")
+        var outputs: String
+        @Option(name: .customLong("tumour-types"), help: "OncoTree codes in scope (descendants included), comma-separated, or *.")
+        var tumourTypes: String
+        @Option(help: "Last day the purpose may query (YYYY-MM-DD).") var expires: String
+        @OptionGroup var database: DB
+
+        func validate() throws {
+            guard ResearchProject.isValidID(id) else { throw ValidationError("--id must be 1–100 letters, digits, '-', '_' or '.'") }
+            guard Day(iso: expires) != nil else { throw ValidationError("--expires must be a date YYYY-MM-DD") }
+            for o in ProjectCommand.list(outputs) where AccessOutput(rawValue: o) == nil {
+                throw ValidationError("--outputs: '\(o)' is not aggregates or neighbours")
+            }
+            guard !ProjectCommand.list(outputs).isEmpty else { throw ValidationError("--outputs must name aggregates and/or neighbours") }
+        }
+
+        func run() async throws {
+            let p = ResearchProject.carePurpose(id: id, board: board, approvedBy: approvedBy,
+                                                outputs: ProjectCommand.list(outputs).compactMap(AccessOutput.init(rawValue:)),
+                                                tumourTypes: ProjectCommand.list(tumourTypes).map { $0 == "*" ? $0 : $0.uppercased() },
+                                                expiresOn: Day(iso: expires)!)
+            try await ProjectCommand.register(p, database: database)
+        }
+    }
+
+    struct Keys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register the administrator and audit keys' verifiers (once; the keys themselves are never stored).",
+            discussion: """
+                Reads ONCO_ADMIN_KEY (or ONCO_ADMIN_KEY_FILE) and ONCO_AUDIT_KEY (or ONCO_AUDIT_KEY_FILE): random secrets of at least \
+                32 characters (e.g. openssl rand -hex 32). From then on every audit entry carries a MAC under the audit key, and \
+                administrative changes need the administrator key.
+                """)
+        enum Action: String, ExpressibleByArgument, CaseIterable { case `init` }
+        @Argument(help: "init") var action: Action
+        @OptionGroup var database: DB
+        func run() async throws {
+            let keys = try GovernanceCLI.keys()
             let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             do {
-                let saved = try await store.addProject(p, logger: ProjectCommand.logger)
+                let e = try await GovernanceCLI.run { try await store.initialiseKeys(keys, logger: ProjectCommand.logger) }
                 try await store.close()
-                print(ProjectCommand.describe(saved, today: CohortStudyToday.value))
+                print("keys registered (audit entry \(e.seq)); keep both keys outside the warehouse")
             } catch {
                 try? await store.close()
                 throw error
@@ -120,9 +255,10 @@ struct ProjectCommand: AsyncParsableCommand {
         @Option(help: "Why (kept in the registry and the audit log).") var reason: String
         @OptionGroup var database: DB
         func run() async throws {
+            let keys = try GovernanceCLI.keys()
             let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             do {
-                let p = try await store.revokeProject(id: id, reason: reason, logger: ProjectCommand.logger)
+                let p = try await GovernanceCLI.run { try await store.revokeProject(id: id, reason: reason, keys: keys, logger: ProjectCommand.logger) }
                 try await store.close()
                 print(ProjectCommand.describe(p, today: CohortStudyToday.value))
             } catch {
@@ -134,19 +270,22 @@ struct ProjectCommand: AsyncParsableCommand {
 
     struct Governance: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Turn governance on or off (when on, every onco cohort names an approved, in-scope project).")
+            abstract: "Turn governance on or off (when on, every query that reads patients names an approved project or care purpose).",
+            discussion: "Turning it off or lowering --min-cell needs the administrator key; turning it on or raising --min-cell does not.")
         enum Switch: String, ExpressibleByArgument, CaseIterable { case on, off, status }
         @Argument(help: "on, off or status.") var state: Switch
         @Option(name: .customLong("min-cell"), help: "Minimum cell count (at least 5 with governance on; default: keep).") var minCell: Int?
         @OptionGroup var database: DB
         func run() async throws {
+            let keys = try GovernanceCLI.keys()
             let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             do {
                 var g = try await store.governanceSettings(logger: ProjectCommand.logger)
                 if state != .status {
                     g.enabled = state == .on
                     if let minCell { g.minimumCellCount = minCell }
-                    try await store.setGovernance(g, logger: ProjectCommand.logger)
+                    let settings = g
+                    try await GovernanceCLI.run { try await store.setGovernance(settings, keys: keys, logger: ProjectCommand.logger) }
                 }
                 try await store.close()
                 print("governance \(g.enabled ? "on" : "off"), minimum cell count \(g.minimumCellCount)")
@@ -161,4 +300,14 @@ struct ProjectCommand: AsyncParsableCommand {
 /// Today's UTC date for the CLI.
 enum CohortStudyToday {
     static var value: Day { Day(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))) }
+}
+
+extension CaseOptions {
+    /// The case's hash for the audit log: the VCF's bytes and the clinical options (never a path or sample name).
+    func auditSHA256() throws -> String {
+        try AccessRequest.caseSHA256(files: [vcf], options: [
+            tumorType.uppercased(), age.map(String.init) ?? "", sex ?? "", stage ?? "", priorTherapy.joined(separator: ","),
+            tmb.map { String($0) } ?? "", msi ?? "", cna.joined(separator: ","), fusion.joined(separator: ","), includeFiltered ? "filtered" : "",
+        ])
+    }
 }

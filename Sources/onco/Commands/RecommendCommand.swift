@@ -140,8 +140,10 @@ struct RecommendCommand: AsyncParsableCommand {
     @Option(name: .customLong("min-events"), help: "Real-world gate: minimum deaths per arm.")
     var minEvents: Int = 10
 
-    @Option(name: .customLong("minimum-count"), help: "Small-cell suppression: counts 1..k-1 are shown as <k.")
-    var minimumCount: Int = 5
+    @Option(name: .customLong("minimum-count"), help: "Small-cell suppression: counts 1..k-1 are shown as <k (default: the warehouse's minimum, 5 without a warehouse).")
+    var minimumCount: Int?
+
+    @OptionGroup var authorisation: AuthorisationOptions
 
     @Option(help: "Nearest warehouse patients to search for neighbour-based candidates.")
     var neighbours: Int = 200
@@ -155,22 +157,42 @@ struct RecommendCommand: AsyncParsableCommand {
     func validate() throws {
         if minPatients < 2 { throw ValidationError("--min-patients must be at least 2") }
         if minEvents < 1 { throw ValidationError("--min-events must be at least 1") }
-        if minimumCount < 1 { throw ValidationError("--minimum-count must be at least 1") }
+        if let minimumCount, minimumCount < 1 { throw ValidationError("--minimum-count must be at least 1") }
         if neighbours < 1 { throw ValidationError("--neighbours must be at least 1") }
     }
 
     func run() async throws {
-        let options = RecommenderOptions(gates: RealWorldGates(minimumPatients: minPatients, minimumEvents: minEvents),
-                                         disclosure: DisclosureControl(minimumCount: minimumCount),
+        var options = RecommenderOptions(gates: RealWorldGates(minimumPatients: minPatients, minimumEvents: minEvents),
+                                         disclosure: DisclosureControl(minimumCount: minimumCount ?? 5),
                                          includeFiltered: caseOptions.includeFiltered, neighbours: neighbours)
         let c = try caseOptions.read()
         let knowledge = try KnowledgeBase.load(directory: try kb.resolve())
         var store: (any WarehouseStore)?
-        if let db { store = try await WarehouseFactory.open(db: db, mode: .existing, connectTimeout: connection.duration, logger: RecommendCommand.logger) }
+        var grant: AccessGrant?
+        let keys = try GovernanceCLI.keys()
+        if let db {
+            let w = try await WarehouseFactory.open(db: db, mode: .existing, connectTimeout: connection.duration, logger: RecommendCommand.logger)
+            store = w
+            do {
+                // The warehouse is read for real-world evidence (aggregates) of the case's tumour type and neighbours of every type.
+                let g = try await GovernanceCLI.authorise(w, AccessRequest(
+                    command: "recommend", authorisation: authorisation.id, kind: authorisation.kind, outputs: [.aggregates],
+                    tumourTypes: noNeighbours ? [caseOptions.tumorType] : nil, caseSHA256: try caseOptions.auditSHA256(),
+                    minimumCellCount: minimumCount), keys: keys, logger: RecommendCommand.logger)
+                options.disclosure = DisclosureControl(minimumCount: g.minimumCellCount)
+                grant = g
+            } catch {
+                try? await w.close()
+                throw error
+            }
+        }
         let r: Recommendation
         do {
             r = try await RecommendCommand.recommend(c, knowledgeBase: knowledge, warehouse: store, db: db, similarityIndex: similarityIndex,
                                                      searchNeighbours: !noNeighbours, options: options)
+            if let store, let grant {
+                try await GovernanceCLI.record(store, grant, shown: RecommendCommand.auditedCounts(r), keys: keys, logger: RecommendCommand.logger)
+            }
         } catch {
             try? await store?.close()
             throw error
@@ -178,6 +200,21 @@ struct RecommendCommand: AsyncParsableCommand {
         try await store?.close()
         let fmt = format ?? .text
         try emit(RecommendCommand.render(r, format: fmt, color: output == nil && format == nil && stdoutIsTTY), to: output)
+    }
+
+    /// The warehouse counts a recommendation shows, as the audit log records them (suppressed as shown).
+    static func auditedCounts(_ r: Recommendation) -> [String: AuditValue] {
+        let dc = r.disclosure
+        var rw: [String: AuditValue] = [:]
+        for t in r.therapies + r.notRecommended + r.realWorldOnly {
+            guard let e = t.realWorld else { continue }
+            rw[t.drugs.joined(separator: "+")] = .object([
+                "treated": GovernanceCLI.shown(e.treated.patients, dc), "treatedEvents": GovernanceCLI.shown(e.treated.events, dc),
+                "comparator": GovernanceCLI.shown(e.comparator.patients, dc), "comparatorEvents": GovernanceCLI.shown(e.comparator.events, dc),
+            ])
+        }
+        return ["warehousePatients": r.warehouse.map { GovernanceCLI.shown($0.patients, dc) } ?? .null,
+                "therapies": .int(r.therapies.count + r.realWorldOnly.count), "realWorld": .object(rw)]
     }
 
     static var logger: Logger {

@@ -20,7 +20,9 @@ struct SimilarCommand: AsyncParsableCommand {
         compared with every warehouse patient's by the similarity documented in the Similarity module; the \
         index is read from beside the warehouse (built or updated first when needed, see `onco warehouse index`). \
         Neighbours are listed by pseudonymous key only. Counts in the summary below --min-count are shown as <k. \
-        When the warehouse is synthetic every output says SYNTHETIC.
+        When the warehouse is synthetic every output says SYNTHETIC. On a governed warehouse the query names a care \
+        purpose that may show neighbours (--purpose) or a research project allowing row-level export (--project), \
+        and is audited (the case's hash and the counts shown).
         """)
 
     @Option(help: "Case VCF/BCF (plain or bgzipped, annotated with VEP CSQ or snpEff ANN).") var vcf: String
@@ -37,14 +39,15 @@ struct SimilarCommand: AsyncParsableCommand {
     @Option(help: "Fusion, 5' partner first: EML4::ALK (repeatable).") var fusion: [String] = []
     @Option(help: "Number of neighbours.") var k: Int = 50
     @Option(help: "Only neighbours whose tumour type is this OncoTree code or lies below it.") var within: String?
-    @Option(help: "Small-cell suppression: counts 1..k-1 in the summary are shown as <k (0 only for a synthetic warehouse).")
-    var minCount: Int = 5
+    @Option(help: "Small-cell suppression: counts 1..k-1 in the summary are shown as <k (default: the warehouse's minimum; 0 only for a synthetic warehouse without governance).")
+    var minCount: Int?
     @Option(help: "Similarity index file (default: beside a SQLite warehouse; for PostgreSQL in the cache directory).")
     var index: String?
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
     @OptionGroup var database: WarehouseCommand.DatabaseOption
     @OptionGroup var lenient: LenientOption
+    @OptionGroup var authorisation: AuthorisationOptions
 
     func validate() throws {
         guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
@@ -56,7 +59,7 @@ struct SimilarCommand: AsyncParsableCommand {
         if let within, tree.id(of: OncoTreeCode(within)) == nil {
             throw ValidationError("--within '\(within)' is not an OncoTree code (OncoTree 2025-10-03)")
         }
-        guard minCount >= 0 else { throw ValidationError("--min-count must not be negative") }
+        guard (minCount ?? 0) >= 0 else { throw ValidationError("--min-count must not be negative") }
         if let age, !(0...130).contains(age) { throw ValidationError("--age must be between 0 and 130") }
         if let priorLines, priorLines < 0 { throw ValidationError("--prior-lines must not be negative") }
         if let sex, Sex(parsing: sex) == .unknown { throw ValidationError("--sex must be female or male") }
@@ -81,8 +84,16 @@ struct SimilarCommand: AsyncParsableCommand {
         let query = WarehouseSimilarity.caseProfile(variants: variants, clinical: clinical, priorLines: priorLines)
         let caseLabels = WarehouseSimilarity.alterationLabels(variants: variants, clinical: clinical)
 
+        let keys = try GovernanceCLI.keys()
+        let caseHash = try AccessRequest.caseSHA256(files: [vcf], options: [
+            sample ?? "", tumorType, age.map(String.init) ?? "", sex ?? "", stage ?? "", priorLines.map(String.init) ?? "",
+            tmb.map { String($0) } ?? "", amplification.joined(separator: ","), deletion.joined(separator: ","), fusion.joined(separator: ",")])
         let store = try await database.open(.existing, logger: logger)
         do {
+            let grant = try await GovernanceCLI.authorise(store, AccessRequest(
+                command: "similar", authorisation: authorisation.id, kind: authorisation.kind, outputs: [.neighbours, .aggregates],
+                tumourTypes: within.map { [$0] }, caseSHA256: caseHash, minimumCellCount: minCount), keys: keys, logger: logger)
+            let minCount = grant.minimumCellCount
             let meta = try await store.metadata(logger: logger)
             let synthetic = meta.synthetic == true
             if minCount < 5 && !synthetic {
@@ -99,10 +110,11 @@ struct SimilarCommand: AsyncParsableCommand {
             if let within { options.filter = .within(OncoTreeCode(within)) }
             let neighbours = try await WarehouseSimilarity.neighbours(of: query, caseAlterations: caseLabels, in: idx, store: store,
                                                                       options: options, logger: logger)
-            try await store.close()
             let report = SimilarReport(synthetic: synthetic, warehouseVersion: meta.warehouseVersion, backend: store.backend.rawValue,
                                        indexPath: path, provenance: provenance, indexed: idx.count, query: query, caseAlterations: caseLabels,
                                        neighbours: neighbours, disclosure: DisclosureControl(minimumCount: minCount))
+            try await GovernanceCLI.record(store, grant, shown: report.auditedCounts, keys: keys, logger: logger)
+            try await store.close()
             try emit(format == .json ? try report.json() : report.text(), to: output)
         } catch {
             try? await store.close()
@@ -143,6 +155,16 @@ struct SimilarReport {
     }
 
     static func months(_ days: Double) -> Double { days / 30.4375 }
+
+    /// The counts shown, as the audit log records them (suppressed cells as `<k`).
+    var auditedCounts: [String: AuditValue] {
+        func v(_ c: SuppressedCount) -> AuditValue {
+            switch c { case .exact(let n): return .int(n); case .suppressed(let k): return .string("<\(k)") }
+        }
+        let sm = summary
+        return ["neighbours": .int(sm.neighbours), "indexed": v(disclosure.value(indexed)), "sameTumourType": v(sm.sameTumourType),
+                "deaths": v(sm.deaths), "sharingAlteration": .object(sm.sharingAlteration.mapValues(v))]
+    }
 
     var summary: Summary {
         var sharing: [String: Int] = [:], drugs: [String: Int] = [:], first: [String: Int] = [:]

@@ -140,18 +140,42 @@ struct WarehouseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Counts of what the warehouse holds (small cells suppressed).")
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
         @Option(help: "Output format.") var format: Format = .text
-        @Option(help: "Small-cell suppression threshold (counts 1..k-1 are shown as <k; 0 for synthetic data only).") var minimumCount: Int = 5
+        @Option(help: "Small-cell suppression threshold (counts 1..k-1 are shown as <k; default: the warehouse's minimum; 0 for synthetic data without governance only).")
+        var minimumCount: Int?
         @OptionGroup var database: DatabaseOption
+        @OptionGroup var authorisation: AuthorisationOptions
 
         func run() async throws {
+            let keys = try GovernanceCLI.keys()
             let store = try await database.open(.existing, logger: WarehouseCommand.logger)
-            let s = try await store.stats(logger: WarehouseCommand.logger)
-            let m = try await store.metadata(logger: WarehouseCommand.logger)
-            try await store.close()
-            if minimumCount == 0 && m.synthetic != true {
-                throw ValidationError("--minimum-count 0 is allowed only for a synthetic warehouse")
+            let s: WarehouseStats, m: WarehouseMetadata, dc: DisclosureControl
+            do {
+                let grant = try await GovernanceCLI.authorise(store, AccessRequest(
+                    command: "warehouse.stats", authorisation: authorisation.id, kind: authorisation.kind, outputs: [.aggregates],
+                    minimumCellCount: minimumCount), keys: keys, logger: WarehouseCommand.logger)
+                s = try await store.stats(logger: WarehouseCommand.logger)
+                m = try await store.metadata(logger: WarehouseCommand.logger)
+                if grant.minimumCellCount == 0 && m.synthetic != true {
+                    throw ValidationError("--minimum-count 0 is allowed only for a synthetic warehouse")
+                }
+                dc = DisclosureControl(minimumCount: grant.minimumCellCount)
+                // Counts of patients are rounded (complementary protection: the total minus the other tumour types
+                // must not give a suppressed type's count); row counts (mutations, treatment rows, lines) are not.
+                func audited(_ c: SuppressedCount) -> AuditValue {
+                    switch c { case .exact(let n): return .int(n); case .suppressed(let k): return .string("<\(k)") }
+                }
+                var shown: [String: AuditValue] = [
+                    "patients": audited(dc.rounded(s.patients)), "samples": audited(dc.rounded(s.samples)),
+                    "mutations": GovernanceCLI.shown(s.mutations, dc), "deaths": audited(dc.rounded(s.deaths)),
+                    "linesOfTherapy": GovernanceCLI.shown(s.linesOfTherapy, dc), "treatmentRows": GovernanceCLI.shown(s.treatmentRows, dc),
+                ]
+                shown["patientsByTumourType"] = .object(Dictionary(uniqueKeysWithValues: s.patientsByTumourType.map { ($0.tumourType, audited(dc.rounded($0.patients))) }))
+                try await GovernanceCLI.record(store, grant, shown: shown, keys: keys, logger: WarehouseCommand.logger)
+                try await store.close()
+            } catch {
+                try? await store.close()
+                throw error
             }
-            let dc = DisclosureControl(minimumCount: minimumCount)
             switch format {
             case .json:
                 struct Out: Encodable {
@@ -161,24 +185,25 @@ struct WarehouseCommand: AsyncParsableCommand {
                     var datasets: [String]
                 }
                 let out = Out(backend: store.backend.rawValue, schemaVersion: m.schemaVersion, warehouseVersion: m.warehouseVersion,
-                              synthetic: m.synthetic, patients: dc.value(s.patients), samples: dc.value(s.samples), mutations: dc.value(s.mutations),
-                              treatmentRows: dc.value(s.treatmentRows), linesOfTherapy: dc.value(s.linesOfTherapy), deaths: dc.value(s.deaths),
-                              patientsByTumourType: Dictionary(uniqueKeysWithValues: s.patientsByTumourType.map { ($0.tumourType, dc.value($0.patients)) }),
+                              synthetic: m.synthetic, patients: dc.rounded(s.patients), samples: dc.rounded(s.samples), mutations: dc.value(s.mutations),
+                              treatmentRows: dc.value(s.treatmentRows), linesOfTherapy: dc.value(s.linesOfTherapy), deaths: dc.rounded(s.deaths),
+                              patientsByTumourType: Dictionary(uniqueKeysWithValues: s.patientsByTumourType.map { ($0.tumourType, dc.rounded($0.patients)) }),
                               datasets: s.datasets.map(\.name))
                 let enc = JSONEncoder()
                 enc.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: try enc.encode(out), as: UTF8.self))
             case .text:
                 print("warehouse \(WarehouseLocation(parsing: database.db)) (\(store.backend)), schema \(m.schemaVersion), version \(m.warehouseVersion)\(m.synthetic == true ? ", SYNTHETIC" : "")")
-                print("patients\t\(dc.display(s.patients))")
-                print("samples\t\(dc.display(s.samples))")
+                print("patients\t\(dc.rounded(s.patients))")
+                print("samples\t\(dc.rounded(s.samples))")
                 print("mutations\t\(dc.display(s.mutations))")
                 print("treatment rows\t\(dc.display(s.treatmentRows))")
                 print("lines of therapy\t\(dc.display(s.linesOfTherapy))")
-                print("deaths\t\(dc.display(s.deaths))")
-                for t in s.patientsByTumourType { print("  \(t.tumourType)\t\(dc.display(t.patients))") }
+                print("deaths\t\(dc.rounded(s.deaths))")
+                for t in s.patientsByTumourType { print("  \(t.tumourType)\t\(dc.rounded(t.patients))") }
+                if dc.minimumCount > 1 { print("(patient counts below \(dc.minimumCount) shown as <\(dc.minimumCount), others rounded to a multiple of \(dc.minimumCount))") }
                 for d in s.datasets {
-                    print("dataset \(d.name) [\(d.sourceKind)\(d.synthetic ? ", synthetic" : "")] imported \(d.importedAt), version \(d.warehouseVersion): patients \(dc.display(d.patients)), samples \(dc.display(d.samples)), mutations \(dc.display(d.mutations)), treatment rows \(dc.display(d.treatmentRows))")
+                    print("dataset \(d.name) [\(d.sourceKind)\(d.synthetic ? ", synthetic" : "")] imported \(d.importedAt), version \(d.warehouseVersion): patients \(dc.rounded(d.patients)), samples \(dc.rounded(d.samples)), mutations \(dc.display(d.mutations)), treatment rows \(dc.display(d.treatmentRows))")
                 }
             }
         }
