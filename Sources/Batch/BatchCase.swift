@@ -27,9 +27,12 @@ public struct BatchCase: Sendable, Hashable {
     public let sex: Sex?
     /// Stage normalised by `OncoCore.Stage.normalise` (`0`, `I` … `IV`).
     public let stage: String?
+    /// Skip malformed VCF records and count them in the report (`--lenient`, or manifest column
+    /// `lenient`) instead of failing the case with `vcf_malformed`.
+    public var lenient: Bool
 
     public init(id: String, index: Int, line: Int, vcf: String, tumorType: String, sample: String? = nil,
-                bam: String? = nil, age: Int? = nil, sex: Sex? = nil, stage: String? = nil) {
+                bam: String? = nil, age: Int? = nil, sex: Sex? = nil, stage: String? = nil, lenient: Bool = false) {
         self.id = id
         self.index = index
         self.line = line
@@ -40,6 +43,7 @@ public struct BatchCase: Sendable, Hashable {
         self.age = age
         self.sex = sex
         self.stage = stage
+        self.lenient = lenient
     }
 }
 

@@ -5,7 +5,8 @@ import OncoCore
 ///
 /// TSV layout: a header line naming the columns, then one case per line, tab-separated.
 /// Required columns `case_id`, `vcf`, `tumor_type` (`tumour_type` is accepted too); optional `sample`,
-/// `bam`, `age`, `sex`, `stage`; other columns are ignored and listed in `ignoredColumns`.
+/// `bam`, `age`, `sex`, `stage`, `lenient` (`yes`/`no`, `true`/`false`, `1`/`0`: skip malformed VCF
+/// records and count them in the report); other columns are ignored and listed in `ignoredColumns`.
 /// Lines starting with `#` and blank lines are skipped; CRLF line ends are accepted. Empty, `NA` and
 /// `.` mean "not given" in optional columns. Relative paths are resolved against the manifest's folder.
 ///
@@ -36,7 +37,7 @@ public struct BatchManifest: Sendable {
     }
 
     static let required = ["case_id", "vcf", "tumor_type"]
-    static let optional = ["sample", "bam", "age", "sex", "stage"]
+    static let optional = ["sample", "bam", "age", "sex", "stage", "lenient"]
 
     /// Reads a TSV manifest.
     /// - Throws: `ManifestError` naming the file, line and field of the first problem.
@@ -145,13 +146,27 @@ public struct BatchManifest: Sendable {
                 }
                 stage = n
             }
+            var lenient = false
+            if let l = value("lenient") {
+                switch l.lowercased() {
+                case "yes", "true", "1": lenient = true
+                case "no", "false", "0": lenient = false
+                default:
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "lenient", "expected yes or no (true/false, 1/0)")
+                }
+            }
             cases.append(BatchCase(id: id, index: cases.count, line: lineNumber, vcf: vcf, tumorType: tumorType,
-                                   sample: value("sample"), bam: bam, age: age, sex: sex, stage: stage))
+                                   sample: value("sample"), bam: bam, age: age, sex: sex, stage: stage, lenient: lenient))
         }
         guard header != nil else {
             throw ManifestError(.malformed, file: file, line: nil, field: nil, "has no header line")
         }
         return BatchManifest(source: file, cases: cases, ignoredColumns: ignored)
+    }
+
+    /// The same manifest with every case lenient (`onco batch --lenient`).
+    public func lenient() -> BatchManifest {
+        BatchManifest(source: source, cases: cases.map { var c = $0; c.lenient = true; return c }, ignoredColumns: ignoredColumns)
     }
 
     /// The file name endings read as VCFs in a folder.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import OncoCore
 
 /// Joins shard outputs into one output in manifest order, checking that every case of the
 /// manifest is there exactly once.
@@ -90,6 +91,7 @@ public enum BatchMerge {
         let tmp: String?
         let writer: JSONLinesWriter
         if let output {
+            if let problem = OutputFile.problem(writing: output) { throw BatchOutputError(.openFailed, file: output, "cannot write: \(problem)") }
             let t = output + ".merge-\(getpid()).tmp"
             writer = try JSONLinesWriter(path: t, existing: .overwrite, fsync: .atEnd)
             tmp = t

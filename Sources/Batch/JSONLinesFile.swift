@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import OncoCore
 
 /// When a batch output is flushed to stable storage with `fsync(2)`.
 ///
@@ -87,7 +88,7 @@ public final class JSONLinesWriter {
         var flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC
         if existing == .overwrite { flags |= O_TRUNC }
         let fd = Glibc.open(path, flags, 0o644)
-        guard fd >= 0 else { throw BatchOutputError(.openFailed, file: path, "cannot open for writing (\(errnoText()))") }
+        guard fd >= 0 else { throw BatchOutputError(.openFailed, file: path, "cannot write: \(OutputFile.reason(path, errno: errno))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             Glibc.close(fd)
             throw BatchOutputError(.locked, file: path, "another process is writing this output")

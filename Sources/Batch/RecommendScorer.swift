@@ -20,7 +20,8 @@ import Warehouse
 ///    OncoTree release (`tumor_type_unknown`) and, if a list was given, of that list;
 /// 2. `read`: the VCF is read through Genomics (`RecommendationCase.read`: tumour sample choice,
 ///    normalisation, CSQ/ANN, read support): `vcf_missing`, `vcf_unreadable`, `vcf_malformed`,
-///    `vcf_truncated`, `sample_not_found`, `bam_unreadable`;
+///    `vcf_truncated`, `sample_not_found`, `bam_unreadable`; a lenient case (`BatchCase.lenient`)
+///    skips malformed records instead, and its report's notes and `case.malformed_skipped` say how many;
 /// 3. the recommendation (`Recommender.recommend`), whose own stage times give `match` (KB
 ///    matching), `similarity` (profile + nearest-neighbour search), `survival` (the warehouse's
 ///    line-outcome reads plus the Kaplan–Meier/Cox real-world analyses) and `rank` (the rest:
@@ -101,7 +102,8 @@ public struct RecommendScorer: CaseScorer {
             try FileCheckScorer.checkFile(bam, field: "bam", c, missing: .bamUnreadable, unreadable: .bamUnreadable)
         }
         do {
-            return try RecommendationCase.read(vcf: c.vcf, sample: c.sample, bamPath: c.bam, clinical: clinical)
+            return try RecommendationCase.read(vcf: c.vcf, sample: c.sample, bamPath: c.bam, malformed: c.lenient ? .skip : .fail,
+                                               clinical: clinical)
         } catch let e as VariantFileError {
             let code: CaseError.Code
             var field = "vcf"

@@ -14,6 +14,7 @@
 #include <htslib/faidx.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <stdlib.h>
 
 // ---------------------------------------------------------------------------------------------
@@ -171,33 +172,297 @@ static inline kstring_t *chts_line(htsFile *fp) { return &fp->line; }
 /// BGZF error flags (BGZF_ERR_*), 0 when fine or not BGZF.
 static inline int chts_bgzf_errcode(htsFile *fp) { return fp->is_bgzf && fp->fp.bgzf ? fp->fp.bgzf->errcode : 0; }
 
-/// Checks the columns of a VCF text line before vcf_parse tokenises it (vcf_parse accepts short
-/// lines, POS "12x4" and QUAL "q" silently). Returns the number of tab-separated columns; sets
-/// *pos_bad when POS is not a positive integer and *qual_bad when QUAL is neither "." nor a number.
-static inline int chts_vcf_line_check(const char *s, size_t l, int *pos_bad, int *qual_bad) {
-    int cols = 0;
+/// What `chts_vcf_line_check` found wrong with a VCF text line (the first problem wins; the
+/// column count, POS and QUAL are always reported).
+enum {
+    CHTS_LINE_OK = 0,
+    CHTS_LINE_NUL,          // a NUL byte at `off` (in column `col`)
+    CHTS_LINE_REF_EMPTY,
+    CHTS_LINE_REF_BAD,      // REF [off, off+len) is not bases A, C, G, T, N
+    CHTS_LINE_ALT_EMPTY,
+    CHTS_LINE_ALT_BAD,      // ALT [off, off+len) holds an allele that is not one
+    CHTS_LINE_TYPE,         // INFO/FORMAT value [off, off+len) of key [key_off, key_off+key_len) does not match its Type
+    CHTS_LINE_RANGE,        // an Integer beyond htslib's 32-bit range (htslib would store it as missing)
+    CHTS_LINE_COUNT,        // `found` values where the header's Number says `expected`
+};
+
+typedef struct {
+    int cols;               // tab-separated columns
+    int pos_bad, qual_bad;  // POS not a positive integer; QUAL neither "." nor a number
+    int problem;            // CHTS_LINE_*
+    int col;                // 1-based column of the problem (8 INFO, 10+ sample columns)
+    int type;               // BCF_HT_INT or BCF_HT_REAL of the key
+    int vl, number;         // its Number: BCF_VL_FIXED (then `number`), BCF_VL_A or BCF_VL_R
+    int expected, found;    // value counts (CHTS_LINE_COUNT)
+    size_t off, len;        // the offending value
+    size_t key_off, key_len;
+} chts_line_check_t;
+
+static inline int chts_is_base(char c) {
+    switch (c) {
+    case 'A': case 'C': case 'G': case 'T': case 'N': case 'a': case 'c': case 'g': case 't': case 'n': return 1;
+    default: return 0;
+    }
+}
+static inline int chts_bases(const char *s, size_t n) {
+    size_t i;
+    if (n == 0) return 0;
+    for (i = 0; i < n; i++) if (!chts_is_base(s[i])) return 0;
+    return 1;
+}
+/// One ALT allele (VCF 4.3 1.6.1/5.4): bases, `*`, a symbolic `<ID>`, a breakend (`t[p[`, `t]p]`,
+/// `]p]t`, `[p[t`, single `.t`/`t.`). A lone `.` is the caller's business (whole ALT column only).
+static inline int chts_alt_allele_ok(const char *s, size_t n) {
+    size_t i, j;
+    if (n == 0) return 0;
+    if (n == 1 && (s[0] == '*' || s[0] == 'X')) return 1; // X: samtools 0.1's <X> (no ALT seen)
+    if (s[0] == '<') {
+        if (n < 3 || s[n - 1] != '>') return 0;
+        for (i = 1; i + 1 < n; i++) if (s[i] == '<' || s[i] == '>' || s[i] == ' ') return 0;
+        return 1;
+    }
+    for (i = 0; i < n && s[i] != '[' && s[i] != ']'; i++) {}
+    if (i < n) { // breakend: t[p[, t]p], ]p]t, [p[t
+        char b = s[i];
+        int colon = 0;
+        for (j = i + 1; j < n && s[j] != b; j++) {
+            if (s[j] == '[' || s[j] == ']') return 0;
+            if (s[j] == ':') colon = 1;
+        }
+        if (j >= n || j == i + 1 || !colon) return 0;
+        if (i == 0) return chts_bases(s + j + 1, n - j - 1);
+        return j == n - 1 && chts_bases(s, i);
+    }
+    if (n > 1 && s[0] == '.') return chts_bases(s + 1, n - 1);
+    if (n > 1 && s[n - 1] == '.') return chts_bases(s, n - 1);
+    return chts_bases(s, n);
+}
+/// 1 when the ALT column is valid: `.` alone, or comma-separated alleles `chts_alt_allele_ok` accepts.
+static inline int chts_alt_column_ok(const char *s, size_t n, int *n_alt) {
+    size_t a = 0, i;
+    *n_alt = 0;
+    if (n == 1 && s[0] == '.') return 1;
+    for (i = 0; i <= n; i++) {
+        if (i == n || s[i] == ',') {
+            if (!chts_alt_allele_ok(s + a, i - a)) return 0;
+            (*n_alt)++;
+            a = i + 1;
+        }
+    }
+    return 1;
+}
+
+/// 1 when [s, s+n) is a decimal number as C's strtod reads it (no hex): [+-] digits [. digits] [e[+-]digits],
+/// or nan / inf / infinity in any case. Syntax only, no conversion (strtod is the slow part of a line).
+static inline int chts_is_float(const char *s, size_t n) {
+    size_t i = 0, d = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+    if (n - i == 3 && strncasecmp(s + i, "nan", 3) == 0) return 1;
+    if (n - i == 3 && strncasecmp(s + i, "inf", 3) == 0) return 1;
+    if (n - i == 8 && strncasecmp(s + i, "infinity", 8) == 0) return 1;
+    while (i < n && s[i] >= '0' && s[i] <= '9') { i++; d++; }
+    if (i < n && s[i] == '.') { i++; while (i < n && s[i] >= '0' && s[i] <= '9') { i++; d++; } }
+    if (d == 0) return 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        d = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9') { i++; d++; }
+        if (d == 0) return 0;
+    }
+    return i == n;
+}
+
+/// Checks the comma-separated values [s, s+n) of a key of `type` (BCF_HT_INT/REAL) against its Type
+/// and Number. Returns CHTS_LINE_OK or the problem (offending item in *off/*len, counts in *found).
+static inline int chts_values_check(const char *s, size_t n, int type, int vl, int number, int n_alt, int wide,
+                                    size_t *off, size_t *len, int *expected, int *found) {
+    size_t a = 0, i, k;
+    int count = 0;
+    if (type != BCF_HT_INT && type != BCF_HT_REAL) return CHTS_LINE_OK;
+    if (n == 1 && s[0] == '.') return CHTS_LINE_OK; // one missing value stands for all
+    for (i = 0; i <= n; i++) {
+        if (i < n && s[i] != ',') continue;
+        const char *v = s + a;
+        size_t m = i - a;
+        count++;
+        *off = a; *len = m;
+        if (!(m == 1 && v[0] == '.')) {
+            if (type == BCF_HT_INT) {
+                k = (m > 0 && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+                if (k == m) return CHTS_LINE_TYPE;
+                long long x = 0;
+                for (; k < m; k++) {
+                    if (v[k] < '0' || v[k] > '9') return CHTS_LINE_TYPE;
+                    if (k > 19) return CHTS_LINE_RANGE;
+                    if (x < 100000000000000000LL) x = x * 10 + (v[k] - '0'); else x = INT64_MAX;
+                }
+                if (v[0] == '-') x = -x;
+                if (!wide && (x > BCF_MAX_BT_INT32 || x < BCF_MIN_BT_INT32)) return CHTS_LINE_RANGE;
+                if (wide && (x >= (1LL << 62) || x < -(1LL << 62))) return CHTS_LINE_RANGE;
+            } else {
+                if (!chts_is_float(v, m)) return CHTS_LINE_TYPE;
+            }
+        }
+        a = i + 1;
+    }
+    // Number=A/R of a record without ALT, Number=G and Number=. are not checked.
+    int want = vl == BCF_VL_FIXED ? number : n_alt == 0 ? -1 : vl == BCF_VL_A ? n_alt : vl == BCF_VL_R ? n_alt + 1 : -1;
+    if (want > 0 && count != want) {
+        *off = 0; *len = n; *expected = want; *found = count;
+        return CHTS_LINE_COUNT;
+    }
+    return CHTS_LINE_OK;
+}
+
+/// The declared Type/Number of the INFO and FORMAT keys seen so far, so that a line costs no hash
+/// lookups once its keys are known (a file uses a handful). A declared key's definition never changes;
+/// an undeclared one is remembered as such (htslib then adds it as a String).
+#define CHTS_KEY_CACHE 64
+#define CHTS_FMT_KEYS 32
+typedef struct {
+    int n, next; // entries; where the next search starts (lines repeat their keys in order)
+    struct { char key[24]; unsigned char len, hl; signed char declared; int type, vl, number; } e[CHTS_KEY_CACHE];
+} chts_key_cache_t;
+
+/// Looks up an INFO (hl = BCF_HL_INFO) or FORMAT (BCF_HL_FMT) key of [s, s+n): its Type, Number class
+/// and Number; 0 when the key is not declared or too long.
+static inline int chts_key_lookup(const bcf_hdr_t *h, chts_key_cache_t *kc, int hl, const char *s, size_t n,
+                                  int *type, int *vl, int *number) {
+    char key[256];
+    int i;
+    if (n == 0 || n >= sizeof key) return 0;
+    if (kc && n < sizeof kc->e[0].key) {
+        int k;
+        for (k = 0, i = kc->next; k < kc->n; k++, i = i + 1 == kc->n ? 0 : i + 1) {
+            if (kc->e[i].len == n && kc->e[i].key[0] == s[0] && kc->e[i].hl == hl && memcmp(kc->e[i].key, s, n) == 0) {
+                *type = kc->e[i].type; *vl = kc->e[i].vl; *number = kc->e[i].number;
+                kc->next = i + 1 == kc->n ? 0 : i + 1;
+                return kc->e[i].declared;
+            }
+        }
+    }
+    memcpy(key, s, n); key[n] = 0;
+    int id = bcf_hdr_id2int(h, BCF_DT_ID, key), declared = id >= 0 && bcf_hdr_idinfo_exists(h, hl, id);
+    *type = declared ? bcf_hdr_id2type(h, hl, id) : BCF_HT_STR;
+    *vl = declared ? bcf_hdr_id2length(h, hl, id) : BCF_VL_VAR;
+    *number = declared ? bcf_hdr_id2number(h, hl, id) : 0;
+    if (kc && n < sizeof kc->e[0].key && kc->n < CHTS_KEY_CACHE) {
+        i = kc->n++;
+        memcpy(kc->e[i].key, s, n); kc->e[i].len = (unsigned char)n; kc->e[i].hl = (unsigned char)hl;
+        kc->e[i].declared = (signed char)declared; kc->e[i].type = *type; kc->e[i].vl = *vl; kc->e[i].number = *number;
+    }
+    return declared;
+}
+
+/// Checks a VCF text line before vcf_parse tokenises it: what htslib 1.16 accepts silently or turns
+/// into something else. vcf_parse accepts short lines, POS "12x4" and QUAL "q"; keeps REF "A!Z" and
+/// ALT "C!T" as alleles; reads an empty ALT as "."; stops at a NUL byte; stores INFO Integer "abc" and
+/// FORMAT values beyond 32 bits as missing, INFO "12abc" as 12; pads or keeps value lists whose
+/// length contradicts the header's Number. With `h` NULL, only the columns, POS, QUAL, REF, ALT and
+/// NUL bytes are checked.
+///
+/// One pass over the line: tabs are found with memchr, NUL bytes with strlen (the kstring is
+/// NUL-terminated at `l`), INFO keys are skipped with memchr and only Integer/Float values are read.
+static inline void chts_vcf_line_check(const char *s, size_t l, const bcf_hdr_t *h, chts_key_cache_t *kc, chts_line_check_t *c) {
     size_t start = 0;
-    *pos_bad = 0; *qual_bad = 0;
-    if (l == 0) return 0;
+    int n_alt = 0, nfk = 0;
+    struct { size_t off, len; int type, vl, number; } fk[CHTS_FMT_KEYS]; // FORMAT keys (more are not checked)
+    memset(c, 0, sizeof *c);
+    if (l == 0) return;
+    size_t z = strlen(s);
+    if (z < l) { c->problem = CHTS_LINE_NUL; c->off = z; }
     for (;;) {
         // The field is s[start, end) (memchr: the long INFO column is skipped at SIMD speed).
         const char *tab = (const char *)memchr(s + start, '\t', l - start);
-        size_t end = tab ? (size_t)(tab - s) : l;
-        cols++;
-        if (cols == 2) { // POS
+        size_t end = tab ? (size_t)(tab - s) : l, n = end - start;
+        const char *f = s + start;
+        c->cols++;
+        if (c->problem == CHTS_LINE_NUL) {
+            if (z >= start && z <= end && c->col == 0) c->col = c->cols;
+        } else if (c->cols == 2) { // POS
             size_t k;
-            if (end == start) *pos_bad = 1;
-            for (k = start; k < end; k++) if (s[k] < '0' || s[k] > '9') { *pos_bad = 1; break; }
-        } else if (cols == 6 && !(end == start + 1 && s[start] == '.')) { // QUAL
-            char buf[64]; size_t n = end - start;
-            if (n == 0 || n >= sizeof buf) *qual_bad = 1;
-            else { char *e; memcpy(buf, s + start, n); buf[n] = 0; strtod(buf, &e); if (*e != 0) *qual_bad = 1; }
+            if (n == 0) c->pos_bad = 1;
+            for (k = 0; k < n; k++) if (f[k] < '0' || f[k] > '9') { c->pos_bad = 1; break; }
+        } else if (c->cols == 4) { // REF
+            if (n == 0) { c->problem = CHTS_LINE_REF_EMPTY; c->col = 4; }
+            else if (!chts_bases(f, n)) { c->problem = CHTS_LINE_REF_BAD; c->col = 4; c->off = start; c->len = n; }
+        } else if (c->cols == 5 && c->problem == CHTS_LINE_OK) { // ALT
+            if (n == 0) { c->problem = CHTS_LINE_ALT_EMPTY; c->col = 5; }
+            else if (!chts_alt_column_ok(f, n, &n_alt)) { c->problem = CHTS_LINE_ALT_BAD; c->col = 5; c->off = start; c->len = n; }
+        } else if (c->cols == 6 && !(n == 1 && f[0] == '.')) { // QUAL
+            if (!chts_is_float(f, n)) c->qual_bad = 1;
+        } else if (c->cols == 8 && h && c->problem == CHTS_LINE_OK && !(n == 1 && f[0] == '.')) { // INFO
+            size_t a = 0;
+            while (a < n && c->problem == CHTS_LINE_OK) {
+                const char *semi = (const char *)memchr(f + a, ';', n - a);
+                size_t b = semi ? (size_t)(semi - f) : n;
+                const char *eq = (const char *)memchr(f + a, '=', b - a);
+                int type, vl, number;
+                if (eq && chts_key_lookup(h, kc, BCF_HL_INFO, f + a, (size_t)(eq - f) - a, &type, &vl, &number)) {
+                    size_t v = (size_t)(eq - f) + 1, off = 0, len = 0;
+                    size_t kl = (size_t)(eq - f) - a;
+                    int wide = kl == 3 && memcmp(f + a, "END", 3) == 0; // htslib keeps INFO/END as 64 bits
+                    c->problem = chts_values_check(f + v, b - v, type, vl, number, n_alt, wide, &off, &len, &c->expected, &c->found);
+                    if (c->problem) {
+                        c->col = 8; c->type = type; c->vl = vl; c->number = number;
+                        c->off = start + v + off; c->len = len; c->key_off = start + a; c->key_len = (size_t)(eq - f) - a;
+                    }
+                }
+                a = b + 1;
+            }
+        } else if (c->cols == 9 && h && !(n == 1 && f[0] == '.')) { // FORMAT: its keys, looked up once per line
+            size_t ka = 0, kb;
+            while (nfk < CHTS_FMT_KEYS) {
+                for (kb = ka; kb < n && f[kb] != ':'; kb++) {}
+                fk[nfk].off = start + ka; fk[nfk].len = kb - ka; fk[nfk].type = BCF_HT_STR;
+                chts_key_lookup(h, kc, BCF_HL_FMT, f + ka, kb - ka, &fk[nfk].type, &fk[nfk].vl, &fk[nfk].number);
+                nfk++;
+                if (kb >= n) break;
+                ka = kb + 1;
+            }
+        } else if (c->cols >= 10 && nfk > 0 && c->problem == CHTS_LINE_OK) { // a sample column against FORMAT
+            size_t a = 0, b;
+            int k;
+            // Fewer values than keys: the rest are missing (VCF 4.3 1.6.2); more: htslib refuses the line.
+            for (k = 0; k < nfk; k++) {
+                for (b = a; b < n && f[b] != ':'; b++) {}
+                if (fk[k].type == BCF_HT_INT || fk[k].type == BCF_HT_REAL) {
+                    size_t off = 0, len = 0;
+                    c->problem = chts_values_check(f + a, b - a, fk[k].type, fk[k].vl, fk[k].number, n_alt, 0, &off, &len,
+                                                   &c->expected, &c->found);
+                    if (c->problem) {
+                        c->col = c->cols; c->type = fk[k].type; c->vl = fk[k].vl; c->number = fk[k].number;
+                        c->off = start + a + off; c->len = len; c->key_off = fk[k].off; c->key_len = fk[k].len;
+                        break;
+                    }
+                }
+                if (b >= n) break;
+                a = b + 1;
+            }
         }
         if (end >= l) break;
         start = end + 1;
-        if (start >= l) { cols++; break; } // a trailing separator opens an empty last column
+        if (start >= l) { c->cols++; break; } // a trailing separator opens an empty last column
     }
-    return cols;
+}
+
+/// Checks the alleles of a decoded record (BCF: the text checks never see them). Returns
+/// CHTS_LINE_OK, CHTS_LINE_REF_EMPTY, CHTS_LINE_REF_BAD or CHTS_LINE_ALT_BAD (allele index in *which).
+static inline int chts_record_alleles_check(const bcf1_t *v, int *which) {
+    int i;
+    *which = 0;
+    if (v->n_allele < 1 || !v->d.allele) return CHTS_LINE_REF_EMPTY;
+    const char *ref = v->d.allele[0];
+    if (!ref || !*ref) return CHTS_LINE_REF_EMPTY;
+    if (!chts_bases(ref, strlen(ref))) return CHTS_LINE_REF_BAD;
+    for (i = 1; i < v->n_allele; i++) {
+        const char *a = v->d.allele[i];
+        size_t n = a ? strlen(a) : 0;
+        if (n == 1 && a[0] == '.' && v->n_allele == 2) continue;
+        if (!chts_alt_allele_ok(a, n)) { *which = i; return n == 0 ? CHTS_LINE_ALT_EMPTY : CHTS_LINE_ALT_BAD; }
+    }
+    return CHTS_LINE_OK;
 }
 
 static inline hts_itr_t *chts_tbx_itr_queryi(tbx_t *tbx, int tid, hts_pos_t beg, hts_pos_t end) {

@@ -94,3 +94,41 @@ public struct VariantFileError: Error, Sendable, Hashable, CustomStringConvertib
         "VariantFileError(\(code), path: \(path), \(location), \(problem))"
     }
 }
+
+/// What a reader does with a malformed record (empty or invalid REF/ALT, a NUL byte, a value that does
+/// not match its header Type or Number, a line htslib refuses).
+public enum MalformedRecordPolicy: String, Sendable, Hashable, Codable {
+    /// Stop with a `VariantFileError` naming file, line, field and value (the default).
+    case fail
+    /// Skip the record and count it (`SkippedRecords`); the report must show the count (`--lenient`).
+    case skip
+}
+
+/// The malformed records a lenient read skipped: how many, and the first few reasons.
+public struct SkippedRecords: Sendable, Hashable, Codable {
+    /// How many reasons are kept.
+    public static let keptReasons = 3
+    public var count: Int
+    /// The first `keptReasons` reasons, `line 57: ALT "" is empty` (location and problem, no file
+    /// name, no sample names: PHI-free).
+    public var reasons: [String]
+
+    public init(count: Int = 0, reasons: [String] = []) {
+        self.count = count
+        self.reasons = reasons
+    }
+
+    mutating func add(_ error: VariantFileError) {
+        count += 1
+        if reasons.count < Self.keptReasons {
+            reasons.append(error.location == .file ? error.problem : "\(error.location): \(error.problem)")
+        }
+    }
+
+    /// `2 malformed VCF record(s) skipped (--lenient): line 7: ALT "" is empty; …`, nil when none.
+    public var note: String? {
+        guard count > 0 else { return nil }
+        let more = count > reasons.count ? "; …" : ""
+        return "\(count) malformed VCF record\(count == 1 ? "" : "s") skipped (--lenient): \(reasons.joined(separator: "; "))\(more)"
+    }
+}

@@ -21,6 +21,11 @@ import OncoCore
 /// Region queries need an index for BGZF VCF and BCF (`tabix -p vcf`, `bcftools index`). An
 /// uncompressed text VCF cannot be indexed, so there the region is applied while streaming.
 /// Contig names are matched with or without `chr` on either side (`7` finds `chr7` and back).
+///
+/// Strict by default: a record htslib 1.16 would accept silently or change (empty or invalid REF/ALT,
+/// a NUL byte, an INFO/FORMAT value that does not match its header Type or Number) is an error naming
+/// the line (or record and site), the field and the value. With `malformed: .skip` such records are
+/// skipped and counted in `skipped` instead; stream failures (truncation, I/O) are errors either way.
 /// - Complexity: O(records read); a region query reads only the index bins that overlap it.
 public final class VariantFileReader {
     /// What to decode of each record.
@@ -46,8 +51,17 @@ public final class VariantFileReader {
     private var lineBuffer = kstring_t(l: 0, m: 0, s: nil)
     private var contigCache: [String] = []
     private var filterCache: [Int32: String] = [:]
-    /// Records read so far.
+    /// Records read so far (skipped malformed records included: they are lines of the file).
     public private(set) var recordCount = 0
+    /// What happens to a malformed record.
+    public let malformed: MalformedRecordPolicy
+    /// The malformed records skipped so far (`malformed == .skip`).
+    public private(set) var skipped = SkippedRecords()
+    /// INFO/FORMAT definitions looked up by the line check, kept across lines.
+    private let keyCache: UnsafeMutablePointer<chts_key_cache_t>
+    /// A line read ahead by `streamBreaksAfterThisLine` (its status), handed out by the next read.
+    private var pendingLine = kstring_t(l: 0, m: 0, s: nil)
+    private var pendingStatus: Int32?
     private var unpackFlags: Int32
     private var headerLineCount: Int?
     private var atEnd = false
@@ -63,8 +77,11 @@ public final class VariantFileReader {
 
     /// Opens `path` and reads its header; with `region`, positions the reader on that region.
     /// - Throws: `VariantFileError` (open, header, truncation, index or contig problems).
-    public init(path: String, region: String? = nil, decode: Decode = .all) throws {
+    public init(path: String, region: String? = nil, decode: Decode = .all, malformed: MalformedRecordPolicy = .fail) throws {
         self.path = path
+        self.malformed = malformed
+        keyCache = .allocate(capacity: 1)
+        keyCache.initialize(to: chts_key_cache_t())
         guard FileManager.default.isReadableFile(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw VariantFileError(.openFailed, path: path, problem: exists ? "file is not readable" : "no such file")
@@ -118,6 +135,8 @@ public final class VariantFileReader {
             break
         }
         free(lineBuffer.s)
+        free(pendingLine.s)
+        keyCache.deallocate()
         bcf_destroy(rec)
         bcf_hdr_destroy(hdr)
         hts_close(fp)
@@ -139,30 +158,14 @@ public final class VariantFileReader {
         if atEnd { return false }
         while true {
             let status: Int32
-            var text: kstring_t?          // the text line, for a VCF (validated below; htslib is lenient)
+            var text: kstring_t?          // the text line, for a VCF (checked first: htslib is lenient)
             switch source {
-            case .sequential, .streamFilter:
-                if isBCF {
-                    status = bcf_read(fp, hdr, rec)
-                } else {
-                    // vcf_read, unrolled so that the line can be checked before vcf_parse tokenises it.
-                    let r = hts_getline(fp, Int32(UInt8(ascii: "\n")), &lineBuffer)
-                    if r == -1 && chts_bgzf_errcode(fp) == 0 { atEnd = true; return false }
-                    if r < 0 { throw streamFailure() }
-                    recordCount += 1
-                    try validate(lineBuffer)
-                    recordCount -= 1
-                    status = vcf_parse(&lineBuffer, hdr, rec)
-                    text = lineBuffer
-                }
-            case .tabix(let tbx, let itr):
-                guard let tbx, let itr else { atEnd = true; return false }
-                let r = chts_tbx_itr_next(fp, UnsafeMutablePointer(tbx), itr, &lineBuffer)
-                if r == -1 && chts_bgzf_errcode(fp) == 0 { atEnd = true; return false }
-                if r < 0 { throw streamFailure() }
+            case .sequential where isBCF, .streamFilter where isBCF:
+                status = bcf_read(fp, hdr, rec)
+            case .sequential, .streamFilter, .tabix:
+                guard try nextLine() else { atEnd = true; return false }
                 recordCount += 1
-                try validate(lineBuffer)
-                recordCount -= 1
+                if let problem = try lineProblem(lineBuffer) { try reject(problem); continue }
                 status = vcf_parse(&lineBuffer, hdr, rec)
                 text = lineBuffer
             case .bcfIndex(_, let itr):
@@ -170,18 +173,24 @@ public final class VariantFileReader {
                 status = chts_bcf_itr_next(fp, itr, rec)
             }
             if status < 0 {
+                if let text, text.l > 0 {
+                    if chts_bgzf_errcode(fp) != 0 { recordCount -= 1; throw streamFailure() }
+                    try reject(valueFailure(tokenised: text))
+                    continue
+                }
+                if text != nil { recordCount -= 1 }
                 if chts_bgzf_errcode(fp) != 0 { throw streamFailure() }
-                if let text, text.l > 0 { throw valueFailure(tokenised: text) }
                 if status == -1 { atEnd = true; return false }
                 throw streamFailure()
             }
-            recordCount += 1
+            if text == nil { recordCount += 1 }
             // htslib recovers from undeclared contigs and tags (it adds them to the header); other flags are fatal.
-            if rec.pointee.errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF) != 0 { throw recordErrcode() }
+            if rec.pointee.errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF) != 0 { try reject(recordErrcode()); continue }
             if bcf_unpack(rec, unpackFlags) < 0 {
                 throw VariantFileError(.recordMalformed, path: path, location: location(site: "\(currentContig):\(currentPosition)"),
                                        problem: "htslib cannot decode the record")
             }
+            if text == nil, let problem = allelesProblem() { try reject(problem); continue }
             if case .streamFilter(let region) = source {
                 let contig = currentContig
                 let len = Int(rec.pointee.rlen)
@@ -191,34 +200,63 @@ public final class VariantFileReader {
         }
     }
 
-    /// The checks htslib 1.16 skips on a text line: column count, a numeric POS and QUAL.
-    private func validate(_ text: kstring_t) throws {
-        guard let s = text.s else { return }
-        var posBad: Int32 = 0, qualBad: Int32 = 0
-        let cols = Int(chts_vcf_line_check(s, text.l, &posBad, &qualBad))
+    /// Throws `error` (strict), or counts the record as skipped (`malformed == .skip`).
+    private func reject(_ error: VariantFileError) throws {
+        guard malformed == .skip else { throw error }
+        skipped.add(error)
+    }
+
+    /// Reads the next text line into `lineBuffer` (the line read ahead, if any, first). `false` at the end.
+    private func nextLine() throws -> Bool {
+        let r: Int32
+        if let status = pendingStatus {
+            pendingStatus = nil
+            swap(&lineBuffer, &pendingLine)
+            r = status
+        } else if case .tabix(let tbx, let itr) = source {
+            guard let tbx, let itr else { return false }
+            r = chts_tbx_itr_next(fp, UnsafeMutablePointer(tbx), itr, &lineBuffer)
+        } else {
+            r = hts_getline(fp, Int32(UInt8(ascii: "\n")), &lineBuffer)
+        }
+        if r == -1 && chts_bgzf_errcode(fp) == 0 { return false }
+        if r < 0 { throw streamFailure() }
+        return true
+    }
+
+    /// The checks htslib 1.16 skips on a text line (`chts_vcf_line_check`): column count, POS, QUAL,
+    /// REF, ALT, NUL bytes, INFO/FORMAT values against their header Type and Number. `nil` when the
+    /// line is fine. `recordCount` counts the line.
+    private func lineProblem(_ text: kstring_t) throws -> VariantFileError? {
+        guard let s = text.s else { return nil }
+        var c = chts_line_check_t()
+        chts_vcf_line_check(s, text.l, hdr, keyCache, &c)
         let expected = header.samples.isEmpty ? 8 : 9 + header.samples.count
-        if (cols == expected || (header.samples.isEmpty && cols == 9)) && posBad == 0 && qualBad == 0 { return }
-        recordCount -= 1 // this record is not read; parseFailure counts it itself
+        let columnsOK = (Int(c.cols) == expected || (header.samples.isEmpty && c.cols == 9)) && c.pos_bad == 0 && c.qual_bad == 0
+        if columnsOK && c.problem == Int32(CHTS_LINE_OK) { return nil }
+        recordCount -= 1
         if streamBreaksAfterThisLine() { throw streamFailure() }
-        throw parseFailure(text: lineText(text))
+        recordCount += 1
+        if columnsOK || c.problem == Int32(CHTS_LINE_NUL) { return lineError(c, text) }
+        return parseFailure(text: lineText(text))
     }
 
     /// A compressed stream cut short hands out its last, partial line before failing: a line that does
     /// not parse is a truncation when the next read fails (error path only; plain gzip has no EOF
-    /// block to check at open).
+    /// block to check at open). The line read ahead is kept for the next read (`malformed == .skip`).
     private func streamBreaksAfterThisLine() -> Bool {
-        guard compression != 0, !isBCF else { return false }
-        var ks = kstring_t(l: 0, m: 0, s: nil)
-        defer { free(ks.s) }
+        guard compression != 0, !isBCF, pendingStatus == nil else { return false }
         let r: Int32
         switch source {
         case .tabix(let tbx, let itr):
             guard let tbx, let itr else { return false }
-            r = chts_tbx_itr_next(fp, UnsafeMutablePointer(tbx), itr, &ks)
+            r = chts_tbx_itr_next(fp, UnsafeMutablePointer(tbx), itr, &pendingLine)
         default:
-            r = hts_getline(fp, Int32(UInt8(ascii: "\n")), &ks)
+            r = hts_getline(fp, Int32(UInt8(ascii: "\n")), &pendingLine)
         }
-        return r < -1 || chts_bgzf_errcode(fp) != 0
+        if r < -1 || chts_bgzf_errcode(fp) != 0 { return true }
+        pendingStatus = r
+        return false
     }
 
     private func fill(_ record: inout VariantRecord) {
@@ -385,7 +423,6 @@ public final class VariantFileReader {
 
     /// Diagnoses a record htslib refused, from its text (htslib only logs the reason).
     private func parseFailure(text: String) -> VariantFileError {
-        recordCount += 1
         let cols = text.split(separator: "\t", omittingEmptySubsequences: false)
         let site = cols.count >= 2 ? "\(cols[0]):\(cols[1])" : nil
         let loc = location(site: site)
@@ -399,9 +436,6 @@ public final class VariantFileReader {
         let pos = cols[1]
         if Int(pos) == nil { return err("POS \"\(pos.prefix(40))\" is not a number") }
         if let p = Int(pos), p < 0 { return err("POS \(p) is negative") }
-        if cols[3].isEmpty || cols[3].contains(where: { !$0.isLetter && $0 != "*" && $0 != "." }) {
-            return err("REF \"\(cols[3].prefix(40))\" is not a sequence of bases")
-        }
         if cols[5] != "." && Double(cols[5]) == nil { return err("QUAL \"\(cols[5].prefix(40))\" is not a number") }
         let ns = header.samples.count
         if ns > 0 || cols.count > 8 {
@@ -410,7 +444,10 @@ public final class VariantFileReader {
                 return err("\(found) sample column\(found == 1 ? "" : "s"), the header declares \(ns)")
             }
         }
-        if let problem = diagnoseValues(cols) { return err(problem) }
+        var bytes = Array(text.utf8CString)
+        var c = chts_line_check_t()
+        chts_vcf_line_check(&bytes, bytes.count - 1, hdr, keyCache, &c)
+        if c.problem != Int32(CHTS_LINE_OK) { return bytes.withUnsafeBufferPointer { lineError(c, $0.baseAddress!, $0.count - 1) } }
         let code = rec.pointee.errcode
         if code != 0 { return recordErrcode(location: loc) }
         return err("htslib cannot parse the record (check INFO and FORMAT against the header's definitions)")
@@ -420,7 +457,7 @@ public final class VariantFileReader {
     /// its header Type. vcf_parse has tokenised the line in place, so for a text VCF read from the
     /// start the intact line is read again from the file (error path only).
     private func valueFailure(tokenised: kstring_t) -> VariantFileError {
-        if case .sequential = source, let line = lineNumber(ofRecord: recordCount + 1), let text = readLine(line) {
+        if case .sequential = source, let line = lineNumber(ofRecord: recordCount), let text = readLine(line) {
             return parseFailure(text: text)
         }
         return parseFailure(text: lineText(tokenised))
@@ -439,39 +476,68 @@ public final class VariantFileReader {
         return nil
     }
 
-    /// Names the INFO or FORMAT value that does not match its declared Integer/Float type.
-    private func diagnoseValues(_ cols: [Substring]) -> String? {
-        func bad(_ v: Substring, _ type: VariantHeader.Field.ValueType) -> Bool {
-            for item in v.split(separator: ",", omittingEmptySubsequences: false) where item != "." {
-                switch type {
-                case .integer: if Int(item) == nil { return true }
-                case .float: if Double(item) == nil && !["nan", "inf", "-inf"].contains(item.lowercased()) { return true }
-                default: continue
-                }
-            }
-            return false
+    /// The error for a line `chts_vcf_line_check` flagged: the field and its value (at most 40
+    /// characters), never a sample name.
+    private func lineError(_ c: chts_line_check_t, _ s: UnsafePointer<CChar>, _ length: Int) -> VariantFileError {
+        func value(_ off: Int, _ len: Int) -> String {
+            let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(s) + off, count: min(len, 40))
+            return String(decoding: bytes, as: UTF8.self) + (len > 40 ? "…" : "")
         }
-        if cols.count > 7 && cols[7] != "." {
-            for kv in cols[7].split(separator: ";") {
-                let parts = kv.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let def = header.info[String(parts[0])] else { continue }
-                if bad(parts[1], def.type) {
-                    return "INFO/\(parts[0]) value \"\(parts[1].prefix(40))\" is not \(def.type == .integer ? "an integer" : "a number") (declared Type=\(def.type == .integer ? "Integer" : "Float"))"
-                }
-            }
+        let v = value(c.off, c.len)
+        let key = value(c.key_off, c.key_len)
+        let field = c.col == 8 ? "INFO/\(key)" : "FORMAT/\(key) of sample column \(c.col - 9)"
+        let type = c.type == BCF_HT_INT ? "Integer" : "Float"
+        let number = c.vl == BCF_VL_A ? "A" : c.vl == BCF_VL_R ? "R" : String(c.number)
+        let columns = ["CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"]
+        let problem: String
+        switch Int(c.problem) {
+        case Int(CHTS_LINE_NUL):
+            let column = c.col >= 1 && c.col <= 9 ? columns[Int(c.col) - 1] : "sample column \(c.col - 9)"
+            problem = "NUL byte in column \(c.col) (\(column)) at byte \(c.off + 1) of the line"
+        case Int(CHTS_LINE_REF_EMPTY): problem = "REF \"\" is empty"
+        case Int(CHTS_LINE_REF_BAD): problem = "REF \"\(v)\" is not a sequence of bases A, C, G, T, N"
+        case Int(CHTS_LINE_ALT_EMPTY): problem = "ALT \"\" is empty"
+        case Int(CHTS_LINE_ALT_BAD):
+            problem = "ALT \"\(v)\" is not a list of alleles (bases A, C, G, T, N; *; <ID>; a breakend; or . alone)"
+        case Int(CHTS_LINE_TYPE): problem = "\(field) \"\(v)\" is not \(type == "Integer" ? "an" : "a") \(type) (header Type=\(type))"
+        case Int(CHTS_LINE_RANGE): problem = "\(field) \"\(v)\" is beyond the 32-bit range of an Integer (header Type=Integer)"
+        default:
+            problem = "\(field) \"\(v)\" has \(c.found) value\(c.found == 1 ? "" : "s"), the header's Number=\(number) means \(c.expected)"
         }
-        if cols.count > 9 {
-            let keys = cols[8].split(separator: ":")
-            for (s, sample) in cols[9...].enumerated() {
-                for (k, value) in sample.split(separator: ":", omittingEmptySubsequences: false).enumerated() where k < keys.count {
-                    guard let def = header.format[String(keys[k])] else { continue }
-                    if bad(value, def.type) {
-                        return "FORMAT/\(keys[k]) of sample column \(s + 1): \"\(value.prefix(40))\" is not \(def.type == .integer ? "an integer" : "a number") (declared Type=\(def.type == .integer ? "Integer" : "Float"))"
-                    }
-                }
-            }
+        return VariantFileError(.recordMalformed, path: path, location: location(site: site(s, length)), problem: problem)
+    }
+
+    /// `CHROM:POS` from the first two columns of a text line.
+    private func site(_ s: UnsafePointer<CChar>, _ length: Int) -> String? {
+        let bytes = UnsafeRawBufferPointer(start: s, count: length)
+        let cols = bytes.prefix(200).split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
+        guard cols.count >= 2 else { return nil }
+        return "\(String(decoding: cols[0].prefix(40), as: UTF8.self)):\(String(decoding: cols[1].prefix(20), as: UTF8.self))"
+    }
+
+    private func lineError(_ c: chts_line_check_t, _ text: kstring_t) -> VariantFileError {
+        lineError(c, text.s!, Int(text.l))
+    }
+
+    /// The REF/ALT checks of `chts_vcf_line_check` on a decoded record (BCF).
+    private func allelesProblem() -> VariantFileError? {
+        var which: Int32 = 0
+        let p = chts_record_alleles_check(rec, &which)
+        if p == Int32(CHTS_LINE_OK) { return nil }
+        let site = "\(currentContig):\(currentPosition)"
+        func allele(_ i: Int32) -> String {
+            guard i < Int32(rec.pointee.n_allele), let a = rec.pointee.d.allele?[Int(i)] else { return "" }
+            let s = String(cString: a)
+            return s.count > 40 ? String(s.prefix(40)) + "…" : s
         }
-        return nil
+        let problem: String
+        switch Int(p) {
+        case Int(CHTS_LINE_REF_EMPTY): problem = "REF \"\" is empty"
+        case Int(CHTS_LINE_REF_BAD): problem = "REF \"\(allele(0))\" is not a sequence of bases A, C, G, T, N"
+        case Int(CHTS_LINE_ALT_EMPTY): problem = "ALT \(which) is empty"
+        default: problem = "ALT \"\(allele(which))\" is not an allele (bases A, C, G, T, N; *; <ID>; a breakend; or . alone)"
+        }
+        return VariantFileError(.recordMalformed, path: path, location: location(site: site), problem: problem)
     }
 
     private func recordErrcode(location loc: VariantFileError.Location? = nil) -> VariantFileError {

@@ -19,10 +19,12 @@ public struct VariantReadOptions: Sendable, Hashable {
     public var minMappingQuality: Int
     /// The genome build, when the caller knows it better than the header does (`nil`: detect).
     public var build: GenomeBuild?
+    /// Malformed records: an error (default) or skipped and counted (`--lenient`).
+    public var malformed: MalformedRecordPolicy
 
     public init(path: String, region: String? = nil, sample: String? = nil, bamPath: String? = nil,
                 referenceFasta: String? = nil, minBaseQuality: Int = 13, minMappingQuality: Int = 0,
-                build: GenomeBuild? = nil) {
+                build: GenomeBuild? = nil, malformed: MalformedRecordPolicy = .fail) {
         self.path = path
         self.region = region
         self.sample = sample
@@ -31,6 +33,7 @@ public struct VariantReadOptions: Sendable, Hashable {
         self.minBaseQuality = minBaseQuality
         self.minMappingQuality = minMappingQuality
         self.build = build
+        self.malformed = malformed
     }
 }
 
@@ -49,9 +52,12 @@ public struct TumourCallSet: Sendable, Hashable, Codable {
     public var recordCount: Int
     /// Where read support came from: FORMAT fields or the BAM.
     public var supportSource: ReadSupport.Source?
+    /// Malformed records skipped by a lenient read (`VariantReadOptions.malformed == .skip`).
+    public var skipped: SkippedRecords
 
     public init(build: GenomeBuild, sample: String?, normalSample: String? = nil, variants: [SomaticVariant],
-                annotator: AnnotationLayout.Annotator? = nil, recordCount: Int = 0, supportSource: ReadSupport.Source? = nil) {
+                annotator: AnnotationLayout.Annotator? = nil, recordCount: Int = 0, supportSource: ReadSupport.Source? = nil,
+                skipped: SkippedRecords = SkippedRecords()) {
         self.build = build
         self.sample = sample
         self.normalSample = normalSample
@@ -59,6 +65,7 @@ public struct TumourCallSet: Sendable, Hashable, Codable {
         self.annotator = annotator
         self.recordCount = recordCount
         self.supportSource = supportSource
+        self.skipped = skipped
     }
 
     /// Tumour mutational burden of these calls over `targetMegabases` of sequenced territory.
@@ -100,7 +107,7 @@ public enum VariantFiles {
         let normalName = reader.tumour.normal.map { reader.header.samples[$0] }
         return TumourCallSet(build: reader.build, sample: tumourName, normalSample: normalName, variants: all,
                              annotator: reader.header.annotationLayout?.annotator, recordCount: reader.recordCount,
-                             supportSource: source)
+                             supportSource: source, skipped: reader.skipped)
     }
 }
 
@@ -127,7 +134,7 @@ public final class SomaticVariantReader {
 
     public init(_ options: VariantReadOptions) throws {
         self.options = options
-        reader = try VariantFileReader(path: options.path, region: options.region)
+        reader = try VariantFileReader(path: options.path, region: options.region, malformed: options.malformed)
         header = reader.header
         build = options.build ?? header.build
         tumour = try TumourSampleChoice(header: header, requested: options.sample, path: options.path)
@@ -143,6 +150,8 @@ public final class SomaticVariantReader {
 
     /// Records read so far.
     public var recordCount: Int { reader.recordCount }
+    /// Malformed records skipped so far (`options.malformed == .skip`).
+    public var skipped: SkippedRecords { reader.skipped }
     /// CHROM of the last record, as spelled in the file.
     public var currentContig: String { record.contig }
 
@@ -180,8 +189,9 @@ public final class SomaticVariantReader {
         return reference
     }
 
-    /// ALTs that are not a variant allele: `*` (spanning deletion), `<*>` and `<NON_REF>` (gVCF).
+    /// ALTs that are not a variant allele: `*` (spanning deletion), `<*>` and `<NON_REF>` (gVCF), `<X>`
+    /// and its samtools 0.1 spelling `X` (no ALT seen).
     static func isPlaceholder(_ alt: String) -> Bool {
-        alt == "*" || alt == "<*>" || alt == "<NON_REF>" || alt == "." || alt == "<X>"
+        alt == "*" || alt == "<*>" || alt == "<NON_REF>" || alt == "." || alt == "<X>" || alt == "X"
     }
 }

@@ -23,8 +23,8 @@ public struct Recommendation: Sendable {
     public var realWorldOnly: [RankedTherapy]
     /// The KB profiles the case matched, best tier first (for the trace).
     public var matches: [BiomarkerMatch]
-    /// Plain statements the reader must see: no actionable alteration, unannotated variants, filtered
-    /// calls ignored, no warehouse, similarity unavailable.
+    /// Plain statements the reader must see: no actionable alteration, unannotated variants, malformed
+    /// VCF records skipped (`--lenient`), filtered calls ignored, no warehouse, similarity unavailable.
     public var notes: [String]
     /// True when at least one ranked therapy is actionable (`RankingPolicy.isActionable`).
     public var hasActionableAlteration: Bool

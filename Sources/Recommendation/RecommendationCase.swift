@@ -22,10 +22,12 @@ public struct RecommendationCase: Sendable {
         /// Where VAF and depth came from (`format`, `bam`, `maf`).
         public var readSupport: String?
         public var records: Int?
+        /// Malformed records a lenient read skipped (`nil`: none, or a strict read).
+        public var skipped: SkippedRecords?
         public init(fileName: String? = nil, sample: String? = nil, build: GenomeBuild? = nil, annotator: String? = nil,
-                    readSupport: String? = nil, records: Int? = nil) {
+                    readSupport: String? = nil, records: Int? = nil, skipped: SkippedRecords? = nil) {
             self.fileName = fileName; self.sample = sample; self.build = build; self.annotator = annotator
-            self.readSupport = readSupport; self.records = records
+            self.readSupport = readSupport; self.records = records; self.skipped = skipped
         }
     }
 
@@ -37,15 +39,18 @@ public struct RecommendationCase: Sendable {
 
     /// Reads the case's VCF/BCF through Genomics (`VariantFiles.read`): the tumour sample as
     /// `TumourSampleChoice` picks it (or `sample`), read support from FORMAT or, with `bamPath`, from
-    /// the BAM pileup.
+    /// the BAM pileup. Malformed records are an error, or with `malformed: .skip` skipped and counted in
+    /// `source.skipped` (the report says so).
     /// - Throws: `VariantFileError` naming the file, the record and the problem.
     public static func read(vcf path: String, sample: String? = nil, bamPath: String? = nil,
-                            referenceFasta: String? = nil, clinical: ClinicalContext) throws -> RecommendationCase {
-        let calls = try VariantFiles.read(VariantReadOptions(path: path, sample: sample, bamPath: bamPath, referenceFasta: referenceFasta))
+                            referenceFasta: String? = nil, malformed: MalformedRecordPolicy = .fail,
+                            clinical: ClinicalContext) throws -> RecommendationCase {
+        let calls = try VariantFiles.read(VariantReadOptions(path: path, sample: sample, bamPath: bamPath, referenceFasta: referenceFasta,
+                                                             malformed: malformed))
         return RecommendationCase(
             variants: calls.variants, clinical: clinical,
             source: Source(fileName: URL(fileURLWithPath: path).lastPathComponent, sample: calls.sample, build: calls.build,
                            annotator: calls.annotator?.rawValue, readSupport: calls.supportSource?.rawValue,
-                           records: calls.recordCount))
+                           records: calls.recordCount, skipped: calls.skipped.count > 0 ? calls.skipped : nil))
     }
 }

@@ -194,6 +194,8 @@ public struct Recommender: Sendable {
 
         let actionable = sens.contains { RankingPolicy.isActionable($0) }
         var notes: [String] = []
+        // First: skipped records may be why nothing below is actionable.
+        if let skipped = c.source.skipped?.note { notes.append(skipped + ".") }
         if !actionable {
             let why: String
             if interp.matches.isEmpty { why = "none of its alterations matches a CIViC profile" }

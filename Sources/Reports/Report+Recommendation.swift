@@ -139,6 +139,7 @@ extension RecommendationReport {
         let cs = r.caseSummary
         var s = "\(cs.variantsRead) calls read, \(cs.variantsConsidered) considered"
         if cs.ignoredFiltered > 0 { s += ", \(cs.ignoredFiltered) non-PASS ignored" }
+        if let k = cs.source.skipped, k.count > 0 { s += ", \(k.count) malformed VCF record\(k.count == 1 ? "" : "s") skipped (--lenient)" }
         if cs.unannotated > 0 { s += ", \(cs.unannotated) without gene annotation" }
         return s
     }

@@ -38,6 +38,9 @@ public struct RecommendationJSON: Encodable, Sendable {
         var filtered_ignored: Int
         var unannotated: Int
         @NullEncoded var annotation_warning: String?
+        /// Malformed VCF records skipped by `--lenient` (0 for a strict read) and the first reasons.
+        var malformed_skipped: Int
+        var malformed_skipped_reasons: [String]
     }
     public struct Warehouse: Encodable, Sendable {
         var backend: String
@@ -207,7 +210,8 @@ extension RecommendationReport {
                 prior_therapies: c.priorTherapies, tmb: c.tmb, msi: c.msi?.rawValue,
                 copy_number: c.copyNumber.map { "\($0.gene) \($0.kind.rawValue)" }, fusions: c.fusions.map(\.description),
                 variants_read: cs.variantsRead, variants_considered: cs.variantsConsidered, filtered_ignored: cs.ignoredFiltered,
-                unannotated: cs.unannotated, annotation_warning: cs.annotationWarning),
+                unannotated: cs.unannotated, annotation_warning: cs.annotationWarning,
+                malformed_skipped: cs.source.skipped?.count ?? 0, malformed_skipped_reasons: cs.source.skipped?.reasons ?? []),
             kb_version: kv.description,
             kb: ["civic_release": kv.civicRelease, "civic_schema": kv.civicSchema.rawValue, "oncotree": kv.oncotree,
                  "disease_ontology": kv.diseaseOntology, "index_sha256": kv.indexChecksum],

@@ -122,10 +122,13 @@ extension SimilarityIndex {
         let hc = header.withUnsafeBytes { IndexFileFormat.fnv1a(UnsafeRawBufferPointer(rebasing: $0[0..<checksumAt])) }
         put(hc, at: checksumAt)
 
+        if let problem = OutputFile.problem(writing: url.path) {
+            throw SimilarityError(.writeFailed, "cannot write \(url.path): \(problem)")
+        }
         let dir = url.deletingLastPathComponent()
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
-            throw SimilarityError(.writeFailed, "\(tmp.path): cannot create file")
+            throw SimilarityError(.writeFailed, "cannot write \(url.path): \(OutputFile.reason(url.path, errno: errno))")
         }
         do {
             let h = try FileHandle(forWritingTo: tmp)
@@ -140,11 +143,12 @@ extension SimilarityIndex {
             try h.synchronize()
         } catch {
             try? FileManager.default.removeItem(at: tmp)
-            throw SimilarityError(.writeFailed, "\(tmp.path): \(error)")
+            throw SimilarityError(.writeFailed, "cannot write \(url.path): \(error)")
         }
         if rename(tmp.path, url.path) != 0 {
+            let e = errno
             try? FileManager.default.removeItem(at: tmp)
-            throw SimilarityError(.writeFailed, "\(url.path): rename failed (errno \(errno))")
+            throw SimilarityError(.writeFailed, "cannot write \(url.path): \(OutputFile.reason(url.path, errno: e))")
         }
     }
 

@@ -21,22 +21,23 @@ public final class PostgresWarehouseStore: WarehouseStore {
     package let engine: WarehouseEngine
     let pg: PostgresBackend
 
-    /// Connects and migrates.
-    /// - Throws: `WarehouseError.badLocation` for a malformed URL, `.database` when the server refuses.
-    public init(url: String, logger: Logger = Logger(label: "onco.warehouse")) async throws {
-        guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(), scheme == "postgres" || scheme == "postgresql",
-              let host = c.host, !host.isEmpty else {
-            throw WarehouseError(.badLocation, "not a PostgreSQL URL (expected postgres://user@host:port/database)")
-        }
-        let database = c.path.hasPrefix("/") ? String(c.path.dropFirst()) : c.path
-        let schema = c.queryItems?.first { $0.name == "schema" }?.value
-        if let schema, schema.isEmpty || !schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
-            throw WarehouseError(.badLocation, "the schema name may contain only letters, digits and _")
-        }
-        var config = PostgresClient.Configuration(host: host, port: c.port ?? 5432, username: c.user ?? "postgres",
-                                                  password: c.password, database: database.isEmpty ? nil : database, tls: .disable)
+    /// Connects (one probe connection first, bounded by the connect timeout) and migrates.
+    /// - Parameters:
+    ///   - mode: `.existing` refuses a database (or `?schema=`) that holds no onco warehouse and creates
+    ///     nothing; `.createIfMissing` creates the schema and tables.
+    ///   - connectTimeout: wins over the URL's `connect_timeout`; default 5 s.
+    /// - Throws: `WarehouseError.badLocation` for a malformed URL; `WarehouseConnectionError` naming
+    ///   host, port, database, user and the cause when the server cannot be reached or refuses;
+    ///   `WarehouseError.database` for a failure after connecting.
+    public init(url: String, mode: WarehouseOpenMode = .createIfMissing, connectTimeout: Duration? = nil,
+                logger: Logger = Logger(label: "onco.warehouse")) async throws {
+        let target = try PostgresTarget(url: url, connectTimeout: connectTimeout)
+        try await Self.probe(target, logger: logger)
+        var config = PostgresClient.Configuration(host: target.host, port: target.port, username: target.user,
+                                                  password: target.password, database: target.database, tls: .disable)
         config.options.maximumConnections = 4
-        if let schema { config.options.additionalStartupParameters = [("search_path", schema)] }
+        config.options.connectTimeout = target.connectTimeout
+        if let schema = target.schema { config.options.additionalStartupParameters = [("search_path", schema)] }
         var background = Logger(label: "onco.warehouse.postgres.background")
         background.logLevel = .error   // e.g. "run() hasn't been called yet" while the run task starts
         let client = PostgresClient(configuration: config, backgroundLogger: background)
@@ -45,9 +46,17 @@ public final class PostgresWarehouseStore: WarehouseStore {
         pg = PostgresBackend(client: client, logger: logger)
         engine = WarehouseEngine(backend: pg)
         do {
-            if let schema {
-                try await client.withConnection { conn in
-                    _ = try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+            switch mode {
+            case .createIfMissing:
+                if let schema = target.schema {
+                    try await client.withConnection { conn in
+                        _ = try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+                    }
+                }
+            case .existing:
+                if !(try await engine.hasSchema()) {
+                    throw target.error(.notAWarehouse, "the database holds no onco warehouse\(target.schema == nil ? "" : " in this schema") "
+                                       + "(no onco_migration table); nothing was created (only onco warehouse init, import and synth create a warehouse)")
                 }
             }
             try await engine.migrate(logger: logger)

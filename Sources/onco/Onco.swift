@@ -1,5 +1,6 @@
 import ArgumentParser
 import OncoCore
+import Warehouse
 
 /// The `onco` command line. Each subcommand lives in `Commands/<Name>Command.swift` and stays thin:
 /// it parses, calls a library module, renders, and maps errors to exit codes (see `CLIError`).
@@ -23,4 +24,22 @@ struct Onco: AsyncParsableCommand {
             AuditCommand.self,
         ]
     )
+
+    /// ArgumentParser's `main`, plus one exit status of onco's own: 69 when the warehouse cannot be
+    /// opened or reached (`WarehouseConnectionError`), so scripts can tell it from bad data (1).
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let e as WarehouseConnectionError {
+            StandardError.write("Error: \(e)\n")
+            exit(withError: exitWarehouseUnavailable)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -151,6 +151,7 @@ struct SimilarCLITests {
         #expect(type.status == 64 && type.stderr.contains("--tumor-type 'BRCAX' is not an OncoTree code"), "\(type.stderr)")
         let missing = try runOnco(["similar", "--vcf", "/nonexistent/case.vcf.gz", "--tumor-type", "BRCA", "--db", db], environment: env)
         #expect(missing.status == 1 && missing.stderr.contains("case.vcf.gz"), "\(missing.stderr)")
+        #expect(try runOnco(["warehouse", "init", "--db", db], environment: env).status == 0)   // similar creates no warehouse
         let empty = try runOnco(["similar", "--vcf", Self.vcf, "--tumor-type", "BRCA", "--db", db], environment: env)
         #expect(empty.status == 3 && empty.stderr.contains("no patients"), "\(empty.status) \(empty.stderr)")
     }

@@ -70,7 +70,7 @@ struct BadInputTests {
         let (dir, path) = try Self.file([Self.good, "1\t300\t.\tA\tG\t.\tPASS\t.\tGT:DP\t0/1:3\t0/0:x"])
         defer { try? FileManager.default.removeItem(at: dir) }
         let e = try #require(Self.error(VariantReadOptions(path: path)))
-        #expect(e.description == "case.vcf: line 7: FORMAT/DP of sample column 2: \"x\" is not an integer (declared Type=Integer)")
+        #expect(e.description == "case.vcf: line 7: FORMAT/DP of sample column 2 \"x\" is not an Integer (header Type=Integer)")
     }
 
     @Test func malformedLineInBgzippedFileIsNamedToo() throws {
@@ -111,6 +111,8 @@ struct BadInputTests {
         #expect(e.code == .truncated)
         #expect(e.description.hasPrefix("cut.vcf.gz: line "))
         #expect(e.description.contains("the compressed data ends or breaks after"))
+        // --lenient skips malformed records, never a broken stream.
+        #expect(Self.error(VariantReadOptions(path: cut.path, malformed: .skip))?.code == .truncated)
     }
 
     @Test func regionWithoutIndex() throws {

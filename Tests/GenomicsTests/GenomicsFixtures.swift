@@ -22,6 +22,22 @@ enum Fx {
         "snpeff/test.chr22.ann.head.vcf", "snpeff/cancer.ann.vcf",
     ]
 
+    /// Fixtures with a record that htslib 1.16 accepts and onco refuses (strict read): its line and the
+    /// error. Read with `malformed: .skip`, exactly that line is skipped.
+    static let malformedLines: [String: (line: Int, error: String)] = [
+        // VarScan writes a heterozygous call with two ALT bases as "A/T".
+        "vcf2maf/test_varscan.vcf": (110, "test_varscan.vcf: line 110: ALT \"A/T\" is not a list of alleles (bases A, C, G, T, N; *; <ID>; a breakend; or . alone)"),
+        // htslib's test file gives one INFO/AC value (Number=A) for 305 ALT alleles; htslib pads it with missing values.
+        "htslib/tabix__vcf_file.vcf": (38, "tabix__vcf_file.vcf: line 38: INFO/AC \"2\" has 1 value, the header's Number=A means 305"),
+    ]
+
+    /// A copy of `file` (same name, in `dir`) without line `line`.
+    static func copy(_ file: String, droppingLine line: Int, in dir: URL) throws -> String {
+        let out = dir.appendingPathComponent(URL(fileURLWithPath: file).lastPathComponent).path
+        try shell("awk 'NR != \(line)' \(quote(file)) > \(quote(out))")
+        return out
+    }
+
     struct ToolError: Error, CustomStringConvertible {
         let description: String
     }
@@ -104,7 +120,7 @@ enum Fx {
     }
 
     /// ALTs that are placeholders, not variants (onco drops them; so does the reference side).
-    static let placeholders: Set<String> = ["*", "<*>", "<NON_REF>", ".", "<X>"]
+    static let placeholders: Set<String> = ["*", "<*>", "<NON_REF>", ".", "<X>", "X"]
 
     /// The (chrom, pos, ref, alt, filter) rows of a `bcftools query` output, trimmed, chromosomes
     /// spelled without `chr`, placeholders removed, sorted.

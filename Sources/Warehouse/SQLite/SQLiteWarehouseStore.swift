@@ -14,8 +14,25 @@ public final class SQLiteWarehouseStore: WarehouseStore {
     package let engine: WarehouseEngine
     let sqlite: SQLiteBackend
 
-    /// Opens (creating and migrating if needed) the warehouse at `path`, or an in-memory one when nil.
-    public init(path: String?, logger: Logger = Logger(label: "onco.warehouse")) async throws {
+    /// Opens the warehouse at `path` (creating it first when `mode` allows), or an in-memory one when
+    /// nil, and migrates it.
+    /// - Throws: `WarehouseConnectionError` saying why the file cannot be opened (missing file or folder,
+    ///   a directory, not a database, read-only, locked, permission denied, not an onco warehouse);
+    ///   `WarehouseError.schemaTooNew` for a warehouse written by a newer onco.
+    public init(path: String?, mode: WarehouseOpenMode = .createIfMissing, logger: Logger = Logger(label: "onco.warehouse")) async throws {
+        let created = try path.map { try Self.checkPath($0, mode: mode) } ?? false
+        if let path, !created {
+            // Before the pool switches the file to WAL mode: a file that is not ours stays untouched.
+            let isWarehouse: Bool
+            do { isWarehouse = try Self.holdsWarehouse(path) } catch { throw Self.openError(error, path: path) }
+            // An empty file may become a new warehouse; another application's database never does.
+            let empty = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) == 0
+            if !isWarehouse && (mode == .existing || !empty) {
+                throw WarehouseConnectionError(.notAWarehouse, backend: .sqlite, target: Self.target(path),
+                                               reason: empty ? "the file is empty, not an onco warehouse"
+                                                   : "the file is a SQLite database but not an onco warehouse (it has no onco_migration table); nothing was changed")
+            }
+        }
         var config = Configuration()
         config.allowsUnsafeTransactions = true   // one import = one transaction spanning many accesses
         config.prepareDatabase { db in
@@ -31,12 +48,18 @@ public final class SQLiteWarehouseStore: WarehouseStore {
                 writer = try DatabaseQueue(configuration: config)
             }
         } catch {
-            throw WarehouseError(.database, "cannot open the SQLite warehouse \(path.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ":memory:")",
-                                 detail: "\(error)")
+            if created, let path { Self.removeCreated(path) }
+            throw Self.openError(error, path: path ?? ":memory:")
         }
         sqlite = SQLiteBackend(writer: writer, serialiseReads: path == nil)
         engine = WarehouseEngine(backend: sqlite)
-        try await engine.migrate(logger: logger)
+        do {
+            try await engine.migrate(logger: logger)
+        } catch {
+            try? await close()
+            if created, let path { Self.removeCreated(path) }
+            throw Self.openError(error, path: path ?? ":memory:")
+        }
     }
 
     public func migrate(logger: Logger) async throws { try await engine.migrate(logger: logger) }

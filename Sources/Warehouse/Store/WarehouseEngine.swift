@@ -43,6 +43,11 @@ package struct WarehouseEngine: Sendable {
         }
     }
 
+    /// True when the database holds an onco warehouse (its `onco_migration` table), at any schema version.
+    package func hasSchema() async throws -> Bool {
+        try await backend.withSession { s in (try await s.scalarInt(Self.tableExists(dialect: s.dialect, "onco_migration")) ?? 0) > 0 }
+    }
+
     static func tableExists(dialect: SQLDialect, _ name: String) -> SQLFragment {
         switch dialect {
         case .sqlite:

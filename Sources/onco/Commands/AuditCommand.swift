@@ -16,7 +16,7 @@ struct AuditCommand: AsyncParsableCommand {
             abstract: "Recompute the SHA-256 chain; report the first edited, deleted or reordered entry (exit 1 when the log is broken).")
         @OptionGroup var database: ProjectCommand.DB
         func run() async throws {
-            let store = try await openGovernedWarehouse(database.db, logger: ProjectCommand.logger)
+            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             let v: AuditVerification
             do {
                 v = try await store.verifyAuditLog(logger: ProjectCommand.logger)
@@ -41,7 +41,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Only the last N entries.") var last: Int?
         @OptionGroup var database: ProjectCommand.DB
         func run() async throws {
-            let store = try await openGovernedWarehouse(database.db, logger: ProjectCommand.logger)
+            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             let entries = try await store.auditLog(logger: ProjectCommand.logger)
             try await store.close()
             let shown = last.map { Array(entries.suffix(max(0, $0))) } ?? entries

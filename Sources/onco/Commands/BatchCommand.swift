@@ -3,6 +3,7 @@ import Batch
 import CHTSlib
 import Foundation
 import Logging
+import OncoCore
 import Warehouse
 import WarehousePostgres
 
@@ -81,6 +82,7 @@ struct BatchRunCommand: AsyncParsableCommand {
 
     @Option(help: "Warehouse (SQLite path or postgres:// URL) for real-world evidence and similar patients; default: none (curated evidence only).")
     var warehouse: String?
+    @OptionGroup var connection: ConnectTimeoutOption
 
     @Option(help: "Nearest warehouse patients searched per case (0: no similarity index, no neighbour-based candidates).")
     var neighbours: Int = 200
@@ -102,6 +104,8 @@ struct BatchRunCommand: AsyncParsableCommand {
 
     @Flag(help: "Log the batch's start and end (info level) on standard error.")
     var verbose = false
+
+    @OptionGroup var lenient: LenientOption
 
     enum ProgressStyle: String, ExpressibleByArgument, CaseIterable { case auto, bar, lines, none }
     enum ScorerChoice: String, ExpressibleByArgument, CaseIterable {
@@ -136,16 +140,12 @@ struct BatchRunCommand: AsyncParsableCommand {
     /// shards of one batch on one node start together and each opens the same file, and opening a
     /// SQLite warehouse briefly needs the write lock (WAL mode, and `migrate` runs `BEGIN IMMEDIATE`)
     /// while the store sets no busy timeout.
-    static func openWarehouse(_ url: String, logger: Logger) async throws -> any WarehouseStore {
+    static func openWarehouse(_ url: String, connectTimeout: Duration?, logger: Logger) async throws -> any WarehouseStore {
         var attempt = 0
         while true {
             do {
-                return try await WarehouseFactory.open(db: url, logger: logger)
-            } catch where attempt < 25 && {
-                // GRDB's "SQLite error 5: database is locked" (SQLITE_BUSY), raw or inside a WarehouseError.
-                let text = String(reflecting: error).lowercased()
-                return text.contains("database is locked") || text.contains("sqlite error 5")
-            }() {
+                return try await WarehouseFactory.open(db: url, mode: .existing, connectTimeout: connectTimeout, logger: logger)
+            } catch let e as WarehouseConnectionError where e.code == .locked && attempt < 25 {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(30 * attempt))
             }
@@ -161,6 +161,7 @@ struct BatchRunCommand: AsyncParsableCommand {
         var neighbours: Int
         var warehouseCache: Bool
         var tumorTypes: Set<String>?
+        var connectTimeout: Duration?
     }
 
     /// Builds the batch's scorer once: for `recommend`, loads the knowledge base, opens the warehouse,
@@ -172,7 +173,7 @@ struct BatchRunCommand: AsyncParsableCommand {
             return (FileCheckScorer(knownTumorTypes: setup.tumorTypes), nil)
         case .recommend:
             guard let kbURL = setup.kb else { throw BatchInputError("the recommend scorer needs a knowledge base (--kb)") }
-            let store = try await setup.warehouse.asyncMap { try await openWarehouse($0, logger: logger) }
+            let store = try await setup.warehouse.asyncMap { try await openWarehouse($0, connectTimeout: setup.connectTimeout, logger: logger) }
             do {
                 let (scorer, loaded) = try await RecommendScorer.prepare(
                     knowledgeBase: kbURL, warehouse: store, neighbours: setup.neighbours,
@@ -193,7 +194,11 @@ struct BatchRunCommand: AsyncParsableCommand {
         let logger = verbose ? Logger(label: "onco.batch", factory: { label in StreamLogHandler.standardError(label: label) })
             : Logger(label: "onco.batch", factory: { _ in SwiftLogNoOpLogHandler() })
 
-        let m: BatchManifest
+        // An output that cannot be written fails now, not after the knowledge base and warehouse are loaded.
+        if let output, let problem = OutputFile.problem(writing: output) {
+            throw BatchOutputError(.openFailed, file: output, "cannot write: \(problem)")
+        }
+        var m: BatchManifest
         do {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: manifest, isDirectory: &isDir), isDir.boolValue {
@@ -204,12 +209,14 @@ struct BatchRunCommand: AsyncParsableCommand {
                 m = try BatchManifest.read(path: manifest)
             }
         }
+        if lenient.lenient { m = m.lenient() }
         if !m.ignoredColumns.isEmpty {
             StandardError.write("batch: ignoring manifest columns \(m.ignoredColumns.joined(separator: ", "))\n")
         }
         let known = try tumorTypes.map { try FileCheckScorer.loadTumorTypes(path: $0) }
         let setup = ScorerSetup(scorer: scorer, kb: scorer == .recommend ? try kb.resolve() : nil, warehouse: warehouse,
-                                similarityIndex: similarityIndex, neighbours: neighbours, warehouseCache: !noWarehouseCache, tumorTypes: known)
+                                similarityIndex: similarityIndex, neighbours: neighbours, warehouseCache: !noWarehouseCache, tumorTypes: known,
+                                connectTimeout: connection.duration)
         let (caseScorer, store) = try await Self.makeScorer(setup, logger: logger)
         let options = BatchOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                    shard: try shard.map { try Shard(parsing: $0) }, fsync: fsync.policy)

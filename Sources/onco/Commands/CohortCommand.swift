@@ -103,8 +103,7 @@ struct CohortCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a study and write its report (text, Markdown, HTML, JSON or CSV) and plots (SVG).")
         @OptionGroup var study: DefinitionOptions
-        @Option(help: "SQLite file path, :memory:, or postgres://user@host:port/database (default ./onco-warehouse.sqlite).")
-        var db: String?
+        @OptionGroup var database: WarehouseOptions
         @Option(help: "The approved research project the query runs under (required when governance is on).") var project: String?
         @Option(help: "Report format.") var format: Format = .text
         @Option(help: "Write the report to this file (default: standard output).") var out: String?
@@ -117,7 +116,7 @@ struct CohortCommand: AsyncParsableCommand {
 
         func run() async throws {
             let plan = try study.plan()
-            let store = try await WarehouseFactory.open(db: db, logger: CohortCommand.logger)
+            let store = try await database.open(.existing, logger: CohortCommand.logger)
             guard let research = store as? any ResearchWarehouse else {
                 try? await store.close()
                 throw ValidationError("this warehouse backend cannot run cohort studies")

@@ -155,6 +155,7 @@ extension KBCommand {
         @Option(help: "Tumour mutational burden, mutations/Mb.") var tmb: Double?
         @Option(help: "MSI status: MSI-H, MSI-L or MSS.") var msi: String?
         @Flag(help: "Also match variants whose FILTER is not PASS.") var includeFiltered = false
+        @OptionGroup var lenient: LenientOption
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
 
@@ -173,9 +174,13 @@ extension KBCommand {
         func run() throws {
             let k = try KnowledgeBase.load(directory: try kb.resolve())
             var vs = try variants.map { try CaseVariantFile.read(URL(fileURLWithPath: $0)) } ?? []
+            var skipped = SkippedRecords()
             if let vcf {
                 hts_set_log_level(HTS_LOG_OFF)
-                vs = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample)).variants
+                let calls = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample, malformed: lenient.policy))
+                vs = calls.variants
+                skipped = calls.skipped
+                noteSkipped(skipped)
             }
             let ctx = ClinicalContext(
                 tumorType: OncoTreeCode(tumorType), tmb: tmb, msi: msi.flatMap { MSIStatus(rawValue: $0.uppercased()) },
@@ -183,11 +188,12 @@ extension KBCommand {
                     + deletion.map { CopyNumberAlteration(gene: $0, kind: .deletion) },
                 fusions: fusion.map { f in let p = f.components(separatedBy: "::"); return GeneFusion(fivePrime: p[0], threePrime: p[1]) })
             let r = try k.match(variants: vs, context: ctx, options: MatchOptions(includeFiltered: includeFiltered))
-            try emit(format == .json ? try jsonText(r) : render(r), to: output)
+            try emit(format == .json ? try jsonText(r) : render(r, skipped: skipped), to: output)
         }
 
-        func render(_ r: CaseInterpretation) -> String {
+        func render(_ r: CaseInterpretation, skipped: SkippedRecords) -> String {
             var s = "KB: \(r.kbVersion)\n"
+            if let note = skipped.note { s += "NOTE: \(note)\n" }
             s += "Tumour type: \(r.tumourType) (\(r.tumourTypeName)); variants considered: \(r.variantsConsidered)"
             s += r.ignoredFiltered > 0 ? "; \(r.ignoredFiltered) non-PASS ignored (use --include-filtered)\n" : "\n"
             if let w = r.annotationWarning { s += "WARNING: \(w)\n" }

@@ -6,8 +6,8 @@ import Warehouse
 import WarehousePostgres
 
 /// Opens a warehouse that supports governance.
-func openGovernedWarehouse(_ db: String?, logger: Logger) async throws -> any GovernanceStore {
-    let store = try await WarehouseFactory.open(db: db, logger: logger)
+func openGovernedWarehouse(_ database: WarehouseOptions, logger: Logger) async throws -> any GovernanceStore {
+    let store = try await database.open(.existing, logger: logger)
     guard let g = store as? any GovernanceStore else {
         try? await store.close()
         throw ValidationError("this warehouse backend has no governance tables")
@@ -30,10 +30,7 @@ struct ProjectCommand: AsyncParsableCommand {
         return l
     }
 
-    struct DB: ParsableArguments {
-        @Option(help: "SQLite file path, :memory:, or postgres://user@host:port/database (default ./onco-warehouse.sqlite).")
-        var db: String?
-    }
+    typealias DB = WarehouseOptions
 
     static func describe(_ p: ResearchProject, today: Day) -> String {
         var status = "active"
@@ -74,7 +71,7 @@ struct ProjectCommand: AsyncParsableCommand {
             let p = ResearchProject(id: id, title: title, ethicsReference: ethics,
                                     tumourTypes: list(tumourTypes).map { $0 == "*" ? $0 : $0.uppercased() }, fields: list(fields),
                                     rowLevelExport: rowLevelExport, expiresOn: Day(iso: expires)!)
-            let store = try await openGovernedWarehouse(database.db, logger: ProjectCommand.logger)
+            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             do {
                 let saved = try await store.addProject(p, logger: ProjectCommand.logger)
                 try await store.close()
@@ -90,7 +87,7 @@ struct ProjectCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the registered projects.")
         @OptionGroup var database: DB
         func run() async throws {
-            let store = try await openGovernedWarehouse(database.db, logger: ProjectCommand.logger)
+            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             let ps = try await store.projects(logger: ProjectCommand.logger)
             let g = try await store.governanceSettings(logger: ProjectCommand.logger)
             try await store.close()
@@ -109,7 +106,7 @@ struct ProjectCommand: AsyncParsableCommand {
         @Argument(help: "Project id.") var id: String
         @OptionGroup var database: DB
         func run() async throws {
-            let store = try await openGovernedWarehouse(database.db, logger: ProjectCommand.logger)
+            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             let p = try await store.project(id: id, logger: ProjectCommand.logger)
             try await store.close()
             guard let p else { throw ValidationError("project \(id) is not registered") }
@@ -123,7 +120,7 @@ struct ProjectCommand: AsyncParsableCommand {
         @Option(help: "Why (kept in the registry and the audit log).") var reason: String
         @OptionGroup var database: DB
         func run() async throws {
-            let store = try await openGovernedWarehouse(database.db, logger: ProjectCommand.logger)
+            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             do {
                 let p = try await store.revokeProject(id: id, reason: reason, logger: ProjectCommand.logger)
                 try await store.close()
@@ -143,7 +140,7 @@ struct ProjectCommand: AsyncParsableCommand {
         @Option(name: .customLong("min-cell"), help: "Minimum cell count (at least 5 with governance on; default: keep).") var minCell: Int?
         @OptionGroup var database: DB
         func run() async throws {
-            let store = try await openGovernedWarehouse(database.db, logger: ProjectCommand.logger)
+            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             do {
                 var g = try await store.governanceSettings(logger: ProjectCommand.logger)
                 if state != .status {

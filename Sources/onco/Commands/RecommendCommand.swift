@@ -45,6 +45,8 @@ struct CaseOptions: ParsableArguments {
     @Flag(name: .customLong("include-filtered"), help: "Also match calls whose FILTER is not PASS (default: ignore them and say how many).")
     var includeFiltered = false
 
+    @OptionGroup var lenient: LenientOption
+
     static func split(_ list: [String]) -> [String] {
         list.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
@@ -89,7 +91,8 @@ struct CaseOptions: ParsableArguments {
 
     func read() throws -> RecommendationCase {
         hts_set_log_level(HTS_LOG_OFF) // htslib would print file paths to stderr by itself
-        return try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference, clinical: try clinical())
+        return try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference,
+                                           malformed: lenient.policy, clinical: try clinical())
     }
 }
 
@@ -123,6 +126,7 @@ struct RecommendCommand: AsyncParsableCommand {
 
     @Option(help: "Warehouse: a SQLite file, or postgres://user@host:port/database (default: none; curated evidence only).")
     var db: String?
+    @OptionGroup var connection: ConnectTimeoutOption
 
     @Option(help: "Output format: text (default on a terminal), markdown, html or json.")
     var format: RecommendFormat?
@@ -153,9 +157,6 @@ struct RecommendCommand: AsyncParsableCommand {
         if minEvents < 1 { throw ValidationError("--min-events must be at least 1") }
         if minimumCount < 1 { throw ValidationError("--minimum-count must be at least 1") }
         if neighbours < 1 { throw ValidationError("--neighbours must be at least 1") }
-        if let db, case .sqliteFile(let path) = WarehouseLocation(parsing: db), !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("--db \(db): no such warehouse file (create one with `onco warehouse import` or `onco warehouse synth`)")
-        }
     }
 
     func run() async throws {
@@ -165,7 +166,7 @@ struct RecommendCommand: AsyncParsableCommand {
         let c = try caseOptions.read()
         let knowledge = try KnowledgeBase.load(directory: try kb.resolve())
         var store: (any WarehouseStore)?
-        if let db { store = try await WarehouseFactory.open(db: db, logger: RecommendCommand.logger) }
+        if let db { store = try await WarehouseFactory.open(db: db, mode: .existing, connectTimeout: connection.duration, logger: RecommendCommand.logger) }
         let r: Recommendation
         do {
             r = try await RecommendCommand.recommend(c, knowledgeBase: knowledge, warehouse: store, db: db, similarityIndex: similarityIndex,

@@ -44,6 +44,7 @@ struct SimilarCommand: AsyncParsableCommand {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
     @OptionGroup var database: WarehouseCommand.DatabaseOption
+    @OptionGroup var lenient: LenientOption
 
     func validate() throws {
         guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
@@ -69,7 +70,9 @@ struct SimilarCommand: AsyncParsableCommand {
     func run() async throws {
         hts_set_log_level(HTS_LOG_OFF)
         let logger = WarehouseCommand.logger
-        let variants = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample)).variants
+        let calls = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample, malformed: lenient.policy))
+        noteSkipped(calls.skipped)
+        let variants = calls.variants
         let clinical = ClinicalContext(
             tumorType: OncoTreeCode(tumorType), age: age, sex: sex.map(Sex.init(parsing:)), stage: stage.flatMap(Stage.normalise), tmb: tmb,
             copyNumber: amplification.map { CopyNumberAlteration(gene: $0, kind: .amplification) }
@@ -78,7 +81,7 @@ struct SimilarCommand: AsyncParsableCommand {
         let query = WarehouseSimilarity.caseProfile(variants: variants, clinical: clinical, priorLines: priorLines)
         let caseLabels = WarehouseSimilarity.alterationLabels(variants: variants, clinical: clinical)
 
-        let store = try await WarehouseFactory.open(db: database.db, logger: logger)
+        let store = try await database.open(.existing, logger: logger)
         do {
             let meta = try await store.metadata(logger: logger)
             let synthetic = meta.synthetic == true

@@ -50,6 +50,8 @@ struct VariantsCommand: ParsableCommand {
     @Option(help: "Output format: tsv or json.")
     var format: Format = .tsv
 
+    @OptionGroup var lenient: LenientOption
+
     func validate() throws {
         if minBaseQuality < 0 { throw ValidationError("--min-base-quality must be 0 or more") }
         if minMappingQuality < 0 { throw ValidationError("--min-mapping-quality must be 0 or more") }
@@ -63,8 +65,9 @@ struct VariantsCommand: ParsableCommand {
         let options = VariantReadOptions(path: file, region: region, sample: sample, bamPath: bam,
                                          referenceFasta: reference, minBaseQuality: minBaseQuality,
                                          minMappingQuality: minMappingQuality,
-                                         build: build.map { GenomeBuild(parsing: $0) })
+                                         build: build.map { GenomeBuild(parsing: $0) }, malformed: lenient.policy)
         var calls = try VariantFiles.read(options)
+        noteSkipped(calls.skipped)
         if passOnly { calls.variants.removeAll { !$0.isPass } }
         let text: String
         switch format {

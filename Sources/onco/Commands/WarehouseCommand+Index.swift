@@ -55,7 +55,9 @@ extension WarehouseCommand {
         @Option(help: "Output format.") var format: Format = .text
 
         func run() async throws {
-            let store = try await WarehouseFactory.open(db: database.db, logger: WarehouseCommand.logger)
+            // Fail before reading the warehouse when the index cannot be written there.
+            if let index, let problem = OutputFile.problem(writing: index) { throw OutputFileError(path: index, reason: problem) }
+            let store = try await database.open(.existing, logger: WarehouseCommand.logger)
             let path = WarehouseCommand.similarityIndexPath(db: database.db, index: index)
             let start = Date()
             let result: (index: SimilarityIndex, provenance: WarehouseSimilarity.Provenance)

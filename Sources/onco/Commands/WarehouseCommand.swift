@@ -13,10 +13,7 @@ struct WarehouseCommand: AsyncParsableCommand {
         subcommands: [Init.self, Import.self, Synth.self, Stats.self, Index.self]
     )
 
-    struct DatabaseOption: ParsableArguments {
-        @Option(name: .long, help: "SQLite file path, :memory:, or postgres://user@host:port/database (default ./onco-warehouse.sqlite).")
-        var db: String?
-    }
+    typealias DatabaseOption = WarehouseOptions
 
     static var logger: Logger {
         var l = Logger(label: "onco.warehouse")
@@ -34,7 +31,7 @@ struct WarehouseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create the warehouse (or bring its schema up to date).")
         @OptionGroup var database: DatabaseOption
         func run() async throws {
-            let store = try await WarehouseFactory.open(db: database.db, logger: WarehouseCommand.logger)
+            let store = try await database.open(.createIfMissing, logger: WarehouseCommand.logger)
             let m = try await store.metadata(logger: WarehouseCommand.logger)
             try await store.close()
             print("warehouse \(WarehouseLocation(parsing: database.db)) (\(store.backend)): schema version \(m.schemaVersion), warehouse version \(m.warehouseVersion), \(m.datasets.count) dataset(s)")
@@ -78,7 +75,7 @@ struct WarehouseCommand: AsyncParsableCommand {
             case .omopCSV:
                 (descriptor, source) = try OMOPCSVImporter(pseudonymizer: pseudonymizer).prepare(directory: path, name: name)
             }
-            let store = try await WarehouseFactory.open(db: database.db, logger: WarehouseCommand.logger)
+            let store = try await database.open(.createIfMissing, logger: WarehouseCommand.logger)
             let start = Date()
             let outcome: ImportOutcome
             do {
@@ -119,7 +116,7 @@ struct WarehouseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let g = try SyntheticCohortGenerator(parametersPath: params, patients: patients, seed: seed)
-            let store = try await WarehouseFactory.open(db: database.db, logger: WarehouseCommand.logger)
+            let store = try await database.open(.createIfMissing, logger: WarehouseCommand.logger)
             let start = Date()
             let outcome: ImportOutcome
             do {
@@ -148,7 +145,7 @@ struct WarehouseCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let store = try await WarehouseFactory.open(db: database.db, logger: WarehouseCommand.logger)
+            let store = try await database.open(.existing, logger: WarehouseCommand.logger)
             let s = try await store.stats(logger: WarehouseCommand.logger)
             let m = try await store.metadata(logger: WarehouseCommand.logger)
             try await store.close()
