@@ -1,4 +1,5 @@
 import ArgumentParser
+import Genomics
 import OncoCore
 
 /// The `onco` command line. Each subcommand lives in `Commands/<Name>Command.swift` and stays thin:
@@ -23,4 +24,11 @@ struct Onco: AsyncParsableCommand {
             AuditCommand.self,
         ]
     )
+
+    /// The entry: htslib's own messages are turned off once for every command (they would name file
+    /// paths on stderr; onco reports problems through its errors), then the arguments are parsed and run.
+    static func main() async {
+        VariantFiles.setHTSlibMessages(enabled: false)
+        await main(nil)
+    }
 }
