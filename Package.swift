@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "Batch",
             dependencies: [
-                "OncoCore", "CHTSlib", "Genomics", "Knowledge", "Warehouse", "Similarity", "Recommendation", "Reports",
+                "OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Recommendation", "Reports",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
@@ -124,7 +124,7 @@ let package = Package(
             name: "onco",
             dependencies: [
                 "OncoCore", "Genomics", "Survival", "SurvivalInput", "Knowledge", "Warehouse", "WarehousePostgres",
-                "Similarity", "Recommendation", "Reports", "CohortStudy", "Batch", "CHTSlib",
+                "Similarity", "Recommendation", "Reports", "CohortStudy", "Batch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Warehouse", "WarehousePostgres", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "WarehousePostgres", "Survival", "Reports", "OncoCore", "_TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "OncoCore", "CHTSlib", "Knowledge", "Warehouse", "Similarity", "Recommendation", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "Genomics", "OncoCore", "Knowledge", "Warehouse", "Similarity", "Recommendation", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
     ]
 )

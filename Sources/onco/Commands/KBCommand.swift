@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Genomics
-import CHTSlib
 import Knowledge
 import OncoCore
 
@@ -176,7 +175,6 @@ extension KBCommand {
             var vs = try variants.map { try CaseVariantFile.read(URL(fileURLWithPath: $0)) } ?? []
             var skipped = SkippedRecords()
             if let vcf {
-                hts_set_log_level(HTS_LOG_OFF)
                 let calls = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample, malformed: lenient.policy))
                 vs = calls.variants
                 skipped = calls.skipped

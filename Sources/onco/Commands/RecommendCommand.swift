@@ -1,5 +1,4 @@
 import ArgumentParser
-import CHTSlib
 import Foundation
 import Knowledge
 import Logging
@@ -90,9 +89,8 @@ struct CaseOptions: ParsableArguments {
     }
 
     func read() throws -> RecommendationCase {
-        hts_set_log_level(HTS_LOG_OFF) // htslib would print file paths to stderr by itself
-        return try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference,
-                                           malformed: lenient.policy, clinical: try clinical())
+        try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference,
+                                    malformed: lenient.policy, clinical: try clinical())
     }
 }
 
