@@ -16,6 +16,17 @@ public enum TumourTypeRelation: String, Sendable, Hashable, Codable, CaseIterabl
 
     /// Counts as the case's indication for tiering.
     public var isSameIndication: Bool { self == .exact || self == .broader || self == .panCancer }
+
+    /// Better relation first: exact 0, broader 1, pan-cancer 2, narrower 3, other 4.
+    public var rank: Int {
+        switch self {
+        case .exact: return 0
+        case .broader: return 1
+        case .panCancer: return 2
+        case .narrower: return 3
+        case .other: return 4
+        }
+    }
 }
 
 /// The case's tumour type resolved against OncoTree and the Disease Ontology, with every DO term
@@ -35,15 +46,7 @@ public struct Indication: Sendable {
     public var oncotreeDescendants: Set<String> = []
 
     /// Better relation first: exact, broader, pan-cancer, narrower, other.
-    static func rank(_ r: TumourTypeRelation) -> Int {
-        switch r {
-        case .exact: return 0
-        case .broader: return 1
-        case .panCancer: return 2
-        case .narrower: return 3
-        case .other: return 4
-        }
-    }
+    static func rank(_ r: TumourTypeRelation) -> Int { r.rank }
 
     /// The relation of a KB disease resolved to OncoTree (`DiseaseResolution`) to the case's code:
     /// exact when the case's code is one of the disease's codes; broader when one is an OncoTree ancestor

@@ -35,15 +35,7 @@ public enum RankingPolicy {
         "amount and rating of evidence (items at the best tier, their summed rating, all items)",
     ]
 
-    public static func relationRank(_ r: TumourTypeRelation) -> Int {
-        switch r {
-        case .exact: return 0
-        case .broader: return 1
-        case .panCancer: return 2
-        case .narrower: return 3
-        case .other: return 4
-        }
-    }
+    public static func relationRank(_ r: TumourTypeRelation) -> Int { r.rank }
 
     /// Whether a ranked therapy makes the case actionable, in the sense of AMP/ASCO/CAP tiers I and II:
     /// its curated tier is T1 or T2 (level A in this indication; level B rated ≥ 3 in this indication;

@@ -236,7 +236,8 @@ extension RecommendationReport {
 
     /// Per source, the therapy's direct items and best tier, and whether the sources disagree:
     /// `sources: CIViC T1 (2 items) · MOAlmanac T1 (1 item)`; `… · sources disagree: MOAlmanac resistance
-    /// MOA66 (T4) against CIViC sensitivity`. nil when one source speaks alone without dissent.
+    /// MOA66 (T4, …)` when a source without a supporting item argues against the therapy in this
+    /// indication while another supports it. nil when one source speaks alone without dissent.
     static func sourceLine(_ t: RankedTherapy) -> String? {
         guard t.direction != .realWorld else { return nil }
         let direct = t.directEvidence
@@ -255,8 +256,12 @@ extension RecommendationReport {
             case .realWorld: return false
             }
         }
+        // A source that argues against the therapy in this indication while it has no item for it, and
+        // another source supports it: a disagreement between the sources.
         let supporting = Set(direct.map(\.source))
-        let dissent = against.filter { a in supporting.contains { $0 != a.source } }
+        let dissent = against.filter { a in
+            !supporting.contains(a.source) && !supporting.isEmpty && (a.relation.isSameIndication || a.relation == .narrower)
+        }
         guard parts.count > 1 || !dissent.isEmpty else { return nil }
         var line = "sources: " + parts.joined(separator: " · ")
         if !dissent.isEmpty {

@@ -87,7 +87,7 @@ import _TestSupport
         #expect(r.stdout.contains("Non-Small Cell Lung Cancer (NSCLC)  →  NSCLC [oncotree-code]"))
         let u = try runOnco(["kb", "diseases", "--kb", kb, "--unmapped"])
         #expect(u.status == 0, "\(u.stderr)")
-        #expect(!u.stdout.contains("[override]") && u.stdout.contains("Unmapped: "))
+        #expect(u.stdout.contains("Unmapped: 1, with level A/B evidence: 0") && u.stdout.contains("Thanatophoric Dysplasia"))
         let j = try runOnco(["kb", "diseases", "--kb", kb, "--unmapped", "--format", "json"])
         let rows = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(j.status == 0 && rows.allSatisfy { ($0["hasStrongEvidence"] as? Bool) == false })
