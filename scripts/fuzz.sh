@@ -2,12 +2,14 @@
 # Coverage-guided fuzzing of onco's own readers (libFuzzer + AddressSanitizer/LeakSanitizer).
 #
 #   scripts/fuzz.sh [TARGET|all] SECONDS     build Fuzz/ and run each target for SECONDS
-#   scripts/fuzz.sh --merge [TARGET|all]     minimise Fuzz/seeds/<target> (+ the corpus) into Fuzz/corpus/<target>
+#   scripts/fuzz.sh --merge [TARGET|all]     minimise Fuzz/seeds/<target>, the committed corpus and the last
+#                                             run's Fuzz/work/<target>/corpus into Fuzz/corpus/<target>
 #   scripts/fuzz.sh --list                   the targets
 #
 # Builds the Fuzz package (release, -sanitize=fuzzer,address: every onco module is instrumented), then
 # runs each target on a copy of its committed corpus (Fuzz/corpus/<target>; new inputs go to
-# Fuzz/work/<target>/corpus, never into the repository) with its dictionary (Fuzz/dict). Fails on any
+# Fuzz/work/<target>/corpus, never into the repository) with its dictionary (Fuzz/dict); the reproducers
+# in Fuzz/regressions/<target> are run first, as a second (read-only) corpus. Fails on any
 # crash, sanitizer report, leak or input slower than 10 s; the reproducer is Fuzz/work/<target>/crash-*,
 # leak-* or timeout-* (replay: Fuzz/.build/release/fuzz-<target> FILE). Prints executions/s, coverage
 # (cov: edges, ft: features) and corpus size per target.
@@ -28,7 +30,7 @@ BIN=Fuzz/.build/release
 RSS=${ONCO_FUZZ_RSS_MB:-2048}
 JOBS=${ONCO_FUZZ_JOBS:-1}
 
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
 dict() { case "$1" in vcf|vcf-bgzf) echo Fuzz/dict/vcf.dict ;; *) [[ -f Fuzz/dict/$1.dict ]] && echo "Fuzz/dict/$1.dict" ;; esac; }
 pick() {
   if [[ "$1" == all ]]; then echo "${TARGETS[@]}"; return; fi
@@ -38,7 +40,11 @@ pick() {
 build() {
   if [[ "${ONCO_FUZZ_BUILD:-1}" == 0 ]]; then return; fi
   local t0=$SECONDS
-  $SWIFT build --package-path Fuzz --scratch-path Fuzz/.build -c release --sanitize=fuzzer --sanitize=address >&2
+  # swiftc adds libFuzzer's coverage instrumentation for -sanitize=fuzzer only without whole-module
+  # optimisation, and SwiftPM's release builds are whole-module: without an explicit -sanitize-coverage
+  # the Swift code would be fuzzed blind (no __sancov counters; cov/ft counting only the C code).
+  $SWIFT build --package-path Fuzz --scratch-path Fuzz/.build -c release --sanitize=fuzzer --sanitize=address \
+    -Xswiftc -sanitize-coverage=edge,trace-cmp,indirect-calls,inline-8bit-counters,pc-table >&2
   echo "fuzz build: $((SECONDS - t0)) s" >&2
 }
 # LeakSanitizer on (the default with ASan on Linux); a leak makes libFuzzer stop with leak-<sha>.
@@ -53,7 +59,8 @@ case "${1:-}" in
       mkdir -p "Fuzz/corpus/$t"
       old=$(mktemp -d); cp -r "Fuzz/corpus/$t/." "$old/" 2>/dev/null || true
       rm -rf "Fuzz/corpus/$t"; mkdir -p "Fuzz/corpus/$t"
-      "$BIN/fuzz-$t" -merge=1 -timeout=10 -rss_limit_mb="$RSS" "Fuzz/corpus/$t" "$old" "Fuzz/seeds/$t" 2>&1 | grep -E "MERGE-OUTER: [0-9]+ new files" >&2 || true
+      found=(); [[ -d "Fuzz/work/$t/corpus" ]] && found=("Fuzz/work/$t/corpus")
+      "$BIN/fuzz-$t" -merge=1 -timeout=10 -rss_limit_mb="$RSS" "Fuzz/corpus/$t" "$old" "Fuzz/seeds/$t" "${found[@]}" 2>&1 | grep -E "MERGE-OUTER: [0-9]+ new files" >&2 || true
       rm -rf "$old"
       echo "$t: $(ls "Fuzz/corpus/$t" | wc -l) files, $(du -sb "Fuzz/corpus/$t" | cut -f1) bytes" >&2
     done
@@ -76,7 +83,8 @@ for t in "${chosen[@]}"; do
   if [[ "$JOBS" -gt 1 ]]; then args+=(-fork="$JOBS"); fi
   t0=$SECONDS
   set +e
-  "$BIN/fuzz-$t" "${args[@]}" "$work/corpus" > "$work/log" 2>&1
+  dirs=("$work/corpus"); [[ -d "Fuzz/regressions/$t" ]] && dirs+=("Fuzz/regressions/$t")
+  "$BIN/fuzz-$t" "${args[@]}" "${dirs[@]}" > "$work/log" 2>&1
   rc=$?
   set -e
   elapsed=$((SECONDS - t0))

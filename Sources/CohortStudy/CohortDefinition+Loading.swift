@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import OncoCore
 
 extension CohortDefinition {
     /// Reads a definition from a `.json`, `.yaml` or `.yml` file (by extension; content starting with
@@ -8,7 +9,7 @@ extension CohortDefinition {
     ///   or, for a YAML syntax error, the line.
     public static func load(path: String) throws -> CohortDefinition {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = InputFile.read(path: path) else {
             throw CohortStudyError(.invalidDefinition, name, "cannot be read")
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -160,13 +160,17 @@ public struct ConsequencePicker: Sendable {
         return Int(first - UInt8(ascii: "0"))
     }
 
-    /// The length after `/` in `cDNA_position` (`662/9146` → 9146), 0 when absent.
+    /// The length after `/` in `cDNA_position` (`662/9146` → 9146), 0 when absent. A length too
+    /// large for `Int` is no transcript's length: it is ignored (0) like a missing one, never a trap.
     static func totalLength(_ s: UnsafeRawBufferPointer) -> Int {
         guard let slash = s.firstIndex(of: UInt8(ascii: "/")) else { return 0 }
         var n = 0
         for b in s[(slash + 1)...] {
             guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { break }
-            n = n * 10 + Int(b - UInt8(ascii: "0"))
+            let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.addingReportingOverflow(Int(b - UInt8(ascii: "0")))
+            if o1 || o2 { return 0 }
+            n = next
         }
         return n
     }
@@ -286,12 +290,15 @@ struct AlleleMatcher {
 
     func altIndex(_ v: UnsafeRawBufferPointer, _ f: EntryFields) -> Int? {
         if let n = layout.alleleNumber, !f.isEmpty(n) {
+            // 1-based; anything but digits, or a number past the last ALT (checked digit by digit, so
+            // a long run of digits cannot overflow), falls through to the allele spelling.
             var k = 0
             for b in f.slice(v, n) {
                 guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { k = 0; break }
                 k = k * 10 + Int(b - UInt8(ascii: "0"))
+                if k > primary.count { k = 0; break }
             }
-            if k >= 1 && k <= primary.count { return k - 1 }
+            if k >= 1 { return k - 1 }
         }
         guard let a = layout.allele else { return primary.count == 1 ? 0 : nil }
         let allele = f.slice(v, a)

@@ -63,7 +63,7 @@ public struct CBioPortalStudy: Sendable {
     }
 
     static func readMeta(_ url: URL) throws -> [String: String] {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+        guard let text = InputFile.text(path: url.path) else {
             throw ImportError(file: url.lastPathComponent, line: 0, field: nil, problem: "cannot be read as UTF-8 text")
         }
         var d: [String: String] = [:]

@@ -50,7 +50,7 @@ struct CSVTable {
 
     init(url: URL) throws {
         file = url.lastPathComponent
-        guard let data = try? Data(contentsOf: url) else { throw ImportError(file: file, line: 0, field: nil, problem: "cannot be read") }
+        guard let data = InputFile.read(path: url.path) else { throw ImportError(file: file, line: 0, field: nil, problem: "cannot be read") }
         let text = String(decoding: data, as: UTF8.self)
         var records: [[String]] = [], lineNos: [Int] = []
         var field = "", record: [String] = [], inQuotes = false, line = 1, recordLine = 1

@@ -1,0 +1,52 @@
+import Foundation
+@testable import Genomics
+import Testing
+import _TestSupport
+
+/// Inputs for the fuzz targets (Fuzz/, scripts/fuzz.sh) that once trapped, replayed as ordinary tests.
+@Suite struct GenomicsFuzzRegressionTests {
+    /// `csq`: a 23-digit `ALLELE_NUM` and a 23-digit cDNA length overflowed `Int` (`n * 10 + d`, a
+    /// trap). Now an `ALLELE_NUM` past the last ALT falls through to the allele spelling, and a length
+    /// too large for `Int` is ignored like a missing one.
+    @Test func csqOverflowingAlleleNumberAndLength() throws {
+        let input = try FuzzReproducer(target: "csq", name: "overflow-allele-num-and-cdna-length")
+        let lines = String(decoding: try #require(input.files[""]), as: UTF8.self).split(separator: "\n", maxSplits: 2)
+        #expect(lines.count == 3)
+        let layout = try #require(AnnotationLayout(tag: "CSQ", description: String(lines[0])))
+        let alleles = lines[1].split(separator: "\t")
+        let ref = String(alleles[0]), alts = alleles[1].split(separator: ",").map(String.init)
+        let value = String(lines[2]).trimmingCharacters(in: .newlines)
+        let all = ConsequencePicker(layout: layout).parseAll(value, ref: ref, alts: alts)
+        // Entry 1: ALLELE_NUM 99…9 is no ALT → matched by its allele G (ALT 2); entry 2: ALLELE_NUM 2.
+        #expect(all.map(\.altIndex) == [1, 1])
+        #expect(all.map(\.annotation.transcript) == ["ENST1", "ENST2"])
+        // Same severity, no other criterion: the longer transcript wins, and ENST2's overflowing
+        // length counts as none, so ENST1 (1200) is picked.
+        let picked = ConsequencePicker(layout: layout).pick(value, ref: ref, alts: alts)
+        #expect(picked.count == 2)
+        #expect(picked[0] == nil)
+        #expect(picked[1]?.transcript == "ENST1")
+    }
+
+    @Test func totalLengthIsCheckedArithmetic() {
+        func length(_ s: String) -> Int {
+            var s = s
+            return s.withUTF8 { ConsequencePicker.totalLength(UnsafeRawBufferPointer($0)) }
+        }
+        #expect(length("662/9146") == 9146)
+        #expect(length("662") == 0)
+        #expect(length("662/\(Int.max)") == Int.max)
+        #expect(length("662/9223372036854775808") == 0)  // Int.max + 1
+        #expect(length("1/99999999999999999999999") == 0)
+    }
+
+    @Test func alleleNumberPastTheLastAltFallsBackToTheAllele() {
+        let layout = AnnotationLayout(tag: "CSQ", fields: ["Allele", "Consequence", "Feature", "ALLELE_NUM"])
+        let picker = ConsequencePicker(layout: layout)
+        for num in ["3", "00003", "18446744073709551616", "99999999999999999999999999999999"] {
+            #expect(picker.parseAll("T|missense_variant|ENST1|\(num)", ref: "C", alts: ["T", "G"]).map(\.altIndex) == [0])
+            #expect(picker.parseAll("A|missense_variant|ENST1|\(num)", ref: "C", alts: ["T", "G"]).isEmpty)
+        }
+        #expect(picker.parseAll("T|missense_variant|ENST1|0002", ref: "C", alts: ["T", "G"]).map(\.altIndex) == [1])
+    }
+}
