@@ -101,7 +101,8 @@ extension PostgresWarehouseStore {
             let first = decided.withLockedValue { d in defer { d = true }; return !d }
             switch result {
             case .success(let connection):
-                _ = connection.close()            // a late success after the deadline is closed too
+                let closing: EventLoopFuture<Void> = connection.close()   // a late success after the deadline is closed too
+                closing.whenComplete { _ in }
                 if first { promise.succeed(()) }
             case .failure(let error):
                 if first { promise.fail(error) }
