@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "OncoCore", targets: ["OncoCore"]),
         .library(name: "Genomics", targets: ["Genomics"]),
         .library(name: "Survival", targets: ["Survival"]),
+        .library(name: "SurvivalInput", targets: ["SurvivalInput"]),
         .library(name: "Knowledge", targets: ["Knowledge"]),
         .library(name: "Warehouse", targets: ["Warehouse"]),
         .library(name: "WarehousePostgres", targets: ["WarehousePostgres"]),
@@ -48,6 +49,9 @@ let package = Package(
 
         // Kaplan-Meier, log-rank, Cox. Pure maths, no I/O, no dependencies.
         .target(name: "Survival", swiftSettings: settings),
+
+        // Survival tables from CSV/TSV files: complete rows, time/event/covariate columns (the reader is OncoCore's).
+        .target(name: "SurvivalInput", dependencies: ["OncoCore", "Survival"], swiftSettings: settings),
 
         // CIViC / OncoTree / Disease Ontology, biomarker rules, matching, tiers.
         .target(name: "Knowledge", dependencies: ["OncoCore"], swiftSettings: settings),
@@ -109,7 +113,7 @@ let package = Package(
         .target(
             name: "Batch",
             dependencies: [
-                "OncoCore", "CHTSlib", "Genomics", "Knowledge", "Warehouse", "Similarity", "Recommendation", "Reports",
+                "OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Recommendation", "Reports",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
@@ -119,8 +123,8 @@ let package = Package(
         .executableTarget(
             name: "onco",
             dependencies: [
-                "OncoCore", "Genomics", "Survival", "Knowledge", "Warehouse", "WarehousePostgres",
-                "Similarity", "Recommendation", "Reports", "CohortStudy", "Batch", "CHTSlib",
+                "OncoCore", "Genomics", "Survival", "SurvivalInput", "Knowledge", "Warehouse", "WarehousePostgres",
+                "Similarity", "Recommendation", "Reports", "CohortStudy", "Batch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -132,13 +136,13 @@ let package = Package(
 
         .testTarget(name: "OncoCoreTests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
-        .testTarget(name: "SurvivalTests", dependencies: ["Survival", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "SurvivalTests", dependencies: ["Survival", "SurvivalInput", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "Survival", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Warehouse", "WarehousePostgres", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "WarehousePostgres", "Survival", "Reports", "OncoCore", "_TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "OncoCore", "CHTSlib", "Knowledge", "Warehouse", "Similarity", "Recommendation", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "Genomics", "OncoCore", "Knowledge", "Warehouse", "Similarity", "Recommendation", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
     ]
 )

@@ -105,17 +105,7 @@ public struct RecommendScorer: CaseScorer {
             return try RecommendationCase.read(vcf: c.vcf, sample: c.sample, bamPath: c.bam, malformed: c.lenient ? .skip : .fail,
                                                clinical: clinical)
         } catch let e as VariantFileError {
-            let code: CaseError.Code
-            var field = "vcf"
-            switch e.code {
-            case .sampleUnknown: code = .sampleNotFound; field = "sample"
-            case .truncated, .readFailed: code = .vcfTruncated
-            case .recordMalformed, .headerUnreadable, .contigUnknown: code = .vcfMalformed
-            case .alignmentUnreadable: code = .bamUnreadable; field = "bam"
-            default: code = .vcfUnreadable
-            }
-            let at = e.location.description
-            throw CaseError(code, "\(where: c), field \(field): \(at.isEmpty ? "" : at + ": ")\(e.problem)")
+            throw CaseError(e, c)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OncoCore
 import Warehouse
 
 /// A cohort definition written as command-line flags (`onco cohort run --tumour-type HNSC --group-by
@@ -59,15 +60,21 @@ public struct CohortFlags: Sendable, Hashable {
         CohortStudyError(.invalidDefinition, flag, message)
     }
 
+    /// A finite decimal number (`OncoCore.ExactNumber`): no `inf`, `nan`, hexadecimal or decimal commas.
+    static func number(_ s: String) -> Double? {
+        if case .success(let v) = ExactNumber.double(s) { return v }
+        return nil
+    }
+
     static func range(_ s: String, flag: String, fail: (String, String) -> CohortStudyError) throws -> NumericRange {
         let t = s.replacingOccurrences(of: "..", with: "-")
         // a leading '-' is an open lower bound, not a sign (ages and TMB are never negative)
         guard let dash = t.dropFirst().firstIndex(of: "-") ?? (t.hasPrefix("-") ? t.startIndex : nil) else {
-            guard let v = Double(t) else { throw fail(flag, "\"\(s)\" is not a number or range such as 40-70, 40- or -70") }
+            guard let v = Self.number(t) else { throw fail(flag, "\"\(s)\" is not a number or range such as 40-70, 40- or -70") }
             return NumericRange(min: v, max: v)
         }
         let lo = String(t[..<dash]), hi = String(t[t.index(after: dash)...])
-        let l = lo.isEmpty ? nil : Double(lo), h = hi.isEmpty ? nil : Double(hi)
+        let l = lo.isEmpty ? nil : Self.number(lo), h = hi.isEmpty ? nil : Self.number(hi)
         if (!lo.isEmpty && l == nil) || (!hi.isEmpty && h == nil) || (l == nil && h == nil) {
             throw fail(flag, "\"\(s)\" is not a range such as 40-70, 40- or -70")
         }
@@ -149,7 +156,7 @@ public struct CohortFlags: Sendable, Hashable {
             } else if g.hasPrefix("cuts:") {
                 let parts = g.split(separator: ":").map(String.init)
                 guard parts.count == 3 else { throw fail("--group-by", "\"\(g)\" is not cuts:VARIABLE:c1,c2") }
-                let at = parts[2].split(separator: ",").compactMap { Double($0) }
+                let at = parts[2].split(separator: ",").compactMap { Self.number(String($0)) }
                 guard at.count == parts[2].split(separator: ",").count, !at.isEmpty else { throw fail("--group-by", "\"\(parts[2])\" are not numbers") }
                 d.groups = .cuts(variable: parts[1], at: at)
             } else {

@@ -99,7 +99,11 @@ public final class VariantFileReader {
                                    problem: "BGZF end-of-file block missing: the file is truncated")
         }
         guard let hdr = bcf_hdr_read(fp) else {
-            hts_close(fp)
+            defer { hts_close(fp) }
+            if compression != 0 && chts_bgzf_errcode(fp) != 0 {
+                throw VariantFileError(.truncated, path: path,
+                                       problem: "the compressed data ends or breaks inside the header: the file is truncated or corrupt")
+            }
             throw VariantFileError(.headerUnreadable, path: path,
                                    problem: "no valid VCF header (##fileformat and #CHROM lines expected)")
         }
@@ -193,7 +197,7 @@ public final class VariantFileReader {
                 throw VariantFileError(.recordMalformed, path: path, location: location(site: "\(currentContig):\(currentPosition)"),
                                        problem: "htslib cannot decode the record")
             }
-            if text == nil, let problem = allelesProblem() { try reject(problem); continue }
+            if text == nil, let problem = allelesProblem() ?? samplesProblem() { try reject(problem); continue }
             if case .streamFilter(let region) = source {
                 let contig = currentContig
                 let len = Int(rec.pointee.rlen)
@@ -541,6 +545,14 @@ public final class VariantFileReader {
         default: problem = "ALT \"\(allele(which))\" is not an allele (bases A, C, G, T, N; *; <ID>; a breakend; or . alone)"
         }
         return VariantFileError(.recordMalformed, path: path, location: location(site: site), problem: problem)
+    }
+
+    /// A BCF record whose sample count differs from the header's (bcftools' "Broken VCF record").
+    private func samplesProblem() -> VariantFileError? {
+        let found = Int(rec.pointee.n_sample), declared = header.samples.count
+        guard found != declared else { return nil }
+        return VariantFileError(.recordMalformed, path: path, location: location(site: "\(currentContig):\(currentPosition)"),
+                                problem: "\(found) sample column\(found == 1 ? "" : "s"), the header declares \(declared)")
     }
 
     private func recordErrcode(location loc: VariantFileError.Location? = nil) -> VariantFileError {

@@ -142,7 +142,7 @@ public enum CIViCLoader {
                 significance: String(r[cSig]), rating: rating, sourceType: String(r[cSrc]),
                 citationID: String(r[cCit]), citation: cCitation.map { String(r[$0]) } ?? "",
                 nctIDs: cNCT.map { list(r[$0]) } ?? [], variantOrigin: cOrigin.map { String(r[$0]) } ?? "",
-                statement: cStmt.map { String(r[$0]) } ?? "", lastReview: cReview.map { String(r[$0]) } ?? ""))
+                statement: cStmt.map { String(r[$0]) } ?? "", lastReview: cReview.map { String(r[$0]) } ?? "", sourceLevel: level.rawValue))
         }
         return out
     }

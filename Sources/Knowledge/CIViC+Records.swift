@@ -52,7 +52,32 @@ public struct Therapy: Hashable, Sendable, Codable, Comparable, CustomStringConv
     ]
 }
 
-/// One CIViC evidence item.
+/// The curated source of an evidence item.
+public enum EvidenceSource: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    case civic = "CIViC"
+    case moalmanac = "MOAlmanac"
+    public var description: String { rawValue }
+    /// MOAlmanac assertion, feature and profile ids are stored as this offset + the MOAlmanac id, so they
+    /// never collide with CIViC ids.
+    public static let moalmanacIDOffset = 10_000_000
+    /// The source of a stored evidence id.
+    public init(evidenceID: Int) { self = evidenceID >= Self.moalmanacIDOffset ? .moalmanac : .civic }
+    /// `EID1409` for CIViC ids, `MOA295` for MOAlmanac assertions.
+    public static func label(evidenceID id: Int) -> String {
+        id >= moalmanacIDOffset ? "MOA\(id - moalmanacIDOffset)" : "EID\(id)"
+    }
+}
+
+/// A KB disease as its source names it: a CIViC DOID (or name), a MOAlmanac OncoTree code (or term).
+public struct DiseaseKey: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    public var source: EvidenceSource
+    public var key: String
+    public init(source: EvidenceSource, key: String) { self.source = source; self.key = key }
+    public var description: String { "\(source.rawValue.lowercased()):\(key)" }
+    public static func < (a: DiseaseKey, b: DiseaseKey) -> Bool { (a.source.rawValue, a.key) < (b.source.rawValue, b.key) }
+}
+
+/// One curated evidence item (a CIViC evidence item or a MOAlmanac assertion).
 public struct EvidenceItem: Hashable, Sendable {
     public var id: Int
     /// The molecular profile the item is about (v1: the variant id).
@@ -78,10 +103,42 @@ public struct EvidenceItem: Hashable, Sendable {
     public var nctIDs: [String]
     public var variantOrigin: String
     public var statement: String
+    /// CIViC: last review; MOAlmanac: `last_updated`.
     public var lastReview: String
+    /// Which curated source the item comes from.
+    public var source: EvidenceSource = .civic
+    /// The source's own level wording: CIViC `A`...`E`; MOAlmanac `FDA-Approved`, `Guideline`, ...
+    public var sourceLevel: String = ""
+    /// Publication date of the cited source (MOAlmanac `publication_date`); empty for CIViC v1.
+    public var publicationDate: String = ""
+    /// Label/guideline/article URL given by the source (MOAlmanac `url`), DOI, when present.
+    public var sourceURL: String = ""
+    public var doi: String = ""
+    /// MOAlmanac: the OncoTree code as given (empty for tumour-agnostic assertions); nil for CIViC.
+    public var oncotreeCode: String?
 
-    /// PubMed id when the source is PubMed.
-    public var pmid: String? { sourceType.lowercased() == "pubmed" && !citationID.isEmpty ? citationID : nil }
+    /// PubMed id when the source is PubMed (CIViC) or the assertion cites one (MOAlmanac).
+    public var pmid: String? {
+        if source == .moalmanac { return citationID.isEmpty ? nil : citationID }
+        return sourceType.lowercased() == "pubmed" && !citationID.isEmpty ? citationID : nil
+    }
+    /// The key the disease mapping is stored under: CIViC DOID (or name when there is none); MOAlmanac
+    /// OncoTree code (or term when empty).
+    public var diseaseKey: DiseaseKey {
+        switch source {
+        case .civic: return DiseaseKey(source: .civic, key: doid ?? disease)
+        case .moalmanac: return DiseaseKey(source: .moalmanac, key: (oncotreeCode ?? "").isEmpty ? disease : oncotreeCode!)
+        }
+    }
+    /// The item's identifier as the source writes it: `EID1409`, `MOA295`.
+    public var label: String { EvidenceSource.label(evidenceID: id) }
+    /// Where a reader checks the item.
+    public var url: String {
+        switch source {
+        case .civic: return "https://civicdb.org/links/evidence_items/\(id)"
+        case .moalmanac: return sourceURL.isEmpty ? "https://moalmanac.org" : sourceURL
+        }
+    }
 
     /// The therapies of the item: one per drug for `Substitutes`, one (all drugs) otherwise.
     public var therapies: [Therapy] {

@@ -6,6 +6,9 @@ public enum KnowledgeLayout {
     public static let civicDirectory = "civic"
     public static let crosswalk = "crosswalk/oncotree_to_doid_via_ncit.tsv"
     public static let overrides = "crosswalk_overrides.tsv"
+    /// Reviewed KB disease → OncoTree mappings (`DiseaseResolution`).
+    public static let diseaseOverrides = "disease_overrides.tsv"
+    public static let moalmanacDirectory = "moalmanac"
     public static let exons = "genes/exons.tsv"
     public static let domains = "genes/domains.tsv"
     public static let exonAliases = "genes/exon_aliases.tsv"
@@ -26,8 +29,15 @@ public enum KnowledgeLayout {
         let civic = ((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(civicDirectory).path)) ?? [])
             .filter { $0.hasSuffix(".tsv") }.map { civicDirectory + "/" + $0 }
         guard !civic.isEmpty else { throw KnowledgeError(.missingFile, file: civicDirectory, "no CIViC TSVs in the KB directory") }
-        return (civic + [try single(dir, "oncotree", suffix: ".tsv"), try single(dir, "disease_ontology", suffix: ".obo"),
-                         crosswalk, overrides, exons, domains, exonAliases]).sorted()
+        return (civic + moalmanacFiles(in: dir) + [try single(dir, "oncotree", suffix: ".tsv"), try single(dir, "disease_ontology", suffix: ".obo"),
+                         crosswalk, overrides, diseaseOverrides, exons, domains, exonAliases]).sorted()
+    }
+
+    /// The MOAlmanac JSON, if the KB has one (`moalmanac/*.json`; at most one is used, the last by name).
+    public static func moalmanacFiles(in dir: URL) -> [String] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(moalmanacDirectory).path)) ?? [])
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
+        return files.last.map { [moalmanacDirectory + "/" + $0] } ?? []
     }
 }
 
@@ -35,7 +45,7 @@ extension KnowledgeBase {
     /// Builds the KB from the source files in `directory` (parses every TSV/OBO, hashes the sources).
     /// This is what `onco kb update` runs; `load(directory:)` reads the index it writes.
     public static func build(directory: URL) throws -> KnowledgeBase {
-        let release = try CIViCLoader.load(directory: directory.appendingPathComponent(KnowledgeLayout.civicDirectory))
+        var release = try CIViCLoader.load(directory: directory.appendingPathComponent(KnowledgeLayout.civicDirectory))
         let otPath = try KnowledgeLayout.single(directory, "oncotree", suffix: ".tsv")
         let doPath = try KnowledgeLayout.single(directory, "disease_ontology", suffix: ".obo")
         let oncotree = try OncoTree.load(tsv: directory.appendingPathComponent(otPath))
@@ -45,6 +55,18 @@ extension KnowledgeBase {
         let exons = try loadExons(directory.appendingPathComponent(KnowledgeLayout.exons))
         let domains = try loadDomains(directory.appendingPathComponent(KnowledgeLayout.domains))
         let aliases = try loadExonAliases(directory.appendingPathComponent(KnowledgeLayout.exonAliases))
+        let diseaseOverrides = try DiseaseOverrides.load(directory.appendingPathComponent(KnowledgeLayout.diseaseOverrides), oncotree: oncotree)
+        var moalmanac: MOAlmanacRelease?
+        if let m = KnowledgeLayout.moalmanacFiles(in: directory).first {
+            let known = Set(diseaseOverrides.keys.filter { $0.source == .moalmanac }.map(\.key))
+            let r = try MOAlmanacLoader.load(file: directory.appendingPathComponent(m), oncotree: oncotree, knownDiseaseKeys: known)
+            release.evidence += r.evidence
+            release.variants += r.variants
+            release.profiles += r.profiles
+            moalmanac = r
+        }
+        let diseaseMap = resolveDiseases(release.evidence, overrides: diseaseOverrides, oncotree: oncotree, ontology: ontology,
+                                         crosswalk: crosswalk)
         var sources: [String: SourceFile] = [:]
         for f in try KnowledgeLayout.sourceFiles(in: directory) {
             let url = directory.appendingPathComponent(f)
@@ -57,10 +79,18 @@ extension KnowledgeBase {
             .replacingOccurrences(of: ".tsv", with: "")
         let doVersion = ontology.version.split(separator: "/").first(where: { $0.count == 10 && $0.first?.isNumber == true })
             .map(String.init) ?? ontology.version
+        func digest(_ prefix: String) -> String? {
+            let hs = sources.filter { $0.key.hasPrefix(prefix + "/") }.sorted { $0.key < $1.key }.map(\.value.sha256)
+            if hs.isEmpty { return nil }
+            if hs.count == 1 { return String(hs[0].prefix(12)) }
+            return String(SHA256Hasher.hex(Data(hs.joined(separator: "\n").utf8)).prefix(12))
+        }
         let provisional = KBVersion(civicRelease: release.releaseName, civicSchema: release.schema, oncotree: otVersion,
-                                    diseaseOntology: doVersion, indexChecksum: "")
+                                    diseaseOntology: doVersion, indexChecksum: "", civicChecksum: digest(KnowledgeLayout.civicDirectory),
+                                    moalmanacRelease: moalmanac?.releaseDate, moalmanacChecksum: moalmanac == nil ? nil : digest(KnowledgeLayout.moalmanacDirectory))
         let kb = KnowledgeBase(version: provisional, release: release, oncotree: oncotree, ontology: ontology,
-                               crosswalk: crosswalk, exons: exons, domains: domains, exonAliases: aliases, sources: sources)
+                               crosswalk: crosswalk, exons: exons, domains: domains, exonAliases: aliases, sources: sources,
+                               diseaseMap: diseaseMap, moalmanacDeprecated: moalmanac?.deprecated ?? 0)
         let payload = kb.encodePayload()
         var out = kb
         out.version.indexChecksum = String(SHA256Hasher.hex(Data(payload)).prefix(16))

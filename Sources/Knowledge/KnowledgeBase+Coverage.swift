@@ -24,6 +24,10 @@ public struct RuleCoverage: Sendable, Codable {
     /// Predictive items whose profile's variants all have a matchable rule.
     public var predictiveMatchable: Int
     public var unparsed: [Unparsed]
+    /// MOAlmanac features (one per assertion) and how many became a rule / a matchable rule.
+    public var moalmanacFeatures: Int = 0
+    public var moalmanacParsed: Int = 0
+    public var moalmanacMatchable: Int = 0
 
     public var parsedShare: Double { variants == 0 ? 0 : Double(parsed) / Double(variants) }
     public var predictiveMappedShare: Double { predictiveEvidence == 0 ? 0 : Double(predictiveMapped) / Double(predictiveEvidence) }
@@ -33,11 +37,18 @@ public struct RuleCoverage: Sendable, Codable {
 }
 
 extension KnowledgeBase {
-    /// Coverage of the rule parser over this KB's CIViC variants and predictive evidence.
+    /// Coverage of the rule parser over this KB's CIViC variants and predictive evidence (MOAlmanac
+    /// features counted apart).
     public func coverage() -> RuleCoverage {
         var byKind: [String: Int] = [:]
         var parsed = 0, matchable = 0, genomic = 0
-        for r in rules.values {
+        var moa = 0, moaParsed = 0, moaMatchable = 0
+        for r in rules.values where EvidenceSource(evidenceID: r.variantID) == .moalmanac {
+            moa += 1
+            if r.kind != .unparsed { moaParsed += 1 }
+            if r.isMatchable { moaMatchable += 1 }
+        }
+        for r in rules.values where EvidenceSource(evidenceID: r.variantID) == .civic {
             byKind[r.kind.rawValue, default: 0] += 1
             if r.kind != .unparsed { parsed += 1 }
             if r.isMatchable { matchable += 1 }
@@ -45,7 +56,7 @@ extension KnowledgeBase {
         }
         var pred = 0, mapped = 0, matchableEv = 0
         var predByVariant: [Int: Int] = [:]
-        for e in release.evidence where e.type == .predictive {
+        for e in release.evidence where e.type == .predictive && e.source == .civic {
             pred += 1
             guard let p = profiles[e.profileID] else { continue }
             for v in p.variantIDs { predByVariant[v, default: 0] += 1 }
@@ -54,13 +65,14 @@ extension KnowledgeBase {
             if rs.allSatisfy({ $0.kind != .unparsed }) { mapped += 1 }
             if rs.allSatisfy({ $0.isMatchable }) { matchableEv += 1 }
         }
-        let unparsed = rules.values.filter { $0.kind == .unparsed }.map {
+        let unparsed = rules.values.filter { $0.kind == .unparsed && EvidenceSource(evidenceID: $0.variantID) == .civic }.map {
             RuleCoverage.Unparsed(variantID: $0.variantID, gene: $0.gene, name: $0.name,
                                   reason: $0.unparsedReason ?? "no pattern matches this name",
                                   predictiveEvidence: predByVariant[$0.variantID] ?? 0)
         }.sorted { ($1.predictiveEvidence, $0.gene, $0.name) < ($0.predictiveEvidence, $1.gene, $1.name) }
-        return RuleCoverage(kbVersion: version, variants: rules.count, byKind: byKind, parsed: parsed, matchable: matchable,
+        return RuleCoverage(kbVersion: version, variants: rules.count - moa, byKind: byKind, parsed: parsed, matchable: matchable,
                             withGenomicAllele: genomic, predictiveEvidence: pred, predictiveMapped: mapped,
-                            predictiveMatchable: matchableEv, unparsed: unparsed)
+                            predictiveMatchable: matchableEv, unparsed: unparsed, moalmanacFeatures: moa,
+                            moalmanacParsed: moaParsed, moalmanacMatchable: moaMatchable)
     }
 }

@@ -9,7 +9,7 @@ import OncoCore
 /// ~1,500 names at every load would cost tens of milliseconds).
 extension KnowledgeBase {
     static let magic = Array("ONCOKBIX".utf8)
-    static let formatVersion: UInt64 = 2
+    static let formatVersion: UInt64 = 3
 
     /// How much `load` checks before trusting the index.
     public enum Verification: Sendable {
@@ -44,6 +44,8 @@ extension KnowledgeBase {
         var w = BinaryWriter()
         w.string(version.civicRelease); w.string(version.civicSchema.rawValue)
         w.string(version.oncotree); w.string(version.diseaseOntology)
+        w.optString(version.civicChecksum); w.optString(version.moalmanacRelease); w.optString(version.moalmanacChecksum)
+        w.int(moalmanacDeprecated)
         w.varint(UInt64(sources.count))
         for (k, v) in sources.sorted(by: { $0.key < $1.key }) { w.string(k); w.string(v.sha256); w.int(v.bytes) }
         // CIViC
@@ -57,6 +59,8 @@ extension KnowledgeBase {
             w.string(e.level.rawValue); w.string(e.significance); w.optInt(e.rating); w.string(e.sourceType)
             w.string(e.citationID); w.string(e.citation); w.strings(e.nctIDs); w.string(e.variantOrigin)
             w.string(e.statement); w.string(e.lastReview)
+            w.string(e.source.rawValue); w.string(e.sourceLevel); w.string(e.publicationDate); w.string(e.sourceURL)
+            w.string(e.doi); w.optString(e.oncotreeCode)
         }
         w.varint(UInt64(release.variants.count))
         for v in release.variants {
@@ -91,6 +95,11 @@ extension KnowledgeBase {
         w.varint(UInt64(crosswalk.entries.count))
         for (k, e) in crosswalk.entries.sorted(by: { $0.key < $1.key }) {
             w.string(k); w.string(e.doid); w.string(e.match.rawValue); w.string(e.source)
+        }
+        // Disease → OncoTree
+        w.varint(UInt64(diseaseMap.count))
+        for (k, d) in diseaseMap.sorted(by: { $0.key < $1.key }) {
+            w.string(k.source.rawValue); w.string(k.key); w.strings(d.codes); w.bool(d.within); w.string(d.route.rawValue); w.string(d.note)
         }
         // Tables
         w.varint(UInt64(exons.count))
@@ -182,6 +191,8 @@ extension KnowledgeBase {
         let civicRelease = try r.string()
         guard let civicSchema = CIViCSchema(rawValue: try r.string()) else { throw r.fail("schema") }
         let otVersion = try r.string(), doVersion = try r.string()
+        let civicChecksum = try r.optString(), moaRelease = try r.optString(), moaChecksum = try r.optString()
+        let moaDeprecated = try r.int()
         var sources: [String: SourceFile] = [:]
         for _ in 0..<Int(try r.varint()) {
             let k = try r.string(); sources[k] = SourceFile(sha256: try r.string(), bytes: try r.int())
@@ -203,6 +214,13 @@ extension KnowledgeBase {
                 direction: dir, level: level, significance: try r.string(), rating: try r.optInt(), sourceType: try r.string(),
                 citationID: try r.string(), citation: try r.string(), nctIDs: try r.strings(), variantOrigin: try r.string(),
                 statement: try r.string(), lastReview: try r.string()))
+            guard let src = EvidenceSource(rawValue: try r.string()) else { throw r.fail("evidence source") }
+            evidence[evidence.count - 1].source = src
+            evidence[evidence.count - 1].sourceLevel = try r.string()
+            evidence[evidence.count - 1].publicationDate = try r.string()
+            evidence[evidence.count - 1].sourceURL = try r.string()
+            evidence[evidence.count - 1].doi = try r.string()
+            evidence[evidence.count - 1].oncotreeCode = try r.optString()
         }
         var variants: [CIViCVariant] = []
         let nv = Int(try r.varint()); variants.reserveCapacity(nv)
@@ -245,6 +263,14 @@ extension KnowledgeBase {
             guard let m = OncoTreeDOCrosswalk.Match(rawValue: try r.string()) else { throw r.fail("crosswalk match") }
             entries[k] = .init(doid: doid, match: m, source: try r.string())
         }
+        var diseaseMap: [DiseaseKey: DiseaseResolution] = [:]
+        for _ in 0..<Int(try r.varint()) {
+            guard let src = EvidenceSource(rawValue: try r.string()) else { throw r.fail("disease source") }
+            let key = DiseaseKey(source: src, key: try r.string())
+            let codes = try r.strings(), within = try r.bool()
+            guard let route = DiseaseResolution.Route(rawValue: try r.string()) else { throw r.fail("disease route") }
+            diseaseMap[key] = DiseaseResolution(codes: codes, within: within, route: route, note: try r.string())
+        }
         var exons: [ExonInterval] = []
         for _ in 0..<Int(try r.varint()) {
             let g = try r.string(), t = try r.string(), e = try r.int(), b = GenomeBuild(parsing: try r.string())
@@ -266,11 +292,13 @@ extension KnowledgeBase {
         let release = CIViCRelease(schema: schema, releaseName: releaseName, evidence: evidence, variants: variants,
                                    profiles: profiles, assertions: assertions, foldedRows: folded)
         let version = KBVersion(civicRelease: civicRelease, civicSchema: civicSchema, oncotree: otVersion,
-                                diseaseOntology: doVersion, indexChecksum: "")
+                                diseaseOntology: doVersion, indexChecksum: "", civicChecksum: civicChecksum,
+                                moalmanacRelease: moaRelease, moalmanacChecksum: moaChecksum)
         return KnowledgeBase(version: version, release: release, oncotree: OncoTree(nodes: nodes, aliases: otAliases),
                              ontology: DiseaseOntology(terms: terms, alternates: alternates, version: doDataVersion),
                              crosswalk: OncoTreeDOCrosswalk(entries: entries), exons: exons, domains: domains,
-                             exonAliases: aliases, sources: sources, rules: rules)
+                             exonAliases: aliases, sources: sources, diseaseMap: diseaseMap, moalmanacDeprecated: moaDeprecated,
+                             rules: rules)
     }
 }
 
@@ -318,6 +346,15 @@ public enum Manifest {
             return ("derived: OncoTree NCIt references joined to DO-slim NCI xrefs (shared data, see SOURCES.md)", "2026", "CC BY 4.0 + CC0 inputs")
         }
         if path == KnowledgeLayout.overrides { return ("onco: reviewed OncoTree→DO overrides (this repository)", "2026", "CC BY 4.0 (adapts OncoTree)") }
+        if path == KnowledgeLayout.diseaseOverrides {
+            return ("onco: reviewed KB disease → OncoTree mappings (this repository; audited by onco kb diseases)", "2026", "CC BY 4.0 (adapts OncoTree)")
+        }
+        if path.hasPrefix(KnowledgeLayout.moalmanacDirectory + "/") {
+            let origin = kb.version.moalmanacRelease == "2025-12-26"
+                ? "vanallenlab/moalmanac-db @ 20a8571c, molecular-oncology-almanac.json (unchanged)"
+                : "MOAlmanac flat release, imported with onco kb update --moalmanac (unchanged)"
+            return (origin, kb.version.moalmanacRelease ?? "", "GPL-2.0 (moalmanac/LICENSE) — attribution: Molecular Oncology Almanac, Van Allen lab (Reardon et al., Nat Cancer 2021)")
+        }
         if path.hasPrefix("genes/") { return ("onco: curated tables, sources per row and in genes/SOURCES.md", "2026", "CC0 1.0") }
         if path == KnowledgeLayout.index { return ("built by onco kb update from the files above", kb.version.civicRelease, "as its sources") }
         return ("onco", "2026", "see SOURCES.md")

@@ -10,8 +10,28 @@ public struct KBVersion: Sendable, Hashable, Codable, CustomStringConvertible {
     public var diseaseOntology: String
     /// First 16 hex digits of the SHA-256 of the index payload.
     public var indexChecksum: String
+    /// First 12 hex digits of the SHA-256 over the CIViC source files' SHA-256s (sorted by path).
+    public var civicChecksum: String?
+    /// MOAlmanac's newest `last_updated` (`2025-12-26`), nil when the KB has no MOAlmanac file.
+    public var moalmanacRelease: String?
+    /// First 12 hex digits of the MOAlmanac file's SHA-256.
+    public var moalmanacChecksum: String?
+
+    public init(civicRelease: String, civicSchema: CIViCSchema, oncotree: String, diseaseOntology: String, indexChecksum: String,
+                civicChecksum: String? = nil, moalmanacRelease: String? = nil, moalmanacChecksum: String? = nil) {
+        self.civicRelease = civicRelease; self.civicSchema = civicSchema; self.oncotree = oncotree
+        self.diseaseOntology = diseaseOntology; self.indexChecksum = indexChecksum; self.civicChecksum = civicChecksum
+        self.moalmanacRelease = moalmanacRelease; self.moalmanacChecksum = moalmanacChecksum
+    }
+
+    /// `CIViC 01-Aug-2021 (v1) sha256:… · MOAlmanac 2025-12-26 sha256:…`: the curated sources.
+    public var sources: String {
+        var s = "CIViC \(civicRelease) (\(civicSchema.rawValue))" + (civicChecksum.map { " sha256:\($0)" } ?? "")
+        if let m = moalmanacRelease { s += " · MOAlmanac \(m)" + (moalmanacChecksum.map { " sha256:\($0)" } ?? "") }
+        return s
+    }
     public var description: String {
-        "CIViC \(civicRelease) (\(civicSchema.rawValue)) · OncoTree \(oncotree) · DO \(diseaseOntology) · index sha256:\(indexChecksum)"
+        "\(sources) · OncoTree \(oncotree) · DO \(diseaseOntology) · index sha256:\(indexChecksum)"
     }
 }
 
@@ -42,6 +62,10 @@ public struct KnowledgeBase: Sendable {
     public let exonAliases: [String: [Int: Int]]
     /// Source file (path relative to the KB directory) → SHA-256 hex and size, as the index was built from.
     public let sources: [String: SourceFile]
+    /// Every KB disease → its OncoTree resolution (`DiseaseResolution`), computed when the index is built.
+    public let diseaseMap: [DiseaseKey: DiseaseResolution]
+    /// Assertions MOAlmanac marks `_deprecated` (skipped), for `onco kb info`.
+    public let moalmanacDeprecated: Int
 
     /// Variant id → rule.
     public let rules: [Int: BiomarkerRule]
@@ -59,7 +83,10 @@ public struct KnowledgeBase: Sendable {
 
     init(version: KBVersion, release: CIViCRelease, oncotree: OncoTree, ontology: DiseaseOntology,
          crosswalk: OncoTreeDOCrosswalk, exons: [ExonInterval], domains: [ProteinDomain],
-         exonAliases: [String: [Int: Int]], sources: [String: SourceFile], rules prebuilt: [BiomarkerRule]? = nil) {
+         exonAliases: [String: [Int: Int]], sources: [String: SourceFile], diseaseMap: [DiseaseKey: DiseaseResolution],
+         moalmanacDeprecated: Int = 0, rules prebuilt: [BiomarkerRule]? = nil) {
+        self.diseaseMap = diseaseMap
+        self.moalmanacDeprecated = moalmanacDeprecated
         self.version = version
         self.release = release
         self.oncotree = oncotree

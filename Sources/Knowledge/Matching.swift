@@ -53,7 +53,20 @@ public struct MatchedEvidence: Hashable, Sendable, Codable {
     public var tier: Tier
     /// 'Does Not Support': evidence against the stated significance.
     public var isCounterEvidence: Bool
-    public var url: String { "https://civicdb.org/links/evidence_items/\(evidenceID)" }
+    /// CIViC or MOAlmanac.
+    public var source: EvidenceSource = .civic
+    /// The source's own level (`A`, `FDA-Approved`).
+    public var sourceLevel: String = ""
+    /// Where to check the item: CIViC evidence page; MOAlmanac label/guideline/article URL.
+    public var url: String = ""
+    /// The item's date: CIViC last review; MOAlmanac publication date (else last update).
+    public var date: String = ""
+    public var doi: String = ""
+    public var nctIDs: [String] = []
+    /// `EID1409`, `MOA295`.
+    public var label: String = ""
+    /// The source's statement (CIViC evidence statement; MOAlmanac description with its context).
+    public var statement: String = ""
 }
 
 /// A molecular profile of the KB that the case satisfies.
@@ -276,13 +289,22 @@ extension KnowledgeBase {
             let kind: RuleKind = p.variantIDs.count > 1 ? .combination : (rules[p.variantIDs[0]]?.kind ?? .unparsed)
             var ev: [MatchedEvidence] = []
             for e in evidence(forProfile: pid) where options.evidenceTypes.contains(e.type) {
-                let (rel, path) = indication.relation(doid: e.doid, disease: e.disease)
+                var (rel, path) = e.source == .civic ? indication.relation(doid: e.doid, disease: e.disease)
+                    : (TumourTypeRelation.other, ["\(e.disease): no OncoTree mapping"])
+                // The audited disease → OncoTree mapping completes the DO route (CIViC 'Transitional Cell
+                // Carcinoma' → BLCA) and is the only route for MOAlmanac's OncoTree-coded assertions.
+                if rel != .exact, let m = diseaseMap[e.diseaseKey], m.isMapped {
+                    let (r2, p2) = indication.relation(oncotree: m, disease: e.disease)
+                    if Indication.rank(r2) < Indication.rank(rel) { (rel, path) = (r2, p2) }
+                }
                 ev.append(MatchedEvidence(
                     evidenceID: e.id, type: e.type, level: e.level, direction: e.direction, significance: e.significance,
                     effect: EvidenceEffect(significance: e.significance), rating: e.rating, disease: e.disease, doid: e.doid,
                     therapies: e.therapies, interaction: e.interaction, pmid: e.pmid, citation: e.citation, relation: rel,
-                    ontologyPath: path, tier: Tier(level: e.level, rating: e.rating, relation: rel),
-                    isCounterEvidence: e.direction == .doesNotSupport))
+                    ontologyPath: path, tier: Tier(level: e.level, rating: e.rating, relation: rel, source: e.source),
+                    isCounterEvidence: e.direction == .doesNotSupport, source: e.source, sourceLevel: e.sourceLevel,
+                    url: e.url, date: e.publicationDate.isEmpty ? String(e.lastReview.prefix(10)) : e.publicationDate,
+                    doi: e.doi, nctIDs: e.nctIDs, label: e.label, statement: e.statement))
             }
             ev.sort { ($0.tier, $0.level, $0.evidenceID) < ($1.tier, $1.level, $1.evidenceID) }
             matches.append(BiomarkerMatch(profileID: pid, profileName: p.name, ruleKind: kind, rule: ruleText,

@@ -11,13 +11,16 @@ public enum Tier: Int, Sendable, Hashable, Codable, Comparable, CaseIterable, Cu
     public static func < (a: Tier, b: Tier) -> Bool { a.rawValue < b.rawValue }
     public var description: String { "T\(rawValue)" }
 
-    public init(level: EvidenceLevel, rating: Int?, relation: TumourTypeRelation) {
+    /// - Parameter source: MOAlmanac rates no item; its `Clinical trial` level (B) counts as CIViC level B
+    ///   rated ≥ 3 (a prospective trial result), so it reaches T2 in the same indication (TIERS.md).
+    public init(level: EvidenceLevel, rating: Int?, relation: TumourTypeRelation, source: EvidenceSource = .civic) {
         let same = relation.isSameIndication
         switch level {
         case .a:
             self = same ? .t1 : (relation == .narrower ? .t2 : .t3)
         case .b:
-            self = same && (rating ?? 0) >= 3 ? .t2 : .t3
+            let strong = source == .moalmanac || (rating ?? 0) >= 3
+            self = same && strong ? .t2 : .t3
         case .c:
             self = .t3
         case .d, .e:

@@ -16,6 +16,17 @@ public enum TumourTypeRelation: String, Sendable, Hashable, Codable, CaseIterabl
 
     /// Counts as the case's indication for tiering.
     public var isSameIndication: Bool { self == .exact || self == .broader || self == .panCancer }
+
+    /// Better relation first: exact 0, broader 1, pan-cancer 2, narrower 3, other 4.
+    public var rank: Int {
+        switch self {
+        case .exact: return 0
+        case .broader: return 1
+        case .panCancer: return 2
+        case .narrower: return 3
+        case .other: return 4
+        }
+    }
 }
 
 /// The case's tumour type resolved against OncoTree and the Disease Ontology, with every DO term
@@ -29,6 +40,36 @@ public struct Indication: Sendable {
     public let exact: Set<String>
     /// DOID → human-readable path (`LUAD = DOID:3910 lung adenocarcinoma is_a DOID:3908 ...`).
     public let paths: [String: (TumourTypeRelation, [String])]
+    /// OncoTree ancestors of the case's code, parent first (up to the tissue node).
+    public var oncotreeAncestors: [String] = []
+    /// OncoTree descendants of the case's code.
+    public var oncotreeDescendants: Set<String> = []
+
+    /// Better relation first: exact, broader, pan-cancer, narrower, other.
+    static func rank(_ r: TumourTypeRelation) -> Int { r.rank }
+
+    /// The relation of a KB disease resolved to OncoTree (`DiseaseResolution`) to the case's code:
+    /// exact when the case's code is one of the disease's codes; broader when one is an OncoTree ancestor
+    /// of it (same indication); narrower when one is a descendant, or when the disease is a subtype
+    /// *within* the case's code or an ancestor of it; pan-cancer for `*`.
+    public func relation(oncotree r: DiseaseResolution, disease: String) -> (TumourTypeRelation, [String]) {
+        let via = "\(disease) → OncoTree \(r.codes.joined(separator: ", ")) [\(r.route.rawValue)\(r.note.isEmpty || r.route == .override ? "" : ": \(r.note)")]"
+        if r.isPanCancer { return (.panCancer, [via + " (pan-cancer)"]) }
+        let codes = Set(r.codes)
+        if r.within {
+            if let c = ([code.rawValue] + oncotreeAncestors).first(where: codes.contains) ?? r.codes.first(where: oncotreeDescendants.contains) {
+                return (.narrower, [via, "\(disease) is a subtype within \(c); case \(code)"])
+            }
+            return (.other, [via, "not related to \(code) in OncoTree"])
+        }
+        if codes.contains(code.rawValue) { return (.exact, [via]) }
+        if let a = oncotreeAncestors.first(where: codes.contains) {
+            let chain = [code.rawValue] + oncotreeAncestors.prefix(through: oncotreeAncestors.firstIndex(of: a)!)
+            return (.broader, [via, "OncoTree " + chain.joined(separator: " ⊂ ")])
+        }
+        if let d = r.codes.first(where: oncotreeDescendants.contains) { return (.narrower, [via, "OncoTree \(d) ⊂ \(code)"]) }
+        return (.other, [via, "not related to \(code) in OncoTree"])
+    }
 
     /// DO terms that stand for cancer in general.
     public static let panCancerDOIDs: Set<String> = ["DOID:162", "DOID:14566", "DOID:0050686", "DOID:0050687"]
@@ -113,6 +154,9 @@ extension Indication {
             guard let e = crosswalk.entries[d], e.match == .exact else { continue }
             put(e.doid, .narrower, ["OncoTree \(d) ⊂ \(node.code) → \(name(e.doid)) [\(e.source)]"])
         }
-        return Indication(code: OncoTreeCode(node.code), name: node.name, exact: exact, paths: paths)
+        var out = Indication(code: OncoTreeCode(node.code), name: node.name, exact: exact, paths: paths)
+        out.oncotreeAncestors = oncotree.ancestors(of: node.code).map(\.code)
+        out.oncotreeDescendants = Set(oncotree.descendants(of: node.code))
+        return out
     }
 }

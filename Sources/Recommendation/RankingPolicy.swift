@@ -7,7 +7,12 @@ import Knowledge
 ///    disease is the case's indication (relation exact, broader or pan-cancer), at evidence level
 ///    A or B, or at a tier at least as good as the therapy's best sensitivity tier, or for a therapy
 ///    without sensitivity evidence. Weaker resistance stays in the trace as a conflict.
-/// 2. **Curated tier**: the best tier of the therapy's supporting sensitivity items (T1 first).
+/// 2. **Curated tier**: the best tier of the therapy's supporting sensitivity items (T1 first); within a
+///    tier, a therapy whose items at that tier are all guideline recommendations only (MOAlmanac
+///    `Guideline`) follows one backed by an approval or validated association (CIViC level A,
+///    MOAlmanac `FDA-Approved`), as OncoKB ranks its level 1 before level 2: a stale guideline never
+///    outranks a current approval (TMB-high lung: pembrolizumab's tumour-agnostic FDA approval before
+///    MOAlmanac's 2019 NCCN entry for nivolumab + ipilimumab).
 /// 3. **Tumour-type relation** of the lead item (the best item by tier, relation, resolution, rating,
 ///    id): exact, broader, pan-cancer, narrower, other.
 /// 4. **Match resolution** of the lead item's match: exact, codon, range, exon, gene.
@@ -23,22 +28,14 @@ import Knowledge
 public enum RankingPolicy {
     public static let sortKeys: [String] = [
         "resistance in this indication (moves a therapy to 'not recommended')",
-        "curated tier (T1 first)",
+        "curated tier (T1 first; within a tier, approvals and validated associations before guideline-only entries)",
         "tumour-type relation (exact, broader, pan-cancer, narrower, other)",
         "match resolution (exact, codon, range, exon, gene)",
         "real-world grade (strong, supportive, inconclusive or not assessed, discordant)",
         "amount and rating of evidence (items at the best tier, their summed rating, all items)",
     ]
 
-    public static func relationRank(_ r: TumourTypeRelation) -> Int {
-        switch r {
-        case .exact: return 0
-        case .broader: return 1
-        case .panCancer: return 2
-        case .narrower: return 3
-        case .other: return 4
-        }
-    }
+    public static func relationRank(_ r: TumourTypeRelation) -> Int { r.rank }
 
     /// Whether a ranked therapy makes the case actionable, in the sense of AMP/ASCO/CAP tiers I and II:
     /// its curated tier is T1 or T2 (level A in this indication; level B rated ≥ 3 in this indication;

@@ -32,6 +32,9 @@ public struct Recommendation: Sendable {
     /// Stage timings (read is the caller's; match, warehouse, real-world, rank).
     public var timings: [StageTime]
     public var oncoVersion: String
+    /// Diagnostic and prognostic evidence about the case's alterations (CIViC and MOAlmanac), best tier
+    /// first: a separate report section, never part of the therapy ranking.
+    public var implications: [ImplicationItem] = []
 
     /// True when the warehouse holds synthetic patients only: every output must say so.
     public var isSynthetic: Bool { warehouse?.synthetic == true }
@@ -89,15 +92,50 @@ public enum EvidenceRole: String, Sendable, Hashable, Codable {
     case conflict
 }
 
+/// A diagnostic or prognostic evidence item the case matched, with its level and citation.
+public struct ImplicationItem: Sendable, Hashable {
+    /// `.diagnostic` or `.prognostic`.
+    public var type: EvidenceType
+    /// `CIViC` or `MOAlmanac`; `EID1409` or `MOA810`.
+    public var source: String
+    public var id: String
+    public var level: String
+    public var sourceLevel: String
+    public var rating: Int?
+    public var tier: Tier
+    /// `Poor Outcome`, `Better Outcome`, `Positive`, `Negative` (verbatim), and whether the item supports it.
+    public var significance: String
+    public var supports: Bool
+    public var disease: String
+    public var relation: TumourTypeRelation
+    public var ontologyPath: [String]
+    /// The matched KB profile (`IDH1 R132H`).
+    public var profile: String
+    public var pmids: [String]
+    public var doi: String
+    public var nctIDs: [String]
+    public var citation: String
+    public var url: String
+    public var date: String
+    public var statement: String
+}
+
 /// One KB evidence item behind a therapy, with everything needed to check it by hand.
 public struct EvidenceTraceItem: Sendable, Hashable {
     public var role: EvidenceRole
-    /// `CIViC`.
+    /// `CIViC` or `MOAlmanac`.
     public var source: String
-    /// `EID1409`.
+    /// `EID1409`, `MOA295`.
     public var id: String
     public var evidenceID: Int
+    /// onco's level letter (`A`...`E`; MOAlmanac levels mapped as in TIERS.md).
     public var level: String
+    /// The source's own level wording: CIViC `A`; MOAlmanac `FDA-Approved`, `Guideline`, ...
+    public var sourceLevel: String = ""
+    /// CIViC last review date; MOAlmanac publication date.
+    public var date: String = ""
+    public var doi: String = ""
+    public var nctIDs: [String] = []
     public var rating: Int?
     public var tier: Tier
     /// CIViC clinical significance, verbatim, and whether the item supports it.
@@ -129,6 +167,10 @@ public struct TherapySortKey: Sendable, Hashable, Comparable {
     public var resistanceHere: Int
     /// T1 = 1 ... T4 = 4 (the best curated tier); 9 for real-world-only therapies.
     public var tier: Int
+    /// 1 when every item at the best tier is a guideline recommendation only (MOAlmanac `Guideline`),
+    /// 0 when one is a validated association or approval (CIViC level A/B..., MOAlmanac `FDA-Approved`,
+    /// trials, ...): within a tier, an approval outranks a guideline-only entry (as OncoKB's level 1 and 2).
+    public var guidelineOnly: Int = 0
     /// exact 0, broader 1, pan-cancer 2, narrower 3, other 4 (of the lead evidence item).
     public var relation: Int
     /// exact 0, codon 1, range 2, exon 3, gene 4 (of the lead evidence item's match).
@@ -146,6 +188,7 @@ public struct TherapySortKey: Sendable, Hashable, Comparable {
     public static func < (a: TherapySortKey, b: TherapySortKey) -> Bool {
         if a.resistanceHere != b.resistanceHere { return a.resistanceHere < b.resistanceHere }
         if a.tier != b.tier { return a.tier < b.tier }
+        if a.guidelineOnly != b.guidelineOnly { return a.guidelineOnly < b.guidelineOnly }
         if a.relation != b.relation { return a.relation < b.relation }
         if a.resolution != b.resolution { return a.resolution < b.resolution }
         if a.realWorld != b.realWorld { return a.realWorld < b.realWorld }

@@ -198,10 +198,10 @@ public struct Recommender: Sendable {
         if let skipped = c.source.skipped?.note { notes.append(skipped + ".") }
         if !actionable {
             let why: String
-            if interp.matches.isEmpty { why = "none of its alterations matches a CIViC profile" }
-            else if sens.isEmpty { why = "\(interp.matches.count) CIViC profile(s) matched, but none has supporting sensitivity evidence for a therapy" }
+            if interp.matches.isEmpty { why = "none of its alterations matches a CIViC or MOAlmanac profile" }
+            else if sens.isEmpty { why = "\(interp.matches.count) KB profile(s) matched, but none has supporting sensitivity evidence for a therapy" }
             else { why = "no therapy reaches tier T1 or T2 (level A, or level B rated ≥ 3, in this indication) nor has level A evidence in another tumour type; the \(sens.count) therapies listed rest on weaker evidence (level B rated < 3, case reports, preclinical data, other tumour types)" }
-            notes.append("No actionable alteration: \(why) (CIViC \(interp.kbVersion.civicRelease)).")
+            notes.append("No actionable alteration: \(why) (\(interp.kbVersion.sources)).")
         }
         if let w = interp.annotationWarning { notes.append("Unannotated variants: \(w)") }
         if interp.ignoredFiltered > 0 {
@@ -222,7 +222,26 @@ public struct Recommender: Sendable {
                                      annotationWarning: interp.annotationWarning),
             kbVersion: interp.kbVersion, warehouse: summary, neighbourStatus: neighbourStatus,
             therapies: sens, notRecommended: res, realWorldOnly: rwOnly, matches: interp.matches, notes: notes,
-            hasActionableAlteration: actionable, options: options, timings: timings, oncoVersion: OncoVersion.current)
+            hasActionableAlteration: actionable, options: options, timings: timings, oncoVersion: OncoVersion.current,
+            implications: Self.implications(from: interp))
+    }
+
+    /// Diagnostic and prognostic items of the matched profiles, once each, best tier and relation first.
+    static func implications(from interp: CaseInterpretation) -> [ImplicationItem] {
+        var seen = Set<Int>()
+        var out: [(Int, ImplicationItem)] = []
+        for m in interp.matches {
+            for e in m.evidence where (e.type == .diagnostic || e.type == .prognostic) && seen.insert(e.evidenceID).inserted {
+                out.append((RankingPolicy.relationRank(e.relation), ImplicationItem(
+                    type: e.type, source: e.source.rawValue, id: e.label, level: e.level.rawValue, sourceLevel: e.sourceLevel,
+                    rating: e.rating, tier: e.tier, significance: e.significance, supports: !e.isCounterEvidence, disease: e.disease,
+                    relation: e.relation, ontologyPath: e.ontologyPath, profile: m.profileName, pmids: e.pmid.map { [$0] } ?? [],
+                    doi: e.doi, nctIDs: e.nctIDs, citation: e.citation, url: e.url, date: e.date, statement: e.statement)))
+            }
+        }
+        return out.sorted { a, b in
+            (a.1.tier, a.0, a.1.type.rawValue, a.1.id) < (b.1.tier, b.0, b.1.type.rawValue, b.1.id)
+        }.map(\.1)
     }
 }
 
@@ -267,12 +286,13 @@ extension Recommender {
             else { return nil }
             guard let lead = direct.first else { return nil }
             let atBest = direct.filter { $0.evidence.tier == lead.evidence.tier }
-            let key = TherapySortKey(
+            var key = TherapySortKey(
                 resistanceHere: direction == .resistance ? 1 : 0, tier: lead.evidence.tier.rawValue,
                 relation: RankingPolicy.relationRank(lead.evidence.relation), resolution: lead.match.resolution.rawValue,
                 realWorld: RealWorldGrade.inconclusive.rank, itemsAtBestTier: atBest.count,
                 ratingAtBestTier: atBest.reduce(0) { $0 + ($1.evidence.rating ?? 0) }, itemsTotal: direct.count,
                 name: drugs.joined(separator: " + "))
+            key.guidelineOnly = atBest.allSatisfy { $0.evidence.source == .moalmanac && $0.evidence.sourceLevel == "Guideline" } ? 1 : 0
             // Direction items first, then the other role, counter-evidence and conflicts.
             let others = (direction == .resistance ? sens + res.filter { r in !direct.contains { $0.evidence.evidenceID == r.evidence.evidenceID } } : res)
             let counter = items.filter { $0.role == .counterEvidence }.sorted(by: Self.order)
@@ -290,7 +310,8 @@ extension Recommender {
         static func traceItem(_ i: Item, variants: [SomaticVariant]) -> EvidenceTraceItem {
             let e = i.evidence
             return EvidenceTraceItem(
-                role: i.role, source: "CIViC", id: "EID\(e.evidenceID)", evidenceID: e.evidenceID, level: e.level.rawValue, rating: e.rating,
+                role: i.role, source: e.source.rawValue, id: e.label, evidenceID: e.evidenceID, level: e.level.rawValue,
+                sourceLevel: e.sourceLevel, date: e.date, doi: e.doi, nctIDs: e.nctIDs, rating: e.rating,
                 tier: e.tier, significance: e.significance, supports: !e.isCounterEvidence, kbTherapy: i.therapy.description,
                 disease: e.disease, doid: e.doid, relation: e.relation, ontologyPath: e.ontologyPath, pmids: e.pmid.map { [$0] } ?? [],
                 citation: e.citation, url: e.url, profile: i.match.profileName, rule: i.match.rule, ruleKind: i.match.ruleKind.rawValue,

@@ -170,7 +170,7 @@ extension RecommendationReport {
     }
 
     func versionsLine() -> String {
-        var s = "KB \(r.kbVersion.civicRelease) (index sha256:\(r.kbVersion.indexChecksum))"
+        var s = "KB \(r.kbVersion.civicRelease)" + (r.kbVersion.moalmanacRelease.map { " + MOAlmanac \($0)" } ?? "") + " (index sha256:\(r.kbVersion.indexChecksum))"
         if let w = r.warehouse { s += " · warehouse version \(w.warehouseVersion) (\(w.backend), schema \(w.schemaVersion))" }
         else { s += " · no warehouse" }
         return s
@@ -212,13 +212,118 @@ extension RecommendationReport {
         }
     }
 
-    /// `EID1409 level A (5★) T1 sensitivity — Skin Melanoma [exact: SKCM … → DOID:8923 …] PMID 21639808`.
-    /// For `other` (unrelated) diseases the path only says so; text and Markdown print the relation alone.
+    /// `EID1409 level A (5★) T1 sensitivity — Skin Melanoma [exact: SKCM … → DOID:8923 …] PMID 21639808 · 2021-03-31`;
+    /// MOAlmanac items add their own level wording (`level A (FDA-Approved)`) and cite the label URL when
+    /// there is no PMID/DOI/NCT. For `other` (unrelated) diseases the path only says so.
     static func evidenceLine(_ e: EvidenceTraceItem, withSource: Bool = true) -> String {
         let stars = e.rating.map { " (\($0)★)" } ?? ""
-        let pm = e.pmids.isEmpty ? "no PMID" : "PMID " + e.pmids.joined(separator: ", ")
+        let own = e.sourceLevel.isEmpty || e.sourceLevel == e.level ? "" : " (\(e.sourceLevel))"
         let path = e.relation == .other ? "other" : "\(e.relation.rawValue): \(e.ontologyPath.joined(separator: " ; "))"
-        return "\(withSource ? e.source + " " : "")\(e.id) level \(e.level)\(stars) \(e.tier) \(roleText(e)) — \(e.disease) [\(path)] \(pm)"
+        let cite = citationText(pmids: e.pmids, doi: e.doi, nctIDs: e.nctIDs, url: e.url, source: e.source)
+        return "\(withSource ? e.source + " " : "")\(e.id) level \(e.level)\(stars)\(own) \(e.tier) \(roleText(e)) — \(e.disease) [\(path)] \(cite)"
+            + (e.date.isEmpty ? "" : " · \(e.date)")
+    }
+
+    /// `PMID 123` / `DOI 10.1/x` / `NCT01234567` (any that are known), else the source's URL (an FDA label,
+    /// a guideline); `no PMID` for a CIViC item without one.
+    static func citationText(pmids: [String], doi: String, nctIDs: [String], url: String, source: String) -> String {
+        var parts: [String] = []
+        if !pmids.isEmpty { parts.append("PMID " + pmids.joined(separator: ", ")) }
+        if !doi.isEmpty { parts.append("DOI \(doi)") }
+        if !nctIDs.isEmpty { parts.append(nctIDs.joined(separator: ", ")) }
+        if parts.isEmpty { return source == "CIViC" ? "no PMID" : url }
+        return parts.joined(separator: " · ")
+    }
+
+    /// Per source, the therapy's direct items and best tier, and whether the sources disagree:
+    /// `sources: CIViC T1 (2 items) · MOAlmanac T1 (1 item)`; `… · sources disagree: MOAlmanac resistance
+    /// MOA66 (T4, …)` when a source without a supporting item argues against the therapy in this
+    /// indication while another supports it. nil when one source speaks alone without dissent.
+    static func sourceLine(_ t: RankedTherapy) -> String? {
+        guard t.direction != .realWorld else { return nil }
+        let direct = t.directEvidence
+        let sources = Array(Set(t.evidence.map(\.source))).sorted()
+        var parts: [String] = []
+        for src in sources {
+            let mine = direct.filter { $0.source == src }
+            guard let best = mine.map(\.tier).min() else { continue }
+            parts.append("\(src) \(best) (\(mine.count) item\(mine.count == 1 ? "" : "s"))")
+        }
+        // Dissent: items of one source arguing against the therapy's direction while another source supports it.
+        let against = t.evidence.filter { e in
+            switch t.direction {
+            case .sensitivity: return e.role == .resistance || e.role == .counterEvidence || e.role == .conflict
+            case .resistance: return e.role == .sensitivity
+            case .realWorld: return false
+            }
+        }
+        // A source that argues against the therapy in this indication while it has no item for it, and
+        // another source supports it: a disagreement between the sources.
+        let supporting = Set(direct.map(\.source))
+        let dissent = against.filter { a in
+            !supporting.contains(a.source) && !supporting.isEmpty && (a.relation.isSameIndication || a.relation == .narrower)
+        }
+        guard parts.count > 1 || !dissent.isEmpty else { return nil }
+        var line = "sources: " + parts.joined(separator: " · ")
+        if !dissent.isEmpty {
+            line += " · sources disagree: " + dissent.map { "\($0.source) \(roleText($0)) \($0.id) (\($0.tier), \($0.disease))" }.joined(separator: "; ")
+        }
+        return line
+    }
+
+    /// The concise board view: candidates at T1/T2 are shown; T3/T4 (other tumour types, weaker and
+    /// preclinical evidence) are collapsed unless `all`.
+    static func partition(_ list: [RankedTherapy], all: Bool) -> (shown: [RankedTherapy], collapsed: [RankedTherapy]) {
+        if all { return (list, []) }
+        return (list.filter { ($0.tier ?? .t4) <= .t2 }, list.filter { ($0.tier ?? .t4) > .t2 })
+    }
+
+    /// `6 more candidate therapies at T3/T4 (2 T3: other tumour types or weaker clinical evidence; 4 T4: …)`;
+    /// `what` names the list (`candidate therapies`, `resistance entries`).
+    static func collapsedSummary(_ list: [RankedTherapy], what: String = "candidate therapies") -> String {
+        let t3 = list.filter { $0.tier == .t3 }.count, t4 = list.count - t3
+        let singular = ["candidate therapies": "candidate therapy", "resistance entries": "resistance entry"]
+        let noun = list.count == 1 ? singular[what] ?? what : what
+        var parts: [String] = []
+        if t3 > 0 { parts.append("\(t3) T3: other tumour types or weaker clinical evidence") }
+        if t4 > 0 { parts.append("\(t4) T4: preclinical or inferential") }
+        return "\(list.count) more \(noun) at T3/T4 (\(parts.joined(separator: "; ")))"
+    }
+
+    /// The actionable alterations: each matched biomarker behind a T1/T2 therapy or T1/T2 resistance entry,
+    /// with the case's alterations and those therapies (`FGFR3 S249C: FGFR3 p.S249C (GRCh37:4:1803568:C>G) → erdafitinib T1`).
+    func actionableAlterations() -> [String] {
+        var order: [String] = []
+        var therapies: [String: [String]] = [:]
+        var cases: [String: String] = [:]
+        let lists = r.therapies.filter { ($0.tier ?? .t4) <= .t2 }.map { ($0, "") }
+            + r.notRecommended.filter { ($0.tier ?? .t4) <= .t2 }.map { ($0, "resistance: ") }
+        for (t, prefix) in lists {
+            for e in t.directEvidence where e.tier == t.tier {
+                if therapies[e.profile] == nil {
+                    order.append(e.profile)
+                    cases[e.profile] = e.matchedAlterations.map { $0.components(separatedBy: " → ").first ?? $0 }.joined(separator: "; ")
+                }
+                let label = "\(prefix)\(t.name) \(t.tier?.description ?? "")"
+                if !(therapies[e.profile]?.contains(label) ?? false) { therapies[e.profile, default: []].append(label) }
+            }
+        }
+        return order.map { "\($0): \(cases[$0] ?? "") → \(therapies[$0]!.joined(separator: ", "))" }
+    }
+
+    /// `prognostic · CIViC EID1234 level B (4★) T2 Poor Outcome — Acute Myeloid Leukemia [exact] · DNMT3A R882H · PMID 1 · 2019-01-01`.
+    static func implicationLine(_ i: ImplicationItem) -> String {
+        let stars = i.rating.map { " (\($0)★)" } ?? ""
+        let own = i.sourceLevel.isEmpty || i.sourceLevel == i.level ? "" : " (\(i.sourceLevel))"
+        let cite = citationText(pmids: i.pmids, doi: i.doi, nctIDs: i.nctIDs, url: i.url, source: i.source)
+        return "\(i.type.rawValue.lowercased()) · \(i.source) \(i.id) level \(i.level)\(stars)\(own) \(i.tier) \(i.supports ? "" : "does not support ")\(i.significance)"
+            + " — \(i.disease) [\(i.relation.rawValue)] · \(i.profile) · \(cite)" + (i.date.isEmpty ? "" : " · \(i.date)")
+    }
+
+    /// Diagnostic/prognostic items shown on the first screen (T1/T2), and the rest (collapsed unless `all`).
+    func implicationsPartition(all: Bool) -> (shown: [ImplicationItem], collapsed: [ImplicationItem]) {
+        if all { return (r.implications, []) }
+        return (r.implications.filter { $0.tier <= .t2 }, r.implications.filter { $0.tier > .t2 })
     }
 
     static func ruleLine(_ g: TraceGroup) -> String {

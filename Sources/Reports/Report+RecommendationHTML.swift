@@ -7,7 +7,8 @@ import Survival
 extension RecommendationReport {
     /// The report as one self-contained HTML page: inline CSS (A4 `@page` rules for printing), inline
     /// SVG Kaplan–Meier plots of the real-world arms with numbers at risk, no scripts, fonts or other
-    /// external assets.
+    /// external assets. T3/T4 candidates, their trace and T3/T4 diagnostic/prognostic items sit in
+    /// collapsed `<details>` elements.
     public func html() -> String {
         var plotIndex = 0
         func esc(_ s: String) -> String { _xmlEscape(s) }
@@ -55,19 +56,56 @@ extension RecommendationReport {
             }
             return s + "</tbody>\n</table>\n"
         }
+        o += "<h2>Actionable alterations</h2>\n"
+        let alterations = actionableAlterations()
+        if alterations.isEmpty { o += "<p class=\"empty\">None.</p>\n" }
+        else { o += "<ul class=\"actionable\">\n" + alterations.map { "<li>\(esc($0))</li>\n" }.joined() + "</ul>\n" }
+        let (shown, collapsed) = Self.partition(r.therapies, all: false)
         o += "<h2>Ranked therapies</h2>\n<p class=\"sub\">Curated evidence decides the tier; real-world evidence only orders ties.</p>\n"
         if !r.hasActionableAlteration && !r.therapies.isEmpty { o += "<p class=\"note strong-note\">No actionable alteration: the candidates below rest on weaker evidence only.</p>\n" }
-        o += table(r.therapies, prefix: "", empty: r.hasActionableAlteration ? "None." : "None: no actionable alteration in this case.")
+        o += table(shown, prefix: "", empty: r.hasActionableAlteration ? "None." : (r.therapies.isEmpty ? "None: no actionable alteration in this case." : "None at T1/T2: no actionable alteration in this case."))
+        if !collapsed.isEmpty {
+            o += "<details class=\"collapsed\">\n<summary>\(esc(Self.collapsedSummary(collapsed)))</summary>\n" + table(collapsed, prefix: "", empty: "None.") + "</details>\n"
+        }
+        let (resShown, resCollapsed) = Self.partition(r.notRecommended, all: false)
         o += "<h2>Not recommended <span class=\"sub\">(resistance in this indication)</span></h2>\n"
-        o += table(r.notRecommended, prefix: "N", empty: "None.")
+        o += table(resShown, prefix: "N", empty: resCollapsed.isEmpty ? "None." : "None at T1/T2.")
+        if !resCollapsed.isEmpty {
+            o += "<details class=\"collapsed\">\n<summary>\(esc(Self.collapsedSummary(resCollapsed, what: "resistance entries")))</summary>\n" + table(resCollapsed, prefix: "N", empty: "None.") + "</details>\n"
+        }
+        o += "<h2>Diagnostic and prognostic evidence <span class=\"sub\">(not part of the therapy ranking)</span></h2>\n"
+        func implicationRows(_ list: [ImplicationItem]) -> String {
+            var x = "<table class=\"evidence\">\n<thead><tr><th>Type</th><th>Item</th><th>Level</th><th>Tier</th><th>Significance</th><th>Disease [relation]</th><th>Biomarker</th><th>Citation</th><th>Date</th></tr></thead>\n<tbody>\n"
+            for i in list {
+                x += "<tr><td>\(esc(i.type.rawValue.lowercased()))</td><td>\(esc(i.source))&nbsp;<a href=\"\(esc(i.url))\">\(esc(i.id))</a></td>"
+                x += "<td>\(esc(i.level))\(i.rating.map { "&nbsp;(\($0)★)" } ?? "")\(i.sourceLevel.isEmpty || i.sourceLevel == i.level ? "" : " (\(esc(i.sourceLevel)))")</td>"
+                x += "<td>\(i.tier)</td><td>\(esc((i.supports ? "" : "does not support ") + i.significance))</td>"
+                x += "<td>\(esc(i.disease)) <span class=\"path\">[\(esc(i.relation.rawValue))]</span></td><td>\(esc(i.profile))</td>"
+                x += "<td>\(esc(Self.citationText(pmids: i.pmids, doi: i.doi, nctIDs: i.nctIDs, url: i.url, source: i.source)))</td><td>\(esc(i.date))</td></tr>\n"
+            }
+            return x + "</tbody>\n</table>\n"
+        }
+        let (imShown, imCollapsed) = implicationsPartition(all: false)
+        if r.implications.isEmpty { o += "<p class=\"empty\">None.</p>\n" }
+        if !imShown.isEmpty { o += implicationRows(imShown) }
+        if !imCollapsed.isEmpty {
+            o += "<details class=\"collapsed\">\n<summary>\(imCollapsed.count) more at T3/T4</summary>\n" + implicationRows(imCollapsed) + "</details>\n"
+        }
         o += "<h2>Local real-world signal <span class=\"sub\">(provisional)</span></h2>\n<p class=\"sub\">Therapies given to similar warehouse patients, without curated evidence for this case.</p>\n"
         if case .used = r.neighbourStatus { o += table(r.realWorldOnly, prefix: "R", empty: "None passed the gates.") }
         else { o += "<p class=\"empty\">\(esc(r.neighbourStatus.description))</p>\n" }
 
-        let all = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
-        if !all.isEmpty {
+        let traced = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
+        if !traced.isEmpty {
             o += "<h2>Evidence trace</h2>\n"
-            for (prefix, t) in all {
+            var inDetails = false, openPrefix = ""
+            for (prefix, t) in traced {
+                let hidden = (prefix.isEmpty && collapsed.contains { $0.rank == t.rank }) || (prefix == "N" && resCollapsed.contains { $0.rank == t.rank })
+                if inDetails && (!hidden || openPrefix != prefix) { o += "</details>\n"; inDetails = false }
+                if hidden && !inDetails {
+                    o += "<details class=\"collapsed\">\n<summary>Evidence trace of the T3/T4 \(prefix.isEmpty ? "candidates" : "resistance entries")</summary>\n"
+                    inDetails = true; openPrefix = prefix
+                }
                 o += "<section class=\"card\" id=\"t-\(prefix)\(t.rank)\">\n<h3>[\(prefix)\(t.rank)] \(esc(t.name))"
                 if let tier = t.tier { o += " <span class=\"tier \(tier)\">\(tier)</span>" }
                 o += "</h3>\n<p class=\"sub\">"
@@ -77,24 +115,25 @@ extension RecommendationReport {
                 if let n = t.neighboursTreated { facts.append("given to \(count(n)) of the nearest neighbours") }
                 if !t.previouslyReceived.isEmpty { facts.append("previously received: \(t.previouslyReceived.joined(separator: ", "))") }
                 o += esc(facts.joined(separator: " · ")) + "</p>\n"
+                if let sl = Self.sourceLine(t) { o += "<p class=\"sub\">\(esc(sl))</p>\n" }
                 let tr = Self.traceGroups(t)
                 if !tr.groups.isEmpty || !tr.conflictsHere.isEmpty {
-                    o += "<table class=\"evidence\">\n<thead><tr><th>Item</th><th>Level</th><th>Tier</th><th>Role</th><th>Disease [relation: ontology path]</th><th>PMID</th></tr></thead>\n<tbody>\n"
+                    o += "<table class=\"evidence\">\n<thead><tr><th>Item</th><th>Level</th><th>Tier</th><th>Role</th><th>Disease [relation: ontology path]</th><th>Citation</th><th>Date</th></tr></thead>\n<tbody>\n"
                     func row(_ e: EvidenceTraceItem) -> String {
                         var x = "<tr class=\"role-\(e.role.rawValue)\"><td>\(esc(e.source))&nbsp;<a href=\"\(esc(e.url))\">\(esc(e.id))</a></td>"
-                        x += "<td>\(esc(e.level))\(e.rating.map { "&nbsp;(\($0)★)" } ?? "")</td><td>\(e.tier)</td><td>\(esc(Self.roleText(e)))</td>"
+                        x += "<td>\(esc(e.level))\(e.rating.map { "&nbsp;(\($0)★)" } ?? "")\(e.sourceLevel.isEmpty || e.sourceLevel == e.level ? "" : " (\(esc(e.sourceLevel)))")</td><td>\(e.tier)</td><td>\(esc(Self.roleText(e)))</td>"
                         let path = e.relation == .other ? "other tumour type" : "\(e.relation.rawValue): \(e.ontologyPath.joined(separator: " ; "))"
                         x += "<td>\(esc(e.disease)) <span class=\"path\">[\(esc(path))]</span></td>"
-                        x += "<td>\(esc(e.pmids.isEmpty ? "–" : e.pmids.joined(separator: ", ")))</td></tr>\n"
+                        x += "<td>\(esc(Self.citationText(pmids: e.pmids, doi: e.doi, nctIDs: e.nctIDs, url: e.url, source: e.source)))</td><td>\(esc(e.date))</td></tr>\n"
                         return x
                     }
                     for g in tr.groups {
-                        o += "<tr class=\"group\"><td colspan=\"6\"><b>\(esc(g.profile))</b> · rule \(esc(g.rule)) (\(esc(g.ruleKind)), \(g.resolution) match)"
+                        o += "<tr class=\"group\"><td colspan=\"7\"><b>\(esc(g.profile))</b> · rule \(esc(g.rule)) (\(esc(g.ruleKind)), \(g.resolution) match)"
                         o += "<br><span class=\"k\">case</span> \(esc(g.matched.joined(separator: "; ")))</td></tr>\n"
                         for e in g.items { o += row(e) }
                     }
                     if !tr.conflictsHere.isEmpty {
-                        o += "<tr class=\"group\"><td colspan=\"6\"><b>Conflicts in this indication</b> (resistance or counter-evidence on one of its drugs given otherwise)</td></tr>\n"
+                        o += "<tr class=\"group\"><td colspan=\"7\"><b>Conflicts in this indication</b> (resistance or counter-evidence on one of its drugs given otherwise)</td></tr>\n"
                         for e in tr.conflictsHere { o += row(e) }
                     }
                     o += "</tbody>\n</table>\n"
@@ -129,6 +168,7 @@ extension RecommendationReport {
                 }
                 o += "<p class=\"versions\">\(esc(versionsLine()))</p>\n</section>\n"
             }
+            if inDetails { o += "</details>\n" }
         }
         o += "<h2>Method</h2>\n<h3>Sort keys, in order</h3>\n<ol>\n"
         for k in RankingPolicy.sortKeys { o += "<li>\(esc(k))</li>\n" }
@@ -194,6 +234,8 @@ extension RecommendationReport {
     .synthetic { background: #b2182b; color: #fff; font-weight: bold; text-align: center; letter-spacing: 0.08em; padding: 2mm; margin: 0 0 2mm; }
     table.ranking { font-size: 9pt; }
     table.ranking td.rw-cell { white-space: nowrap; }
+    details.collapsed { margin: 1mm 0 2mm; } details.collapsed > summary { color: #555; cursor: pointer; }
+    ul.actionable { margin: 0 0 2mm; padding-left: 5mm; }
     @media print {
       body { padding: 0; }
       .synthetic, .tier, .prior, thead th, .note { -webkit-print-color-adjust: exact; print-color-adjust: exact; }

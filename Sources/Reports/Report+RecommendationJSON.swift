@@ -54,7 +54,13 @@ public struct RecommendationJSON: Encodable, Sendable {
         var source: String
         var id: String
         var level: String
+        /// The source's own wording (`A`, `FDA-Approved`).
+        var source_level: String
+        var date: String
         var pmids: [String]
+        var doi: String
+        var nct_ids: [String]
+        var citation: String
         var disease: String
         var role: String
         var tier: String
@@ -71,6 +77,29 @@ public struct RecommendationJSON: Encodable, Sendable {
         var resolution: String
         var matched: [String]
         var url: String
+    }
+    /// A diagnostic or prognostic item (`implications`).
+    public struct Implication: Encodable, Sendable {
+        var type: String
+        var source: String
+        var id: String
+        var level: String
+        var source_level: String
+        @NullEncoded var rating: Int?
+        var tier: String
+        var significance: String
+        var supports: Bool
+        var disease: String
+        var relation: String
+        var ontology_path: [String]
+        var profile: String
+        var pmids: [String]
+        var doi: String
+        var nct_ids: [String]
+        var citation: String
+        var url: String
+        var date: String
+        var statement: String
     }
     public struct Arm: Encodable, Sendable {
         var patients: SuppressedCount
@@ -143,6 +172,8 @@ public struct RecommendationJSON: Encodable, Sendable {
     var therapies: [TherapyEntry]
     var not_recommended: [TherapyEntry]
     var real_world_only: [TherapyEntry]
+    /// Diagnostic and prognostic evidence, never ranked with therapies.
+    var implications: [Implication]
     var methods: Methods
 }
 
@@ -182,7 +213,8 @@ extension RecommendationReport {
                 relation: t.relation?.rawValue, resolution: t.resolution?.description, biomarkers: t.biomarkers,
                 evidence: t.evidence.map { e in
                     RecommendationJSON.Evidence(
-                        source: e.source, id: e.id, level: e.level, pmids: e.pmids, disease: e.disease, role: e.role.rawValue,
+                        source: e.source, id: e.id, level: e.level, source_level: e.sourceLevel, date: e.date, pmids: e.pmids,
+                        doi: e.doi, nct_ids: e.nctIDs, citation: e.citation, disease: e.disease, role: e.role.rawValue,
                         tier: e.tier.description, rating: e.rating, significance: e.significance, supports: e.supports,
                         therapy_as_named: e.kbTherapy, doid: e.doid, relation: e.relation.rawValue, ontology_path: e.ontologyPath,
                         profile: e.profile, rule: e.rule, rule_kind: e.ruleKind, resolution: e.resolution.description,
@@ -190,7 +222,7 @@ extension RecommendationReport {
                 },
                 real_world: rw, real_world_unavailable: t.realWorldUnavailable, previously_received: t.previouslyReceived,
                 neighbours_treated: t.neighboursTreated.map { dc.value($0) },
-                sort_key: ["1_resistance_here": String(k.resistanceHere), "2_tier": String(k.tier), "3_relation": String(k.relation),
+                sort_key: ["1_resistance_here": String(k.resistanceHere), "2_tier": String(k.tier), "2_guideline_only": String(k.guidelineOnly), "3_relation": String(k.relation),
                            "4_resolution": String(k.resolution), "5_real_world": String(k.realWorld),
                            "6_items_at_best_tier": String(k.itemsAtBestTier), "6_rating_at_best_tier": String(k.ratingAtBestTier),
                            "6_items_total": String(k.itemsTotal)])
@@ -214,7 +246,8 @@ extension RecommendationReport {
                 malformed_skipped: cs.source.skipped?.count ?? 0, malformed_skipped_reasons: cs.source.skipped?.reasons ?? []),
             kb_version: kv.description,
             kb: ["civic_release": kv.civicRelease, "civic_schema": kv.civicSchema.rawValue, "oncotree": kv.oncotree,
-                 "disease_ontology": kv.diseaseOntology, "index_sha256": kv.indexChecksum],
+                 "disease_ontology": kv.diseaseOntology, "index_sha256": kv.indexChecksum, "civic_sha256": kv.civicChecksum ?? "",
+                 "moalmanac_release": kv.moalmanacRelease ?? "", "moalmanac_sha256": kv.moalmanacChecksum ?? ""],
             warehouse: r.warehouse.map { w in
                 RecommendationJSON.Warehouse(backend: w.backend, schema_version: w.schemaVersion, warehouse_version: w.warehouseVersion,
                                              synthetic: w.synthetic, patients: dc.value(w.patients), datasets: w.datasets)
@@ -222,6 +255,13 @@ extension RecommendationReport {
             neighbours: RecommendationJSON.Neighbours(status: neighbourStatus, description: r.neighbourStatus.description),
             actionable: r.hasActionableAlteration, notes: r.notes,
             therapies: r.therapies.map(entry), not_recommended: r.notRecommended.map(entry), real_world_only: r.realWorldOnly.map(entry),
+            implications: r.implications.map { i in
+                RecommendationJSON.Implication(
+                    type: i.type.rawValue.lowercased(), source: i.source, id: i.id, level: i.level, source_level: i.sourceLevel,
+                    rating: i.rating, tier: i.tier.description, significance: i.significance, supports: i.supports, disease: i.disease,
+                    relation: i.relation.rawValue, ontology_path: i.ontologyPath, profile: i.profile, pmids: i.pmids, doi: i.doi,
+                    nct_ids: i.nctIDs, citation: i.citation, url: i.url, date: i.date, statement: i.statement)
+            },
             methods: RecommendationJSON.Methods(
                 sort_keys: RankingPolicy.sortKeys, real_world: Self.methodsRealWorld, grades: gradeDefinitions(),
                 gates: ["minimum_patients_per_arm": r.options.gates.minimumPatients, "minimum_events_per_arm": r.options.gates.minimumEvents],

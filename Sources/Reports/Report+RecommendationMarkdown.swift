@@ -4,8 +4,9 @@ import OncoCore
 import Recommendation
 
 extension RecommendationReport {
-    /// The report as Markdown (GitHub-flavoured tables).
-    public func markdown() -> String {
+    /// The report as Markdown (GitHub-flavoured tables). Like the text report, T3/T4 candidates and
+    /// T3/T4 diagnostic/prognostic items sit in a collapsed `<details>` block unless `all`.
+    public func markdown(all: Bool = false) -> String {
         func cell(_ s: String) -> String { Self.markdownCell(s) }
         var o = "# Therapy ranking\n\n"
         if r.isSynthetic { o += "> **\(Self.syntheticBanner)**: the warehouse holds synthetic patients only; real-world figures are simulated, not evidence.\n\n" }
@@ -29,23 +30,51 @@ extension RecommendationReport {
             for row in rankingRows(list) { s += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
             return s + "\n"
         }
+        o += "## Actionable alterations\n\n"
+        let alterations = actionableAlterations()
+        if alterations.isEmpty { o += "_none_\n\n" } else { for a in alterations { o += "- \(cell(a))\n" }; o += "\n" }
+        let (shown, collapsed) = Self.partition(r.therapies, all: all)
         o += "## Ranked therapies\n\nCurated evidence decides the tier; real-world evidence only orders ties.\n\n"
         if !r.hasActionableAlteration && !r.therapies.isEmpty { o += "**No actionable alteration**: the candidates below rest on weaker evidence only.\n\n" }
-        o += table(r.therapies, empty: r.hasActionableAlteration ? "none" : "None: no actionable alteration in this case.")
+        o += table(shown, empty: r.hasActionableAlteration ? "none" : (r.therapies.isEmpty ? "None: no actionable alteration in this case." : "None at T1/T2: no actionable alteration in this case."))
+        if !collapsed.isEmpty {
+            o += "<details>\n<summary>\(Self.collapsedSummary(collapsed))</summary>\n\n" + table(collapsed, empty: "none") + "</details>\n\n"
+        }
+        let (resShown, resCollapsed) = Self.partition(r.notRecommended, all: all)
         o += "## Not recommended (resistance in this indication)\n\n"
-        o += table(r.notRecommended, empty: "none")
+        o += table(resShown, empty: resCollapsed.isEmpty ? "none" : "none at T1/T2")
+        if !resCollapsed.isEmpty {
+            o += "<details>\n<summary>\(Self.collapsedSummary(resCollapsed, what: "resistance entries"))</summary>\n\n" + table(resCollapsed, empty: "none") + "</details>\n\n"
+        }
+        o += "## Diagnostic and prognostic evidence\n\nNot part of the therapy ranking.\n\n"
+        let (imShown, imCollapsed) = implicationsPartition(all: all)
+        if r.implications.isEmpty { o += "_none_\n\n" }
+        if !imShown.isEmpty { for i in imShown { o += "- \(cell(Self.implicationLine(i)))\n" }; o += "\n" }
+        if !imCollapsed.isEmpty {
+            o += "<details>\n<summary>\(imCollapsed.count) more at T3/T4</summary>\n\n"
+            for i in imCollapsed { o += "- \(cell(Self.implicationLine(i)))\n" }
+            o += "\n</details>\n\n"
+        }
         o += "## Local real-world signal (provisional)\n\nTherapies given to similar warehouse patients, without curated evidence for this case.\n\n"
         if case .used = r.neighbourStatus { o += table(r.realWorldOnly, empty: "none passed the gates") }
         else { o += "_\(cell(r.neighbourStatus.description))_\n\n" }
 
-        let all = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
-        if !all.isEmpty {
+        let traced = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
+        if !traced.isEmpty {
             o += "## Evidence trace\n\n"
-            for (prefix, t) in all {
+            var inDetails = false, openPrefix = ""
+            for (prefix, t) in traced {
+                let hidden = (prefix.isEmpty && collapsed.contains { $0.rank == t.rank }) || (prefix == "N" && resCollapsed.contains { $0.rank == t.rank })
+                if inDetails && (!hidden || openPrefix != prefix) { o += "</details>\n\n"; inDetails = false }
+                if hidden && !inDetails {
+                    o += "<details>\n<summary>Evidence trace of the T3/T4 \(prefix.isEmpty ? "candidates" : "resistance entries")</summary>\n\n"
+                    inDetails = true; openPrefix = prefix
+                }
                 o += "### [\(prefix)\(t.rank)] \(cell(t.name))\n\n"
                 if let tier = t.tier { o += "- \(tier), \(t.relation?.rawValue ?? "-") relation, \(t.resolution?.description ?? "-") match; \(t.biomarkers.joined(separator: ", "))\n" }
                 if let n = t.neighboursTreated { o += "- given to \(count(n)) of the nearest neighbours\n" }
                 if !t.previouslyReceived.isEmpty { o += "- previously received: \(t.previouslyReceived.joined(separator: ", "))\n" }
+                if let sl = Self.sourceLine(t) { o += "- \(cell(sl))\n" }
                 let tr = Self.traceGroups(t)
                 for g in tr.groups {
                     o += "- **\(cell(g.profile))**: rule \(cell(g.rule)) (\(g.ruleKind), \(g.resolution) match); case \(cell(g.matched.joined(separator: "; ")))\n"
@@ -66,6 +95,7 @@ extension RecommendationReport {
                 }
                 o += "- versions: \(cell(versionsLine()))\n\n"
             }
+            if inDetails { o += "</details>\n\n" }
         }
         o += "## Sort keys, in order\n\n"
         for (i, k) in RankingPolicy.sortKeys.enumerated() { o += "\(i + 1). \(k)\n" }

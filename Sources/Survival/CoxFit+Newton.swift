@@ -162,7 +162,12 @@ func _newtonRaphson(_ d: _CoxData, x: inout [Double], efron: Bool, doScale: [Boo
                 let row = r &* p
                 for i in 0..<p { sums[i] += w[r] * xb[row &+ i] }
             }
-            for i in 0..<p where doScale[i] { means[i] = sums[i] / wsum }
+            for i in 0..<p where doScale[i] {
+                // a constant column centres to exactly 0, so the Cholesky step finds it aliased as R
+                // does; sums / wsum can miss the constant by an ulp, and scaling that residue by
+                // 1 / |residue| would turn the column into a constant ±1 that the fit cannot flag
+                means[i] = _constantColumn(UnsafeBufferPointer(xb), n: n, p: p, i) ?? sums[i] / wsum
+            }
             var abs = [Double](repeating: 0, count: p)
             for r in 0..<n {
                 let row = r &* p
@@ -279,4 +284,16 @@ func _newtonRaphson(_ d: _CoxData, x: inout [Double], efron: Bool, doScale: [Boo
     return _NewtonResult(beta: beta, u: u, imat: imat, loglikInitial: loglik0, loglikFinal: loglik1,
                          scoreTest: sctest, iterations: iter, flag: flag, halvedAtEnd: converged && halving > 0,
                          means: means)
+}
+
+/// The value of column `j` of a row-major n×p matrix when every row holds the same value, else nil.
+func _constantColumn(_ x: UnsafeBufferPointer<Double>, n: Int, p: Int, _ j: Int) -> Double? {
+    guard n > 0 else { return nil }
+    let first = x[j]
+    var r = 1
+    while r < n {
+        if x[r &* p &+ j] != first { return nil }
+        r += 1
+    }
+    return first
 }

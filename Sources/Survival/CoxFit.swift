@@ -300,7 +300,9 @@ public struct CoxFit: Sendable {
             for j in 0..<p where doScale[j] {
                 var s = 0.0
                 for r in 0..<n { s += x[r * p + j] }
-                let m = s / Double(n)
+                // a constant column centres to exactly 0 (s / n can miss the constant by an ulp,
+                // and dividing that residue by its own tiny sd would make a column of ±1)
+                let m = x.withUnsafeBufferPointer { _constantColumn($0, n: n, p: p, j) } ?? s / Double(n)
                 var ss2 = 0.0
                 for r in 0..<n { let d = x[r * p + j] - m; ss2 += d * d }
                 var sd = (ss2 / Double(n - 1)).squareRoot()

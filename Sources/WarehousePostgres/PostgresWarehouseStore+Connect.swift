@@ -86,28 +86,29 @@ extension PostgresWarehouseStore {
         quietLogger.logLevel = .critical
         let (configuration, quiet) = (config, quietLogger)
         // postgres-nio's own deadline covers TCP and the handshake; this one also covers name resolution,
-        // which runs on a thread that cannot be interrupted, so the caller does not wait for it.
-        let outcome = NIOLockedValueBox<CheckedContinuation<Void, any Error>?>(nil)
-        do {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                outcome.withLockedValue { $0 = continuation }
-                let attempt = Task {
-                    do {
-                        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quiet)
-                        try? await connection.close()
-                        outcome.withLockedValue { $0.take() }?.resume()
-                    } catch {
-                        outcome.withLockedValue { $0.take() }?.resume(throwing: error)
-                    }
-                }
-                Task {
-                    try? await Task.sleep(for: target.connectTimeout + .milliseconds(250))
-                    if let c = outcome.withLockedValue({ $0.take() }) {
-                        attempt.cancel()
-                        c.resume(throwing: PostgresConnectDeadline())
-                    }
-                }
+        // which runs on a thread that cannot be interrupted, so the caller does not wait for it. Both the
+        // attempt's outcome and the deadline are decided on the connection's event loop, not by tasks of the
+        // cooperative pool: a process whose pool is busy (a batch, a test run) must not see a timely answer
+        // as a timeout because the task that would have received it was scheduled late.
+        let eventLoop = PostgresConnection.defaultEventLoopGroup.any()
+        let promise = eventLoop.makePromise(of: Void.self)
+        let decided = NIOLockedValueBox(false)
+        let deadline = eventLoop.scheduleTask(in: TimeAmount(target.connectTimeout + .milliseconds(250))) {
+            if decided.withLockedValue({ d in defer { d = true }; return !d }) { promise.fail(PostgresConnectDeadline()) }
+        }
+        PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 0, logger: quiet).whenComplete { result in
+            deadline.cancel()
+            let first = decided.withLockedValue { d in defer { d = true }; return !d }
+            switch result {
+            case .success(let connection):
+                _ = connection.close()            // a late success after the deadline is closed too
+                if first { promise.succeed(()) }
+            case .failure(let error):
+                if first { promise.fail(error) }
             }
+        }
+        do {
+            try await promise.futureResult.get()
         } catch {
             throw classify(error, target: target)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Genomics
 import OncoCore
 import Warehouse
 
@@ -27,7 +28,10 @@ struct Onco: AsyncParsableCommand {
 
     /// ArgumentParser's `main`, plus one exit status of onco's own: 69 when the warehouse cannot be
     /// opened or reached (`WarehouseConnectionError`), so scripts can tell it from bad data (1).
+    /// htslib's own messages are turned off once for every command (they would name file paths on
+    /// stderr; onco reports problems through its errors).
     static func main() async {
+        VariantFiles.setHTSlibMessages(enabled: false)
         do {
             var command = try await asyncParseAsRoot(nil)
             if var asyncCommand = command as? any AsyncParsableCommand {

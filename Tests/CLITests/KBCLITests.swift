@@ -9,7 +9,8 @@ import _TestSupport
     @Test func rulesPrintsCoverage() throws {
         let r = try runOnco(["kb", "rules", "--kb", kb])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("KB: CIViC 01-Aug-2021 (v1) · OncoTree 2025_10_03 · DO 2026-07-31 · index sha256:"))
+        #expect(r.stdout.contains("KB: CIViC 01-Aug-2021 (v1) sha256:") && r.stdout.contains(" · MOAlmanac 2025-12-26 sha256:") && r.stdout.contains(" · OncoTree 2025_10_03 · DO 2026-07-31 · index sha256:"))
+        #expect(r.stdout.contains("MOAlmanac features: 1015"))
         #expect(r.stdout.contains("CIViC variants: 1469"))
         #expect(r.stdout.contains("Predictive evidence items: 2333"))
         #expect(r.stdout.contains("[target >= 90%]"))
@@ -75,6 +76,54 @@ import _TestSupport
         #expect(ok.stdout.contains("CIViC reviewed-2024-01-01 (v2)"))
         let rules = try runOnco(["kb", "rules", "--kb", copy.path])
         #expect(rules.stdout.contains("CIViC variants: 6"))
+    }
+
+    /// `kb diseases`: coverage and routes; `--unmapped` lists no disease with level A/B evidence (exit 0).
+    @Test func diseasesAudit() throws {
+        let r = try runOnco(["kb", "diseases", "--kb", kb])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("with level A/B evidence: 0"))
+        #expect(r.stdout.contains("Transitional Cell Carcinoma (DOID:2671)  →  BLCA,UTUC,UCU [override]"))
+        #expect(r.stdout.contains("Non-Small Cell Lung Cancer (NSCLC)  →  NSCLC [oncotree-code]"))
+        let u = try runOnco(["kb", "diseases", "--kb", kb, "--unmapped"])
+        #expect(u.status == 0, "\(u.stderr)")
+        #expect(u.stdout.contains("Unmapped: 1, with level A/B evidence: 0") && u.stdout.contains("Thanatophoric Dysplasia"))
+        let j = try runOnco(["kb", "diseases", "--kb", kb, "--unmapped", "--format", "json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(j.status == 0 && rows.allSatisfy { ($0["hasStrongEvidence"] as? Bool) == false })
+    }
+
+    /// `kb update --moalmanac`: a malformed release is refused naming the assertion and field, and the
+    /// installed KB is unchanged; the shipped release re-imports to the same index.
+    @Test func updateMOAlmanacIsTransactional() throws {
+        let dir = try makeTemporaryDirectory("kb-cli-moa")
+        let copy = dir.appendingPathComponent("KnowledgeBase")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: kb), to: copy)
+        let index = copy.appendingPathComponent("index/knowledgebase.idx")
+        let before = try Data(contentsOf: index)
+        let shipped = copy.appendingPathComponent("moalmanac/molecular-oncology-almanac.json")
+        var list = try JSONSerialization.jsonObject(with: Data(contentsOf: shipped)) as! [[String: Any]]
+        list[4]["feature_type"] = "Methylation"
+        let bad = dir.appendingPathComponent("molecular-oncology-almanac.json")
+        try JSONSerialization.data(withJSONObject: list).write(to: bad)
+        let id = list[4]["assertion_id"] as! Int
+        let r = try runOnco(["kb", "update", "--kb", copy.path, "--moalmanac", bad.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("assertion \(id)") && r.stderr.contains("feature_type") && r.stderr.contains("Methylation"))
+        #expect(try Data(contentsOf: index) == before)
+        list[4].removeValue(forKey: "oncotree_code")
+        list[4]["feature_type"] = "Somatic Variant"
+        try JSONSerialization.data(withJSONObject: list).write(to: bad)
+        let r2 = try runOnco(["kb", "update", "--kb", copy.path, "--moalmanac", bad.path])
+        #expect(r2.status == 1 && r2.stderr.contains("assertion \(id)") && r2.stderr.contains("oncotree_code"))
+        try "[{\"assertion_id\": 1,".write(to: bad, atomically: true, encoding: .utf8)
+        let r3 = try runOnco(["kb", "update", "--kb", copy.path, "--moalmanac", bad.path])
+        #expect(r3.status == 1 && r3.stderr.contains("not valid JSON"))
+        #expect(try Data(contentsOf: index) == before)
+        let ok = try runOnco(["kb", "update", "--kb", copy.path, "--moalmanac", RepoPaths.knowledgeBase("moalmanac/molecular-oncology-almanac.json").path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("MOAlmanac 2025-12-26"))
+        #expect(try Data(contentsOf: index) == before)
     }
 }
 

@@ -51,6 +51,17 @@ import _TestSupport
         #expect(try String(contentsOfFile: html, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
     }
 
+    /// The concise board view by default; `--all` lists the T3/T4 candidates too.
+    @Test func conciseByDefaultAllOnRequest() throws {
+        let v = casePath("skcm_braf_v600e.grch37.vep")
+        let concise = try runOnco(["recommend", "--kb", kb, "--vcf", v, "--tumor-type", "SKCM"])
+        #expect(concise.status == 0, "\(concise.stderr)")
+        #expect(concise.stdout.contains("Actionable alterations") && concise.stdout.contains("run with --all to list them"))
+        #expect(concise.stdout.contains("MOAlmanac 2025-12-26 sha256:"))
+        let all = try runOnco(["recommend", "--kb", kb, "--vcf", v, "--tumor-type", "SKCM", "--all"])
+        #expect(all.status == 0 && !all.stdout.contains("run with --all") && all.stdout.count > concise.stdout.count)
+    }
+
     /// A case with nothing actionable exits 0 with a report that says so plainly.
     @Test func noActionableAlterationSaysSo() throws {
         let r = try runOnco(["recommend", "--kb", kb, "--vcf", casePath("hnsc_no_actionable.grch37.vep"), "--tumor-type", "HNSC"])

@@ -147,6 +147,28 @@ struct SimilarCLITests {
         #expect(refused.status == 77 && refused.stderr.contains("cannot be lowered below the warehouse's (5)"), "\(refused.stderr)")
     }
 
+    @Test("--lenient: a malformed record is skipped and a note on stderr says so; strict, exit 1 naming the line")
+    func lenientNote() throws {
+        let (db, env) = try Self.databases()[0]
+        let s = try runOnco(["warehouse", "synth", "--patients", "500", "--seed", "3", "--db", db], environment: env)
+        #expect(s.status == 0, "\(s.stderr)")
+        // Tests/Fixtures/genomics/bad/alt_empty.vcf: CASP8 passenger on line 17, BRAF V600E with an empty ALT on line 18.
+        let bad = RepoPaths.fixture("genomics/bad/alt_empty.vcf").path
+        let args = ["similar", "--vcf", bad, "--tumor-type", "SKCM", "--db", db, "--k", "5", "--format", "json"]
+        let strict = try runOnco(args, environment: env)
+        #expect(strict.status == 1 && strict.stderr.contains(#"alt_empty.vcf: line 18: ALT "" is empty"#), "\(strict.stderr)")
+        #expect(strict.stdout.isEmpty)
+        let lenient = try runOnco(args + ["--lenient"], environment: env)
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        #expect(lenient.stderr.contains(#"onco: note: 1 malformed VCF record skipped (--lenient): line 18: ALT "" is empty"#),
+                "\(lenient.stderr)")
+        let out = try Self.json(lenient.stdout)
+        // The profile is the passenger's alone: the skipped BRAF record is not in it.
+        let alterations = try #require((out["caseProfile"] as? [String: [String]])?["alterations"])
+        #expect(alterations.contains { $0.hasPrefix("CASP8") } && !alterations.contains { $0.hasPrefix("BRAF") }, "\(alterations)")
+        #expect((out["neighbours"] as? [[String: Any]])?.count == 5)
+    }
+
     @Test("bad input: exit 64 for bad options, exit 1 naming the file for an unreadable VCF")
     func badInput() throws {
         let (db, env) = try Self.databases()[0]

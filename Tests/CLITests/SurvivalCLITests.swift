@@ -197,7 +197,7 @@ import _TestSupport
     }
 
     @Test(arguments: [
-        ("time,event\n1,1\nabc,0\n3,1\n", ["km"], "bad.csv line 3, column 'time': time is not a number"),
+        ("time,event\n1,1\nabc,0\n3,1\n", ["km"], "bad.csv line 3, column 'time': value 'abc' is not a number"),
         ("time,event\n1,1\n-2,0\n3,1\n", ["km"], "bad.csv line 3, column 'time': time is negative"),
         ("time,event\n1,1\n2,2\n3,1\n", ["km"], "bad.csv line 3, column 'event': unknown event value"),
         ("time,event\n1,1\n2,maybe\n", ["km"], "bad.csv line 3, column 'event': unknown event value"),
@@ -206,12 +206,34 @@ import _TestSupport
         ("time,event,g\n1,1,a\n2,0,a\n", ["logrank", "--group", "g"], "bad.csv, column 'g': only one group among the complete rows"),
         ("time,event,x\n1,1,2\n2,0,oops\n3,1,1\n", ["cox", "--covariates", "x,y"], "bad.csv, column 'y': unknown column"),
         ("time,event\n1,1,9\n2,0\n", ["km"], "bad.csv line 2: 3 fields, the header has 2"),
+        ("time,event\n1,1\ninf,0\n3,1\n", ["km"], "bad.csv line 3, column 'time': value 'inf' is not a finite number"),
+        ("time,event,x\n1,1,2\n2,0,3\n3,1,4\n4,0,x5\n", ["cox", "--covariates", "x"],
+         "bad.csv line 5, column 'x': value 'x5' is not a number in a column that is otherwise numeric (3 of 4 values are numbers)"),
     ] as [(String, [String], String)])
     func badInputFailsWithLineAndColumn(csv: String, args: [String], message: String) throws {
         let r = try Self.failing(csv, args)
         #expect(r.status == 1, "exit status \(r.status)")
         #expect(r.stderr.contains(message), "stderr: \(r.stderr)")
         #expect(r.stdout.isEmpty, "no partial output on failure")
+    }
+
+    /// A constant covariate: coef and se NA as in R's coxph, with the note in text and JSON
+    /// (values against R in SurvivalTests/SurvivalInputTests, extra/aliased.json).
+    @Test func constantCovariateIsNAInEveryFormat() throws {
+        let args = ["cox", "--input", "extra/aliased.csv", "--covariates", "x,c01,z"]
+        let text = try Self.onco(args)
+        #expect(text.status == 0, "\(text.stderr)")
+        let row = text.stdout.split(separator: "\n").first { $0.hasPrefix("c01 ") }
+        #expect(row?.split(separator: " ").dropFirst().allSatisfy { $0 == "NA" } == true, "\(text.stdout)")
+        #expect(text.stdout.contains("X matrix deemed to be singular; not estimable: c01"))
+        let json = try Self.onco(args + ["--format", "json"])
+        #expect(json.status == 0)
+        let o = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let terms = o["terms"] as! [[String: Any]]
+        #expect(terms[1]["name"] as? String == "c01")
+        #expect(terms[1]["coef"] is NSNull && terms[1]["se"] is NSNull)
+        #expect(terms[0]["coef"] is Double && terms[2]["coef"] is Double)
+        #expect((o["problems"] as! [String]) == ["X matrix deemed to be singular; not estimable: c01"])
     }
 
     @Test func invalidOptionsAreUsageErrors() throws {

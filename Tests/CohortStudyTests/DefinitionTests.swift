@@ -97,6 +97,11 @@ import _TestSupport
             do { _ = try f.apply(to: nil); return "accepted" } catch { return "\(error)" }
         }
         #expect(message { $0.age = "old" }.hasPrefix("--age:"))
+        // numbers follow OncoCore.ExactNumber: no inf, nan, hexadecimal or decimal commas
+        for bad in ["inf", "40-inf", "nan-70", "0x28-70", "40,5"] { #expect(message { $0.age = bad }.hasPrefix("--age:"), "\(bad)") }
+        #expect(message { $0.tmb = "1e400-" }.hasPrefix("--tmb:"))
+        #expect(message { $0.groupBy = "cuts:AGE:50,inf" }.hasPrefix("--group-by:"))
+        #expect(message { $0.age = "4e1-7e1" } == "accepted")
         #expect(message { $0.therapies = ["osimertinib@0"] }.hasPrefix("--therapy:"))
         #expect(message { $0.top = 20 }.contains("--top: needs --of"))
         #expect(message { $0.groupBy = "sex"; $0.top = 10; $0.of = "tmb" }.contains("give one grouping"))

@@ -136,10 +136,12 @@ enum Hotspots {
                                                                  copyNumber: [CopyNumberAlteration(gene: "ERBB2", kind: .amplification)]))
         #expect(b.match(named: "ERBB2 AMPLIFICATION") != nil)
         // CIViC's ERBB2 items are on 'Her2-receptor Positive Breast Cancer' (DO: is_a breast cancer, not
-        // breast carcinoma): a biomarker-defined subtype, so KB narrower and level A → T2.
+        // breast carcinoma): a biomarker-defined subtype, so KB narrower and level A → T2; MOAlmanac's FDA
+        // label (OncoTree BRCA, exact) makes trastuzumab T1.
         let tz = try #require(b.therapy("trastuzumab"))
-        #expect(tz.bestTier == .t2)
-        #expect(tz.sensitivity.first?.relation == .narrower)
+        #expect(tz.bestTier == .t1)
+        #expect(tz.sensitivity.contains { $0.relation == .narrower && $0.tier == .t2 && $0.evidenceID < EvidenceSource.moalmanacIDOffset })
+        #expect(tz.sensitivity.first.map { EvidenceSource(evidenceID: $0.evidenceID) } == .moalmanac && tz.sensitivity.first?.relation == .exact)
     }
 
     /// v2 AND profiles: matched only when every variant is present. The KB is built from a copy of the

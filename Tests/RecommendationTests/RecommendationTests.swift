@@ -44,33 +44,35 @@ struct CuratedRankingTests {
         let r = try await Fixtures.recommend("skcm_braf_v600e.grch38.bare", tumourType: "SKCM")
         #expect(!r.hasActionableAlteration)
         #expect(r.therapies.isEmpty && r.notRecommended.isEmpty)
-        #expect(r.notes.contains { $0.hasPrefix("No actionable alteration: none of its alterations matches a CIViC profile") })
+        #expect(r.notes.contains { $0.hasPrefix("No actionable alteration: none of its alterations matches a CIViC or MOAlmanac profile") })
         #expect(r.notes.contains { $0.hasPrefix("Unannotated variants: 2 of 2 variants") })
         #expect(r.caseSummary.annotationWarning != nil)
     }
 
     /// EGFR L858R lung adenocarcinoma: erlotinib (EID2994) and afatinib (EID2997) both have level A
-    /// in NSCLC (broader, T1) on the exact change, one A item each rated 5; erlotinib has more
-    /// supporting items in all (rule 6), so it leads. Crizotinib has only resistance here (EID4288,
-    /// level C, NSCLC) and is not recommended.
+    /// in NSCLC (broader, T1) on the exact change; MOAlmanac adds its FDA labels and guideline entries,
+    /// and afatinib has more items at T1 (rule 6), so it leads. Crizotinib has only resistance here
+    /// (EID4288, level C, NSCLC) and is not recommended.
     @Test func lungEGFRL858R() async throws {
         let r = try await Fixtures.recommend("luad_egfr_l858r.grch37.vep", tumourType: "LUAD")
-        #expect(r.therapies.prefix(2).map(\.name) == ["erlotinib", "afatinib"])
+        #expect(r.therapies.prefix(2).map(\.name) == ["afatinib", "erlotinib"])
         #expect(r.therapies.prefix(2).allSatisfy { $0.tier == .t1 && $0.relation == .broader && $0.resolution == .exact })
-        #expect(r.therapies[0].sortKey.itemsTotal > r.therapies[1].sortKey.itemsTotal)
+        #expect(r.therapies[0].sortKey.itemsAtBestTier > r.therapies[1].sortKey.itemsAtBestTier)
+        #expect(r.therapies[0].evidence.contains { $0.source == "MOAlmanac" && $0.sourceLevel == "FDA-Approved" })
         let crizotinib = try #require(r.notRecommended.first { $0.name == "crizotinib" })
         #expect(crizotinib.direction == .resistance && crizotinib.evidence.contains { $0.id == "EID4288" })
     }
 
     /// L858R plus T790M (GRCh38): T790M carries level A resistance to erlotinib in NSCLC (EID238),
     /// level B to gefitinib, afatinib and dacomitinib, and level A sensitivity to osimertinib
-    /// (EID1592, EID1867). Osimertinib leads; the first-generation inhibitors move to 'not recommended'
-    /// although L858R alone would make erlotinib T1.
+    /// (EID1592, EID1867; MOAlmanac adds its FDA label and guideline entries). Osimertinib leads; the
+    /// first-generation inhibitors move to 'not recommended' although L858R alone would make erlotinib T1.
     @Test func lungT790MResistance() async throws {
         let r = try await Fixtures.recommend("luad_egfr_l858r_t790m.grch38.vep", tumourType: "LUAD")
         let top = try #require(r.therapies.first)
         #expect(top.name == "osimertinib" && top.tier == .t1)
-        #expect(Set(top.evidence.filter { $0.role == .sensitivity && $0.level == "A" }.map(\.id)) == ["EID1592", "EID1867"])
+        let levelA = Set(top.evidence.filter { $0.role == .sensitivity && $0.level == "A" }.map(\.id))
+        #expect(levelA.filter { $0.hasPrefix("EID") } == ["EID1592", "EID1867"] && levelA.contains { $0.hasPrefix("MOA") }, "\(levelA.sorted())")
         let notRec = Set(r.notRecommended.map(\.name))
         for drug in ["erlotinib", "gefitinib", "afatinib", "dacomitinib"] {
             #expect(notRec.contains(drug), "\(drug) should be in 'not recommended'")
@@ -86,19 +88,19 @@ struct CuratedRankingTests {
     @Test func bareExon19DeletionMatchesByAllele() async throws {
         let r = try await Fixtures.recommend("luad_egfr_ex19del.grch37.bare", tumourType: "LUAD")
         let top = try #require(r.therapies.first)
-        #expect(["afatinib", "erlotinib"].contains(top.name))
+        #expect(["afatinib", "erlotinib", "osimertinib"].contains(top.name))
         #expect(top.tier == .t1 && top.resolution == .exon)
         #expect(top.biomarkers.contains("EGFR EXON 19 DELETION"))
         #expect(r.caseSummary.annotationWarning != nil)
         #expect(r.notes.contains { $0.hasPrefix("Unannotated variants: 1 of 2") })
     }
 
-    /// KRAS G12C lung: CIViC (2021) has no level A sensitivity for G12C inhibitors yet; KRAS G12/G13
-    /// carries level B resistance to erlotinib and gefitinib in lung cancer (broader), so both are
-    /// not recommended, and nothing reaches T1.
+    /// KRAS G12C lung: CIViC (2021) has no level A sensitivity for G12C inhibitors; MOAlmanac's FDA
+    /// approvals of sotorasib and adagrasib make them T1 (BoardAcceptanceTests). KRAS G12/G13 carries
+    /// level B resistance to erlotinib and gefitinib in lung cancer (broader): both not recommended.
     @Test func lungKRASG12C() async throws {
         let r = try await Fixtures.recommend("luad_kras_g12c.grch37.vep", tumourType: "LUAD")
-        #expect(!r.therapies.contains { $0.tier == .t1 })
+        #expect(r.therapies.filter { $0.tier == .t1 }.map(\.name).sorted() == ["adagrasib", "sotorasib"])
         #expect(Set(r.notRecommended.map(\.name)).isSuperset(of: ["erlotinib", "gefitinib"]))
         #expect(r.hasActionableAlteration)   // level B items in NSCLC (e.g. docetaxel + pemetrexed + trametinib)
     }
@@ -115,25 +117,31 @@ struct CuratedRankingTests {
         #expect(r.notes.contains { $0.contains("FILTER other than PASS") })
     }
 
-    /// PIK3CA H1047R breast (GRCh38): alpelisib + fulvestrant has level A for PIK3CA mutations in
-    /// breast cancer (T1), ahead of every T2 item.
+    /// PIK3CA H1047R breast (GRCh38, case BRCA): alpelisib + fulvestrant has level A for PIK3CA mutations
+    /// in breast cancer (CIViC 'Breast Cancer', broader, T1). MOAlmanac's FDA labels are coded on OncoTree
+    /// BRCA itself (exact), so they lead: alpelisib (the label is 'in combination with fulvestrant', but
+    /// MOAlmanac names alpelisib alone), capivasertib + fulvestrant, inavolisib + palbociclib + fulvestrant.
+    /// For an IDC case both are broader and alpelisib + fulvestrant leads (BoardAcceptanceTests).
     @Test func breastPIK3CA() async throws {
         let r = try await Fixtures.recommend("brca_pik3ca_h1047r.grch38.vep", tumourType: "BRCA")
         let top = try #require(r.therapies.first)
-        #expect(top.name == "alpelisib + fulvestrant" && top.tier == .t1)
-        #expect(top.biomarkers == ["PIK3CA MUTATION"])
+        #expect(top.name == "alpelisib" && top.tier == .t1 && top.relation == .exact)
+        let combo = try #require(r.therapies.first { $0.name == "alpelisib + fulvestrant" })
+        #expect(combo.tier == .t1 && combo.relation == .broader && combo.biomarkers == ["PIK3CA MUTATION"])
+        #expect(r.therapies.prefix(4).allSatisfy { $0.tier == .t1 })
     }
 
-    /// ERBB2 amplification from the CNA list: trastuzumab's level A items are for 'HER2 positive
-    /// breast cancer', a narrower (biomarker-defined) type than BRCA, hence T2 (TIERS.md); neratinib
-    /// has a level B item in breast cancer (broader, T2), and rule 3 puts broader before narrower.
+    /// ERBB2 amplification from the CNA list: CIViC's trastuzumab level A items are for 'HER2 positive
+    /// breast cancer', a narrower (biomarker-defined) type than BRCA, hence T2 (TIERS.md); MOAlmanac's
+    /// FDA labels on OncoTree BRCA (exact) make trastuzumab and the other HER2 drugs T1.
     @Test func breastERBB2Amplification() async throws {
         let r = try await Fixtures.recommend("brca_erbb2amp.grch37.vep", tumourType: "BRCA", amplification: ["ERBB2"])
-        #expect(r.therapies.first?.tier == .t2)
+        #expect(r.therapies.first?.tier == .t1)
         let trastuzumab = try #require(r.therapies.first { $0.name == "trastuzumab" })
-        #expect(trastuzumab.tier == .t2 && trastuzumab.relation == .narrower)
-        #expect(trastuzumab.evidence.contains { $0.level == "A" && $0.matchedAlterations.contains { $0.hasPrefix("ERBB2 amplification") } })
-        #expect(r.therapies.first?.name == "neratinib" && r.therapies.first?.relation == .broader)
+        #expect(trastuzumab.rank == 1 && trastuzumab.tier == .t1 && trastuzumab.relation == .exact)
+        #expect(trastuzumab.evidence.contains { $0.source == "CIViC" && $0.level == "A" && $0.tier == .t2 && $0.relation == .narrower
+            && $0.matchedAlterations.contains { $0.hasPrefix("ERBB2 amplification") } })
+        #expect(r.therapies.contains { $0.name == "neratinib" && $0.tier == .t1 })
     }
 
     /// KRAS G12D colorectal: the only level B sensitivity item in colorectal cancer (irinotecan +
@@ -150,15 +158,15 @@ struct CuratedRankingTests {
         #expect(r.notRecommended.prefix(2).allSatisfy { $0.tier == .t1 })
     }
 
-    /// BRAF V600E colorectal (GRCh38): every targeted combination is level B (T2, broader); the one
-    /// matched on the exact change (vemurafenib + irinotecan + cetuximab) leads on
-    /// match resolution; encorafenib + cetuximab (codon rule) follows; vemurafenib alone, cetuximab and
-    /// panitumumab alone carry level B resistance in colorectal cancer and are not recommended.
+    /// BRAF V600E colorectal (GRCh38): CIViC's targeted combinations are level B (T2); MOAlmanac's FDA
+    /// approval of encorafenib + cetuximab (COADREAD, exact) makes it T1 and first; vemurafenib +
+    /// irinotecan + cetuximab stays T2 on the exact change; vemurafenib alone, cetuximab and panitumumab
+    /// alone carry level B resistance in colorectal cancer and are not recommended.
     @Test func colorectalBRAFV600E() async throws {
         let r = try await Fixtures.recommend("coadread_braf_v600e.grch38.vep", tumourType: "COADREAD")
         let top = try #require(r.therapies.first)
-        #expect(top.name == "cetuximab + irinotecan + vemurafenib" && top.tier == .t2 && top.resolution == .exact)
-        #expect(r.therapies.contains { $0.name == "cetuximab + encorafenib" && $0.tier == .t2 })
+        #expect(top.name == "cetuximab + encorafenib" && top.tier == .t1 && top.relation == .exact)
+        #expect(r.therapies.contains { $0.name == "cetuximab + irinotecan + vemurafenib" && $0.tier == .t2 && $0.resolution == .exact })
         #expect(Set(r.notRecommended.map(\.name)).isSuperset(of: ["vemurafenib", "cetuximab", "panitumumab"]))
     }
 
@@ -169,21 +177,23 @@ struct CuratedRankingTests {
         #expect(top.name == "ivosidenib" && top.tier == .t1 && top.relation == .exact)
     }
 
-    /// IDH2 R140Q with DNMT3A R882H: enasidenib has level B for IDH2 mutations in AML (T2, gene-level
-    /// rule); idarubicin's DNMT3A R882 item is also T2 exact but matched at codon level, so it leads.
+    /// IDH2 R140Q with DNMT3A R882H: enasidenib has level B for IDH2 mutations in AML in CIViC (T2,
+    /// gene-level rule) and MOAlmanac's FDA approval for IDH2 R140Q (T1, exact), so it leads; idarubicin's
+    /// DNMT3A R882 item is T2 exact at codon level and follows.
     @Test func amlIDH2() async throws {
         let r = try await Fixtures.recommend("aml_idh2_r140q.grch37.vep", tumourType: "AML")
-        #expect(r.therapies.first?.name == "idarubicin")
-        let enasidenib = try #require(r.therapies.first { $0.name == "enasidenib" })
-        #expect(enasidenib.tier == .t2 && enasidenib.resolution == .gene && enasidenib.rank <= 3)
+        let enasidenib = try #require(r.therapies.first)
+        #expect(enasidenib.name == "enasidenib" && enasidenib.tier == .t1 && enasidenib.resolution == .exact)
+        #expect(enasidenib.evidence.contains { $0.source == "CIViC" && $0.tier == .t2 && $0.resolution == .gene })
+        #expect(r.therapies.dropFirst().first?.name == "idarubicin")
     }
 
-    /// FGFR3 S249C bladder (GRCh38): FGFR3 mutations carry level B items in urothelial carcinoma
-    /// (broader, T2), among them infigratinib; the case is actionable, nothing is T1.
+    /// FGFR3 S249C bladder (GRCh38): erdafitinib T1 first (BoardAcceptanceTests); FGFR3 mutations also
+    /// carry level B items in urothelial carcinoma (broader, T2), among them infigratinib.
     @Test func bladderFGFR3() async throws {
         let r = try await Fixtures.recommend("blca_fgfr3_s249c.grch38.vep", tumourType: "BLCA")
         #expect(r.hasActionableAlteration)
-        #expect(r.therapies.first?.tier == .t2)
+        #expect(r.therapies.first?.tier == .t1 && r.therapies.first?.name == "erdafitinib")
         #expect(r.therapies.contains { $0.name == "infigratinib" && $0.tier == .t2 && $0.biomarkers.contains("FGFR3 MUTATION") })
     }
 

@@ -58,7 +58,7 @@ struct CorruptStudyTests {
                 try await Fixture.importStudy(t.store, dir: dir)
                 Issue.record("a corrupt MAF was imported")
             } catch {
-                #expect("\(error)" == "data_mutations.txt.gz:\(line): field Start_Position is not a valid number")
+                #expect("\(error)" == "data_mutations.txt.gz:\(line): field Start_Position: value '12x45' is not a number")
             }
             #expect(try await Self.snapshot(t.store) == before)
         }

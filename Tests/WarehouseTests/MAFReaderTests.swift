@@ -64,7 +64,14 @@ struct MAFReaderTests {
     }
 
     @Test("malformed rows fail with file, line and field", arguments: [
-        (2, "Start_Position", "abc", "test.maf:4: field Start_Position is not a valid number"),
+        (2, "Start_Position", "abc", "test.maf:4: field Start_Position: value 'abc' is not a number"),
+        (2, "Start_Position", "0", "test.maf:4: field Start_Position: value '0' is out of range (1...1099511627776)"),
+        (2, "Start_Position", "1e300", "test.maf:4: field Start_Position: value '1e300' is out of range (1...1099511627776)"),
+        (2, "Start_Position", "4.70000001e+07", "test.maf:4: field Start_Position: value '4.70000001e+07' is not a whole number"),
+        (13, "t_alt_count", "4.5e0", "test.maf:4: field t_alt_count: value '4.5e0' is not a whole number"),
+        (13, "t_alt_count", "inf", "test.maf:4: field t_alt_count: value 'inf' is not a finite number"),
+        (12, "t_ref_count", "-3", "test.maf:4: field t_ref_count: value '-3' is out of range (0...2147483647)"),
+        (12, "t_ref_count", "0x10", "test.maf:4: field t_ref_count: value '0x10' is not a number"),
         (8, "Tumor_Seq_Allele2", "", "test.maf:4: field Tumor_Seq_Allele2 is empty"),
         (6, "Reference_Allele", "AXG", "test.maf:4: field Reference_Allele is not an allele (A, C, G, T, N or -)"),
     ])
@@ -79,6 +86,22 @@ struct MAFReaderTests {
         let r2 = try MAFReader(path: url.path)
         _ = try r2.next()
         do { _ = try r2.next(); Issue.record("no error") } catch { #expect("\(error)" == message) }
+    }
+
+    /// R writes 47000000 as `4.7e+07` (#20): the exact value is taken, and counted.
+    @Test("integer-valued scientific notation is read exactly and counted")
+    func scientificPosition() throws {
+        var row = Self.braf
+        row[2] = "4.7e+07"; row[3] = "4.7e+07"; row[12] = "6.0e1"
+        let url = try Self.write([Self.braf, row])
+        let r = try MAFReader(path: url.path)
+        _ = try r.next()
+        #expect(r.scientificIntegers == 0)
+        let a = try #require(try r.next())
+        #expect(a.variant.key.position == 47_000_000)
+        #expect(a.variant.support?.refReads == 60)
+        #expect(r.scientificIntegers == 2)
+        #expect(try r.next() == nil)
     }
 
     @Test("a row with too few columns names its line")

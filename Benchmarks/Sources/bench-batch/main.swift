@@ -13,6 +13,7 @@
 // with `xargs -P`, i.e. the same full htslib read.
 import Batch
 import Foundation
+import Genomics
 import Logging
 import Warehouse
 
@@ -43,7 +44,7 @@ func argument(_ name: String, in args: [String]) -> String? {
 }
 
 func runOne(casesDir: String, jobs: Int, scorerName: String) async throws {
-    FileCheckScorer.setHTSlibMessages(enabled: false)
+    VariantFiles.setHTSlibMessages(enabled: false)
     let manifest = try BatchManifest.read(path: casesDir + "/manifest.tsv")
     let scorer: any CaseScorer = scorerName == "null" ? NullScorer() : FileCheckScorer()
     let out = NSTemporaryDirectory() + "bench-batch-\(getpid()).jsonl"
@@ -184,7 +185,7 @@ func runAll(casesDir: String, outPath: String, repeats: Int) throws {
 
 /// The recommendation over a manifest, as `onco batch` runs it.
 func runRecommend(casesDir: String, warehouse: String, kb: String, jobs: Int, out: String) async throws {
-    FileCheckScorer.setHTSlibMessages(enabled: false)
+    VariantFiles.setHTSlibMessages(enabled: false)
     let manifest = try BatchManifest.read(path: casesDir + "/manifest.tsv")
     let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
     let store = try await SQLiteWarehouseStore(path: warehouse, logger: logger)

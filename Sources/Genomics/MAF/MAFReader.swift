@@ -45,6 +45,9 @@ public final class MAFReader {
     /// The header names in file order.
     public let header: [String]
     public var fileName: String { lines.fileName }
+    /// Whole numbers read so far that were written in scientific or decimal notation and accepted
+    /// because their value is exact (`Start_Position` `4.7e+07` = 47000000, as R writes it).
+    public private(set) var scientificIntegers = 0
 
     struct Columns {
         var hugo, chrom, start, end, ref, allele1, allele2, sample, normal, classification, type: Int?
@@ -123,14 +126,28 @@ public final class MAFReader {
             let v = fields.string(i, in: bytes)
             return v.isEmpty || v == "." || v == "NA" ? nil : v
         }
-        func int(_ i: Int?, _ name: String) throws -> Int? {
-            guard let v = s(i) else { return nil }
-            guard let n = Int(v) else { throw fail(.badNumber, name, v) }
-            return n
+        /// A cell's bytes, nil when absent or missing (empty, `.`, `NA`).
+        func cell(_ i: Int?) -> UnsafeBufferPointer<UInt8>? {
+            guard let i else { return nil }
+            let b = fields.bytes(i, in: bytes)
+            if b.isEmpty || (b.count == 1 && b[0] == UInt8(ascii: ".")) || (b.count == 2 && b[0] == UInt8(ascii: "N") && b[1] == UInt8(ascii: "A")) {
+                return nil
+            }
+            return b
+        }
+        func int(_ i: Int?, _ name: String, in range: ClosedRange<Int>) throws -> Int? {
+            guard let b = cell(i) else { return nil }
+            do {
+                let r = try NumberField.integer(b, field: name, in: range)
+                if r.notation == .scientific { scientificIntegers += 1 }
+                return r.value
+            } catch {
+                throw fail(.badNumber, name, error.problem)
+            }
         }
         guard let chromRaw = s(c.chrom) else { throw fail(.missingValue, "Chromosome") }
-        guard let start = try int(c.start, "Start_Position"), start > 0 else {
-            throw fail(s(c.start) == nil ? .missingValue : .badNumber, "Start_Position")
+        guard let start = try int(c.start, "Start_Position", in: NumberField.position) else {
+            throw fail(.missingValue, "Start_Position")
         }
         guard let sample = s(c.sample) else { throw fail(.missingValue, "Tumor_Sample_Barcode") }
         guard let ref = s(c.ref) else { throw fail(.missingValue, "Reference_Allele") }
@@ -170,13 +187,12 @@ public final class MAFReader {
             hgvsp = AminoAcid.longHGVSp(hgvspShort!)
         }
         if hgvspShort == "p." { hgvspShort = nil; hgvsp = nil }
-        let tRef = try int(c.tRef, "t_ref_count"), tAlt = try int(c.tAlt, "t_alt_count")
-        var depth = try int(c.tDepth, "t_depth")
+        let tRef = try int(c.tRef, "t_ref_count", in: NumberField.count), tAlt = try int(c.tAlt, "t_alt_count", in: NumberField.count)
+        var depth = try int(c.tDepth, "t_depth", in: NumberField.count)
         if depth == nil, let tRef, let tAlt { depth = tRef + tAlt }
         var vaf: Double?
-        if let v = s(c.tVAF) {
-            guard let d = Double(v), d >= 0, d <= 1 else { throw fail(.badNumber, "t_vaf", v) }
-            vaf = d
+        if let b = cell(c.tVAF) {
+            do { vaf = try NumberField.double(b, field: "t_vaf", in: 0...1) } catch { throw fail(.badNumber, "t_vaf", error.problem) }
         } else if let tAlt, let depth, depth > 0 {
             vaf = Double(tAlt) / Double(depth)
         }
@@ -196,7 +212,8 @@ public final class MAFReader {
     }
 }
 
-/// A malformed MAF: what is wrong, in which file, line and column. Never carries sample barcodes.
+/// A malformed MAF: what is wrong, in which file, line and column. Never carries sample barcodes; a
+/// number that cannot be read is named with its value (`NumberParseError.problem`).
 public struct MAFError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String { case noHeader, missingColumn, columnCount, missingValue, badNumber, badAllele }
@@ -222,7 +239,7 @@ public struct MAFError: Error, Sendable, CustomStringConvertible, CustomDebugStr
         case .missingColumn: return "\(at): required column \(field ?? "?") is missing from the header"
         case .columnCount: return "\(at): wrong number of columns (\(detail))"
         case .missingValue: return "\(at): field \(field ?? "?") is empty"
-        case .badNumber: return "\(at): field \(field ?? "?") is not a valid number"
+        case .badNumber: return "\(at): field \(field ?? "?"): \(detail)"
         case .badAllele: return "\(at): field \(field ?? "?") is not an allele (A, C, G, T, N or -)"
         }
     }

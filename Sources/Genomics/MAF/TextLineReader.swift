@@ -96,6 +96,11 @@ struct TabFields {
 
     var count: Int { starts.count }
 
+    func bytes(_ i: Int, in line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard i < starts.count, starts[i] < ends[i] else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(rebasing: line[starts[i]..<ends[i]])
+    }
+
     func string(_ i: Int, in line: UnsafeBufferPointer<UInt8>) -> String {
         guard i < starts.count, starts[i] < ends[i] else { return "" }
         return String(decoding: UnsafeBufferPointer(rebasing: line[starts[i]..<ends[i]]), as: UTF8.self)

@@ -98,6 +98,12 @@ public struct CBioPortalStudy: Sendable {
 /// - `episode` "disease progression" at anchor + PFS time when `PFS_STATUS` is an event (`1:...`).
 /// - `measurement` stage (first present of `STAGE`, `AJCC_PATHOLOGIC_TUMOR_STAGE`, `PATHOLOGIC_STAGE`,
 ///   `CLINICAL_STAGE`, `TUMOR_STAGE`): raw text, ordinal 0–4 when it normalises.
+/// - Numbers are read under `OncoCore.ExactNumber`'s rules (finite decimals; whole numbers also from
+///   exact scientific notation, counted in `importNotes`): `AGE` 0–150 years (the fraction is dropped),
+///   `*_MONTHS` 0–1800, the diagnosis year 1800–2200, `TMB_NONSYNONYMOUS` finite and ≥ 0, timeline
+///   `START_DATE`/`STOP_DATE` whole days within ±150 years. A value that is present (not a missing
+///   marker such as `NA` or `[Not Available]`) but not such a number is an `ImportError` naming file,
+///   line, field and value; the import then writes nothing.
 /// - Every other patient/sample column → `onco_clinical_attribute`, except identifier columns (`*_ID`,
 ///   `*BARCODE*`) and any value containing the patient's or sample's source id.
 /// - Sample → `specimen` (`specimen_source_id` = keyed hash), TMB (`TMB_NONSYNONYMOUS`) → `measurement`.
@@ -194,6 +200,8 @@ final class CBioPortalSource: WarehouseBatchSource {
     var mafQueue: [URL] = []
     var maf: MAFReader?
     var variantCount = 0
+    /// Whole numbers accepted from scientific or decimal notation (clinical files and finished MAFs).
+    var scientificIntegers = 0
 
     init(study: CBioPortalStudy, importer: CBioPortalImporter) {
         self.study = study; self.importer = importer; self.studyID = study.studyID; self.webTable = nil
@@ -222,7 +230,7 @@ final class CBioPortalSource: WarehouseBatchSource {
                 }
                 b.variants.append(Self.variantRow(r, person: target.person, specimen: target.specimen))
             }
-            if b.variants.isEmpty { maf = nil; continue }
+            if b.variants.isEmpty { scientificIntegers += maf!.scientificIntegers; maf = nil; continue }
             variantCount += b.variants.count
             return b
         }
@@ -255,9 +263,26 @@ final class CBioPortalSource: WarehouseBatchSource {
         return u.hasSuffix("_ID") || u.contains("BARCODE") || u == "PATIENT" || u == "SAMPLE" || u.hasSuffix("_UUID")
     }
 
-    static func days(months: String) -> Int? {
-        guard let m = Double(months), m.isFinite, m >= 0 else { return nil }
+    /// Months (0–1800, `NumberField.months`) → whole days, round(months × 30.4375).
+    static func days(months: String, field: String) throws(NumberParseError) -> Int {
+        let m = try NumberField.double(months, field: field, in: NumberField.months)
         return Int((m * 30.4375).rounded())
+    }
+
+    /// A whole number under `NumberField`'s rules; counts values accepted from scientific notation.
+    func integer(_ text: String, field: String, in range: ClosedRange<Int>, file: String, line: Int) throws -> Int {
+        do {
+            let r = try NumberField.integer(text, field: field, in: range)
+            if r.notation == .scientific { scientificIntegers += 1 }
+            return r.value
+        } catch {
+            throw ImportError(file: file, line: line, number: error)
+        }
+    }
+
+    var importNotes: [String] {
+        let n = scientificIntegers + (maf?.scientificIntegers ?? 0)
+        return n == 0 ? [] : ["\(n) whole number\(n == 1 ? "" : "s") written in scientific or decimal notation (such as 4.7e+07) accepted at \(n == 1 ? "its" : "their") exact value"]
     }
 
     /// `1:DECEASED` → true, `0:LIVING` → false; also bare words.
@@ -317,9 +342,17 @@ final class CBioPortalSource: WarehouseBatchSource {
                     throw ImportError(file: t.fileName, line: line, field: "PATIENT_ID", problem: "repeats an earlier patient")
                 }
                 let local = Int64(patients.count + 1)
-                let year = yearC.flatMap { Int(row[$0]) } ?? 2000
+                var year = 2000   // documented default when the diagnosis year is absent
+                if let yearC, let v = Missing.value(row[yearC]) {
+                    year = try integer(v, field: t.columns[yearC], in: NumberField.year, file: t.fileName, line: line)
+                }
                 let anchor = Day(year: year, month: 1, day: 1) + p.dateShift(study: studyID, patient: pid, range: 365)
-                let age = ageC.flatMap { Double(row[$0]) }.map { Int($0) }
+                var age: Int?
+                if let ageC, let v = Missing.value(row[ageC]) {
+                    do {
+                        age = Int(try NumberField.double(v, field: t.columns[ageC], in: NumberField.ageYears).rounded(.down))
+                    } catch { throw ImportError(file: t.fileName, line: line, number: error) }
+                }
                 let sex = sexC.map { Sex(parsing: row[$0]) } ?? .unknown
                 b.persons.append(PersonRow(id: local, key: p.patientKey(study: studyID, patient: pid), sex: sex,
                                            yearOfBirth: age.map { anchor.year - $0 } ?? 0,
@@ -331,8 +364,9 @@ final class CBioPortalSource: WarehouseBatchSource {
                     guard let dead = Self.isEvent(status) else {
                         throw ImportError(file: t.fileName, line: line, field: "OS_STATUS", problem: "is not a survival status such as 1:DECEASED or 0:LIVING")
                     }
-                    guard let days = Self.days(months: months) else {
-                        throw ImportError(file: t.fileName, line: line, field: "OS_MONTHS", problem: "is not a non-negative number")
+                    let days: Int
+                    do { days = try Self.days(months: months, field: t.columns[osM]) } catch {
+                        throw ImportError(file: t.fileName, line: line, number: error)
                     }
                     opID += 1
                     b.observationPeriods.append(ObservationPeriodRow(id: opID, person: local, start: anchor, end: anchor + days))
@@ -342,8 +376,9 @@ final class CBioPortalSource: WarehouseBatchSource {
                     guard let progressed = Self.isEvent(status) else {
                         throw ImportError(file: t.fileName, line: line, field: "PFS_STATUS", problem: "is not a status such as 1:Progressed or 0:CensorFree")
                     }
-                    guard let days = Self.days(months: months) else {
-                        throw ImportError(file: t.fileName, line: line, field: "PFS_MONTHS", problem: "is not a non-negative number")
+                    let days: Int
+                    do { days = try Self.days(months: months, field: t.columns[pfsM]) } catch {
+                        throw ImportError(file: t.fileName, line: line, number: error)
                     }
                     if progressed {
                         episodeID += 1
@@ -359,7 +394,7 @@ final class CBioPortalSource: WarehouseBatchSource {
                 for (i, name) in t.columns.enumerated() where !sampleLevel.contains(i) {
                     if Self.skipPatientAttributes.contains(name.uppercased()) || Self.isIdentifierColumn(name) { continue }
                     guard let v = Missing.value(row[i]), !v.contains(pid) else { continue }
-                    b.attributes.append(AttributeRow(person: local, specimen: nil, attribute: name, value: v, number: Double(v)))
+                    b.attributes.append(AttributeRow(person: local, specimen: nil, attribute: name, value: v, number: ImportNumber.finite(v)))
                 }
                 patients[pid] = Patient(local: local, sourceID: pid, anchor: anchor, firstTumourType: tumour)
                 order.append(pid)
@@ -397,8 +432,9 @@ final class CBioPortalSource: WarehouseBatchSource {
                                                sampleType: typeC.flatMap { Missing.value(row[$0]) }.map { String($0.prefix(50)) },
                                                tumourType: oncoC.flatMap { Missing.value(row[$0]) }?.uppercased()))
                 if let tmbC, let v = Missing.value(row[tmbC]) {
-                    guard let x = Double(v), x >= 0 else {
-                        throw ImportError(file: t.fileName, line: line, field: t.columns[tmbC], problem: "is not a non-negative number")
+                    let x: Double
+                    do { x = try NumberField.double(v, field: t.columns[tmbC], in: NumberField.nonNegative) } catch {
+                        throw ImportError(file: t.fileName, line: line, number: error)
                     }
                     measurementID += 1
                     b.measurements.append(MeasurementRow(id: measurementID, person: patient.local, date: patient.anchor,
@@ -409,7 +445,7 @@ final class CBioPortalSource: WarehouseBatchSource {
                     let u = name.uppercased()
                     if u == "SAMPLE_ID" || u == "PATIENT_ID" || Self.isIdentifierColumn(name) { continue }
                     guard let v = Missing.value(row[i]), !v.contains(pid), !v.contains(sid) else { continue }
-                    b.attributes.append(AttributeRow(person: patient.local, specimen: specimenID, attribute: name, value: v, number: Double(v)))
+                    b.attributes.append(AttributeRow(person: patient.local, specimen: specimenID, attribute: name, value: v, number: ImportNumber.finite(v)))
                 }
             }
         }
@@ -440,13 +476,15 @@ final class CBioPortalSource: WarehouseBatchSource {
             guard let pid = Missing.value(row[pc]), let patient = patients[pid] else {
                 throw ImportError(file: t.fileName, line: line, field: "PATIENT_ID", problem: "names a patient that is not in the clinical patient file")
             }
-            guard let start = Int(row[startC].trimmingCharacters(in: .whitespaces)) else {
-                throw ImportError(file: t.fileName, line: line, field: "START_DATE", problem: "is not a whole number of days")
+            guard let startText = Missing.value(row[startC]) else {
+                throw ImportError(file: t.fileName, line: line, field: t.columns[startC], problem: "is empty")
             }
+            let start = try integer(startText, field: t.columns[startC], in: NumberField.relativeDays, file: t.fileName, line: line)
             var stop: Int?
             if let stopC, let v = Missing.value(row[stopC]) {
-                guard let s = Int(v), s >= start else {
-                    throw ImportError(file: t.fileName, line: line, field: "STOP_DATE", problem: "is not a whole number of days on or after START_DATE")
+                let s = try integer(v, field: t.columns[stopC], in: NumberField.relativeDays, file: t.fileName, line: line)
+                guard s >= start else {
+                    throw ImportError(file: t.fileName, line: line, field: t.columns[stopC], problem: "value '\(s)' is before START_DATE")
                 }
                 stop = s
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Genomics
+import OncoCore
 
 /// A tab-separated table with a header row, as cBioPortal writes them: optional `#` metadata lines
 /// before the header (clinical files have four: display names, descriptions, datatypes, priorities),
@@ -59,7 +60,8 @@ public struct ClinicalTable: Sendable {
     }
 }
 
-/// An import failure: which file, line and field, and what is wrong. Never carries identifiers or values.
+/// An import failure: which file, line and field, and what is wrong. Never carries identifiers; a number
+/// that cannot be read is named with its value (at most 32 characters, `NumberParseError`).
 public struct ImportError: Error, Sendable, CustomStringConvertible {
     public let file: String
     public let line: Int
@@ -67,6 +69,10 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
     public let problem: String
     public init(file: String, line: Int, field: String?, problem: String) {
         self.file = file; self.line = line; self.field = field; self.problem = problem
+    }
+    /// A number field that could not be read, at `file:line`.
+    public init(file: String, line: Int, number: NumberParseError) {
+        self.init(file: file, line: line, field: number.field, problem: number.problem)
     }
     public var description: String {
         var s = file
@@ -84,5 +90,15 @@ enum Missing {
     static func value(_ s: String) -> String? {
         let t = s.trimmingCharacters(in: .whitespaces)
         return markers.contains(t) ? nil : t
+    }
+}
+
+/// Numbers of free-form attributes.
+enum ImportNumber {
+    /// The numeric value of a free clinical attribute: a finite number under `ExactNumber`'s rules,
+    /// else nil (the attribute is then text only: `inf`, `nan`, `0x1A` and `1,5` stay text).
+    static func finite(_ v: String) -> Double? {
+        if case .success(let x) = ExactNumber.double(v) { return x }
+        return nil
     }
 }

@@ -13,6 +13,9 @@ import OncoCore
 ///   are replaced by keyed hashes; nothing else identifying is read.
 /// - `condition_source_value` is taken as the tumour type (OncoTree code); `drug_source_value` is
 ///   normalised to a lower-case generic name (`DrugNames`).
+/// - Numbers follow `OncoCore.NumberField`: ids and counts are whole numbers ≥ 0 (exact scientific
+///   notation accepted), `year_of_birth` 0–2200 (0 = unknown, as onco writes it), `pos` ≥ 1, `vaf` 0–1,
+///   `value_as_number` finite; anything else is an `ImportError` naming file, line, field and value.
 /// - Episodes: `episode_source_value` `line of therapy` / `disease progression` as onco writes them;
 ///   otherwise an episode with an `episode_number` is a line of therapy and one whose source value
 ///   mentions "progress" a progression; others are skipped.
@@ -95,23 +98,27 @@ struct CSVTable {
         let v = rows[r][i].trimmingCharacters(in: .whitespaces)
         return v.isEmpty ? nil : v
     }
-    func int(_ r: Int, _ col: String, required: Bool = false) throws -> Int64? {
+    /// A whole number in `range` (`OncoCore.NumberField` rules), nil when empty and not required.
+    func int(_ r: Int, _ col: String, required: Bool = false, in range: ClosedRange<Int> = 0...Int.max) throws -> Int64? {
         guard let v = text(r, col) else {
             if required { throw ImportError(file: file, line: lines[r], field: col, problem: "is empty") }
             return nil
         }
-        guard let n = Int64(v), n >= 0 else { throw ImportError(file: file, line: lines[r], field: col, problem: "is not a non-negative whole number") }
-        return n
+        do { return Int64(try NumberField.integer(v, field: col, in: range).value) } catch {
+            throw ImportError(file: file, line: lines[r], number: error)
+        }
     }
     func id(_ r: Int, _ col: String) throws -> Int64 {
         let v = try int(r, col, required: true)!
         guard v > 0 else { throw ImportError(file: file, line: lines[r], field: col, problem: "must be positive") }
         return v
     }
-    func double(_ r: Int, _ col: String) throws -> Double? {
+    /// A finite number (in `range` when given), nil when empty.
+    func double(_ r: Int, _ col: String, in range: ClosedRange<Double>? = nil) throws -> Double? {
         guard let v = text(r, col) else { return nil }
-        guard let d = Double(v), d.isFinite else { throw ImportError(file: file, line: lines[r], field: col, problem: "is not a number") }
-        return d
+        do { return try NumberField.double(v, field: col, in: range) } catch {
+            throw ImportError(file: file, line: lines[r], number: error)
+        }
     }
     func day(_ r: Int, _ col: String, required: Bool = true) throws -> Day? {
         guard let v = text(r, col) else {
@@ -153,7 +160,7 @@ final class OMOPSource: WarehouseBatchSource {
             let gender = persons.text(r, "gender_concept_id").map { $0 == "8532" ? Sex.female : $0 == "8507" ? .male : .unknown } ?? .unknown
             let sex = gender != .unknown ? gender : Sex(parsing: persons.text(r, "gender_source_value") ?? "")
             b.persons.append(PersonRow(id: id, key: pseudonymizer.patientKey(study: dataset, patient: source), sex: sex,
-                                       yearOfBirth: Int(try persons.int(r, "year_of_birth", required: true)!),
+                                       yearOfBirth: Int(try persons.int(r, "year_of_birth", required: true, in: 0...NumberField.year.upperBound)!),
                                        race: persons.text(r, "race_source_value").map { String($0.prefix(50)) }, synthetic: false))
         }
         if let t = try table("observation_period") {
@@ -235,7 +242,7 @@ final class OMOPSource: WarehouseBatchSource {
         }
         if let t = try table("onco_somatic_variant") {
             for r in t.rows.indices {
-                guard let chrom = t.text(r, "chrom"), let pos = try t.int(r, "pos", required: true), let ref = t.text(r, "ref"), let alt = t.text(r, "alt"),
+                guard let chrom = t.text(r, "chrom"), let pos = try t.int(r, "pos", required: true, in: NumberField.position), let ref = t.text(r, "ref"), let alt = t.text(r, "alt"),
                       let spec = try specimen(t, r, "specimen_id") else {
                     throw ImportError(file: t.file, line: t.lines[r], field: "chrom/pos/ref/alt/specimen_id", problem: "is empty")
                 }
@@ -244,7 +251,7 @@ final class OMOPSource: WarehouseBatchSource {
                                              key: VariantKey(build: GenomeBuild(parsing: t.text(r, "build") ?? ""), chrom: chrom, position: Int(pos), ref: ref, alt: alt),
                                              gene: t.text(r, "gene"), hgvsp: t.text(r, "hgvsp").map { AminoAcid.shortHGVSp($0) }, consequence: csq,
                                              consequenceClass: t.text(r, "consequence_class") ?? csq.map { Consequence.classify($0).rawValue },
-                                             alteration: t.text(r, "alteration"), vaf: try t.double(r, "vaf"), depth: try t.int(r, "depth").map(Int.init),
+                                             alteration: t.text(r, "alteration"), vaf: try t.double(r, "vaf", in: 0...1), depth: try t.int(r, "depth", in: NumberField.count).map(Int.init),
                                              filter: t.text(r, "filter")))
             }
         }
@@ -252,7 +259,7 @@ final class OMOPSource: WarehouseBatchSource {
             for r in t.rows.indices {
                 guard let a = t.text(r, "attribute"), let v = t.text(r, "value_as_string") else { continue }
                 b.attributes.append(AttributeRow(person: try person(t, r), specimen: try specimen(t, r, "specimen_id"), attribute: a, value: v,
-                                                 number: try t.double(r, "value_as_number") ?? Double(v)))
+                                                 number: try t.double(r, "value_as_number") ?? ImportNumber.finite(v)))
             }
         }
         return b

@@ -185,6 +185,13 @@ public struct AttributeRow: Sendable, Hashable {
 /// aborts the import and rolls it back.
 public protocol WarehouseBatchSource: AnyObject {
     func nextBatch() throws -> WarehouseBatch?
+    /// Notes for the import summary, read after the last batch (e.g. how many whole numbers were
+    /// accepted from scientific notation). Empty by default.
+    var importNotes: [String] { get }
+}
+
+extension WarehouseBatchSource {
+    public var importNotes: [String] { [] }
 }
 
 /// A batch source over batches already in memory.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Batch
-import CHTSlib
 import Foundation
 import Logging
 import OncoCore
@@ -199,7 +198,6 @@ struct BatchRunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        hts_set_log_level(HTS_LOG_OFF)
         let logger = verbose ? Logger(label: "onco.batch", factory: { label in StreamLogHandler.standardError(label: label) })
             : Logger(label: "onco.batch", factory: { _ in SwiftLogNoOpLogHandler() })
 

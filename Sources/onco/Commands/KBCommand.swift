@@ -1,16 +1,16 @@
 import ArgumentParser
 import Foundation
 import Genomics
-import CHTSlib
 import Knowledge
 import OncoCore
 
-/// `onco kb`: the knowledge base (CIViC + OncoTree + Disease Ontology): rule coverage, import, matching.
+/// `onco kb`: the knowledge base (CIViC + MOAlmanac + OncoTree + Disease Ontology): rule and disease
+/// coverage, import, matching.
 struct KBCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kb",
-        abstract: "Knowledge base: biomarker rules and coverage, CIViC import, case matching.",
-        subcommands: [Rules.self, Update.self, Match.self]
+        abstract: "Knowledge base: biomarker rules, disease mapping, CIViC/MOAlmanac import, case matching.",
+        subcommands: [Rules.self, Diseases.self, Update.self, Match.self]
     )
 }
 
@@ -77,6 +77,9 @@ extension KBCommand {
             s += "  mapped to a rule:        \(c.predictiveMapped) (\(percent(c.predictiveMappedShare)))  [target >= 90%]\n"
             s += "  mapped to a matchable rule: \(c.predictiveMatchable) (\(percent(c.predictiveMatchableShare)))\n"
             s += "Unparsed variants: \(c.unparsed.count)" + (unparsed ? "\n" : " (list them with --unparsed)\n")
+            if c.moalmanacFeatures > 0 {
+                s += "MOAlmanac features: \(c.moalmanacFeatures); parsed into a rule: \(c.moalmanacParsed); matchable: \(c.moalmanacMatchable)\n"
+            }
             if unparsed {
                 s += "\npredictive  gene      variant  —  reason\n"
                 for u in c.unparsed {
@@ -88,18 +91,59 @@ extension KBCommand {
         }
     }
 
+    struct Diseases: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show how every KB disease (CIViC and MOAlmanac) resolves to OncoTree, and the unmapped ones.",
+            discussion: "Exits 1 when a disease with level A/B (CIViC) or FDA-Approved/Guideline/Clinical trial (MOAlmanac) evidence is unmapped.")
+        @OptionGroup var kb: KBLocation
+        @Flag(help: "List only the diseases with no OncoTree node.") var unmapped = false
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+
+        func validate() throws {
+            guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
+        }
+
+        func run() throws {
+            let c = try KnowledgeBase.load(directory: try kb.resolve()).diseaseCoverage()
+            let rows = unmapped ? c.unmapped : c.rows
+            if format == .json { try emit(jsonText(rows), to: output) } else {
+                var s = "KB: \(c.kbVersion)\n"
+                s += "Diseases: \(c.diseases); mapped to OncoTree: \(c.mapped) (\(percent(Double(c.mapped) / Double(max(c.diseases, 1)))))"
+                s += "; evidence items on mapped diseases: \(c.itemsMapped)/\(c.items)\n"
+                var routes: [DiseaseResolution.Route: Int] = [:]
+                for r in c.rows { routes[r.resolution.route, default: 0] += 1 }
+                s += "Routes: " + DiseaseResolution.Route.allCases.map { "\($0.rawValue) \(routes[$0] ?? 0)" }.joined(separator: ", ") + "\n"
+                s += "Unmapped: \(c.unmapped.count), with level A/B evidence: \(c.unmappedStrong.count)\n"
+                if !rows.isEmpty { s += "\nsource     items  levels  disease  →  OncoTree [route]\n" }
+                for r in rows {
+                    let codes = r.resolution.codes.isEmpty ? "UNMAPPED" : r.resolution.codes.joined(separator: ",")
+                    s += r.source.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%6d  ", r.items)
+                    s += r.levels.joined(separator: ",") + "  \(r.name) (\(r.key))  →  \(codes)\(r.resolution.within ? " (subtype within)" : "")"
+                    s += " [\(r.resolution.route.rawValue)]\n"
+                }
+                try emit(s, to: output)
+            }
+            if !c.unmappedStrong.isEmpty { throw ExitCode(1) }
+        }
+    }
+
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a newer CIViC dump (v1 or v2 TSVs) and rebuild the index and manifest.",
-            discussion: "The import is transactional: the new KB is built and checked in a temporary copy, then swapped in.")
+            abstract: "Import a newer CIViC dump (v1 or v2 TSVs) or MOAlmanac release and rebuild the index and manifest.",
+            discussion: "The import is transactional: the new KB is built and checked in a temporary copy, then swapped in; a bad file leaves the installed KB unchanged.")
         @OptionGroup var kb: KBLocation
         @Option(help: "Directory with a CIViC TSV dump (*ClinicalEvidenceSummaries.tsv, *VariantSummaries.tsv, v2: *MolecularProfileSummaries.tsv).")
         var civic: String?
+        @Option(help: "A MOAlmanac flat release (molecular-oncology-almanac.json); shipped unchanged under moalmanac/.")
+        var moalmanac: String?
         @Flag(help: "Rebuild the index and manifest from the current sources (after editing a source file).")
         var rebuild = false
 
         func validate() throws {
-            if civic == nil && !rebuild { throw ValidationError("give --civic DIR to import a CIViC dump, or --rebuild") }
+            if civic == nil && moalmanac == nil && !rebuild {
+                throw ValidationError("give --civic DIR or --moalmanac FILE to import a release, or --rebuild")
+            }
         }
 
         func run() throws {
@@ -119,6 +163,13 @@ extension KBCommand {
                 }
                 StandardError.write("kb update: CIViC \(release.releaseName) (\(release.schema.rawValue)): \(release.evidence.count) evidence items, \(release.variants.count) variants\n")
             }
+            if let moalmanac {
+                let src = URL(fileURLWithPath: moalmanac)
+                let dest = stage.appendingPathComponent(KnowledgeLayout.moalmanacDirectory)
+                try fm.createDirectory(at: dest, withIntermediateDirectories: true)
+                for f in KnowledgeLayout.moalmanacFiles(in: stage) { try fm.removeItem(at: stage.appendingPathComponent(f)) }
+                try fm.copyItem(at: src, to: dest.appendingPathComponent(src.lastPathComponent.hasSuffix(".json") ? src.lastPathComponent : "molecular-oncology-almanac.json"))
+            }
             let built = try KnowledgeBase.build(directory: stage)
             try built.writeIndex(directory: stage)
             try Manifest.write(kb: built, directory: stage)
@@ -131,6 +182,8 @@ extension KBCommand {
             let c = checked.coverage()
             print("KB: \(checked.version)")
             print("rules: \(c.parsed)/\(c.variants) variants parsed (\(percent(c.parsedShare))); predictive evidence mapped \(percent(c.predictiveMappedShare))")
+            let d = checked.diseaseCoverage()
+            print("diseases: \(d.mapped)/\(d.diseases) mapped to OncoTree; unmapped with level A/B evidence: \(d.unmappedStrong.count)")
         }
     }
 
@@ -176,7 +229,6 @@ extension KBCommand {
             var vs = try variants.map { try CaseVariantFile.read(URL(fileURLWithPath: $0)) } ?? []
             var skipped = SkippedRecords()
             if let vcf {
-                hts_set_log_level(HTS_LOG_OFF)
                 let calls = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample, malformed: lenient.policy))
                 vs = calls.variants
                 skipped = calls.skipped
@@ -204,7 +256,7 @@ extension KBCommand {
                 s += "  \(tier)  \(t.therapy)"
                 s += "  sensitivity \(t.sensitivity.count), resistance \(t.resistance.count), counter-evidence \(t.counterEvidence.count)"
                 if !t.conflicts.isEmpty {
-                    s += "\n        conflicts: " + t.conflicts.map { "EID\($0.evidenceID) \($0.therapy) \($0.effect.rawValue)\($0.isCounterEvidence ? " (does not support)" : "") \($0.tier)" }.joined(separator: "; ")
+                    s += "\n        conflicts: " + t.conflicts.map { "\(EvidenceSource.label(evidenceID: $0.evidenceID)) \($0.therapy) \($0.effect.rawValue)\($0.isCounterEvidence ? " (does not support)" : "") \($0.tier)" }.joined(separator: "; ")
                 }
                 s += "\n"
             }
@@ -216,7 +268,7 @@ extension KBCommand {
                 }
                 for e in m.evidence {
                     let therapy = e.therapies.isEmpty ? "" : " " + e.therapies.map(\.description).joined(separator: " | ")
-                    s += "    \(e.tier) EID\(e.evidenceID) level \(e.level.rawValue) \(e.type.rawValue) \(e.significance)\(e.isCounterEvidence ? " (DOES NOT SUPPORT)" : "")\(therapy)"
+                    s += "    \(e.tier) \(e.label) level \(e.level.rawValue)\(e.source == .civic ? "" : " (\(e.sourceLevel))") \(e.type.rawValue) \(e.significance)\(e.isCounterEvidence ? " (DOES NOT SUPPORT)" : "")\(therapy)"
                     s += " — \(e.disease) [\(e.relation.rawValue)] PMID \(e.pmid ?? "-")\n"
                     s += "        ontology: \(e.ontologyPath.joined(separator: " ; "))\n"
                 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CHTSlib
 import Foundation
 import Knowledge
 import Logging
@@ -90,9 +89,8 @@ struct CaseOptions: ParsableArguments {
     }
 
     func read() throws -> RecommendationCase {
-        hts_set_log_level(HTS_LOG_OFF) // htslib would print file paths to stderr by itself
-        return try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference,
-                                           malformed: lenient.policy, clinical: try clinical())
+        try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference,
+                                    malformed: lenient.policy, clinical: try clinical())
     }
 }
 
@@ -154,6 +152,9 @@ struct RecommendCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-neighbours"), help: "Do not search the nearest warehouse patients.")
     var noNeighbours = false
 
+    @Flag(help: "Text/Markdown: list every candidate (default: T1/T2 and resistance first, T3/T4 counted and collapsed).")
+    var all = false
+
     func validate() throws {
         if minPatients < 2 { throw ValidationError("--min-patients must be at least 2") }
         if minEvents < 1 { throw ValidationError("--min-events must be at least 1") }
@@ -199,7 +200,7 @@ struct RecommendCommand: AsyncParsableCommand {
         }
         try await store?.close()
         let fmt = format ?? .text
-        try emit(RecommendCommand.render(r, format: fmt, color: output == nil && format == nil && stdoutIsTTY), to: output)
+        try emit(RecommendCommand.render(r, format: fmt, color: output == nil && format == nil && stdoutIsTTY, all: all), to: output)
     }
 
     /// The warehouse counts a recommendation shows, as the audit log records them (suppressed as shown).
@@ -237,11 +238,11 @@ struct RecommendCommand: AsyncParsableCommand {
         return try await recommender.recommend(c, logger: logger)
     }
 
-    static func render(_ r: Recommendation, format: RecommendFormat, color: Bool) throws -> String {
+    static func render(_ r: Recommendation, format: RecommendFormat, color: Bool, all: Bool = false) throws -> String {
         let report = RecommendationReport(r)
         switch format {
-        case .text: return report.text(color: color)
-        case .markdown: return report.markdown()
+        case .text: return report.text(color: color, all: all)
+        case .markdown: return report.markdown(all: all)
         case .html: return report.html()
         case .json: return try report.json()
         }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CHTSlib
 import Foundation
 import Genomics
 import Logging
@@ -71,7 +70,6 @@ struct SimilarCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        hts_set_log_level(HTS_LOG_OFF)
         let logger = WarehouseCommand.logger
         let calls = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample, malformed: lenient.policy))
         noteSkipped(calls.skipped)

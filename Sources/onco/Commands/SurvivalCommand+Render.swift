@@ -1,5 +1,6 @@
 import Foundation
 import Survival
+import SurvivalInput
 
 // Text (laid out like R's print methods) and JSON renderings of the survival results.
 

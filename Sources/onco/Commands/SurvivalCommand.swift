@@ -3,6 +3,7 @@ import Foundation
 import OncoCore
 import Reports
 import Survival
+import SurvivalInput
 
 /// `onco survival km|logrank|cox`: survival statistics on a CSV or TSV file with one row per
 /// patient. Thin: reads the table, drops and counts rows with missing values, calls the Survival
@@ -65,89 +66,6 @@ struct SurvivalInputOptions: ParsableArguments {
     var noTimeFix = false
 }
 
-/// The rows of a table that are complete in the columns an analysis uses.
-struct SurvivalRows {
-    var time: [Double] = []
-    var event: [Bool] = []
-    /// Raw cells of the other used columns, by column name.
-    var cells: [String: [String]] = [:]
-    /// 1-based file line of each kept row.
-    var lines: [Int] = []
-    var dropped = 0
-    var total = 0
-
-    var count: Int { time.count }
-
-    /// Reads time, event and `columns`; rows with a missing value in any of them are dropped and counted.
-    /// - Throws: `SurvivalInputError` naming the line and column of a non-numeric or negative time,
-    ///   an unknown event value, or an unknown column.
-    init(_ table: SurvivalTable, time timeColumn: String, event eventColumn: String, columns: [String]) throws {
-        let ti = try table.column(timeColumn), ei = try table.column(eventColumn)
-        let others = try columns.map { ($0, try table.column($0)) }
-        for (name, _) in others { cells[name] = [] }
-        total = table.rows.count
-        for (r, row) in table.rows.enumerated() {
-            let line = table.lines[r]
-            if SurvivalTable.isMissing(row[ti]) || SurvivalTable.isMissing(row[ei])
-                || others.contains(where: { SurvivalTable.isMissing(row[$0.1]) }) {
-                dropped += 1
-                continue
-            }
-            guard let t = Double(row[ti].trimmingCharacters(in: .whitespaces)), t.isFinite else {
-                throw SurvivalInputError(file: table.path, line: line, column: timeColumn, message: "time is not a number")
-            }
-            guard t >= 0 else {
-                throw SurvivalInputError(file: table.path, line: line, column: timeColumn, message: "time is negative")
-            }
-            guard let e = SurvivalRows.parseEvent(row[ei]) else {
-                throw SurvivalInputError(file: table.path, line: line, column: eventColumn,
-                                         message: "unknown event value (expected 1/0, TRUE/FALSE, or 1:… / 0:… as in cBioPortal)")
-            }
-            time.append(t)
-            event.append(e)
-            lines.append(line)
-            for (name, k) in others { cells[name]!.append(row[k].trimmingCharacters(in: .whitespaces)) }
-        }
-    }
-
-    /// 1/0, TRUE/FALSE (T/F, yes/no), cBioPortal's `1:DECEASED`, `0:LIVING`, `1:PROGRESSION`, …
-    static func parseEvent(_ raw: String) -> Bool? {
-        let s = raw.trimmingCharacters(in: .whitespaces)
-        if let colon = s.firstIndex(of: ":") {
-            switch s[..<colon] {
-            case "1": return true
-            case "0": return false
-            default: return nil
-            }
-        }
-        switch s.uppercased() {
-        case "1", "1.0", "TRUE", "T", "YES", "Y", "DECEASED", "DEAD", "EVENT": return true
-        case "0", "0.0", "FALSE", "F", "NO", "N", "LIVING", "ALIVE", "CENSORED": return false
-        default: return nil
-        }
-    }
-
-    /// A grouping column as a factor (R's level order: numeric when all values are numbers).
-    func factor(_ column: String) throws -> Factor { try Factor(cells[column]!) }
-
-    /// A numeric column, or the line of the first value that is not a number.
-    func numeric(_ column: String, file: String) throws -> [Double] {
-        try cells[column]!.enumerated().map { k, s in
-            guard let v = Double(s), v.isFinite else {
-                throw SurvivalInputError(file: file, line: lines[k], column: column, message: "not a number")
-            }
-            return v
-        }
-    }
-
-    func requireRows(_ minimum: Int, file: String) throws {
-        guard count >= minimum else {
-            throw SurvivalInputError(file: file, line: nil, column: nil,
-                                     message: "too few rows: \(count) complete row\(count == 1 ? "" : "s") (\(dropped) dropped for missing values), at least \(minimum) needed")
-        }
-    }
-}
-
 extension SurvivalText {
     /// Splits `a,b,c` lists.
     static func list(_ s: String?) -> [String] {
@@ -156,7 +74,7 @@ extension SurvivalText {
 
     static func times(_ s: String?, option: String) throws -> [Double] {
         try SurvivalText.list(s).map {
-            guard let v = Double($0), v.isFinite else { throw ValidationError("\(option): '\($0)' is not a number") }
+            guard case .success(let v) = ExactNumber.double($0) else { throw ValidationError("\(option): '\($0)' is not a finite number") }
             return v
         }
     }
@@ -203,9 +121,9 @@ struct SurvivalKMCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try SurvivalTable(path: io.input)
+        let table = try DelimitedTable(path: io.input)
         let data = try SurvivalRows(table, time: io.time, event: io.event, columns: group.map { [$0] } ?? [])
-        try data.requireRows(2, file: io.input)
+        try data.requireRows(2)
         let at = try SurvivalText.times(times, option: "--times")
         let labels: [String], curves: [KaplanMeier]
         if let group {
@@ -255,12 +173,12 @@ struct SurvivalLogRankCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try SurvivalTable(path: io.input)
+        let table = try DelimitedTable(path: io.input)
         let data = try SurvivalRows(table, time: io.time, event: io.event, columns: [group] + (strata.map { [$0] } ?? []))
-        try data.requireRows(2, file: io.input)
+        try data.requireRows(2)
         let g = try data.factor(group)
         guard g.levels.count >= 2 else {
-            throw SurvivalInputError(file: io.input, line: nil, column: group, message: "only one group among the complete rows")
+            throw DelimitedTableError(file: io.input, line: nil, column: group, message: "only one group among the complete rows")
         }
         let lr = try LogRank(time: data.time, event: data.event, group: g, strata: try strata.map { try data.factor($0) },
                              rho: rho, timeFix: !io.noTimeFix)
@@ -279,7 +197,7 @@ struct SurvivalCoxCommand: ParsableCommand {
 
     @OptionGroup var io: SurvivalInputOptions
 
-    @Option(help: "Covariate columns, comma-separated. Non-numeric columns are categorical.")
+    @Option(help: "Covariate columns, comma-separated. A column of numbers is numeric, a column of mostly non-numbers categorical; a mostly numeric column with a non-number is an error (use --categorical or mark it NA).")
     var covariates: String
 
     @Option(help: "Covariates to treat as categorical even when numeric (treatment contrasts, first level = reference).")
@@ -307,7 +225,7 @@ struct SurvivalCoxCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try SurvivalTable(path: io.input)
+        let table = try DelimitedTable(path: io.input)
         let covs = SurvivalText.list(covariates)
         let cats = Set(SurvivalText.list(categorical))
         for c in cats where !covs.contains(c) {
@@ -315,22 +233,9 @@ struct SurvivalCoxCommand: ParsableCommand {
         }
         let used = covs + (strata.map { [$0] } ?? []) + (weights.map { [$0] } ?? [])
         let data = try SurvivalRows(table, time: io.time, event: io.event, columns: used)
-        try data.requireRows(2, file: io.input)
-        var design = [CoxDesign.Covariate]()
-        var categoricalUsed = [String]()
-        for c in covs {
-            let cells = data.cells[c]!
-            if cats.contains(c) || cells.contains(where: { Double($0) == nil }) {
-                design.append(.categorical(c, try Factor(cells)))
-                categoricalUsed.append(c)
-            } else {
-                design.append(.numeric(c, try data.numeric(c, file: io.input)))
-            }
-        }
-        let w = try weights.map { try data.numeric($0, file: io.input) }
-        if let w, let k = w.firstIndex(where: { $0 <= 0 }) {
-            throw SurvivalInputError(file: io.input, line: data.lines[k], column: weights, message: "weight must be positive")
-        }
+        try data.requireRows(2)
+        let (design, categoricalUsed) = try data.coxCovariates(covs, categorical: cats)
+        let w = try weights.map { try data.weights($0) }
         let fit = try CoxFit(time: data.time, event: data.event, design: CoxDesign(design),
                              strata: try strata.map { try data.factor($0) }, weights: w,
                              options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel))

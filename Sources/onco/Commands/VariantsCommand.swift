@@ -1,5 +1,4 @@
 import ArgumentParser
-import CHTSlib
 import Foundation
 import Genomics
 import OncoCore
@@ -61,7 +60,6 @@ struct VariantsCommand: ParsableCommand {
     }
 
     func run() throws {
-        hts_set_log_level(HTS_LOG_OFF) // htslib would print file paths to stderr by itself
         let options = VariantReadOptions(path: file, region: region, sample: sample, bamPath: bam,
                                          referenceFasta: reference, minBaseQuality: minBaseQuality,
                                          minMappingQuality: minMappingQuality,

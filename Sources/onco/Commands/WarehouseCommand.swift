@@ -94,6 +94,7 @@ struct WarehouseCommand: AsyncParsableCommand {
             let dc = DisclosureControl()
             print("\(outcome.action.rawValue): \(d.name) into \(WarehouseLocation(parsing: database.db)) (\(store.backend)), warehouse version \(outcome.warehouseVersion)")
             print("patients \(dc.display(d.patients))  samples \(dc.display(d.samples))  mutations \(dc.display(d.mutations))  treatment rows \(dc.display(d.treatmentRows))  rows written \(outcome.rowsWritten)  in \(String(format: "%.1f", secs)) s")
+            for note in source.importNotes { print(note) }
             if let indexNote { print(indexNote) }
         }
     }

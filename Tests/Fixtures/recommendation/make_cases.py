@@ -179,6 +179,10 @@ DNMT3A_R882H_37 = V("2", 25457242, "C", "T", "DNMT3A", "missense_variant", "p.R8
                     t_ref=120, t_alt=98, existing="rs147001633")
 BRCA1_R1443X_37 = V("17", 41234451, "G", "A", "BRCA1", "stop_gained", "p.R1443*", "c.4327C>T", "13/23", "Cga/Tga",
                     t_ref=70, t_alt=150, existing="rs41293455")
+FGFR3_S249C_37 = V("4", 1803568, "C", "G", "FGFR3", "missense_variant", "p.S249C", "c.746C>G", "7/18", "tCc/tGc",
+                   t_ref=128, t_alt=69, existing="rs121913483")
+PIK3CA_H1047R_37 = V("3", 178952085, "A", "G", "PIK3CA", "missense_variant", "p.H1047R", "c.3140A>G", "21/21", "cAt/cGt",
+                     t_ref=146, t_alt=63, existing="rs121913279")
 APC_S320X_37 = V("5", 112154688, "C", "G", "APC", "stop_gained", "p.S320*", "c.959C>G", "9/16", "tCa/tGa", t_ref=140, t_alt=60)
 
 # ... and GRCh38.
@@ -233,6 +237,13 @@ CASES = {
     "blca_fgfr3_s249c.grch38.vep": ("GRCh38", True, "BLCA", [FGFR3_S249C_38, TP53_R175H_38], "bladder urothelial carcinoma, FGFR3 S249C"),
     "hgsoc_brca1_r1443x.grch37.vep": ("GRCh37", True, "HGSOC", [BRCA1_R1443X_37, TP53_R273H_37],
                                       "high-grade serous ovarian cancer, BRCA1 R1443* (truncating) and TP53"),
+    # Acceptance cases of issue #18 (bladder on both builds; IDC; a lung adenocarcinoma without an actionable
+    # variant, combined with --fusion / --msi / --tmb in the tests).
+    "blca_fgfr3_s249c.grch37.vep": ("GRCh37", True, "BLCA", [FGFR3_S249C_37, TP53_R175H_37], "bladder urothelial carcinoma, FGFR3 S249C"),
+    "idc_pik3ca_h1047r.grch37.vep": ("GRCh37", True, "IDC", [PIK3CA_H1047R_37, TP53_R248Q_37] + PASSENGERS_A[:2],
+                                     "invasive ductal breast carcinoma, PIK3CA H1047R"),
+    "luad_no_driver.grch37.vep": ("GRCh37", True, "LUAD", [TP53_R273H_37] + PASSENGERS_B,
+                                  "lung adenocarcinoma with no actionable variant (fusions, MSI and TMB are given as clinical inputs)"),
     "hnsc_no_actionable.grch37.vep": ("GRCh37", True, "HNSC", [TP53_R248Q_37] + PASSENGERS_B[:3],
                                       "head and neck squamous cell carcinoma without an actionable alteration"),
 }
