@@ -1,4 +1,5 @@
 import Foundation
+import OncoCore
 @testable import Genomics
 import Testing
 import _TestSupport
@@ -37,6 +38,19 @@ import _TestSupport
         #expect(error?.code == .headerUnreadable)
         let somatic = #expect(throws: VariantFileError.self) { try SomaticVariantReader(VariantReadOptions(path: path)) }
         #expect(somatic?.code == .headerUnreadable)
+    }
+
+    /// `vcf`: a record on contig `2,1` (an invalid name htslib cannot add to the header). The error
+    /// path read the contig name through a `rid` that points at no header entry: a trap. Now the
+    /// record is a `recordMalformed` error without a site.
+    @Test func invalidContigNameIsAnError() throws {
+        let path = RepoPaths.root.appendingPathComponent("Fuzz/regressions/vcf/crash-9127f595e120276f838d63f967fb1b1609abf0b3").path
+        let error = #expect(throws: VariantFileError.self) {
+            let reader = try SomaticVariantReader(VariantReadOptions(path: path))
+            var batch: [SomaticVariant] = []
+            while try reader.next(into: &batch) {}
+        }
+        #expect(error?.code == .recordMalformed)
     }
 
     @Test func totalLengthIsCheckedArithmetic() {
