@@ -34,5 +34,6 @@ let package = Package(
         fuzzTarget("cbioportal", ["Warehouse", "Genomics", "OncoCore"]),
         fuzzTarget("omop-csv", ["Warehouse", "OncoCore"]),
         fuzzTarget("cohort-definition", ["CohortStudy"]),
+        fuzzTarget("survival-csv", ["SurvivalInput", "OncoCore"]),
     ]
 )

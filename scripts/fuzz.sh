@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing of onco's own readers (libFuzzer + AddressSanitizer/LeakSanitizer).
 #
 #   scripts/fuzz.sh [TARGET|all] SECONDS     build Fuzz/ and run each target for SECONDS
-#   scripts/fuzz.sh --merge [TARGET|all]     minimise Fuzz/seeds/<target>, the committed corpus and the last
+#   scripts/fuzz.sh --merge [TARGET|all]     minimise (inputs cut to 4 KiB) Fuzz/seeds/<target>, the corpus and the last
 #                                             run's Fuzz/work/<target>/corpus into Fuzz/corpus/<target>
 #   scripts/fuzz.sh --list                   the targets
 #
@@ -24,7 +24,7 @@ if [[ "$(basename "$PWD" | tr '[:upper:]' '[:lower:]')" == fuzz ]]; then
   echo "fuzz.sh: the checkout folder is named \"$(basename "$PWD")\", which SwiftPM confuses with Fuzz/; use another name" >&2
   exit 2
 fi
-TARGETS=(vcf vcf-bgzf csq maf cbioportal omop-csv cohort-definition)
+TARGETS=(vcf vcf-bgzf csq maf cbioportal omop-csv cohort-definition survival-csv)
 SWIFT=${ONCO_SWIFT:-swift}
 BIN=Fuzz/.build/release
 RSS=${ONCO_FUZZ_RSS_MB:-2048}
@@ -60,7 +60,7 @@ case "${1:-}" in
       old=$(mktemp -d); cp -r "Fuzz/corpus/$t/." "$old/" 2>/dev/null || true
       rm -rf "Fuzz/corpus/$t"; mkdir -p "Fuzz/corpus/$t"
       found=(); [[ -d "Fuzz/work/$t/corpus" ]] && found=("Fuzz/work/$t/corpus")
-      "$BIN/fuzz-$t" -merge=1 -timeout=10 -rss_limit_mb="$RSS" "Fuzz/corpus/$t" "$old" "Fuzz/seeds/$t" "${found[@]}" 2>&1 | grep -E "MERGE-OUTER: [0-9]+ new files" >&2 || true
+      "$BIN/fuzz-$t" -merge=1 -max_len=4096 -timeout=10 -rss_limit_mb="$RSS" "Fuzz/corpus/$t" "$old" "Fuzz/seeds/$t" "${found[@]}" 2>&1 | grep -E "MERGE-OUTER: [0-9]+ new files" >&2 || true
       rm -rf "$old"
       echo "$t: $(ls "Fuzz/corpus/$t" | wc -l) files, $(du -sb "Fuzz/corpus/$t" | cut -f1) bytes" >&2
     done
@@ -83,7 +83,7 @@ for t in "${chosen[@]}"; do
   if [[ "$JOBS" -gt 1 ]]; then args+=(-fork="$JOBS"); fi
   t0=$SECONDS
   set +e
-  dirs=("$work/corpus"); [[ -d "Fuzz/regressions/$t" ]] && dirs+=("Fuzz/regressions/$t")
+  reg=Fuzz/regressions/${t%-bgzf}; dirs=("$work/corpus"); [[ -d "$reg" ]] && dirs+=("$reg")
   "$BIN/fuzz-$t" "${args[@]}" "${dirs[@]}" > "$work/log" 2>&1
   rc=$?
   set -e

@@ -181,9 +181,18 @@ def cohort_seeds() -> None:
     write("cohort-definition", "yaml-plus-flags.txt", first.read_text() + "=== flags\n--group-by sex\n--endpoint pfs\n")
 
 
+def survival_seeds() -> None:
+    """The survival tables of the R reference fixtures (time, event first), as CSV and one as TSV."""
+    fixtures = ROOT / "Tests" / "Fixtures" / "survival"
+    for p in sorted((fixtures / "data").glob("*.csv")) + sorted((fixtures / "extra").glob("*.csv")):
+        write("survival-csv", p.name, head(read_text(p), 30))
+    lung = head(read_text(fixtures / "data" / "lung.csv"), 30)
+    write("survival-csv", "lung.tsv", lung.replace(",", "\t"))
+
+
 if __name__ == "__main__":
     shutil.rmtree(OUT, ignore_errors=True)
-    vcf_seeds(); csq_seeds(); maf_seeds(); cbioportal_seeds(); omop_seeds(); cohort_seeds()
+    vcf_seeds(); csq_seeds(); maf_seeds(); cbioportal_seeds(); omop_seeds(); cohort_seeds(); survival_seeds()
     for d in sorted(OUT.iterdir()):
         files = list(d.iterdir())
         print(f"{d.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")

@@ -80,8 +80,6 @@ public final class VariantFileReader {
     public init(path: String, region: String? = nil, decode: Decode = .all, malformed: MalformedRecordPolicy = .fail) throws {
         self.path = path
         self.malformed = malformed
-        keyCache = .allocate(capacity: 1)
-        keyCache.initialize(to: chts_key_cache_t())
         guard FileManager.default.isReadableFile(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw VariantFileError(.openFailed, path: path, problem: exists ? "file is not readable" : "no such file")
@@ -109,6 +107,11 @@ public final class VariantFileReader {
             throw VariantFileError(.headerUnreadable, path: path,
                                    problem: "no valid VCF header (##fileformat and #CHROM lines expected)")
         }
+        // Allocated only once nothing before full initialisation can throw: a throw from a partly
+        // initialised class skips deinit, and a cache allocated earlier leaked on every file that
+        // fails to open (LeakSanitizer, Fuzz/regressions/vcf).
+        keyCache = .allocate(capacity: 1)
+        keyCache.initialize(to: chts_key_cache_t())
         self.fp = fp
         self.hdr = hdr
         self.rec = bcf_init()
@@ -295,12 +298,18 @@ public final class VariantFileReader {
     }
 
     /// CHROM of the current record, spelled as in the file.
-    public var currentContig: String {
+    public var currentContig: String { knownContig ?? "." }
+
+    /// The current record's contig, nil when htslib could not enter it in the header (an invalid name
+    /// such as `2,1` leaves `rid` pointing at no header entry: reading its name would trap).
+    private var knownContig: String? {
         let rid = Int(rec.pointee.rid)
-        if rid >= 0 && rid < contigCache.count { return contigCache[rid] }
+        guard rid >= 0 else { return nil }
+        if rid < contigCache.count { return contigCache[rid] }
         refreshContigCache()
-        if rid >= 0 && rid < contigCache.count { return contigCache[rid] }
-        return String(cString: chts_record_contig(hdr, rec))
+        if rid < contigCache.count { return contigCache[rid] }
+        guard rid < Int(hdr.pointee.n.1), let name = chts_record_contig(hdr, rec) else { return nil }
+        return String(cString: name)
     }
 
     /// POS of the current record, 1-based.
@@ -310,7 +319,7 @@ public final class VariantFileReader {
         var n: Int32 = 0
         guard let names = bcf_hdr_seqnames(hdr, &n) else { contigCache = []; return }
         defer { free(names) }
-        contigCache = (0..<Int(n)).map { String(cString: names[$0]!) }
+        contigCache = (0..<Int(n)).map { names[$0].map { String(cString: $0) } ?? "." }
     }
 
     func filterName(_ id: Int32) -> String {
@@ -562,7 +571,7 @@ public final class VariantFileReader {
         if code & BCF_ERR_CHAR != 0 { problems.append("invalid character") }
         if code & BCF_ERR_CTG_INVALID != 0 { problems.append("invalid contig name") }
         if code & BCF_ERR_TAG_INVALID != 0 { problems.append("invalid INFO/FORMAT tag") }
-        let site = rec.pointee.rid >= 0 ? "\(currentContig):\(currentPosition)" : nil
+        let site = knownContig.map { "\($0):\(currentPosition)" }
         return VariantFileError(.recordMalformed, path: path, location: loc ?? location(site: site),
                                 problem: problems.isEmpty ? "htslib flagged the record (code \(code))" : problems.joined(separator: "; "))
     }

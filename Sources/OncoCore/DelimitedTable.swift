@@ -21,7 +21,7 @@ public struct DelimitedTable: Sendable {
     /// - Throws: `DelimitedTableError` naming the file (and line) when it cannot be read, is not UTF-8,
     ///   has no header, a duplicate column name, a row of the wrong width, or a malformed quote.
     public init(path: String) throws(DelimitedTableError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = InputFile.read(path: path) else {
             throw DelimitedTableError(file: path, line: nil, column: nil, message: "cannot read the file")
         }
         try self.init(data: data, path: path)

@@ -1,4 +1,5 @@
 import Foundation
+import OncoCore
 @testable import Genomics
 import Testing
 import _TestSupport
@@ -26,6 +27,30 @@ import _TestSupport
         #expect(picked.count == 2)
         #expect(picked[0] == nil)
         #expect(picked[1]?.transcript == "ENST1")
+    }
+
+    /// `vcf`, `vcf-bgzf`: a VCF cut before its `#CHROM` line. `VariantFileReader.init` threw before
+    /// every property was set, so `deinit` did not run and the INFO/FORMAT key cache allocated first
+    /// leaked (2,568 bytes per file, LeakSanitizer); it is now allocated after the last such throw.
+    @Test func vcfWithoutSampleLineThrowsCleanly() throws {
+        let path = RepoPaths.root.appendingPathComponent("Fuzz/regressions/vcf/leak-73249a2dd66fdd850dbda3e267e3da99b98cc00f").path
+        let error = #expect(throws: VariantFileError.self) { try VariantFileReader(path: path) }
+        #expect(error?.code == .headerUnreadable)
+        let somatic = #expect(throws: VariantFileError.self) { try SomaticVariantReader(VariantReadOptions(path: path)) }
+        #expect(somatic?.code == .headerUnreadable)
+    }
+
+    /// `vcf`: a record on contig `2,1` (an invalid name htslib cannot add to the header). The error
+    /// path read the contig name through a `rid` that points at no header entry: a trap. Now the
+    /// record is a `recordMalformed` error without a site.
+    @Test func invalidContigNameIsAnError() throws {
+        let path = RepoPaths.root.appendingPathComponent("Fuzz/regressions/vcf/crash-9127f595e120276f838d63f967fb1b1609abf0b3").path
+        let error = #expect(throws: VariantFileError.self) {
+            let reader = try SomaticVariantReader(VariantReadOptions(path: path))
+            var batch: [SomaticVariant] = []
+            while try reader.next(into: &batch) {}
+        }
+        #expect(error?.code == .recordMalformed)
     }
 
     @Test func totalLengthIsCheckedArithmetic() {

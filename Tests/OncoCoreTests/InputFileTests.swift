@@ -32,4 +32,16 @@ import Testing
         #expect(InputFile.read(path: bad.path) == Data([0x41, 0xE9, 0x0A]))
         #expect(InputFile.text(path: bad.path) == nil)  // not UTF-8
     }
+
+    /// `DelimitedTable(path:)` (the survival tables) reads through `InputFile`: an empty file is a clean
+    /// "no header line" error, without Foundation's empty-file leak (fuzz target `survival-csv`).
+    @Test func emptySurvivalTableIsAnError() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = dir.appendingPathComponent("survival.csv")
+        try Data().write(to: empty)
+        let error = #expect(throws: DelimitedTableError.self) { try DelimitedTable(path: empty.path) }
+        #expect(error?.message == "no header line")
+        #expect(error?.file == empty.path)
+    }
 }
