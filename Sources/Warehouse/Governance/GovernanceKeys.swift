@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OncoCore
 
 /// A governance failure: a query refused for want of an authorisation, or an administrative change
 /// without the administrator key. Messages name the setting, project or key source, never a key or a patient.
@@ -100,8 +101,9 @@ public struct GovernanceKeys: Sendable {
         }
         if let direct { return try GovernanceSecret(direct, source: name) }
         guard let file else { return nil }
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw GovernanceError(name == adminVariable ? .notAdministrator : .auditKey, "\(name)_FILE: cannot read the key file \(file)")
+        let text: String
+        do throws(InputFileError) { text = try InputFile.utf8(path: file) } catch {
+            throw GovernanceError(name == adminVariable ? .notAdministrator : .auditKey, "\(name)_FILE: the key file \(file) \(error.reason)")
         }
         return try GovernanceSecret(text, source: file)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import OncoCore
 
 /// The parameters of a synthetic cohort (a JSON file in `Cohorts/`): tumour types with their
 /// frequencies, drivers, treatments and baseline survival, and the PLANTED effects of the Cox model
@@ -140,8 +141,9 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
     /// Loads a JSON parameter file.
     public static func load(_ path: String) throws -> SyntheticCohortParameters {
         let url = URL(fileURLWithPath: path)
-        guard let data = try? Data(contentsOf: url) else {
-            throw ImportError(file: url.lastPathComponent, line: 0, field: nil, problem: "cannot be read")
+        let data: Data
+        do throws(InputFileError) { data = try InputFile.contents(path: path) } catch {
+            throw ImportError(file: url.lastPathComponent, line: 0, field: nil, problem: error.reason)
         }
         do {
             let p = try JSONDecoder().decode(SyntheticCohortParameters.self, from: data)

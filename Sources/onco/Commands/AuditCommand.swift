@@ -21,7 +21,8 @@ struct AuditCommand: AsyncParsableCommand {
             let keys = try GovernanceCLI.keys()
             var cp: AuditCheckpoint?
             if let checkpoint {
-                guard let data = FileManager.default.contents(atPath: checkpoint) else { throw ValidationError("--checkpoint \(checkpoint): cannot read the file") }
+                let data: Data
+                do throws(InputFileError) { data = try InputFile.contents(path: checkpoint) } catch { throw ValidationError("--checkpoint \(checkpoint): \(error.reason)") }
                 do { cp = try JSONDecoder().decode(AuditCheckpoint.self, from: data) } catch {
                     throw ValidationError("--checkpoint \(checkpoint): not a checkpoint written by `onco audit checkpoint` (JSON with seq, sha256, at, mac)")
                 }

@@ -52,8 +52,11 @@ struct WarehouseCommand: AsyncParsableCommand {
         func run() async throws {
             var key: String?
             if let f = pseudonymKeyFile {
-                guard let k = try? String(contentsOfFile: f, encoding: .utf8) else { throw ValidationError("cannot read \(f)") }
-                key = k.trimmingCharacters(in: .whitespacesAndNewlines)
+                do throws(InputFileError) { key = try InputFile.utf8(path: f).trimmingCharacters(in: .whitespacesAndNewlines) } catch {
+                    throw ValidationError("--pseudonym-key-file \(f): \(error.reason)")
+                }
+                // An empty file must not fall back to ONCO_PSEUDONYM_KEY silently.
+                if key?.isEmpty ?? true { throw ValidationError("--pseudonym-key-file \(f): the file is empty") }
             }
             let pseudonymizer = try Pseudonymizer.configured(key)
             var isDir: ObjCBool = false
