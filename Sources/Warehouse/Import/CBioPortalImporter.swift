@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Genomics
 import OncoCore
+import Vocabulary
 
 /// A cBioPortal study folder (`docs/File-Formats.md` of cBioPortal): `meta_study.txt` plus the data
 /// files onco reads — clinical patient and sample files, the MAF (`data_mutations*.txt`, gzip
@@ -108,7 +109,7 @@ public struct CBioPortalStudy: Sendable {
 ///   `*BARCODE*`) and any value containing the patient's or sample's source id.
 /// - Sample → `specimen` (`specimen_source_id` = keyed hash), TMB (`TMB_NONSYNONYMOUS`) → `measurement`.
 /// - MAF rows → `onco_somatic_variant` (all rows, as delivered; filter at query time).
-/// - Timeline `TREATMENT` rows → one `drug_exposure` per agent, generic lower-case name (`DrugNames`).
+/// - Timeline `TREATMENT` rows → one `drug_exposure` per agent, generic lower-case name (`Vocabulary.DrugName.generic`).
 ///
 /// Lines of therapy (cBioPortal/TCGA timelines carry no line number): per patient, the non-ancillary
 /// agents (`SUBTYPE` other than `Ancillary`) that start on the same day form one line; lines are
@@ -495,7 +496,7 @@ final class CBioPortalSource: WarehouseBatchSource {
             let startDay = patient.anchor + start
             b.drugExposures.append(DrugExposureRow(id: drugID, person: patient.local, start: startDay,
                                                    end: patient.anchor + (stop ?? start), verbatimEnd: stop.map { patient.anchor + $0 },
-                                                   drug: String(DrugNames.generic(agent).prefix(50))))
+                                                   drug: String(DrugName.generic(agent).prefix(50))))
             let ancillary = subtypeC.map { row[$0].lowercased() == "ancillary" } ?? false
             given[patient.local, default: []].append(Given(drug: drugID, start: start, stop: stop, ancillary: ancillary))
         }
