@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Genomics", targets: ["Genomics"]),
         .library(name: "Survival", targets: ["Survival"]),
         .library(name: "SurvivalInput", targets: ["SurvivalInput"]),
+        .library(name: "Vocabulary", targets: ["Vocabulary"]),
         .library(name: "Knowledge", targets: ["Knowledge"]),
         .library(name: "Warehouse", targets: ["Warehouse"]),
         .library(name: "WarehousePostgres", targets: ["WarehousePostgres"]),
@@ -53,14 +54,17 @@ let package = Package(
         // Survival tables from CSV/TSV files: complete rows, time/event/covariate columns (the reader is OncoCore's).
         .target(name: "SurvivalInput", dependencies: ["OncoCore", "Survival"], swiftSettings: settings),
 
+        // The one reference vocabulary: drug names (salt forms, synonyms), drug classes, the OncoTree tumour-type tree.
+        .target(name: "Vocabulary", dependencies: ["OncoCore"], swiftSettings: settings),
+
         // CIViC / OncoTree / Disease Ontology, biomarker rules, matching, tiers.
-        .target(name: "Knowledge", dependencies: ["OncoCore"], swiftSettings: settings),
+        .target(name: "Knowledge", dependencies: ["OncoCore", "Vocabulary"], swiftSettings: settings),
 
         // OMOP-shaped warehouse: schema, WarehouseStore protocol, SQLite store, importers, synth, governance.
         .target(
             name: "Warehouse",
             dependencies: [
-                "OncoCore", "Genomics", "Survival",
+                "OncoCore", "Genomics", "Survival", "Vocabulary",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -83,14 +87,16 @@ let package = Package(
         // Patient profiles, exact top-k similarity search, explanations; the warehouse's index.
         .target(
             name: "Similarity",
-            dependencies: ["OncoCore", "Warehouse", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["OncoCore", "Vocabulary", "Warehouse", .product(name: "Logging", package: "swift-log")],
+            // The tables EmbeddedData.swift is generated from (scripts/generate-embedded-data.py) and their sources.
+            exclude: ["Data/SOURCE.md", "Data/oncogenic_sig_pathways.tsv", "Data/cancer_hotspot_residues.tsv"],
             swiftSettings: settings
         ),
 
         // Candidate therapies, evidence merge, real-world evidence, ranking and trace.
         .target(
             name: "Recommendation",
-            dependencies: ["OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Survival",
+            dependencies: ["OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Survival", "Vocabulary",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: settings
         ),
@@ -102,7 +108,7 @@ let package = Package(
         .target(
             name: "CohortStudy",
             dependencies: [
-                "OncoCore", "Warehouse", "Survival", "Reports", "Similarity",
+                "OncoCore", "Warehouse", "Survival", "Reports", "Vocabulary",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -123,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "onco",
             dependencies: [
-                "OncoCore", "Genomics", "Survival", "SurvivalInput", "Knowledge", "Warehouse", "WarehousePostgres",
+                "OncoCore", "Genomics", "Survival", "SurvivalInput", "Vocabulary", "Knowledge", "Warehouse", "WarehousePostgres",
                 "Similarity", "Recommendation", "Reports", "CohortStudy", "Batch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -137,11 +143,12 @@ let package = Package(
         .testTarget(name: "OncoCoreTests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "SurvivalTests", dependencies: ["Survival", "SurvivalInput", "OncoCore", "_TestSupport"], swiftSettings: settings),
-        .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "OncoCore", "_TestSupport"], swiftSettings: settings),
+        .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "Vocabulary", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "Survival", "OncoCore", "_TestSupport"], swiftSettings: settings),
-        .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Warehouse", "WarehousePostgres", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Vocabulary", "Warehouse", "WarehousePostgres", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Warehouse", "WarehousePostgres", "Survival", "Reports", "OncoCore", "_TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Vocabulary", "Warehouse", "WarehousePostgres", "Survival", "Reports", "OncoCore", "_TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Genomics", "OncoCore", "Knowledge", "Warehouse", "Similarity", "Recommendation", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
     ]

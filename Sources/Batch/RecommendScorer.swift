@@ -156,7 +156,8 @@ extension RecommendScorer {
             loaded.warehouse = "\(opened.backend) (\(patients) patients\(meta.synthetic == true ? ", synthetic" : ""))"
             if neighbours > 0 {
                 let (s, reason) = await SimilarityNeighbourSource.load(store: opened, indexPath: similarityIndexPath,
-                                                                       preloadingPersonIDs: true, threads: 1, logger: logger)
+                                                                       preloadingPersonIDs: true, threads: 1,
+                                                                       tumorTypes: try kb.tumorTypeHierarchy(), logger: logger)
                 if let s {
                     loaded.similarityPatients = s.index.count
                     source = s

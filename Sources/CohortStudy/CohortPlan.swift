@@ -1,7 +1,7 @@
 import Foundation
 import OncoCore
-import Similarity
 import Survival
+import Vocabulary
 import Warehouse
 
 /// A definition checked and resolved against onco's vocabularies: tumour types expanded to their
@@ -71,7 +71,7 @@ public struct CohortPlan: Sendable {
     /// Checks and resolves a definition.
     /// - Parameter source: the file name or `flags`, used in error messages.
     /// - Throws: `CohortStudyError.invalidDefinition` naming the field.
-    public init(_ d: CohortDefinition, source: String, hierarchy: TumorTypeHierarchy = .oncoTree2025_10_03) throws {
+    public init(_ d: CohortDefinition, source: String, hierarchy: TumorTypeHierarchy = .embedded) throws {
         definition = d
         self.source = source
         func fail(_ field: String, _ message: String) -> CohortStudyError {
@@ -303,7 +303,7 @@ public struct CohortPlan: Sendable {
 
     static func drugs(_ t: TherapySpec, extra: [String: [String]], field: String,
                       fail: (String, String) -> CohortStudyError) throws -> [String] {
-        var out = (t.drugs ?? []).map { DrugNames.generic($0) }
+        var out = (t.drugs ?? []).map { DrugName.generic($0) }
         if let k = t.drugClass {
             guard let ds = DrugClasses.drugs(ofClass: k, extra: extra) else {
                 throw fail("\(field).class", "unknown drug class \"\(k)\"; known: \(DrugClasses.names(extra: extra).joined(separator: ", "))")

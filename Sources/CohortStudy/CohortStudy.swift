@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import OncoCore
 import Reports
-import Similarity
 import Survival
+import Vocabulary
 import Warehouse
 
 /// A warehouse that can run cohort studies: the cohort table and governance (both backends).
@@ -29,7 +29,7 @@ public enum CohortStudy {
         /// The audit key (needed once the warehouse's keys are registered).
         public var keys: GovernanceKeys
         public init(project: String? = nil, today: Day = CohortStudy.today(), exportRows: Bool = false, minimumCellCount: Int? = nil,
-                    hierarchy: TumorTypeHierarchy = .oncoTree2025_10_03, keys: GovernanceKeys = GovernanceKeys()) {
+                    hierarchy: TumorTypeHierarchy = .embedded, keys: GovernanceKeys = GovernanceKeys()) {
             self.project = project; self.today = today; self.exportRows = exportRows; self.minimumCellCount = minimumCellCount
             self.hierarchy = hierarchy; self.keys = keys
         }

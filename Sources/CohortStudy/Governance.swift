@@ -1,6 +1,6 @@
 import Foundation
 import OncoCore
-import Similarity
+import Vocabulary
 import Warehouse
 
 /// Whether a study may run under a project: the governance rules of onco's cohort queries.
@@ -14,7 +14,7 @@ import Warehouse
 public enum GovernancePolicy {
     /// The reason the study is refused, or nil when it may run.
     public static func refusal(plan: CohortPlan, projectID: String?, project: ResearchProject?, settings: GovernanceSettings,
-                               today: Day, exportRows: Bool, hierarchy: TumorTypeHierarchy = .oncoTree2025_10_03) -> String? {
+                               today: Day, exportRows: Bool, hierarchy: TumorTypeHierarchy = .embedded) -> String? {
         guard let projectID else {
             return settings.enabled ? "governance is on in this warehouse: name an approved research project (--project)" : nil
         }

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// CIViC records as onco keeps them, one shape for both CIViC TSV schemas (v1 2021: variant-centred;
 /// v2: molecular-profile-centred). In v1 every evidence item is about one variant, so onco makes one
 /// single-variant molecular profile per variant (profile id = variant id).
@@ -30,26 +32,10 @@ public enum TherapyInteraction: String, Sendable, Hashable, Codable {
 /// a `Substitutes` item are separate therapies with the same evidence.
 public struct Therapy: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     public let drugs: [String]
-    public init(drugs: [String]) { self.drugs = Array(Set(drugs.map(Therapy.normalise))).sorted() }
+    /// Drug names in onco's spelling (`DrugName.spelling`: lower case, code names mapped, salt forms kept).
+    public init(drugs: [String]) { self.drugs = Array(Set(drugs.map(DrugName.spelling))).sorted() }
     public var description: String { drugs.joined(separator: " + ") }
     public static func < (a: Therapy, b: Therapy) -> Bool { a.description < b.description }
-
-    /// Lower-case, trimmed, single-spaced generic name; a few brand or code names CIViC uses are
-    /// mapped to the generic (`ado-trastuzumab emtansine` → `trastuzumab emtansine`).
-    public static func normalise(_ name: String) -> String {
-        let t = name.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
-        return drugAliases[t] ?? t
-    }
-    static let drugAliases: [String: String] = [
-        "ado-trastuzumab emtansine": "trastuzumab emtansine",
-        "t-dm1": "trastuzumab emtansine",
-        "sti-571": "imatinib", "sti571": "imatinib",
-        "plx4032": "vemurafenib",
-        "gsk2118436": "dabrafenib", "gsk1120212": "trametinib",
-        "azd9291": "osimertinib",
-        "crizotinib (pf-02341066)": "crizotinib",
-        "5-fluorouracil": "fluorouracil", "5-fu": "fluorouracil",
-    ]
 }
 
 /// The curated source of an evidence item.

@@ -1,5 +1,6 @@
 import Foundation
 import OncoCore
+import Vocabulary
 import Survival
 import Warehouse
 

@@ -2,6 +2,7 @@ import Foundation
 import Knowledge
 import Logging
 import OncoCore
+import Vocabulary
 import Warehouse
 
 /// Options of the recommender.

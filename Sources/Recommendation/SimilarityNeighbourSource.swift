@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OncoCore
 import Similarity
+import Vocabulary
 import Warehouse
 
 /// The Similarity module's warehouse index as the recommender's `NeighbourSource`: the case's profile
@@ -51,12 +52,16 @@ public struct SimilarityNeighbourSource: NeighbourSource {
 
     /// The warehouse's similarity index (loaded, updated, or built and persisted at `indexPath`; built in
     /// memory when `indexPath` is nil or cannot be written), or the reason neighbour candidates are off.
-    /// - Parameter preloadingPersonIDs: read every person's key once (a batch) instead of per case.
+    /// - Parameters:
+    ///   - preloadingPersonIDs: read every person's key once (a batch) instead of per case.
+    ///   - tumorTypes: the tumour-type tree profiles are compared over: the knowledge base's OncoTree
+    ///     (`KnowledgeBase.tumorTypeHierarchy()`); an index built over another tree is rebuilt.
     public static func load(store: any WarehouseStore, indexPath: String?, preloadingPersonIDs: Bool = false,
-                            threads: Int? = nil, logger: Logger) async -> (source: SimilarityNeighbourSource?, reason: String) {
+                            threads: Int? = nil, tumorTypes: TumorTypeHierarchy = .embedded,
+                            logger: Logger) async -> (source: SimilarityNeighbourSource?, reason: String) {
         do {
             // An index that cannot be written beside the warehouse (read-only folder) is used from memory.
-            let idx = try await WarehouseSimilarity.index(for: store, at: indexPath, mapping: WarehouseProfileMapping(),
+            let idx = try await WarehouseSimilarity.index(for: store, at: indexPath, mapping: WarehouseProfileMapping(tumorTypes: tumorTypes),
                                                           mustPersist: false, logger: logger).index
             guard idx.count > 0 else { return (nil, "the warehouse has no patient profiles") }
             var ids: [PatientKey: Int64]? = nil

@@ -82,7 +82,7 @@ public struct PathwaySet: Hashable, Sendable, Codable, SetAlgebra, Sequence {
 ///
 /// The default is `PathwayCatalog.sanchezVega2018`, the 335 gene–pathway rows of the paper's
 /// supplementary table S3 as shipped by maftools (`oncogenic_sig_pathways.tsv`, MIT);
-/// see `Tests/Fixtures/similarity/SOURCE.md`.
+/// see `Sources/Similarity/Data/SOURCE.md`.
 public struct PathwayCatalog: Sendable, Hashable {
     /// Gene symbol → pathways.
     public let pathwaysByGene: [String: PathwaySet]

@@ -1,5 +1,6 @@
 import Foundation
 import OncoCore
+import Vocabulary
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -238,7 +239,12 @@ extension SimilarityIndex {
             guard f.count == 2, let p = Int32(f[1]) else { throw bad("tumour-type table line \(n + 1) malformed") }
             codes.append(String(f[0])); parents.append(p)
         }
-        let hierarchy = try TumorTypeHierarchy(codes: codes, parentIds: parents, source: "\(path): tumour-type table")
+        let hierarchy: TumorTypeHierarchy
+        do {
+            hierarchy = try TumorTypeHierarchy(codes: codes, parentIds: parents, source: "\(path): tumour-type table")
+        } catch let e as VocabularyError {
+            throw SimilarityError(.badIndexFile, e.detail)
+        }
         var pmap: [String: PathwaySet] = [:]
         for (n, line) in String(decoding: bytes(2), as: UTF8.self).split(separator: "\n").enumerated() {
             let f = line.split(separator: "\t")
@@ -307,21 +313,5 @@ extension SimilarityIndex {
                 base[layout.metaOffset + i] = m & ~((1 << 48) - 1) | counts
             }
         }
-    }
-}
-
-extension TumorTypeHierarchy {
-    /// A tree from node codes and parent ids in node-id order (as stored in an index file).
-    init(codes: [String], parentIds: [Int32], source: String) throws {
-        guard !codes.isEmpty, codes.count == parentIds.count, parentIds[0] == 0 else {
-            throw SimilarityError(.badIndexFile, "\(source): empty or rootless")
-        }
-        var map: [String: String] = [:]
-        for (i, c) in codes.enumerated() {
-            let p = Int(parentIds[i])
-            guard p >= 0, p < codes.count, map[c] == nil else { throw SimilarityError(.badIndexFile, "\(source): node \(i) invalid") }
-            map[c] = i == 0 ? "" : codes[p]
-        }
-        try self.init(parents: map, source: source, order: codes)
     }
 }

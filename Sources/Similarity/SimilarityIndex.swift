@@ -1,5 +1,6 @@
 import Foundation
 import OncoCore
+import Vocabulary
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -108,7 +109,7 @@ public struct SimilarityIndex: Sendable {
     }
 
     /// An empty index.
-    public init(vocabulary: GeneVocabulary = .default, tumorTypes: TumorTypeHierarchy = .oncoTree2025_10_03,
+    public init(vocabulary: GeneVocabulary = .default, tumorTypes: TumorTypeHierarchy = .embedded,
                 pathways: PathwayCatalog = .sanchezVega2018, reservingCapacity capacity: Int = 0) {
         self.vocabulary = vocabulary
         self.tumorTypes = tumorTypes
@@ -125,7 +126,7 @@ public struct SimilarityIndex: Sendable {
 
     /// An index of these profiles (later duplicates of a key replace earlier ones).
     public init(profiles: [PatientProfile], vocabulary: GeneVocabulary = .default,
-                tumorTypes: TumorTypeHierarchy = .oncoTree2025_10_03, pathways: PathwayCatalog = .sanchezVega2018) {
+                tumorTypes: TumorTypeHierarchy = .embedded, pathways: PathwayCatalog = .sanchezVega2018) {
         self.init(vocabulary: vocabulary, tumorTypes: tumorTypes, pathways: pathways, reservingCapacity: profiles.count)
         upsert(profiles)
     }

@@ -107,12 +107,4 @@ import _TestSupport
         #expect(message { $0.groupBy = "sex"; $0.top = 10; $0.of = "tmb" }.contains("give one grouping"))
         #expect(message { $0.endpoint = "dfs" }.hasPrefix("--endpoint:"))
     }
-
-    @Test func drugClassesExpand() throws {
-        #expect(DrugClasses.drugs(ofClass: "platinum") == ["cisplatin", "carboplatin", "oxaliplatin", "nedaplatin"])
-        #expect(DrugClasses.drugs(ofClass: "Platinum") != nil)
-        #expect(DrugClasses.drugs(ofClass: "my class", extra: ["My Class": ["Osimertinib"]]) == ["osimertinib"])
-        // every drug of the synthetic model that a class names is spelled as the warehouse stores it
-        for c in DrugClasses.builtIn { #expect(c.drugs.allSatisfy { $0 == DrugNames.generic($0) }, "\(c.name)") }
-    }
 }

@@ -241,16 +241,3 @@ struct CuratedRankingTests {
         #expect(with.therapies.first { $0.name == "vemurafenib" }?.previouslyReceived == [])
     }
 }
-
-@Suite("Drug names")
-struct DrugNameTests {
-    @Test(arguments: [
-        ("Trametinib Dimethyl Sulfoxide", "trametinib"), ("Imatinib Mesylate", "imatinib"), ("Pictilisib Bismesylate", "pictilisib"),
-        ("ERLOTINIB HYDROCHLORIDE", "erlotinib"), ("Kadcyla", "trastuzumab emtansine"), ("Ado-Trastuzumab Emtansine", "trastuzumab emtansine"),
-        ("Tafinlar", "dabrafenib"), ("5-FU", "fluorouracil"), ("MEK Inhibitor RO4987655", "mek inhibitor ro4987655"),
-        ("  Vemurafenib ", "vemurafenib"), ("Sotrastaurin Acetate", "sotrastaurin"), ("Lapatinib Ditosylate", "lapatinib"),
-    ])
-    func canonical(pair: (String, String)) {
-        #expect(DrugName.canonical(pair.0) == pair.1)
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import OncoCore
 import Testing
+import Vocabulary
 import _TestSupport
 @testable import Similarity
 
@@ -64,7 +65,7 @@ import _TestSupport
     func tumorTypeFilter(seed: UInt64) throws {
         let profiles = RandomCohort.cohort(900, seed: seed)
         let index = SimilarityIndex(profiles: profiles)
-        let tree = TumorTypeHierarchy.oncoTree2025_10_03
+        let tree = TumorTypeHierarchy.embedded
         var g = SeededGenerator(seed: seed)
         let q = RandomCohort.profile("q", &g)
         let within = try index.search(q, options: SearchOptions(k: 30, filter: .within(OncoTreeCode("NSCLC"))))

@@ -1,5 +1,6 @@
 import Foundation
 import OncoCore
+import Vocabulary
 import _TestSupport
 @testable import Similarity
 
@@ -53,7 +54,7 @@ enum Reference {
     }
 
     static func search(_ q: PatientProfile, in profiles: [PatientProfile], k: Int, weights: SimilarityWeights = .default,
-                       vocabulary: GeneVocabulary = .default, tree: TumorTypeHierarchy = .oncoTree2025_10_03,
+                       vocabulary: GeneVocabulary = .default, tree: TumorTypeHierarchy = .embedded,
                        allowed: ((PatientProfile) -> Bool)? = nil) -> [(key: PatientKey, score: Double)] {
         var all: [(key: PatientKey, score: Double)] = []
         for p in profiles where p.key != q.key && (allowed?(p) ?? true) {

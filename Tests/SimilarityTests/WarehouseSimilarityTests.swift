@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OncoCore
 import Testing
+import Vocabulary
 import Warehouse
 import _TestSupport
 @testable import Similarity
@@ -87,7 +88,7 @@ struct WarehouseSimilarityTests {
         #expect(built.allSatisfy { !$0.hotspotAlleles.contains("EML4 fusion") })   // the 5′ partner gives no event
     }
 
-    @Test("the stamp: current, stale after an import, incompatible under other rules; unreadable files are rebuilt")
+    @Test("the stamp: current, stale after an import, incompatible under other rules or tree; unreadable files are rebuilt")
     func staleness() async throws {
         guard let w = try await TestWarehouse.make(.sqlite) else { return }
         defer { Task { try? await w.finish() } }
@@ -116,6 +117,12 @@ struct WarehouseSimilarityTests {
         }
         guard case .incompatible = WarehouseSimilarity.freshness(of: SimilarityIndex(), for: meta2) else {
             Issue.record("an unstamped index was accepted"); return
+        }
+        // Another tumour-type tree (a knowledge base with another OncoTree release): incompatible, rebuilt.
+        let otherTree = WarehouseProfileMapping(tumorTypes: try TumorTypeHierarchy(parents: ["TISSUE": "", "LUNG": "TISSUE", "LUAD": "LUNG"]))
+        guard case .incompatible(let why) = WarehouseSimilarity.freshness(of: updated, for: meta2, mapping: otherTree),
+              why.contains("tumour-type tree") else {
+            Issue.record("another tumour-type tree not detected"); return
         }
         var unstamped = updated
         unstamped.attributes = [:]

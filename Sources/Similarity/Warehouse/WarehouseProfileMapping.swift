@@ -1,4 +1,5 @@
 import OncoCore
+import Vocabulary
 import Warehouse
 
 /// Turns warehouse profiles (`Warehouse.ProfileTable`, one columnar read of the warehouse) into
@@ -29,7 +30,7 @@ public struct WarehouseProfileMapping: Sendable {
     public static let rulesVersion = "warehouse-profile-rules-2+exact-alterations+civic-truncating"
 
     public init(builder: ProfileBuilder = ProfileBuilder(), vocabulary: GeneVocabulary = .default,
-                tumorTypes: TumorTypeHierarchy = .oncoTree2025_10_03) {
+                tumorTypes: TumorTypeHierarchy = .embedded) {
         self.builder = builder
         self.vocabulary = vocabulary
         self.tumorTypes = tumorTypes

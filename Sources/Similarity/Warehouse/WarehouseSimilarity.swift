@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OncoCore
+import Vocabulary
 import Warehouse
 
 /// The similarity index of a warehouse: built from its profiles, persisted beside it, kept current.
@@ -45,7 +46,8 @@ public enum WarehouseSimilarity {
         case current
         /// Built from an earlier state of this warehouse under the same rules: can be updated in place.
         case stale(from: Int, to: Int)
-        /// Not a warehouse index, or built under other rules or another vocabulary: must be rebuilt.
+        /// Not a warehouse index, or built under other rules, another vocabulary or another tumour-type
+        /// tree: must be rebuilt.
         case incompatible(String)
     }
 
@@ -68,6 +70,9 @@ public enum WarehouseSimilarity {
         let now = Stamp(metadata: metadata, mapping: mapping)
         guard s.rules == now.rules else { return .incompatible("profile rules \(s.rules), now \(now.rules)") }
         guard index.vocabulary == mapping.vocabulary else { return .incompatible("gene vocabulary differs") }
+        guard index.tumorTypes.extends(mapping.tumorTypes) else {
+            return .incompatible("tumour-type tree differs (another OncoTree release)")
+        }
         if s == now { return .current }
         return .stale(from: s.warehouseVersion, to: now.warehouseVersion)
     }
@@ -103,7 +108,7 @@ public enum WarehouseSimilarity {
     /// no longer in the warehouse (only when a dataset disappeared). Equal to a rebuild (same patients,
     /// same profiles), provided keys are unique across datasets.
     /// - Throws: `SimilarityError.incompatibleIndex` when the index cannot be updated (no stamp, other
-    ///   rules or vocabulary): rebuild it instead.
+    ///   rules, vocabulary or tumour-type tree): rebuild it instead.
     @discardableResult
     public static func update(_ index: inout SimilarityIndex, from store: any WarehouseStore,
                               mapping: WarehouseProfileMapping = WarehouseProfileMapping(),

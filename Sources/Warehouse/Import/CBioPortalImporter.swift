@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Genomics
 import OncoCore
+import Vocabulary
 
 /// A cBioPortal study folder (`docs/File-Formats.md` of cBioPortal): `meta_study.txt` plus the data
 /// files onco reads — clinical patient and sample files, the MAF (`data_mutations*.txt`, gzip
@@ -114,7 +115,7 @@ public struct CBioPortalStudy: Sendable {
 ///   when it was collected and sequenced (`DAYS_TO_COLLECTION`, `DAYS_TO_SEQUENCING`, the specimen
 ///   timeline) → `onco_specimen_timing`, `unknown` when nothing says (see `CBioPortalImporter+Specimens`).
 /// - MAF rows → `onco_somatic_variant` (all rows, as delivered; filter at query time).
-/// - Timeline `TREATMENT` rows → one `drug_exposure` per agent, generic lower-case name (`DrugNames`).
+/// - Timeline `TREATMENT` rows → one `drug_exposure` per agent, generic lower-case name (`Vocabulary.DrugName.generic`).
 ///
 /// Lines of therapy (cBioPortal/TCGA timelines carry no line number): per patient, the non-ancillary
 /// agents (`SUBTYPE` other than `Ancillary`) that start on the same day form one line; lines are
@@ -510,7 +511,7 @@ final class CBioPortalSource: WarehouseBatchSource {
             let startDay = patient.anchor + start
             b.drugExposures.append(DrugExposureRow(id: drugID, person: patient.local, start: startDay,
                                                    end: patient.anchor + (stop ?? start), verbatimEnd: stop.map { patient.anchor + $0 },
-                                                   drug: String(DrugNames.generic(agent).prefix(50))))
+                                                   drug: String(DrugName.generic(agent).prefix(50))))
             let ancillary = subtypeC.map { row[$0].lowercased() == "ancillary" } ?? false
             given[patient.local, default: []].append(Given(drug: drugID, start: start, stop: stop, ancillary: ancillary))
         }

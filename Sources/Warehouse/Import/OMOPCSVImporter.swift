@@ -1,6 +1,7 @@
 import Foundation
 import Genomics
 import OncoCore
+import Vocabulary
 
 /// Imports an OMOP CDM v5.4 CSV export (one `<table>.csv` per table, header row with OMOP column
 /// names, RFC 4180 quoting) of the tables onco uses: `person.csv` (required), `observation_period`,
@@ -12,7 +13,7 @@ import OncoCore
 /// - `person_source_value` (or, when empty, `person_id`) and `specimen_source_id` (or `specimen_id`)
 ///   are replaced by keyed hashes; nothing else identifying is read.
 /// - `condition_source_value` is taken as the tumour type (OncoTree code); `drug_source_value` is
-///   normalised to a lower-case generic name (`DrugNames`).
+///   normalised to a lower-case generic name (`Vocabulary.DrugName.generic`).
 /// - Numbers follow `OncoCore.NumberField`: ids and counts are whole numbers ≥ 0 (exact scientific
 ///   notation accepted), `year_of_birth` 0–2200 (0 = unknown, as onco writes it), `pos` ≥ 1, `vaf` 0–1,
 ///   `value_as_number` finite; anything else is an `ImportError` naming file, line, field and value.
@@ -208,7 +209,7 @@ final class OMOPSource: WarehouseBatchSource {
                 drugs.insert(id)
                 b.drugExposures.append(DrugExposureRow(id: id, person: try person(t, r), start: try t.day(r, "drug_exposure_start_date")!,
                                                        end: try t.day(r, "drug_exposure_end_date")!, verbatimEnd: try t.day(r, "verbatim_end_date", required: false),
-                                                       drug: String(DrugNames.generic(name).prefix(50))))
+                                                       drug: String(DrugName.generic(name).prefix(50))))
             }
         }
         if let t = try table("measurement") {

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import OncoCore
 import Reports
+import Vocabulary
 import Warehouse
 import WarehousePostgres
 
@@ -86,8 +87,8 @@ struct CohortCommand: AsyncParsableCommand {
             return f
         }
 
-        /// The checked plan.
-        func plan() throws -> CohortPlan {
+        /// The checked plan; tumour types are expanded over `hierarchy` (`KBLocation.defaultTumorTypes()`).
+        func plan(hierarchy: TumorTypeHierarchy) throws -> CohortPlan {
             let f = flags
             guard definition != nil || !f.isEmpty else {
                 throw ValidationError("give a definition file or definition flags (e.g. --tumour-type HNSC --group-by mutation:TP53)")
@@ -95,7 +96,7 @@ struct CohortCommand: AsyncParsableCommand {
             let base = try definition.map { try CohortDefinition.load(path: $0) }
             let d = try f.apply(to: base)
             let source = definition.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "flags"
-            return try CohortPlan(d, source: f.isEmpty ? source : (definition == nil ? "flags" : "\(source) + flags"))
+            return try CohortPlan(d, source: f.isEmpty ? source : (definition == nil ? "flags" : "\(source) + flags"), hierarchy: hierarchy)
         }
     }
 
@@ -115,7 +116,8 @@ struct CohortCommand: AsyncParsableCommand {
         var minCell: Int?
 
         func run() async throws {
-            let plan = try study.plan()
+            let tumorTypes = try KBLocation.defaultTumorTypes()
+            let plan = try study.plan(hierarchy: tumorTypes)
             let keys = try GovernanceCLI.keys()
             let store = try await database.open(.existing, logger: CohortCommand.logger)
             guard let research = store as? any ResearchWarehouse else {
@@ -125,7 +127,8 @@ struct CohortCommand: AsyncParsableCommand {
             let result: CohortStudy.Run
             do {
                 result = try await CohortStudy.run(plan, store: research,
-                                                   options: .init(project: project, exportRows: exportRows != nil, minimumCellCount: minCell, keys: keys),
+                                                   options: .init(project: project, exportRows: exportRows != nil, minimumCellCount: minCell,
+                                                                  hierarchy: tumorTypes, keys: keys),
                                                    logger: CohortCommand.logger)
             } catch let e as CohortStudyError where e.code == .refused {
                 try? await store.close()
@@ -169,7 +172,7 @@ struct CohortCommand: AsyncParsableCommand {
             abstract: "Check a study definition (file and/or flags) without running it; print it as canonical JSON with the fields it uses.")
         @OptionGroup var study: DefinitionOptions
         func run() async throws {
-            let plan = try study.plan()
+            let plan = try study.plan(hierarchy: try KBLocation.defaultTumorTypes())
             print(try plan.definition.canonicalJSON())
             print("fields used: \(plan.fields.sorted().joined(separator: ", "))")
             if !plan.criteria.tumourTypes.isEmpty {

@@ -3,6 +3,7 @@ import Foundation
 import Genomics
 import Knowledge
 import OncoCore
+import Vocabulary
 
 /// `onco kb`: the knowledge base (CIViC + MOAlmanac + OncoTree + Disease Ontology): rule and disease
 /// coverage, import, matching.
@@ -19,7 +20,10 @@ struct KBLocation: ParsableArguments {
     @Option(name: .customLong("kb"), help: "Knowledge-base directory (default: $ONCO_KB, ./KnowledgeBase, or the repository's).")
     var directory: String?
 
-    func resolve() throws -> URL {
+    func resolve() throws -> URL { try Self.locate(directory) }
+
+    /// `directory` if given, else the default search ($ONCO_KB, ./KnowledgeBase, beside the executable).
+    static func locate(_ directory: String?) throws -> URL {
         if let directory { return URL(fileURLWithPath: directory) }
         if let env = ProcessInfo.processInfo.environment["ONCO_KB"], !env.isEmpty { return URL(fileURLWithPath: env) }
         let fm = FileManager.default
@@ -32,6 +36,15 @@ struct KBLocation: ParsableArguments {
             dir = dir.deletingLastPathComponent()
         }
         throw ValidationError("cannot find the KnowledgeBase directory; pass --kb DIR or set ONCO_KB")
+    }
+
+    /// The tumour-type tree of commands that load no knowledge base (`similar`, `cohort`, `project`, the
+    /// similarity index after an import): the OncoTree of the KB the default search finds, so that these
+    /// commands and `recommend` compare over the same tree; the embedded copy (`TumorTypeHierarchy.embedded`)
+    /// only when no KB is found. A KB that is found but whose OncoTree cannot be read is an error.
+    static func defaultTumorTypes() throws -> TumorTypeHierarchy {
+        guard let directory = try? locate(nil) else { return .embedded }
+        return try KnowledgeBase.tumorTypeHierarchy(directory: directory)
     }
 }
 

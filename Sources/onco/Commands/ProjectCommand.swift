@@ -3,6 +3,7 @@ import CohortStudy
 import Foundation
 import Logging
 import OncoCore
+import Vocabulary
 import Warehouse
 import WarehousePostgres
 
@@ -25,15 +26,14 @@ enum GovernanceCLI {
         do { return try await body() } catch let e as GovernanceError { throw refused(e) }
     }
 
-    /// OncoTree coverage (descendants included) for `AccessPolicy`.
-    static func covers(_ code: String, _ scope: [String]) -> Bool {
-        GovernancePolicy.covered(code, by: scope, hierarchy: .oncoTree2025_10_03)
-    }
-
     /// Checks the request on `store` (refusals are audited) and returns the grant; exit 77 when refused.
     static func authorise(_ store: any WarehouseStore, _ request: AccessRequest, keys: GovernanceKeys, logger: Logger) async throws -> AccessGrant {
         guard let g = store as? any GovernanceStore else { throw ValidationError("this warehouse backend has no governance tables") }
-        return try await run { try await g.authorise(request, keys: keys, covers: covers, logger: logger) }
+        // OncoTree coverage (descendants included) for `AccessPolicy`, over the knowledge base's tree.
+        let tree = try KBLocation.defaultTumorTypes()
+        return try await run {
+            try await g.authorise(request, keys: keys, covers: { GovernancePolicy.covered($0, by: $1, hierarchy: tree) }, logger: logger)
+        }
     }
 
     /// Appends the allowed query with the counts shown; exit 77 when the audit key is missing or wrong.

@@ -5,6 +5,7 @@ import Logging
 import OncoCore
 import Recommendation
 import Reports
+import Vocabulary
 import Warehouse
 import WarehousePostgres
 
@@ -231,7 +232,8 @@ struct RecommendCommand: AsyncParsableCommand {
         var source: SimilarityNeighbourSource?
         var reason = "not requested (--no-neighbours)"
         if let warehouse, searchNeighbours {
-            (source, reason) = await SimilarityNeighbourSource.make(store: warehouse, db: db, index: similarityIndex, logger: logger)
+            (source, reason) = await SimilarityNeighbourSource.make(store: warehouse, db: db, index: similarityIndex,
+                                                                     tumorTypes: try knowledgeBase.tumorTypeHierarchy(), logger: logger)
         }
         let recommender = Recommender(knowledgeBase: knowledgeBase, warehouse: warehouse, neighbourSource: source,
                                       neighbourUnavailableReason: reason, options: options)

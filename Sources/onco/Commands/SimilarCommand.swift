@@ -5,6 +5,7 @@ import Logging
 import OncoCore
 import Similarity
 import Survival
+import Vocabulary
 import Warehouse
 import WarehousePostgres
 
@@ -51,12 +52,12 @@ struct SimilarCommand: AsyncParsableCommand {
     func validate() throws {
         guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
         guard (1...10_000).contains(k) else { throw ValidationError("--k must be between 1 and 10000") }
-        let tree = TumorTypeHierarchy.oncoTree2025_10_03
+        let tree = try KBLocation.defaultTumorTypes()
         guard tree.id(of: OncoTreeCode(tumorType)) != nil else {
-            throw ValidationError("--tumor-type '\(tumorType)' is not an OncoTree code (OncoTree 2025-10-03; e.g. LUAD, BRCA, COADREAD)")
+            throw ValidationError("--tumor-type '\(tumorType)' is not an OncoTree code (the knowledge base's OncoTree; e.g. LUAD, BRCA, COADREAD)")
         }
         if let within, tree.id(of: OncoTreeCode(within)) == nil {
-            throw ValidationError("--within '\(within)' is not an OncoTree code (OncoTree 2025-10-03)")
+            throw ValidationError("--within '\(within)' is not an OncoTree code (the knowledge base's OncoTree)")
         }
         guard (minCount ?? 0) >= 0 else { throw ValidationError("--min-count must not be negative") }
         if let age, !(0...130).contains(age) { throw ValidationError("--age must be between 0 and 130") }
@@ -98,7 +99,8 @@ struct SimilarCommand: AsyncParsableCommand {
                 throw ValidationError("--min-count below 5 is allowed only for a synthetic warehouse")
             }
             let path = WarehouseCommand.similarityIndexPath(db: database.db, index: index)
-            let (idx, provenance) = try await WarehouseSimilarity.index(for: store, at: path, mapping: WarehouseProfileMapping(), logger: logger)
+            let mapping = WarehouseProfileMapping(tumorTypes: try KBLocation.defaultTumorTypes())
+            let (idx, provenance) = try await WarehouseSimilarity.index(for: store, at: path, mapping: mapping, logger: logger)
             guard idx.count > 0 else {
                 try await store.close()
                 StandardError.write("onco similar: the warehouse has no patients\(synthetic ? " (SYNTHETIC)" : "")\n")

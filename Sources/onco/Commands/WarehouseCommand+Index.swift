@@ -27,7 +27,8 @@ extension WarehouseCommand {
     static func refreshSimilarityIndex(store: any WarehouseStore, db: String?) async -> String? {
         guard let path = similarityIndexPath(db: db, index: nil), FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            let (idx, p) = try await WarehouseSimilarity.index(for: store, at: path, mapping: WarehouseProfileMapping(), logger: logger)
+            let mapping = WarehouseProfileMapping(tumorTypes: try KBLocation.defaultTumorTypes())
+            let (idx, p) = try await WarehouseSimilarity.index(for: store, at: path, mapping: mapping, logger: logger)
             switch p {
             case .loaded: return "similarity index \(path): current"
             case .updated(let s):
@@ -64,12 +65,13 @@ extension WarehouseCommand {
             let meta: WarehouseMetadata
             do {
                 meta = try await store.metadata(logger: WarehouseCommand.logger)
+                let mapping = WarehouseProfileMapping(tumorTypes: try KBLocation.defaultTumorTypes())
                 if rebuild {
-                    let idx = try await WarehouseSimilarity.build(from: store, logger: WarehouseCommand.logger)
+                    let idx = try await WarehouseSimilarity.build(from: store, mapping: mapping, logger: WarehouseCommand.logger)
                     if let path { try idx.write(to: URL(fileURLWithPath: path)) }
                     result = (idx, .built(reason: "--rebuild"))
                 } else {
-                    result = try await WarehouseSimilarity.index(for: store, at: path, mapping: WarehouseProfileMapping(), logger: WarehouseCommand.logger)
+                    result = try await WarehouseSimilarity.index(for: store, at: path, mapping: mapping, logger: WarehouseCommand.logger)
                 }
             } catch {
                 try? await store.close()

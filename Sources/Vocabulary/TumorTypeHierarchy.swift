@@ -3,9 +3,11 @@ import OncoCore
 /// A tumour-type tree (OncoTree): each code, its parent and its depth, with ancestry and the
 /// Wu–Palmer similarity used to compare two patients' tumour types.
 ///
-/// The default is `TumorTypeHierarchy.oncoTree2025_10_03` (898 nodes, `TISSUE` at depth 0, the 32
-/// tissues at depth 1). It depends on nothing but OncoTree's code → parent table; any other tree
-/// (for instance the Knowledge module's OncoTree) can be injected with `init(parents:)`.
+/// Where a knowledge base is loaded, the tree is built from its OncoTree (`KnowledgeBase.tumorTypeHierarchy()`),
+/// so a KB update reaches similarity search and cohort scoping. Without one, the embedded copy
+/// `TumorTypeHierarchy.embedded` is the fallback (898 nodes, `TISSUE` at depth 0, the 32 tissues at
+/// depth 1; generated from `KnowledgeBase/oncotree/` by `scripts/generate-embedded-data.py`). The tree
+/// depends on nothing but OncoTree's code → parent table; any other tree can be given with `init(parents:)`.
 /// Codes not in the tree are added on demand as children of the root, so two unknown codes are
 /// unrelated to everything but themselves.
 public struct TumorTypeHierarchy: Sendable, Hashable {
@@ -27,14 +29,14 @@ public struct TumorTypeHierarchy: Sendable, Hashable {
     }
 
     /// `order` fixes node ids (root first); by default the root, then the other codes sorted.
-    init(parents: [String: String], source: String, order: [String]?) throws {
+    private init(parents: [String: String], source: String, order: [String]?) throws {
         let roots = parents.filter { $0.value.isEmpty }.map(\.key).sorted()
         guard roots.count == 1 else {
-            throw SimilarityError(.malformedData, "\(source): expected exactly one root (a code without parent), found \(roots.count)")
+            throw VocabularyError(.malformedTree, "\(source): expected exactly one root (a code without parent), found \(roots.count)")
         }
         let ordered = order ?? [roots[0]] + parents.keys.sorted().filter { $0 != roots[0] }
         guard ordered.first == roots[0], ordered.count == parents.count else {
-            throw SimilarityError(.malformedData, "\(source): node order does not start at the root")
+            throw VocabularyError(.malformedTree, "\(source): node order does not start at the root")
         }
         var codes: [String] = []
         var idByCode: [String: Int32] = [:]
@@ -44,7 +46,7 @@ public struct TumorTypeHierarchy: Sendable, Hashable {
         var parent = [Int32](repeating: 0, count: codes.count)
         for (c, p) in parents where !p.isEmpty {
             guard let pid = idByCode[p] else {
-                throw SimilarityError(.malformedData, "\(source): code \(c): field parent: '\(p)' is not a code of the table")
+                throw VocabularyError(.malformedTree, "\(source): code \(c): field parent: '\(p)' is not a code of the table")
             }
             parent[Int(idByCode[c]!)] = pid
         }
@@ -57,7 +59,7 @@ public struct TumorTypeHierarchy: Sendable, Hashable {
             while depth[n] < 0 {
                 path.append(n)
                 if path.count > codes.count {
-                    throw SimilarityError(.malformedData, "\(source): code \(codes[start]): parent chain has a cycle")
+                    throw VocabularyError(.malformedTree, "\(source): code \(codes[start]): parent chain has a cycle")
                 }
                 n = Int(parent[n])
             }
@@ -75,19 +77,45 @@ public struct TumorTypeHierarchy: Sendable, Hashable {
             if i == 0 || line.isEmpty { continue }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard f.count >= 2, !f[0].isEmpty else {
-                throw SimilarityError(.malformedData, "\(source): line \(i + 1): expected code<TAB>parent")
+                throw VocabularyError(.malformedTree, "\(source): line \(i + 1): expected code<TAB>parent")
             }
             map[String(f[0]).uppercased()] = String(f[1]).uppercased()
         }
         try self.init(parents: map, source: source)
     }
 
-    /// OncoTree release 2025-10-03 (cBioPortal/oncotree, CC BY 4.0), embedded in onco.
-    public static let oncoTree2025_10_03: TumorTypeHierarchy = {
-        try! TumorTypeHierarchy(tsv: EmbeddedData.oncoTreeParentsTSV, source: "embedded oncotree_2025_10_03_parents.tsv")
+    /// A tree from node codes and parent ids in node-id order (as a similarity index file stores it).
+    public init(codes: [String], parentIds: [Int32], source: String) throws {
+        guard !codes.isEmpty, codes.count == parentIds.count, parentIds[0] == 0 else {
+            throw VocabularyError(.malformedTree, "\(source): empty or rootless")
+        }
+        var map: [String: String] = [:]
+        for (i, c) in codes.enumerated() {
+            let p = Int(parentIds[i])
+            guard p >= 0, p < codes.count, map[c] == nil else {
+                throw VocabularyError(.malformedTree, "\(source): node \(i): parent id \(p) out of range or code repeated")
+            }
+            map[c] = i == 0 ? "" : codes[p]
+        }
+        try self.init(parents: map, source: source, order: codes)
+    }
+
+    /// The OncoTree release of the shipped knowledge base (`EmbeddedOncoTree.release`, today 2025-10-03;
+    /// cBioPortal/oncotree, CC BY 4.0), embedded in onco: the fallback where no knowledge base is loaded.
+    /// Generated from `KnowledgeBase/oncotree/` by `scripts/generate-embedded-data.py`.
+    public static let embedded: TumorTypeHierarchy = {
+        // The embedded table is checked against KnowledgeBase/ by EmbeddedDataGenerationTests; failure here is a build defect.
+        try! TumorTypeHierarchy(tsv: EmbeddedOncoTree.parentsTSV, source: "embedded \(EmbeddedOncoTree.release) code/parent table")
     }()
 
     public var count: Int { codes.count }
+
+    /// True when this tree is `base` with zero or more codes added under the root (`idAdding`), as the
+    /// tree of an index built over `base` is: same codes and parents in the same node order, then extras.
+    public func extends(_ base: TumorTypeHierarchy) -> Bool {
+        codes.count >= base.codes.count && codes.prefix(base.codes.count).elementsEqual(base.codes)
+            && parent.prefix(base.parent.count).elementsEqual(base.parent)
+    }
 
     /// The node id of `code`, if in the tree.
     public func id(of code: OncoTreeCode) -> Int32? { idByCode[code.rawValue] }

@@ -1,7 +1,5 @@
-import Foundation
-
 /// Drug classes for cohort definitions (`therapies: [{class: platinum}]`, therapy A vs B by class):
-/// class name → lower-case generic drug names, as the warehouse stores drugs (`DrugNames`).
+/// class name → lower-case generic drug names, as the warehouse stores drugs (`DrugName.generic`).
 ///
 /// The built-in classes follow the WHO ATC classification's level-4 pharmacological groups (code in
 /// brackets, WHO Collaborating Centre for Drug Statistics Methodology, ATC index 2024) for the drugs
