@@ -2,8 +2,8 @@
 // onco fuzzing: libFuzzer targets for onco's own readers, a separate package (like Benchmarks/) so that
 // fuzz-only code never touches the main build. Build and run with scripts/fuzz.sh, which passes
 // `--sanitize=fuzzer --sanitize=address` so that every onco module is coverage-instrumented too.
-// Each executable defines `LLVMFuzzerTestOneInput` and no `main` (libFuzzer brings its own), hence
-// `-parse-as-library`. See README.md in this folder.
+// FuzzSupport defines `LLVMFuzzerTestOneInput` for all; each executable defines only its harness
+// (`onco_fuzz_harness`) and no `main` (libFuzzer brings its own), hence `-parse-as-library`. See README.md.
 import PackageDescription
 
 let harness: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
@@ -24,8 +24,8 @@ let package = Package(
         .package(name: "onco", path: ".."),
     ],
     targets: [
-        // Writing the input to a private temporary file or folder, splitting multi-file inputs; the VCF
-        // walk shared by the plain and BGZF targets.
+        // libFuzzer's entry point; writing the input to a private temporary file or folder, splitting
+        // multi-file inputs; the VCF walk shared by the plain and BGZF targets.
         .target(name: "FuzzSupport", dependencies: [.product(name: "Genomics", package: "onco")], path: "Sources/FuzzSupport"),
         fuzzTarget("vcf", ["Genomics", "OncoCore"]),
         fuzzTarget("vcf-bgzf", ["Genomics", "OncoCore"]),

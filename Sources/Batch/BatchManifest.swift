@@ -42,12 +42,10 @@ public struct BatchManifest: Sendable {
     /// Reads a TSV manifest.
     /// - Throws: `ManifestError` naming the file, line and field of the first problem.
     public static func read(path: String) throws -> BatchManifest {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDir: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+        let data: Data
+        do throws(InputFileError) { data = try InputFile.contents(path: path) } catch {
             throw ManifestError(.unreadable, file: path, line: nil, field: nil,
-                                exists ? (isDir.boolValue ? "is a folder (give --tumor-type to read a folder of VCFs)" : "cannot be read")
-                                    : "does not exist")
+                                error.code == .folder ? "is a folder (give --tumor-type to read a folder of VCFs)" : error.reason)
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(data, file: path, baseDirectory: base)

@@ -44,8 +44,9 @@ public struct FileCheckScorer: CaseScorer {
     /// Reads tumour-type codes: the `code` column of a TSV with a header (OncoTree's flattened
     /// tree), or else the first column of every non-comment line.
     public static func loadTumorTypes(path: String) throws -> Set<String> {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ManifestError(.unreadable, file: path, line: nil, field: nil, "cannot be read as UTF-8 text")
+        let text: String
+        do throws(InputFileError) { text = try InputFile.utf8(path: path) } catch {
+            throw ManifestError(.unreadable, file: path, line: nil, field: nil, error.reason)
         }
         var lines = text.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("#") && !$0.isEmpty }
         var column = 0

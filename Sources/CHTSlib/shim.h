@@ -465,6 +465,25 @@ static inline int chts_record_alleles_check(const bcf1_t *v, int *which) {
     return CHTS_LINE_OK;
 }
 
+/// The end of the coordinate range an index covers, 1 << (min_shift + 3 * levels): 2^29 for TBI; a CSI file
+/// states its min_shift and levels in its header, read here from `csi_path` (htslib has no getter). 0 when
+/// unknown. htslib 1.16's `hts_itr_query` asks for an ~8 GiB allocation for a query that starts at or past
+/// this limit (`reg2bins` clamps the end to it, not the start), so callers must not make one.
+static inline int64_t chts_index_limit(hts_idx_t *idx, const char *csi_path) {
+    if (hts_idx_fmt(idx) == HTS_FMT_TBI) return (int64_t)1 << 29;
+    if (hts_idx_fmt(idx) != HTS_FMT_CSI) return 0;
+    BGZF *fp = bgzf_open(csi_path, "r");
+    if (!fp) return 0;
+    uint8_t h[12];
+    ssize_t n = bgzf_read(fp, h, sizeof h);
+    bgzf_close(fp);
+    if (n != (ssize_t)sizeof h || memcmp(h, "CSI\1", 4) != 0) return 0;
+    uint32_t shift = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
+    uint32_t levels = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 | (uint32_t)h[11] << 24;
+    if (shift > 62 || levels > 20 || shift + 3 * levels > 62) return 0;
+    return (int64_t)1 << (shift + 3 * levels);
+}
+
 static inline hts_itr_t *chts_tbx_itr_queryi(tbx_t *tbx, int tid, hts_pos_t beg, hts_pos_t end) {
     return tbx_itr_queryi(tbx, tid, beg, end);
 }

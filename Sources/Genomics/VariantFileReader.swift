@@ -346,8 +346,17 @@ public final class VariantFileReader {
                 }
                 region.contig = name
                 let tid = bcf_hdr_name2id(hdr, name)
-                let itr = chts_bcf_itr_queryi(idx, tid, Int64(region.start - 1), Int64(region.end ?? Self.maxEnd))
-                source = .bcfIndex(idx, itr)
+                let limit = chts_index_limit(idx, path + ".csi")
+                indexLimit = limit > 0 ? limit : nil
+                switch Self.indexStart(region, limit: limit) {
+                case .query:
+                    source = .bcfIndex(idx, chts_bcf_itr_queryi(idx, tid, Int64(region.start - 1), Int64(region.end ?? Self.maxEnd)))
+                case .pastIndex:
+                    source = .bcfIndex(idx, nil)
+                case .unknownLimit:
+                    hts_idx_destroy(idx)
+                    source = .streamFilter(region)
+                }
             } else {
                 guard let tbx = tbx_index_load3(path, nil, HTS_IDX_SILENT_FAIL) else {
                     throw VariantFileError(.indexMissing, path: path,
@@ -367,8 +376,18 @@ public final class VariantFileReader {
                 region.contig = name
                 let tid = tbx_name2id(tbx, name)
                 // A contig declared in the header but absent from the index has no records.
-                let itr = tid < 0 ? nil : chts_tbx_itr_queryi(tbx, tid, Int64(region.start - 1), Int64(region.end ?? Self.maxEnd))
-                source = .tabix(OpaquePointer(tbx), itr)
+                let limit = chts_index_limit(tbx.pointee.idx, path + ".csi")
+                indexLimit = limit > 0 ? limit : nil
+                switch Self.indexStart(region, limit: limit) {
+                case .query:
+                    let itr = tid < 0 ? nil : chts_tbx_itr_queryi(tbx, tid, Int64(region.start - 1), Int64(region.end ?? Self.maxEnd))
+                    source = .tabix(OpaquePointer(tbx), itr)
+                case .pastIndex:
+                    source = .tabix(OpaquePointer(tbx), nil)
+                case .unknownLimit:
+                    tbx_destroy(tbx)
+                    source = .streamFilter(region)
+                }
             }
         } else if compression == 1 {
             throw VariantFileError(.indexMissing, path: path,
@@ -386,6 +405,19 @@ public final class VariantFileReader {
             source = .streamFilter(region)
         }
         self.region = region
+    }
+
+    enum IndexStart: Equatable { case query, pastIndex, unknownLimit }
+    /// The coordinate limit of the index a region read uses (nil: no index, or its limit unknown).
+    private(set) var indexLimit: Int64?
+
+    /// How to read `region` from an index covering positions below `limit` (0-based; 0 = unknown, from
+    /// `chts_index_limit`): a region that starts at or past the limit has no indexed records (`.pastIndex`;
+    /// htslib 1.16 would ask for an ~8 GiB allocation for that query, fuzz target `vcf-bgzf`); with the limit
+    /// unknown, the file is read from the start and filtered (`.unknownLimit`), never queried blind.
+    static func indexStart(_ region: GenomicRegion, limit: Int64) -> IndexStart {
+        if limit <= 0 { return .unknownLimit }
+        return Int64(region.start - 1) >= limit ? .pastIndex : .query
     }
 
     static let maxEnd = (Int(Int32.max) << 32) | Int(Int32.max)

@@ -107,4 +107,25 @@ import _TestSupport
             #expect(throws: ShardSyntaxError.self) { try Shard(parsing: bad) }
         }
     }
+
+    /// The manifest and the tumour-type list are read through `InputFile`: missing, a folder, empty or not
+    /// UTF-8 is a `ManifestError` naming the file, never Foundation's error text.
+    @Test func unreadableManifestAndTumourTypeFilesNameTheFile() throws {
+        let dir = try makeTemporaryDirectory("onco-manifest-files")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = dir.appendingPathComponent("missing.tsv").path
+        let empty = dir.appendingPathComponent("empty.tsv"), latin1 = dir.appendingPathComponent("latin1.tsv")
+        try Data().write(to: empty)
+        try Data([0x4C, 0x55, 0x41, 0xC9, 0x0A]).write(to: latin1)
+        func error(_ body: () throws -> Any) -> String? {
+            do { _ = try body(); return nil } catch let e as ManifestError { return e.description } catch { return "other: \(error)" }
+        }
+        #expect(error { try BatchManifest.read(path: missing) } == "manifest \(missing): does not exist")
+        #expect(error { try BatchManifest.read(path: dir.path) } == "manifest \(dir.path): is a folder (give --tumor-type to read a folder of VCFs)")
+        #expect(error { try BatchManifest.read(path: empty.path) } == "manifest \(empty.path): has no header line")
+        #expect(error { try FileCheckScorer.loadTumorTypes(path: missing) } == "manifest \(missing): does not exist")
+        #expect(error { try FileCheckScorer.loadTumorTypes(path: dir.path) } == "manifest \(dir.path): is a folder, not a file")
+        #expect(error { try FileCheckScorer.loadTumorTypes(path: latin1.path) } == "manifest \(latin1.path): is not UTF-8 text")
+        #expect(error { try FileCheckScorer.loadTumorTypes(path: empty.path) } == "manifest \(empty.path), field code: no tumour-type codes")
+    }
 }

@@ -106,4 +106,18 @@ struct WarehouseCLITests {
         }
         #expect(Set(outputs).count == 1)
     }
+
+    @Test("a trap cohort's planted truth is shown by warehouse stats (text and JSON)")
+    func plantedTruth() throws {
+        let db = try makeTemporaryDirectory("onco-cli").appendingPathComponent("trap.sqlite").path
+        let params = RepoPaths.cohorts("rwe-trap-immortal-time.json").path
+        let r = try runOnco(["warehouse", "synth", "--patients", "300", "--seed", "2", "--params", params, "--db", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try runOnco(["warehouse", "stats", "--db", db, "--minimum-count", "0"])
+        #expect(text.stdout.contains("planted truth (synthetic traps): {"), "\(text.stdout)")
+        #expect(text.stdout.contains("\"trueHazardRatioMatchedTargetedVsChemotherapy\":1"))
+        let json = try runOnco(["warehouse", "stats", "--db", db, "--format", "json", "--minimum-count", "0"])
+        #expect(json.stdout.contains("\"plantedTruth\" : {"), "\(json.stdout)")
+        #expect(json.stdout.contains("immortalTime"))
+    }
 }

@@ -53,6 +53,49 @@ import _TestSupport
         #expect(error?.code == .recordMalformed)
     }
 
+    /// `vcf-bgzf`: a region that starts past what the index covers (`##onco_fuzz_region=21:34214748364792292`;
+    /// a TBI index covers positions below 2^29). htslib 1.16's `hts_itr_query` clamps the region's end to that
+    /// limit but not its start, gets a negative bin count and asks for ~8 GiB (libFuzzer: out-of-memory,
+    /// `malloc(8589934588)`). Now such a region reads no record without querying; one inside still reads.
+    @Test func regionPastTheIndexReadsNothing() throws {
+        let dir = try makeTemporaryDirectory("onco-index-limit")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func records(_ path: String, _ region: String) throws -> (count: Int, limit: Int64?) {
+            let reader = try VariantFileReader(path: path, region: region)
+            var record = VariantRecord(), n = 0
+            while try reader.read(into: &record) { n += 1 }
+            return (n, reader.indexLimit)
+        }
+        // The reproducer, compressed and indexed as the harness does.
+        let repro = try FuzzReproducer(target: "vcf", name: "oom-804c58d42df888f5ef00e1669709e9491c129546")
+        let vcf = dir.appendingPathComponent("repro.vcf")
+        try #require(repro.files[""]).write(to: vcf)
+        _ = try Fx.shell("bgzip -f \(Fx.quote(vcf.path)) && tabix -p vcf \(Fx.quote(vcf.path)).gz")
+        let past = try records(vcf.path + ".gz", "21:34214748364792292")
+        #expect(past.count == 0 && past.limit == 1 << 29)
+
+        // TBI (limit 2^29), CSI from tabix (min_shift 14, 6 levels: 2^32) and from bcftools (levels from the
+        // longest contig, 100,000 + 256: 2^17): the first position past the limit reads nothing, a region
+        // inside reads the record.
+        let (vcfDir, gz) = try BadInputTests.file([BadInputTests.good], bgzip: true)
+        defer { try? FileManager.default.removeItem(at: vcfDir) }
+        let bcf = vcfDir.appendingPathComponent("case.bcf").path
+        _ = try Fx.shell("tabix -p vcf \(Fx.quote(gz)) && bcftools view -Ob -o \(Fx.quote(bcf)) \(Fx.quote(gz)) && bcftools index \(Fx.quote(bcf))")
+        let csiDir = try makeTemporaryDirectory("onco-index-limit-csi")
+        defer { try? FileManager.default.removeItem(at: csiDir) }
+        let csiGz = csiDir.appendingPathComponent("case.vcf.gz").path
+        _ = try Fx.shell("cp \(Fx.quote(gz)) \(Fx.quote(csiGz)) && tabix -C -p vcf \(Fx.quote(csiGz))")
+        for (path, limit) in [(gz, Int64(1) << 29), (csiGz, Int64(1) << 32), (bcf, Int64(1) << 17)] {
+            let inside = try records(path, "1:1-1000"), last = try records(path, "1:\(limit)"), beyond = try records(path, "1:\(limit + 1)-")
+            #expect(inside.count == 1 && inside.limit == limit, "\(path)")
+            #expect(last.count == 0 && last.limit == limit, "\(path)")     // 0-based limit - 1: still queried
+            #expect(beyond.count == 0 && beyond.limit == limit, "\(path)")
+        }
+        #expect(VariantFileReader.indexStart(GenomicRegion(contig: "1", start: 1 << 29), limit: 1 << 29) == .query)
+        #expect(VariantFileReader.indexStart(GenomicRegion(contig: "1", start: (1 << 29) + 1), limit: 1 << 29) == .pastIndex)
+        #expect(VariantFileReader.indexStart(GenomicRegion(contig: "1", start: 5), limit: 0) == .unknownLimit)
+    }
+
     @Test func totalLengthIsCheckedArithmetic() {
         func length(_ s: String) -> Int {
             var s = s

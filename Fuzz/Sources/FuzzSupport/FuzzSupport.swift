@@ -152,7 +152,7 @@ public enum HTSlib {
     }
 }
 
-/// `HTSlib.silence()` once per process: `_ = HTSlibOnce.silence` at the top of a harness.
-public enum HTSlibOnce {
-    public static let silence: Void = HTSlib.silence()
+/// `HTSlib.silence()` once per process (the entry point does it before every target's first input).
+enum HTSlibOnce {
+    static let silence: Void = HTSlib.silence()
 }

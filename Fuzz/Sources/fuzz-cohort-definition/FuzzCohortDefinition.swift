@@ -9,29 +9,19 @@ import FuzzSupport
 /// Input: the definition text, optionally followed by a `=== flags` section of `--flag VALUE`
 /// lines (one flag a line, the value is the rest of the line; `--exact-tumour-types` takes none).
 /// An empty definition section means "flags only", as on the command line.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    FuzzCohortDefinition.testOneInput(UnsafeRawBufferPointer(start: data, count: size))
-    return 0
-}
-
-enum FuzzCohortDefinition {
-    static func testOneInput(_ bytes: UnsafeRawBufferPointer) {
-        let sections = FuzzInput.sections(bytes, allowed: ["flags"])
-        let text = sections.first { $0.name.isEmpty }?.bytes ?? []
-        let flags = CohortFlagLines.parse(sections.first { $0.name == "flags" }?.bytes ?? [])
-        do {
-            var base: CohortDefinition?
-            if !text.isEmpty || flags.isEmpty {
-                let json = text.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D } == UInt8(ascii: "{")
-                base = try CohortDefinition.load(path: FuzzInput.write(text, to: json ? "definition.json" : "definition.yaml"))
-            }
-            let d = try flags.apply(to: base)
-            let plan = try CohortPlan(d, source: "fuzz")
-            FuzzInput.keep(try plan.tableRequest(exportRows: true))
-            FuzzInput.keep(try d.canonicalJSON())
-        } catch {}
+@_silgen_name("onco_fuzz_harness")
+public func harness(_ bytes: UnsafeRawBufferPointer) throws {
+    let sections = FuzzInput.sections(bytes, allowed: ["flags"])
+    let text = sections.first { $0.name.isEmpty }?.bytes ?? []
+    let flags = CohortFlagLines.parse(sections.first { $0.name == "flags" }?.bytes ?? [])
+    var base: CohortDefinition?
+    if !text.isEmpty || flags.isEmpty {
+        let json = text.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D } == UInt8(ascii: "{")
+        base = try CohortDefinition.load(path: FuzzInput.write(text, to: json ? "definition.json" : "definition.yaml"))
     }
+    let d = try flags.apply(to: base)
+    FuzzInput.keep(try CohortPlan(d, source: "fuzz").tableRequest(exportRows: true))
+    FuzzInput.keep(try d.canonicalJSON())
 }
 
 /// `--flag VALUE` lines → `CohortFlags`, spelled as the CLI spells them (unknown flags are dropped;

@@ -4,24 +4,16 @@ import Warehouse
 /// OMOP CSV import, up to the rows it would write (no database): `prepare(directory:)` then every
 /// batch. The input is a folder in `=== NAME` sections, one per table file (`=== person.csv`, …);
 /// names other than the tables the importer reads are dropped.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    FuzzOMOPCSV.testOneInput(UnsafeRawBufferPointer(start: data, count: size))
-    return 0
-}
-
-enum FuzzOMOPCSV {
-    static func testOneInput(_ bytes: UnsafeRawBufferPointer) {
-        let sections = FuzzInput.sections(bytes, allowed: OMOPFuzz.files)
-        let dir = FuzzInput.folder("omop")
-        for s in sections where !s.name.isEmpty { _ = FuzzInput.write(s.bytes, to: "omop/" + s.name) }
-        do {
-            let (_, source) = try OMOPCSVImporter(pseudonymizer: OMOPFuzz.pseudonymizer).prepare(directory: dir, name: "fuzz")
-            var rows = 0
-            while let batch = try source.nextBatch() { rows += batch.rowCount }
-            FuzzInput.keep(rows)
-        } catch {}
+@_silgen_name("onco_fuzz_harness")
+public func harness(_ bytes: UnsafeRawBufferPointer) throws {
+    let dir = FuzzInput.folder("omop")
+    for s in FuzzInput.sections(bytes, allowed: OMOPFuzz.files) where !s.name.isEmpty {
+        _ = FuzzInput.write(s.bytes, to: "omop/" + s.name)
     }
+    let (_, source) = try OMOPCSVImporter(pseudonymizer: OMOPFuzz.pseudonymizer).prepare(directory: dir, name: "fuzz")
+    var rows = 0
+    while let batch = try source.nextBatch() { rows += batch.rowCount }
+    FuzzInput.keep(rows)
 }
 
 enum OMOPFuzz {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OncoCore
 
 /// A governance failure: a query refused for want of an authorisation, or an administrative change
 /// without the administrator key. Messages name the setting, project or key source, never a key or a patient.
@@ -102,8 +103,9 @@ public struct GovernanceKeys: Sendable {
 
     /// A key held in a file (a retired audit key given to `onco audit verify`); `what` names it in the error.
     public static func secret(file: String, what: String = "the key file", code: GovernanceError.Code = .auditKey) throws -> GovernanceSecret {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw GovernanceError(code, "\(what): cannot read the key file \(file)")
+        let text: String
+        do throws(InputFileError) { text = try InputFile.utf8(path: file) } catch {
+            throw GovernanceError(code, "\(what): the key file \(file) \(error.reason)")
         }
         return try GovernanceSecret(text, source: file)
     }

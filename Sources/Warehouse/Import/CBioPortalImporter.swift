@@ -5,7 +5,8 @@ import OncoCore
 
 /// A cBioPortal study folder (`docs/File-Formats.md` of cBioPortal): `meta_study.txt` plus the data
 /// files onco reads — clinical patient and sample files, the MAF (`data_mutations*.txt`, gzip
-/// allowed) and the treatment timeline (`data_timeline_treatment.txt`).
+/// allowed), the treatment timeline (`data_timeline_treatment.txt`) and the specimen timeline
+/// (`data_timeline_specimen.txt`).
 public struct CBioPortalStudy: Sendable {
     public var directory: URL
     /// `cancer_study_identifier`.
@@ -15,6 +16,8 @@ public struct CBioPortalStudy: Sendable {
     public var sampleFile: URL?
     public var mutationFiles: [URL]
     public var treatmentTimelineFile: URL?
+    /// `data_timeline_specimen.txt`: when samples were collected (`EVENT_TYPE=SPECIMEN`, `SAMPLE_ID`).
+    public var specimenTimelineFile: URL?
 
     /// Finds the files of the study in `directory`.
     /// - Throws: `ImportError` when `meta_study.txt` or the patient file is missing.
@@ -57,6 +60,7 @@ public struct CBioPortalStudy: Sendable {
                 .map { dir.appendingPathComponent($0) }
         }
         treatmentTimelineFile = existing("data_timeline_treatment.txt")
+        specimenTimelineFile = existing("data_timeline_specimen.txt")
         guard patientFile != nil || sampleFile != nil else {
             throw ImportError(file: "data_clinical_patient.txt", line: 0, field: nil, problem: "not found in the study folder")
         }
@@ -77,7 +81,7 @@ public struct CBioPortalStudy: Sendable {
     /// Every file the import reads, in a fixed order.
     public var files: [URL] {
         [directory.appendingPathComponent("meta_study.txt"), patientFile, sampleFile].compactMap { $0 } + mutationFiles
-            + [treatmentTimelineFile].compactMap { $0 }
+            + [treatmentTimelineFile, specimenTimelineFile].compactMap { $0 }
     }
 }
 
@@ -106,7 +110,9 @@ public struct CBioPortalStudy: Sendable {
 ///   line, field and value; the import then writes nothing.
 /// - Every other patient/sample column → `onco_clinical_attribute`, except identifier columns (`*_ID`,
 ///   `*BARCODE*`) and any value containing the patient's or sample's source id.
-/// - Sample → `specimen` (`specimen_source_id` = keyed hash), TMB (`TMB_NONSYNONYMOUS`) → `measurement`.
+/// - Sample → `specimen` (`specimen_source_id` = keyed hash), TMB (`TMB_NONSYNONYMOUS`) → `measurement`;
+///   when it was collected and sequenced (`DAYS_TO_COLLECTION`, `DAYS_TO_SEQUENCING`, the specimen
+///   timeline) → `onco_specimen_timing`, `unknown` when nothing says (see `CBioPortalImporter+Specimens`).
 /// - MAF rows → `onco_somatic_variant` (all rows, as delivered; filter at query time).
 /// - Timeline `TREATMENT` rows → one `drug_exposure` per agent, generic lower-case name (`DrugNames`).
 ///
@@ -116,7 +122,7 @@ public struct CBioPortalStudy: Sendable {
 /// stored as drug exposures but belong to no line.
 public struct CBioPortalImporter: Sendable {
     /// Changes whenever the mapping changes, so re-imports after an upgrade are not taken as unchanged.
-    public static let mappingVersion = "cbioportal-import-v1"
+    public static let mappingVersion = "cbioportal-import-v2"   // v2: specimen timing (schema 11)
     public var pseudonymizer: Pseudonymizer
     /// MAF rows per batch.
     public var mafBatchSize: Int
@@ -414,6 +420,8 @@ final class CBioPortalSource: WarehouseBatchSource {
                          "MUTATION_COUNT", "FRACTION_GENOME_ALTERED"].contains(c)
             })
             var specimenID: Int64 = 0
+            let timelineFile = study?.specimenTimelineFile
+            let timeline = try timelineFile.map { try readSpecimenTimeline($0, patients: patients) } ?? [:]
             for (r, row) in t.rows.enumerated() {
                 let line = t.lineNumbers[r]
                 guard let sid = Missing.value(row[sc]) else {
@@ -427,10 +435,12 @@ final class CBioPortalSource: WarehouseBatchSource {
                 }
                 specimenID += 1
                 sampleIndex[sid] = (specimenID, patient.local)
-                b.specimens.append(SpecimenRow(id: specimenID, person: patient.local, date: patient.anchor,
+                let timing = try specimenTiming(row: row, line: line, table: t, sampleID: sid, anchor: patient.anchor,
+                                                timeline: timeline, timelineFile: timelineFile?.lastPathComponent)
+                b.specimens.append(SpecimenRow(id: specimenID, person: patient.local, date: timing.collected ?? timing.sequenced ?? patient.anchor,
                                                key: importer.pseudonymizer.sampleKey(study: studyID, sample: sid),
                                                sampleType: typeC.flatMap { Missing.value(row[$0]) }.map { String($0.prefix(50)) },
-                                               tumourType: oncoC.flatMap { Missing.value(row[$0]) }?.uppercased()))
+                                               tumourType: oncoC.flatMap { Missing.value(row[$0]) }?.uppercased(), timing: timing))
                 if let tmbC, let v = Missing.value(row[tmbC]) {
                     let x: Double
                     do { x = try NumberField.double(v, field: t.columns[tmbC], in: NumberField.nonNegative) } catch {
@@ -447,6 +457,11 @@ final class CBioPortalSource: WarehouseBatchSource {
                     guard let v = Missing.value(row[i]), !v.contains(pid), !v.contains(sid) else { continue }
                     b.attributes.append(AttributeRow(person: patient.local, specimen: specimenID, attribute: name, value: v, number: ImportNumber.finite(v)))
                 }
+            }
+            if let file = timelineFile,
+               let stray = timeline.filter({ sampleIndex[$0.key] == nil }).min(by: { $0.value.line < $1.value.line }) {
+                throw ImportError(file: file.lastPathComponent, line: stray.value.line, field: "SAMPLE_ID",
+                                  problem: "names a sample that is not in the clinical sample file")
             }
         }
 

@@ -185,9 +185,12 @@ final class OMOPSource: WarehouseBatchSource {
                 let id = try t.id(r, "specimen_id")
                 specimens.insert(id)
                 let source = t.text(r, "specimen_source_id") ?? String(id)
-                b.specimens.append(SpecimenRow(id: id, person: try person(t, r), date: try t.day(r, "specimen_date")!,
+                let date = try t.day(r, "specimen_date")!
+                // OMOP's specimen_date is the collection date (required there): kept as such, never as a sequencing date.
+                b.specimens.append(SpecimenRow(id: id, person: try person(t, r), date: date,
                                                key: pseudonymizer.sampleKey(study: dataset, sample: source),
-                                               sampleType: t.text(r, "specimen_source_value"), tumourType: t.text(r, "disease_status_source_value")?.uppercased()))
+                                               sampleType: t.text(r, "specimen_source_value"), tumourType: t.text(r, "disease_status_source_value")?.uppercased(),
+                                               timing: SpecimenTiming(collected: date, sequenced: nil, source: "OMOP specimen_date")))
             }
         }
         func specimen(_ t: CSVTable, _ r: Int, _ col: String) throws -> Int64? {

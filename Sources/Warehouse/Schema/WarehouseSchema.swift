@@ -24,6 +24,8 @@
 /// - `onco_warehouse`: key/value metadata (`schema_version`, `warehouse_version`, `synthetic`,
 ///   `pseudonym_key_fingerprint`, `created_by`).
 /// - `onco_import_log`: one row per import that changed the warehouse.
+/// - `onco_specimen_timing`: when each specimen was collected and sequenced, as recorded (0011, see
+///   `specimenTiming`).
 /// - `onco_migration`: applied migrations, by name.
 /// - `onco_line_outcome`: derived, one row per line of therapy with its drugs and OS from its start
 ///   (`0008_line_outcome_summary`, see `lineOutcomeSummary`).
@@ -69,6 +71,7 @@ public enum WarehouseSchema {
         lineOutcomeSummary,
         Migration(name: "0009_variant_alteration_index", statements: variantAlterationIndexes),
         Migration(name: "0010_governance_keys", statements: governanceKeys),
+        Migration(name: "0011_specimen_timing", statements: specimenTiming),
     ]
 
     /// The statements of a migration in a dialect.
@@ -82,7 +85,7 @@ public enum WarehouseSchema {
     public static let tables: [String] = [
         "person", "observation_period", "condition_occurrence", "drug_exposure", "death", "measurement",
         "specimen", "episode", "episode_event", "onco_somatic_variant", "onco_clinical_attribute", "onco_line_outcome",
-        "onco_person",
+        "onco_specimen_timing", "onco_person",
     ]
 
     static let omopCore: [String] = [

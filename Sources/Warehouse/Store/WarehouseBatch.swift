@@ -123,10 +123,30 @@ public struct SpecimenRow: Sendable, Hashable {
     public var key: SampleKey
     public var sampleType: String?
     public var tumourType: String?
-    public init(id: Int64, person: Int64, date: Day, key: SampleKey, sampleType: String?, tumourType: String?) {
+    /// When it was collected and sequenced, as the source recorded it (`onco_specimen_timing`).
+    public var timing: SpecimenTiming
+    public init(id: Int64, person: Int64, date: Day, key: SampleKey, sampleType: String?, tumourType: String?,
+                timing: SpecimenTiming) {
         self.id = id; self.person = person; self.date = date; self.key = key; self.sampleType = sampleType
-        self.tumourType = tumourType
+        self.tumourType = tumourType; self.timing = timing
     }
+}
+
+/// When a specimen's biomarkers became known, as its source recorded it. An importer that finds no
+/// date says `.unknown`: never "at diagnosis" by default (an emulated target trial must not count a
+/// biomarker as known at time zero when it may have been sequenced later: immortal time).
+public struct SpecimenTiming: Sendable, Hashable, Codable {
+    public var collected: Day?
+    public var sequenced: Day?
+    /// Where the dates came from: `DAYS_TO_SEQUENCING`, `DAYS_TO_COLLECTION`, `data_timeline_specimen.txt`,
+    /// `OMOP specimen_date`, `synthetic`, or `unknown`.
+    public var source: String
+    public init(collected: Day?, sequenced: Day?, source: String) {
+        self.collected = collected; self.sequenced = sequenced; self.source = source
+    }
+    public static let unknown = SpecimenTiming(collected: nil, sequenced: nil, source: "unknown")
+    /// The day the biomarker was known: the sequencing day, else the collection day; nil when unknown.
+    public var knownOn: Day? { sequenced ?? collected }
 }
 
 /// `episode`: a line of therapy (`kind` = `WarehouseSchema.EpisodeKind.lineOfTherapy`, `number` =
@@ -212,8 +232,11 @@ public struct DatasetDescriptor: Sendable, Hashable {
     public var synthetic: Bool
     /// Fingerprint of the pseudonymisation key (see `Pseudonymizer.fingerprint`), nil for synthetic data.
     public var pseudonymKeyFingerprint: String?
-    public init(name: String, sourceKind: String, contentSHA256: String, synthetic: Bool, pseudonymKeyFingerprint: String?) {
+    /// For a synthetic dataset with planted traps: the planted truth as JSON (`onco_dataset.planted_truth`).
+    public var plantedTruth: String?
+    public init(name: String, sourceKind: String, contentSHA256: String, synthetic: Bool, pseudonymKeyFingerprint: String?,
+                plantedTruth: String? = nil) {
         self.name = name; self.sourceKind = sourceKind; self.contentSHA256 = contentSHA256; self.synthetic = synthetic
-        self.pseudonymKeyFingerprint = pseudonymKeyFingerprint
+        self.pseudonymKeyFingerprint = pseudonymKeyFingerprint; self.plantedTruth = plantedTruth
     }
 }

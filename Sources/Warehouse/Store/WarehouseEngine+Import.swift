@@ -26,6 +26,7 @@ extension WarehouseEngine {
                               "consequence", "consequence_class", "alteration", "vaf", "depth", "filter"]
         static let attribute = ["person_id", "specimen_id", "attribute", "value_as_string", "value_as_number"]
         static let oncoPerson = ["person_id", "dataset_id", "synthetic"]
+        static let specimenTiming = ["specimen_id", "person_id", "collected_date", "sequenced_date", "source"]
     }
 
     /// Current maximum ids, added to dataset-local ids.
@@ -93,11 +94,11 @@ extension WarehouseEngine {
             let at = Self.now()
             try await s.execute(SQLFragment("""
                 INSERT INTO onco_dataset (dataset_id, name, source_kind, content_sha256, synthetic, imported_at, warehouse_version,
-                                          patients, samples, mutations, treatment_rows)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          patients, samples, mutations, treatment_rows, planted_truth)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.int(datasetID), .text(d.name), .text(d.sourceKind), .text(d.contentSHA256), .int(d.synthetic ? 1 : 0),
                       .text(at), .int(Int64(newVersion)), .int(Int64(counts.patients)), .int(Int64(counts.samples)),
-                      .int(Int64(counts.mutations)), .int(Int64(counts.treatmentRows))]))
+                      .int(Int64(counts.mutations)), .int(Int64(counts.treatmentRows)), d.plantedTruth.map { .text($0) } ?? .null]))
             try await Self.setMeta(s, "warehouse_version", String(newVersion))
             try await Self.setMeta(s, "synthetic", d.synthetic ? "true" : "false")
             try await Self.initialiseGovernanceOnImport(s, synthetic: d.synthetic)
@@ -122,7 +123,8 @@ extension WarehouseEngine {
             logger.debug("warehouse.import.done", metadata: ["dataset.id": "\(datasetID)", "rows": "\(counts.rows)", "action": "\(action.rawValue)"])
             let info = DatasetInfo(id: Int(datasetID), name: d.name, sourceKind: d.sourceKind, contentSHA256: d.contentSHA256,
                                    synthetic: d.synthetic, importedAt: at, warehouseVersion: newVersion, patients: counts.patients,
-                                   samples: counts.samples, mutations: counts.mutations, treatmentRows: counts.treatmentRows)
+                                   samples: counts.samples, mutations: counts.mutations, treatmentRows: counts.treatmentRows,
+                                   plantedTruth: d.plantedTruth)
             return ImportOutcome(action: action, dataset: info, warehouseVersion: newVersion, rowsWritten: counts.rows)
         }
     }
@@ -187,6 +189,13 @@ extension WarehouseEngine {
                       .text(x.key.rawValue), text(x.sampleType), text(x.tumourType)]
             }
             try await s.insert(table: "specimen", columns: Columns.specimen, values: v)
+            var t: [SQLValue] = []
+            t.reserveCapacity(b.specimens.count * 5)
+            for x in b.specimens {
+                t += [.int(base.specimen + x.id), .int(base.person + x.person), day(x.timing.collected), day(x.timing.sequenced),
+                      .text(String(x.timing.source.prefix(60)))]
+            }
+            try await s.insert(table: "onco_specimen_timing", columns: Columns.specimenTiming, values: t)
         }
         if !b.drugExposures.isEmpty {
             var v: [SQLValue] = []

@@ -94,14 +94,15 @@ package struct WarehouseEngine: Sendable {
     static func datasets(_ s: any SQLSession) async throws -> [DatasetInfo] {
         let r = try await s.fetch("""
             SELECT dataset_id AS c0, name AS c1, source_kind AS c2, content_sha256 AS c3, synthetic AS c4, imported_at AS c5,
-                   warehouse_version AS c6, patients AS c7, samples AS c8, mutations AS c9, treatment_rows AS c10
+                   warehouse_version AS c6, patients AS c7, samples AS c8, mutations AS c9, treatment_rows AS c10,
+                   planted_truth AS c11
             FROM onco_dataset ORDER BY dataset_id
-            """, types: [.int, .text, .text, .text, .int, .text, .int, .int, .int, .int, .int])
+            """, types: [.int, .text, .text, .text, .int, .text, .int, .int, .int, .int, .int, .text])
         return (0..<r.count).map { i in
             DatasetInfo(id: Int(r.ints(0)[i]!), name: r.texts(1)[i]!, sourceKind: r.texts(2)[i]!, contentSHA256: r.texts(3)[i]!,
                         synthetic: r.ints(4)[i]! != 0, importedAt: r.texts(5)[i]!, warehouseVersion: Int(r.ints(6)[i]!),
                         patients: Int(r.ints(7)[i]!), samples: Int(r.ints(8)[i]!), mutations: Int(r.ints(9)[i]!),
-                        treatmentRows: Int(r.ints(10)[i]!))
+                        treatmentRows: Int(r.ints(10)[i]!), plantedTruth: r.texts(11)[i])
         }
     }
 

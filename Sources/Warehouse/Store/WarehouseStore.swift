@@ -145,6 +145,8 @@ public struct DatasetInfo: Sendable, Hashable, Codable {
     public var samples: Int
     public var mutations: Int
     public var treatmentRows: Int
+    /// For a synthetic dataset generated with traps, the planted truth (JSON); nil otherwise.
+    public var plantedTruth: String? = nil
 }
 
 /// Row counts.

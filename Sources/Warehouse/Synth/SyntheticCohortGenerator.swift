@@ -59,7 +59,8 @@ public struct SyntheticCohortGenerator: Sendable {
     /// The dataset this run writes: named by parameter set, seed and size; always synthetic.
     public var descriptor: DatasetDescriptor {
         DatasetDescriptor(name: "synthetic:\(parameters.name):seed=\(seed):n=\(patients)", sourceKind: "synthetic",
-                          contentSHA256: contentHash, synthetic: true, pseudonymKeyFingerprint: nil)
+                          contentSHA256: contentHash, synthetic: true, pseudonymKeyFingerprint: nil,
+                          plantedTruth: parameters.plantedTruthJSON)
     }
 
     /// A batch source generating `parallelism` chunks at a time.
@@ -112,10 +113,12 @@ public struct SyntheticCohortGenerator: Sendable {
             if driverU < acc { driver = d; break }
         }
         let tp53 = r.uniform() < t.tp53
+        // Drawn only when the parameter file asks for it, so that cohorts without it keep their streams.
+        let ecog = P.performanceStatus.map { r.categorical($0.probabilities) }
         // First line.
         var cls = FirstLineClass.chemotherapy
         var regimen: [String]
-        if let d = driver, !d.targeted.isEmpty, r.uniform() < d.matchedFraction {
+        if let d = driver, !d.targeted.isEmpty, r.uniform() < matchedProbability(d.matchedFraction, ecog: ecog) {
             cls = .matchedTargeted
             regimen = d.targeted[r.int(0...(d.targeted.count - 1))]
         } else {
@@ -141,6 +144,7 @@ public struct SyntheticCohortGenerator: Sendable {
         case .chemotherapy: break
         }
         if tp53 { lp += log(e.tp53) }
+        if let ecog, let ps = P.performanceStatus { lp += log(ps.hazardRatioPerStep) * Double(ecog) }
         lp += log(e.perStage) * Double(stage - 2)
         lp += log(e.per10YearsOfAge) * (Double(age) - e.ageReference) / 10
         let k = P.weibullShape
@@ -167,43 +171,35 @@ public struct SyntheticCohortGenerator: Sendable {
         ids.condition += 1
         b.conditions.append(ConditionRow(id: ids.condition, person: pid, start: diag, tumourType: t.code))
         if died { b.deaths.append(DeathRow(person: pid, date: diag + follow)) }
-        ids.specimen += 1
-        let sid = ids.specimen
-        b.specimens.append(SpecimenRow(id: sid, person: pid, date: diag, key: SampleKey("SYS" + keyHex.dropFirst(3).prefix(29)),
-                                       sampleType: "Primary Solid Tumor", tumourType: t.code))
         ids.measurement += 1
         b.measurements.append(MeasurementRow(id: ids.measurement, person: pid, date: diag, kind: WarehouseSchema.MeasurementKind.stage,
                                              number: Double(stage), text: ["I", "II", "III", "IV"][stage - 1]))
-        ids.measurement += 1
-        b.measurements.append(MeasurementRow(id: ids.measurement, person: pid, date: diag, kind: WarehouseSchema.MeasurementKind.tmb,
-                                             number: tmb, unit: "mutations/Mb", specimen: sid))
-        b.attributes.append(AttributeRow(person: pid, specimen: sid, attribute: "TMB_NONSYNONYMOUS", value: String(tmb), number: tmb))
-        if (t.msiHigh ?? 0) > 0 {
-            ids.measurement += 1
-            let status = msi ? MSIStatus.high.rawValue : MSIStatus.stable.rawValue
-            b.measurements.append(MeasurementRow(id: ids.measurement, person: pid, date: diag, kind: WarehouseSchema.MeasurementKind.msi,
-                                                 text: status, specimen: sid))
-            b.attributes.append(AttributeRow(person: pid, specimen: sid, attribute: "MSI_STATUS", value: status, number: nil))
+        if let ecog {
+            b.attributes.append(AttributeRow(person: pid, specimen: nil, attribute: "ECOG", value: String(ecog), number: Double(ecog)))
         }
+        // The specimen's rows are drawn now (same stream order as always) and written after the lines, when
+        // the immortal-time trap may have moved its sequencing day past the start of line 1 (or past death).
+        var sample = SampleDraw(tmb: tmb, msi: (t.msiHigh ?? 0) > 0 ? msi : nil)
         func variant(_ d: SyntheticCohortParameters.Driver, vaf: Double?) -> VariantRow {
-            VariantRow(person: pid, specimen: sid, key: VariantKey(build: .grch37, chrom: d.chrom, position: d.pos, ref: d.ref, alt: d.alt),
+            VariantRow(person: pid, specimen: 0, key: VariantKey(build: .grch37, chrom: d.chrom, position: d.pos, ref: d.ref, alt: d.alt),
                        gene: d.gene, hgvsp: d.hgvsp, consequence: d.consequence,
                        consequenceClass: d.alteration == nil ? Consequence.classify(d.consequence).rawValue : nil,
                        alteration: d.alteration, vaf: vaf, depth: vaf == nil ? nil : r.int(150...900), filter: "PASS")
         }
-        if let driver { b.variants.append(variant(driver, vaf: driver.alteration == nil ? (r.uniform() * 0.5 + 0.1) : nil)) }
+        if let driver { sample.variants.append(variant(driver, vaf: driver.alteration == nil ? (r.uniform() * 0.5 + 0.1) : nil)) }
         if tp53, !P.tp53Variants.isEmpty {
-            b.variants.append(variant(P.tp53Variants[r.int(0...(P.tp53Variants.count - 1))], vaf: r.uniform() * 0.6 + 0.1))
+            sample.variants.append(variant(P.tp53Variants[r.int(0...(P.tp53Variants.count - 1))], vaf: r.uniform() * 0.6 + 0.1))
         }
         let nPass = min(60, r.poisson(tmb * P.panelMegabases))
         var used = Set<Int>()
         for _ in 0..<nPass where !passengers.isEmpty {
             let j = r.int(0...(passengers.count - 1))
-            if used.insert(j).inserted { b.variants.append(variant(passengers[j], vaf: r.uniform() * 0.4 + 0.05)) }
+            if used.insert(j).inserted { sample.variants.append(variant(passengers[j], vaf: r.uniform() * 0.4 + 0.05)) }
         }
 
         // Lines of therapy and progressions (progression = a fraction of the remaining true survival).
         var start = min(r.int(7...42), max(0, follow / 4))
+        let firstLineStart = start
         var line = 1
         var current = regimen
         while true {
@@ -234,6 +230,52 @@ public struct SyntheticCohortGenerator: Sendable {
             start = next
             line += 1
         }
+        // Sequencing: at diagnosis, unless the immortal-time trap delays it past the start of line 1.
+        var sequencedDay = 0, source = "synthetic"
+        if cls == .matchedTargeted, let it = P.traps?.immortalTime, r.uniform() < it.fraction {
+            sequencedDay = firstLineStart + r.int(it.delayDays.min...it.delayDays.max)
+            source = "synthetic (immortal-time trap)"
+            if sequencedDay >= follow { return }   // died or left follow-up before sequencing: never sequenced
+        }
+        writeSample(sample, person: pid, day: diag + sequencedDay, source: source, sampleKey: keyHex, tumourType: t.code,
+                    into: &b, ids: &ids)
+    }
+
+    /// A patient's specimen, drawn before its dates are known.
+    struct SampleDraw {
+        var tmb: Double
+        /// nil when the tumour type has no MSI-high fraction (no MSI measurement is written).
+        var msi: Bool?
+        var variants: [VariantRow] = []
+    }
+
+    func writeSample(_ s: SampleDraw, person pid: Int64, day: Day, source: String, sampleKey keyHex: String, tumourType: String,
+                     into b: inout WarehouseBatch, ids: inout LocalIDs) {
+        ids.specimen += 1
+        let sid = ids.specimen
+        b.specimens.append(SpecimenRow(id: sid, person: pid, date: day, key: SampleKey("SYS" + keyHex.dropFirst(3).prefix(29)),
+                                       sampleType: "Primary Solid Tumor", tumourType: tumourType,
+                                       timing: SpecimenTiming(collected: day, sequenced: day, source: source)))
+        ids.measurement += 1
+        b.measurements.append(MeasurementRow(id: ids.measurement, person: pid, date: day, kind: WarehouseSchema.MeasurementKind.tmb,
+                                             number: s.tmb, unit: "mutations/Mb", specimen: sid))
+        b.attributes.append(AttributeRow(person: pid, specimen: sid, attribute: "TMB_NONSYNONYMOUS", value: String(s.tmb), number: s.tmb))
+        if let msi = s.msi {
+            ids.measurement += 1
+            let status = msi ? MSIStatus.high.rawValue : MSIStatus.stable.rawValue
+            b.measurements.append(MeasurementRow(id: ids.measurement, person: pid, date: day, kind: WarehouseSchema.MeasurementKind.msi,
+                                                 text: status, specimen: sid))
+            b.attributes.append(AttributeRow(person: pid, specimen: sid, attribute: "MSI_STATUS", value: status, number: nil))
+        }
+        for var v in s.variants { v.specimen = sid; b.variants.append(v) }
+    }
+
+    /// Probability of the matched regimen: the parameter file's fraction, shifted on the logit scale by the
+    /// confounding-by-indication trap (odds ratio per ECOG step).
+    func matchedProbability(_ p: Double, ecog: Int?) -> Double {
+        guard let or = parameters.traps?.matchedOddsRatioPerECOGStep, let ecog, p > 0, p < 1 else { return p }
+        let logit = log(p / (1 - p)) + log(or) * Double(ecog)
+        return 1 / (1 + exp(-logit))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OncoCore
 
 /// The parameters of a synthetic cohort (a JSON file in `Cohorts/`): tumour types with their
 /// frequencies, drivers, treatments and baseline survival, and the PLANTED effects of the Cox model
@@ -24,6 +25,36 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
     public var laterLines: LaterLines
     /// TP53 variants drawn for patients with a TP53 mutation (the prognostic gene of the model).
     public var tp53Variants: [Driver]
+    /// ECOG performance status at diagnosis (clinical attribute `ECOG`) and its prognostic effect; nil: not
+    /// generated (and no draw is made, so cohorts without it are unchanged).
+    public var performanceStatus: PerformanceStatus?
+    /// Biases planted to test real-world-evidence designs (issue #22); nil: none.
+    public var traps: Traps?
+
+    public struct PerformanceStatus: Codable, Sendable, Hashable {
+        /// Probabilities of ECOG 0, 1, 2, … (at most 5 values: ECOG 0–4).
+        public var probabilities: [Double]
+        /// Hazard ratio per ECOG step (the planted prognostic effect).
+        public var hazardRatioPerStep: Double
+    }
+
+    /// Traps for an emulated target trial. The true effect of the matched regimen is `effects.matchedTargeted`
+    /// (1.0 for a null trap, 0.6 for a true-effect control); the planted truth is written to the warehouse
+    /// (`onco_dataset.planted_truth`).
+    public struct Traps: Codable, Sendable, Hashable {
+        /// Confounding by indication: odds ratio, per ECOG step, of receiving the matched regimen first line
+        /// (< 1: fitter patients get the drug, so it looks better than it is). Needs `performanceStatus`.
+        public var matchedOddsRatioPerECOGStep: Double?
+        /// Immortal time: a share of the patients given the matched regimen first line are sequenced only
+        /// `delayDays` after that line started; those who die or leave follow-up before are never sequenced
+        /// (no specimen, no variants), so the sequenced ones had to survive to be classified.
+        public var immortalTime: ImmortalTime?
+    }
+
+    public struct ImmortalTime: Codable, Sendable, Hashable {
+        public var fraction: Double
+        public var delayDays: ClosedRangeDays
+    }
 
     public struct ClosedRangeDays: Codable, Sendable, Hashable {
         public var min: Int
@@ -110,8 +141,9 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
     /// Loads a JSON parameter file.
     public static func load(_ path: String) throws -> SyntheticCohortParameters {
         let url = URL(fileURLWithPath: path)
-        guard let data = try? Data(contentsOf: url) else {
-            throw ImportError(file: url.lastPathComponent, line: 0, field: nil, problem: "cannot be read")
+        let data: Data
+        do throws(InputFileError) { data = try InputFile.contents(path: path) } catch {
+            throw ImportError(file: url.lastPathComponent, line: 0, field: nil, problem: error.reason)
         }
         do {
             let p = try JSONDecoder().decode(SyntheticCohortParameters.self, from: data)
@@ -138,5 +170,42 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
             guard t.baselineMedianMonths > 0 else { throw bad("tumourTypes[\(i)].baselineMedianMonths", "must be positive") }
         }
         guard followUpDays.min > 0, followUpDays.max >= followUpDays.min else { throw bad("followUpDays", "must be 0 < min ≤ max") }
+        if let ps = performanceStatus {
+            guard (1...5).contains(ps.probabilities.count), ps.probabilities.allSatisfy({ $0 >= 0 && $0.isFinite }),
+                  ps.probabilities.reduce(0, +) > 0 else {
+                throw bad("performanceStatus.probabilities", "needs 1 to 5 non-negative weights (ECOG 0-4), not all zero")
+            }
+            guard ps.hazardRatioPerStep > 0, ps.hazardRatioPerStep.isFinite else { throw bad("performanceStatus.hazardRatioPerStep", "must be a positive number") }
+        }
+        if let or = traps?.matchedOddsRatioPerECOGStep {
+            guard or > 0, or.isFinite else { throw bad("traps.matchedOddsRatioPerECOGStep", "must be a positive number") }
+            guard performanceStatus != nil else { throw bad("traps.matchedOddsRatioPerECOGStep", "needs performanceStatus (the confounder)") }
+        }
+        if let it = traps?.immortalTime {
+            guard (0...1).contains(it.fraction) else { throw bad("traps.immortalTime.fraction", "must be in [0, 1]") }
+            guard it.delayDays.min >= 0, it.delayDays.max >= it.delayDays.min else { throw bad("traps.immortalTime.delayDays", "must be 0 ≤ min ≤ max") }
+        }
+    }
+}
+
+extension SyntheticCohortParameters {
+    /// What the parameter file planted beyond the base model, as JSON for `onco_dataset.planted_truth`
+    /// (nil when it planted nothing beyond it): the true hazard ratio of the matched regimen, the
+    /// performance-status effect, and each trap.
+    public var plantedTruthJSON: String? {
+        guard performanceStatus != nil || traps != nil else { return nil }
+        struct Truth: Encodable {
+            var trueHazardRatioMatchedTargetedVsChemotherapy: Double
+            var performanceStatus: PerformanceStatus?
+            var confoundingByIndication: Confounding?
+            var immortalTime: ImmortalTime?
+            struct Confounding: Encodable { var confounder: String; var matchedOddsRatioPerECOGStep: Double }
+        }
+        let t = Truth(trueHazardRatioMatchedTargetedVsChemotherapy: effects.matchedTargeted, performanceStatus: performanceStatus,
+                      confoundingByIndication: traps?.matchedOddsRatioPerECOGStep.map { .init(confounder: "ECOG", matchedOddsRatioPerECOGStep: $0) },
+                      immortalTime: traps?.immortalTime)
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return (try? e.encode(t)).flatMap { String(data: $0, encoding: .utf8) }
     }
 }

@@ -24,7 +24,8 @@ struct AuditCommand: AsyncParsableCommand {
             keys.retiredAudit = try await GovernanceCLI.run { try retiredAuditKeyFile.map { try GovernanceKeys.secret(file: $0, what: "--retired-audit-key-file") } }
             var cp: AuditCheckpoint?
             if let checkpoint {
-                guard let data = FileManager.default.contents(atPath: checkpoint) else { throw ValidationError("--checkpoint \(checkpoint): cannot read the file") }
+                let data: Data
+                do throws(InputFileError) { data = try InputFile.contents(path: checkpoint) } catch { throw ValidationError("--checkpoint \(checkpoint): \(error.reason)") }
                 do { cp = try JSONDecoder().decode(AuditCheckpoint.self, from: data) } catch {
                     throw ValidationError("--checkpoint \(checkpoint): not a checkpoint written by `onco audit checkpoint` (JSON with seq, sha256, at, mac)")
                 }

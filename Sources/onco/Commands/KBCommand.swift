@@ -295,8 +295,9 @@ enum CaseVariantFile {
     }
 
     static func read(_ url: URL) throws -> [SomaticVariant] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw KnowledgeError(.fileUnreadable, file: url.path, "cannot read the variant list")
+        let data: Data
+        do throws(InputFileError) { data = try InputFile.contents(path: url.path) } catch {
+            throw KnowledgeError(.fileUnreadable, file: url.path, "the variant list \(error.reason)")
         }
         let text = String(decoding: data, as: UTF8.self)
         let rows: [(Row, Int)]

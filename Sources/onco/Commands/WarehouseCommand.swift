@@ -52,8 +52,11 @@ struct WarehouseCommand: AsyncParsableCommand {
         func run() async throws {
             var key: String?
             if let f = pseudonymKeyFile {
-                guard let k = try? String(contentsOfFile: f, encoding: .utf8) else { throw ValidationError("cannot read \(f)") }
-                key = k.trimmingCharacters(in: .whitespacesAndNewlines)
+                do throws(InputFileError) { key = try InputFile.utf8(path: f).trimmingCharacters(in: .whitespacesAndNewlines) } catch {
+                    throw ValidationError("--pseudonym-key-file \(f): \(error.reason)")
+                }
+                // An empty file must not fall back to ONCO_PSEUDONYM_KEY silently.
+                if key?.isEmpty ?? true { throw ValidationError("--pseudonym-key-file \(f): the file is empty") }
             }
             let pseudonymizer = try Pseudonymizer.configured(key)
             var isDir: ObjCBool = false
@@ -182,12 +185,16 @@ struct WarehouseCommand: AsyncParsableCommand {
                     var patients, samples, mutations, treatmentRows, linesOfTherapy, deaths: SuppressedCount
                     var patientsByTumourType: [String: SuppressedCount]
                     var datasets: [String]
+                    /// Synthetic datasets generated with traps: dataset name → the planted truth (JSON text).
+                    var plantedTruth: [String: String]?
                 }
                 let out = Out(backend: store.backend.rawValue, schemaVersion: m.schemaVersion, warehouseVersion: m.warehouseVersion,
                               synthetic: m.synthetic, patients: dc.rounded(s.patients), samples: dc.rounded(s.samples), mutations: dc.value(s.mutations),
                               treatmentRows: dc.value(s.treatmentRows), linesOfTherapy: dc.value(s.linesOfTherapy), deaths: dc.rounded(s.deaths),
                               patientsByTumourType: Dictionary(uniqueKeysWithValues: s.patientsByTumourType.map { ($0.tumourType, dc.rounded($0.patients)) }),
-                              datasets: s.datasets.map(\.name))
+                              datasets: s.datasets.map(\.name),
+                              plantedTruth: s.datasets.contains { $0.plantedTruth != nil }
+                                  ? Dictionary(uniqueKeysWithValues: s.datasets.compactMap { d in d.plantedTruth.map { (d.name, $0) } }) : nil)
                 let enc = JSONEncoder()
                 enc.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: try enc.encode(out), as: UTF8.self))
@@ -203,6 +210,7 @@ struct WarehouseCommand: AsyncParsableCommand {
                 if dc.minimumCount > 1 { print("(patient counts below \(dc.minimumCount) shown as <\(dc.minimumCount), others rounded to a multiple of \(dc.minimumCount))") }
                 for d in s.datasets {
                     print("dataset \(d.name) [\(d.sourceKind)\(d.synthetic ? ", synthetic" : "")] imported \(d.importedAt), version \(d.warehouseVersion): patients \(dc.rounded(d.patients)), samples \(dc.rounded(d.samples)), mutations \(dc.display(d.mutations)), treatment rows \(dc.display(d.treatmentRows))")
+                    if let t = d.plantedTruth { print("  planted truth (synthetic traps): \(t)") }
                 }
             }
         }
