@@ -25,5 +25,12 @@ t onco project governance off --db $W/tcga.sqlite
 t onco audit checkpoint --db $W/tcga.sqlite -o $W/head.json
 t onco audit log --db $W/tcga.sqlite \| cut -c1-160
 t onco audit verify --db $W/tcga.sqlite --checkpoint $W/head.json
+# The audit key is rotated (routinely, or after a leak): the DPO keeps the retired key with its checkpoints.
+openssl rand -hex 32 > $W/audit2.key; chmod 600 $W/audit2.key
+t $ADMIN ONCO_NEW_AUDIT_KEY_FILE=$W/audit2.key onco project keys rotate --db $W/tcga.sqlite
+t onco warehouse stats --db $W/tcga.sqlite --purpose TB-HN
+export ONCO_AUDIT_KEY_FILE=$W/audit2.key
+t onco audit verify --db $W/tcga.sqlite
+t onco audit verify --db $W/tcga.sqlite --checkpoint $W/head.json --retired-audit-key-file $W/audit.key
 t sqlite3 $W/tcga.sqlite \"UPDATE onco_warehouse SET value = \'off\' WHERE key = \'governance\'\;\"
-t onco audit verify --db $W/tcga.sqlite --checkpoint $W/head.json
+t onco audit verify --db $W/tcga.sqlite --checkpoint $W/head.json --retired-audit-key-file $W/audit.key

@@ -69,6 +69,14 @@ public struct BatchSummary: Sendable, Hashable {
     /// Failed cases already in the output when resuming.
     public let resumedFailed: Int
     public let elapsed: Duration
+    /// The cases this run scored, in completion order, with how each ended (e.g. for the audit log: each
+    /// case that read the warehouse).
+    public var scored: [Scored] = []
+
+    public struct Scored: Sendable, Hashable {
+        public let batchCase: BatchCase
+        public let status: BatchLine.Status
+    }
 
     /// Cases scored per second by this run.
     public var casesPerSecond: Double {
@@ -147,6 +155,8 @@ public struct BatchRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var ok = 0, failed = 0
+        var scored: [BatchSummary.Scored] = []
+        scored.reserveCapacity(todo.count)
         func report(_ event: BatchProgress.Event) {
             progress?(BatchProgress(event: event, total: cases.count, resumed: done.count, scored: ok + failed,
                                     ok: ok, failed: failed, elapsed: clock.now - start))
@@ -154,24 +164,26 @@ public struct BatchRunner: Sendable {
         report(.started)
 
         let scorer = self.scorer
-        try await withThrowingTaskGroup(of: (BatchLine.Status, [UInt8]).self) { group in
+        try await withThrowingTaskGroup(of: (Int, BatchLine.Status, [UInt8]).self) { group in
             var next = 0
             func launch() {
-                let c = todo[next]
+                let i = next, c = todo[next]
                 next += 1
-                group.addTask { await Self.scoreLine(c, scorer: scorer) }
+                group.addTask { let (status, bytes) = await Self.scoreLine(c, scorer: scorer); return (i, status, bytes) }
             }
             while next < min(options.jobs, todo.count) { launch() }
-            while let (status, bytes) = try await group.next() {
+            while let (i, status, bytes) = try await group.next() {
                 try writer.append(bytes)
+                scored.append(BatchSummary.Scored(batchCase: todo[i], status: status))
                 if status == .ok { ok += 1 } else { failed += 1 }
                 report(.caseFinished)
                 if next < todo.count { launch() }
             }
         }
         try writer.close()
-        let summary = BatchSummary(total: cases.count, resumed: done.count, ok: ok, failed: failed,
+        var summary = BatchSummary(total: cases.count, resumed: done.count, ok: ok, failed: failed,
                                    resumedFailed: resumedFailed, elapsed: clock.now - start)
+        summary.scored = scored
         report(.finished)
         logger.info("batch.finish", metadata: [
             "batch.ok": "\(ok)", "batch.failed": "\(failed)", "batch.resumed": "\(done.count)",

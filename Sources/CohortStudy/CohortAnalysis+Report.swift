@@ -46,20 +46,18 @@ extension CohortAnalysis {
                                                censored: dc.count(st.censored), survival: km.survival[j], lower: opt(km.lower[j]),
                                                upper: opt(km.upper[j]))
             }))
-            if dc.active {
-                series.append(dc.series(label: g.label, km, steps: steps, end: end, scale: scale))
-            } else {
-                var s = KaplanMeierPlot.Series(label: g.label, curve: km)
-                s.time = s.time.map { $0 * scale }
-                s.censorTimes = s.censorTimes.map { $0 * scale }
-                series.append(s)
-            }
+            series.append(dc.active ? dc.series(label: g.label, km, steps: steps, end: end, scale: scale)
+                                    : KaplanMeierDisclosure(k: dc.k).series(label: g.label, km, scale: scale))
         }
 
+        // a test comparing a group smaller than the minimum describes that group: withheld, like its median and HR
+        let smallGroups = Set(groups.filter { dc.isSmall($0.n) }.map(\.label))
         let lr = logRank.map { l in
-            CohortReport.LogRankSummary(test: .init(chiSquare: l.chiSquare, degreesOfFreedom: l.degreesOfFreedom, p: l.pValue),
-                                        strata: logRankStrata, groups: l.groups,
-                                        observed: l.observed.map { dc.count(Int($0.rounded())) }, expected: l.expected)
+            let withhold = l.groups.contains(where: smallGroups.contains)
+            return CohortReport.LogRankSummary(test: withhold ? nil : .init(chiSquare: l.chiSquare, degreesOfFreedom: l.degreesOfFreedom, p: l.pValue),
+                                               strata: logRankStrata, groups: l.groups,
+                                               observed: l.observed.map { dc.count(Int($0.rounded())) }, expected: withhold ? nil : l.expected,
+                                               withheld: withhold)
         }
 
         var coxOut: CohortReport.CoxSummary?
@@ -110,10 +108,10 @@ extension CohortAnalysis {
 
         var notesOut = notes
         if summaries.contains(where: \.withheld) {
-            notesOut.append("groups with fewer than \(provenance.minimumCellCount) patients are shown as <\(provenance.minimumCellCount); their curves and estimates (median, survival, hazard ratios) are withheld")
+            notesOut.append("groups with fewer than \(provenance.minimumCellCount) patients are shown as <\(provenance.minimumCellCount); their curves and estimates (median, survival, hazard ratios, the log-rank test comparing them) are withheld")
         }
         if dc.active {
-            notesOut.append("disclosure control: counts below \(dc.k) are shown as <\(dc.k) and every other count is rounded to the nearest multiple of \(dc.k), so no suppressed count can be derived by subtraction (totals may differ from the sum of their parts); curves are shown only at steps of at least \(dc.k) events")
+            notesOut.append("disclosure control: \(DisclosureControl(minimumCount: dc.k).roundingStatement!), so no suppressed count can be derived by subtraction (totals may differ from the sum of their parts); curves are shown only at steps of at least \(dc.k) events")
         }
         if !cutoffs.isEmpty {
             notesOut.append("cut-off: the value at rank ⌈p·n⌉ from the top within each level; every patient at or above it is in the top group (ties included)")

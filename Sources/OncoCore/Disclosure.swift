@@ -31,6 +31,20 @@ public struct DisclosureControl: Hashable, Sendable, Codable {
         if count < minimumCount { return .suppressed(below: minimumCount) }
         return .exact(Int((Double(count) / Double(minimumCount)).rounded(.toNearestOrAwayFromZero)) * minimumCount)
     }
+
+    /// `rounded(_:)` as an integer, for a plot's at-risk row and legend: a suppressed count stays 1 (the plot
+    /// prints it through `display(_:)`, as `<k`).
+    public func roundedForPlot(_ count: Int) -> Int {
+        switch rounded(count) { case .exact(let r): return r; case .suppressed: return 1 }
+    }
+
+    /// How `rounded(_:)` is stated in an output: `counts below 5 are shown as <5 and every other count is rounded
+    /// to the nearest multiple of 5`; nil without suppression.
+    public var roundingStatement: String? {
+        minimumCount > 1
+            ? "counts below \(minimumCount) are shown as <\(minimumCount) and every other count is rounded to the nearest multiple of \(minimumCount)"
+            : nil
+    }
 }
 
 /// A count as it may be disclosed: exactly, or only as "below k".

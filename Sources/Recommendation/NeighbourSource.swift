@@ -9,7 +9,8 @@ import OncoCore
 /// caller); the recommender itself does not care how neighbours are found, only that they are
 /// warehouse person ids, most similar first.
 public protocol NeighbourSource: Sendable {
-    /// A short description for the report (`exact top-k, Similarity index v3 over 5,000 profiles`).
+    /// A short description for the report (`exact top-k similarity search over the warehouse's profiles`); no count of
+    /// patients (reports show those through their disclosure control).
     var summary: String { get }
     /// The `k` warehouse patients most similar to the case, most similar first.
     func neighbours(of case: RecommendationCase, k: Int, logger: Logger) async throws -> NeighbourSet
@@ -38,11 +39,15 @@ public enum NeighbourStatus: Sendable, Hashable {
     case used(summary: String, requested: Int, found: Int)
 
     /// Plain words for reports.
-    public var description: String {
+    public var description: String { description(found: String.init) }
+
+    /// Plain words for reports, the number of neighbours found written by `found` (a report's disclosure control:
+    /// fewer than `k` found is a count of patients).
+    public func description(found: (Int) -> String) -> String {
         switch self {
         case .noWarehouse: return "no warehouse configured: no similar patients searched"
         case .unavailable(let r): return "similarity index unavailable (\(r)): neighbour-based candidates disabled"
-        case .used(let s, let k, let n): return "\(n) nearest warehouse patients (k = \(k); \(s))"
+        case .used(let s, let k, let n): return "\(n == k ? String(n) : found(n)) nearest warehouse patients (k = \(k); \(s))"
         }
     }
 }

@@ -163,7 +163,9 @@ public struct Recommender: Sendable {
                     let q = LineOutcomeQuery(cohort: CohortCriteria(personIDs: ns.personIDs))
                     let table = try await lap("warehouse") { try await warehouse.lineOutcomes(q, logger: logger) }
                     let lines = RealWorldAnalysis.PreparedLines(table)
-                    let cohort = RealWorldCohort(kind: .neighbours, description: "the \(ns.count) nearest warehouse patients (\(src.summary))",
+                    // fewer neighbours than asked for is a count of patients: shown as the report's disclosure control shows counts
+                    let found = ns.count == options.neighbours ? String(ns.count) : options.disclosure.rounded(ns.count).description
+                    let cohort = RealWorldCohort(kind: .neighbours, description: "the \(found) nearest warehouse patients (\(src.summary))",
                                                  tumourTypes: [], biomarkers: [], patients: table.cohortSize, query: q)
                     let curated = Set((sens + res).map(\.drugs)).union(candidates.map(\.drugs))
                     let counts = lines.regimenCounts()

@@ -84,10 +84,15 @@ extension CohortReport {
                              headers: ["group", "time", "at risk", "survival", "95% CI"], rows: atRows, numericColumns: [1, 2, 3], note: nil))
         }
         if let lr = logRank {
-            var rows = zip(lr.groups, zip(lr.observed, lr.expected)).map { g, oe in [g, oe.0.description, f.stat(oe.1)] }
-            rows.append(["χ² = \(f.stat(lr.test.chiSquare)), df \(lr.test.degreesOfFreedom)", "p", f.p(lr.test.p)])
+            var rows = lr.groups.indices.map { i in [lr.groups[i], lr.observed[i].description, lr.expected.map { f.stat($0[i]) } ?? "withheld"] }
+            if let t = lr.test, !lr.withheld {
+                rows.append(["χ² = \(f.stat(t.chiSquare)), df \(t.degreesOfFreedom)", "p", f.p(t.p)])
+            } else {
+                rows.append(["χ² withheld", "p", "withheld"])
+            }
             out.append(Table(id: "logrank", title: "Log-rank test" + (lr.strata.isEmpty ? "" : " stratified by \(lr.strata.joined(separator: ", "))"),
-                             headers: ["group", "observed events", "expected events"], rows: rows, numericColumns: [1, 2], note: nil))
+                             headers: ["group", "observed events", "expected events"], rows: rows, numericColumns: [1, 2],
+                             note: lr.withheld ? "withheld: a group is below the minimum cell count (the test would describe it)" : nil))
         }
         if let cx = cox {
             let rows = cx.terms.map { t -> [String] in

@@ -125,15 +125,21 @@ public struct CohortReport: Sendable, Codable {
     }
 
     public struct LogRankSummary: Sendable, Codable, Hashable {
-        public var test: Test
+        /// The test (nil when withheld).
+        public var test: Test?
         /// Stratifying variables (empty: unstratified).
         public var strata: [String]
         public var groups: [String]
         /// Observed events per group (a count of patients, so suppressed like the others).
         public var observed: [SuppressedCount]
-        public var expected: [Double]
-        public init(test: Test, strata: [String], groups: [String], observed: [SuppressedCount], expected: [Double]) {
+        /// Expected events per group (nil when withheld).
+        public var expected: [Double]?
+        /// True when a group has fewer patients than the minimum: the test and the expected events are withheld,
+        /// like that group's other estimates (they would describe it).
+        public var withheld: Bool = false
+        public init(test: Test?, strata: [String], groups: [String], observed: [SuppressedCount], expected: [Double]?, withheld: Bool = false) {
             self.test = test; self.strata = strata; self.groups = groups; self.observed = observed; self.expected = expected
+            self.withheld = withheld
         }
     }
 

@@ -64,8 +64,23 @@ extension RecommendationReport {
         }
         return String(out.reversed())
     }
-    /// A count as it may be shown: `<5` below the minimum.
-    func count(_ n: Int) -> String { dc.isSuppressed(n) ? dc.display(n) : Self.thousands(n) }
+    /// A count as it may be shown: `<5` below the minimum, every other count rounded to a multiple of it
+    /// (`DisclosureControl.rounded`, the rule of cohort reports), so no suppressed count can be derived by subtraction.
+    func count(_ n: Int) -> String {
+        switch dc.rounded(n) {
+        case .exact(let r): return Self.thousands(r)
+        case let s: return s.description
+        }
+    }
+
+    /// The neighbour search as the report states it (fewer neighbours than asked for shown as counts are).
+    var neighbourLine: String { r.neighbourStatus.description(found: count) }
+
+    /// The disclosure line of the methods section.
+    var disclosureNote: String {
+        dc.roundingStatement.map { $0.prefix(1).uppercased() + $0.dropFirst() + " (no suppressed count can be derived by subtraction)." }
+            ?? "Counts are shown exactly (no small-cell suppression)."
+    }
 
     /// `n 120 · 80 deaths · median 22.1 mo (19.0–25.3)`.
     func armText(_ a: RealWorldArm, showMedian: Bool) -> String {

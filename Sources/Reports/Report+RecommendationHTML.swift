@@ -33,7 +33,7 @@ extension RecommendationReport {
         }
         o += "<h1>Therapy ranking</h1>\n<table class=\"facts\">\n"
         for (k, v) in [("Case", caseLine()), ("Tumour", tumourLine()), ("Variants", variantsLine()), ("Knowledge base", kbLine()),
-                       ("Warehouse", warehouseLine()), ("Similar patients", r.neighbourStatus.description)] {
+                       ("Warehouse", warehouseLine()), ("Similar patients", neighbourLine)] {
             o += "<tr><th>\(esc(k))</th><td>\(esc(v))</td></tr>\n"
         }
         o += "</table>\n"
@@ -93,7 +93,7 @@ extension RecommendationReport {
         }
         o += "<h2>Local real-world signal <span class=\"sub\">(provisional)</span></h2>\n<p class=\"sub\">Therapies given to similar warehouse patients, without curated evidence for this case.</p>\n"
         if case .used = r.neighbourStatus { o += table(r.realWorldOnly, prefix: "R", empty: "None passed the gates.") }
-        else { o += "<p class=\"empty\">\(esc(r.neighbourStatus.description))</p>\n" }
+        else { o += "<p class=\"empty\">\(esc(neighbourLine))</p>\n" }
 
         let traced = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
         if !traced.isEmpty {
@@ -145,9 +145,11 @@ extension RecommendationReport {
                     o += "</ul>\n"
                     if ev.gatesPassed, let tc = ev.treated.curve, let cc = ev.comparator.curve {
                         plotIndex += 1
+                        // published as cohort reports publish curves: steps of ≥ k events, rounded numbers at risk
+                        let published = KaplanMeierDisclosure(k: dc.minimumCount)
                         var plot = KaplanMeierPlot(curves: [
-                            KaplanMeierPlot.Series(label: "\(t.name)", curve: tc),
-                            KaplanMeierPlot.Series(label: "otherwise (same setting)", curve: cc),
+                            published.series(label: "\(t.name)", tc),
+                            published.series(label: "otherwise (same setting)", cc),
                         ])
                         plot.xLabel = "Months from the start of the line"
                         plot.yLabel = "Overall survival"
@@ -158,7 +160,7 @@ extension RecommendationReport {
                         plot.xMax = min(tMax, 120)
                         o += "<figure class=\"km\">\n"
                         o += plot.svg(embeddedAs: "\(_SVGWriter.defaultClipID)-\(plotIndex)")
-                        o += "<figcaption>Kaplan–Meier OS from the line's start, 95% log bands; numbers at risk below (counts &lt; \(dc.minimumCount) shown as &lt;\(dc.minimumCount)).</figcaption>\n</figure>\n"
+                        o += "<figcaption>Kaplan–Meier OS from the line's start, 95% log bands; numbers at risk below (\(esc(dc.roundingStatement.map { $0 + "; steps of at least \(dc.minimumCount) deaths" } ?? "exact counts"))).</figcaption>\n</figure>\n"
                     }
                     o += "</div>\n"
                 } else if let why = t.realWorldUnavailable {
@@ -174,7 +176,7 @@ extension RecommendationReport {
         for k in RankingPolicy.sortKeys { o += "<li>\(esc(k))</li>\n" }
         o += "</ol>\n<h3>Real-world evidence</h3>\n<ul>\n"
         for m in Self.methodsRealWorld + gradeDefinitions() { o += "<li>\(esc(m))</li>\n" }
-        o += "<li>Counts below \(dc.minimumCount) are shown as &lt;\(dc.minimumCount).</li>\n</ul>\n"
+        o += "<li>\(esc(disclosureNote))</li>\n</ul>\n"
         o += "<p class=\"versions\">onco \(esc(r.oncoVersion)) · \(esc(kbLine()))\(r.warehouse.map { " · warehouse version \($0.warehouseVersion)" } ?? "")</p>\n"
         if r.isSynthetic { o += "<div class=\"synthetic\">\(Self.syntheticBanner)</div>\n" }
         o += "</body>\n</html>\n"

@@ -185,7 +185,7 @@ extension RecommendationReport {
         let cs = r.caseSummary
         let c = cs.clinical
         func arm(_ a: RealWorldArm, _ show: Bool) -> RecommendationJSON.Arm {
-            RecommendationJSON.Arm(patients: dc.value(a.patients), events: dc.value(a.events),
+            RecommendationJSON.Arm(patients: dc.rounded(a.patients), events: dc.rounded(a.events),
                                    median_months: show ? Self.rounded(a.medianMonths) : nil,
                                    median_ci_lower: show ? Self.rounded(a.medianLowerMonths) : nil,
                                    median_ci_upper: show ? Self.rounded(a.medianUpperMonths) : nil)
@@ -193,7 +193,7 @@ extension RecommendationReport {
         func entry(_ t: RankedTherapy) -> RecommendationJSON.TherapyEntry {
             let rw = t.realWorld.map { ev -> RecommendationJSON.RealWorld in
                 RecommendationJSON.RealWorld(
-                    patients: dc.value(ev.treated.patients), events: dc.value(ev.treated.events),
+                    patients: dc.rounded(ev.treated.patients), events: dc.rounded(ev.treated.events),
                     median_months: ev.gatesPassed ? Self.rounded(ev.treated.medianMonths) : nil,
                     hazard_ratio: ev.model.flatMap { Self.rounded($0.hazardRatio) },
                     ci_lower: ev.model.flatMap { Self.rounded($0.lower) }, ci_upper: ev.model.flatMap { Self.rounded($0.upper) },
@@ -201,9 +201,9 @@ extension RecommendationReport {
                     p_value: ev.model.flatMap { Self.rounded($0.pValue) },
                     ph_p_treated: ev.model.flatMap { Self.rounded($0.proportionalHazardsTreatedP) },
                     ph_p_global: ev.model.flatMap { Self.rounded($0.proportionalHazardsGlobalP) },
-                    model: ev.model?.formula, model_lines: ev.model.map { dc.value($0.patients) },
-                    model_events: ev.model.map { dc.value($0.events) }, covariates: ev.model?.covariates,
-                    cohort: ev.cohort.description, cohort_kind: ev.cohort.kind.rawValue, cohort_patients: dc.value(ev.cohort.patients),
+                    model: ev.model?.formula, model_lines: ev.model.map { dc.rounded($0.patients) },
+                    model_events: ev.model.map { dc.rounded($0.events) }, covariates: ev.model?.covariates,
+                    cohort: ev.cohort.description, cohort_kind: ev.cohort.kind.rawValue, cohort_patients: dc.rounded(ev.cohort.patients),
                     settings: ev.settings, gates_passed: ev.gatesPassed,
                     treated: arm(ev.treated, ev.gatesPassed), comparator: arm(ev.comparator, ev.gatesPassed))
             }
@@ -221,7 +221,7 @@ extension RecommendationReport {
                         matched: e.matchedAlterations, url: e.url)
                 },
                 real_world: rw, real_world_unavailable: t.realWorldUnavailable, previously_received: t.previouslyReceived,
-                neighbours_treated: t.neighboursTreated.map { dc.value($0) },
+                neighbours_treated: t.neighboursTreated.map { dc.rounded($0) },
                 sort_key: ["1_resistance_here": String(k.resistanceHere), "2_tier": String(k.tier), "2_guideline_only": String(k.guidelineOnly), "3_relation": String(k.relation),
                            "4_resolution": String(k.resolution), "5_real_world": String(k.realWorld),
                            "6_items_at_best_tier": String(k.itemsAtBestTier), "6_rating_at_best_tier": String(k.ratingAtBestTier),
@@ -250,9 +250,9 @@ extension RecommendationReport {
                  "moalmanac_release": kv.moalmanacRelease ?? "", "moalmanac_sha256": kv.moalmanacChecksum ?? ""],
             warehouse: r.warehouse.map { w in
                 RecommendationJSON.Warehouse(backend: w.backend, schema_version: w.schemaVersion, warehouse_version: w.warehouseVersion,
-                                             synthetic: w.synthetic, patients: dc.value(w.patients), datasets: w.datasets)
+                                             synthetic: w.synthetic, patients: dc.rounded(w.patients), datasets: w.datasets)
             },
-            neighbours: RecommendationJSON.Neighbours(status: neighbourStatus, description: r.neighbourStatus.description),
+            neighbours: RecommendationJSON.Neighbours(status: neighbourStatus, description: neighbourLine),
             actionable: r.hasActionableAlteration, notes: r.notes,
             therapies: r.therapies.map(entry), not_recommended: r.notRecommended.map(entry), real_world_only: r.realWorldOnly.map(entry),
             implications: r.implications.map { i in

@@ -16,7 +16,7 @@ extension RecommendationReport {
         o += "| Variants | \(cell(variantsLine())) |\n"
         o += "| KB | \(cell(kbLine())) |\n"
         o += "| Warehouse | \(cell(warehouseLine())) |\n"
-        o += "| Neighbours | \(cell(r.neighbourStatus.description)) |\n"
+        o += "| Neighbours | \(cell(neighbourLine)) |\n"
         o += "| onco | \(r.oncoVersion) |\n\n"
         if !r.notes.isEmpty {
             for n in r.notes { o += "> **Note.** \(n)\n>\n" }
@@ -57,7 +57,7 @@ extension RecommendationReport {
         }
         o += "## Local real-world signal (provisional)\n\nTherapies given to similar warehouse patients, without curated evidence for this case.\n\n"
         if case .used = r.neighbourStatus { o += table(r.realWorldOnly, empty: "none passed the gates") }
-        else { o += "_\(cell(r.neighbourStatus.description))_\n\n" }
+        else { o += "_\(cell(neighbourLine))_\n\n" }
 
         let traced = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
         if !traced.isEmpty {
@@ -101,7 +101,7 @@ extension RecommendationReport {
         for (i, k) in RankingPolicy.sortKeys.enumerated() { o += "\(i + 1). \(k)\n" }
         o += "\n## Real-world methods\n\n"
         for m in Self.methodsRealWorld + gradeDefinitions() { o += "- \(m)\n" }
-        o += "- Counts below \(dc.minimumCount) are shown as <\(dc.minimumCount).\n"
+        o += "- \(disclosureNote)\n"
         if r.isSynthetic { o += "\n**\(Self.syntheticBanner)**: outcomes come from a synthetic warehouse and are not evidence.\n" }
         return o
     }

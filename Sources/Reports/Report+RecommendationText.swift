@@ -20,7 +20,7 @@ extension RecommendationReport {
         o += "Variants    \(variantsLine())\n"
         o += "KB          \(kbLine())\n"
         o += "Warehouse   \(warehouseLine())\n"
-        o += "Neighbours  \(r.neighbourStatus.description)\n"
+        o += "Neighbours  \(neighbourLine)\n"
         if !r.notes.isEmpty {
             o += "\n"
             for n in r.notes { o += (n.hasPrefix("SYNTHETIC") ? red("! " + n) : "! " + n) + "\n" }
@@ -46,7 +46,7 @@ extension RecommendationReport {
         if !imCollapsed.isEmpty { o += "  + \(imCollapsed.count) more at T3/T4: run with --all to list them\n" }
         o += "\n" + bold("Local real-world signal (provisional)") + " (given to similar patients; no curated evidence for this case)\n"
         if case .used = r.neighbourStatus { o += table(r.realWorldOnly, empty: "none passed the gates") }
-        else { o += "  \(r.neighbourStatus.description)\n" }
+        else { o += "  \(neighbourLine)\n" }
 
         let traced = shown.map { ("", $0) } + resShown.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
         if !traced.isEmpty {
@@ -84,7 +84,7 @@ extension RecommendationReport {
         for (i, k) in RankingPolicy.sortKeys.enumerated() { o += "  \(i + 1). \(k)\n" }
         o += "\n" + bold("Real-world methods") + "\n"
         for m in Self.methodsRealWorld + gradeDefinitions() { o += "  - \(m)\n" }
-        o += "  - Counts below \(dc.minimumCount) are shown as <\(dc.minimumCount).\n"
+        o += "  - \(disclosureNote)\n"
         if r.isSynthetic { o += "\n" + red("\(Self.syntheticBanner): outcomes come from a synthetic warehouse and are not evidence.") + "\n" }
         return o
     }

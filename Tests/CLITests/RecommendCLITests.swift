@@ -111,7 +111,7 @@ import _TestSupport
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("SYNTHETIC DATA") && first.stdout.contains("SYNTHETIC CASE"))
         #expect(first.stdout.contains("Ranked therapies") && first.stdout.contains("dabrafenib + trametinib"))
-        #expect(first.stdout.contains("nearest warehouse patients (k = 200; exact top-k similarity search over 5000 warehouse profiles)"))
+        #expect(first.stdout.contains("nearest warehouse patients (k = 200; exact top-k similarity search over the warehouse's profiles)"))
         #expect(first.stdout.contains("Local real-world signal (provisional)"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo-warehouse.sqlite.simidx").path))
         let html = try String(contentsOf: dir.appendingPathComponent("demo-report.html"), encoding: .utf8)

@@ -261,6 +261,73 @@ import _TestSupport
         }
     }
 
+    // MARK: audit key rotation (SQLite and PostgreSQL)
+
+    static let newAuditText = "test-new-audit-key-5a7c9e1b3d5f7a9c1e3b5d7f"
+
+    @Test(arguments: StoreKind.allCases) func aRotatedAuditKeyVerifiesAcrossTheRotation(kind: StoreKind) async throws {
+        try await withWarehouse(kind) { store in
+            try await Self.fill(store)
+            let old = try TestKeys.auditOnly()
+            let oldKey = try #require(old.audit)
+            let newKey = try GovernanceSecret(Self.newAuditText, source: "new test audit key")
+            let before = try await store.auditCheckpoint(keys: old, logger: TestWarehouse.logger)
+            // rotating needs the administrator key and the current audit key
+            await #expect(throws: GovernanceError.self) { _ = try await store.rotateAuditKey(old, to: newKey, logger: TestWarehouse.logger) }
+            var wrongCurrent = try TestKeys.both()
+            wrongCurrent.audit = try GovernanceSecret("not-the-audit-key-0123456789abcdef0123", source: "wrong key")
+            await #expect(throws: GovernanceError.self) { _ = try await store.rotateAuditKey(wrongCurrent, to: newKey, logger: TestWarehouse.logger) }
+            await #expect(throws: GovernanceError.self) { _ = try await store.rotateAuditKey(try TestKeys.both(), to: oldKey, logger: TestWarehouse.logger) }
+            #expect(try await store.auditLog(logger: TestWarehouse.logger).count == 6)
+            // the rotation: an audited entry, MAC'd under the new key, with the handover MAC under the old one
+            let rotation = try await store.rotateAuditKey(try TestKeys.both(), to: newKey, logger: TestWarehouse.logger)
+            #expect(rotation.seq == 7 && rotation.action == "keys.rotate" && rotation.mac == AuditChain.entryMAC(rotation.entrySHA256, key: newKey))
+            #expect(rotation.detail.contains("\"handoverMAC\":\"") && !rotation.detail.contains(Self.newAuditText) && !rotation.detail.contains(TestKeys.auditText))
+            // the retired key no longer writes; the new one does
+            await #expect(throws: GovernanceError.self) {
+                _ = try await store.appendAudit(AuditRecord(action: "cohort.run"), keys: old, logger: TestWarehouse.logger)
+            }
+            let new = GovernanceKeys(audit: newKey)
+            for _ in 1...2 { _ = try await store.appendAudit(AuditRecord(action: "cohort.run", detail: ["analysed": .int(500)]), keys: new, logger: TestWarehouse.logger) }
+            let after = try await store.auditCheckpoint(keys: new, logger: TestWarehouse.logger)
+
+            // the current key alone: entries 7–9 checked one by one, 1–6 vouched for by the chain under the new key's MACs
+            let current = try await store.verifyAuditLog(keys: new, checkpoint: after, logger: TestWarehouse.logger)
+            #expect(current.isIntact && current.macsChecked, "\(current.problems)")
+            #expect(current.keyPeriods.map { [$0.from, $0.through] } == [[1, 6], [7, 9]] && current.keyPeriods.map(\.checked) == [false, true])
+            #expect(current.limits.contains { $0.contains("entries 1–6") && $0.contains("retired at entry 7") && $0.contains("vouched for") })
+            // with the retired key too: every period and the handover are checked, and a checkpoint taken before the rotation verifies
+            var both = new
+            both.retiredAudit = [oldKey]
+            let all = try await store.verifyAuditLog(keys: both, checkpoint: before, logger: TestWarehouse.logger)
+            #expect(all.isIntact && all.keyPeriods.allSatisfy(\.checked) && !all.limits.contains { $0.contains("retired") }, "\(all.problems) \(all.limits)")
+            // without it, the old checkpoint's MAC is a stated limit, not a failure
+            let oldCheckpoint = try await store.verifyAuditLog(keys: new, checkpoint: before, logger: TestWarehouse.logger)
+            #expect(oldCheckpoint.isIntact && oldCheckpoint.limits.contains { $0.contains("checkpoint") && $0.contains("retired") })
+            // the retired key given as the current one is named as retired
+            let stale = try await store.verifyAuditLog(keys: old, checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(!stale.isIntact && stale.problems.contains { $0.message.contains("was retired at entry 7") }, "\(stale.problems)")
+
+            // a forger who rewrites an entry of the old period (chain recomputed) is caught by the new key's MACs,
+            // without the retired key; with it, at the edited entry itself
+            try await Self.forge(store) { $0[3].detail = "{\"analysed\":1}" }
+            let forged = try await store.verifyAuditLog(keys: new, checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(!forged.isIntact && forged.firstBadEntry == 7 && forged.problems.allSatisfy { $0.kind == .unauthenticated }, "\(forged.problems)")
+            let forgedAll = try await store.verifyAuditLog(keys: both, checkpoint: nil, logger: TestWarehouse.logger)
+            #expect(forgedAll.firstBadEntry == 4, "\(forgedAll.problems)")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func aRotationIsRefusedOverABrokenLog(kind: StoreKind) async throws {
+        try await withWarehouse(kind) { store in
+            try await Self.fill(store)
+            try await Self.forge(store) { $0[4].detail = "{\"analysed\":1}" }
+            let newKey = try GovernanceSecret(Self.newAuditText, source: "new test audit key")
+            await #expect(throws: GovernanceError.self) { _ = try await store.rotateAuditKey(try TestKeys.both(), to: newKey, logger: TestWarehouse.logger) }
+            #expect(try await store.auditLog(logger: TestWarehouse.logger).count == 6)
+        }
+    }
+
     @Test func canonicalJSONIsStable() {
         #expect(AuditChain.canonicalJSON(["b": .int(2), "a": .string("x\"y\n"), "c": .array([.bool(true), .null])])
                 == "{\"a\":\"x\\\"y\\n\",\"b\":2,\"c\":[true,null]}")

@@ -12,13 +12,7 @@ import _TestSupport
 @Suite struct SuppressionTests {
     static let countKeys: Set<String> = ["n", "events", "censored", "atRisk", "count", "nAbove", "observed", "counts"]
 
-    /// Pairs of shown counts whose difference is a small count (1…k−1).
-    static func smallDifferences(_ xs: [Int], k: Int = 5) -> [(Int, Int)] {
-        let v = Array(Set(xs)).sorted()
-        var out: [(Int, Int)] = []
-        for i in v.indices { for j in v.indices where j > i && (1..<k).contains(v[j] - v[i]) { out.append((v[j], v[i])) } }
-        return out
-    }
+    static func smallDifferences(_ xs: [Int], k: Int = 5) -> [(Int, Int)] { ShownCounts.smallDifferences(xs, k: k) }
 
     /// `text` holds `n` as a number of its own (not part of a longer number or a decimal).
     static func showsNumber(_ text: String, _ n: Int) -> Bool {
@@ -112,6 +106,35 @@ import _TestSupport
             #expect(!km.contains("IDH1 mutated (n=") && km.contains("&lt;5"))
             let forest = try #require(r.forestPlotSVG())
             #expect(forest.contains("group: IDH1 mutated") && forest.contains("&lt;5"))
+
+            // text, Markdown, HTML and SVG, read back per table: no count 1–4 shown, and no two counts of one table
+            // (nor the two counts of every table together) differ by 1–4
+            var sections: [(format: String, title: String, counts: [Int])] = []
+            for (format, tables) in [("text", ShownCounts.textTables(text)), ("markdown", ShownCounts.markdownTables(md)),
+                                     ("html", ShownCounts.htmlTables(html))] {
+                let titles = tables.map(\.title)
+                #expect(titles.count == r.tables().count, "\(format): read \(titles) tables, the report has \(r.tables().map(\.title))")
+                for t in tables { sections.append((format, t.title, ShownCounts.counts(t))) }
+            }
+            for (title, counts) in ShownCounts.kaplanMeierSections(km) { sections.append(("km svg", title, counts)) }
+            sections.append(("forest svg", "forest plot", ShownCounts.forestCounts(forest)))
+            for format in ["text", "markdown", "html", "km svg", "forest svg"] {
+                let all = sections.filter { $0.format == format }.flatMap(\.counts)
+                #expect(all.count >= (format.hasSuffix("svg") ? 3 : 15), "\(format): only \(all) read back")
+                #expect(ShownCounts.smallCounts(all).isEmpty, "\(format) shows small counts \(ShownCounts.smallCounts(all))")
+                #expect(Self.smallDifferences(all).isEmpty, "\(format): counts whose difference is 1–4: \(Self.smallDifferences(all).prefix(5))")
+            }
+            // the same tables read from text, Markdown and HTML show the same counts as the JSON/CSV
+            let textCounts = sections.filter { $0.format == "text" }.map(\.counts)
+            #expect(textCounts == sections.filter { $0.format == "markdown" }.map(\.counts))
+            #expect(textCounts == sections.filter { $0.format == "html" }.map(\.counts))
+            #expect(Set(textCounts.flatMap { $0 }).isSubset(of: Set(csvCounts + jsonCounts)))
+            // the log-rank test compares the withheld group: withheld too, in every format
+            let lr = try #require(r.logRank)
+            #expect(lr.withheld && lr.test == nil && lr.expected == nil)
+            #expect(text.contains("χ² withheld") && md.contains("χ² withheld") && html.contains("χ² withheld") && csv.contains("χ² withheld"))
+            let jsonLogRank = try #require(((obj as? [String: Any])?["report"] as? [String: Any])?["logRank"] as? [String: Any])
+            #expect(jsonLogRank["test"] == nil && jsonLogRank["expected"] == nil && jsonLogRank["withheld"] as? Bool == true, "\(jsonLogRank)")
             // no output shows an exact count that rounding hides (so no subtraction can recover the 4 or its events)
             // (markup: its text only, not coordinates or attributes)
             func textNodes(_ m: String) -> String {

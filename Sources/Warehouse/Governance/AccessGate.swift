@@ -132,13 +132,39 @@ extension GovernanceStore {
     /// counts shown, exactly as shown (suppressed cells as `<k`).
     @discardableResult
     public func recordAccess(_ grant: AccessGrant, shown: [String: AuditValue], keys: GovernanceKeys, logger: Logger) async throws -> AuditEntry {
+        try await appendAudit(Self.record(grant, action: "run", caseSHA256: grant.request.caseSHA256, shown: shown), keys: keys, logger: logger)
+    }
+
+    /// Appends one `COMMAND.case` entry per case a query read the warehouse for (its hash, never an identifier,
+    /// and what was shown for it), then the `COMMAND.run` entry of the whole query, in one transaction. The
+    /// request's `caseSHA256` (e.g. a batch manifest's hash) is each case entry's `requestSHA256`.
+    @discardableResult
+    public func recordAccess(_ grant: AccessGrant, cases: [AccessedCase], shown: [String: AuditValue], keys: GovernanceKeys,
+                             logger: Logger) async throws -> [AuditEntry] {
+        var records = cases.map { c in
+            var r = Self.record(grant, action: "case", caseSHA256: c.caseSHA256, shown: c.shown)
+            if let h = grant.request.caseSHA256 { r.detail["requestSHA256"] = .string(h) }
+            return r
+        }
+        records.append(Self.record(grant, action: "run", caseSHA256: grant.request.caseSHA256, shown: shown))
+        return try await appendAudit(records, keys: keys, logger: logger)
+    }
+
+    static func record(_ grant: AccessGrant, action: String, caseSHA256: String?, shown: [String: AuditValue]) -> AuditRecord {
         var detail: [String: AuditValue] = [
             "shown": .object(shown), "minimumCellCount": .int(grant.minimumCellCount),
             "outputs": .array(grant.request.outputs.map(\.rawValue).sorted().map { .string($0) }),
             "purpose": .string(grant.authorisation?.kind.rawValue ?? "none (governance off)"),
         ]
-        if let h = grant.request.caseSHA256 { detail["caseSHA256"] = .string(h) }
-        return try await appendAudit(AuditRecord(action: "\(grant.request.command).run", projectID: grant.request.authorisation, detail: detail),
-                                     keys: keys, logger: logger)
+        if let caseSHA256 { detail["caseSHA256"] = .string(caseSHA256) }
+        return AuditRecord(action: "\(grant.request.command).\(action)", projectID: grant.request.authorisation, detail: detail)
     }
+}
+
+/// One case of a multi-case query (`batch --warehouse`), as the audit log records it: the case's hash
+/// (`AccessRequest.caseSHA256`; nil when its files could not be read) and what was shown for it.
+public struct AccessedCase: Sendable {
+    public var caseSHA256: String?
+    public var shown: [String: AuditValue]
+    public init(caseSHA256: String?, shown: [String: AuditValue]) { self.caseSHA256 = caseSHA256; self.shown = shown }
 }

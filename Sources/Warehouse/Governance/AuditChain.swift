@@ -180,22 +180,58 @@ public enum AuditChain {
         return d
     }
 
-    /// Checks what `verify` does not: the MACs from the `keys.init` entry on (with the audit key), the
-    /// governance settings and key verifiers in `meta` against the last entries that set them, and a
-    /// checkpoint. Adds problems and limits to `v`.
+    /// The handover MAC of a `keys.rotate` entry: HMAC-SHA256 under the retiring audit key of a fixed label, the hash
+    /// of the entry before the rotation and the new key's verifier. Whoever held the old key named the new one, at
+    /// that point of the chain.
+    public static func handoverMAC(previousSHA256: String, newVerifier: String, key: GovernanceSecret) -> String {
+        key.mac([handoverLabel, previousSHA256, newVerifier])
+    }
+
+    static let handoverLabel = "onco-audit-rotate-v1"
+
+    /// Checks what `verify` does not: the MACs from the `keys.init` entry on, each period (`keys.init`, then each
+    /// `keys.rotate`) under its own key when that key is given (`auditKey` for the current period, `retiredKeys`
+    /// for earlier ones), the rotations' handover MACs, the governance settings and key verifiers in `meta`
+    /// against the last entries that set them, and a checkpoint (under the key of its period). Adds problems and
+    /// limits to `v`.
     static func verifyKeyedState(_ v: inout AuditVerification, entries: [AuditEntry], meta: [String: String], auditKey: GovernanceSecret?,
-                                 checkpoint: AuditCheckpoint?) {
+                                 retiredKeys: [GovernanceSecret] = [], checkpoint: AuditCheckpoint?) {
+        func string(_ d: [String: AuditValue], _ k: String) -> String? { if case .string(let s)? = d[k] { return s } else { return nil } }
         let keysEntry = entries.first { $0.action == GovernanceMeta.keysInitAction }
         v.keyedFrom = keysEntry?.seq
         let loggedKeys = keysEntry.map(detail) ?? [:]
-        // Key verifiers: as the log recorded them.
-        for (metaKey, field) in [(GovernanceMeta.adminVerifier, "adminVerifier"), (GovernanceMeta.auditVerifier, "auditVerifier")] {
-            let logged: String? = { if case .string(let s)? = loggedKeys[field] { return s } else { return nil } }()
-            if meta[metaKey] != logged {
-                v.problems.append(AuditProblem(kind: .governanceChanged, seq: nil, message: logged == nil
-                    ? "the warehouse holds a \(field == "adminVerifier" ? "administrator" : "audit") key verifier but the audit log never recorded one (keys.init): it was written outside onco"
-                    : "the \(field == "adminVerifier" ? "administrator" : "audit") key verifier differs from the one the audit log recorded (entry \(keysEntry!.seq)): it was changed outside onco"))
+        let lastSeq = entries.last?.seq ?? 0
+        // The audit key's periods, and the rotations that start all but the first.
+        var periods: [AuditKeyPeriod] = []
+        if let k = keysEntry, let verifier = string(loggedKeys, "auditVerifier") {
+            periods.append(AuditKeyPeriod(from: k.seq, through: lastSeq, verifier: verifier, checked: false))
+        }
+        var rotations: [AuditEntry] = []
+        for e in entries where e.action == GovernanceMeta.keysRotateAction {
+            let d = detail(e)
+            guard let current = periods.last, e.seq > current.from, let verifier = string(d, "auditVerifier") else {
+                v.problems.append(AuditProblem(kind: .governanceChanged, seq: e.seq,
+                    message: "entry \(e.seq) rotates the audit key of a log that has no key registered before it (keys.init): it was written outside onco"))
+                continue
             }
+            if string(d, "previousAuditVerifier") != current.verifier {
+                v.problems.append(AuditProblem(kind: .governanceChanged, seq: e.seq,
+                    message: "entry \(e.seq) rotates from an audit key that is not the one in force since entry \(current.from): it was written outside onco"))
+            }
+            periods[periods.count - 1].through = e.seq - 1
+            periods.append(AuditKeyPeriod(from: e.seq, through: lastSeq, verifier: verifier, checked: false))
+            rotations.append(e)
+        }
+        // Key verifiers: the administrator's as keys.init recorded it, the audit key's as the last period names it.
+        let logged: [(String, String?, Int64?)] = [
+            (GovernanceMeta.adminVerifier, string(loggedKeys, "adminVerifier"), keysEntry?.seq),
+            (GovernanceMeta.auditVerifier, periods.last?.verifier, periods.last?.from),
+        ]
+        for (metaKey, value, seq) in logged where meta[metaKey] != value {
+            let name = metaKey == GovernanceMeta.adminVerifier ? "administrator" : "audit"
+            v.problems.append(AuditProblem(kind: .governanceChanged, seq: nil, message: value == nil
+                ? "the warehouse holds a \(name) key verifier but the audit log never recorded one (keys.init): it was written outside onco"
+                : "the \(name) key verifier differs from the one the audit log recorded (entry \(seq!)): it was changed outside onco"))
         }
         // Governance settings: as the last governance.set / governance.init / keys.init entry left them.
         let settingsEntry = entries.last { [GovernanceMeta.setAction, GovernanceMeta.initAction, GovernanceMeta.keysInitAction].contains($0.action) }
@@ -213,38 +249,63 @@ public enum AuditChain {
             v.problems.append(AuditProblem(kind: .governanceChanged, seq: settingsEntry?.seq, message:
                 "the minimum cell count is \(meta[GovernanceMeta.minimumCell] ?? "unset (5)") in the warehouse but the audit log last set it to \(expectedMin ?? "nothing (unset)")\(settingsEntry.map { " (entry \($0.seq))" } ?? ""): the setting was changed outside onco"))
         }
-        // MACs.
+        // MACs: each period under its own key, when given.
+        let given = [auditKey].compactMap { $0 } + retiredKeys
+        func key(for p: AuditKeyPeriod) -> GovernanceSecret? { given.first { $0.matches(p.verifier, label: GovernanceKeys.auditLabel) } }
         if let keyedFrom = v.keyedFrom {
             for e in entries where e.seq >= keyedFrom && e.mac == nil {
                 v.problems.append(AuditProblem(kind: .unauthenticated, seq: e.seq,
                     message: "entry \(e.seq) has no MAC although the log is keyed from entry \(keyedFrom): it was written outside onco"))
             }
-            if let key = auditKey, let verifier = meta[GovernanceMeta.auditVerifier], key.matches(verifier, label: GovernanceKeys.auditLabel) {
-                v.macsChecked = true
-                for e in entries where e.seq >= keyedFrom {
+            if let auditKey, let verifier = meta[GovernanceMeta.auditVerifier], !auditKey.matches(verifier, label: GovernanceKeys.auditLabel) {
+                let retiredAt = periods.dropLast().firstIndex { auditKey.matches($0.verifier, label: GovernanceKeys.auditLabel) }.map { periods[$0 + 1].from }
+                v.problems.append(AuditProblem(kind: .unauthenticated, seq: nil, message: retiredAt.map {
+                    "the audit key given (\(auditKey.source)) was retired at entry \($0): give the current key, and the retired one with --retired-audit-key-file"
+                } ?? "the audit key given (\(auditKey.source)) does not match the warehouse's audit key verifier"))
+            }
+            for i in periods.indices {
+                guard let key = key(for: periods[i]) else { continue }
+                periods[i].checked = true
+                for e in entries where e.seq >= periods[i].from && e.seq <= periods[i].through {
                     if let m = e.mac, m != entryMAC(e.entrySHA256, key: key) {
                         v.problems.append(AuditProblem(kind: .unauthenticated, seq: e.seq,
                             message: "entry \(e.seq) (\(e.action)) does not carry a valid MAC under the audit key: the log was rewritten (edited, deleted or inserted entries with the chain recomputed) by someone without the key"))
                     }
                 }
-            } else if auditKey != nil {
-                v.problems.append(AuditProblem(kind: .unauthenticated, seq: nil,
-                    message: "the audit key given (\(auditKey!.source)) does not match the warehouse's audit key verifier"))
-            } else {
+            }
+            for (i, r) in rotations.enumerated() {
+                guard let old = key(for: periods[i]) else { continue }
+                let d = detail(r)
+                if string(d, "handoverMAC") != handoverMAC(previousSHA256: r.previousSHA256, newVerifier: string(d, "auditVerifier") ?? "", key: old) {
+                    v.problems.append(AuditProblem(kind: .unauthenticated, seq: r.seq,
+                        message: "entry \(r.seq) (keys.rotate) does not carry a valid handover MAC under the retiring audit key: the rotation was not made by its holder"))
+                }
+            }
+            v.macsChecked = periods.last?.checked ?? false
+            if auditKey == nil {
                 v.limits.append("MACs not checked: set ONCO_AUDIT_KEY (or ONCO_AUDIT_KEY_FILE) to check that no entry was rewritten with the chain recomputed")
+            }
+            for (i, p) in periods.enumerated().dropLast() where !p.checked {
+                let vouched = periods[(i + 1)...].contains(where: \.checked)
+                v.limits.append("entries \(p.from)–\(p.through) carry MACs under the audit key retired at entry \(p.through + 1), which was not given (--retired-audit-key-file): not checked one by one"
+                                + (vouched ? "; the chain through them is vouched for by the later key's MACs (each covers every entry before it)" : ""))
             }
         } else {
             v.limits.append("the log is not keyed (no `onco project keys init`): an edit with the chain recomputed cannot be told from a genuine log")
         }
+        v.keyPeriods = periods
         // Checkpoint.
         if let cp = checkpoint {
             v.checkpoint = cp
-            if let key = auditKey {
+            // signed under the key current when it was taken: the key of the period holding its entry
+            let period = periods.last { $0.from <= cp.seq }
+            if let key = period.flatMap(key(for:)) ?? (period == nil ? auditKey : nil) {
                 if cp.mac != checkpointMAC(seq: cp.seq, sha256: cp.sha256, at: cp.at, key: key) {
                     v.problems.append(AuditProblem(kind: .checkpoint, seq: cp.seq, message: "the checkpoint's MAC is not valid under the audit key: the checkpoint file was altered"))
                 }
             } else {
-                v.limits.append("the checkpoint's own MAC was not checked (no audit key given)")
+                v.limits.append(auditKey == nil ? "the checkpoint's own MAC was not checked (no audit key given)"
+                                                : "the checkpoint's own MAC was not checked: it was signed under the audit key retired at entry \(period!.through + 1), not given (--retired-audit-key-file)")
             }
             if let e = entries.first(where: { $0.seq == cp.seq }) {
                 if e.entrySHA256 != cp.sha256 {
@@ -271,4 +332,5 @@ package enum GovernanceMeta {
     static let setAction = "governance.set"
     static let initAction = "governance.init"
     static let keysInitAction = "keys.init"
+    static let keysRotateAction = "keys.rotate"
 }

@@ -79,13 +79,36 @@ public struct GovernanceSecret: Sendable, CustomStringConvertible, CustomDebugSt
 ///   HMAC-SHA256 of its chain hash under it, so that someone with write access to the database but
 ///   not the key cannot rewrite the log and recompute the chain unnoticed. Every process that queries
 ///   a keyed warehouse needs it; `onco audit verify` needs it to check the MACs.
+///
+/// After `onco project keys rotate`, entries written before the rotation carry MACs under a retired audit key:
+/// `retiredAudit` holds the retired keys a verification is given (`onco audit verify --retired-audit-key-file`).
 public struct GovernanceKeys: Sendable {
     public var admin: GovernanceSecret?
     public var audit: GovernanceSecret?
-    public init(admin: GovernanceSecret? = nil, audit: GovernanceSecret? = nil) { self.admin = admin; self.audit = audit }
+    /// Retired audit keys, only to check the MACs of the periods they were current in.
+    public var retiredAudit: [GovernanceSecret]
+    public init(admin: GovernanceSecret? = nil, audit: GovernanceSecret? = nil, retiredAudit: [GovernanceSecret] = []) {
+        self.admin = admin; self.audit = audit; self.retiredAudit = retiredAudit
+    }
 
     public static let adminVariable = "ONCO_ADMIN_KEY"
     public static let auditVariable = "ONCO_AUDIT_KEY"
+    /// The replacement audit key for `onco project keys rotate`.
+    public static let newAuditVariable = "ONCO_NEW_AUDIT_KEY"
+
+    /// The new audit key for a rotation, from `ONCO_NEW_AUDIT_KEY` or `ONCO_NEW_AUDIT_KEY_FILE`.
+    public static func newAuditKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GovernanceSecret? {
+        try read(newAuditVariable, environment)
+    }
+
+    /// A key held in a file (a retired audit key given to `onco audit verify`); `what` names it in the error.
+    public static func secret(file: String, what: String = "the key file", code: GovernanceError.Code = .auditKey) throws -> GovernanceSecret {
+        let text: String
+        do throws(InputFileError) { text = try InputFile.utf8(path: file) } catch {
+            throw GovernanceError(code, "\(what): the key file \(file) \(error.reason)")
+        }
+        return try GovernanceSecret(text, source: file)
+    }
 
     /// Reads the keys from `NAME` or `NAME_FILE` (a file holding the key); a key given both ways, or a
     /// file that cannot be read, is an error. Missing keys are nil.
@@ -101,11 +124,7 @@ public struct GovernanceKeys: Sendable {
         }
         if let direct { return try GovernanceSecret(direct, source: name) }
         guard let file else { return nil }
-        let text: String
-        do throws(InputFileError) { text = try InputFile.utf8(path: file) } catch {
-            throw GovernanceError(name == adminVariable ? .notAdministrator : .auditKey, "\(name)_FILE: the key file \(file) \(error.reason)")
-        }
-        return try GovernanceSecret(text, source: file)
+        return try secret(file: file, what: "\(name)_FILE", code: name == adminVariable ? .notAdministrator : .auditKey)
     }
 
     static let adminLabel = "onco-admin-key-v1"

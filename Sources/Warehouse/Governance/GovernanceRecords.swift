@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OncoCore
 
 /// What a registered authorisation is for.
 public enum AuthorisationKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -139,6 +140,14 @@ public enum AuditValue: Sendable, Hashable, Codable {
     case array([AuditValue])
     case object([String: AuditValue])
 
+    /// A count as an output showed it: the number, or the string `<k`.
+    public init(_ count: SuppressedCount) {
+        switch count {
+        case .exact(let n): self = .int(n)
+        case .suppressed(let k): self = .string("<\(k)")
+        }
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
@@ -208,10 +217,23 @@ public struct AuditVerification: Sendable, Hashable, Codable {
     public var keyedFrom: Int64? = nil
     /// Whether the MACs were checked (the audit key was given and matches the warehouse's verifier).
     public var macsChecked: Bool = false
+    /// The audit keys' periods (`keys.init`, then each `keys.rotate`), oldest first, and whether each period's MACs were
+    /// checked one by one (its key was given: the current one, or a retired one).
+    public var keyPeriods: [AuditKeyPeriod] = []
     /// The checkpoint checked, if one was given.
     public var checkpoint: AuditCheckpoint? = nil
     /// What the check could not cover (no audit key given, no checkpoint), for the reader; not problems.
     public var limits: [String] = []
+}
+
+/// The entries MAC'd under one audit key: from `from` (its `keys.init` or `keys.rotate` entry) to `through`.
+public struct AuditKeyPeriod: Sendable, Hashable, Codable {
+    public var from: Int64
+    public var through: Int64
+    /// The key's verifier, as the log recorded it.
+    public var verifier: String
+    /// True when the key was given and every MAC of the period was checked.
+    public var checked: Bool
 }
 
 public struct AuditHead: Sendable, Hashable, Codable {
@@ -270,6 +292,13 @@ public protocol GovernanceStore: WarehouseStore {
     func revokeProject(id: String, reason: String, keys: GovernanceKeys, logger: Logger) async throws -> ResearchProject
     /// Appends one entry to the hash chain (in its own transaction) and returns it.
     func appendAudit(_ record: AuditRecord, keys: GovernanceKeys, logger: Logger) async throws -> AuditEntry
+    /// Appends entries in order, in one transaction (all or none), and returns them.
+    func appendAudit(_ records: [AuditRecord], keys: GovernanceKeys, logger: Logger) async throws -> [AuditEntry]
+    /// Replaces the audit key by `newKey` (needs the administrator key and the current audit key in `keys`): the log
+    /// must verify under the current key; the new key's verifier is stored and a `keys.rotate` entry is appended,
+    /// MAC'd under the new key, whose detail holds the old and new verifiers and a handover MAC under the old key
+    /// (`AuditChain.handoverMAC`). Later entries carry MACs under the new key only.
+    func rotateAuditKey(_ keys: GovernanceKeys, to newKey: GovernanceSecret, logger: Logger) async throws -> AuditEntry
     /// The whole log, by sequence number.
     func auditLog(logger: Logger) async throws -> [AuditEntry]
     /// Recomputes the chain, checks the MACs (with `keys.audit`), the recorded head, the project registry,

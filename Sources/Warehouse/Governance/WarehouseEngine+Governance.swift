@@ -60,6 +60,47 @@ extension WarehouseEngine {
         return e
     }
 
+    /// Rotates the audit key (see `GovernanceStore.rotateAuditKey`): checks the administrator key and the current
+    /// audit key, refuses a log that does not verify under the current key, stores the new key's verifier and
+    /// appends `keys.rotate`, MAC'd under the new key and carrying the handover MAC under the old one, in one
+    /// transaction.
+    package func rotateAuditKey(_ keys: GovernanceKeys, to newKey: GovernanceSecret, logger: Logger) async throws -> AuditEntry {
+        guard let old = keys.audit else {
+            throw GovernanceError(.auditKey, "rotating the audit key needs the current one: set \(GovernanceKeys.auditVariable) or \(GovernanceKeys.auditVariable)_FILE")
+        }
+        guard newKey.bytes != old.bytes else {
+            throw GovernanceError(.auditKey, "the new audit key (\(newKey.source)) is the current one")
+        }
+        if let admin = keys.admin, admin.bytes == newKey.bytes {
+            throw GovernanceError(.auditKey, "the new audit key must differ from the administrator key (the audit key is given to every process that queries)")
+        }
+        let e = try await backend.withTransaction { s in
+            let m = try await Self.meta(s)
+            try Self.requireAdministrator(m, keys, for: "rotating the audit key")
+            guard let oldVerifier = m[GovernanceMeta.auditVerifier], try Self.auditKey(m, keys) != nil else {
+                throw GovernanceError(.auditKey, "this warehouse has no audit key to rotate: run `onco project keys init` first")
+            }
+            // hand over only a log that verifies under the current key: the new key's MACs will vouch for it
+            let entries = try await Self.readAudit(s)
+            let head = try Self.parseHead(m[Self.auditHeadKey])
+            var v = AuditChain.verify(entries, head: head, projects: try await Self.readProjects(s, id: nil))
+            AuditChain.verifyKeyedState(&v, entries: entries, meta: m, auditKey: old, checkpoint: nil)
+            if let first = v.problems.first {
+                throw GovernanceError(.auditKey, "the audit key is not rotated over a log that does not verify (\(first.message)); run `onco audit verify`")
+            }
+            let newVerifier = newKey.verifier(label: GovernanceKeys.auditLabel)
+            let previous = head?.sha256 ?? AuditChain.genesis
+            try await Self.setMeta(s, GovernanceMeta.auditVerifier, newVerifier)
+            return try await Self.append(s, AuditRecord(action: GovernanceMeta.keysRotateAction, detail: [
+                "previousAuditVerifier": .string(oldVerifier), "auditVerifier": .string(newVerifier),
+                "handoverMAC": .string(AuditChain.handoverMAC(previousSHA256: previous, newVerifier: newVerifier, key: old)),
+                "verifiedEntries": .int(entries.count),
+            ]), keys: GovernanceKeys(admin: keys.admin, audit: newKey))
+        }
+        logger.info("warehouse.governance.keys.rotate", metadata: ["audit.seq": "\(e.seq)"])
+        return e
+    }
+
     package func setGovernance(_ settings: GovernanceSettings, keys: GovernanceKeys, logger: Logger) async throws {
         guard settings.minimumCellCount >= 1 else {
             throw WarehouseError(.invalidData, "the minimum cell count must be at least 1")
@@ -232,6 +273,18 @@ extension WarehouseEngine {
         return e
     }
 
+    package func appendAudit(_ records: [AuditRecord], keys: GovernanceKeys, logger: Logger) async throws -> [AuditEntry] {
+        guard !records.isEmpty else { return [] }
+        let es = try await backend.withTransaction { s in
+            var out: [AuditEntry] = []
+            out.reserveCapacity(records.count)
+            for r in records { out.append(try await Self.append(s, r, keys: keys)) }
+            return out
+        }
+        logger.debug("warehouse.audit.append", metadata: ["audit.seq": "\(es.first!.seq)–\(es.last!.seq)"])
+        return es
+    }
+
     /// The audit key, checked against the warehouse's verifier; nil when the warehouse has no audit key.
     static func auditKey(_ m: [String: String], _ keys: GovernanceKeys) throws -> GovernanceSecret? {
         guard let verifier = m[GovernanceMeta.auditVerifier] else { return nil }
@@ -314,7 +367,7 @@ extension WarehouseEngine {
             let head = try Self.parseHead(m[Self.auditHeadKey])
             let projects = try await Self.readProjects(s, id: nil)
             var v = AuditChain.verify(entries, head: head, projects: projects)
-            AuditChain.verifyKeyedState(&v, entries: entries, meta: m, auditKey: keys.audit, checkpoint: checkpoint)
+            AuditChain.verifyKeyedState(&v, entries: entries, meta: m, auditKey: keys.audit, retiredKeys: keys.retiredAudit, checkpoint: checkpoint)
             return v
         }
     }

@@ -19,6 +19,12 @@ extension SQLiteWarehouseStore: GovernanceStore {
     public func appendAudit(_ record: AuditRecord, keys: GovernanceKeys, logger: Logger) async throws -> AuditEntry {
         try await engine.appendAudit(record, keys: keys, logger: logger)
     }
+    public func appendAudit(_ records: [AuditRecord], keys: GovernanceKeys, logger: Logger) async throws -> [AuditEntry] {
+        try await engine.appendAudit(records, keys: keys, logger: logger)
+    }
+    public func rotateAuditKey(_ keys: GovernanceKeys, to newKey: GovernanceSecret, logger: Logger) async throws -> AuditEntry {
+        try await engine.rotateAuditKey(keys, to: newKey, logger: logger)
+    }
     public func auditLog(logger: Logger) async throws -> [AuditEntry] { try await engine.auditLog(logger: logger) }
     public func verifyAuditLog(keys: GovernanceKeys, checkpoint: AuditCheckpoint?, logger: Logger) async throws -> AuditVerification {
         try await engine.verifyAuditLog(keys: keys, checkpoint: checkpoint, logger: logger)

@@ -16,9 +16,12 @@ struct AuditCommand: AsyncParsableCommand {
             abstract: "Check the chain, the MACs (with ONCO_AUDIT_KEY), the governance settings and a checkpoint; exit 1 when anything is wrong.",
             discussion: "Reports the first edited, deleted, inserted or reordered entry, a log rewritten with the chain recomputed (MACs), governance settings or key verifiers changed outside onco, and a log that no longer holds an exported checkpoint.")
         @Option(help: "A checkpoint written by `onco audit checkpoint` (JSON) that the log must still hold.") var checkpoint: String?
+        @Option(help: "A file holding an audit key retired by `onco project keys rotate` (repeatable): the MACs of the entries written under it are checked too.")
+        var retiredAuditKeyFile: [String] = []
         @OptionGroup var database: ProjectCommand.DB
         func run() async throws {
-            let keys = try GovernanceCLI.keys()
+            var keys = try GovernanceCLI.keys()
+            keys.retiredAudit = try await GovernanceCLI.run { try retiredAuditKeyFile.map { try GovernanceKeys.secret(file: $0, what: "--retired-audit-key-file") } }
             var cp: AuditCheckpoint?
             if let checkpoint {
                 let data: Data
@@ -39,7 +42,10 @@ struct AuditCommand: AsyncParsableCommand {
             }
             if v.isIntact {
                 let head = v.recordedHead.map { "; head entry \($0.seq), sha256 \($0.sha256)" } ?? ""
-                let macs = v.macsChecked ? "; MACs valid from entry \(v.keyedFrom ?? 0)" : ""
+                let checked = v.keyPeriods.filter(\.checked)
+                let macs = !v.macsChecked ? ""
+                    : checked.count == v.keyPeriods.count ? "; MACs valid from entry \(v.keyedFrom ?? 0)" + (v.keyPeriods.count > 1 ? " (\(v.keyPeriods.count) audit keys)" : "")
+                    : "; MACs valid for entries " + checked.map { "\($0.from)–\($0.through)" }.joined(separator: ", ")
                 let cpText = v.checkpoint.map { "; holds checkpoint entry \($0.seq) of \($0.at)" } ?? ""
                 print("audit log intact: \(v.entries) entries\(head)\(macs)\(cpText); governance settings as audited")
                 for l in v.limits { print("  note: \(l)") }

@@ -197,6 +197,18 @@ struct BatchRunCommand: AsyncParsableCommand {
         }
     }
 
+    /// The audit log's view of the cases a batch scored: each case's hash (its VCF's bytes and the manifest's clinical
+    /// fields, as `AccessRequest.caseSHA256` fingerprints a case; nil when the VCF cannot be read) and its status,
+    /// never the manifest's case id or a path.
+    static func auditedCases(_ scored: [BatchSummary.Scored]) -> [AccessedCase] {
+        scored.map { s in
+            let c = s.batchCase
+            let hash = try? AccessRequest.caseSHA256(files: [c.vcf], options: [
+                c.tumorType.uppercased(), c.age.map(String.init) ?? "", c.sex?.rawValue ?? "", c.stage ?? "", c.sample ?? ""])
+            return AccessedCase(caseSHA256: hash, shown: ["status": .string(s.status.rawValue)])
+        }
+    }
+
     func run() async throws {
         let logger = verbose ? Logger(label: "onco.batch", factory: { label in StreamLogHandler.standardError(label: label) })
             : Logger(label: "onco.batch", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -224,7 +236,8 @@ struct BatchRunCommand: AsyncParsableCommand {
         var setup = ScorerSetup(scorer: scorer, kb: scorer == .recommend ? try kb.resolve() : nil, warehouse: warehouse,
                                 similarityIndex: similarityIndex, neighbours: neighbours, warehouseCache: !noWarehouseCache, tumorTypes: known,
                                 connectTimeout: connection.duration)
-        // Governance: the batch names its authorisation once; it is audited with the manifest's hash and the cases scored.
+        // Governance: the batch names its authorisation once; each case scored is audited (`batch.case`: the case's hash,
+        // never its id or path), then the batch (`batch.run`: the manifest's hash and the cases scored), in one transaction.
         let keys = try GovernanceCLI.keys()
         var grant: AccessGrant?
         if let warehouse, scorer == .recommend {
@@ -256,11 +269,13 @@ struct BatchRunCommand: AsyncParsableCommand {
         do {
             summary = try await runner.run(m, to: out, progress: onProgress)
             if let store, let grant {
-                // shards of one batch finish together and each appends its entry: wait out another's write lock
+                let cases = Self.auditedCases(summary.scored)
+                // shards of one batch finish together and each appends its entries: wait out another's write lock
                 var attempt = 0
                 while true {
                     do {
-                        try await GovernanceCLI.record(store, grant, shown: ["casesOK": .int(summary.ok), "casesFailed": .int(summary.failed)],
+                        try await GovernanceCLI.record(store, grant, cases: cases,
+                                                       shown: ["casesOK": .int(summary.ok), "casesFailed": .int(summary.failed)],
                                                        keys: keys, logger: logger)
                         break
                     } catch where attempt < 25 && String(reflecting: error).lowercased().contains("database is locked") {

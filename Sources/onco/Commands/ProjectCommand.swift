@@ -42,8 +42,15 @@ enum GovernanceCLI {
         _ = try await run { try await g.recordAccess(grant, shown: shown, keys: keys, logger: logger) }
     }
 
-    /// A count as shown under `dc`: the number, or `<k`.
-    static func shown(_ n: Int, _ dc: DisclosureControl) -> AuditValue { dc.isSuppressed(n) ? .string(dc.display(n)) : .int(n) }
+    /// Appends one entry per case and the query's entry, in one transaction; exit 77 when the audit key is missing or wrong.
+    static func record(_ store: any WarehouseStore, _ grant: AccessGrant, cases: [AccessedCase], shown: [String: AuditValue], keys: GovernanceKeys,
+                       logger: Logger) async throws {
+        guard let g = store as? any GovernanceStore else { throw ValidationError("this warehouse backend has no governance tables") }
+        _ = try await run { try await g.recordAccess(grant, cases: cases, shown: shown, keys: keys, logger: logger) }
+    }
+
+    /// A count of patients as shown under `dc`: `<k`, or rounded to a multiple of k (`DisclosureControl.rounded`).
+    static func shown(_ n: Int, _ dc: DisclosureControl) -> AuditValue { AuditValue(dc.rounded(n)) }
 }
 
 /// `--project` / `--purpose`: the authorisation a command that reads warehouse patients runs under.
@@ -195,19 +202,35 @@ struct ProjectCommand: AsyncParsableCommand {
 
     struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register the administrator and audit keys' verifiers (once; the keys themselves are never stored).",
+            abstract: "Register the administrator and audit keys' verifiers (init, once), or replace the audit key (rotate).",
             discussion: """
-                Reads ONCO_ADMIN_KEY (or ONCO_ADMIN_KEY_FILE) and ONCO_AUDIT_KEY (or ONCO_AUDIT_KEY_FILE): random secrets of at least \
+                init reads ONCO_ADMIN_KEY (or ONCO_ADMIN_KEY_FILE) and ONCO_AUDIT_KEY (or ONCO_AUDIT_KEY_FILE): random secrets of at least \
                 32 characters (e.g. openssl rand -hex 32). From then on every audit entry carries a MAC under the audit key, and \
-                administrative changes need the administrator key.
+                administrative changes need the administrator key; the keys themselves are never stored.
+
+                rotate replaces the audit key: it needs the administrator key, the current audit key (ONCO_AUDIT_KEY) and the new one \
+                (ONCO_NEW_AUDIT_KEY or ONCO_NEW_AUDIT_KEY_FILE). The log must verify under the current key; the rotation is an audit \
+                entry (keys.rotate) MAC'd under the new key and carrying a handover MAC under the old one. Later entries carry MACs \
+                under the new key only; `onco audit verify` checks earlier ones with --retired-audit-key-file.
                 """)
-        enum Action: String, ExpressibleByArgument, CaseIterable { case `init` }
-        @Argument(help: "init") var action: Action
+        enum Action: String, ExpressibleByArgument, CaseIterable { case `init`, rotate }
+        @Argument(help: "init or rotate") var action: Action
         @OptionGroup var database: DB
         func run() async throws {
             let keys = try GovernanceCLI.keys()
+            var newKey: GovernanceSecret?
+            if action == .rotate { newKey = try await GovernanceCLI.run { try GovernanceKeys.newAuditKey() } }
+            if action == .rotate && newKey == nil {
+                throw GovernanceCLI.refused(GovernanceError(.auditKey, "`keys rotate` needs the new audit key: set \(GovernanceKeys.newAuditVariable) or \(GovernanceKeys.newAuditVariable)_FILE"))
+            }
             let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
             do {
+                if let newKey {
+                    let e = try await GovernanceCLI.run { try await store.rotateAuditKey(keys, to: newKey, logger: ProjectCommand.logger) }
+                    try await store.close()
+                    print("audit key rotated (audit entry \(e.seq)); give the new key to the querying processes, keep the retired one with the data-protection officer")
+                    return
+                }
                 let e = try await GovernanceCLI.run { try await store.initialiseKeys(keys, logger: ProjectCommand.logger) }
                 try await store.close()
                 print("keys registered (audit entry \(e.seq)); keep both keys outside the warehouse")

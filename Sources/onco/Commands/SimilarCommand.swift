@@ -19,7 +19,8 @@ struct SimilarCommand: AsyncParsableCommand {
         The case's profile (altered genes by class, pathways, tumour type, stage, age, sex, prior lines, TMB) is \
         compared with every warehouse patient's by the similarity documented in the Similarity module; the \
         index is read from beside the warehouse (built or updated first when needed, see `onco warehouse index`). \
-        Neighbours are listed by pseudonymous key only. Counts in the summary below --min-count are shown as <k. \
+        Neighbours are listed by pseudonymous key only. Counts in the summary below --min-count are shown as <k and every \
+        other count there is rounded to a multiple of k, as in cohort reports. \
         When the warehouse is synthetic every output says SYNTHETIC. On a governed warehouse the query names a care \
         purpose that may show neighbours (--purpose) or a research project allowing row-level export (--project), \
         and is audited (the case's hash and the counts shown).
@@ -39,7 +40,7 @@ struct SimilarCommand: AsyncParsableCommand {
     @Option(help: "Fusion, 5' partner first: EML4::ALK (repeatable).") var fusion: [String] = []
     @Option(help: "Number of neighbours.") var k: Int = 50
     @Option(help: "Only neighbours whose tumour type is this OncoTree code or lies below it.") var within: String?
-    @Option(help: "Small-cell suppression: counts 1..k-1 in the summary are shown as <k (default: the warehouse's minimum; 0 only for a synthetic warehouse without governance).")
+    @Option(help: "Small-cell suppression: counts 1..k-1 in the summary are shown as <k, others rounded to a multiple of k (default: the warehouse's minimum; 0 only for a synthetic warehouse without governance).")
     var minCount: Int?
     @Option(help: "Similarity index file (default: beside a SQLite warehouse; for PostgreSQL in the cache directory).")
     var index: String?
@@ -124,7 +125,8 @@ struct SimilarCommand: AsyncParsableCommand {
 }
 
 /// What `onco similar` shows: neighbour rows (pseudonymous) and a summary whose counts go through
-/// `DisclosureControl`.
+/// `DisclosureControl.rounded` (`<k`, every other count rounded to a multiple of k, as in cohort reports). The
+/// number of neighbours is the listing's length, shown exactly: the listing itself numbers them.
 struct SimilarReport {
     var synthetic: Bool
     var warehouseVersion: Int
@@ -158,11 +160,9 @@ struct SimilarReport {
 
     /// The counts shown, as the audit log records them (suppressed cells as `<k`).
     var auditedCounts: [String: AuditValue] {
-        func v(_ c: SuppressedCount) -> AuditValue {
-            switch c { case .exact(let n): return .int(n); case .suppressed(let k): return .string("<\(k)") }
-        }
+        let v = AuditValue.init(_:) as (SuppressedCount) -> AuditValue
         let sm = summary
-        return ["neighbours": .int(sm.neighbours), "indexed": v(disclosure.value(indexed)), "sameTumourType": v(sm.sameTumourType),
+        return ["neighbours": .int(sm.neighbours), "indexed": v(disclosure.rounded(indexed)), "sameTumourType": v(sm.sameTumourType),
                 "deaths": v(sm.deaths), "sharingAlteration": .object(sm.sharingAlteration.mapValues(v))]
     }
 
@@ -186,9 +186,9 @@ struct SimilarReport {
             let m = km.median.estimate
             median = m.isFinite ? m : nil
         }
-        return Summary(neighbours: neighbours.count, sameTumourType: disclosure.value(same),
-                       sharingAlteration: sharing.mapValues(disclosure.value), treatedWith: drugs.mapValues(disclosure.value),
-                       firstLineRegimens: first.mapValues(disclosure.value), deaths: disclosure.value(deaths),
+        return Summary(neighbours: neighbours.count, sameTumourType: disclosure.rounded(same),
+                       sharingAlteration: sharing.mapValues(disclosure.rounded), treatedWith: drugs.mapValues(disclosure.rounded),
+                       firstLineRegimens: first.mapValues(disclosure.rounded), deaths: disclosure.rounded(deaths),
                        medianOverallSurvivalMonths: median, minimumCount: disclosure.minimumCount)
     }
 
@@ -217,9 +217,9 @@ struct SimilarReport {
         if !pw.isEmpty { s += "; pathways: " + pw.joined(separator: ", ") }
         s += "\n"
         s += "Warehouse (\(backend)) version \(warehouseVersion)\(synthetic ? ", SYNTHETIC" : ""); similarity index \(provenanceText())"
-        s += ", \(disclosure.display(indexed)) patients indexed\n\n"
+        s += ", \(disclosure.rounded(indexed)) patients indexed\n\n"
         let sm = summary
-        s += "Summary of the \(sm.neighbours) nearest neighbours (counts below \(disclosure.minimumCount) shown as <\(disclosure.minimumCount)):\n"
+        s += "Summary of the \(sm.neighbours) nearest neighbours (\(disclosure.roundingStatement ?? "exact counts")):\n"
         s += "  same tumour type: \(sm.sameTumourType)\n"
         for (a, c) in sm.sharingAlteration.sorted(by: { $0.key < $1.key }) { s += "  sharing \(a): \(c)\n" }
         for (d, c) in sm.treatedWith.sorted(by: { $0.key < $1.key }) { s += "  treated with \(d) (any line): \(c)\n" }
@@ -281,7 +281,7 @@ struct SimilarReport {
     }
 
     func json() throws -> String {
-        var idx = ["provenance": provenanceText(), "patients": disclosure.display(indexed)]
+        var idx = ["provenance": provenanceText(), "patients": disclosure.rounded(indexed).description]
         if let indexPath { idx["path"] = indexPath }
         let out = JSONReport(
             synthetic: synthetic, notice: synthetic ? Self.syntheticNotice : nil,

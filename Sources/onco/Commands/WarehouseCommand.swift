@@ -165,15 +165,13 @@ struct WarehouseCommand: AsyncParsableCommand {
                 dc = DisclosureControl(minimumCount: grant.minimumCellCount)
                 // Counts of patients are rounded (complementary protection: the total minus the other tumour types
                 // must not give a suppressed type's count); row counts (mutations, treatment rows, lines) are not.
-                func audited(_ c: SuppressedCount) -> AuditValue {
-                    switch c { case .exact(let n): return .int(n); case .suppressed(let k): return .string("<\(k)") }
-                }
+                func rows(_ n: Int) -> AuditValue { AuditValue(dc.value(n)) }
                 var shown: [String: AuditValue] = [
-                    "patients": audited(dc.rounded(s.patients)), "samples": audited(dc.rounded(s.samples)),
-                    "mutations": GovernanceCLI.shown(s.mutations, dc), "deaths": audited(dc.rounded(s.deaths)),
-                    "linesOfTherapy": GovernanceCLI.shown(s.linesOfTherapy, dc), "treatmentRows": GovernanceCLI.shown(s.treatmentRows, dc),
+                    "patients": AuditValue(dc.rounded(s.patients)), "samples": AuditValue(dc.rounded(s.samples)),
+                    "mutations": rows(s.mutations), "deaths": AuditValue(dc.rounded(s.deaths)),
+                    "linesOfTherapy": rows(s.linesOfTherapy), "treatmentRows": rows(s.treatmentRows),
                 ]
-                shown["patientsByTumourType"] = .object(Dictionary(uniqueKeysWithValues: s.patientsByTumourType.map { ($0.tumourType, audited(dc.rounded($0.patients))) }))
+                shown["patientsByTumourType"] = .object(Dictionary(uniqueKeysWithValues: s.patientsByTumourType.map { ($0.tumourType, AuditValue(dc.rounded($0.patients))) }))
                 try await GovernanceCLI.record(store, grant, shown: shown, keys: keys, logger: WarehouseCommand.logger)
                 try await store.close()
             } catch {
