@@ -98,8 +98,6 @@ private func _agIteration(_ d: _AGBuffers, n: Int, p: Int, efron: Bool, beta: Un
         if ndead > 0 {
             loglik -= _addTiedDeaths(p: p, ndead: ndead, deadwt: deadwt, efron: efron, denom: &denom, denom2: denom2,
                                      a: a, a2: a2, cmat: cmat, cmat2: cmat2, u: u, imat: imat)
-            for i in 0..<p { a2[i] = 0 }
-            for i in 0..<(p * p) { cmat2[i] = 0 }
         }
     }
     return loglik

@@ -81,8 +81,6 @@ func _coxIteration(n: Int, p: Int, x: UnsafePointer<Double>, time: UnsafePointer
         if ndead > 0 {
             loglik -= _addTiedDeaths(p: p, ndead: ndead, deadwt: deadwt, efron: efron, denom: &denom, denom2: denom2,
                                      a: a, a2: a2, cmat: cmat, cmat2: cmat2, u: u, imat: imat)
-            for i in 0..<p { a2[i] = 0 }
-            for i in 0..<(p * p) { cmat2[i] = 0 }
         }
     }
     return loglik
@@ -91,7 +89,8 @@ func _coxIteration(n: Int, p: Int, x: UnsafePointer<Double>, time: UnsafePointer
 /// The contribution of the `ndead` tied deaths at one time to the score `u` and the information
 /// (upper triangle of `imat`), as `coxfit6.c` and `agfit4.c` add it (Breslow, or Efron's averaging
 /// over the tied deaths). On entry `denom`, `a`, `cmat` sum the risk set without the deaths and
-/// `denom2`, `a2`, `cmat2` the deaths; on return `denom`, `a`, `cmat` include the deaths.
+/// `denom2`, `a2`, `cmat2` the deaths; on return `denom`, `a`, `cmat` include the deaths and `a2`,
+/// `cmat2` are zero again for the next time.
 /// - Returns: the amount to subtract from the log-likelihood (Σ w log D).
 @inline(__always)
 func _addTiedDeaths(p: Int, ndead: Int, deadwt: Double, efron: Bool, denom: inout Double, denom2: Double,
@@ -143,6 +142,8 @@ func _addTiedDeaths(p: Int, ndead: Int, deadwt: Double, efron: Bool, denom: inou
             for j in 0...i { row[j] += row2[j] }
         }
     }
+    for i in 0..<p { a2[i] = 0 }
+    for i in 0..<(p * p) { cmat2[i] = 0 }
     return loglik
 }
 
