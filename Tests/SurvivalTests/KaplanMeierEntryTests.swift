@@ -58,6 +58,10 @@ import _TestSupport
             #expect(isClose(p.atRisk, at.d("n_risk")[k], rel: 1e-13))
             #expect(isClose(p.lower, at.d("lower")[k], rel: rel) && isClose(p.upper, at.d("upper")[k], rel: rel))
         }
+        let rmst = km.restrictedMean(upTo: r.n("rmean_tau"))
+        #expect(isClose(rmst.mean, r.n("rmean"), rel: rel), "\(key) rmean \(rmst.mean) vs R \(r.n("rmean"))")
+        #expect(isClose(rmst.standardError, r.n("se_rmean"), rel: rel), "\(key) se(rmean) \(rmst.standardError) vs R \(r.n("se_rmean"))")
+        #expect(km.median.estimate == r.n("median"))
         print("KaplanMeierEntryTests \(key): max rel. diff \(worst)")
     }
 

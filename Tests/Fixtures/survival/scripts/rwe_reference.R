@@ -76,7 +76,9 @@ out(c(sw, list(fits = fits)), "rwe/cox.json")
 curves <- list()
 kmcase <- function(name, fit, args) {
   s <- summary(fit, times = args$times, extend = FALSE)
-  curves[[name]] <<- list(args = args, time = I(fit$time), n_risk = I(fit$n.risk), n_event = I(fit$n.event),
+  tab <- summary(fit, rmean = 1000)$table
+  curves[[name]] <<- list(args = args, rmean_tau = 1000, rmean = unname(tab["rmean"]), se_rmean = unname(tab["se(rmean)"]),
+    median = unname(tab["median"]), time = I(fit$time), n_risk = I(fit$n.risk), n_event = I(fit$n.event),
     n_censor = I(fit$n.censor), surv = I(fit$surv), std_err = I(fit$std.err), cumhaz = I(fit$cumhaz),
     std_chaz = I(fit$std.chaz), lower = I(fit$lower), upper = I(fit$upper),
     at_times = list(time = I(s$time), surv = I(s$surv), std_err = I(s$std.err), lower = I(s$lower), upper = I(s$upper), n_risk = I(s$n.risk)))
