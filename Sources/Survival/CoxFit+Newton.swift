@@ -79,54 +79,71 @@ func _coxIteration(n: Int, p: Int, x: UnsafePointer<Double>, time: UnsafePointer
             if person >= 0 && lastInStratum[person] != 0 { break }
         }
         if ndead > 0 {
-            if !efron || ndead == 1 {
-                denom += denom2
-                loglik -= deadwt * log(denom)
-                for i in 0..<p {
-                    a[i] += a2[i]
-                    let temp2 = a[i] / denom
-                    u[i] -= deadwt * temp2
-                    let row = cmat + (i &* p), row2 = cmat2 + (i &* p)
-                    for j in 0...i {
-                        row[j] += row2[j]
-                        imat[j &* p &+ i] += deadwt * (row[j] - temp2 * a[j]) / denom
-                    }
-                }
-            } else {
-                // Efron: the k-th of d tied events sees D_k = D + f_k·D₂, A_k = A + f_k·A₂, C_k = C + f_k·C₂
-                // with f_k = k/d (coxfit6 adds them one by one). The sums over k factor into five
-                // scalars, so a time with d tied events costs O(d + p²) instead of O(d p²).
-                let dn = Double(ndead)
-                let wtave = deadwt / dn
-                var s1 = 0.0, sf = 0.0, s2 = 0.0, sf2 = 0.0, sff2 = 0.0
-                for k in 1...ndead {
-                    let f = Double(k) / dn
-                    let dk = denom + f * denom2
-                    loglik -= wtave * log(dk)
-                    let inv = 1 / dk, inv2 = inv * inv
-                    s1 += inv; sf += f * inv
-                    s2 += inv2; sf2 += f * inv2; sff2 += f * f * inv2
-                }
-                for i in 0..<p {
-                    let ai = a[i], a2i = a2[i]
-                    u[i] -= wtave * (ai * s1 + a2i * sf)
-                    let row = cmat + (i &* p), row2 = cmat2 + (i &* p)
-                    for j in 0...i {
-                        let cross = ai * a[j] * s2 + (ai * a2[j] + a2i * a[j]) * sf2 + a2i * a2[j] * sff2
-                        imat[j &* p &+ i] += wtave * (row[j] * s1 + row2[j] * sf - cross)
-                    }
-                }
-                denom += denom2
-                for i in 0..<p {
-                    a[i] += a2[i]
-                    let row = cmat + (i &* p), row2 = cmat2 + (i &* p)
-                    for j in 0...i { row[j] += row2[j] }
-                }
-            }
-            for i in 0..<p { a2[i] = 0 }
-            for i in 0..<(p * p) { cmat2[i] = 0 }
+            loglik -= _addTiedDeaths(p: p, ndead: ndead, deadwt: deadwt, efron: efron, denom: &denom, denom2: denom2,
+                                     a: a, a2: a2, cmat: cmat, cmat2: cmat2, u: u, imat: imat)
         }
     }
+    return loglik
+}
+
+/// The contribution of the `ndead` tied deaths at one time to the score `u` and the information
+/// (upper triangle of `imat`), as `coxfit6.c` and `agfit4.c` add it (Breslow, or Efron's averaging
+/// over the tied deaths). On entry `denom`, `a`, `cmat` sum the risk set without the deaths and
+/// `denom2`, `a2`, `cmat2` the deaths; on return `denom`, `a`, `cmat` include the deaths and `a2`,
+/// `cmat2` are zero again for the next time.
+/// - Returns: the amount to subtract from the log-likelihood (Σ w log D).
+@inline(__always)
+func _addTiedDeaths(p: Int, ndead: Int, deadwt: Double, efron: Bool, denom: inout Double, denom2: Double,
+                    a: UnsafeMutablePointer<Double>, a2: UnsafeMutablePointer<Double>,
+                    cmat: UnsafeMutablePointer<Double>, cmat2: UnsafeMutablePointer<Double>,
+                    u: UnsafeMutablePointer<Double>, imat: UnsafeMutablePointer<Double>) -> Double {
+    var loglik = 0.0
+    if !efron || ndead == 1 {
+        denom += denom2
+        loglik += deadwt * log(denom)
+        for i in 0..<p {
+            a[i] += a2[i]
+            let temp2 = a[i] / denom
+            u[i] -= deadwt * temp2
+            let row = cmat + (i &* p), row2 = cmat2 + (i &* p)
+            for j in 0...i {
+                row[j] += row2[j]
+                imat[j &* p &+ i] += deadwt * (row[j] - temp2 * a[j]) / denom
+            }
+        }
+    } else {
+        // Efron: the k-th of d tied events sees D_k = D + f_k·D₂, A_k = A + f_k·A₂, C_k = C + f_k·C₂
+        // with f_k = k/d (coxfit6 adds them one by one). The sums over k factor into five
+        // scalars, so a time with d tied events costs O(d + p²) instead of O(d p²).
+        let dn = Double(ndead)
+        let wtave = deadwt / dn
+        var s1 = 0.0, sf = 0.0, s2 = 0.0, sf2 = 0.0, sff2 = 0.0
+        for k in 1...ndead {
+            let f = Double(k) / dn
+            let dk = denom + f * denom2
+            loglik += wtave * log(dk)
+            let inv = 1 / dk, inv2 = inv * inv
+            s1 += inv; sf += f * inv
+            s2 += inv2; sf2 += f * inv2; sff2 += f * f * inv2
+        }
+        for i in 0..<p {
+            let ai = a[i], a2i = a2[i]
+            u[i] -= wtave * (ai * s1 + a2i * sf)
+            let row = cmat + (i &* p), row2 = cmat2 + (i &* p)
+            for j in 0...i {
+                let cross = ai * a[j] * s2 + (ai * a2[j] + a2i * a[j]) * sf2 + a2i * a2[j] * sff2
+                imat[j &* p &+ i] += wtave * (row[j] * s1 + row2[j] * sf - cross)
+            }
+        }
+        denom += denom2
+        for i in 0..<p {
+            a[i] += a2[i]
+            let row = cmat + (i &* p), row2 = cmat2 + (i &* p)
+            for j in 0...i { row[j] += row2[j] }
+        }
+    }
+    for i in 0..<p { a2[i] = 0 }
+    for i in 0..<(p * p) { cmat2[i] = 0 }
     return loglik
 }
 
@@ -144,6 +161,11 @@ struct _CoxData: Sendable {
     /// For R's coxfit6: 1 on the last row of a stratum (ascending time order).
     let lastInStratum: [UInt8]
     let unitWeights: Bool
+    /// Counting-process data (R: `Surv(start, stop, event)`): entry time per sorted row, nil for
+    /// right-censored data.
+    var entry: [Double]? = nil
+    /// Sorted-row indices ordered by stratum, then entry time (R agreg's `sort2`).
+    var entryOrder: [Int32]? = nil
 }
 
 /// R's `coxfit6` driver on sorted data. `x` (row-major, sorted) is centred and scaled in place.
@@ -198,7 +220,10 @@ func _newtonRaphson(_ d: _CoxData, x: inout [Double], efron: Bool, doScale: [Boo
     var converged = false
 
     func evaluate(_ b: [Double]) -> Double {
-        x.withUnsafeBufferPointer { xb in
+        if d.entry != nil {
+            return _agEvaluate(d, x: x, efron: efron, beta: b, u: &u, imat: &imat, work: &store)
+        }
+        return x.withUnsafeBufferPointer { xb in
             d.time.withUnsafeBufferPointer { tb in
                 d.status.withUnsafeBufferPointer { sb in
                     d.weight.withUnsafeBufferPointer { wb in

@@ -46,6 +46,7 @@ extension CoxFit {
     /// - Complexity: O(*n p²*) plus one sort.
     public func proportionalHazardsTest(transform: ProportionalHazardsTest.Transform = .km) throws -> ProportionalHazardsTest {
         guard eventCount > 0 else { throw SurvivalError(.invalidArgument, "no events") }
+        guard data.entry == nil else { throw SurvivalError(.invalidArgument, "PH test of a (start, stop] fit") }
         let n = self.n, pAll = columnNames.count
         let keep = (0..<pAll).filter { !coefficients[$0].isNaN }
         guard !keep.isEmpty else { throw SurvivalError(.invalidArgument, "no estimable coefficient") }

@@ -65,6 +65,7 @@ extension CoxFit {
         let p = columnNames.count
         guard x2.count == p else { throw SurvivalError(.lengthMismatch, "covariates") }
         guard eventCount > 0 else { throw SurvivalError(.invalidArgument, "no events") }
+        guard data.entry == nil else { throw SurvivalError(.invalidArgument, "predicted survival of a (start, stop] fit") }
         var code: Int32 = 0
         if !strataLevels.isEmpty {
             guard let s = stratum, let k = strataLevels.firstIndex(of: s) else {
@@ -112,9 +113,9 @@ extension CoxFit {
     }
 
     /// The baseline cumulative hazard at covariates 0 (categorical terms at their reference level),
-    /// per stratum (R: `basehaz(fit, centered = FALSE)`).
+    /// per stratum (R: `basehaz(fit, centered = FALSE)`); empty without events or for a (start, stop] fit.
     public func baselineCumulativeHazard(estimator: HazardEstimator? = nil) -> [(stratum: String?, time: [Double], cumulativeHazard: [Double])] {
-        guard eventCount > 0 else { return [] }
+        guard eventCount > 0, data.entry == nil else { return [] }
         let p = columnNames.count
         let beta = coefficients.map { $0.isNaN ? 0 : $0 }
         var xcenter = 0.0

@@ -26,43 +26,6 @@ public struct CoxFit: Sendable {
         case efron, breslow, exact
     }
 
-    /// Fitting controls (R: `coxph.control`).
-    public struct Options: Sendable {
-        public var ties: Ties
-        /// Convergence: |1 − ℓ_old/ℓ_new| ≤ epsilon (R: `eps`, 1e-9).
-        public var epsilon: Double
-        /// R: `iter.max`, 20.
-        public var maxIterations: Int
-        /// Singularity tolerance of the Cholesky decomposition (R: `toler.chol`, eps^0.75).
-        public var cholTolerance: Double
-        /// Threshold for flagging a coefficient that may be infinite (R: `toler.inf`, sqrt(eps)).
-        public var infinityTolerance: Double
-        /// Merge near-tied times as R's `aeqSurv` (R: `timefix`).
-        public var timeFix: Bool
-        /// Compute Harrell's concordance and its se.
-        public var concordance: Bool
-        /// Confidence level of the hazard-ratio intervals.
-        public var confidenceLevel: Double
-        /// Starting coefficients (R: `init`); zeros when nil. The "null" log-likelihood and the score
-        /// test are then evaluated here, as in R.
-        public var initial: [Double]?
-
-        public init(ties: Ties = .efron, epsilon: Double = 1e-9, maxIterations: Int = 20,
-                    cholTolerance: Double = pow(Double.ulpOfOne, 0.75), infinityTolerance: Double? = nil,
-                    timeFix: Bool = true, concordance: Bool = true, confidenceLevel: Double = 0.95,
-                    initial: [Double]? = nil) {
-            self.ties = ties
-            self.epsilon = epsilon
-            self.maxIterations = maxIterations
-            self.cholTolerance = cholTolerance
-            self.infinityTolerance = infinityTolerance ?? epsilon.squareRoot()
-            self.timeFix = timeFix
-            self.concordance = concordance
-            self.confidenceLevel = confidenceLevel
-            self.initial = initial
-        }
-    }
-
     /// Statistical trouble, as R survival reports it in warnings and `NA`s.
     public enum Problem: Sendable, Hashable, CustomStringConvertible {
         /// No events: nothing to estimate (R returns NA coefficients and log-likelihood 0).
@@ -107,8 +70,12 @@ public struct CoxFit: Sendable {
     public let terms: [CoxDesign.Term]
     /// Estimates, NaN for non-estimable columns (R: `coef`, NA).
     public let coefficients: [Double]
-    /// Variance matrix (inverse information), row-major p×p (R: `var`).
+    /// Variance matrix, row-major p×p (R: `var`): the inverse information, or the robust sandwich
+    /// variance when `robust` or a cluster was asked for.
     public let variance: [Double]
+    /// The model-based variance (inverse information) when `variance` is the robust one
+    /// (R: `naive.var`), else nil.
+    public let naiveVariance: [Double]?
     /// The centring R uses (R: `means`): weighted column means, 0 for 0/±1 columns (and for the exact
     /// method, unweighted means).
     public let means: [Double]
@@ -122,8 +89,8 @@ public struct CoxFit: Sendable {
     public let likelihoodRatioTest: ChiSquareTest
     public let waldTest: ChiSquareTest
     public let scoreTest: ChiSquareTest
-    /// Harrell's C as coxph reports it, with its infinitesimal-jackknife se (nil when not requested
-    /// or without events).
+    /// Harrell's C as coxph reports it, with its infinitesimal-jackknife se (nil when not requested,
+    /// without events, or for (start, stop] data).
     public let concordance: Concordance?
     /// Centred linear predictors (x − means)·β in input order (R: `linear.predictors`).
     public let linearPredictors: [Double]
@@ -138,6 +105,12 @@ public struct CoxFit: Sendable {
     public var standardErrors: [Double] {
         let p = columnNames.count
         return (0..<p).map { coefficients[$0].isNaN ? .nan : variance[$0 * p + $0].squareRoot() }
+    }
+
+    /// Model-based standard errors when `standardErrors` are the robust ones (R: `sqrt(diag(naive.var))`).
+    public var naiveStandardErrors: [Double]? {
+        let p = columnNames.count
+        return naiveVariance.map { v in (0..<p).map { coefficients[$0].isNaN ? .nan : v[$0 * p + $0].squareRoot() } }
     }
 
     /// The coefficient table with hazard ratios, z, p and Wald intervals (R: `summary(fit)`).
@@ -158,35 +131,29 @@ public struct CoxFit: Sendable {
 
     /// Fits the model.
     /// - Parameters:
-    ///   - time: follow-up times, finite and ≥ 0.
+    ///   - entry: entry times for counting-process data (start, stop] (R: `Surv(start, stop, event)`):
+    ///     a row is at risk at t when entry < t ≤ time. nil for right-censored data. Not with exact ties.
+    ///     Predicted survival and the PH test are not available for such fits.
+    ///   - time: follow-up (stop) times, finite and ≥ 0.
     ///   - event: true for an event.
     ///   - design: the covariates (at least one column).
     ///   - strata: separate baseline hazards per level (R: `strata(s)`).
-    ///   - weights: case (frequency) weights, positive and finite (not with exact ties, as in R). The
-    ///     variance is the model-based one; R agrees for integer weights but switches to the robust
-    ///     sandwich (`robust = TRUE`) by default for non-integer weights, which this fit does not compute.
+    ///   - weights: case weights, positive and finite (not with exact ties, as in R). The variance is
+    ///     the model-based one unless `options.robust` or `cluster` asks for the sandwich; R switches
+    ///     to the robust variance by itself for non-integer weights, this fit only when asked.
+    ///   - cluster: rows of one cluster (e.g. one patient) share one score contribution in the robust
+    ///     variance (R: `cluster(id)`); implies robust.
     /// - Throws: `SurvivalError` when the input cannot be used (lengths, invalid times or weights,
-    ///   an empty design). Estimation trouble is in `problems`.
-    public init(time: [Double], event: [Bool], design: CoxDesign, strata: Factor? = nil, weights: [Double]? = nil,
-                options: Options = Options()) throws {
+    ///   an entry not before its stop time, an empty design). Estimation trouble is in `problems`.
+    public init(entry: [Double]? = nil, time: [Double], event: [Bool], design: CoxDesign, strata: Factor? = nil,
+                weights: [Double]? = nil, cluster: Factor? = nil, options: Options = Options()) throws {
         let n = time.count
         let p = design.columnCount
-        guard n > 0 else { throw SurvivalError(.emptyInput, "time") }
-        guard event.count == n else { throw SurvivalError(.lengthMismatch, "time and event") }
-        guard design.rowCount == n else { throw SurvivalError(.lengthMismatch, "time and design") }
-        guard p > 0 else { throw SurvivalError(.invalidArgument, "design has no columns") }
-        if let strata, strata.count != n { throw SurvivalError(.lengthMismatch, "time and strata") }
-        if let weights {
-            guard weights.count == n else { throw SurvivalError(.lengthMismatch, "time and weights") }
-            for i in 0..<n where !(weights[i].isFinite && weights[i] > 0) { throw SurvivalError(.invalidWeight, "weight \(i)") }
-            if options.ties == .exact, weights.contains(where: { $0 != 1 }) {
-                throw SurvivalError(.invalidArgument, "case weights are not supported with exact ties")
-            }
-        }
-        for i in 0..<n where !(time[i].isFinite && time[i] >= 0) { throw SurvivalError(.invalidTime, "time \(i)") }
-        guard options.maxIterations >= 0, options.epsilon > 0 else { throw SurvivalError(.invalidArgument, "options") }
-        if let initial = options.initial {
-            guard initial.count == p, initial.allSatisfy(\.isFinite) else { throw SurvivalError(.invalidArgument, "initial") }
+        try CoxFit.validate(time: time, event: event, design: design, strata: strata, weights: weights, cluster: cluster,
+                            options: options)
+        let countingProcess = try entry.map { try _countingProcessTimes(entry: $0, time: time, timeFix: options.timeFix) }
+        if countingProcess != nil, options.ties == .exact {
+            throw SurvivalError(.invalidArgument, "exact ties are not supported with (start, stop] data")
         }
 
         self.options = options
@@ -215,9 +182,9 @@ public struct CoxFit: Sendable {
             // R: order(strata, -time)
             order = _radixOrder(time.map { ~_orderableKey($0) })
         } else {
-            order = _timeOrder(time)
+            order = _timeOrder(countingProcess?.time ?? time)
         }
-        let fixed = options.timeFix ? (_timeFix(time, sortedBy: order) ?? time) : time
+        let fixed = countingProcess?.time ?? (options.timeFix ? (_timeFix(time, sortedBy: order) ?? time) : time)
         if strata != nil { order = _stableOrder(order, byCode: codes, levels: nStrata) }
         var st = [Double](repeating: 0, count: n), ss = [UInt8](repeating: 0, count: n)
         var sw = [Double](repeating: 1, count: n), sk = [Int32](repeating: 0, count: n)
@@ -236,8 +203,13 @@ public struct CoxFit: Sendable {
                 last[r] = (r == n - 1 || sk[r] != sk[r + 1]) ? 1 : 0    // last of a stratum
             }
         }
-        let data = _CoxData(n: n, p: p, order: order, time: st, status: ss, weight: sw, stratum: sk,
+        var data = _CoxData(n: n, p: p, order: order, time: st, status: ss, weight: sw, stratum: sk,
                             lastInStratum: last, unitWeights: weights == nil)
+        if let countingProcess {
+            let sortedEntry = order.map { countingProcess.entry[Int($0)] }
+            data.entry = sortedEntry
+            data.entryOrder = _entryOrder(sortedEntry: sortedEntry, stratum: sk, strata: nStrata)
+        }
         self.data = data
 
         // R's nocenter = c(-1, 0, 1): columns with only those values are neither centred nor scaled
@@ -259,6 +231,7 @@ public struct CoxFit: Sendable {
             // R coxph: no events, no fit
             coefficients = [Double](repeating: .nan, count: p)
             variance = [Double](repeating: 0, count: p * p)
+            naiveVariance = nil
             means = (0..<p).map { j in
                 var s = 0.0
                 for i in 0..<n { s += design.values[i * p + j] }
@@ -381,6 +354,14 @@ public struct CoxFit: Sendable {
         if options.maxIterations > 0 { for j in singular { beta[j] = .nan } }
 
         coefficients = beta
+        if options.robust || cluster != nil {
+            naiveVariance = imat
+            imat = _robustVariance(data, values: design.values, beta: beta, means: means, naive: imat,
+                                   efron: options.ties == .efron, strata: nStrata, cluster: cluster?.codes,
+                                   clusterCount: cluster?.levels.count ?? 0)
+        } else {
+            naiveVariance = nil
+        }
         variance = imat
         self.means = means
         logLikelihoodNull = loglik0
@@ -409,7 +390,7 @@ public struct CoxFit: Sendable {
         }
         waldTest = ChiSquareTest(statistic: wald, degreesOfFreedom: df)
 
-        if options.concordance {
+        if options.concordance && countingProcess == nil {
             concordance = try Concordance(time: fixed, event: event, score: lp, strata: strata == nil ? nil : codes,
                                           strataCount: nStrata, weights: weights, reverse: true, timeFix: false)
         } else {

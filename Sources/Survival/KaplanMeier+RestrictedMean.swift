@@ -15,8 +15,8 @@ extension KaplanMeier {
     /// A_j = ∫_{t_j}^τ S (R's `survmean`; a term with n_j = d_j contributes 0).
     /// - Complexity: O(*m*).
     public func restrictedMean(upTo tau: Double) -> RestrictedMean {
-        _restrictedMean(tau: tau, time: time, survival: survival, atRisk: atRisk.map(Double.init),
-                        events: events.map(Double.init))
+        _restrictedMean(tau: tau, time: time, survival: survival, atRisk: riskCounts.atRisk,
+                        events: riskCounts.events)
     }
 }
 

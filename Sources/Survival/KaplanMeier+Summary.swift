@@ -22,7 +22,7 @@ extension KaplanMeier {
     /// the number at risk is that of the first distinct time ≥ t (0 beyond). Times after the last
     /// follow-up are omitted, as R does without `extend = TRUE`.
     public func summary(at times: [Double]) -> [SurvivalPoint] {
-        _summary(at: times, time: time, atRisk: atRisk.map(Double.init), survival: survival,
+        _summary(at: times, time: time, atRisk: riskCounts.atRisk, survival: survival,
                  logStandardError: standardError, lower: lower, upper: upper, cumulativeHazard: cumulativeHazard)
     }
 }

@@ -20,7 +20,7 @@ public struct KaplanMeier: Sendable {
     public let n: Int
     /// Distinct observed times, ascending.
     public let time: [Double]
-    /// Number at risk just before each time (R: `n.risk`).
+    /// Number at risk just before each time (R: `n.risk`; unweighted, see `weighted`).
     public let atRisk: [Int]
     /// Events at each time (R: `n.event`).
     public let events: [Int]
@@ -28,7 +28,8 @@ public struct KaplanMeier: Sendable {
     public let censored: [Int]
     /// S(t) (R: `surv`).
     public let survival: [Double]
-    /// Greenwood standard error of −log S(t), sqrt(Σ d/(n(n−d))) (R: `std.err`).
+    /// Standard error of −log S(t): Greenwood's sqrt(Σ d/(n(n−d))) (R: `std.err`), or the infinitesimal
+    /// jackknife's se(S)/S (R then reports se(S) itself as `std.err`, with `logse = FALSE`).
     public let standardError: [Double]
     /// Nelson–Aalen cumulative hazard Σ d/n (R: `cumhaz`).
     public let cumulativeHazard: [Double]
@@ -42,13 +43,44 @@ public struct KaplanMeier: Sendable {
     public let lower: [Double]
     public let upper: [Double]
 
-    /// Estimates S(t) from right-censored observations.
+    /// Case-weighted counts (R reports these as `n.risk`, `n.event`, `n.censor` of a weighted fit);
+    /// nil without weights.
+    public let weighted: WeightedCounts?
+    /// The variance used: Greenwood, or the infinitesimal jackknife for weighted curves (R's `robust`).
+    public var varianceMethod: VarianceMethod { usesJackknife ? .infinitesimalJackknife : .greenwood }
+    let usesJackknife: Bool
+
+    /// Sums of case weights at each time.
+    public struct WeightedCounts: Sendable, Hashable {
+        public let atRisk: [Double]
+        public let events: [Double]
+        public let censored: [Double]
+    }
+
+    /// Estimates S(t) from right-censored or counting-process (delayed-entry) observations.
+    ///
+    /// With `entry`, a subject is at risk at t when entry < t ≤ time (R: `survfit(Surv(start, stop,
+    /// event) ~ 1)`); one entry per distinct stop time. With `weights`, every count is a sum of case
+    /// weights (R: `survfit(..., weights = w)`): S = Π(1 − d/n), Nelson–Aalen Σ d/n, d and n weighted;
+    /// the variance is `variance`, by default R's choice: the infinitesimal jackknife when some weight
+    /// is not an integer, else Greenwood Σ d/(n(n − d)) and Σ d/n² on the weighted counts.
     /// - Parameters:
-    ///   - time: follow-up times, finite and ≥ 0.
+    ///   - entry: entry times, each finite, ≥ 0 and before its `time`; nil for right-censored data.
+    ///   - time: follow-up (stop) times, finite and ≥ 0.
     ///   - event: true for an event, false for a censoring.
-    /// - Throws: `SurvivalError` for mismatched lengths, an empty input, or an invalid time.
-    public init(time: [Double], event: [Bool], confidenceType: ConfidenceType = .log,
-                confidenceLevel: Double = 0.95, timeFix: Bool = true) throws {
+    ///   - weights: case weights, positive and finite; nil for 1.
+    ///   - variance: the variance of a weighted curve; nil for R's default (see `VarianceMethod.default`).
+    /// - Throws: `SurvivalError` for mismatched lengths, an empty input, an invalid time (index named),
+    ///   an entry not before its stop time, or a weight that is not positive and finite.
+    public init(entry: [Double]? = nil, time: [Double], event: [Bool], weights: [Double]? = nil,
+                variance: VarianceMethod? = nil, confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95,
+                timeFix: Bool = true) throws {
+        if entry != nil || weights != nil {
+            let c = try _entryTally(entry: entry, time: time, event: event, weights: weights, variance: variance,
+                                    timeFix: timeFix)
+            self.init(counts: c, confidenceType: confidenceType, level: ConfidenceLevel(confidenceLevel))
+            return
+        }
         let t = try _tallies(time: time, event: event, codes: nil, groups: 1, timeFix: timeFix)
         self.init(tally: t[0], confidenceType: confidenceType, level: ConfidenceLevel(confidenceLevel))
     }
@@ -74,45 +106,60 @@ public struct KaplanMeier: Sendable {
     }
 
     init(tally: _Tally, confidenceType: ConfidenceType, level: ConfidenceLevel) {
-        let m = tally.time.count
-        n = tally.n
-        time = tally.time
-        events = tally.events
-        censored = tally.censored
+        var atRisk = [Int](repeating: 0, count: tally.time.count)
+        var nrisk = tally.n
+        for j in atRisk.indices {
+            atRisk[j] = nrisk
+            nrisk -= tally.events[j] + tally.censored[j]
+        }
+        self.init(counts: _KMCounts(n: tally.n, time: tally.time, atRisk: atRisk, events: tally.events,
+                                    censored: tally.censored, weighted: nil),
+                  confidenceType: confidenceType, level: level)
+    }
+
+    init(counts c: _KMCounts, confidenceType: ConfidenceType, level: ConfidenceLevel) {
+        let m = c.time.count
+        n = c.n
+        time = c.time
+        atRisk = c.atRisk
+        events = c.events
+        censored = c.censored
+        weighted = c.weighted
+        usesJackknife = c.jackknife != nil
         self.confidenceType = confidenceType
         self.confidenceLevel = level
-        var atRisk = [Int](repeating: 0, count: m)
         var surv = [Double](repeating: 0, count: m)
         var se = [Double](repeating: 0, count: m)
         var chaz = [Double](repeating: 0, count: m)
         var sechaz = [Double](repeating: 0, count: m)
         var lower = [Double](repeating: 0, count: m)
         var upper = [Double](repeating: 0, count: m)
-        var nrisk = tally.n
         var km = 1.0, v1 = 0.0, nelson = 0.0, v2 = 0.0
         for j in 0..<m {
-            atRisk[j] = nrisk
-            let d = Double(tally.events[j]), r = Double(nrisk)
-            if tally.events[j] > 0 {
+            let d = c.weighted?.events[j] ?? Double(c.events[j]), r = c.weighted?.atRisk[j] ?? Double(c.atRisk[j])
+            if c.events[j] > 0 {
                 nelson += d / r
                 v2 += d / (r * r)
                 km *= (r - d) / r
                 v1 += d / (r * (r - d))
             }
             surv[j] = km
-            se[j] = v1.squareRoot()
+            se[j] = c.jackknife?.logS[j] ?? v1.squareRoot()
             chaz[j] = nelson
-            sechaz[j] = v2.squareRoot()
+            sechaz[j] = c.jackknife?.cumhaz[j] ?? v2.squareRoot()
             (lower[j], upper[j]) = _confidenceBounds(p: km, se: se[j], logScale: true, type: confidenceType, z: level.z)
-            nrisk -= tally.events[j] + tally.censored[j]
         }
-        self.atRisk = atRisk
         survival = surv
         standardError = se
         cumulativeHazard = chaz
         cumulativeHazardStandardError = sechaz
         self.lower = lower
         self.upper = upper
+    }
+
+    /// Numbers at risk and events as R uses them in variances: weighted when the fit is.
+    var riskCounts: (atRisk: [Double], events: [Double]) {
+        (weighted?.atRisk ?? atRisk.map(Double.init), weighted?.events ?? events.map(Double.init))
     }
 
     /// The total number of events.

@@ -9,6 +9,8 @@ import Survival
 public struct SurvivalRows: Sendable {
     public var time: [Double] = []
     public var event: [Bool] = []
+    /// Competing risks only (`competingRisks: true`): 0 = censored, k ≥ 1 = an event of cause k.
+    public var status: [Int] = []
     /// Raw cells (trimmed) of the other used columns, by column name.
     public var cells: [String: [String]] = [:]
     /// 1-based file line of each kept row.
@@ -21,17 +23,27 @@ public struct SurvivalRows: Sendable {
     public var count: Int { time.count }
 
     /// Reads time, event and `columns`.
+    /// - Parameter weightColumn: a column of case weights among `columns`: a `NaN` there is an error
+    ///   (a weight computed as not-a-number), not a missing value as elsewhere.
     /// - Throws: `DelimitedTableError` naming the line and column of a time that is not a finite number
-    ///   (with its value) or is negative, an unknown event value, or an unknown column.
-    public init(_ table: DelimitedTable, time timeColumn: String, event eventColumn: String, columns: [String]) throws(DelimitedTableError) {
+    ///   (with its value) or is negative, an unknown event value, a NaN weight, or an unknown column.
+    ///   With `competingRisks`, the event column holds 0 (censored) or a cause 1, 2, … (R: a factor
+    ///   status in `Surv(time, status)`), kept in `status`; anything else is an error naming the line.
+    public init(_ table: DelimitedTable, time timeColumn: String, event eventColumn: String, columns: [String],
+                weightColumn: String? = nil, competingRisks: Bool = false) throws(DelimitedTableError) {
         file = table.path
         let ti = try table.column(timeColumn), ei = try table.column(eventColumn)
         var others = [(String, Int)]()
         for c in columns { others.append((c, try table.column(c))) }
         for (name, _) in others { cells[name] = [] }
         total = table.rows.count
+        let weightIndex = try weightColumn.map { c throws(DelimitedTableError) in try table.column(c) }
         for (r, row) in table.rows.enumerated() {
             let line = table.lines[r]
+            if let weightIndex, row[weightIndex].trimmingCharacters(in: .whitespaces).uppercased() == "NAN" {
+                throw DelimitedTableError(file: table.path, line: line, column: weightColumn,
+                                          message: "weight is NaN; a weight must be a positive finite number")
+            }
             if DelimitedTable.isMissing(row[ti]) || DelimitedTable.isMissing(row[ei])
                 || others.contains(where: { DelimitedTable.isMissing(row[$0.1]) }) {
                 dropped += 1
@@ -44,7 +56,14 @@ public struct SurvivalRows: Sendable {
             guard t >= 0 else {
                 throw DelimitedTableError(file: table.path, line: line, column: timeColumn, message: "time is negative")
             }
-            guard let e = SurvivalRows.parseEvent(row[ei]) else {
+            if competingRisks {
+                guard let k = Int(row[ei].trimmingCharacters(in: .whitespaces)), k >= 0 else {
+                    throw DelimitedTableError(file: table.path, line: line, column: eventColumn,
+                                              message: "unknown event value (expected 0 for censored or a cause 1, 2, …)")
+                }
+                status.append(k)
+            }
+            guard let e = competingRisks ? status.last.map({ $0 > 0 }) : SurvivalRows.parseEvent(row[ei]) else {
                 throw DelimitedTableError(file: table.path, line: line, column: eventColumn,
                                           message: "unknown event value (expected 1/0, TRUE/FALSE, or 1:… / 0:… as in cBioPortal)")
             }
@@ -88,13 +107,30 @@ public struct SurvivalRows: Sendable {
         return out
     }
 
-    /// Positive case weights from `column`.
+    /// Positive, finite case weights from `column` (a negative, zero or NaN weight is an error naming line and value).
     public func weights(_ column: String) throws(DelimitedTableError) -> [Double] {
         let w = try numeric(column)
         if let k = w.firstIndex(where: { $0 <= 0 }) {
             throw DelimitedTableError(file: file, line: lines[k], column: column, message: "weight must be positive")
         }
         return w
+    }
+
+    /// Entry times of counting-process rows (start, stop] from `column` (R: `Surv(start, stop, event)`).
+    /// - Throws: `DelimitedTableError` naming the line, column and value of a start that is not a
+    ///   finite number, is negative, or is not before the row's stop time.
+    public func entry(_ column: String) throws(DelimitedTableError) -> [Double] {
+        let start = try numeric(column)
+        for k in start.indices where !(start[k] >= 0 && start[k] < time[k]) {
+            throw DelimitedTableError(file: file, line: lines[k], column: column,
+                                      message: "start \(SurvivalRows.shortest(start[k])) is \(start[k] < 0 ? "negative" : "not before the stop time \(SurvivalRows.shortest(time[k]))") (an interval (start, stop] needs 0 ≤ start < stop)")
+        }
+        return start
+    }
+
+    /// A number as written in a message: integers without a decimal point.
+    static func shortest(_ v: Double) -> String {
+        v == v.rounded() && Swift.abs(v) < 1e15 ? String(Int(v)) : String(v)
     }
 
     /// Cox covariates: each column is numeric when every kept value is a number, categorical when it

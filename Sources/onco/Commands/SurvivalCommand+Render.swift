@@ -105,7 +105,8 @@ struct SurvivalKMReport {
     func text() -> String {
         let c0 = curves[0]
         let pct = SurvivalText.number(c0.confidenceLevel.level * 100, 3)
-        var s = "Kaplan-Meier estimate (R: survfit), \(pct)% pointwise bounds, conf.type \(c0.confidenceType.rawValue)\n"
+        var s = "Kaplan-Meier estimate (R: survfit), \(pct)% pointwise bounds, conf.type \(c0.confidenceType.rawValue)" +
+            (c0.weighted != nil ? ", case weights, \(c0.varianceMethod.rawValue) variance" : "") + "\n"
         s += SurvivalText.inputLine(file, rows) + "\n"
         let lev = SurvivalText.number(c0.confidenceLevel.level, 3)
         var body = [[String]]()
@@ -123,7 +124,9 @@ struct SurvivalKMReport {
             if times.isEmpty {
                 let se = c.survivalStandardError
                 for j in c.time.indices where c.events[j] > 0 {
-                    rows.append([SurvivalText.number(c.time[j], 6), String(c.atRisk[j]), String(c.events[j]), SurvivalText.number(c.survival[j], 4),
+                    let risk = c.weighted.map { SurvivalText.number($0.atRisk[j]) } ?? String(c.atRisk[j])
+                    let events = c.weighted.map { SurvivalText.number($0.events[j]) } ?? String(c.events[j])
+                    rows.append([SurvivalText.number(c.time[j], 6), risk, events, SurvivalText.number(c.survival[j], 4),
                                  SurvivalText.number(se[j], 3), SurvivalText.number(c.lower[j], 4), SurvivalText.number(c.upper[j], 4)])
                 }
                 s += SurvivalText.table(["time", "n.risk", "n.event", "survival", "std.err", "lower \(pct)% CI", "upper \(pct)% CI"], rows, labels: false)
@@ -149,9 +152,9 @@ struct SurvivalKMReport {
                 ("n", .int(c.n)),
                 ("events", .int(c.eventCount)),
                 ("time", .numbers(c.time)),
-                ("n_risk", .ints(c.atRisk)),
-                ("n_event", .ints(c.events)),
-                ("n_censor", .ints(c.censored)),
+                ("n_risk", c.weighted.map { .numbers($0.atRisk) } ?? .ints(c.atRisk)),
+                ("n_event", c.weighted.map { .numbers($0.events) } ?? .ints(c.events)),
+                ("n_censor", c.weighted.map { .numbers($0.censored) } ?? .ints(c.censored)),
                 ("survival", .numbers(c.survival)),
                 ("std_err", .numbers(c.standardError)),
                 ("std_err_surv", .numbers(c.survivalStandardError)),
@@ -182,6 +185,7 @@ struct SurvivalKMReport {
             ("analysis", .string("km")),
             ("conf_type", .string(curves[0].confidenceType.rawValue)),
             ("conf_level", .number(curves[0].confidenceLevel.level)),
+            ("variance", .string(curves[0].varianceMethod.rawValue)),
             ("n", .int(rows.count)),
             ("n_dropped_missing", .int(rows.dropped)),
             ("curves", .array(out)),
@@ -250,16 +254,32 @@ struct SurvivalCoxReport {
     let rows: SurvivalRows
     let categorical: [String]
     let strataColumn: String?
+    let clusterColumn: String?
+
+    /// How the variance was computed: "model", "robust" or "robust, cluster <column>".
+    var varianceLabel: String {
+        guard fit.naiveVariance != nil else { return "model" }
+        return clusterColumn.map { "robust, cluster \($0)" } ?? "robust"
+    }
 
     func text() -> String {
         var s = "Cox proportional hazards (R: coxph), ties = \(fit.options.ties.rawValue)" +
-            (strataColumn.map { ", stratified by \($0)" } ?? "") + "\n"
+            (strataColumn.map { ", stratified by \($0)" } ?? "") +
+            (fit.naiveVariance != nil ? ", \(varianceLabel) variance" : "") + "\n"
         s += SurvivalText.inputLine(file, rows)
         s += "  n= \(fit.n), number of events= \(fit.eventCount)\n\n"
         let t = fit.coefficientTable
-        s += SurvivalText.table(["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"], t.map {
-            [$0.name, SurvivalText.number($0.coefficient), SurvivalText.number($0.hazardRatio), SurvivalText.number($0.standardError), SurvivalText.number($0.z, 3), SurvivalText.pValue($0.pValue)]
-        })
+        if let naive = fit.naiveStandardErrors {
+            s += SurvivalText.table(["", "coef", "exp(coef)", "se(coef)", "robust se", "z", "Pr(>|z|)"], t.indices.map { k in
+                let c = t[k]
+                return [c.name, SurvivalText.number(c.coefficient), SurvivalText.number(c.hazardRatio), SurvivalText.number(naive[k]),
+                        SurvivalText.number(c.standardError), SurvivalText.number(c.z, 3), SurvivalText.pValue(c.pValue)]
+            })
+        } else {
+            s += SurvivalText.table(["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"], t.map {
+                [$0.name, SurvivalText.number($0.coefficient), SurvivalText.number($0.hazardRatio), SurvivalText.number($0.standardError), SurvivalText.number($0.z, 3), SurvivalText.pValue($0.pValue)]
+            })
+        }
         let lev = SurvivalText.number(fit.options.confidenceLevel, 3).replacingOccurrences(of: "0.", with: ".")
         s += "\n" + SurvivalText.table(["", "exp(coef)", "exp(-coef)", "lower \(lev)", "upper \(lev)"], t.map {
             [$0.name, SurvivalText.number($0.hazardRatio), SurvivalText.number(1 / $0.hazardRatio), SurvivalText.number($0.lower), SurvivalText.number($0.upper)]
@@ -311,10 +331,14 @@ struct SurvivalCoxReport {
             ("loglik_null", .number(fit.logLikelihoodNull)),
             ("loglik", .number(fit.logLikelihood)),
             ("conf_level", .number(fit.options.confidenceLevel)),
-            ("terms", .array(t.map {
-                .object([("name", .string($0.name)), ("coef", .number($0.coefficient)), ("hazard_ratio", .number($0.hazardRatio)),
-                         ("se", .number($0.standardError)), ("z", .number($0.z)), ("p", .number($0.pValue)),
-                         ("lower", .number($0.lower)), ("upper", .number($0.upper))])
+            ("variance_type", .string(varianceLabel)),
+            ("terms", .array(t.indices.map { k in
+                let c = t[k]
+                var term: [(String, SurvivalJSON)] = [("name", .string(c.name)), ("coef", .number(c.coefficient)), ("hazard_ratio", .number(c.hazardRatio)),
+                                                      ("se", .number(c.standardError))]
+                if let naive = fit.naiveStandardErrors { term.append(("naive_se", .number(naive[k]))) }
+                term += [("z", .number(c.z)), ("p", .number(c.pValue)), ("lower", .number(c.lower)), ("upper", .number(c.upper))]
+                return .object(term)
             })),
             ("categorical", .array(categorical.map { .string($0) })),
             ("means", .numbers(fit.means)),

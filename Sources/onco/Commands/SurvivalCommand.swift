@@ -5,14 +5,14 @@ import Reports
 import Survival
 import SurvivalInput
 
-/// `onco survival km|logrank|cox`: survival statistics on a CSV or TSV file with one row per
+/// `onco survival km|logrank|cox|cif`: survival statistics on a CSV or TSV file with one row per
 /// patient. Thin: reads the table, drops and counts rows with missing values, calls the Survival
 /// module, renders text (like R's print) or JSON.
 struct SurvivalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "survival",
         abstract: "Kaplan–Meier, log-rank and Cox regression on a CSV/TSV file (results match R's survival package).",
-        subcommands: [SurvivalKMCommand.self, SurvivalLogRankCommand.self, SurvivalCoxCommand.self]
+        subcommands: [SurvivalKMCommand.self, SurvivalLogRankCommand.self, SurvivalCoxCommand.self, SurvivalCIFCommand.self]
     )
 }
 
@@ -93,6 +93,12 @@ struct SurvivalKMCommand: ParsableCommand {
     @Option(help: "Column to split the curves by.")
     var group: String?
 
+    @Option(help: "Column with the entry time for delayed entry: rows are intervals (start, time], at risk when start < t ≤ time (R: Surv(start, stop, event)).")
+    var start: String?
+
+    @Option(help: "Column of case weights, positive and finite; n.risk and n.event are weighted, variance weighted Greenwood (R: survfit(weights =, robust = FALSE)).")
+    var weights: String?
+
     @Option(help: "Confidence interval transform: log, log-log or plain.")
     var confType: SurvivalConfType = .log
 
@@ -122,11 +128,19 @@ struct SurvivalKMCommand: ParsableCommand {
 
     func run() throws {
         let table = try DelimitedTable(path: io.input)
-        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: group.map { [$0] } ?? [])
+        let used = [group, start, weights].compactMap { $0 }
+        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: used, weightColumn: weights)
         try data.requireRows(2)
         let at = try SurvivalText.times(times, option: "--times")
+        let entry = try start.map { try data.entry($0) }
+        let w = try weights.map { try data.weights($0) }
         let labels: [String], curves: [KaplanMeier]
-        if let group {
+        if entry != nil || w != nil {
+            let k = try KaplanMeierCurves(entry: entry, time: data.time, event: data.event,
+                                          group: try group.map { try data.factor($0) } ?? Factor(codes: [Int32](repeating: 0, count: data.count), levels: ["all"]),
+                                          weights: w, confidenceType: confType.value, confidenceLevel: confLevel, timeFix: !io.noTimeFix)
+            labels = k.groups; curves = k.curves
+        } else if let group {
             let k = try KaplanMeierCurves(time: data.time, event: data.event, group: data.factor(group),
                                           confidenceType: confType.value, confidenceLevel: confLevel, timeFix: !io.noTimeFix)
             labels = k.groups; curves = k.curves
@@ -209,6 +223,15 @@ struct SurvivalCoxCommand: ParsableCommand {
     @Option(help: "Column of case weights (efron and breslow only).")
     var weights: String?
 
+    @Option(help: "Column with the entry time: rows are intervals (start, time], at risk when start < t ≤ time (R: Surv(start, stop, event)); efron and breslow only.")
+    var start: String?
+
+    @Option(help: "Column identifying clusters (e.g. patient id) for the robust sandwich variance (R: cluster(id)); implies --robust.")
+    var cluster: String?
+
+    @Flag(help: "Robust sandwich variance (R: robust = TRUE): se and intervals use it, naive_se keeps the model-based one.")
+    var robust = false
+
     @Option(help: "Ties method: efron, breslow or exact.")
     var ties: SurvivalTies = .efron
 
@@ -222,6 +245,8 @@ struct SurvivalCoxCommand: ParsableCommand {
         guard !SurvivalText.list(covariates).isEmpty else { throw ValidationError("--covariates needs at least one column") }
         guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
         if weights != nil && ties == .exact { throw ValidationError("case weights are not supported with --ties exact") }
+        if start != nil && ties == .exact { throw ValidationError("--start is not supported with --ties exact") }
+        if (robust || cluster != nil) && ties == .exact { throw ValidationError("--robust and --cluster are not supported with --ties exact") }
     }
 
     func run() throws {
@@ -231,16 +256,18 @@ struct SurvivalCoxCommand: ParsableCommand {
         for c in cats where !covs.contains(c) {
             throw ValidationError("--categorical \(c) is not among --covariates")
         }
-        let used = covs + (strata.map { [$0] } ?? []) + (weights.map { [$0] } ?? [])
-        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: used)
+        let used = covs + [strata, weights, start, cluster].compactMap { $0 }
+        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: used, weightColumn: weights)
         try data.requireRows(2)
         let (design, categoricalUsed) = try data.coxCovariates(covs, categorical: cats)
         let w = try weights.map { try data.weights($0) }
-        let fit = try CoxFit(time: data.time, event: data.event, design: CoxDesign(design),
-                             strata: try strata.map { try data.factor($0) }, weights: w,
-                             options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel))
+        let fit = try CoxFit(entry: try start.map { try data.entry($0) }, time: data.time, event: data.event,
+                             design: CoxDesign(design), strata: try strata.map { try data.factor($0) }, weights: w,
+                             cluster: try cluster.map { try data.factor($0) },
+                             options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel, robust: robust))
         let zph = try? fit.proportionalHazardsTest(transform: zphTransform.value)
-        let report = SurvivalCoxReport(file: io.input, fit: fit, zph: zph, rows: data, categorical: categoricalUsed, strataColumn: strata)
+        let report = SurvivalCoxReport(file: io.input, fit: fit, zph: zph, rows: data, categorical: categoricalUsed, strataColumn: strata,
+                                       clusterColumn: cluster)
         try emit(io.format == .json ? report.json() : report.text(), to: io.output)
     }
 }
