@@ -130,7 +130,8 @@ extension CohortReport {
             ("generated", provenance.generatedAt),
             ("project", provenance.project ?? "none (governance off)"),
             ("definition sha256", provenance.definitionSHA256),
-            ("small-cell suppression", "counts 1–\(provenance.minimumCellCount - 1) shown as <\(provenance.minimumCellCount)"),
+            ("small-cell suppression", "counts 1–\(provenance.minimumCellCount - 1) shown as <\(provenance.minimumCellCount)"
+                + (provenance.minimumCellCount > 1 ? ", others rounded to a multiple of \(provenance.minimumCellCount)" : "")),
         ]
         if let a = provenance.auditEntry { p.append(("audit entry", String(a))) }
         return p
