@@ -12,6 +12,8 @@ public enum KnowledgeLayout {
     public static let exons = "genes/exons.tsv"
     public static let domains = "genes/domains.tsv"
     public static let exonAliases = "genes/exon_aliases.tsv"
+    /// The GRCh37 → GRCh38 liftOver chain (`liftover/*.chain`, plain text; exactly one is used, the last by name).
+    public static let liftoverDirectory = "liftover"
     public static let manifest = "MANIFEST.tsv"
     public static let index = "index/knowledgebase.idx"
 
@@ -30,6 +32,7 @@ public enum KnowledgeLayout {
             .filter { $0.hasSuffix(".tsv") }.map { civicDirectory + "/" + $0 }
         guard !civic.isEmpty else { throw KnowledgeError(.missingFile, file: civicDirectory, "no CIViC TSVs in the KB directory") }
         return (civic + moalmanacFiles(in: dir) + [try single(dir, "oncotree", suffix: ".tsv"), try single(dir, "disease_ontology", suffix: ".obo"),
+                         try single(dir, liftoverDirectory, suffix: ".chain"),
                          crosswalk, overrides, diseaseOverrides, exons, domains, exonAliases]).sorted()
     }
 
@@ -65,6 +68,12 @@ extension KnowledgeBase {
             release.profiles += r.profiles
             moalmanac = r
         }
+        // Rules are derived here (not in init) so their GRCh37 alleles can be lifted before the index is built.
+        let parser = BiomarkerRuleParser(domains: domains, exonAliases: aliases)
+        let rules = release.variants.map(parser.rule(for:))
+        let chainPath = try KnowledgeLayout.single(directory, KnowledgeLayout.liftoverDirectory, suffix: ".chain")
+        let liftover = try AlleleLiftover.lift(rules: rules, chain: LiftoverChain.load(directory.appendingPathComponent(chainPath)),
+                                               chainPath: chainPath)
         let diseaseMap = resolveDiseases(release.evidence, overrides: diseaseOverrides, oncotree: oncotree, ontology: ontology,
                                          crosswalk: crosswalk)
         var sources: [String: SourceFile] = [:]
@@ -90,7 +99,7 @@ extension KnowledgeBase {
                                     moalmanacRelease: moalmanac?.releaseDate, moalmanacChecksum: moalmanac == nil ? nil : digest(KnowledgeLayout.moalmanacDirectory))
         let kb = KnowledgeBase(version: provisional, release: release, oncotree: oncotree, ontology: ontology,
                                crosswalk: crosswalk, exons: exons, domains: domains, exonAliases: aliases, sources: sources,
-                               diseaseMap: diseaseMap, moalmanacDeprecated: moalmanac?.deprecated ?? 0)
+                               diseaseMap: diseaseMap, moalmanacDeprecated: moalmanac?.deprecated ?? 0, liftover: liftover, rules: rules)
         let payload = kb.encodePayload()
         var out = kb
         out.version.indexChecksum = String(SHA256Hasher.hex(Data(payload)).prefix(16))

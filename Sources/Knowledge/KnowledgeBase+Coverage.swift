@@ -28,6 +28,14 @@ public struct RuleCoverage: Sendable, Codable {
     public var moalmanacFeatures: Int = 0
     public var moalmanacParsed: Int = 0
     public var moalmanacMatchable: Int = 0
+    /// Distinct exact GRCh37 alleles of all rules (CIViC and MOAlmanac), how many were lifted to GRCh38 and
+    /// why the others were not (`LiftoverChain.Failure` text → count), with the chain file used.
+    public var liftoverChain: String = ""
+    public var grch37Alleles: Int = 0
+    public var liftedToGRCh38: Int = 0
+    public var notLifted: [String: Int] = [:]
+    /// `lifted N of M distinct GRCh37 alleles to GRCh38 (…); not lifted: …`.
+    public var liftoverSummary: String = ""
 
     public var parsedShare: Double { variants == 0 ? 0 : Double(parsed) / Double(variants) }
     public var predictiveMappedShare: Double { predictiveEvidence == 0 ? 0 : Double(predictiveMapped) / Double(predictiveEvidence) }
@@ -70,9 +78,13 @@ extension KnowledgeBase {
                                   reason: $0.unparsedReason ?? "no pattern matches this name",
                                   predictiveEvidence: predByVariant[$0.variantID] ?? 0)
         }.sorted { ($1.predictiveEvidence, $0.gene, $0.name) < ($0.predictiveEvidence, $1.gene, $1.name) }
+        var notLifted: [String: Int] = [:]
+        for (f, n) in liftover.failures { notLifted[f.rawValue] = n }
         return RuleCoverage(kbVersion: version, variants: rules.count - moa, byKind: byKind, parsed: parsed, matchable: matchable,
                             withGenomicAllele: genomic, predictiveEvidence: pred, predictiveMapped: mapped,
                             predictiveMatchable: matchableEv, unparsed: unparsed, moalmanacFeatures: moa,
-                            moalmanacParsed: moaParsed, moalmanacMatchable: moaMatchable)
+                            moalmanacParsed: moaParsed, moalmanacMatchable: moaMatchable, liftoverChain: liftover.chainPath,
+                            grch37Alleles: liftover.total, liftedToGRCh38: liftover.lifted.count, notLifted: notLifted,
+                            liftoverSummary: liftover.summary)
     }
 }

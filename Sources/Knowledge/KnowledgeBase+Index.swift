@@ -6,10 +6,11 @@ import OncoCore
 ///
 /// Layout: magic `ONCOKBIX`, format version (varint), payload length (varint), payload SHA-256 (32 bytes),
 /// payload. The payload holds the records and the rules derived from them at build time (re-parsing
-/// ~1,500 names at every load would cost tens of milliseconds).
+/// ~1,500 names at every load would cost tens of milliseconds) and, since format 4, the rules' GRCh37
+/// alleles lifted to GRCh38 (`AlleleLiftover`; the chain is read only by the build).
 extension KnowledgeBase {
     static let magic = Array("ONCOKBIX".utf8)
-    static let formatVersion: UInt64 = 3
+    static let formatVersion: UInt64 = 4
 
     /// How much `load` checks before trusting the index.
     public enum Verification: Sendable {
@@ -117,6 +118,12 @@ extension KnowledgeBase {
         // Rules, derived at build time.
         w.varint(UInt64(rules.count))
         for r in rules.values.sorted(by: { $0.variantID < $1.variantID }) { w.rule(r) }
+        // GRCh37 alleles lifted to GRCh38 at build time (format 4), so loading never reads the chain.
+        w.string(liftover.chainPath)
+        w.varint(UInt64(liftover.lifted.count))
+        for (a, b) in liftover.lifted.sorted(by: { $0.key.description < $1.key.description }) { w.allele(a); w.allele(b) }
+        w.varint(UInt64(liftover.notLifted.count))
+        for (a, f) in liftover.notLifted.sorted(by: { $0.key.description < $1.key.description }) { w.allele(a); w.string(f.rawValue) }
         return w.bytes
     }
 
@@ -288,6 +295,13 @@ extension KnowledgeBase {
         var rules: [BiomarkerRule] = []
         let nr = Int(try r.varint()); rules.reserveCapacity(nr)
         for _ in 0..<nr { rules.append(try r.rule()) }
+        var liftover = AlleleLiftover(chainPath: try r.string(), lifted: [:], notLifted: [:])
+        for _ in 0..<Int(try r.varint()) { let a = try r.allele(); liftover.lifted[a] = try r.allele() }
+        for _ in 0..<Int(try r.varint()) {
+            let a = try r.allele()
+            guard let f = LiftoverChain.Failure(rawValue: try r.string()) else { throw r.fail("liftover failure") }
+            liftover.notLifted[a] = f
+        }
         guard r.pos == r.base.count else { throw r.fail("trailing bytes") }
         let release = CIViCRelease(schema: schema, releaseName: releaseName, evidence: evidence, variants: variants,
                                    profiles: profiles, assertions: assertions, foldedRows: folded)
@@ -298,7 +312,7 @@ extension KnowledgeBase {
                              ontology: DiseaseOntology(terms: terms, alternates: alternates, version: doDataVersion),
                              crosswalk: OncoTreeDOCrosswalk(entries: entries), exons: exons, domains: domains,
                              exonAliases: aliases, sources: sources, diseaseMap: diseaseMap, moalmanacDeprecated: moaDeprecated,
-                             rules: rules)
+                             liftover: liftover, rules: rules)
     }
 }
 
@@ -354,6 +368,10 @@ public enum Manifest {
                 ? "vanallenlab/moalmanac-db @ 20a8571c, molecular-oncology-almanac.json (unchanged)"
                 : "MOAlmanac flat release, imported with onco kb update --moalmanac (unchanged)"
             return (origin, kb.version.moalmanacRelease ?? "", "GPL-2.0 (moalmanac/LICENSE) — attribution: Molecular Oncology Almanac, Van Allen lab (Reardon et al., Nat Cancer 2021)")
+        }
+        if path.hasPrefix(KnowledgeLayout.liftoverDirectory + "/") {
+            return ("UCSC Genome Browser hg19ToHg38.over.chain.gz, decompressed (copy from broadinstitute/SpliceAI-lookup @ d204c34d; see liftover/SOURCE.md)",
+                    "2013", "free for all uses (UCSC liftOver chain files)")
         }
         if path.hasPrefix("genes/") { return ("onco: curated tables, sources per row and in genes/SOURCES.md", "2026", "CC0 1.0") }
         if path == KnowledgeLayout.index { return ("built by onco kb update from the files above", kb.version.civicRelease, "as its sources") }

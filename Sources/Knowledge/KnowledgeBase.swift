@@ -66,6 +66,8 @@ public struct KnowledgeBase: Sendable {
     public let diseaseMap: [DiseaseKey: DiseaseResolution]
     /// Assertions MOAlmanac marks `_deprecated` (skipped), for `onco kb info`.
     public let moalmanacDeprecated: Int
+    /// The rules' exact GRCh37 alleles lifted to GRCh38 (built with the shipped chain, stored in the index).
+    public let liftover: AlleleLiftover
 
     /// Variant id → rule.
     public let rules: [Int: BiomarkerRule]
@@ -84,7 +86,8 @@ public struct KnowledgeBase: Sendable {
     init(version: KBVersion, release: CIViCRelease, oncotree: OncoTree, ontology: DiseaseOntology,
          crosswalk: OncoTreeDOCrosswalk, exons: [ExonInterval], domains: [ProteinDomain],
          exonAliases: [String: [Int: Int]], sources: [String: SourceFile], diseaseMap: [DiseaseKey: DiseaseResolution],
-         moalmanacDeprecated: Int = 0, rules prebuilt: [BiomarkerRule]? = nil) {
+         moalmanacDeprecated: Int = 0, liftover: AlleleLiftover, rules prebuilt: [BiomarkerRule]) {
+        self.liftover = liftover
         self.diseaseMap = diseaseMap
         self.moalmanacDeprecated = moalmanacDeprecated
         self.version = version
@@ -98,16 +101,8 @@ public struct KnowledgeBase: Sendable {
         self.sources = sources
         var rules: [Int: BiomarkerRule] = [:]
         var byID: [Int: CIViCVariant] = [:]
-        if let prebuilt {
-            for r in prebuilt { rules[r.variantID] = r }
-            for v in release.variants { byID[v.id] = v }
-        } else {
-            let parser = BiomarkerRuleParser(domains: domains, exonAliases: exonAliases)
-            for v in release.variants {
-                rules[v.id] = parser.rule(for: v)
-                byID[v.id] = v
-            }
-        }
+        for r in prebuilt { rules[r.variantID] = r }
+        for v in release.variants { byID[v.id] = v }
         self.rules = rules
         self.variantsByID = byID
         var profiles: [Int: MolecularProfile] = [:]
@@ -119,7 +114,7 @@ public struct KnowledgeBase: Sendable {
         var ev: [Int: [Int]] = [:]
         for (i, e) in release.evidence.enumerated() { ev[e.profileID, default: []].append(i) }
         self.evidenceByProfile = ev
-        self.index = RuleIndex(rules: rules, exons: exons)
+        self.index = RuleIndex(rules: rules, exons: exons, liftover: liftover)
     }
 
     /// The CIViC variant with this id.
@@ -139,19 +134,24 @@ struct RuleIndex: Sendable {
     var byGene: [String: [Int]] = [:]
     /// Minimal GRCh37/38 allele → variant ids.
     var byAllele: [GenomicAllele: [Int]] = [:]
+    /// Minimal GRCh38 allele lifted from a rule's GRCh37 allele → variant ids.
+    var byLiftedAllele: [GenomicAllele: [Int]] = [:]
     /// Variant ids whose rule tests TMB or MSI.
     var characteristic: [Int] = []
     /// (build, chrom) → exon intervals sorted by start.
     var exonsByChrom: [String: [ExonInterval]] = [:]
 
-    init(rules: [Int: BiomarkerRule], exons: [ExonInterval]) {
+    init(rules: [Int: BiomarkerRule], exons: [ExonInterval], liftover: AlleleLiftover) {
         for id in rules.keys.sorted() {
             let r = rules[id]!
             if let c = r.condition {
                 for g in c.genes { byGene[g, default: []].append(id) }
                 if c.mentionsCharacteristic { characteristic.append(id) }
             }
-            if let g = r.genomic { byAllele[g, default: []].append(id) }
+            if let g = r.genomic {
+                byAllele[g, default: []].append(id)
+                if let l = liftover.lifted[g] { byLiftedAllele[l, default: []].append(id) }
+            }
         }
         for e in exons { exonsByChrom["\(e.build.rawValue):\(e.chrom)", default: []].append(e) }
         for k in exonsByChrom.keys { exonsByChrom[k]!.sort { $0.start < $1.start } }

@@ -120,20 +120,23 @@ public struct CaseInterpretation: Sendable, Codable {
     public var ignoredFiltered: Int
     public var variantsConsidered: Int
     /// Considered variants without a gene annotation (no VEP CSQ / snpEff ANN / MAF symbol). They can match
-    /// only CIViC's exact GRCh37 alleles; on another build they cannot match at all.
+    /// only the KB's exact alleles: GRCh37 coordinates, or on GRCh38 those coordinates lifted with the
+    /// shipped chain; on an unknown build they cannot match at all.
     public var unannotated: Int = 0
-    /// Of `unannotated`, those on a build other than GRCh37: invisible to every rule. Reports must say so.
+    /// Of `unannotated`, those on neither GRCh37 nor GRCh38: invisible to every rule. Reports must say so.
     public var unmatchableUnannotated: Int = 0
 
     /// A plain-language warning when annotation is missing, or nil.
     public var annotationWarning: String? {
         if unmatchableUnannotated > 0 {
-            return "\(unmatchableUnannotated) of \(variantsConsidered) variants have no gene/protein annotation and are not on GRCh37: "
-                + "CIViC coordinates are GRCh37, so they cannot be matched. Annotate the VCF with VEP (CSQ) or snpEff (ANN) first."
+            return "\(unmatchableUnannotated) of \(variantsConsidered) variants have no gene/protein annotation and are on neither GRCh37 "
+                + "nor GRCh38: the KB's exact alleles are GRCh37 (lifted to GRCh38), so they cannot be matched. Annotate the VCF with "
+                + "VEP (CSQ) or snpEff (ANN), or state its build in the header (##reference or ##contig lengths)."
         }
         if unannotated > 0 {
-            return "\(unannotated) of \(variantsConsidered) variants have no gene/protein annotation: they were matched by CIViC's "
-                + "exact GRCh37 alleles only; codon, exon and gene-level rules need an annotated VCF (VEP CSQ or snpEff ANN)."
+            return "\(unannotated) of \(variantsConsidered) variants have no gene/protein annotation: they were matched by the KB's "
+                + "exact GRCh37 alleles only (on GRCh38, lifted with the UCSC hg19ToHg38 chain); codon, exon and gene-level rules "
+                + "need an annotated VCF (VEP CSQ or snpEff ANN)."
         }
         return nil
     }
@@ -226,7 +229,8 @@ extension KnowledgeBase {
     /// per-therapy summary.
     ///
     /// GRCh37 variants also match CIViC's GRCh37 coordinates exactly (after trimming to minimal alleles);
-    /// GRCh38 variants match through protein, codon, exon and gene rules only. Exon numbers come from the
+    /// GRCh38 variants match those coordinates lifted to GRCh38 at index build time (`AlleleLiftover`), and
+    /// the matched alteration says so. Exon numbers come from the
     /// variant's annotation, else from the shipped exon table by position (build-aware).
     /// - Complexity: O(*v* + *r*) for *v* variants and the *r* rules on the case's genes.
     public func match(variants: [SomaticVariant], context: ClinicalContext,
@@ -250,8 +254,10 @@ extension KnowledgeBase {
         for f in fusions { geneSet.insert(f.fivePrime); geneSet.insert(f.threePrime) }
         for g in geneSet { for id in index.byGene[g] ?? [] { candidates.insert(id) } }
         var exactHits: [Int: [Int]] = [:] // rule id → observed indices
+        var liftedHits: [Int: [Int]] = [:] // rule id → observed GRCh38 indices matching its lifted GRCh37 allele
         for (i, o) in observed.enumerated() where o.minimal.build == .grch37 || o.minimal.build == .grch38 {
             for id in index.byAllele[o.minimal] ?? [] { exactHits[id, default: []].append(i); candidates.insert(id) }
+            for id in index.byLiftedAllele[o.minimal] ?? [] { liftedHits[id, default: []].append(i); candidates.insert(id) }
         }
         let env = Environment(observed: observed, byGene: byGene, cna: cnaByGene, fusions: fusions, context: context,
                               options: options)
@@ -260,12 +266,14 @@ extension KnowledgeBase {
             guard let rule = rules[id] else { continue }
             var best: Hit?
             if let c = rule.condition, let h = evaluate(c, env) { best = h }
-            if let idx = exactHits[id], let g = rule.genomic {
-                let alts = idx.map { i -> MatchedAlteration in
+            if let g = rule.genomic, exactHits[id] != nil || liftedHits[id] != nil {
+                func alteration(_ i: Int, _ condition: String) -> MatchedAlteration {
                     let o = observed[i]
                     return MatchedAlteration(source: .variant, description: o.label, variantIndex: o.index, variantKey: o.variant.key,
-                                             condition: "CIViC allele \(g)", resolution: .exact, exonSource: nil)
+                                             condition: condition, resolution: .exact, exonSource: nil)
                 }
+                let alts = (exactHits[id] ?? []).map { alteration($0, "CIViC allele \(g)") }
+                    + (liftedHits[id] ?? []).map { alteration($0, liftover.condition(source: "\(EvidenceSource(evidenceID: id))", g, observed[$0].minimal)) }
                 let h = Hit(alterations: alts, resolution: .exact)
                 if best == nil || best!.resolution > .exact { best = h } else { best!.alterations += alts }
             }
@@ -318,7 +326,7 @@ extension KnowledgeBase {
         return CaseInterpretation(kbVersion: version, tumourType: indication.code.rawValue, tumourTypeName: indication.name,
                                   matches: matches, therapies: assessTherapies(matches), ignoredFiltered: ignored,
                                   variantsConsidered: observed.count, unannotated: unannotated.count,
-                                  unmatchableUnannotated: unannotated.filter { $0.variant.key.build != .grch37 }.count)
+                                  unmatchableUnannotated: unannotated.filter { $0.variant.key.build != .grch37 && $0.variant.key.build != .grch38 }.count)
     }
 
     /// Profiles each variant takes part in.
@@ -505,7 +513,15 @@ extension KnowledgeBase {
         case .cdna(let g, let h):
             return variantHits(g, .exact) { $0.hgvsc?.lowercased() == h.lowercased() }
         case .genomic(let g, let allele):
-            return variantHits(g, .exact) { $0.minimal == allele }
+            let lifted = allele.build == .grch37 ? liftover.lifted[allele] : nil
+            let alts = (env.byGene[g] ?? []).compactMap { i -> MatchedAlteration? in
+                let o = env.observed[i]
+                let text: String? = o.minimal == allele ? c.description
+                    : lifted == o.minimal ? "\(g) " + liftover.condition(source: "CIViC", allele, o.minimal) : nil
+                return text.map { MatchedAlteration(source: .variant, description: o.label, variantIndex: o.index, variantKey: o.variant.key,
+                                                    condition: $0, resolution: .exact, exonSource: nil) }
+            }
+            return alts.isEmpty ? nil : Hit(alterations: alts, resolution: .exact)
         case .molecularMarker:
             return nil
         case .wildType(let g):

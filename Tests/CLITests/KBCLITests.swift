@@ -18,6 +18,19 @@ import _TestSupport
         let u = try runOnco(["kb", "rules", "--kb", kb, "--unparsed"])
         #expect(u.status == 0)
         #expect(u.stdout.contains("Non-V600") && u.stdout.contains("negation"))
+        #expect(r.stdout.contains("Exact alleles (CIViC + MOAlmanac): lifted 786 of 786 distinct GRCh37 alleles to GRCh38 (UCSC liftOver chain hg19ToHg38.over.chain)"))
+    }
+
+    /// `kb rules --lifted`: every exact GRCh37 allele with its GRCh38 lift or the reason, as TSV.
+    @Test func rulesListsLiftedAlleles() throws {
+        let r = try runOnco(["kb", "rules", "--kb", kb, "--lifted"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("# lifted 786 of 786") == true && lines.dropFirst().first == "grch37\tgrch38\tnot_lifted")
+        #expect(lines.count == 2 + 786)
+        #expect(lines.contains("GRCh37:7:140453136:A>T\tGRCh38:7:140753336:A>T\t"))
+        let bad = try runOnco(["kb", "rules", "--kb", kb, "--lifted", "--format", "json"])
+        #expect(bad.status == 64 && bad.stderr.contains("--lifted"))
     }
 
     @Test func matchTextAndJSON() throws {
@@ -138,22 +151,45 @@ import _TestSupport
         return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
     }
 
-    /// The PCGR examples carry no VEP/snpEff annotation. On GRCh37 BRAF V600E is still found through CIViC's
-    /// exact GRCh37 allele; on GRCh38 nothing can match, and the output must say why instead of a bare
-    /// "no match" (annotated GRCh38 twins are tested in KnowledgeTests).
-    @Test func bareVCFsMatchByGRCh37CoordinatesOnlyAndSaySo() throws {
+    /// The PCGR examples carry no VEP/snpEff annotation. On GRCh37 BRAF V600E is found through CIViC's
+    /// exact GRCh37 allele; on GRCh38 through that allele lifted with the shipped UCSC chain (the text says
+    /// so), and both outputs warn that codon, exon and gene rules need annotation.
+    @Test func bareVCFsMatchByExactAllelesOnBothBuildsAndSaySo() throws {
         let g37 = try matchJSON("genomics/pcgr/T001-COAD.grch37.vcf.gz")
         let g38 = try matchJSON("genomics/pcgr/T001-COAD.grch38.vcf.gz")
         let names37 = Set((g37["matches"] as? [[String: Any]] ?? []).compactMap { $0["profileName"] as? String })
-        #expect(names37.contains("BRAF V600E"))
-        #expect((g37["unannotated"] as? Int ?? 0) > 3000)
-        #expect((g37["unmatchableUnannotated"] as? Int) == 0)
-        #expect((g38["matches"] as? [[String: Any]] ?? []).isEmpty)
-        #expect((g38["unmatchableUnannotated"] as? Int ?? 0) > 3000)
+        let names38 = Set((g38["matches"] as? [[String: Any]] ?? []).compactMap { $0["profileName"] as? String })
+        #expect(names37.contains("BRAF V600E") && names38.contains("BRAF V600E"))
+        #expect((g37["unannotated"] as? Int ?? 0) > 3000 && (g38["unannotated"] as? Int ?? 0) > 3000)
+        #expect((g37["unmatchableUnannotated"] as? Int) == 0 && (g38["unmatchableUnannotated"] as? Int) == 0)
         let f = RepoPaths.fixture("genomics/pcgr/T001-COAD.grch38.vcf.gz").path
         let t = try runOnco(["kb", "match", "--kb", kb, "--vcf", f, "--tumor-type", "COAD"])
         #expect(t.status == 0)
-        #expect(t.stdout.contains("WARNING:") && t.stdout.contains("cannot be matched"))
+        #expect(t.stdout.contains("WARNING:") && t.stdout.contains("lifted with the UCSC hg19ToHg38 chain"))
+        #expect(t.stdout.contains("→ CIViC allele GRCh37:7:140453136:A>T, lifted to GRCh38:7:140753336:A>T (UCSC liftOver chain hg19ToHg38.over.chain) (exact)"))
+    }
+
+    /// Acceptance of issue #21: the bare GRCh38 melanoma (no CSQ; build from its ##reference/##contig lines)
+    /// matches BRAF V600E exactly without annotation files, and `kb match` and `recommend` rank the same
+    /// first therapy as its bare GRCh37 twin.
+    @Test func bareGRCh38MelanomaRanksLikeItsGRCh37Twin() throws {
+        func cases(_ build: String) -> String { RepoPaths.fixture("recommendation/cases/skcm_braf_v600e.\(build).bare.vcf").path }
+        func firstTherapy(_ build: String) throws -> (kb: String, recommend: String, text: String) {
+            let m = try runOnco(["kb", "match", "--kb", kb, "--vcf", cases(build), "--tumor-type", "SKCM", "--format", "json"])
+            #expect(m.status == 0, "\(m.stderr)")
+            let obj = try JSONSerialization.jsonObject(with: Data(m.stdout.utf8)) as? [String: Any] ?? [:]
+            let t = (obj["therapies"] as? [[String: Any]] ?? []).first?["therapy"] as? [String: Any]
+            let r = try runOnco(["recommend", "--kb", kb, "--vcf", cases(build), "--tumor-type", "SKCM", "--format", "json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let rec = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+            let top = (rec["therapies"] as? [[String: Any]] ?? []).first
+            return ((t?["drugs"] as? [String] ?? []).joined(separator: " + "), top?["therapy"] as? String ?? "", r.stdout)
+        }
+        let g37 = try firstTherapy("grch37"), g38 = try firstTherapy("grch38")
+        #expect(!g38.kb.isEmpty && g38.kb == g37.kb)
+        #expect(!g38.recommend.isEmpty && g38.recommend == g37.recommend)
+        #expect(g38.text.contains("lifted to GRCh38:7:140753336:A>T (UCSC liftOver chain hg19ToHg38.over.chain)"))
+        #expect(!g37.text.contains("lifted to"))
     }
 
     @Test func vcfAndVariantListAreExclusive() throws {

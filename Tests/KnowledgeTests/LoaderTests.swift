@@ -89,6 +89,7 @@ import _TestSupport
         #expect(built.release.evidence == loaded.release.evidence)
         #expect(built.release.variants == loaded.release.variants)
         #expect(built.sources == loaded.sources)
+        #expect(built.liftover == loaded.liftover && !loaded.liftover.lifted.isEmpty)
         #expect(built.version.indexChecksum == loaded.version.indexChecksum)
         #expect(loaded.version.description.contains("CIViC 01-Aug-2021"))
         #expect(loaded.version.description.contains("OncoTree 2025_10_03"))

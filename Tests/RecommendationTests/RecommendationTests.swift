@@ -38,15 +38,22 @@ struct CuratedRankingTests {
         #expect(r.notes.contains { $0.contains("1 call(s) with a FILTER other than PASS were ignored") })
     }
 
-    /// GRCh38 without CSQ/ANN: CIViC's coordinates are GRCh37, so nothing can match, and the report
-    /// must say both that there is no actionable alteration and why.
-    @Test func unannotatedGRCh38SaysSoPlainly() async throws {
-        let r = try await Fixtures.recommend("skcm_braf_v600e.grch38.bare", tumourType: "SKCM")
-        #expect(!r.hasActionableAlteration)
-        #expect(r.therapies.isEmpty && r.notRecommended.isEmpty)
-        #expect(r.notes.contains { $0.hasPrefix("No actionable alteration: none of its alterations matches a CIViC or MOAlmanac profile") })
-        #expect(r.notes.contains { $0.hasPrefix("Unannotated variants: 2 of 2 variants") })
-        #expect(r.caseSummary.annotationWarning != nil)
+    /// GRCh38 without CSQ/ANN (issue #21): BRAF V600E matches the KB's exact GRCh37 allele lifted to
+    /// GRCh38 with the shipped UCSC chain, ranks the same therapies as its bare GRCh37 twin, and the
+    /// evidence says the allele was lifted; the report still says annotation is missing.
+    @Test func bareGRCh38MatchesLiftedAllelesLikeItsGRCh37Twin() async throws {
+        let r38 = try await Fixtures.recommend("skcm_braf_v600e.grch38.bare", tumourType: "SKCM")
+        let r37 = try await Fixtures.recommend("skcm_braf_v600e.grch37.bare", tumourType: "SKCM")
+        #expect(r38.hasActionableAlteration)
+        let top = try #require(r38.therapies.first)
+        #expect(top.name == r37.therapies.first?.name && top.tier == r37.therapies.first?.tier && top.resolution == .exact)
+        #expect(r38.therapies.map(\.name) == r37.therapies.map(\.name))
+        #expect(r38.notRecommended.map(\.name) == r37.notRecommended.map(\.name))
+        #expect(top.evidence.contains { $0.matchedAlterations.contains {
+            $0.contains("CIViC allele GRCh37:7:140453136:A>T, lifted to GRCh38:7:140753336:A>T (UCSC liftOver chain hg19ToHg38.over.chain) (exact)")
+        } })
+        #expect(r38.notes.contains { $0.hasPrefix("Unannotated variants: 2 of 2 variants") && $0.contains("lifted with the UCSC hg19ToHg38 chain") })
+        #expect(r38.caseSummary.annotationWarning != nil)
     }
 
     /// EGFR L858R lung adenocarcinoma: erlotinib (EID2994) and afatinib (EID2997) both have level A

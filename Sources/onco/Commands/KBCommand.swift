@@ -63,23 +63,33 @@ extension KBCommand {
         @OptionGroup var kb: KBLocation
         @Flag(help: "List every variant name that could not be parsed, with the reason.")
         var unparsed = false
+        @Flag(help: "List every exact GRCh37 allele with its GRCh38 lift (UCSC chain) or why it was not lifted, as TSV.")
+        var lifted = false
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
 
         func validate() throws {
             guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
+            if lifted && (unparsed || format == .json) { throw ValidationError("--lifted prints a TSV on its own (no --unparsed, no --format json)") }
         }
 
         func run() throws {
             let base = try kb.resolve()
             let k = try KnowledgeBase.load(directory: base)
+            if lifted {
+                var s = "# \(k.liftover.summary)\ngrch37\tgrch38\tnot_lifted\n"
+                for r in k.liftover.rows { s += "\(r.grch37)\t\(r.grch38.map(\.description) ?? "")\t\(r.failure?.rawValue ?? "")\n" }
+                try emit(s, to: output)
+                return
+            }
             let c = k.coverage()
             if format == .json { try emit(jsonText(c), to: output); return }
             var s = "KB: \(c.kbVersion)\n\n"
             s += "CIViC variants: \(c.variants)\n"
             s += "  parsed into a rule:    \(c.parsed) (\(percent(c.parsedShare)))\n"
             s += "  matchable from DNA/CNA/fusion/TMB/MSI: \(c.matchable) (\(percent(Double(c.matchable) / Double(max(c.variants, 1)))))\n"
-            s += "  with an exact GRCh37 allele from CIViC coordinates: \(c.withGenomicAllele)\n\n"
+            s += "  with an exact GRCh37 allele from CIViC coordinates: \(c.withGenomicAllele)\n"
+            s += "Exact alleles (CIViC + MOAlmanac): \(c.liftoverSummary)\n\n"
             s += "Rule kind                    variants   share\n"
             for kind in RuleKind.allCases {
                 let n = c.byKind[kind.rawValue] ?? 0
@@ -197,6 +207,7 @@ extension KBCommand {
             print("rules: \(c.parsed)/\(c.variants) variants parsed (\(percent(c.parsedShare))); predictive evidence mapped \(percent(c.predictiveMappedShare))")
             let d = checked.diseaseCoverage()
             print("diseases: \(d.mapped)/\(d.diseases) mapped to OncoTree; unmapped with level A/B evidence: \(d.unmappedStrong.count)")
+            print("exact alleles: \(checked.liftover.summary)")
         }
     }
 
