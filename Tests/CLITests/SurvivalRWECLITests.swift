@@ -23,10 +23,11 @@ import _TestSupport
                     "--covariates", (fit["terms"] as! [String]).joined(separator: ","), "--ties", a["ties"] as! String, "--format", "json"]
         for key in ["start", "strata", "weights", "cluster"] { if let v = a[key] as? String { args += ["--\(key)", v] } }
         if a["robust"] as? Bool == true { args.append("--robust") }
+        if a["robust"] as? Bool == false { args.append("--no-robust") }
         return args
     }
 
-    @Test(arguments: ["heart_efron", "heart_breslow_cluster", "heart_efron_weighted_cluster", "cgd_efron_strata_cluster",
+    @Test(arguments: ["heart_efron", "heart_efron_weighted", "heart_breslow_cluster", "heart_efron_weighted_cluster", "cgd_efron_strata_cluster",
                       "lung_breslow_robust", "lung_efron_weighted_robust"])
     func coxMatchesR(_ key: String) throws {
         let fit = (try Self.reference("cox.json")["fits"] as! [String: Any])[key] as! [String: Any]
@@ -43,6 +44,21 @@ import _TestSupport
         }
         #expect(isClose((out["loglik"] as! NSNumber).doubleValue, Self.doubles(fit["loglik"])[1], rel: 1e-12))
         #expect(out["iterations"] as? Int == fit["iter"] as? Int)
+    }
+
+    /// R's `coxph` default: a robust variance when a case weight is not an integer (lung_w has weights 0.75, …),
+    /// without being asked; `--no-robust` gives the model-based one (`heart_efron_weighted`, R `robust = FALSE`).
+    @Test func nonIntegerWeightsAreRobustByDefaultLikeR() throws {
+        let fit = (try Self.reference("cox.json")["fits"] as! [String: Any])["lung_efron_weighted_robust"] as! [String: Any]
+        let args = Self.coxArguments(fit).filter { $0 != "--robust" }
+        let r = try Self.onco(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let terms = out["terms"] as! [[String: Any]]
+        for (a, b) in zip(terms.map { ($0["se"] as! NSNumber).doubleValue }, Self.doubles(fit["se"])) { #expect(isClose(a, b, rel: 1e-9), "se \(a) vs R \(b)") }
+        for (a, b) in zip(terms.map { ($0["naive_se"] as! NSNumber).doubleValue }, Self.doubles(fit["naive_se"])) { #expect(isClose(a, b, rel: 1e-9)) }
+        let refused = try Self.onco(args + ["--cluster", "id", "--no-robust"])
+        #expect(refused.status != 0 && refused.stderr.contains("--cluster needs the robust variance"), "\(refused.stderr)")
     }
 
     /// `lung_weighted` has non-integer weights: R's (and onco's) infinitesimal-jackknife variance, whose

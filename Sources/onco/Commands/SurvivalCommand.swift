@@ -96,7 +96,7 @@ struct SurvivalKMCommand: ParsableCommand {
     @Option(help: "Column with the entry time for delayed entry: rows are intervals (start, time], at risk when start < t ≤ time (R: Surv(start, stop, event)).")
     var start: String?
 
-    @Option(help: "Column of case weights, positive and finite; n.risk and n.event are weighted, variance weighted Greenwood (R: survfit(weights =, robust = FALSE)).")
+    @Option(help: "Column of case weights, positive and finite; n.risk and n.event are weighted; the variance as R's survfit(weights =): infinitesimal jackknife when a weight is not an integer, else Greenwood on the weighted counts.")
     var weights: String?
 
     @Option(help: "Confidence interval transform: log, log-log or plain.")
@@ -229,8 +229,9 @@ struct SurvivalCoxCommand: ParsableCommand {
     @Option(help: "Column identifying clusters (e.g. patient id) for the robust sandwich variance (R: cluster(id)); implies --robust.")
     var cluster: String?
 
-    @Flag(help: "Robust sandwich variance (R: robust = TRUE): se and intervals use it, naive_se keeps the model-based one.")
-    var robust = false
+    @Flag(inversion: .prefixedNo,
+          help: "Robust sandwich variance (R: robust = TRUE): se and intervals use it, naive_se keeps the model-based one. Default as R's coxph: robust when --cluster is given or a case weight is not an integer; --no-robust keeps the model-based variance.")
+    var robust: Bool?
 
     @Option(help: "Ties method: efron, breslow or exact.")
     var ties: SurvivalTies = .efron
@@ -246,7 +247,8 @@ struct SurvivalCoxCommand: ParsableCommand {
         guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
         if weights != nil && ties == .exact { throw ValidationError("case weights are not supported with --ties exact") }
         if start != nil && ties == .exact { throw ValidationError("--start is not supported with --ties exact") }
-        if (robust || cluster != nil) && ties == .exact { throw ValidationError("--robust and --cluster are not supported with --ties exact") }
+        if (robust == true || cluster != nil) && ties == .exact { throw ValidationError("--robust and --cluster are not supported with --ties exact") }
+        if robust == false && cluster != nil { throw ValidationError("--cluster needs the robust variance: drop --no-robust") }
     }
 
     func run() throws {
@@ -261,10 +263,12 @@ struct SurvivalCoxCommand: ParsableCommand {
         try data.requireRows(2)
         let (design, categoricalUsed) = try data.coxCovariates(covs, categorical: cats)
         let w = try weights.map { try data.weights($0) }
+        // R's coxph: robust by default when there is a cluster or a case weight that is not an integer.
+        let useRobust = robust ?? (cluster != nil || (w?.contains { $0 != $0.rounded(.down) } ?? false))
         let fit = try CoxFit(entry: try start.map { try data.entry($0) }, time: data.time, event: data.event,
                              design: CoxDesign(design), strata: try strata.map { try data.factor($0) }, weights: w,
                              cluster: try cluster.map { try data.factor($0) },
-                             options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel, robust: robust))
+                             options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel, robust: useRobust))
         let zph = try? fit.proportionalHazardsTest(transform: zphTransform.value)
         let report = SurvivalCoxReport(file: io.input, fit: fit, zph: zph, rows: data, categorical: categoricalUsed, strataColumn: strata,
                                        clusterColumn: cluster)

@@ -60,7 +60,7 @@ for (ties in c("efron", "breslow")) {
   hx <- list(start = "start", time = "stop", event = "event", ties = ties)
   coxcase(paste0("heart_", ties), coxph(hf, data = h, ties = ties), h, hx)
   coxcase(paste0("heart_", ties, "_cluster"), coxph(hf, data = h, ties = ties, cluster = id), h, c(hx, cluster = "id"))
-  coxcase(paste0("heart_", ties, "_weighted"), coxph(hf, data = h, ties = ties, weights = w, robust = FALSE), h, c(hx, weights = "w"))
+  coxcase(paste0("heart_", ties, "_weighted"), coxph(hf, data = h, ties = ties, weights = w, robust = FALSE), h, c(hx, weights = "w", robust = FALSE))
   coxcase(paste0("heart_", ties, "_weighted_cluster"), coxph(hf, data = h, ties = ties, weights = w, cluster = id), h,
           c(hx, weights = "w", cluster = "id"))
   coxcase(paste0("cgd_", ties, "_strata_cluster"), coxph(gf, data = g, ties = ties, cluster = id), g,
