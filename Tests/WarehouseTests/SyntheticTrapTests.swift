@@ -106,6 +106,8 @@ struct SyntheticTrapTests {
         try expectError({ var q = $0; q["performanceStatus"] = nil; return q }, "traps.matchedOddsRatioPerECOGStep")
         try expectError({ var q = $0; q["traps"] = ["immortalTime": ["fraction": 1.5, "delayDays": ["min": 1, "max": 2]]]; return q },
                         "traps.immortalTime.fraction")
+        try expectError({ var q = $0; q["traps"] = ["immortalTime": ["fraction": 0.5, "delayDays": ["min": 1, "max": Int.max]]]; return q },
+                        "traps.immortalTime.delayDays")
         try expectError({ var q = $0; q["performanceStatus"] = ["probabilities": [0.5, -1], "hazardRatioPerStep": 1.5]; return q },
                         "performanceStatus.probabilities")
     }

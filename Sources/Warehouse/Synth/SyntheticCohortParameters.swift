@@ -169,7 +169,9 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
             guard !t.chemotherapy.isEmpty else { throw bad("tumourTypes[\(i)].chemotherapy", "is empty") }
             guard t.baselineMedianMonths > 0 else { throw bad("tumourTypes[\(i)].baselineMedianMonths", "must be positive") }
         }
-        guard followUpDays.min > 0, followUpDays.max >= followUpDays.min else { throw bad("followUpDays", "must be 0 < min ≤ max") }
+        guard followUpDays.min > 0, followUpDays.max >= followUpDays.min, followUpDays.max <= 36_525 else {
+            throw bad("followUpDays", "must be 0 < min ≤ max ≤ 36525 days (100 years)")
+        }
         if let ps = performanceStatus {
             guard (1...5).contains(ps.probabilities.count), ps.probabilities.allSatisfy({ $0 >= 0 && $0.isFinite }),
                   ps.probabilities.reduce(0, +) > 0 else {
@@ -183,7 +185,9 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
         }
         if let it = traps?.immortalTime {
             guard (0...1).contains(it.fraction) else { throw bad("traps.immortalTime.fraction", "must be in [0, 1]") }
-            guard it.delayDays.min >= 0, it.delayDays.max >= it.delayDays.min else { throw bad("traps.immortalTime.delayDays", "must be 0 ≤ min ≤ max") }
+            guard it.delayDays.min >= 0, it.delayDays.max >= it.delayDays.min, it.delayDays.max <= 36_525 else {
+                throw bad("traps.immortalTime.delayDays", "must be 0 ≤ min ≤ max ≤ 36525 days (100 years)")
+            }
         }
     }
 }
