@@ -39,9 +39,17 @@ public enum BiomarkerCriterion: Sendable, Hashable, Codable, CustomStringConvert
 public struct LineOutcomeQuery: Sendable, Hashable, Codable {
     public var cohort: CohortCriteria
     public var biomarkers: [BiomarkerCriterion]
-    public init(cohort: CohortCriteria, biomarkers: [BiomarkerCriterion] = []) {
+    /// Clinical attribute names read as performance status (`LineOutcomeTable.performanceStatus`), in
+    /// order of preference; ECOG-scale names first, Karnofsky names converted.
+    public var performanceStatusAttributes: [String]
+    /// The default names: ECOG (as cBioPortal and the synthetic generator write it) and Karnofsky.
+    public static let defaultPerformanceStatusAttributes = ["ECOG", "ECOG_PS", "ECOG_SCORE", "PERFORMANCE_STATUS",
+                                                            "KARNOFSKY_PERFORMANCE_SCORE", "KARNOFSKY"]
+    public init(cohort: CohortCriteria, biomarkers: [BiomarkerCriterion] = [],
+                performanceStatusAttributes: [String] = LineOutcomeQuery.defaultPerformanceStatusAttributes) {
         self.cohort = cohort
         self.biomarkers = biomarkers
+        self.performanceStatusAttributes = performanceStatusAttributes
     }
 }
 
@@ -68,11 +76,38 @@ public struct LineOutcomeTable: Sendable, Hashable {
     public var drugStart: [Int] = [0]
     public var drugs: [String] = []
 
+    // What an emulated target trial (issue #22) needs at each line's start (time zero). Same length
+    // as `personIDs`; nil = not recorded (never a default value).
+    /// Sex as recorded (`F`, `M`).
+    public var sexes: [String?] = []
+    /// The person's OncoTree code (upper case).
+    public var tumourTypes: [String?] = []
+    /// Calendar year of the line's start.
+    public var startYears: [Int?] = []
+    /// Performance status on the ECOG scale (0–4) last recorded on or before the line's start
+    /// (Karnofsky converted), from the clinical attributes named by `LineOutcomeQuery.performanceStatusAttributes`.
+    public var performanceStatus: [Double?] = []
+    /// Tumour mutational burden (mutations/Mb), the first measured.
+    public var tmb: [Double?] = []
+    /// Days from diagnosis to when the query's biomarkers were first known for the person: the earliest
+    /// sequencing date (else collection date) of a specimen carrying them (`onco_specimen_timing`); the
+    /// same on each of the person's rows; nil = timing unknown (never "at diagnosis").
+    public var biomarkerKnownDays: [Int?] = []
+    /// How `biomarkerKnownDays` was dated: `sequenced`, `collected` or nil (unknown).
+    public var biomarkerKnownBy: [String?] = []
+
     public init() {}
     /// Number of lines.
     public var count: Int { personIDs.count }
     /// The drugs of line `i`.
     public func drugs(ofLine i: Int) -> ArraySlice<String> { drugs[drugStart[i]..<drugStart[i + 1]] }
+
+    /// Appends nil time-zero columns for the last row (interface of issue #22; the reads that fill them
+    /// replace every call of this).
+    mutating func appendTimeZeroNotRead() {
+        sexes.append(nil); tumourTypes.append(nil); startYears.append(nil); performanceStatus.append(nil)
+        tmb.append(nil); biomarkerKnownDays.append(nil); biomarkerKnownBy.append(nil)
+    }
 
     /// The lines of the patients in `persons` (rows keep their order), with `cohortSize` as given.
     public func subset(persons: Set<Int64>, cohortSize: Int) -> LineOutcomeTable {
@@ -81,6 +116,9 @@ public struct LineOutcomeTable: Sendable, Hashable {
         for i in 0..<count where persons.contains(personIDs[i]) {
             t.personIDs.append(personIDs[i]); t.lineNumbers.append(lineNumbers[i]); t.startDays.append(startDays[i])
             t.osDays.append(osDays[i]); t.osEvents.append(osEvents[i]); t.ages.append(ages[i]); t.stages.append(stages[i])
+            t.sexes.append(sexes[i]); t.tumourTypes.append(tumourTypes[i]); t.startYears.append(startYears[i])
+            t.performanceStatus.append(performanceStatus[i]); t.tmb.append(tmb[i])
+            t.biomarkerKnownDays.append(biomarkerKnownDays[i]); t.biomarkerKnownBy.append(biomarkerKnownBy[i])
             t.drugs.append(contentsOf: drugs(ofLine: i))
             t.drugStart.append(t.drugs.count)
         }
@@ -247,6 +285,7 @@ extension WarehouseEngine {
             t.osEvents.append(ev[k]! != 0)
             t.ages.append(age[k].map(Int.init))
             t.stages.append(stage[k].map { max(0, min(4, Int($0.rounded()))) })
+            t.appendTimeZeroNotRead()
             let packed = drugs[k] ?? ""
             if let names = unpacked[packed] {
                 t.drugs.append(contentsOf: names)

@@ -148,6 +148,7 @@ extension WarehouseEngine {
             t.osEvents.append(l.event)
             t.ages.append(l.age.map(Int.init))
             t.stages.append(l.stage.map { max(0, min(4, Int($0.rounded()))) })
+            t.appendTimeZeroNotRead()
             t.drugs.append(contentsOf: l.drugs)
             t.drugStart.append(t.drugs.count)
         }
