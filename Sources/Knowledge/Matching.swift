@@ -359,8 +359,11 @@ extension KnowledgeBase {
             let counter = rs.filter { $0.isCounterEvidence }
             var idx = Set<Int>()
             for d in t.drugs { for i in against[d] ?? [] { idx.insert(i) } }
-            let conflicts = idx.map { refs[$0] }
-            func order(_ a: [EvidenceRef]) -> [EvidenceRef] { a.sorted { ($0.tier, $0.evidenceID) < ($1.tier, $1.evidenceID) } }
+            let conflicts = idx.sorted().map { refs[$0] }
+            // A total order (one evidence item names several therapies): the same bytes on every run.
+            func order(_ a: [EvidenceRef]) -> [EvidenceRef] {
+                a.sorted { ($0.tier, $0.evidenceID, $0.therapy, $0.profileName) < ($1.tier, $1.evidenceID, $1.therapy, $1.profileName) }
+            }
             out.append(TherapyAssessment(therapy: t, bestTier: sens.map(\.tier).min(), sensitivity: order(sens),
                                          resistance: order(res), counterEvidence: order(counter), conflicts: order(conflicts)))
         }

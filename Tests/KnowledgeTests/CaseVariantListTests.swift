@@ -59,3 +59,24 @@ import _TestSupport
         #expect(try PrettyJSON.string(r) == String(decoding: try e.encode(r), as: UTF8.self))
     }
 }
+
+/// The therapy assessments' evidence lists are in one total order (tier, evidence id, therapy, profile),
+/// so a report is the same bytes on every run (an item naming several therapies once came out in
+/// hash order, different per process).
+@Suite struct TherapyAssessmentOrderTests {
+    @Test func evidenceListsAreTotallyOrdered() throws {
+        let vs = try CaseVariantList.read(path: RepoPaths.fixture("knowledge/variants_luad_grch37.tsv").path)
+        let r = try Shared.kb.match(variants: vs, context: ClinicalContext(tumorType: OncoTreeCode("LUAD"), tmb: 30, msi: .high,
+                                                                           copyNumber: [CopyNumberAlteration(gene: "ERBB2", kind: .amplification)]),
+                                    options: MatchOptions(includeFiltered: true))
+        var lists = 0
+        for t in r.therapies {
+            for list in [t.sensitivity, t.resistance, t.counterEvidence, t.conflicts] where list.count > 1 {
+                lists += 1
+                let keys = list.map { ($0.tier, $0.evidenceID, $0.therapy, $0.profileName) }
+                #expect(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }, "\(t.therapy)")
+            }
+        }
+        #expect(lists > 0)
+    }
+}
