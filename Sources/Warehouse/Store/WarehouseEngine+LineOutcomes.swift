@@ -375,9 +375,12 @@ extension WarehouseEngine {
         return (t, size, specimens)
     }
 
-    /// The lines of therapy of a cohort with OS from each line's start, age, stage and drugs; see
-    /// `LineOutcomeTable`. One query: the materialised cohort joined to the per-line summary
-    /// (`onco_line_outcome`, migration 0008), one primary-key range read per patient.
+    /// The lines of therapy of a cohort with OS from each line's start, age, stage, drugs and the
+    /// time-zero columns; see `LineOutcomeTable`. One query: the materialised cohort joined to the
+    /// per-line summary (`onco_line_outcome`, migrations 0008 and 0012), one primary-key range read per
+    /// patient; then the performance-status attributes (only the names that occur, probed first) and,
+    /// for patients with several specimens or a TMB/MSI condition, the biomarker look-ups
+    /// (`WarehouseEngine+TimeZero`).
     package func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
         let q = SQLFragment("WITH ") + targetedCohortCTE(query) + SQLFragment("""
 
