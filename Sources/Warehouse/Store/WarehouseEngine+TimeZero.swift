@@ -3,8 +3,8 @@ import OncoCore
 
 /// The query-dependent time-zero columns of a `LineOutcomeTable` (issue #22): performance status (the
 /// attribute names are the query's) and the day the query's biomarkers became known (its molecular
-/// conditions). The per-person facts that do not depend on the query (sex, tumour type, start year, TMB)
-/// are columns of `onco_line_outcome` (`0012_line_outcome_time_zero`).
+/// conditions). The facts that do not depend on the query (sex, tumour type, start year, TMB, the
+/// patient's specimens) are columns of `onco_line_outcome` (`0012_line_outcome_time_zero`).
 extension WarehouseEngine {
     /// Whose facts to read: explicit person ids (the patients with lines: `lineOutcomes`), or the
     /// persons of a cohort CTE (`cohort AS (...)`, the reference `derivedLineOutcomes`).
@@ -36,14 +36,11 @@ extension WarehouseEngine {
         }
     }
 
-    /// `person_id` of `alias` restricted to `persons`. `driving: false` keeps SQLite from driving the
-    /// query from the id list (unary `+`): the condition's own index range is then read instead of every
-    /// row of each patient.
-    private func personFilter(_ column: String, _ persons: TimeZeroPersons, driving: Bool) -> (head: SQLFragment, condition: SQLFragment) {
+    /// `column` (a `person_id`) restricted to `persons`: a bound id list, or the cohort CTE's persons.
+    private func personFilter(_ column: String, _ persons: TimeZeroPersons) -> (head: SQLFragment, condition: SQLFragment) {
         switch persons {
         case .ids(let ids):
-            let plus = !driving && dialect == .sqlite ? "+" : ""
-            return ("", dialect.inList(plus + column, .idList(ids)))
+            return ("", dialect.inList(column, .idList(ids)))
         case .cohort(let cte):
             return (SQLFragment("WITH ") + cte + "\n", SQLFragment("\(column) IN (SELECT person_id FROM cohort)"))
         }
@@ -58,7 +55,7 @@ extension WarehouseEngine {
         if !conditions.isEmpty {
             var perCondition: [[Int64: BiomarkerKnownDay]] = []
             for (table, body) in conditions {
-                perCondition.append(try await conditionKnownDays(s, table: table, body: body, persons: .cohort(cohort), driving: true))
+                perCondition.append(try await conditionKnownDays(s, table: table, body: body, persons: .cohort(cohort)))
             }
             facts.known = BiomarkerKnownDay.allKnown(perCondition)
         }
@@ -83,7 +80,7 @@ extension WarehouseEngine {
         var facts = TimeZeroFacts()
         guard !present.isEmpty else { return facts }
         if case .ids(let ids) = persons, ids.isEmpty { return facts }
-        let (head, cond) = personFilter("a.person_id", persons, driving: true)
+        let (head, cond) = personFilter("a.person_id", persons)
         let q = head + SQLFragment("""
             SELECT a.person_id AS c0, a.attribute AS c1, a.value_as_number AS c2
             FROM onco_clinical_attribute a WHERE a.specimen_id IS NULL AND\u{20}
@@ -151,11 +148,11 @@ extension WarehouseEngine {
             case .variant:
                 var known = sole
                 if !several.isEmpty {
-                    known.merge(try await conditionKnownDays(s, table: .variant, body: body, persons: .ids(several), driving: true)) { $1 }
+                    known.merge(try await conditionKnownDays(s, table: .variant, body: body, persons: .ids(several))) { $1 }
                 }
                 perCondition.append(known)
             case .measurement:
-                perCondition.append(persons.isEmpty ? [:] : try await conditionKnownDays(s, table: .measurement, body: body, persons: .ids(persons), driving: true))
+                perCondition.append(persons.isEmpty ? [:] : try await conditionKnownDays(s, table: .measurement, body: body, persons: .ids(persons)))
             }
         }
         return BiomarkerKnownDay.allKnown(perCondition)
@@ -163,13 +160,13 @@ extension WarehouseEngine {
 
     /// Per person of `persons`, the earliest day a row satisfying one molecular condition was known
     /// (`BiomarkerKnownDay.earliest`).
-    func conditionKnownDays(_ s: any SQLSession, table: MolecularTable, body: SQLFragment, persons: TimeZeroPersons,
-                            driving: Bool) async throws -> [Int64: BiomarkerKnownDay] {
+    func conditionKnownDays(_ s: any SQLSession, table: MolecularTable, body: SQLFragment,
+                            persons: TimeZeroPersons) async throws -> [Int64: BiomarkerKnownDay] {
         let alias = table == .variant ? "v" : "m"
         let from = table == .variant
             ? "onco_somatic_variant v LEFT JOIN onco_specimen_timing t ON t.specimen_id = v.specimen_id"
             : "measurement m LEFT JOIN onco_specimen_timing t ON t.specimen_id = m.measurement_event_id"
-        let (head, cond) = personFilter("\(alias).person_id", persons, driving: driving)
+        let (head, cond) = personFilter("\(alias).person_id", persons)
         let diagnosis = "(SELECT MIN(co.condition_start_date) FROM condition_occurrence co WHERE co.person_id = \(alias).person_id)"
         let q = head + SQLFragment("""
             SELECT \(alias).person_id AS c0, \(epochDay("t.sequenced_date")) AS c1, \(epochDay("t.collected_date")) AS c2,
