@@ -18,7 +18,7 @@ db = sqlite3.connect(dst)
 db.execute("PRAGMA journal_mode=OFF")
 db.execute("PRAGMA synchronous=OFF")
 db.execute("PRAGMA cache_size=-1000000")
-SKIP = {"onco_migration", "onco_warehouse", "onco_dataset", "onco_import_log"}
+SKIP = {"onco_migration", "onco_warehouse", "onco_dataset", "onco_import_log", "onco_audit_log", "onco_project"}   # governance: not patient rows
 NOT_IDS = {"dataset_id"}
 OFFSET = 10**8
 tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
