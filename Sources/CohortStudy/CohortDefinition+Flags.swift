@@ -29,6 +29,10 @@ public struct CohortFlags: Sendable, Hashable {
     public var groupBy: String?
     /// Top `percent`% of `of` within `within`.
     public var top: Double?
+    /// Bottom `percent`% of `of` within `within`.
+    public var bottom: Double?
+    /// R's quantile type (1–9) of the top/bottom cut-off; nil = 7.
+    public var quantileType: Int?
     public var of: String?
     public var within: String?
     /// Therapy A vs B (comma lists of drugs or `class:NAME`), in `line`.
@@ -146,8 +150,8 @@ public struct CohortFlags: Sendable, Hashable {
         d.population = p
 
         // Groups.
-        let groupings = [groupBy != nil, top != nil, therapyA != nil || therapyB != nil].filter { $0 }.count
-        if groupings > 1 { throw fail("--group-by", "give one grouping: --group-by, --top or --therapy-a/--therapy-b") }
+        let groupings = [groupBy != nil, top != nil, bottom != nil, therapyA != nil || therapyB != nil].filter { $0 }.count
+        if groupings > 1 { throw fail("--group-by", "give one grouping: --group-by, --top, --bottom or --therapy-a/--therapy-b") }
         if let g = groupBy {
             if g.hasPrefix("mutation:") || g.hasPrefix("altered:") {
                 let rest = String(g.drop { $0 != ":" }.dropFirst())
@@ -163,11 +167,20 @@ public struct CohortFlags: Sendable, Hashable {
                 d.groups = .variable(name: g, values: nil)
             }
         }
+        var type = QuantileType.default
+        if let quantileType {
+            guard top != nil || bottom != nil else { throw fail("--quantile-type", "goes with --top or --bottom") }
+            guard let t = QuantileType(quantileType) else { throw fail("--quantile-type", "\(quantileType) is not one of R's quantile types 1 to 9") }
+            type = t
+        }
         if let top {
             guard let of else { throw fail("--top", "needs --of VARIABLE") }
-            d.groups = .top(variable: of, percent: top, within: within)
+            d.groups = .top(variable: of, percent: top, within: within, quantileType: type)
+        } else if let bottom {
+            guard let of else { throw fail("--bottom", "needs --of VARIABLE") }
+            d.groups = .bottom(variable: of, percent: bottom, within: within, quantileType: type)
         } else if of != nil || within != nil {
-            throw fail("--of", "--of and --within go with --top")
+            throw fail("--of", "--of and --within go with --top or --bottom")
         }
         if therapyA != nil || therapyB != nil {
             guard let a = therapyA, let b = therapyB else { throw fail("--therapy-a", "give both --therapy-a and --therapy-b") }

@@ -322,14 +322,17 @@ public enum GroupSpec: Sendable, Hashable, Codable {
     /// Patients who received A vs B (reference) in a line (`line`), or in the first line with either;
     /// lines with both are left out.
     case therapy(a: TherapySpec, b: TherapySpec, line: Int?)
-    /// The top `percent`% of a numeric variable within each level of `within` (ties at the cut-off
-    /// included) vs the rest (reference).
-    case top(variable: String, percent: Double, within: String?)
+    /// The top `percent`% of a numeric variable within each level of `within` vs the rest (reference):
+    /// the patients at or above R's `quantile(x, 1 − percent/100, type = quantileType)` (ties at the
+    /// cut-off included).
+    case top(variable: String, percent: Double, within: String?, quantileType: QuantileType = .default)
+    /// The bottom `percent`%: at or below R's `quantile(x, percent/100, type = quantileType)` (ties included).
+    case bottom(variable: String, percent: Double, within: String?, quantileType: QuantileType = .default)
     /// Bins of a numeric variable cut at the given values: `< c1`, `c1 – < c2`, …, `≥ ck`; the lowest is the reference.
     case cuts(variable: String, at: [Double])
 
     enum CodingKeys: String, CodingKey {
-        case by, name, variable, attribute, values, gene, hgvsp, classes, passOnly, a, b, line, percent, within, at
+        case by, name, variable, attribute, values, gene, hgvsp, classes, passOnly, a, b, line, percent, within, at, quantileType
     }
 
     public init(from decoder: any Decoder) throws {
@@ -353,14 +356,15 @@ public enum GroupSpec: Sendable, Hashable, Codable {
         case "therapy":
             self = .therapy(a: try c.decode(TherapySpec.self, forKey: .a), b: try c.decode(TherapySpec.self, forKey: .b),
                             line: try c.decodeIfPresent(Int.self, forKey: .line))
-        case "top":
-            self = .top(variable: try variableName(), percent: try c.decode(Double.self, forKey: .percent),
-                        within: try c.decodeIfPresent(String.self, forKey: .within))
+        case "top", "bottom":
+            let v = try variableName(), p = try c.decode(Double.self, forKey: .percent), w = try c.decodeIfPresent(String.self, forKey: .within)
+            let q = try c.decodeIfPresent(QuantileType.self, forKey: .quantileType) ?? .default
+            self = by == "top" ? .top(variable: v, percent: p, within: w, quantileType: q) : .bottom(variable: v, percent: p, within: w, quantileType: q)
         case "cuts":
             self = .cuts(variable: try variableName(), at: try c.decode([Double].self, forKey: .at))
         default:
             throw DecodingError.dataCorruptedError(forKey: .by, in: c,
-                debugDescription: "unknown grouping \"\(by)\" (variable, mutation, therapy, top or cuts)")
+                debugDescription: "unknown grouping \"\(by)\" (variable, mutation, therapy, top, bottom or cuts)")
         }
     }
 
@@ -374,9 +378,10 @@ public enum GroupSpec: Sendable, Hashable, Codable {
             try c.encodeIfPresent(a.classes, forKey: .classes); try c.encodeIfPresent(a.passOnly, forKey: .passOnly)
         case .therapy(let a, let b, let line):
             try c.encode("therapy", forKey: .by); try c.encode(a, forKey: .a); try c.encode(b, forKey: .b); try c.encodeIfPresent(line, forKey: .line)
-        case .top(let v, let p, let w):
-            try c.encode("top", forKey: .by); try c.encode(v, forKey: .variable); try c.encode(p, forKey: .percent)
-            try c.encodeIfPresent(w, forKey: .within)
+        case .top(let v, let p, let w, let q), .bottom(let v, let p, let w, let q):
+            if case .top = self { try c.encode("top", forKey: .by) } else { try c.encode("bottom", forKey: .by) }
+            try c.encode(v, forKey: .variable); try c.encode(p, forKey: .percent)
+            try c.encodeIfPresent(w, forKey: .within); try c.encode(q, forKey: .quantileType)
         case .cuts(let v, let at):
             try c.encode("cuts", forKey: .by); try c.encode(v, forKey: .variable); try c.encode(at, forKey: .at)
         }

@@ -185,7 +185,7 @@ public struct CohortPlan: Sendable {
             therapyLine = line
             therapyGrouping = true
             fields.insert("therapies")
-        case .top(let v, let percent, let within)?:
+        case .top(let v, let percent, let within, _)?, .bottom(let v, let percent, let within, _)?:
             guard percent > 0, percent < 100 else { throw fail("groups.percent", "must be between 0 and 100 (exclusive)") }
             groupVariable = CohortVariable(parsing: v)
             withinVariable = within.map { CohortVariable(parsing: $0) }

@@ -88,12 +88,15 @@ import _TestSupport
         let group = Factor(data[r["group"]!.string!]!)
         let causes = r.d("causes").map { Int($0) }
         #expect(causes == Array(1...status.max()!))
+        var statistics = [Double]()
         for (k, cause) in causes.enumerated() {
             let g = try GrayTest(time: time, status: status, group: group, cause: cause)
             #expect(g.test.degreesOfFreedom == Int(r.d("df")[k]))
             #expect(isClose(g.test.statistic, r.d("statistic")[k], rel: 1e-10), "\(key) cause \(cause) statistic \(g.test.statistic) vs R \(r.d("statistic")[k])")
             #expect(isClose(g.test.pValue, r.d("p")[k], rel: 1e-8), "\(key) cause \(cause) p \(g.test.pValue) vs R \(r.d("p")[k])")
+            statistics.append(g.test.statistic)
         }
+        print("FineGrayTests Gray \(key): max rel. diff statistic \(RWEFixtures.maxRelative(statistics, r.d("statistic")))")
     }
 
     /// Strata sum the strata's scores and variances: a stratified test on two copies of a data set,
