@@ -116,9 +116,10 @@ extension CohortAnalysis {
         if !cutoffs.isEmpty {
             notesOut.append(plan.cutoffRule)
         }
+        if let cr = competingRisks { notesOut += cr.notes }
         if provenance.synthetic { notesOut.insert(CohortReport.syntheticBanner, at: 0) }
 
-        return CohortReport(
+        var report = CohortReport(
             title: plan.definition.name, provenance: provenance, definition: definitionJSON,
             definitionSummary: Self.summary(plan), endpoint: Self.endpointText(plan), timeUnit: plan.displayUnit.rawValue,
             flow: flow.map { .init(label: $0.label, count: dc.count($0.count)) }, grouping: grouping,
@@ -129,6 +130,8 @@ extension CohortAnalysis {
             },
             groups: summaries, levelCounts: levelCountsOut, curves: curvesOut, logRank: lr, cox: coxOut, proportionalHazards: ph,
             notes: notesOut, plotSeries: series)
+        report.competingRisks = competingRisks.map { competingRisksSummary($0, dc: dc, times: times) }
+        return report
     }
 
     /// Round times (excluding 0) over follow-up: steps of 1, 2, 2.5 or 5 × 10^k, at most 8.
@@ -204,6 +207,9 @@ extension CohortAnalysis {
             an.append(c + ")")
         }
         if plan.runPHTest { an.append("proportional-hazards test (cox.zph)") }
+        if let c = plan.competingCause {
+            an.append("competing risks by \(c.label) (cumulative incidence, Gray's test, Fine–Gray subdistribution HR)")
+        }
         lines.append("Analyses: " + an.joined(separator: ", "))
         if let desc = d.description, !desc.isEmpty { lines.insert(desc, at: 0) }
         return lines

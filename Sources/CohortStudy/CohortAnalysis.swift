@@ -62,6 +62,8 @@ public struct CohortAnalysis: Sendable {
     public var coxStrata: [String] = []
     public var proportionalHazards: ProportionalHazardsTest?
     public var levelCounts: LevelCounts?
+    /// Competing risks of the endpoint's events (`analysis.competingRisks`), nil when not asked.
+    public var competingRisks: CompetingRisks?
     public var notes: [String] = []
     /// Native time × timeScale = display time.
     public var timeScale: Double = 1
@@ -317,6 +319,11 @@ extension CohortAnalysis {
         if plan.runCox {
             try fitCox(plan: plan, a: &a, time: time, event: event, groupCodes: groupCodes, labels: labels, counts: counts,
                        tableRow: tableRow, column: column, factor: factor, combined: combined)
+        }
+
+        if let cause = plan.competingCause {
+            a.competingRisks = Self.computeCompetingRisks(cause: cause, time: time, event: event, groupCodes: groupCodes, labels: labels,
+                                                   tableRow: tableRow, column: column)
         }
 
         // Rows for export, in the display unit.

@@ -54,6 +54,8 @@ public struct CohortFlags: Sendable, Hashable {
     public var ties: String?
     public var kmTimes: [Double] = []
     public var skip: [String] = []
+    /// `DSS_STATUS`: competing risks of the endpoint's events by this attribute.
+    public var competingCause: String?
 
     public init() {}
 
@@ -232,6 +234,10 @@ public struct CohortFlags: Sendable, Hashable {
         }
         if !kmTimes.isEmpty { d.analysis.km = AnalysisSpec.KM(times: kmTimes, confidence: d.analysis.km?.confidence) }
         if !skip.isEmpty { d.analysis.skip = skip.flatMap { $0.split(separator: ",").map(String.init) } }
+        if let competingCause {
+            guard !competingCause.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("--competing-cause", "needs an attribute name, e.g. DSS_STATUS") }
+            d.analysis.competingRisks = AnalysisSpec.CompetingRisks(cause: competingCause)
+        }
         return d
     }
 }

@@ -381,7 +381,8 @@ public enum GroupSpec: Sendable, Hashable, Codable {
         case .top(let v, let p, let w, let q), .bottom(let v, let p, let w, let q):
             if case .top = self { try c.encode("top", forKey: .by) } else { try c.encode("bottom", forKey: .by) }
             try c.encode(v, forKey: .variable); try c.encode(p, forKey: .percent)
-            try c.encodeIfPresent(w, forKey: .within); try c.encode(q, forKey: .quantileType)
+            // the default (R's type 7) is left implicit, so definitions written before the option keep their canonical JSON and SHA-256
+            try c.encodeIfPresent(w, forKey: .within); if q != .default { try c.encode(q, forKey: .quantileType) }
         case .cuts(let v, let at):
             try c.encode("cuts", forKey: .by); try c.encode(v, forKey: .variable); try c.encode(at, forKey: .at)
         }
@@ -489,15 +490,32 @@ public struct AnalysisSpec: Sendable, Hashable, Codable {
     public var cox: Cox?
     /// Skip analyses: `logrank`, `cox`.
     public var skip: [String]?
+    /// Competing risks of the endpoint's events (`CohortAnalysis+CompetingRisks.swift`); nil: not run.
+    public var competingRisks: CompetingRisks?
+
+    /// The endpoint's events split by cause: an event whose `cause` attribute is an event status (e.g.
+    /// cBioPortal `DSS_STATUS` `1:DEAD WITH TUMOR`) is the event of interest; an event whose `cause` is a
+    /// non-event status (`0:ALIVE OR DEAD TUMOR FREE`) is the competing event; an event without a
+    /// readable `cause` has an unknown cause and is left out (counted). Patients without an event are censored.
+    public struct CompetingRisks: Sendable, Hashable, Codable {
+        public var cause: String
+        public init(cause: String) { self.cause = cause }
+        enum CodingKeys: String, CodingKey { case cause }
+        public init(from decoder: any Decoder) throws {
+            try CohortDefinition.rejectUnknownKeys(decoder, known: CodingKeys.self)
+            self.init(cause: try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .cause))
+        }
+    }
 
     public init(km: KM? = nil, logRank: LogRank? = nil, cox: Cox? = nil, skip: [String]? = nil) {
         self.km = km; self.logRank = logRank; self.cox = cox; self.skip = skip
     }
-    enum CodingKeys: String, CodingKey { case km, logRank = "logrank", cox, skip }
+    enum CodingKeys: String, CodingKey { case km, logRank = "logrank", cox, skip, competingRisks }
     public init(from decoder: any Decoder) throws {
         try CohortDefinition.rejectUnknownKeys(decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(km: try c.decodeIfPresent(KM.self, forKey: .km), logRank: try c.decodeIfPresent(LogRank.self, forKey: .logRank),
                   cox: try c.decodeIfPresent(Cox.self, forKey: .cox), skip: try c.decodeIfPresent([String].self, forKey: .skip))
+        competingRisks = try c.decodeIfPresent(CompetingRisks.self, forKey: .competingRisks)
     }
 }

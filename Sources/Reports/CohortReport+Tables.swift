@@ -117,6 +117,7 @@ extension CohortReport {
                              headers: ["term", "χ²", "df", "p"], rows: rows, numericColumns: [1, 2, 3],
                              note: "a small p suggests the hazard ratio changes over time"))
         }
+        out += competingRiskTables(f)
         return out
     }
 

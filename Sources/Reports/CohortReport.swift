@@ -235,6 +235,8 @@ public struct CohortReport: Sendable, Codable {
     public var logRank: LogRankSummary?
     public var cox: CoxSummary?
     public var proportionalHazards: PHTest?
+    /// Competing risks of the endpoint's events (`CohortReport+CompetingRisks.swift`), nil when not asked.
+    public var competingRisks: CompetingRisksSummary?
     public var notes: [String]
 
     /// The curves to draw (times in `timeUnit`); groups withheld by suppression are absent. Not encoded:
@@ -243,7 +245,7 @@ public struct CohortReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case title, provenance, definition, definitionSummary, endpoint, timeUnit, flow, grouping, cutoffs, groups, levelCounts, curves, logRank, cox,
-             proportionalHazards, notes
+             proportionalHazards, competingRisks, notes
     }
 
     public init(title: String, provenance: Provenance, definition: String, definitionSummary: [String], endpoint: String, timeUnit: String,

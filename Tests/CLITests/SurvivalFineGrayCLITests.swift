@@ -58,15 +58,8 @@ import _TestSupport
 
     // MARK: bad input
 
-    static func badFile(_ text: String) throws -> String {
-        let d = try makeTemporaryDirectory()
-        let f = d.appendingPathComponent("bad.csv")
-        try text.write(to: f, atomically: true, encoding: .utf8)
-        return f.path
-    }
-
     @Test func causeNotPresentNamesFileColumnAndValue() throws {
-        let f = try Self.badFile("time,event,x\n5,1,1\n3,2,0\n4,0,1\n6,1,0\n")
+        let f = try SurvivalRWECLITests.badFile("time,event,x\n5,1,1\n3,2,0\n4,0,1\n6,1,0\n")
         let r = try runOnco(["survival", "finegray", "--input", f, "--event-of-interest", "3", "--covariates", "x"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("bad.csv") && r.stderr.contains("event") && r.stderr.contains("--event-of-interest 3")
@@ -76,15 +69,15 @@ import _TestSupport
     }
 
     @Test func negativeTimeAndBadCauseNameTheLine() throws {
-        let neg = try Self.badFile("time,event,x\n5,1,1\n-3,2,0\n4,0,1\n")
+        let neg = try SurvivalRWECLITests.badFile("time,event,x\n5,1,1\n-3,2,0\n4,0,1\n")
         let r = try runOnco(["survival", "finegray", "--input", neg, "--event-of-interest", "1", "--covariates", "x"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("line 3") && r.stderr.contains("time") && r.stderr.contains("negative"), "\(r.stderr)")
-        let cause = try Self.badFile("time,event,x\n5,1,1\n3,death,0\n4,0,1\n")
+        let cause = try SurvivalRWECLITests.badFile("time,event,x\n5,1,1\n3,death,0\n4,0,1\n")
         let c = try runOnco(["survival", "finegray", "--input", cause, "--event-of-interest", "1", "--covariates", "x"])
         #expect(c.status == 1)
         #expect(c.stderr.contains("line 3") && c.stderr.contains("event") && c.stderr.contains("0 for censored or a cause"), "\(c.stderr)")
-        let one = try Self.badFile("time,event,g\n5,1,a\n3,2,a\n4,0,a\n")
+        let one = try SurvivalRWECLITests.badFile("time,event,g\n5,1,a\n3,2,a\n4,0,a\n")
         let g = try runOnco(["survival", "cif", "--input", one, "--group", "g"])
         #expect(g.status == 1 && g.stderr.contains("at least two groups") && g.stderr.contains("g"), "\(g.stderr)")
     }

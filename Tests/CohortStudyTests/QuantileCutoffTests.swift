@@ -80,11 +80,16 @@ import _TestSupport
         var f = CohortFlags()
         f.top = 40; f.of = "attribute:TMB"; f.within = "tumour_type"
         let d = try f.apply(to: nil)
-        guard case .top(_, 40, "tumour_type", let q)? = d.groups else { Issue.record("not a top grouping: \(String(describing: d.groups))"); return }
+        guard case .top(_, 40, let within, let q)? = d.groups else { Issue.record("not a top grouping: \(String(describing: d.groups))"); return }
+        #expect(within == "tumour_type")
         #expect(q == .default && q.rawValue == 7)
         let yaml = try CohortDefinition.parse("name: x\ngroups: {by: bottom, variable: tmb, percent: 25, quantileType: 6}\n", source: "study.yaml", yaml: true)
         guard case .bottom(_, 25, nil, let q6)? = yaml.groups else { Issue.record("not a bottom grouping"); return }
         #expect(q6.rawValue == 6)
+        // canonical JSON keeps a chosen type and leaves the default implicit (older definitions keep their SHA-256)
+        #expect(try yaml.canonicalJSON().contains("\"quantileType\":6"))
+        #expect(try CohortDefinition.parse(try yaml.canonicalJSON(), source: "x", yaml: false) == yaml)
+        #expect(try !d.canonicalJSON().contains("quantileType"))
         #expect(throws: (any Error).self) { try CohortDefinition.parse("name: x\ngroups: {by: top, variable: tmb, percent: 25, quantileType: 10}\n", source: "study.yaml", yaml: true) }
         var bad = CohortFlags()
         bad.top = 40; bad.of = "tmb"; bad.quantileType = 0

@@ -78,6 +78,9 @@ struct CohortCommand: AsyncParsableCommand {
         @Option(name: .customLong("km-times"), parsing: .upToNextOption, help: "Times (display unit) at which survival is tabulated.")
         var kmTimes: [Double] = []
         @Option(help: "Skip analyses: logrank, cox, phtest.") var skip: [String] = []
+        @Option(name: .customLong("competing-cause"),
+                help: "Competing risks: the status attribute (e.g. DSS_STATUS) whose event marks an endpoint event as the event of interest (cancer death); other events compete (cumulative incidence by group, Gray's test, Fine–Gray HR).")
+        var competingCause: String?
 
         var flags: CohortFlags {
             var f = CohortFlags()
@@ -87,7 +90,7 @@ struct CohortCommand: AsyncParsableCommand {
             f.therapyA = therapyA; f.therapyB = therapyB; f.line = line; f.endpoint = endpoint; f.from = from
             f.timeAttribute = timeAttribute; f.statusAttribute = statusAttribute; f.timeAttributeUnit = timeAttributeUnit
             f.landmark = landmark; f.timeUnit = timeUnit; f.adjust = adjust; f.strata = strata; f.logRankStrata = logRankStrata
-            f.ties = ties; f.kmTimes = kmTimes; f.skip = skip
+            f.ties = ties; f.kmTimes = kmTimes; f.skip = skip; f.competingCause = competingCause
             return f
         }
 
