@@ -55,7 +55,8 @@ extension CohortAnalysis {
         var out = CompetingRisks(cause: cause.label, unknownCause: unknown, groups: [], grayInterest: nil, grayCompeting: nil, fineGray: nil,
                                  fineGrayCounts: [], fineGrayLevels: [], notes: [])
         if unknown > 0 {
-            out.notes.append("competing risks: \(unknown) patient(s) with an event but no recorded \(cause.label) are left out (cause unknown)")
+            // no count here: notes are not disclosure-controlled; the (suppressed) count is in the events-by-cause table
+            out.notes.append("competing risks: patients with an event but no recorded \(cause.label) are left out (cause unknown; their number is under the events-by-cause table)")
         }
         let eventTypes = ["\(cause.label) event", "other event"]
         let factor = Factor(codes: codes, levels: labels)
