@@ -9,7 +9,7 @@ mode="${1:-demo}"
 apt_pkgs=(libhts-dev zlib1g-dev libsqlite3-dev pkg-config)
 pip_pkgs=()
 if [[ "$mode" == "test" || "$mode" == "bench" || "$mode" == "slurm" ]]; then
-  apt_pkgs+=(bcftools samtools tabix postgresql chromium fonts-dejavu-core python3-pip r-cran-survival)
+  apt_pkgs+=(bcftools samtools tabix postgresql chromium fonts-dejavu-core python3-pip r-cran-survival r-cran-cmprsk)
   pip_pkgs+=(snakemake)
 fi
 if [[ "$mode" == "slurm" ]]; then

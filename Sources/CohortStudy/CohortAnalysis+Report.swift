@@ -114,20 +114,24 @@ extension CohortAnalysis {
             notesOut.append("disclosure control: \(DisclosureControl(minimumCount: dc.k).roundingStatement!), so no suppressed count can be derived by subtraction (totals may differ from the sum of their parts); curves are shown only at steps of at least \(dc.k) events")
         }
         if !cutoffs.isEmpty {
-            notesOut.append("cut-off: the value at rank ⌈p·n⌉ from the top within each level; every patient at or above it is in the top group (ties included)")
+            notesOut.append(plan.cutoffRule)
         }
+        if let cr = competingRisks { notesOut += cr.notes }
         if provenance.synthetic { notesOut.insert(CohortReport.syntheticBanner, at: 0) }
 
-        return CohortReport(
+        var report = CohortReport(
             title: plan.definition.name, provenance: provenance, definition: definitionJSON,
             definitionSummary: Self.summary(plan), endpoint: Self.endpointText(plan), timeUnit: plan.displayUnit.rawValue,
             flow: flow.map { .init(label: $0.label, count: dc.count($0.count)) }, grouping: grouping,
             cutoffs: cutoffs.map { c in
                 // a cut-off of a level smaller than the minimum would describe fewer patients than allowed
-                .init(level: c.level, n: dc.count(c.n), nAbove: dc.count(c.nAbove), value: dc.isSmall(c.n) ? nil : c.value)
+                .init(level: c.level, n: dc.count(c.n), nAbove: dc.count(c.nAbove), value: dc.isSmall(c.n) ? nil : c.value,
+                      below: plan.selectsBottom ? true : nil)
             },
             groups: summaries, levelCounts: levelCountsOut, curves: curvesOut, logRank: lr, cox: coxOut, proportionalHazards: ph,
             notes: notesOut, plotSeries: series)
+        report.competingRisks = competingRisks.map { competingRisksSummary($0, dc: dc, times: times) }
+        return report
     }
 
     /// Round times (excluding 0) over follow-up: steps of 1, 2, 2.5 or 5 × 10^k, at most 8.
@@ -187,9 +191,10 @@ extension CohortAnalysis {
         case .variable(let n, let v)?: lines.append("Groups: by \(CohortVariable(parsing: n).label)" + (v.map { " (\($0.joined(separator: ", ")))" } ?? ""))
         case .therapy(let a, let b, let line)?:
             lines.append("Groups: \(a.label) vs \(b.label) (reference) in \(line.map { "line \($0)" } ?? "the first line with either")")
-        case .top(let v, let pc, let w)?:
-            lines.append("Groups: top \(numberText(pc))% of \(CohortVariable(parsing: v).label)" + (w.map { " within each \(CohortVariable(parsing: $0).label)" } ?? "")
-                         + " vs the rest (ties at the cut-off in the top group)")
+        case .top(let v, let pc, let w, let q)?, .bottom(let v, let pc, let w, let q)?:
+            let side = plan.selectsBottom ? "bottom" : "top"
+            lines.append("Groups: \(side) \(numberText(pc))% of \(CohortVariable(parsing: v).label)" + (w.map { " within each \(CohortVariable(parsing: $0).label)" } ?? "")
+                         + " vs the rest (cut-off R quantile \(q); ties at the cut-off in the \(side) group)")
         case .cuts(let v, let at)?: lines.append("Groups: \(CohortVariable(parsing: v).label) cut at \(at.map(numberText).joined(separator: ", "))")
         }
         lines.append("Endpoint: \(endpointText(plan)); times in \(plan.displayUnit.rawValue)")
@@ -202,6 +207,9 @@ extension CohortAnalysis {
             an.append(c + ")")
         }
         if plan.runPHTest { an.append("proportional-hazards test (cox.zph)") }
+        if let c = plan.competingCause {
+            an.append("competing risks by \(c.label) (cumulative incidence, Gray's test, Fine–Gray subdistribution HR)")
+        }
         lines.append("Analyses: " + an.joined(separator: ", "))
         if let desc = d.description, !desc.isEmpty { lines.insert(desc, at: 0) }
         return lines

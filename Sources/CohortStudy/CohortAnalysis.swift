@@ -62,6 +62,8 @@ public struct CohortAnalysis: Sendable {
     public var coxStrata: [String] = []
     public var proportionalHazards: ProportionalHazardsTest?
     public var levelCounts: LevelCounts?
+    /// Competing risks of the endpoint's events (`analysis.competingRisks`), nil when not asked.
+    public var competingRisks: CompetingRisks?
     public var notes: [String] = []
     /// Native time × timeScale = display time.
     public var timeScale: Double = 1
@@ -193,11 +195,12 @@ extension CohortAnalysis {
             }
             a.flow.append(("with a value of \(plan.groupVariable!.label)", candidates.count - left))
             a.grouping = "\(plan.groupVariable!.label) cut at \(at.map(f).joined(separator: ", ")) (reference \(labels[0]))"
-        case .top(_, let percent, _)?:
+        case .top(_, let percent, _, let quantileType)?, .bottom(_, let percent, _, let quantileType)?:
+            let bottom = plan.selectsBottom
             let v = VariableValues(column: column[plan.groupVariable!.column]!, variable: plan.groupVariable!)
             let within = plan.withinVariable.map { VariableValues(column: column[$0.column]!, variable: $0) }
             let pText = numberText(percent)
-            labels = ["rest", "top \(pText)% \(plan.groupVariable!.label)"]
+            labels = ["rest", "\(bottom ? "bottom" : "top") \(pText)% \(plan.groupVariable!.label)"]
             var byLevel: [String: [Int]] = [:]
             var left = 0
             for (i, c) in candidates.enumerated() {
@@ -214,17 +217,17 @@ extension CohortAnalysis {
             for level in Factor.sortedLevels(Array(byLevel.keys)) {
                 let members = byLevel[level]!
                 let xs = members.map { v.numbers[candidates[$0].row]! }
-                let cut = Self.topCutoff(xs, percent: percent)
+                let cut = Self.cutoff(xs, percent: percent, bottom: bottom, type: quantileType)
                 var above = 0
                 for (m, x) in zip(members, xs) {
-                    let top = x >= cut
-                    code[m] = top ? 1 : 0
-                    if top { above += 1 }
+                    let selected = bottom ? x <= cut : x >= cut
+                    code[m] = selected ? 1 : 0
+                    if selected { above += 1 }
                 }
                 a.cutoffs.append(Cutoff(level: level, n: members.count, nAbove: above, value: cut))
             }
             a.flow.append(("with a value of \(plan.groupVariable!.label)" + (plan.withinVariable.map { " and \($0.label)" } ?? ""), candidates.count - left))
-            a.grouping = "top \(pText)% of \(plan.groupVariable!.label)" + (plan.withinVariable.map { " within each \($0.label)" } ?? "")
+            a.grouping = "\(bottom ? "bottom" : "top") \(pText)% of \(plan.groupVariable!.label)" + (plan.withinVariable.map { " within each \($0.label)" } ?? "")
                 + " vs the rest (reference)"
         }
 
@@ -318,6 +321,11 @@ extension CohortAnalysis {
                        tableRow: tableRow, column: column, factor: factor, combined: combined)
         }
 
+        if let cause = plan.competingCause {
+            a.competingRisks = Self.computeCompetingRisks(cause: cause, time: time, event: event, groupCodes: groupCodes, labels: labels,
+                                                   tableRow: tableRow, column: column)
+        }
+
         // Rows for export, in the display unit.
         a.rows.personIDs = tableRow.map { table.personIDs[$0] }
         a.rows.group = groupCodes.map { labels[Int($0)] }
@@ -328,14 +336,13 @@ extension CohortAnalysis {
         return a
     }
 
-    /// The cut-off of the top `percent`%: the value at rank ⌈percent/100 · n⌉ from the top (so at
-    /// least that many patients are at or above it, more when values tie at the cut-off).
-    static func topCutoff(_ xs: [Double], percent: Double) -> Double {
+    /// The cut-off of the top `percent`%: R's `quantile(xs, 1 - percent/100, type = type)`; of the
+    /// bottom `percent`%: `quantile(xs, percent/100, type = type)`. Members are at or above (at or
+    /// below) it, ties included.
+    static func cutoff(_ xs: [Double], percent: Double, bottom: Bool, type: QuantileType) -> Double {
         precondition(!xs.isEmpty)
-        let sorted = xs.sorted(by: >)
-        let q = percent * Double(xs.count) / 100          // exact for whole percents
-        let k = max(1, Int((q * (1 - 1e-12)).rounded(.up)))
-        return sorted[min(k, sorted.count) - 1]
+        let p = percent / 100
+        return type.quantile(sorted: xs.sorted(), probability: bottom ? p : 1 - p)
     }
 
     static func wrap<T>(_ body: () throws -> T) throws -> T {

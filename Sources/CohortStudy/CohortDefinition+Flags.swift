@@ -29,6 +29,10 @@ public struct CohortFlags: Sendable, Hashable {
     public var groupBy: String?
     /// Top `percent`% of `of` within `within`.
     public var top: Double?
+    /// Bottom `percent`% of `of` within `within`.
+    public var bottom: Double?
+    /// R's quantile type (1–9) of the top/bottom cut-off; nil = 7.
+    public var quantileType: Int?
     public var of: String?
     public var within: String?
     /// Therapy A vs B (comma lists of drugs or `class:NAME`), in `line`.
@@ -50,6 +54,8 @@ public struct CohortFlags: Sendable, Hashable {
     public var ties: String?
     public var kmTimes: [Double] = []
     public var skip: [String] = []
+    /// `DSS_STATUS`: competing risks of the endpoint's events by this attribute.
+    public var competingCause: String?
 
     public init() {}
 
@@ -146,8 +152,8 @@ public struct CohortFlags: Sendable, Hashable {
         d.population = p
 
         // Groups.
-        let groupings = [groupBy != nil, top != nil, therapyA != nil || therapyB != nil].filter { $0 }.count
-        if groupings > 1 { throw fail("--group-by", "give one grouping: --group-by, --top or --therapy-a/--therapy-b") }
+        let groupings = [groupBy != nil, top != nil, bottom != nil, therapyA != nil || therapyB != nil].filter { $0 }.count
+        if groupings > 1 { throw fail("--group-by", "give one grouping: --group-by, --top, --bottom or --therapy-a/--therapy-b") }
         if let g = groupBy {
             if g.hasPrefix("mutation:") || g.hasPrefix("altered:") {
                 let rest = String(g.drop { $0 != ":" }.dropFirst())
@@ -163,11 +169,20 @@ public struct CohortFlags: Sendable, Hashable {
                 d.groups = .variable(name: g, values: nil)
             }
         }
+        var type = QuantileType.default
+        if let quantileType {
+            guard top != nil || bottom != nil else { throw fail("--quantile-type", "goes with --top or --bottom") }
+            guard let t = QuantileType(quantileType) else { throw fail("--quantile-type", "\(quantileType) is not one of R's quantile types 1 to 9") }
+            type = t
+        }
         if let top {
             guard let of else { throw fail("--top", "needs --of VARIABLE") }
-            d.groups = .top(variable: of, percent: top, within: within)
+            d.groups = .top(variable: of, percent: top, within: within, quantileType: type)
+        } else if let bottom {
+            guard let of else { throw fail("--bottom", "needs --of VARIABLE") }
+            d.groups = .bottom(variable: of, percent: bottom, within: within, quantileType: type)
         } else if of != nil || within != nil {
-            throw fail("--of", "--of and --within go with --top")
+            throw fail("--of", "--of and --within go with --top or --bottom")
         }
         if therapyA != nil || therapyB != nil {
             guard let a = therapyA, let b = therapyB else { throw fail("--therapy-a", "give both --therapy-a and --therapy-b") }
@@ -219,6 +234,10 @@ public struct CohortFlags: Sendable, Hashable {
         }
         if !kmTimes.isEmpty { d.analysis.km = AnalysisSpec.KM(times: kmTimes, confidence: d.analysis.km?.confidence) }
         if !skip.isEmpty { d.analysis.skip = skip.flatMap { $0.split(separator: ",").map(String.init) } }
+        if let competingCause {
+            guard !competingCause.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("--competing-cause", "needs an attribute name, e.g. DSS_STATUS") }
+            d.analysis.competingRisks = AnalysisSpec.CompetingRisks(cause: competingCause)
+        }
         return d
     }
 }

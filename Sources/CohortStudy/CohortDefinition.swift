@@ -322,14 +322,17 @@ public enum GroupSpec: Sendable, Hashable, Codable {
     /// Patients who received A vs B (reference) in a line (`line`), or in the first line with either;
     /// lines with both are left out.
     case therapy(a: TherapySpec, b: TherapySpec, line: Int?)
-    /// The top `percent`% of a numeric variable within each level of `within` (ties at the cut-off
-    /// included) vs the rest (reference).
-    case top(variable: String, percent: Double, within: String?)
+    /// The top `percent`% of a numeric variable within each level of `within` vs the rest (reference):
+    /// the patients at or above R's `quantile(x, 1 − percent/100, type = quantileType)` (ties at the
+    /// cut-off included).
+    case top(variable: String, percent: Double, within: String?, quantileType: QuantileType = .default)
+    /// The bottom `percent`%: at or below R's `quantile(x, percent/100, type = quantileType)` (ties included).
+    case bottom(variable: String, percent: Double, within: String?, quantileType: QuantileType = .default)
     /// Bins of a numeric variable cut at the given values: `< c1`, `c1 – < c2`, …, `≥ ck`; the lowest is the reference.
     case cuts(variable: String, at: [Double])
 
     enum CodingKeys: String, CodingKey {
-        case by, name, variable, attribute, values, gene, hgvsp, classes, passOnly, a, b, line, percent, within, at
+        case by, name, variable, attribute, values, gene, hgvsp, classes, passOnly, a, b, line, percent, within, at, quantileType
     }
 
     public init(from decoder: any Decoder) throws {
@@ -353,14 +356,15 @@ public enum GroupSpec: Sendable, Hashable, Codable {
         case "therapy":
             self = .therapy(a: try c.decode(TherapySpec.self, forKey: .a), b: try c.decode(TherapySpec.self, forKey: .b),
                             line: try c.decodeIfPresent(Int.self, forKey: .line))
-        case "top":
-            self = .top(variable: try variableName(), percent: try c.decode(Double.self, forKey: .percent),
-                        within: try c.decodeIfPresent(String.self, forKey: .within))
+        case "top", "bottom":
+            let v = try variableName(), p = try c.decode(Double.self, forKey: .percent), w = try c.decodeIfPresent(String.self, forKey: .within)
+            let q = try c.decodeIfPresent(QuantileType.self, forKey: .quantileType) ?? .default
+            self = by == "top" ? .top(variable: v, percent: p, within: w, quantileType: q) : .bottom(variable: v, percent: p, within: w, quantileType: q)
         case "cuts":
             self = .cuts(variable: try variableName(), at: try c.decode([Double].self, forKey: .at))
         default:
             throw DecodingError.dataCorruptedError(forKey: .by, in: c,
-                debugDescription: "unknown grouping \"\(by)\" (variable, mutation, therapy, top or cuts)")
+                debugDescription: "unknown grouping \"\(by)\" (variable, mutation, therapy, top, bottom or cuts)")
         }
     }
 
@@ -374,9 +378,11 @@ public enum GroupSpec: Sendable, Hashable, Codable {
             try c.encodeIfPresent(a.classes, forKey: .classes); try c.encodeIfPresent(a.passOnly, forKey: .passOnly)
         case .therapy(let a, let b, let line):
             try c.encode("therapy", forKey: .by); try c.encode(a, forKey: .a); try c.encode(b, forKey: .b); try c.encodeIfPresent(line, forKey: .line)
-        case .top(let v, let p, let w):
-            try c.encode("top", forKey: .by); try c.encode(v, forKey: .variable); try c.encode(p, forKey: .percent)
-            try c.encodeIfPresent(w, forKey: .within)
+        case .top(let v, let p, let w, let q), .bottom(let v, let p, let w, let q):
+            if case .top = self { try c.encode("top", forKey: .by) } else { try c.encode("bottom", forKey: .by) }
+            try c.encode(v, forKey: .variable); try c.encode(p, forKey: .percent)
+            // the default (R's type 7) is left implicit, so definitions written before the option keep their canonical JSON and SHA-256
+            try c.encodeIfPresent(w, forKey: .within); if q != .default { try c.encode(q, forKey: .quantileType) }
         case .cuts(let v, let at):
             try c.encode("cuts", forKey: .by); try c.encode(v, forKey: .variable); try c.encode(at, forKey: .at)
         }
@@ -484,15 +490,32 @@ public struct AnalysisSpec: Sendable, Hashable, Codable {
     public var cox: Cox?
     /// Skip analyses: `logrank`, `cox`.
     public var skip: [String]?
+    /// Competing risks of the endpoint's events (`CohortAnalysis+CompetingRisks.swift`); nil: not run.
+    public var competingRisks: CompetingRisks?
+
+    /// The endpoint's events split by cause: an event whose `cause` attribute is an event status (e.g.
+    /// cBioPortal `DSS_STATUS` `1:DEAD WITH TUMOR`) is the event of interest; an event whose `cause` is a
+    /// non-event status (`0:ALIVE OR DEAD TUMOR FREE`) is the competing event; an event without a
+    /// readable `cause` has an unknown cause and is left out (counted). Patients without an event are censored.
+    public struct CompetingRisks: Sendable, Hashable, Codable {
+        public var cause: String
+        public init(cause: String) { self.cause = cause }
+        enum CodingKeys: String, CodingKey { case cause }
+        public init(from decoder: any Decoder) throws {
+            try CohortDefinition.rejectUnknownKeys(decoder, known: CodingKeys.self)
+            self.init(cause: try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .cause))
+        }
+    }
 
     public init(km: KM? = nil, logRank: LogRank? = nil, cox: Cox? = nil, skip: [String]? = nil) {
         self.km = km; self.logRank = logRank; self.cox = cox; self.skip = skip
     }
-    enum CodingKeys: String, CodingKey { case km, logRank = "logrank", cox, skip }
+    enum CodingKeys: String, CodingKey { case km, logRank = "logrank", cox, skip, competingRisks }
     public init(from decoder: any Decoder) throws {
         try CohortDefinition.rejectUnknownKeys(decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(km: try c.decodeIfPresent(KM.self, forKey: .km), logRank: try c.decodeIfPresent(LogRank.self, forKey: .logRank),
                   cox: try c.decodeIfPresent(Cox.self, forKey: .cox), skip: try c.decodeIfPresent([String].self, forKey: .skip))
+        competingRisks = try c.decodeIfPresent(CompetingRisks.self, forKey: .competingRisks)
     }
 }

@@ -39,6 +39,8 @@ public struct CohortPlan: Sendable {
     public let ties: CoxFit.Ties
     public let confidence: ConfidenceType
     public let kmTimes: [Double]?
+    /// The attribute splitting the endpoint's events into the event of interest and the competing event.
+    public let competingCause: CohortVariable?
 
     /// Every variable whose values the study reads.
     public var variables: [CohortVariable] {
@@ -48,6 +50,7 @@ public struct CohortPlan: Sendable {
         for c in covariates { add(c.variable) }
         for s in coxStrata { add(s) }
         for s in logRankStrata { add(s) }
+        add(competingCause)
         return out
     }
 
@@ -185,7 +188,7 @@ public struct CohortPlan: Sendable {
             therapyLine = line
             therapyGrouping = true
             fields.insert("therapies")
-        case .top(let v, let percent, let within)?:
+        case .top(let v, let percent, let within, _)?, .bottom(let v, let percent, let within, _)?:
             guard percent > 0, percent < 100 else { throw fail("groups.percent", "must be between 0 and 100 (exclusive)") }
             groupVariable = CohortVariable(parsing: v)
             withinVariable = within.map { CohortVariable(parsing: $0) }
@@ -279,6 +282,14 @@ public struct CohortPlan: Sendable {
             throw fail("analysis.km.times", "must be non-negative numbers")
         }
         kmTimes = a.km?.times
+        competingCause = try a.competingRisks.map { cr in
+            let v = CohortVariable(parsing: cr.cause)
+            guard case .attribute = v else {
+                throw fail("analysis.competingRisks.cause", "\"\(cr.cause)\" must be a clinical attribute holding a status (e.g. DSS_STATUS)")
+            }
+            return v
+        }
+        if let c = competingCause { fields.insert(c.field) }
         if let m = d.minimumCellCount, m < 1 { throw fail("minimumCellCount", "must be 1 or more") }
         if let l = e.landmark, l.days < 0 { throw fail("endpoint.landmark", "must not be negative") }
         self.fields = fields

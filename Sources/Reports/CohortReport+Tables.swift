@@ -60,7 +60,7 @@ extension CohortReport {
                          rows: flow.map { [$0.label, $0.count.description] }, numericColumns: [1], note: nil))
         if !cutoffs.isEmpty {
             out.append(Table(id: "cutoffs", title: "Cut-offs (\(grouping); ties at the cut-off included)",
-                             headers: ["level", "patients with a value", "cut-off", "at or above the cut-off"],
+                             headers: ["level", "patients with a value", "cut-off", cutoffs.contains { $0.below == true } ? "at or below the cut-off" : "at or above the cut-off"],
                              rows: cutoffs.map { [$0.level, $0.n.description, f.value($0.value), $0.nAbove.description] },
                              numericColumns: [1, 2, 3], note: nil))
         }
@@ -117,6 +117,7 @@ extension CohortReport {
                              headers: ["term", "χ²", "df", "p"], rows: rows, numericColumns: [1, 2, 3],
                              note: "a small p suggests the hazard ratio changes over time"))
         }
+        out += competingRiskTables(f)
         return out
     }
 

@@ -51,12 +51,14 @@ public struct CohortReport: Sendable, Codable {
         public var level: String
         /// Patients of the level with a value.
         public var n: SuppressedCount
-        /// Patients at or above the cut-off (ties at the cut-off included).
+        /// Patients at or above the cut-off (at or below it for a bottom group; ties at the cut-off included).
         public var nAbove: SuppressedCount
         /// The cut-off value (nil when the level is empty or withheld).
         public var value: Double?
-        public init(level: String, n: SuppressedCount, nAbove: SuppressedCount, value: Double?) {
-            self.level = level; self.n = n; self.nAbove = nAbove; self.value = value
+        /// True for a bottom X% group (members at or below the cut-off); nil for a top group.
+        public var below: Bool?
+        public init(level: String, n: SuppressedCount, nAbove: SuppressedCount, value: Double?, below: Bool? = nil) {
+            self.level = level; self.n = n; self.nAbove = nAbove; self.value = value; self.below = below
         }
     }
 
@@ -233,6 +235,8 @@ public struct CohortReport: Sendable, Codable {
     public var logRank: LogRankSummary?
     public var cox: CoxSummary?
     public var proportionalHazards: PHTest?
+    /// Competing risks of the endpoint's events (`CohortReport+CompetingRisks.swift`), nil when not asked.
+    public var competingRisks: CompetingRisksSummary?
     public var notes: [String]
 
     /// The curves to draw (times in `timeUnit`); groups withheld by suppression are absent. Not encoded:
@@ -241,7 +245,7 @@ public struct CohortReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case title, provenance, definition, definitionSummary, endpoint, timeUnit, flow, grouping, cutoffs, groups, levelCounts, curves, logRank, cox,
-             proportionalHazards, notes
+             proportionalHazards, competingRisks, notes
     }
 
     public init(title: String, provenance: Provenance, definition: String, definitionSummary: [String], endpoint: String, timeUnit: String,

@@ -54,18 +54,18 @@ public struct SurvivalRows: Sendable {
                 throw DelimitedTableError(file: table.path, line: line, number: error)
             }
             guard t >= 0 else {
-                throw DelimitedTableError(file: table.path, line: line, column: timeColumn, message: "time is negative")
+                throw DelimitedTableError(file: table.path, line: line, column: timeColumn, message: "time is negative (value '\(row[ti].trimmingCharacters(in: .whitespaces))')")
             }
             if competingRisks {
                 guard let k = Int(row[ei].trimmingCharacters(in: .whitespaces)), k >= 0 else {
                     throw DelimitedTableError(file: table.path, line: line, column: eventColumn,
-                                              message: "unknown event value (expected 0 for censored or a cause 1, 2, …)")
+                                              message: "unknown event value '\(row[ei].trimmingCharacters(in: .whitespaces))' (expected 0 for censored or a cause 1, 2, …)")
                 }
                 status.append(k)
             }
             guard let e = competingRisks ? status.last.map({ $0 > 0 }) : SurvivalRows.parseEvent(row[ei]) else {
                 throw DelimitedTableError(file: table.path, line: line, column: eventColumn,
-                                          message: "unknown event value (expected 1/0, TRUE/FALSE, or 1:… / 0:… as in cBioPortal)")
+                                          message: "unknown event value '\(row[ei].trimmingCharacters(in: .whitespaces))' (expected 1/0, TRUE/FALSE, or 1:… / 0:… as in cBioPortal)")
             }
             time.append(t)
             event.append(e)

@@ -9,24 +9,27 @@ import _TestSupport
 
 /// Derived groups computed by hand: top X% within levels (ties at the cut-off included), cuts, landmark.
 @Suite struct GroupingTests {
-    /// Top 20% of 10 values: ⌈0.2·10⌉ = 2 → cut-off 9 (the 2nd largest), top {10, 9}.
-    /// Top 30%: ⌈3⌉ = 3 → cut-off 8; the three 8s tie at the cut-off, so the top group has 5.
-    @Test func topCutoffByHand() {
+    /// Top 20% of 10 values, R type 7 (the default): quantile(x, 0.8) = x₍₈₎ + 0.2·(x₍₉₎ − x₍₈₎) = 8.2
+    /// (R: sprintf("%.17g", quantile(x, 0.8)) = 8.1999999999999993), top {10, 9}. Top 30%: quantile(x, 0.7)
+    /// = x₍₇₎ = x₍₈₎ = 8; the three 8s tie at the cut-off, so the top group has 5. Bottom 30%:
+    /// quantile(x, 0.3) = x₍₃₎ + 0.7·(x₍₄₎ − x₍₃₎) = 2.7 → {0, 1, 2}.
+    @Test func cutoffByHand() {
         let xs: [Double] = [8, 0, 10, 3, 8, 1, 9, 2, 8, 5]
-        #expect(CohortAnalysis.topCutoff(xs, percent: 20) == 9)
-        #expect(CohortAnalysis.topCutoff(xs, percent: 30) == 8)
-        #expect(xs.filter { $0 >= CohortAnalysis.topCutoff(xs, percent: 30) }.count == 5)
-        // 7% of 100 is exactly 7 (no floating-point rounding up to 8)
-        let hundred = (1...100).map(Double.init)
-        #expect(CohortAnalysis.topCutoff(hundred, percent: 7) == 94)
+        #expect(CohortAnalysis.cutoff(xs, percent: 20, bottom: false, type: .default) == 8.1999999999999993)
+        #expect(CohortAnalysis.cutoff(xs, percent: 30, bottom: false, type: .default) == 8)
+        #expect(xs.filter { $0 >= CohortAnalysis.cutoff(xs, percent: 30, bottom: false, type: .default) }.count == 5)
+        let low = CohortAnalysis.cutoff(xs, percent: 30, bottom: true, type: .default)
+        #expect(isClose(low, 2.7, rel: 1e-15) && xs.filter { $0 <= low }.count == 3)
+        // type 1 (inverse of the empirical distribution): quantile(x, 0.8, type = 1) = x₍₈₎ = 8
+        #expect(CohortAnalysis.cutoff(xs, percent: 20, bottom: false, type: QuantileType(1)!) == 8)
         // a tiny level still has a top patient
-        #expect(CohortAnalysis.topCutoff([4.2], percent: 20) == 4.2)
+        #expect(CohortAnalysis.cutoff([4.2], percent: 20, bottom: false, type: .default) == 4.2)
     }
 
     /// A cohort table built by hand: two tumour types, TMB per patient.
     static func table() -> CohortTable {
         var t = CohortTable()
-        // LUAD: TMB 1…10 (cut-off for top 20% = 9 → 2 patients); SKCM: 5 values with ties at the top (20, 20, 20, 3, 1): cut-off 20 → 3 patients
+        // LUAD: TMB 1…10 (cut-off for top 20%, R type 7: 1 + 9·0.8 = 8.2 → 2 patients); SKCM: 5 values with ties at the top (20, 20, 20, 3, 1): cut-off 20 → 3 patients
         let tmb: [Double?] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 20, 20, 3, 1, nil]
         let type: [String?] = Array(repeating: "LUAD", count: 10) + Array(repeating: "SKCM", count: 5) + ["LUAD"]
         t.personIDs = (1...16).map(Int64.init)
@@ -43,7 +46,8 @@ import _TestSupport
                                                    endpoint: EndpointSpec(kind: .os), analysis: AnalysisSpec(cox: .init(strata: ["tumour_type"]))),
                                   source: "test")
         let a = try CohortAnalysis.compute(plan: plan, table: Self.table(), lines: nil)
-        #expect(a.cutoffs == [CohortAnalysis.Cutoff(level: "LUAD", n: 10, nAbove: 2, value: 9),
+        // R: quantile(1:10, 0.8) = 8.1999999999999993 (sprintf("%.17g"))
+        #expect(a.cutoffs == [CohortAnalysis.Cutoff(level: "LUAD", n: 10, nAbove: 2, value: 8.1999999999999993),
                               CohortAnalysis.Cutoff(level: "SKCM", n: 5, nAbove: 3, value: 20)])
         #expect(a.groups.map(\.label) == ["rest", "top 20% TMB_NONSYNONYMOUS"])
         #expect(a.groups.map(\.n) == [10, 5])
@@ -52,7 +56,7 @@ import _TestSupport
         #expect(a.cox?.strata == ["LUAD", "SKCM"])
         // the report states the cut-offs (exact in CSV/JSON)
         let r = a.report(plan: plan, provenance: Self.provenance, definitionJSON: "{}")
-        #expect(r.cutoffs.map(\.value) == [9, 20])
+        #expect(r.cutoffs.map(\.value) == [8.1999999999999993, 20])
         #expect(r.text().contains("Cut-offs"))
         #expect(r.csv().contains("cutoffs,2,cut-off,20"))
     }

@@ -77,7 +77,7 @@ import _TestSupport
             let csv = r.csv()
             var csvLeaks: [String] = []
             var csvCounts: [Int] = []
-            let countColumns: Set<String> = ["patients", "events", "censored", "at risk", "observed events", "at or above the cut-off",
+            let countColumns: Set<String> = ["patients", "events", "censored", "at risk", "observed events", "at or above the cut-off", "at or below the cut-off", "events of interest", "competing events",
                                              "patients with a value", "IDH1 wild-type", "IDH1 mutated"]
             for line in csv.split(separator: "\r\n").dropFirst() {
                 let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)

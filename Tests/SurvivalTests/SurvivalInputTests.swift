@@ -29,7 +29,7 @@ import _TestSupport
         ("time,event\n1,1\ninf,0\n", "t.csv line 3, column 'time': value 'inf' is not a finite number"),
         ("time,event\n1,1\n1e400,0\n", "t.csv line 3, column 'time': value '1e400' is not a finite number"),
         ("time,event\n1,1\n0x10,0\n", "t.csv line 3, column 'time': value '0x10' is not a number"),
-        ("time,event\n1,1\n-2,0\n", "t.csv line 3, column 'time': time is negative"),
+        ("time,event\n1,1\n-2,0\n", "t.csv line 3, column 'time': time is negative (value '-2')"),
     ])
     func badTimes(csv: String, message: String) throws {
         do { _ = try Self.rows(csv, []); Issue.record("accepted") } catch { #expect("\(error)" == message) }

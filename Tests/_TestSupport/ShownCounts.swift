@@ -13,7 +13,7 @@ public enum ShownCounts {
     }
 
     /// Columns that hold counts of patients or events (cohort reports), by header.
-    public static let countHeaders: Set<String> = ["patients", "events", "censored", "at risk", "observed events", "at or above the cut-off",
+    public static let countHeaders: Set<String> = ["patients", "events", "censored", "at risk", "observed events", "at or above the cut-off", "at or below the cut-off", "events of interest", "competing events",
                                                    "patients with a value"]
 
     /// A shown integer: digits (thousands separators allowed), nothing else; nil for `<5`, decimals, text.

@@ -8,8 +8,8 @@
 #  * one row per patient: the patient's first sample in data_clinical_sample.txt (file order); kept when
 #    its SAMPLE_TYPE is Primary Solid Tumor or Primary Blood Tumor, TMB_NONSYNONYMOUS is recorded, and
 #    the patient has OS_MONTHS and OS_STATUS (event: "1:DECEASED");
-#  * within each CANCER_TYPE_ACRONYM: cut-off = the value at rank ceiling(0.2 n) from the top; top group
-#    = TMB >= cut-off (ties at the cut-off included); the rest is the reference;
+#  * within each CANCER_TYPE_ACRONYM: cut-off = quantile(TMB, 1 - 0.2, type = 7) (R's default, onco's default
+#    quantile type); top group = TMB >= cut-off (ties at the cut-off included); the rest is the reference;
 #  * survdiff(Surv(OS_MONTHS, event) ~ top + strata(CANCER_TYPE_ACRONYM));
 #  * coxph(Surv(OS_MONTHS, event) ~ top + AGE + strata(CANCER_TYPE_ACRONYM), ties = "efron").
 suppressMessages(library(survival))
@@ -27,8 +27,7 @@ levels <- sort(unique(d$CANCER_TYPE_ACRONYM))
 cuts <- character(0)
 for (ct in levels) {
   i <- d$CANCER_TYPE_ACRONYM == ct
-  x <- sort(d$TMB_NONSYNONYMOUS[i], decreasing = TRUE)
-  cut <- x[ceiling(0.2 * length(x))]
+  cut <- quantile(d$TMB_NONSYNONYMOUS[i], 1 - 0.2, type = 7, names = FALSE)
   d$top[i] <- as.integer(d$TMB_NONSYNONYMOUS[i] >= cut)
   cuts <- c(cuts, sprintf('{"level": "%s", "n": %d, "cutoff": %s, "n_top": %d}', ct, sum(i), fmt(cut), sum(d$top[i])))
 }

@@ -53,8 +53,12 @@ struct CohortCommand: AsyncParsableCommand {
         @Option(help: "Dataset (study) name.") var dataset: [String] = []
         @Option(name: .customLong("group-by"), help: "Groups: mutation:GENE[:classes|:p.X], a variable (sex, stage, tumour_type, an attribute), or cuts:VARIABLE:c1,c2.")
         var groupBy: String?
-        @Option(help: "Groups: the top PERCENT % of --of within each level of --within (ties at the cut-off included) vs the rest.")
+        @Option(help: "Groups: the top PERCENT % of --of within each level of --within (at or above R's quantile(x, 1 - PERCENT/100); ties included) vs the rest.")
         var top: Double?
+        @Option(help: "Groups: the bottom PERCENT % of --of within each level of --within (at or below R's quantile(x, PERCENT/100); ties included) vs the rest.")
+        var bottom: Double?
+        @Option(name: .customLong("quantile-type"), help: "R's quantile type (1-9) of the --top/--bottom cut-off; default 7, R's default.")
+        var quantileType: Int?
         @Option(help: "The numeric variable of --top (tmb, age or an attribute such as TMB_NONSYNONYMOUS).") var of: String?
         @Option(help: "The variable whose levels --top cut-offs are computed within (e.g. tumour_type, CANCER_TYPE).") var within: String?
         @Option(name: .customLong("therapy-a"), help: "Groups: therapy A (drugs or class:NAME, comma-separated) …") var therapyA: String?
@@ -74,16 +78,19 @@ struct CohortCommand: AsyncParsableCommand {
         @Option(name: .customLong("km-times"), parsing: .upToNextOption, help: "Times (display unit) at which survival is tabulated.")
         var kmTimes: [Double] = []
         @Option(help: "Skip analyses: logrank, cox, phtest.") var skip: [String] = []
+        @Option(name: .customLong("competing-cause"),
+                help: "Competing risks: the status attribute (e.g. DSS_STATUS) whose event marks an endpoint event as the event of interest (cancer death); other events compete (cumulative incidence by group, Gray's test, Fine–Gray HR).")
+        var competingCause: String?
 
         var flags: CohortFlags {
             var f = CohortFlags()
             f.name = name; f.tumourTypes = tumourType; f.exactTumourTypes = exactTumourTypes; f.stages = stage; f.age = age; f.sex = sex
             f.altered = altered; f.wildType = wildType; f.tmb = tmb; f.therapies = therapy; f.diagnosed = diagnosed
-            f.whereAttribute = whereAttribute; f.datasets = dataset; f.groupBy = groupBy; f.top = top; f.of = of; f.within = within
+            f.whereAttribute = whereAttribute; f.datasets = dataset; f.groupBy = groupBy; f.top = top; f.bottom = bottom; f.quantileType = quantileType; f.of = of; f.within = within
             f.therapyA = therapyA; f.therapyB = therapyB; f.line = line; f.endpoint = endpoint; f.from = from
             f.timeAttribute = timeAttribute; f.statusAttribute = statusAttribute; f.timeAttributeUnit = timeAttributeUnit
             f.landmark = landmark; f.timeUnit = timeUnit; f.adjust = adjust; f.strata = strata; f.logRankStrata = logRankStrata
-            f.ties = ties; f.kmTimes = kmTimes; f.skip = skip
+            f.ties = ties; f.kmTimes = kmTimes; f.skip = skip; f.competingCause = competingCause
             return f
         }
 

@@ -268,22 +268,7 @@ struct SurvivalCoxReport {
             (fit.naiveVariance != nil ? ", \(varianceLabel) variance" : "") + "\n"
         s += SurvivalText.inputLine(file, rows)
         s += "  n= \(fit.n), number of events= \(fit.eventCount)\n\n"
-        let t = fit.coefficientTable
-        if let naive = fit.naiveStandardErrors {
-            s += SurvivalText.table(["", "coef", "exp(coef)", "se(coef)", "robust se", "z", "Pr(>|z|)"], t.indices.map { k in
-                let c = t[k]
-                return [c.name, SurvivalText.number(c.coefficient), SurvivalText.number(c.hazardRatio), SurvivalText.number(naive[k]),
-                        SurvivalText.number(c.standardError), SurvivalText.number(c.z, 3), SurvivalText.pValue(c.pValue)]
-            })
-        } else {
-            s += SurvivalText.table(["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"], t.map {
-                [$0.name, SurvivalText.number($0.coefficient), SurvivalText.number($0.hazardRatio), SurvivalText.number($0.standardError), SurvivalText.number($0.z, 3), SurvivalText.pValue($0.pValue)]
-            })
-        }
-        let lev = SurvivalText.number(fit.options.confidenceLevel, 3).replacingOccurrences(of: "0.", with: ".")
-        s += "\n" + SurvivalText.table(["", "exp(coef)", "exp(-coef)", "lower \(lev)", "upper \(lev)"], t.map {
-            [$0.name, SurvivalText.number($0.hazardRatio), SurvivalText.number(1 / $0.hazardRatio), SurvivalText.number($0.lower), SurvivalText.number($0.upper)]
-        })
+        s += SurvivalCoxReport.coefficientText(fit)
         s += "\n"
         if let c = fit.concordance { s += "Concordance= \(SurvivalText.number(c.c, 3))  (se = \(SurvivalText.number(c.standardError, 3)) )\n" }
         for (label, test) in [("Likelihood ratio test", fit.likelihoodRatioTest), ("Wald test            ", fit.waldTest),
@@ -301,6 +286,42 @@ struct SurvivalCoxReport {
             s += "\nWarning: " + fit.problems.map { problemText($0) }.joined(separator: "; ") + "\n"
         }
         return s
+    }
+
+    /// R's `print(summary(fit))` coefficient and hazard-ratio tables (with "robust se" beside
+    /// "se(coef)" when the variance is robust).
+    static func coefficientText(_ fit: CoxFit) -> String {
+        var s = ""
+        let t = fit.coefficientTable
+        if let naive = fit.naiveStandardErrors {
+            s += SurvivalText.table(["", "coef", "exp(coef)", "se(coef)", "robust se", "z", "Pr(>|z|)"], t.indices.map { k in
+                let c = t[k]
+                return [c.name, SurvivalText.number(c.coefficient), SurvivalText.number(c.hazardRatio), SurvivalText.number(naive[k]),
+                        SurvivalText.number(c.standardError), SurvivalText.number(c.z, 3), SurvivalText.pValue(c.pValue)]
+            })
+        } else {
+            s += SurvivalText.table(["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"], t.map {
+                [$0.name, SurvivalText.number($0.coefficient), SurvivalText.number($0.hazardRatio), SurvivalText.number($0.standardError), SurvivalText.number($0.z, 3), SurvivalText.pValue($0.pValue)]
+            })
+        }
+        let lev = SurvivalText.number(fit.options.confidenceLevel, 3).replacingOccurrences(of: "0.", with: ".")
+        s += "\n" + SurvivalText.table(["", "exp(coef)", "exp(-coef)", "lower \(lev)", "upper \(lev)"], t.map {
+            [$0.name, SurvivalText.number($0.hazardRatio), SurvivalText.number(1 / $0.hazardRatio), SurvivalText.number($0.lower), SurvivalText.number($0.upper)]
+        })
+        return s
+    }
+
+    /// `terms[]`: name, coef, hazard_ratio, se (robust when asked), naive_se (robust fits), z, p, lower, upper.
+    static func termsJSON(_ fit: CoxFit) -> SurvivalJSON {
+        let t = fit.coefficientTable
+        return .array(t.indices.map { k in
+            let c = t[k]
+            var term: [(String, SurvivalJSON)] = [("name", .string(c.name)), ("coef", .number(c.coefficient)), ("hazard_ratio", .number(c.hazardRatio)),
+                                                  ("se", .number(c.standardError))]
+            if let naive = fit.naiveStandardErrors { term.append(("naive_se", .number(naive[k]))) }
+            term += [("z", .number(c.z)), ("p", .number(c.pValue)), ("lower", .number(c.lower)), ("upper", .number(c.upper))]
+            return .object(term)
+        })
     }
 
     func problemText(_ p: CoxFit.Problem) -> String {
@@ -332,14 +353,7 @@ struct SurvivalCoxReport {
             ("loglik", .number(fit.logLikelihood)),
             ("conf_level", .number(fit.options.confidenceLevel)),
             ("variance_type", .string(varianceLabel)),
-            ("terms", .array(t.indices.map { k in
-                let c = t[k]
-                var term: [(String, SurvivalJSON)] = [("name", .string(c.name)), ("coef", .number(c.coefficient)), ("hazard_ratio", .number(c.hazardRatio)),
-                                                      ("se", .number(c.standardError))]
-                if let naive = fit.naiveStandardErrors { term.append(("naive_se", .number(naive[k]))) }
-                term += [("z", .number(c.z)), ("p", .number(c.pValue)), ("lower", .number(c.lower)), ("upper", .number(c.upper))]
-                return .object(term)
-            })),
+            ("terms", SurvivalCoxReport.termsJSON(fit)),
             ("categorical", .array(categorical.map { .string($0) })),
             ("means", .numbers(fit.means)),
             ("variance", .array((0..<t.count).map { a in .numbers(Array(fit.variance[(a * t.count)..<((a + 1) * t.count)])) })),

@@ -5,14 +5,15 @@ import Reports
 import Survival
 import SurvivalInput
 
-/// `onco survival km|logrank|cox|cif`: survival statistics on a CSV or TSV file with one row per
+/// `onco survival km|logrank|cox|cif|finegray`: survival statistics on a CSV or TSV file with one row per
 /// patient. Thin: reads the table, drops and counts rows with missing values, calls the Survival
 /// module, renders text (like R's print) or JSON.
 struct SurvivalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "survival",
         abstract: "Kaplan–Meier, log-rank and Cox regression on a CSV/TSV file (results match R's survival package).",
-        subcommands: [SurvivalKMCommand.self, SurvivalLogRankCommand.self, SurvivalCoxCommand.self, SurvivalCIFCommand.self]
+        subcommands: [SurvivalKMCommand.self, SurvivalLogRankCommand.self, SurvivalCoxCommand.self, SurvivalCIFCommand.self,
+                      SurvivalFineGrayCommand.self]
     )
 }
 
