@@ -68,3 +68,29 @@ import _TestSupport
         #expect(Stage.normalise("IIIC") == "III")
     }
 }
+
+/// The byte-level HGVSp spelling: every form onco meets, and text that is not ASCII.
+@Suite struct AminoAcidSpellingTests {
+    @Test func shortForms() {
+        let cases: [(String, String)] = [
+            ("p.Val600Glu", "p.V600E"), ("ENSP00000288602.6:p.Val600Glu", "p.V600E"), ("p.Glu746_Ala750del", "p.E746_A750del"),
+            ("p.Arg213Ter", "p.R213*"), ("p.Gly12Cys", "p.G12C"), ("p.V600E", "p.V600E"), ("V600E", "p.V600E"),
+            ("p.Leu858Arg", "p.L858R"), ("p.Ser249Cys", "p.S249C"), ("p.Thr790Met", "p.T790M"),
+            ("ENSP1:p.Ser%3D", "p.S="), ("p.Pro%3D", "p.P="), ("p.Lys%3d", "p.K%3d"), ("", ""), ("p.", "p."),
+            ("p.Glu746_Ala750delinsGlnPro", "p.E746_A750delinsQP"), ("p.Arg97ProfsTer23", "p.R97Pfs*23"),
+            ("p.Met1?", "p.M1?"), ("p.Ter110GlnextTer17", "p.*110Qext*17"), ("p.(Val600Glu)", "p.(V600E)"),
+            ("p.Xaa5Val", "p.X5V"), ("p.Sec3Pyl", "p.U3O"), ("p.Valé600", "p.Vé600"), ("p.É600Glu", "p.É600E"),
+        ]
+        for (input, expected) in cases { #expect(AminoAcid.shortHGVSp(input) == expected, "\(input)") }
+    }
+
+    @Test func longForms() {
+        let cases: [(String, String)] = [
+            ("p.V600E", "p.Val600Glu"), ("V600E", "p.Val600Glu"), ("p.R213*", "p.Arg213Ter"), ("p.R213X", "p.Arg213Ter"),
+            ("p.E746_A750del", "p.Glu746_Ala750del"), ("p.Val600Glu", "p.Val600Glu"), ("ENSP1:p.G12C", "p.Gly12Cys"),
+            ("p.R97Pfs*23", "p.Arg97ProfsTer23"), ("p.S%3D", "p.Ser="), ("", ""), ("p.", "p."), ("p.B12Z", "p.B12Z"),
+            ("p.É600E", "p.É600Glu"), ("p.V600É", "p.Val600É"),
+        ]
+        for (input, expected) in cases { #expect(AminoAcid.longHGVSp(input) == expected, "\(input)") }
+    }
+}

@@ -49,9 +49,7 @@ struct KBLocation: ParsableArguments {
 }
 
 private func jsonText<T: Encodable>(_ value: T) throws -> String {
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try enc.encode(value), as: UTF8.self) + "\n"
+    try PrettyJSON.string(value) + "\n"
 }
 
 private func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
@@ -255,7 +253,7 @@ extension KBCommand {
         func run() throws {
             let kbDirectory = try kb.resolve()
             let k = try KnowledgeBase.load(directory: kbDirectory)
-            var vs = try variants.map { try CaseVariantFile.read(URL(fileURLWithPath: $0)) } ?? []
+            var vs = try variants.map { try CaseVariantList.read(path: $0) } ?? []
             var skipped = SkippedRecords()
             var build: GenomeBuild?
             if let vcf {
@@ -309,80 +307,5 @@ extension KBCommand {
             }
             return s
         }
-    }
-}
-
-/// The `--variants` case file: TSV (header gene, hgvsp, chrom, pos, ref, alt, consequence, exon, filter, build)
-/// or a JSON array of objects with those keys.
-enum CaseVariantFile {
-    struct Row: Decodable {
-        var gene: String?
-        var hgvsp: String?
-        var chrom: String
-        var pos: Int
-        var ref: String
-        var alt: String
-        var consequence: String?
-        var exon: String?
-        var filter: String?
-        var build: String?
-    }
-
-    static func read(_ url: URL) throws -> [SomaticVariant] {
-        let data: Data
-        do throws(InputFileError) { data = try InputFile.contents(path: url.path) } catch {
-            throw KnowledgeError(.fileUnreadable, file: url.path, "the variant list \(error.reason)")
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        let rows: [(Row, Int)]
-        if text.drop(while: { $0.isWhitespace }).first == "[" {
-            do { rows = try JSONDecoder().decode([Row].self, from: data).enumerated().map { ($1, $0 + 1) } } catch {
-                throw KnowledgeError(.badInput, file: url.path, "not a JSON array of variant objects (gene, hgvsp, chrom, pos, ref, alt, ...): \(error)")
-            }
-        } else {
-            rows = try tsv(text, file: url.path)
-        }
-        return try rows.map { r, line in
-            let build = GenomeBuild(parsing: r.build ?? "")
-            guard build != .unknown else {
-                throw KnowledgeError(.badInput, file: url.path, line: line, field: "build", "build must be GRCh37 or GRCh38")
-            }
-            guard r.pos > 0, !r.ref.isEmpty, !r.alt.isEmpty else {
-                throw KnowledgeError(.badInput, file: url.path, line: line, field: "pos/ref/alt", "position must be positive and ref/alt non-empty")
-            }
-            let filters = (r.filter ?? "").split(whereSeparator: { $0 == ";" || $0 == "," }).map(String.init).filter { $0 != "." }
-            var ann: VariantAnnotation?
-            if r.gene != nil || r.hgvsp != nil || r.consequence != nil || r.exon != nil {
-                ann = VariantAnnotation(symbol: r.gene, consequences: r.consequence.map { $0.split(separator: "&").map(String.init) } ?? [],
-                                        hgvsp: r.hgvsp.map(AminoAcid.longHGVSp), hgvspShort: r.hgvsp.map(AminoAcid.shortHGVSp), exon: r.exon)
-            }
-            return SomaticVariant(key: VariantKey(build: build, chrom: r.chrom, position: r.pos, ref: r.ref.uppercased(), alt: r.alt.uppercased()),
-                                  filters: filters, annotation: ann)
-        }
-    }
-
-    static func tsv(_ text: String, file: String) throws -> [(Row, Int)] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
-        while let l = lines.first, l.hasPrefix("#") && !l.hasPrefix("#gene") { lines.removeFirst() }
-        guard let headerLine = lines.first else { throw KnowledgeError(.badInput, file: file, line: 1, "empty variant list") }
-        let header = headerLine.drop(while: { $0 == "#" }).split(separator: "\t", omittingEmptySubsequences: false).map { $0.lowercased() }
-        for need in ["chrom", "pos", "ref", "alt", "build"] where !header.contains(need) {
-            throw KnowledgeError(.badInput, file: file, line: 1, field: need, "required column is missing")
-        }
-        func col(_ n: String) -> Int? { header.firstIndex(of: n) }
-        var out: [(Row, Int)] = []
-        for (i, l) in lines.enumerated().dropFirst() where !l.isEmpty {
-            let f = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            func v(_ n: String) -> String? { col(n).flatMap { $0 < f.count && !f[$0].isEmpty ? f[$0] : nil } }
-            guard let p = v("pos"), let pos = Int(p) else {
-                throw KnowledgeError(.badInput, file: file, line: i + 1, field: "pos", "'\(v("pos") ?? "")' is not a position")
-            }
-            guard let chrom = v("chrom"), let ref = v("ref"), let alt = v("alt") else {
-                throw KnowledgeError(.badInput, file: file, line: i + 1, field: "chrom/ref/alt", "value is empty")
-            }
-            out.append((Row(gene: v("gene"), hgvsp: v("hgvsp"), chrom: chrom, pos: pos, ref: ref, alt: alt,
-                            consequence: v("consequence"), exon: v("exon"), filter: v("filter"), build: v("build")), i + 1))
-        }
-        return out
     }
 }
