@@ -15,10 +15,12 @@ public func harness(_ bytes: UnsafeRawBufferPointer) throws {
         .init(gene: "ALK", chromosome: "2", start: 29_415_639, end: 30_144_452, plusStrand: false),
     ])
     let genes = { () throws(CaseInputError) -> GeneSpans in spans }
-    for format in [nil] + CopyNumberFormat.allCases.map(Optional.some) {
+    let copyNumberFormats: [CopyNumberFormat?] = [nil] + CopyNumberFormat.allCases.map { $0 }
+    for format in copyNumberFormats {
         if let c = try? CopyNumberFile.read(path: path, format: format, sample: nil, genes: genes) { FuzzInput.keep(c.alterations.count) }
     }
-    for format in [nil] + FusionFormat.allCases.map(Optional.some) {
+    let fusionFormats: [FusionFormat?] = [nil] + FusionFormat.allCases.map { $0 }
+    for format in fusionFormats {
         if let f = try? FusionFile.read(path: path, format: format, genes: genes) { FuzzInput.keep(f.calls.count) }
     }
     if let m = try? MicrosatelliteReading(path: path) { FuzzInput.keep(m.score) }
