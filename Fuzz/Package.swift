@@ -31,6 +31,7 @@ let package = Package(
         fuzzTarget("vcf-bgzf", ["Genomics", "OncoCore"]),
         fuzzTarget("csq", ["Genomics", "OncoCore"]),
         fuzzTarget("maf", ["Genomics", "OncoCore"]),
+        fuzzTarget("case-files", ["Genomics", "OncoCore"]),
         fuzzTarget("cbioportal", ["Warehouse", "Genomics", "OncoCore"]),
         fuzzTarget("omop-csv", ["Warehouse", "OncoCore"]),
         fuzzTarget("cohort-definition", ["CohortStudy"]),

@@ -24,7 +24,7 @@ if [[ "$(basename "$PWD" | tr '[:upper:]' '[:lower:]')" == fuzz ]]; then
   echo "fuzz.sh: the checkout folder is named \"$(basename "$PWD")\", which SwiftPM confuses with Fuzz/; use another name" >&2
   exit 2
 fi
-TARGETS=(vcf vcf-bgzf csq maf cbioportal omop-csv cohort-definition survival-csv)
+TARGETS=(vcf vcf-bgzf csq maf case-files cbioportal omop-csv cohort-definition survival-csv)
 SWIFT=${ONCO_SWIFT:-swift}
 BIN=Fuzz/.build/release
 RSS=${ONCO_FUZZ_RSS_MB:-2048}

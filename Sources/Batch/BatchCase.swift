@@ -1,3 +1,4 @@
+import Genomics
 import OncoCore
 
 /// One case of a batch: a tumour's VCF plus what the manifest says about the patient.
@@ -13,7 +14,7 @@ public struct BatchCase: Sendable, Hashable {
     public let index: Int
     /// The manifest line the case came from (1-based), for error messages.
     public let line: Int
-    /// Absolute path of the tumour VCF (`.vcf`, `.vcf.gz`, `.bcf`).
+    /// Absolute path of the tumour VCF (`.vcf`, `.vcf.gz`, `.bcf`) or MAF (`MAFCase.isMAF`).
     public let vcf: String
     /// The tumour type as written in the manifest (an OncoTree code is expected).
     public let tumorType: String
@@ -30,9 +31,14 @@ public struct BatchCase: Sendable, Hashable {
     /// Skip malformed VCF records and count them in the report (`--lenient`, or manifest column
     /// `lenient`) instead of failing the case with `vcf_malformed`.
     public var lenient: Bool
+    /// The case's copy-number, fusion and MSI files and its TMB territory (manifest columns `cna_file`,
+    /// `cna_format`, `cna_sample`, `fusion_file`, `fusion_format`, `msi_file`, `tmb_bed`, `tmb_megabases`,
+    /// `genome_build`); the gene-span table is the scorer's. Empty when the manifest has none.
+    public var caseFiles: CaseFileOptions
 
     public init(id: String, index: Int, line: Int, vcf: String, tumorType: String, sample: String? = nil,
-                bam: String? = nil, age: Int? = nil, sex: Sex? = nil, stage: String? = nil, lenient: Bool = false) {
+                bam: String? = nil, age: Int? = nil, sex: Sex? = nil, stage: String? = nil, lenient: Bool = false,
+                caseFiles: CaseFileOptions = CaseFileOptions()) {
         self.id = id
         self.index = index
         self.line = line
@@ -44,6 +50,7 @@ public struct BatchCase: Sendable, Hashable {
         self.sex = sex
         self.stage = stage
         self.lenient = lenient
+        self.caseFiles = caseFiles
     }
 }
 

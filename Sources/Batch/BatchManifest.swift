@@ -1,4 +1,5 @@
 import Foundation
+import Genomics
 import OncoCore
 
 /// The cases of a batch, read from a TSV manifest or a folder of VCFs.
@@ -6,7 +7,9 @@ import OncoCore
 /// TSV layout: a header line naming the columns, then one case per line, tab-separated.
 /// Required columns `case_id`, `vcf`, `tumor_type` (`tumour_type` is accepted too); optional `sample`,
 /// `bam`, `age`, `sex`, `stage`, `lenient` (`yes`/`no`, `true`/`false`, `1`/`0`: skip malformed VCF
-/// records and count them in the report); other columns are ignored and listed in `ignoredColumns`.
+/// records and count them in the report), and the case files of `CaseFileOptions` (`cna_file`, `cna_format`,
+/// `cna_sample`, `fusion_file`, `fusion_format`, `msi_file`, `tmb_bed` or `tmb_megabases`, `genome_build`);
+/// `vcf` may name a MAF. Other columns are ignored and listed in `ignoredColumns`.
 /// Lines starting with `#` and blank lines are skipped; CRLF line ends are accepted. Empty, `NA` and
 /// `.` mean "not given" in optional columns. Relative paths are resolved against the manifest's folder.
 ///
@@ -37,7 +40,8 @@ public struct BatchManifest: Sendable {
     }
 
     static let required = ["case_id", "vcf", "tumor_type"]
-    static let optional = ["sample", "bam", "age", "sex", "stage", "lenient"]
+    static let optional = ["sample", "bam", "age", "sex", "stage", "lenient", "cna_file", "cna_format", "cna_sample",
+                           "fusion_file", "fusion_format", "msi_file", "tmb_bed", "tmb_megabases", "genome_build"]
 
     /// Reads a TSV manifest.
     /// - Throws: `ManifestError` naming the file, line and field of the first problem.
@@ -153,8 +157,44 @@ public struct BatchManifest: Sendable {
                     throw ManifestError(.malformed, file: file, line: lineNumber, field: "lenient", "expected yes or no (true/false, 1/0)")
                 }
             }
+            var files = CaseFileOptions(copyNumberPath: value("cna_file").map { resolve($0, against: baseDirectory) },
+                                        copyNumberSample: value("cna_sample"),
+                                        fusionPath: value("fusion_file").map { resolve($0, against: baseDirectory) },
+                                        msiPath: value("msi_file").map { resolve($0, against: baseDirectory) },
+                                        tmbBedPath: value("tmb_bed").map { resolve($0, against: baseDirectory) })
+            if let f = value("cna_format") {
+                guard let format = CopyNumberFormat(rawValue: f.lowercased()) else {
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "cna_format",
+                                        "expected \(CopyNumberFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                files.copyNumberFormat = format
+            }
+            if let f = value("fusion_format") {
+                guard let format = FusionFormat(rawValue: f.lowercased()) else {
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "fusion_format",
+                                        "expected \(FusionFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                files.fusionFormat = format
+            }
+            if let m = value("tmb_megabases") {
+                guard let mb = Double(m), mb > 0, mb.isFinite else {
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "tmb_megabases", "not a positive number of megabases")
+                }
+                guard files.tmbBedPath == nil else {
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "tmb_megabases", "give tmb_bed or tmb_megabases, not both")
+                }
+                files.tmbMegabases = mb
+            }
+            if let b = value("genome_build") {
+                let build = GenomeBuild(parsing: b)
+                guard build != .unknown else {
+                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "genome_build", "expected GRCh37 or GRCh38")
+                }
+                files.build = build
+            }
             cases.append(BatchCase(id: id, index: cases.count, line: lineNumber, vcf: vcf, tumorType: tumorType,
-                                   sample: value("sample"), bam: bam, age: age, sex: sex, stage: stage, lenient: lenient))
+                                   sample: value("sample"), bam: bam, age: age, sex: sex, stage: stage, lenient: lenient,
+                                   caseFiles: files))
         }
         guard header != nil else {
             throw ManifestError(.malformed, file: file, line: nil, field: nil, "has no header line")

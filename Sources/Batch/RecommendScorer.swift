@@ -36,12 +36,15 @@ public struct RecommendScorer: CaseScorer {
     public let recommender: Recommender
     /// Known tumour-type codes (upper case) on top of the KB's OncoTree; nil: the KB's OncoTree only.
     public let knownTumorTypes: Set<String>?
+    /// The gene-span table (`KnowledgeBase/genes/gene_spans.tsv`) for cases with segment or breakend files.
+    public let geneSpansPath: String?
     let logger: Logger
 
-    public init(recommender: Recommender, knownTumorTypes: Set<String>? = nil,
+    public init(recommender: Recommender, knownTumorTypes: Set<String>? = nil, geneSpansPath: String? = nil,
                 logger: Logger = Logger(label: "onco.batch.recommend", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.recommender = recommender
         self.knownTumorTypes = knownTumorTypes.map { Set($0.map { $0.uppercased() }) }
+        self.geneSpansPath = geneSpansPath
         self.logger = logger
     }
 
@@ -55,7 +58,7 @@ public struct RecommendScorer: CaseScorer {
         if let known = knownTumorTypes, !known.contains(code) {
             throw CaseError(.tumorTypeUnknown, "\(where: c), field tumor_type: not in the tumour-type list in use")
         }
-        let rc = try StageTiming.measure("read", into: &timings) { try Self.read(c, clinical: clinical) }
+        let rc = try StageTiming.measure("read", into: &timings) { try Self.read(c, clinical: clinical, geneSpansPath: geneSpansPath) }
 
         let clock = ContinuousClock()
         let start = clock.now
@@ -96,23 +99,41 @@ public struct RecommendScorer: CaseScorer {
 
     /// Reads the case's VCF through Genomics, turning its errors into case errors that name the
     /// manifest line and field (not the file's path).
-    static func read(_ c: BatchCase, clinical: ClinicalContext) throws -> RecommendationCase {
+    /// The case files (`BatchCase.caseFiles`) are read after the variant file, whose build places segments
+    /// and breakends; their errors are `case_file_invalid`, naming the manifest line, the file, line and field.
+    static func read(_ c: BatchCase, clinical: ClinicalContext, geneSpansPath: String? = nil) throws -> RecommendationCase {
         try FileCheckScorer.checkFile(c.vcf, field: "vcf", c, missing: .vcfMissing, unreadable: .vcfUnreadable)
         if let bam = c.bam {
             try FileCheckScorer.checkFile(bam, field: "bam", c, missing: .bamUnreadable, unreadable: .bamUnreadable)
         }
+        var rc: RecommendationCase
         do {
-            return try RecommendationCase.read(vcf: c.vcf, sample: c.sample, bamPath: c.bam, malformed: c.lenient ? .skip : .fail,
-                                               clinical: clinical)
+            rc = try RecommendationCase.read(vcf: c.vcf, sample: c.sample, bamPath: c.bam, malformed: c.lenient ? .skip : .fail,
+                                             clinical: clinical)
         } catch let e as VariantFileError {
             throw CaseError(e, c)
+        } catch let e as MAFError {
+            throw CaseError(.vcfMalformed, "\(where: c), field vcf: \(e)")
+        } catch let e as CaseInputError {
+            throw CaseError(e.code == .unknownSample ? .sampleNotFound : .vcfMalformed, "\(where: c), field vcf: \(e)")
         }
+        guard !c.caseFiles.isEmpty else { return rc }
+        var options = c.caseFiles
+        options.geneSpansPath = geneSpansPath
+        do {
+            try CaseFiles.read(options, variants: rc.variants, variantBuild: rc.source.build).apply(to: &rc.clinical)
+        } catch {
+            throw CaseError(.caseFileInvalid, "\(where: c): \(error)")
+        }
+        return rc
     }
 }
 
 extension CaseError.Code {
     /// The warehouse failed to answer (connection lost, database error) while scoring the case.
     public static let warehouseFailed = CaseError.Code("warehouse_failed")
+    /// A copy-number, fusion, MSI or panel-BED file of the case cannot be read (`Genomics.CaseInputError`).
+    public static let caseFileInvalid = CaseError.Code("case_file_invalid")
 }
 
 extension RecommendScorer {
@@ -174,6 +195,7 @@ extension RecommendScorer {
                                       options: RecommenderOptions(disclosure: DisclosureControl(minimumCount: minimumCount), neighbours: max(1, neighbours)),
                                       realWorldCache: cacheWarehouse ? RealWorldCache() : nil)
         loaded.seconds = seconds(clock.now - t0)
-        return (RecommendScorer(recommender: recommender, knownTumorTypes: knownTumorTypes), loaded)
+        return (RecommendScorer(recommender: recommender, knownTumorTypes: knownTumorTypes,
+                                geneSpansPath: directory.appendingPathComponent(GeneSpans.knowledgeBasePath).path), loaded)
     }
 }

@@ -83,7 +83,9 @@ public enum VariantFiles {
     ///
     /// Transactional: either the whole file is read or an error is thrown; no partial result.
     /// - Throws: `VariantFileError` naming the file, the record and the problem.
+    /// A MAF (`MAFCase.isMAF`) is read as one case's MAF rows (`MAFCase.read`).
     public static func read(_ options: VariantReadOptions) throws -> TumourCallSet {
+        if MAFCase.isMAF(path: options.path) { return try MAFCase.read(options) }
         let reader = try SomaticVariantReader(options)
         var all: [SomaticVariant] = []
         var contigs: [String] = []

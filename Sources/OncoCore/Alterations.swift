@@ -57,6 +57,9 @@ public struct ClinicalContext: Hashable, Sendable, Codable {
     public var msi: MSIStatus?
     public var copyNumber: [CopyNumberAlteration]
     public var fusions: [GeneFusion]
+    /// How the copy-number, fusion, TMB and MSI entries were derived from case files, one line each
+    /// (`Genomics.CaseFiles`); nil when they were given directly.
+    public var inputMethods: [String]?
 
     public init(tumorType: OncoTreeCode, age: Int? = nil, sex: Sex? = nil, stage: String? = nil,
                 priorTherapies: [String] = [], tmb: Double? = nil, msi: MSIStatus? = nil,

@@ -150,6 +150,9 @@ extension RecommendationReport {
         return parts.joined(separator: " · ")
     }
 
+    /// How copy number, fusions, TMB and MSI were derived from case files (`ClinicalContext.inputMethods`), one line each.
+    func inputMethodLines() -> [String] { r.caseSummary.clinical.inputMethods ?? [] }
+
     func variantsLine() -> String {
         let cs = r.caseSummary
         var s = "\(cs.variantsRead) calls read, \(cs.variantsConsidered) considered"

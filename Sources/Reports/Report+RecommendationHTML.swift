@@ -32,8 +32,10 @@ extension RecommendationReport {
             o += "<div class=\"synthetic\">\(Self.syntheticBanner): the warehouse holds synthetic patients only; real-world figures are simulated, not evidence.</div>\n"
         }
         o += "<h1>Therapy ranking</h1>\n<table class=\"facts\">\n"
-        for (k, v) in [("Case", caseLine()), ("Tumour", tumourLine()), ("Variants", variantsLine()), ("Knowledge base", kbLine()),
-                       ("Warehouse", warehouseLine()), ("Similar patients", neighbourLine)] {
+        var facts: [(String, String)] = [("Case", caseLine()), ("Tumour", tumourLine())]
+        for m in inputMethodLines() { facts.append(("Inputs", m)) }
+        facts += [("Variants", variantsLine()), ("Knowledge base", kbLine()), ("Warehouse", warehouseLine()), ("Similar patients", neighbourLine)]
+        for (k, v) in facts {
             o += "<tr><th>\(esc(k))</th><td>\(esc(v))</td></tr>\n"
         }
         o += "</table>\n"

@@ -33,6 +33,8 @@ public struct RecommendationJSON: Encodable, Sendable {
         @NullEncoded var msi: String?
         var copy_number: [String]
         var fusions: [String]
+        /// How copy number, fusions, TMB and MSI came from case files; absent when none was given.
+        var input_methods: [String]?
         var variants_read: Int
         var variants_considered: Int
         var filtered_ignored: Int
@@ -241,7 +243,7 @@ extension RecommendationReport {
                 tumor_type: cs.tumourType, tumor_type_name: cs.tumourTypeName, age: c.age, sex: c.sex?.rawValue, stage: c.stage,
                 prior_therapies: c.priorTherapies, tmb: c.tmb, msi: c.msi?.rawValue,
                 copy_number: c.copyNumber.map { "\($0.gene) \($0.kind.rawValue)" }, fusions: c.fusions.map(\.description),
-                variants_read: cs.variantsRead, variants_considered: cs.variantsConsidered, filtered_ignored: cs.ignoredFiltered,
+                input_methods: c.inputMethods, variants_read: cs.variantsRead, variants_considered: cs.variantsConsidered, filtered_ignored: cs.ignoredFiltered,
                 unannotated: cs.unannotated, annotation_warning: cs.annotationWarning,
                 malformed_skipped: cs.source.skipped?.count ?? 0, malformed_skipped_reasons: cs.source.skipped?.reasons ?? []),
             kb_version: kv.description,

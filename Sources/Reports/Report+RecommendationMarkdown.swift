@@ -13,6 +13,7 @@ extension RecommendationReport {
         o += "| | |\n|---|---|\n"
         o += "| Case | \(cell(caseLine())) |\n"
         o += "| Tumour | \(cell(tumourLine())) |\n"
+        for m in inputMethodLines() { o += "| Inputs | \(cell(m)) |\n" }
         o += "| Variants | \(cell(variantsLine())) |\n"
         o += "| KB | \(cell(kbLine())) |\n"
         o += "| Warehouse | \(cell(warehouseLine())) |\n"

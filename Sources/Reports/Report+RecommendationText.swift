@@ -17,6 +17,7 @@ extension RecommendationReport {
         o += bold(title) + (r.isSynthetic ? "   " + red("*** \(Self.syntheticBanner) ***") : "") + "\n"
         o += "Case        \(caseLine())\n"
         o += "Tumour      \(tumourLine())\n"
+        for m in inputMethodLines() { o += "Inputs      \(m)\n" }
         o += "Variants    \(variantsLine())\n"
         o += "KB          \(kbLine())\n"
         o += "Warehouse   \(warehouseLine())\n"

@@ -1,5 +1,6 @@
 import Batch
 import Foundation
+import Genomics
 import OncoCore
 import Testing
 import _TestSupport
@@ -40,6 +41,11 @@ import _TestSupport
         ("case_id\tvcf\ttumor_type\tsex\nA\ta.vcf\tLUAD\tX\n", 2, "sex", "female"),
         ("case_id\tvcf\ttumor_type\tstage\nA\ta.vcf\tLUAD\tV\n", 2, "stage", "I-IV"),
         ("case_id\tvcf\ttumor_type\nA B\ta.vcf\tLUAD\n", 2, "case_id", "without spaces"),
+        ("case_id\tvcf\ttumor_type\tcna_format\nA\ta.vcf\tLUAD\tsegments\n", 2, "cna_format", "cnvkit, purple, ascat, cbioportal, vcf"),
+        ("case_id\tvcf\ttumor_type\tfusion_format\nA\ta.vcf\tLUAD\tfusioncatcher\n", 2, "fusion_format", "arriba, star-fusion, vcf"),
+        ("case_id\tvcf\ttumor_type\ttmb_bed\ttmb_megabases\nA\ta.vcf\tLUAD\tp.bed\t30\n", 2, "tmb_megabases", "not both"),
+        ("case_id\tvcf\ttumor_type\ttmb_megabases\nA\ta.vcf\tLUAD\t-3\n", 2, "tmb_megabases", "positive"),
+        ("case_id\tvcf\ttumor_type\tgenome_build\nA\ta.vcf\tLUAD\thg18\n", 2, "genome_build", "GRCh37 or GRCh38"),
         ("# only a comment\n", nil, nil, "no header"),
     ])
     func malformedManifestsSayWhere(_ text: String, _ line: Int?, _ field: String?, _ message: String) {
@@ -54,6 +60,17 @@ import _TestSupport
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+
+    /// The case-file columns: paths resolved against the manifest's folder, formats and the build read.
+    @Test func caseFileColumns() throws {
+        let m = try parse("case_id\tvcf\ttumor_type\tcna_file\tcna_format\tcna_sample\tfusion_file\tmsi_file\ttmb_megabases\tgenome_build\n"
+                          + "A\ta.maf\tBRCA\tcn/a.cns\tCNVkit\tS1\t/abs/f.tsv\tmsi.txt\t34.5\thg19\nB\tb.vcf\tLUAD\t.\t.\t.\t.\t.\t.\t.\n")
+        let a = m.cases[0].caseFiles
+        #expect(a.copyNumberPath == "/data/run1/cn/a.cns" && a.copyNumberFormat == .cnvkit && a.copyNumberSample == "S1")
+        #expect(a.fusionPath == "/abs/f.tsv" && a.fusionFormat == nil && a.msiPath == "/data/run1/msi.txt")
+        #expect(a.tmbMegabases == 34.5 && a.tmbBedPath == nil && a.build == .grch37 && !a.isEmpty)
+        #expect(m.cases[1].caseFiles.isEmpty && m.ignoredColumns.isEmpty)
     }
 
     @Test func invalidUTF8NamesItsLine() {

@@ -29,8 +29,10 @@ struct BatchRunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Score every case of a manifest (the default: `onco batch MANIFEST.tsv`).",
         discussion: """
-            MANIFEST is a TSV with columns case_id, vcf, tumor_type and optionally sample, bam, age, sex, \
-            stage (relative paths are read from the manifest's folder), or a folder of VCFs with --tumor-type.
+            MANIFEST is a TSV with columns case_id, vcf (a VCF/BCF or a MAF), tumor_type and optionally sample, bam, \
+            age, sex, stage, lenient and the case files cna_file, cna_format, cna_sample, fusion_file, fusion_format, \
+            msi_file, tmb_bed or tmb_megabases, genome_build, as the flags of `onco recommend` (relative paths are \
+            read from the manifest's folder), or a folder of VCFs with --tumor-type.
 
             One JSON line per case, in completion order: {"case_id", "status": "ok"|"failed", "error": null | \
             {"code","message"}, "scorer", ...the scorer's members..., "timings": {"<stage>_ms", "total_ms"}}. \

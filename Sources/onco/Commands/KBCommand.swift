@@ -230,6 +230,7 @@ extension KBCommand {
         @Option(help: "Tumour mutational burden, mutations/Mb.") var tmb: Double?
         @Option(help: "MSI status: MSI-H, MSI-L or MSS.") var msi: String?
         @Flag(help: "Also match variants whose FILTER is not PASS.") var includeFiltered = false
+        @OptionGroup var files: CaseFileArguments
         @OptionGroup var lenient: LenientOption
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
@@ -237,9 +238,12 @@ extension KBCommand {
         func validate() throws {
             guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
             if vcf != nil && variants != nil { throw ValidationError("give either --vcf or --variants, not both") }
-            if vcf == nil && variants == nil && amplification.isEmpty && deletion.isEmpty && fusion.isEmpty && tmb == nil && msi == nil {
-                throw ValidationError("give the case: --vcf FILE or --variants FILE and/or --amplification/--deletion/--fusion/--tmb/--msi")
+            if vcf == nil && variants == nil && amplification.isEmpty && deletion.isEmpty && fusion.isEmpty && tmb == nil && msi == nil
+                && files.cnaFile == nil && files.fusionFile == nil && files.msiFile == nil {
+                throw ValidationError("give the case: --vcf FILE or --variants FILE and/or --amplification/--deletion/--fusion/--tmb/--msi or --cna-file/--fusion-file/--msi-file")
             }
+            if files.givesTMB && vcf == nil && variants == nil { throw ValidationError("--tmb-bed/--tmb-megabases count the variants of --vcf or --variants") }
+            try files.validate(tmb: tmb, msi: msi)
             if let msi, MSIStatus(rawValue: msi.uppercased()) == nil { throw ValidationError("--msi must be MSI-H, MSI-L or MSS") }
             for f in fusion where f.components(separatedBy: "::").count != 2 {
                 throw ValidationError("--fusion '\(f)' must be written 5PRIME::3PRIME")
@@ -247,30 +251,36 @@ extension KBCommand {
         }
 
         func run() throws {
-            let k = try KnowledgeBase.load(directory: try kb.resolve())
+            let kbDirectory = try kb.resolve()
+            let k = try KnowledgeBase.load(directory: kbDirectory)
             var vs = try variants.map { try CaseVariantList.read(path: $0) } ?? []
             var skipped = SkippedRecords()
+            var build: GenomeBuild?
             if let vcf {
                 let calls = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample, malformed: lenient.policy))
                 vs = calls.variants
                 skipped = calls.skipped
+                build = calls.build
                 noteSkipped(skipped)
             }
-            let ctx = ClinicalContext(
+            var ctx = ClinicalContext(
                 tumorType: OncoTreeCode(tumorType), tmb: tmb, msi: msi.flatMap { MSIStatus(rawValue: $0.uppercased()) },
                 copyNumber: amplification.map { CopyNumberAlteration(gene: $0, kind: .amplification) }
                     + deletion.map { CopyNumberAlteration(gene: $0, kind: .deletion) },
                 fusions: fusion.map { f in let p = f.components(separatedBy: "::"); return GeneFusion(fivePrime: p[0], threePrime: p[1]) })
+            let caseFiles = files.options(knowledgeBase: kbDirectory)
+            if !caseFiles.isEmpty { try CaseFiles.read(caseFiles, variants: vs, variantBuild: build).apply(to: &ctx) }
             let r = try k.match(variants: vs, context: ctx, options: MatchOptions(includeFiltered: includeFiltered))
-            try emit(format == .json ? try jsonText(r) : render(r, skipped: skipped), to: output)
+            try emit(format == .json ? try jsonText(r) : render(r, skipped: skipped, inputMethods: ctx.inputMethods ?? []), to: output)
         }
 
-        func render(_ r: CaseInterpretation, skipped: SkippedRecords) -> String {
+        func render(_ r: CaseInterpretation, skipped: SkippedRecords, inputMethods: [String] = []) -> String {
             var s = "KB: \(r.kbVersion)\n"
             if let note = skipped.note { s += "NOTE: \(note)\n" }
             s += "Tumour type: \(r.tumourType) (\(r.tumourTypeName)); variants considered: \(r.variantsConsidered)"
             s += r.ignoredFiltered > 0 ? "; \(r.ignoredFiltered) non-PASS ignored (use --include-filtered)\n" : "\n"
             if let w = r.annotationWarning { s += "WARNING: \(w)\n" }
+            for m in inputMethods { s += "Input: \(m)\n" }
             if r.matches.isEmpty { s += "\nNo KB profile matches this case.\n"; return s }
             s += "\nTherapies (predictive evidence; a combination is one therapy):\n"
             for t in r.therapies {

@@ -328,7 +328,7 @@ enum CohortStudyToday {
 extension CaseOptions {
     /// The case's hash for the audit log: the VCF's bytes and the clinical options (never a path or sample name).
     func auditSHA256() throws -> String {
-        try AccessRequest.caseSHA256(files: [vcf], options: [
+        try AccessRequest.caseSHA256(files: [vcf] + files.paths, options: [
             tumorType.uppercased(), age.map(String.init) ?? "", sex ?? "", stage ?? "", priorTherapy.joined(separator: ","),
             tmb.map { String($0) } ?? "", msi ?? "", cna.joined(separator: ","), fusion.joined(separator: ","), includeFiltered ? "filtered" : "",
         ])

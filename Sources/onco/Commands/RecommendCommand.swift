@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Genomics
 import Knowledge
 import Logging
 import OncoCore
@@ -45,6 +46,8 @@ struct CaseOptions: ParsableArguments {
     @Flag(name: .customLong("include-filtered"), help: "Also match calls whose FILTER is not PASS (default: ignore them and say how many).")
     var includeFiltered = false
 
+    @OptionGroup var files: CaseFileArguments
+
     @OptionGroup var lenient: LenientOption
 
     static func split(_ list: [String]) -> [String] {
@@ -81,6 +84,7 @@ struct CaseOptions: ParsableArguments {
         if let msi, MSIStatus(rawValue: msi.uppercased()) == nil { throw ValidationError("--msi must be MSI-H, MSI-L or MSS") }
         _ = try copyNumbers()
         _ = try fusions()
+        try files.validate(tmb: tmb, msi: msi)
     }
 
     func clinical() throws -> ClinicalContext {
@@ -89,9 +93,18 @@ struct CaseOptions: ParsableArguments {
                         msi: msi.flatMap { MSIStatus(rawValue: $0.uppercased()) }, copyNumber: try copyNumbers(), fusions: try fusions())
     }
 
-    func read() throws -> RecommendationCase {
-        try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference,
-                                    malformed: lenient.policy, clinical: try clinical())
+    /// The variant file (VCF/BCF or MAF) and, with a knowledge-base directory, the case files (`--cna-file`, ...)
+    /// whose segments and breakends are placed on its gene spans.
+    func read(knowledgeBase: URL? = nil) throws -> RecommendationCase {
+        var c = try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference,
+                                            malformed: lenient.policy, clinical: try clinical())
+        if let knowledgeBase {
+            let options = files.options(knowledgeBase: knowledgeBase)
+            if !options.isEmpty {
+                try CaseFiles.read(options, variants: c.variants, variantBuild: c.source.build).apply(to: &c.clinical)
+            }
+        }
+        return c
     }
 }
 
@@ -167,8 +180,9 @@ struct RecommendCommand: AsyncParsableCommand {
         var options = RecommenderOptions(gates: RealWorldGates(minimumPatients: minPatients, minimumEvents: minEvents),
                                          disclosure: DisclosureControl(minimumCount: minimumCount ?? 5),
                                          includeFiltered: caseOptions.includeFiltered, neighbours: neighbours)
-        let c = try caseOptions.read()
-        let knowledge = try KnowledgeBase.load(directory: try kb.resolve())
+        let kbDirectory = try kb.resolve()
+        let c = try caseOptions.read(knowledgeBase: kbDirectory)
+        let knowledge = try KnowledgeBase.load(directory: kbDirectory)
         var store: (any WarehouseStore)?
         var grant: AccessGrant?
         let keys = try GovernanceCLI.keys()
