@@ -101,13 +101,13 @@ let package = Package(
         // Candidate therapies, evidence merge, real-world evidence, ranking and trace.
         .target(
             name: "Recommendation",
-            dependencies: ["OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Survival", "Vocabulary",
+            dependencies: ["OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Survival", "TargetTrial", "Vocabulary",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: settings
         ),
 
         // Renderers: terminal table, Markdown, HTML with SVG plots, JSON.
-        .target(name: "Reports", dependencies: ["OncoCore", "Survival", "Recommendation"], swiftSettings: settings),
+        .target(name: "Reports", dependencies: ["OncoCore", "Survival", "Recommendation", "TargetTrial"], swiftSettings: settings),
 
         // Cohort outcome studies: definitions, groups, endpoints, analyses.
         .target(

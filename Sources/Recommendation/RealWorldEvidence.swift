@@ -1,5 +1,6 @@
 import OncoCore
 import Survival
+import TargetTrial
 import Warehouse
 
 /// The minimum data before a real-world comparison counts: each arm needs at least
@@ -84,6 +85,18 @@ public struct RealWorldArm: Sendable {
     public var medianLowerMonths: Double
     public var medianUpperMonths: Double
 
+    /// An arm of a target trial: distinct patients and deaths of its entries, the median and its
+    /// interval from the weighted Kaplan–Meier curve (`ArmEstimate`; NaN where not reached or when the
+    /// trial stopped before the curves); `curve` is nil (the weighted curve is `trialArm`'s).
+    public init(patients: Int, events: Int, trialArm: ArmEstimate?) {
+        self.patients = patients
+        self.events = events
+        curve = nil
+        medianMonths = trialArm?.medianMonths ?? .nan
+        medianLowerMonths = trialArm?.medianLowerMonths ?? .nan
+        medianUpperMonths = trialArm?.medianUpperMonths ?? .nan
+    }
+
     public init(patients: Int, events: Int, curve: KaplanMeier?) {
         self.patients = patients
         self.events = events
@@ -139,4 +152,7 @@ public struct RealWorldEvidence: Sendable {
     public var grade: RealWorldGrade
     /// Why this grade, in plain words.
     public var reason: String
+    /// The emulated target trial behind the estimate: protocol table, flow, propensity model, balance,
+    /// positivity, weighted and naive HRs, RMST, E-value (nil when it could not be run).
+    public var targetTrial: TargetTrialResult? = nil
 }
