@@ -28,6 +28,11 @@ struct SyntheticTrapTests {
         let truth = try #require(meta.datasets.first?.plantedTruth)
         #expect(truth.contains("\"trueHazardRatioMatchedTargetedVsChemotherapy\":1"))
         #expect(truth.contains("\"confoundingByIndication\":{\"confounder\":\"ECOG\",\"matchedOddsRatioPerECOGStep\":0.3}"))
+        // The marginal truth beside the conditional one, from the cohort's own counterfactuals.
+        let g = try SyntheticCohortGenerator(parametersPath: RepoPaths.cohorts("rwe-trap-confounding.json").path, patients: 6000, seed: 11)
+        let m = try #require(g.marginalTruth)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(truth.utf8)) as? [String: Any])
+        #expect(json["marginalHazardRatio"] as? Double == m.hazardRatio && json["marginalHazardRatioPatients"] as? Int == m.patients)
         // Every patient has an ECOG value 0-2.
         let ecog = try Self.sql(db, "SELECT CAST(MIN(value_as_number) AS INTEGER), CAST(MAX(value_as_number) AS INTEGER), COUNT(DISTINCT person_id) FROM onco_clinical_attribute WHERE attribute = 'ECOG'")
         #expect(ecog == [["0", "2", "6000"]])
@@ -80,6 +85,74 @@ struct SyntheticTrapTests {
             WHERE t.source = 'synthetic' AND t.sequenced_date <> c.condition_start_date
             """)
         #expect(atDiagnosis == [["0"]])
+    }
+
+    /// A parameter file derived from `rwe-trap-true-effect.json` with `edit` applied, beside a copy of its passenger pool.
+    static func parameters(_ edit: (inout [String: Any]) -> Void) throws -> String {
+        var p = try JSONSerialization.jsonObject(with: Data(contentsOf: RepoPaths.cohorts("rwe-trap-true-effect.json"))) as! [String: Any]
+        edit(&p)
+        let dir = try makeTemporaryDirectory("onco-traps")
+        let pool = try #require(p["passengerPool"] as? String)
+        try FileManager.default.copyItem(at: RepoPaths.cohorts(pool), to: dir.appendingPathComponent(pool))
+        let url = dir.appendingPathComponent("p.json")
+        try JSONSerialization.data(withJSONObject: p).write(to: url)
+        return url.path
+    }
+
+    @Test("marginal truth: = the conditional HR without prognostic covariates (sampling error); 1 under the null; attenuated otherwise")
+    func marginalTruth() throws {
+        // No confounder, no prognostic covariate: survival depends on the strategy only, so the marginal
+        // HR is the planted 0.6 up to sampling error (3 standard errors of log HR).
+        let plain = try Self.parameters { p in
+            var e = p["effects"] as! [String: Any]
+            e["tp53"] = 1.0; e["perStage"] = 1.0; e["per10YearsOfAge"] = 1.0
+            p["effects"] = e
+            p["performanceStatus"] = ["probabilities": [0.35, 0.45, 0.2], "hazardRatioPerStep": 1.0]
+        }
+        let g = try SyntheticCohortGenerator(parametersPath: plain, patients: 40_000, seed: 2026)
+        let m = try #require(g.marginalTruth)
+        #expect(m.patients > 15_000 && m.standardErrorLog > 0)
+        #expect(abs(log(m.hazardRatio) - log(0.6)) < 3 * m.standardErrorLog, "marginal \(m.hazardRatio) ± \(m.standardErrorLog)")
+        // The population is the driver carriers given erlotinib or chemotherapy first line: all carriers here.
+        #expect(m.patients == g.counterfactuals().count)
+        // Under the null both strategies give each patient the same survival: HR 1 (up to rounding).
+        let null = try Self.parameters { p in
+            var e = p["effects"] as! [String: Any]
+            e["matchedTargeted"] = 1.0
+            p["effects"] = e
+        }
+        let g0 = try SyntheticCohortGenerator(parametersPath: null, patients: 4000, seed: 9)
+        let m0 = try #require(g0.marginalTruth)
+        #expect(abs(log(m0.hazardRatio)) < 1e-12 && g0.counterfactuals().allSatisfy { $0.matched == $0.comparator })
+        let truth0 = try #require(g0.descriptor.plantedTruth)
+        let t0 = try #require(try JSONSerialization.jsonObject(with: Data(truth0.utf8)) as? [String: Any])
+        #expect(t0["trueHazardRatioMatchedTargetedVsChemotherapy"] as? Double == 1 && t0["marginalHazardRatio"] as? Double == m0.hazardRatio)
+        #expect(t0["marginalHazardRatioPatients"] as? Int == m0.patients)
+        // With prognostic covariates (the shipped file: ECOG, stage, age, TP53) the marginal HR is
+        // attenuated towards 1 (non-collapsibility) and still below 1.
+        let shipped = try SyntheticCohortGenerator(parametersPath: RepoPaths.cohorts("rwe-trap-true-effect.json").path, patients: 40_000, seed: 2026)
+        let ms = try #require(shipped.marginalTruth)
+        #expect(ms.hazardRatio > 0.6 && ms.hazardRatio < 1, "shipped marginal \(ms.hazardRatio)")
+    }
+
+    @Test("marginal truth = R coxph(Surv(time) ~ strategy) on the same counterfactual rows")
+    func marginalTruthMatchesR() throws {
+        try #require(toolAvailable("Rscript"), "Rscript (r-cran-survival) is needed for this test")
+        let g = try SyntheticCohortGenerator(parametersPath: RepoPaths.cohorts("rwe-trap-confounding.json").path, patients: 6000, seed: 11)
+        let m = try #require(g.marginalTruth)
+        let rows = g.counterfactuals()
+        var csv = "time,strategy\n"
+        for c in rows { csv += "\(c.matched),1\n" }
+        for c in rows { csv += "\(c.comparator),0\n" }
+        let file = try makeTemporaryDirectory("onco-marginal").appendingPathComponent("rows.csv")
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        let out = try run("Rscript", [RepoPaths.root.appendingPathComponent("scripts/reference/synth_marginal_hr.R").path, file.path])
+        #expect(out.status == 0, "\(out.stderr)")
+        let v = out.stdout.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        try #require(v.count == 2, "R printed \(out.stdout)")
+        #expect(m.patients == rows.count)
+        #expect(isClose(m.hazardRatio, v[0], rel: 1e-7), "HR \(m.hazardRatio) vs R \(v[0])")
+        #expect(isClose(m.standardErrorLog, v[1], rel: 1e-6), "se \(m.standardErrorLog) vs R \(v[1])")
     }
 
     @Test("no trap, no change: a cohort without traps has no planted truth and specimens at diagnosis")

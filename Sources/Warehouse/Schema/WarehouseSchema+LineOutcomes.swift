@@ -29,10 +29,37 @@ extension WarehouseSchema {
         PRIMARY KEY (person_id, line_number, episode_id)
         """
 
+    ///
+    /// The backfill of older warehouses is done by `0012_line_outcome_time_zero`, which adds columns to
+    /// the table and rebuilds every row (until 0012, this migration backfilled the rows itself).
     static let lineOutcomeSummary = Migration(
         name: "0008_line_outcome_summary", statements: [],
         sqliteStatements: ["CREATE TABLE onco_line_outcome (\n\(lineOutcomeColumns)) WITHOUT ROWID"],
-        postgresStatements: ["CREATE TABLE onco_line_outcome (\n\(lineOutcomeColumns))"],
+        postgresStatements: ["CREATE TABLE onco_line_outcome (\n\(lineOutcomeColumns))"])
+
+    /// Migration `0012_line_outcome_time_zero`: the per-person facts an emulated target trial (issue #22)
+    /// needs at each line's start, added to `onco_line_outcome` so that `lineOutcomes` reads them with the
+    /// lines (no further look-up per patient):
+    /// `sex` (`person.gender_source_value` as stored: `female`, `male`, `unknown`); `tumour_type` (the
+    /// upper-cased `condition_source_value` of the earliest `condition_occurrence`, the diagnosis; equal
+    /// dates: the smaller code in the database's order); `start_year` (calendar year of the line's
+    /// `episode_start_date`); `tmb` (the first `TMB` measurement: earliest `measurement_date`, then lowest
+    /// `measurement_id`; NULL when none); `specimens` (the person's `specimen` rows) and, when there is
+    /// exactly one, `sole_sequenced_day` and `sole_collected_day` (its `onco_specimen_timing` dates in
+    /// days from diagnosis, NULL when not recorded or when the person has another number of specimens):
+    /// every variant of such a person comes from that specimen, so the day a biomarker became known
+    /// needs no variant look-up (`WarehouseEngine.biomarkerKnownDays`). Every row is rebuilt (the
+    /// derivation of 0008 plus these), also for a warehouse that had no summary yet.
+    static let lineOutcomeTimeZero = Migration(
+        name: "0012_line_outcome_time_zero",
+        statements: ["ALTER TABLE onco_line_outcome ADD COLUMN sex varchar(50) NULL",
+                     "ALTER TABLE onco_line_outcome ADD COLUMN tumour_type varchar(50) NULL",
+                     "ALTER TABLE onco_line_outcome ADD COLUMN start_year integer NULL",
+                     "ALTER TABLE onco_line_outcome ADD COLUMN tmb double precision NULL",
+                     "ALTER TABLE onco_line_outcome ADD COLUMN specimens integer NULL",
+                     "ALTER TABLE onco_line_outcome ADD COLUMN sole_sequenced_day integer NULL",
+                     "ALTER TABLE onco_line_outcome ADD COLUMN sole_collected_day integer NULL",
+                     "DELETE FROM onco_line_outcome"],
         backfill: { s in try await WarehouseEngine.rebuildLineSummaries(s, dataset: nil) })
 }
 

@@ -28,7 +28,8 @@
 ///   `specimenTiming`).
 /// - `onco_migration`: applied migrations, by name.
 /// - `onco_line_outcome`: derived, one row per line of therapy with its drugs and OS from its start
-///   (`0008_line_outcome_summary`, see `lineOutcomeSummary`).
+///   (`0008_line_outcome_summary`, see `lineOutcomeSummary`), with the per-person facts at each line's
+///   start (`0012_line_outcome_time_zero`, see `lineOutcomeTimeZero`).
 ///
 /// Indexes: `indexes` (0003), then `similarityIndexes`, `biomarkerCohortIndexes`, `outcomeIndexes` and
 /// `variantAlterationIndexes` (0009, which replaces 0005's `idx_variant_gene_hgvsp`).
@@ -72,6 +73,7 @@ public enum WarehouseSchema {
         Migration(name: "0009_variant_alteration_index", statements: variantAlterationIndexes),
         Migration(name: "0010_governance_keys", statements: governanceKeys),
         Migration(name: "0011_specimen_timing", statements: specimenTiming),
+        lineOutcomeTimeZero,
     ]
 
     /// The statements of a migration in a dialect.

@@ -24,7 +24,7 @@ extension WarehouseEngine {
     }
 
     /// Days since 1970-01-01 of a `date` expression, as an integer (NULL for an unreadable SQLite date).
-    private func epochDay(_ date: String) -> String {
+    func epochDay(_ date: String) -> String {
         switch dialect {
         case .sqlite: return "CAST(julianday(\(date)) - 2440587.5 AS INTEGER)"
         case .postgres: return "(\(date) - DATE '1970-01-01')"

@@ -40,7 +40,8 @@ public struct LineOutcomeQuery: Sendable, Hashable, Codable {
     public var cohort: CohortCriteria
     public var biomarkers: [BiomarkerCriterion]
     /// Clinical attribute names read as performance status (`LineOutcomeTable.performanceStatus`), in
-    /// order of preference; ECOG-scale names first, Karnofsky names converted.
+    /// order of preference: the first a patient has recorded decides. Names containing `KARNOFSKY` (or
+    /// `KPS`) hold Karnofsky scores, converted to ECOG (`PerformanceStatusScale`).
     public var performanceStatusAttributes: [String]
     /// The default names: ECOG (as cBioPortal and the synthetic generator write it) and Karnofsky.
     public static let defaultPerformanceStatusAttributes = ["ECOG", "ECOG_PS", "ECOG_SCORE", "PERFORMANCE_STATUS",
@@ -77,23 +78,37 @@ public struct LineOutcomeTable: Sendable, Hashable {
     public var drugs: [String] = []
 
     // What an emulated target trial (issue #22) needs at each line's start (time zero). Same length
-    // as `personIDs`; nil = not recorded (never a default value).
-    /// Sex as recorded (`F`, `M`).
+    // as `personIDs`; nil = not recorded (never a default value). Sex, tumour type, start year and TMB
+    // are read with the line (`onco_line_outcome`, migration 0012); performance status and the known
+    // day depend on the query and are read for the patients with lines (`WarehouseEngine+TimeZero`).
+    /// Sex as recorded (`F`, `M`; nil when the warehouse has it as unknown).
     public var sexes: [String?] = []
-    /// The person's OncoTree code (upper case).
+    /// The OncoTree code of the person's diagnosis (the earliest `condition_occurrence`), upper case.
     public var tumourTypes: [String?] = []
     /// Calendar year of the line's start.
     public var startYears: [Int?] = []
-    /// Performance status on the ECOG scale (0–4) last recorded on or before the line's start
-    /// (Karnofsky converted), from the clinical attributes named by `LineOutcomeQuery.performanceStatusAttributes`.
+    /// Performance status on the ECOG scale (0–4), from the person-level clinical attributes named by
+    /// `LineOutcomeQuery.performanceStatusAttributes` (the first one the person has decides). Such
+    /// attributes carry no date: the value is taken as recorded at diagnosis (baseline), the same on
+    /// each of the person's rows, not as the status at each line's start. Karnofsky scores are
+    /// converted (100–90 → 0, 80–70 → 1, 60–50 → 2, 40–30 → 3, 20–10 → 4; Oken et al. 1982, see
+    /// `PerformanceStatusScale`). nil when not recorded, or recorded but unreadable (then the person is
+    /// in `unreadablePerformanceStatus`).
     public var performanceStatus: [Double?] = []
-    /// Tumour mutational burden (mutations/Mb), the first measured.
+    /// Persons of the table whose performance status was recorded but could not be read (not a number,
+    /// off the scale, or disagreeing rows of the deciding attribute); their `performanceStatus` is nil.
+    public var unreadablePerformanceStatus: Set<Int64> = []
+    /// Tumour mutational burden (mutations/Mb), the first measured (earliest measurement date).
     public var tmb: [Double?] = []
-    /// Days from diagnosis to when the query's biomarkers were first known for the person: the earliest
-    /// sequencing date (else collection date) of a specimen carrying them (`onco_specimen_timing`); the
-    /// same on each of the person's rows; nil = timing unknown (never "at diagnosis").
+    /// Days from diagnosis to when the query's biomarkers were first known for the person: per molecular
+    /// condition of the query (each protein change, altered gene, codon, class, copy-number or fusion
+    /// event, TMB/MSI threshold), the earliest sequencing date (else collection date) of a specimen
+    /// carrying it (`onco_specimen_timing`; for TMB/MSI the measurement's specimen); the latest of the
+    /// conditions (all known). The same on each of the person's rows. nil = timing unknown (no carrying
+    /// specimen has a date; never "at diagnosis"), or no molecular condition (`not-required`).
     public var biomarkerKnownDays: [Int?] = []
-    /// How `biomarkerKnownDays` was dated: `sequenced`, `collected` or nil (unknown).
+    /// How `biomarkerKnownDays` was dated: `sequenced`, `collected`, `not-required` (the query has no
+    /// molecular condition: nothing to wait for) or nil (unknown timing). On equal days, `sequenced`.
     public var biomarkerKnownBy: [String?] = []
 
     public init() {}
@@ -102,17 +117,20 @@ public struct LineOutcomeTable: Sendable, Hashable {
     /// The drugs of line `i`.
     public func drugs(ofLine i: Int) -> ArraySlice<String> { drugs[drugStart[i]..<drugStart[i + 1]] }
 
-    /// Appends nil time-zero columns for the last row (interface of issue #22; the reads that fill them
-    /// replace every call of this).
-    mutating func appendTimeZeroNotRead() {
-        sexes.append(nil); tumourTypes.append(nil); startYears.append(nil); performanceStatus.append(nil)
-        tmb.append(nil); biomarkerKnownDays.append(nil); biomarkerKnownBy.append(nil)
+    /// `F`/`M` for a stored `gender_source_value` (`female`, `male`), nil otherwise.
+    static func sexCode(_ stored: String?) -> String? {
+        switch stored.map(Sex.init(parsing:)) {
+        case .female?: return "F"
+        case .male?: return "M"
+        default: return nil
+        }
     }
 
     /// The lines of the patients in `persons` (rows keep their order), with `cohortSize` as given.
     public func subset(persons: Set<Int64>, cohortSize: Int) -> LineOutcomeTable {
         var t = LineOutcomeTable()
         t.cohortSize = cohortSize
+        t.unreadablePerformanceStatus = unreadablePerformanceStatus.intersection(persons)
         for i in 0..<count where persons.contains(personIDs[i]) {
             t.personIDs.append(personIDs[i]); t.lineNumbers.append(lineNumbers[i]); t.startDays.append(startDays[i])
             t.osDays.append(osDays[i]); t.osEvents.append(osEvents[i]); t.ages.append(ages[i]); t.stages.append(stages[i])
@@ -127,6 +145,62 @@ public struct LineOutcomeTable: Sendable, Hashable {
 }
 
 extension WarehouseEngine {
+    /// The condition on `onco_somatic_variant` (alias `v`) for one protein change.
+    func proteinChangeBody(gene: String, hgvsp: String, alias v: String) -> SQLFragment {
+        SQLFragment("\(v).gene = ? AND \(v).hgvsp = ?", [.text(gene), .text(AminoAcid.shortHGVSp(hgvsp))])
+    }
+
+    /// The condition on `onco_somatic_variant` for "the gene is altered" (`CohortCriteria.alteredGenes`):
+    /// a gene-level alteration or a small variant of an altering consequence class.
+    func alteredGeneBody(_ gene: String, alias v: String) -> SQLFragment {
+        SQLFragment("\(v).gene = ? AND (\(v).alteration IS NOT NULL OR ", [.text(gene)])
+            + dialect.inList("\(v).consequence_class", .textList(Self.alteringClasses)) + ")"
+    }
+
+    /// The condition on `onco_somatic_variant` for a biomarker evaluated on variants (nil for TMB, MSI).
+    func biomarkerBody(_ b: BiomarkerCriterion, alias v: String) -> SQLFragment? {
+        let d = dialect
+        switch b {
+        case .proteinChange(let g, let p):
+            return proteinChangeBody(gene: g, hgvsp: p, alias: v)
+        case .codon(let g, let r):
+            // p.G12 followed by a non-digit: LIKE 'p.G12%' and the next character not a digit.
+            let prefix = "p.\(r)"
+            let n = prefix.count
+            let next = d == .sqlite ? "substr(\(v).hgvsp, \(n + 1), 1)" : "substring(\(v).hgvsp from \(n + 1) for 1)"
+            var f = SQLFragment("\(v).gene = ? AND ", [.text(g)])
+            if d == .sqlite {
+                // SQLite's LIKE is case-insensitive and cannot use an index; the byte range of the
+                // prefix can (`idx_variant_gene_hgvsp_alteration`, which also holds `alteration`). HGVSp is ASCII, so prefix ≤ x < prefix + U+007F.
+                f += SQLFragment("\(v).hgvsp >= ? AND \(v).hgvsp < ? AND ", [.text(prefix), .text(prefix + "\u{7F}")])
+            }
+            return f + SQLFragment("\(v).hgvsp LIKE ? AND \(v).alteration IS NULL AND \(next) NOT IN ('0','1','2','3','4','5','6','7','8','9')",
+                                   [.text(prefix + "%")])
+        case .consequenceClass(let g, let classes):
+            return SQLFragment("\(v).gene = ? AND \(v).alteration IS NULL AND ", [.text(g)])
+                + d.inList("\(v).consequence_class", .textList(classes))
+        case .alteration(let g, let kind, let partner):
+            var f = SQLFragment("\(v).gene = ? AND \(v).alteration = ?", [.text(g), .text(kind)])
+            if let partner { f += SQLFragment(" AND \(v).hgvsp = ?", [.text(partner)]) }
+            return f
+        case .tmbAtLeast, .microsatelliteInstabilityHigh:
+            return nil
+        }
+    }
+
+    /// The condition on `measurement` (alias `m`) for TMB and MSI (nil for the variant biomarkers).
+    func measurementBody(_ b: BiomarkerCriterion, alias m: String) -> SQLFragment? {
+        switch b {
+        case .tmbAtLeast(let t):
+            return SQLFragment("\(m).measurement_source_value = ? AND \(m).value_as_number >= ?",
+                               [.text(WarehouseSchema.MeasurementKind.tmb), .double(t)])
+        case .microsatelliteInstabilityHigh:
+            return SQLFragment("\(m).measurement_source_value = ? AND \(m).value_source_value = ?",
+                               [.text(WarehouseSchema.MeasurementKind.msi), .text(MSIStatus.high.rawValue)])
+        default: return nil
+        }
+    }
+
     /// `cohort AS MATERIALIZED (...)`: the person ids of a line-outcome query, starting from the most
     /// selective indexed condition (explicit ids, a protein change, a gene, a tumour type) and
     /// checking the others per candidate with correlated `EXISTS` look-ups on `person_id` indexes, so
@@ -139,44 +213,8 @@ extension WarehouseEngine {
         func variantExists(_ body: SQLFragment) -> SQLFragment {
             SQLFragment("EXISTS (SELECT 1 FROM onco_somatic_variant v WHERE v.person_id = s.person_id AND ") + body + ")"
         }
-        func biomarkerBody(_ b: BiomarkerCriterion, alias v: String) -> SQLFragment? {
-            switch b {
-            case .proteinChange(let g, let p):
-                return SQLFragment("\(v).gene = ? AND \(v).hgvsp = ?", [.text(g), .text(AminoAcid.shortHGVSp(p))])
-            case .codon(let g, let r):
-                // p.G12 followed by a non-digit: LIKE 'p.G12%' and the next character not a digit.
-                let prefix = "p.\(r)"
-                let n = prefix.count
-                let next = d == .sqlite ? "substr(\(v).hgvsp, \(n + 1), 1)" : "substring(\(v).hgvsp from \(n + 1) for 1)"
-                var f = SQLFragment("\(v).gene = ? AND ", [.text(g)])
-                if d == .sqlite {
-                    // SQLite's LIKE is case-insensitive and cannot use an index; the byte range of the
-                    // prefix can (`idx_variant_gene_hgvsp_alteration`, which also holds `alteration`). HGVSp is ASCII, so prefix ≤ x < prefix + U+007F.
-                    f += SQLFragment("\(v).hgvsp >= ? AND \(v).hgvsp < ? AND ", [.text(prefix), .text(prefix + "\u{7F}")])
-                }
-                return f + SQLFragment("\(v).hgvsp LIKE ? AND \(v).alteration IS NULL AND \(next) NOT IN ('0','1','2','3','4','5','6','7','8','9')",
-                                       [.text(prefix + "%")])
-            case .consequenceClass(let g, let classes):
-                return SQLFragment("\(v).gene = ? AND \(v).alteration IS NULL AND ", [.text(g)])
-                    + d.inList("\(v).consequence_class", .textList(classes))
-            case .alteration(let g, let kind, let partner):
-                var f = SQLFragment("\(v).gene = ? AND \(v).alteration = ?", [.text(g), .text(kind)])
-                if let partner { f += SQLFragment(" AND \(v).hgvsp = ?", [.text(partner)]) }
-                return f
-            case .tmbAtLeast, .microsatelliteInstabilityHigh:
-                return nil
-            }
-        }
         func measurementExists(_ b: BiomarkerCriterion) -> SQLFragment? {
-            switch b {
-            case .tmbAtLeast(let t):
-                return SQLFragment("EXISTS (SELECT 1 FROM measurement m WHERE m.person_id = s.person_id AND m.measurement_source_value = ? AND m.value_as_number >= ?)",
-                                   [.text(WarehouseSchema.MeasurementKind.tmb), .double(t)])
-            case .microsatelliteInstabilityHigh:
-                return SQLFragment("EXISTS (SELECT 1 FROM measurement m WHERE m.person_id = s.person_id AND m.measurement_source_value = ? AND m.value_source_value = ?)",
-                                   [.text(WarehouseSchema.MeasurementKind.msi), .text(MSIStatus.high.rawValue)])
-            default: return nil
-            }
+            measurementBody(b, alias: "m").map { SQLFragment("EXISTS (SELECT 1 FROM measurement m WHERE m.person_id = s.person_id AND ") + $0 + ")" }
         }
 
         var variants = c.variants[...]
@@ -186,14 +224,12 @@ extension WarehouseEngine {
         if let ids = c.personIDs {
             seed = SQLFragment("SELECT p.person_id FROM person p WHERE ") + d.inList("p.person_id", .idList(ids))
         } else if let v = variants.popFirst() {
-            seed = SQLFragment("SELECT v.person_id FROM onco_somatic_variant v WHERE v.gene = ? AND v.hgvsp = ?",
-                               [.text(v.gene), .text(AminoAcid.shortHGVSp(v.hgvsp))])
+            seed = SQLFragment("SELECT v.person_id FROM onco_somatic_variant v WHERE ") + proteinChangeBody(gene: v.gene, hgvsp: v.hgvsp, alias: "v")
         } else if let i = biomarkers.firstIndex(where: { biomarkerBody($0, alias: "v") != nil }) {
             let b = biomarkers.remove(at: i)
             seed = SQLFragment("SELECT v.person_id FROM onco_somatic_variant v WHERE ") + biomarkerBody(b, alias: "v")!
         } else if let g = genes.popFirst() {
-            seed = SQLFragment("SELECT v.person_id FROM onco_somatic_variant v WHERE v.gene = ? AND (v.alteration IS NOT NULL OR ", [.text(g)])
-                + d.inList("v.consequence_class", .textList(Self.alteringClasses)) + ")"
+            seed = SQLFragment("SELECT v.person_id FROM onco_somatic_variant v WHERE ") + alteredGeneBody(g, alias: "v")
         } else if !c.tumourTypes.isEmpty {
             seed = SQLFragment("SELECT co.person_id FROM condition_occurrence co WHERE ")
                 + d.inList("co.condition_source_value", .textList(c.tumourTypes.map { $0.uppercased() }))
@@ -210,13 +246,8 @@ extension WarehouseEngine {
             conds.append(SQLFragment("\(plus)s.person_id IN (SELECT co.person_id FROM condition_occurrence co WHERE ")
                          + d.inList("co.condition_source_value", .textList(c.tumourTypes.map { $0.uppercased() })) + ")")
         }
-        for v in variants {
-            conds.append(variantExists(SQLFragment("v.gene = ? AND v.hgvsp = ?", [.text(v.gene), .text(AminoAcid.shortHGVSp(v.hgvsp))])))
-        }
-        for g in genes {
-            conds.append(variantExists(SQLFragment("v.gene = ? AND (v.alteration IS NOT NULL OR ", [.text(g)])
-                                       + d.inList("v.consequence_class", .textList(Self.alteringClasses)) + ")"))
-        }
+        for v in variants { conds.append(variantExists(proteinChangeBody(gene: v.gene, hgvsp: v.hgvsp, alias: "v"))) }
+        for g in genes { conds.append(variantExists(alteredGeneBody(g, alias: "v"))) }
         for b in biomarkers {
             if let body = biomarkerBody(b, alias: "v") { conds.append(variantExists(body)) }
             else if let m = measurementExists(b) { conds.append(m) }
@@ -248,26 +279,61 @@ extension WarehouseEngine {
             return out
         }
         let union = cohorts.reduce(into: Set<Int64>()) { $0.formUnion($1) }
-        let all = try await lines(ofPersons: union.sorted())
-        return cohorts.map { all.subset(persons: $0, cohortSize: $0.count) }
+        let (all, specimens) = try await lines(ofPersons: union.sorted())
+        var tables = cohorts.map { all.subset(persons: $0, cohortSize: $0.count) }
+        // The query-dependent columns: performance status once per list of attribute names (usually one
+        // for all), the known day per query.
+        let withLines = Array(Set(all.personIDs)).sorted()
+        let engine = self
+        let subsets = tables
+        let facts: [TimeZeroFacts] = try await backend.withSession { s in
+            var byNames: [[String]: TimeZeroFacts] = [:]
+            var out: [TimeZeroFacts] = []
+            for (q, t) in zip(queries, subsets) {
+                if byNames[q.performanceStatusAttributes] == nil {
+                    byNames[q.performanceStatusAttributes] = try await engine.performanceStatus(
+                        s, names: q.performanceStatusAttributes, persons: .ids(withLines), probeNames: true)
+                }
+                var f = byNames[q.performanceStatusAttributes]!
+                f.known = try await engine.biomarkerKnownDays(s, query: q, persons: Array(Set(t.personIDs)).sorted(), specimens: specimens)
+                out.append(f)
+            }
+            return out
+        }
+        for i in tables.indices { facts[i].apply(to: &tables[i]) }
+        return tables
     }
 
     /// The lines of these (existing) patients, read straight from `onco_line_outcome` by primary key in
-    /// key order (no cohort to materialise, no sort); `cohortSize` is left 0 for the caller to set.
-    func lines(ofPersons ids: [Int64]) async throws -> LineOutcomeTable {
-        let q = SQLFragment("SELECT l.person_id AS c0, l.line_number AS c1, l.start_day AS c2, l.os_days AS c3, l.os_event AS c4, l.age AS c5, l.stage AS c6, l.drugs AS c7 FROM onco_line_outcome l WHERE ")
+    /// key order (no cohort to materialise, no sort); `cohortSize` is left 0 for the caller to set. The
+    /// columns that depend on a query (performance status, known day) are left empty for the caller
+    /// to fill (`TimeZeroFacts.apply`), as `lineOutcomes(_ queries:)` does per query.
+    func lines(ofPersons ids: [Int64]) async throws -> (table: LineOutcomeTable, specimens: [Int64: PersonSpecimens]) {
+        let q = SQLFragment("SELECT l.person_id AS c0, \(Self.lineColumns) FROM onco_line_outcome l WHERE ")
             + dialect.inList("l.person_id", .idList(ids)) + SQLFragment(" ORDER BY c0, c1, l.episode_id")
-        let r = try await backend.withSession { s in
-            try await s.fetch(q, types: [.int, .int, .int, .int, .int, .int, .double, .text])
-        }
-        return Self.lineTable(r).table
+        let r = try await backend.withSession { s in try await s.fetch(q, types: Self.lineColumnTypes) }
+        let read = Self.lineTable(r)
+        return (read.table, read.specimens)
     }
 
-    /// A `LineOutcomeTable` from rows (person, line, start, OS days, event, age, stage, packed drugs);
-    /// rows with a null line are patients without lines. Also returns the number of distinct patients.
-    static func lineTable(_ r: ResultColumns) -> (table: LineOutcomeTable, patients: Int) {
+    /// The columns of `onco_line_outcome l` that `lineTable` reads after the person id (`c0`).
+    static let lineColumns = """
+        l.line_number AS c1, l.start_day AS c2, l.os_days AS c3, l.os_event AS c4, l.age AS c5, l.stage AS c6, l.drugs AS c7,
+        l.sex AS c8, l.tumour_type AS c9, l.start_year AS c10, l.tmb AS c11, l.specimens AS c12, l.sole_sequenced_day AS c13,
+        l.sole_collected_day AS c14
+        """
+    static let lineColumnTypes: [SQLColumnType] = [.int, .int, .int, .int, .int, .int, .double, .text, .text, .text, .int, .double,
+                                                   .int, .int, .int]
+
+    /// A `LineOutcomeTable` from rows (person, line, start, OS days, event, age, stage, packed drugs, sex,
+    /// tumour type, start year, TMB); rows with a null line are patients without lines. Also returns the
+    /// number of distinct patients, and the specimens of each patient with lines. The query-dependent
+    /// columns are left empty.
+    static func lineTable(_ r: ResultColumns) -> (table: LineOutcomeTable, patients: Int, specimens: [Int64: PersonSpecimens]) {
         let pid = r.ints(0), num = r.ints(1), start = r.ints(2), os = r.ints(3), ev = r.ints(4), age = r.ints(5)
-        let stage = r.doubles(6), drugs = r.texts(7)
+        let stage = r.doubles(6), drugs = r.texts(7), sex = r.texts(8), type = r.texts(9), year = r.ints(10), tmb = r.doubles(11)
+        let nSpecimens = r.ints(12), soleSeq = r.ints(13), soleColl = r.ints(14)
+        var specimens: [Int64: PersonSpecimens] = [:]
         var t = LineOutcomeTable()
         t.personIDs.reserveCapacity(r.count)
         var size = 0
@@ -279,13 +345,22 @@ extension WarehouseEngine {
             if p != last { size += 1; last = p }
             guard let n = num[k], let s0 = start[k], let osd = os[k] else { continue }   // a patient without lines
             t.personIDs.append(p)
+            if specimens[p] == nil {
+                specimens[p] = PersonSpecimens(count: Int(nSpecimens[k] ?? 0), soleSequencedDay: soleSeq[k].map(Int.init),
+                                               soleCollectedDay: soleColl[k].map(Int.init))
+            }
             t.lineNumbers.append(Int(n))
             t.startDays.append(Int(s0))
             t.osDays.append(Double(osd))
             t.osEvents.append(ev[k]! != 0)
             t.ages.append(age[k].map(Int.init))
             t.stages.append(stage[k].map { max(0, min(4, Int($0.rounded()))) })
-            t.appendTimeZeroNotRead()
+            t.sexes.append(LineOutcomeTable.sexCode(sex[k]))
+            t.tumourTypes.append(type[k])
+            t.startYears.append(year[k].map(Int.init))
+            t.tmb.append(tmb[k])
+            // Query-dependent: filled by `TimeZeroFacts.apply`.
+            t.performanceStatus.append(nil); t.biomarkerKnownDays.append(nil); t.biomarkerKnownBy.append(nil)
             let packed = drugs[k] ?? ""
             if let names = unpacked[packed] {
                 t.drugs.append(contentsOf: names)
@@ -297,7 +372,7 @@ extension WarehouseEngine {
             }
             t.drugStart.append(t.drugs.count)
         }
-        return (t, size)
+        return (t, size, specimens)
     }
 
     /// The lines of therapy of a cohort with OS from each line's start, age, stage and drugs; see
@@ -306,17 +381,23 @@ extension WarehouseEngine {
     package func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
         let q = SQLFragment("WITH ") + targetedCohortCTE(query) + SQLFragment("""
 
-            SELECT c.person_id AS c0, l.line_number AS c1, l.start_day AS c2, l.os_days AS c3, l.os_event AS c4,
-                   l.age AS c5, l.stage AS c6, l.drugs AS c7
+            SELECT c.person_id AS c0, \(Self.lineColumns)
             FROM cohort c LEFT JOIN onco_line_outcome l ON l.person_id = c.person_id
             ORDER BY c0, c1, l.episode_id
             """)
-        let r = try await backend.withSession { s in
-            try await s.fetch(q, types: [.int, .int, .int, .int, .int, .int, .double, .text])
+        let engine = self
+        let (read, size, facts) = try await backend.withSession { s in
+            let (t, size, specimens) = Self.lineTable(try await s.fetch(q, types: Self.lineColumnTypes))
+            let persons = Array(Set(t.personIDs)).sorted()
+            var facts = try await engine.performanceStatus(s, names: query.performanceStatusAttributes, persons: .ids(persons), probeNames: true)
+            facts.known = try await engine.biomarkerKnownDays(s, query: query, persons: persons, specimens: specimens)
+            return (t, size, facts)
         }
-        var (t, size) = Self.lineTable(r)
+        var t = read
+        facts.apply(to: &t)
         t.cohortSize = size
-        logger.debug("warehouse.lineOutcomes", metadata: ["cohort.size": "\(t.cohortSize)", "lines": "\(t.count)"])
+        logger.debug("warehouse.lineOutcomes", metadata: ["cohort.size": "\(t.cohortSize)", "lines": "\(t.count)",
+                                                         "performanceStatus.unreadable": "\(t.unreadablePerformanceStatus.count)"])
         return t
     }
 }

@@ -19,9 +19,23 @@ extension WarehouseEngine {
         var stage: Double?
         /// Distinct non-empty drug names, in the database's order.
         var drugs: [String]
+        /// `person.gender_source_value` as stored (`female`, `male`, `unknown`).
+        var sex: String?
+        /// The diagnosis's OncoTree code, upper case (see `WarehouseSchema.lineOutcomeTimeZero`).
+        var tumourType: String?
+        /// Calendar year of the line's start.
+        var startYear: Int64?
+        /// The first TMB measurement (earliest date, then lowest id).
+        var tmb: Double?
+        /// The person's specimens, and when the only one (if there is exactly one) was sequenced and
+        /// collected, in days from diagnosis (`onco_specimen_timing`).
+        var specimens: Int64
+        var soleSequencedDay: Int64?
+        var soleCollectedDay: Int64?
     }
 
-    static let lineSummaryColumns = ["person_id", "line_number", "episode_id", "start_day", "os_days", "os_event", "age", "stage", "drugs"]
+    static let lineSummaryColumns = ["person_id", "line_number", "episode_id", "start_day", "os_days", "os_event", "age", "stage", "drugs",
+                                     "sex", "tumour_type", "start_year", "tmb", "specimens", "sole_sequenced_day", "sole_collected_day"]
 
     /// Patients per derivation query when the summary is (re)built.
     static let lineSummaryChunk = 20_000
@@ -49,13 +63,21 @@ extension WarehouseEngine {
                    CASE WHEN de.death_date IS NOT NULL THEN \(d.daysBetween("e.episode_start_date", "de.death_date")) ELSE \(d.daysBetween("e.episode_start_date", "obs.d")) END AS c3,
                    CASE WHEN de.death_date IS NOT NULL THEN 1 ELSE 0 END AS c4,
                    CASE WHEN p.year_of_birth > 0 THEN \(d.year("diag.d")) - p.year_of_birth END AS c5,
-                   st.v AS c6, e.episode_id AS c7
+                   st.v AS c6, e.episode_id AS c7, p.gender_source_value AS c8,
+                   (SELECT UPPER(co.condition_source_value) FROM condition_occurrence co WHERE co.person_id = diag.person_id
+                    ORDER BY co.condition_start_date, co.condition_source_value LIMIT 1) AS c9,
+                   \(d.year("e.episode_start_date")) AS c10,
+                   (SELECT m.value_as_number FROM measurement m WHERE m.person_id = diag.person_id AND m.measurement_source_value = ?
+                    ORDER BY m.measurement_date, m.measurement_id LIMIT 1) AS c11,
+                   (SELECT COUNT(*) FROM specimen sp WHERE sp.person_id = diag.person_id) AS c12,
+                   (SELECT MIN(\(d.daysBetween("diag.d", "t.sequenced_date"))) FROM onco_specimen_timing t WHERE t.person_id = diag.person_id) AS c13,
+                   (SELECT MIN(\(d.daysBetween("diag.d", "t.collected_date"))) FROM onco_specimen_timing t WHERE t.person_id = diag.person_id) AS c14
             FROM diag JOIN episode e ON e.person_id = diag.person_id JOIN person p ON p.person_id = diag.person_id
             JOIN obs ON obs.person_id = diag.person_id
             LEFT JOIN death de ON de.person_id = diag.person_id LEFT JOIN st ON st.person_id = diag.person_id
             WHERE e.episode_source_value = ? AND e.episode_number IS NOT NULL
             ORDER BY c0, c1, c7
-            """, [.text(WarehouseSchema.MeasurementKind.stage), .text(line)])
+            """, [.text(WarehouseSchema.MeasurementKind.stage), .text(WarehouseSchema.MeasurementKind.tmb), .text(line)])
         let drugsQ = head + SQLFragment("""
 
             SELECT DISTINCT e.episode_id AS c0, x.drug_source_value AS c1
@@ -63,7 +85,7 @@ extension WarehouseEngine {
             JOIN drug_exposure x ON x.drug_exposure_id = ee.event_id
             WHERE e.episode_source_value = ? ORDER BY c0, c1
             """, [.text(line)])
-        let lr = try await s.fetch(linesQ, types: [.int, .int, .int, .int, .int, .int, .double, .int])
+        let lr = try await s.fetch(linesQ, types: [.int, .int, .int, .int, .int, .int, .double, .int, .text, .text, .int, .double, .int, .int, .int])
         let dr = try await s.fetch(drugsQ, types: [.int, .text])
         // episode id → drug rows (drug rows are ordered by episode id)
         let de = dr.ints(0), dn = dr.texts(1)
@@ -78,7 +100,8 @@ extension WarehouseEngine {
             i = j
         }
         let pid = lr.ints(0), num = lr.ints(1), start = lr.ints(2), os = lr.ints(3), ev = lr.ints(4), age = lr.ints(5)
-        let stage = lr.doubles(6), eid = lr.ints(7)
+        let stage = lr.doubles(6), eid = lr.ints(7), sex = lr.texts(8), type = lr.texts(9), year = lr.ints(10), tmb = lr.doubles(11)
+        let nSpecimens = lr.ints(12), soleSeq = lr.ints(13), soleColl = lr.ints(14)
         var out: [DerivedLine] = []
         out.reserveCapacity(lr.count)
         for k in 0..<lr.count {
@@ -88,7 +111,9 @@ extension WarehouseEngine {
                 for x in r { if let name = dn[x], !name.isEmpty { names.append(name) } }
             }
             out.append(DerivedLine(personID: pid[k]!, lineNumber: n, episodeID: eid[k]!, startDay: s0, osDays: osd,
-                                   event: ev[k]! != 0, age: age[k], stage: stage[k], drugs: names))
+                                   event: ev[k]! != 0, age: age[k], stage: stage[k], drugs: names,
+                                   sex: sex[k], tumourType: type[k], startYear: year[k], tmb: tmb[k], specimens: nSpecimens[k] ?? 0,
+                                   soleSequencedDay: nSpecimens[k] == 1 ? soleSeq[k] : nil, soleCollectedDay: nSpecimens[k] == 1 ? soleColl[k] : nil))
         }
         return out
     }
@@ -121,7 +146,10 @@ extension WarehouseEngine {
                 for l in lines {
                     v += [.int(l.personID), .int(l.lineNumber), .int(l.episodeID), .int(l.startDay), .int(l.osDays),
                           .int(l.event ? 1 : 0), l.age.map { .int($0) } ?? .null, l.stage.map { .double($0) } ?? .null,
-                          .text(LineSummaryPacking.pack(l.drugs))]
+                          .text(LineSummaryPacking.pack(l.drugs)), l.sex.map { .text($0) } ?? .null,
+                          l.tumourType.map { .text($0) } ?? .null, l.startYear.map { .int($0) } ?? .null,
+                          l.tmb.map { .double($0) } ?? .null, .int(l.specimens), l.soleSequencedDay.map { .int($0) } ?? .null,
+                          l.soleCollectedDay.map { .int($0) } ?? .null]
                 }
                 try await s.insert(table: "onco_line_outcome", columns: lineSummaryColumns, values: v)
             }
@@ -131,12 +159,15 @@ extension WarehouseEngine {
     }
 
     /// `lineOutcomes` derived from the OMOP tables (episodes, episode events, drug exposures), not from
-    /// the summary: the reference the summary is tested against.
+    /// the summary: the reference the summary is tested against. Its query-dependent time-zero columns
+    /// (performance status, biomarker known day) are read over the cohort's SQL definition, not over the
+    /// ids of the patients with lines, and without `lineOutcomes`' probe of which attribute names exist.
     package func derivedLineOutcomes(_ query: LineOutcomeQuery) async throws -> LineOutcomeTable {
         let cte = targetedCohortCTE(query)
-        let (lines, size) = try await backend.withSession { s in
+        let (lines, size, facts) = try await backend.withSession { s in
             (try await Self.deriveLines(s, cohort: cte),
-             try await s.scalarInt(SQLFragment("WITH ") + cte + SQLFragment(" SELECT COUNT(*) AS c0 FROM cohort")) ?? 0)
+             try await s.scalarInt(SQLFragment("WITH ") + cte + SQLFragment(" SELECT COUNT(*) AS c0 FROM cohort")) ?? 0,
+             try await self.referenceTimeZeroFacts(s, query: query, cohort: cte))
         }
         var t = LineOutcomeTable()
         t.cohortSize = Int(size)
@@ -148,10 +179,14 @@ extension WarehouseEngine {
             t.osEvents.append(l.event)
             t.ages.append(l.age.map(Int.init))
             t.stages.append(l.stage.map { max(0, min(4, Int($0.rounded()))) })
-            t.appendTimeZeroNotRead()
+            t.sexes.append(LineOutcomeTable.sexCode(l.sex))
+            t.tumourTypes.append(l.tumourType)
+            t.startYears.append(l.startYear.map(Int.init))
+            t.tmb.append(l.tmb)
             t.drugs.append(contentsOf: l.drugs)
             t.drugStart.append(t.drugs.count)
         }
+        facts.apply(to: &t)
         return t
     }
 

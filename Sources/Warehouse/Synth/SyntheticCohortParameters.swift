@@ -193,19 +193,28 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
 }
 
 extension SyntheticCohortParameters {
+    /// True when the parameter file plants something beyond the base model (performance status, traps).
+    public var plantsTruth: Bool { performanceStatus != nil || traps != nil }
+
     /// What the parameter file planted beyond the base model, as JSON for `onco_dataset.planted_truth`
-    /// (nil when it planted nothing beyond it): the true hazard ratio of the matched regimen, the
-    /// performance-status effect, and each trap.
-    public var plantedTruthJSON: String? {
-        guard performanceStatus != nil || traps != nil else { return nil }
+    /// (nil when it planted nothing beyond it): the true (conditional) hazard ratio of the matched
+    /// regimen, the marginal one of the generated cohort when given (`SyntheticCohortGenerator.MarginalTruth`),
+    /// the performance-status effect, and each trap.
+    public func plantedTruthJSON(marginal: SyntheticCohortGenerator.MarginalTruth?) -> String? {
+        guard plantsTruth else { return nil }
         struct Truth: Encodable {
             var trueHazardRatioMatchedTargetedVsChemotherapy: Double
+            var marginalHazardRatio: Double?
+            var marginalHazardRatioStandardErrorLog: Double?
+            var marginalHazardRatioPatients: Int?
             var performanceStatus: PerformanceStatus?
             var confoundingByIndication: Confounding?
             var immortalTime: ImmortalTime?
             struct Confounding: Encodable { var confounder: String; var matchedOddsRatioPerECOGStep: Double }
         }
-        let t = Truth(trueHazardRatioMatchedTargetedVsChemotherapy: effects.matchedTargeted, performanceStatus: performanceStatus,
+        let t = Truth(trueHazardRatioMatchedTargetedVsChemotherapy: effects.matchedTargeted,
+                      marginalHazardRatio: marginal?.hazardRatio, marginalHazardRatioStandardErrorLog: marginal?.standardErrorLog,
+                      marginalHazardRatioPatients: marginal?.patients, performanceStatus: performanceStatus,
                       confoundingByIndication: traps?.matchedOddsRatioPerECOGStep.map { .init(confounder: "ECOG", matchedOddsRatioPerECOGStep: $0) },
                       immortalTime: traps?.immortalTime)
         let e = JSONEncoder()
