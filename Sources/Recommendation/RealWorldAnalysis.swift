@@ -84,23 +84,26 @@ public enum RealWorldAnalysis {
             return ev
         }
         let compute = { () -> RealWorldCache.TrialOutcome in
-            do { return .done(try TargetTrial.analyse(prepared: prepared, therapy: drugs, protocol: p)) }
+            do { return .done(try TargetTrial.run(prepared: prepared, therapy: drugs, protocol: p)) }
             catch { return .failed("\(error)") }
         }
         let outcome = comparisons?.trial(query: cohort.query, drugs: drugs, trialProtocol: p, compute: compute) ?? compute()
-        let r: TargetTrialResult
+        let analysis: TargetTrial.Analysis
         switch outcome {
         case .failed(let why):
             ev.reason = "the target trial could not be run (\(why))"
             return ev
-        case .done(let result):
-            r = result
+        case .done(let a):
+            analysis = a
         }
+        let r = analysis.result
         ev.targetTrial = r
         ev.settings = r.settings
         let f = r.flow
-        ev.treated = RealWorldArm(patients: f.treatedPatients, events: f.treatedEvents, trialArm: r.treated)
-        ev.comparator = RealWorldArm(patients: f.comparatorPatients, events: f.comparatorEvents, trialArm: r.comparatorArm)
+        ev.treated = RealWorldArm(patients: f.treatedPatients, events: f.treatedEvents, trialArm: r.treated,
+                                  curve: analysis.treatedCurve)
+        ev.comparator = RealWorldArm(patients: f.comparatorPatients, events: f.comparatorEvents, trialArm: r.comparatorArm,
+                                     curve: analysis.comparatorCurve)
         func passes(_ a: RealWorldArm) -> Bool { a.patients >= gates.minimumPatients && a.events >= gates.minimumEvents }
         guard passes(ev.treated) && passes(ev.comparator) else {
             ev.reason = f.treatedEntries == 0

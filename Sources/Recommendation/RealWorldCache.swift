@@ -123,7 +123,7 @@ public final class RealWorldCache: @unchecked Sendable {
 
     /// A target trial's result, or why it could not be run.
     enum TrialOutcome {
-        case done(TargetTrialResult)
+        case done(TargetTrial.Analysis)
         case failed(String)
     }
 
@@ -138,7 +138,7 @@ public final class RealWorldCache: @unchecked Sendable {
         if let cached { return cached }
         let t = compute()
         var rows = 0
-        if case .done(let r) = t { rows = r.flow.treatedEntries + r.flow.comparatorEntries }
+        if case .done(let a) = t { rows = a.result.flow.treatedEntries + a.result.flow.comparatorEntries }
         lock.withLock {
             guard trials[key] == nil, trials.count < maximumEntries, keptRows + rows <= maximumRows else { return }
             trials[key] = t

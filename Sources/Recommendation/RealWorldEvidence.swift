@@ -86,12 +86,13 @@ public struct RealWorldArm: Sendable {
     public var medianUpperMonths: Double
 
     /// An arm of a target trial: distinct patients and deaths of its entries, the median and its
-    /// interval from the weighted Kaplan–Meier curve (`ArmEstimate`; NaN where not reached or when the
-    /// trial stopped before the curves); `curve` is nil (the weighted curve is `trialArm`'s).
-    public init(patients: Int, events: Int, trialArm: ArmEstimate?) {
+    /// interval from the weighted Kaplan–Meier curve with patient-clustered bands (`ArmEstimate`; NaN
+    /// where not reached or when the trial stopped before the curves); `curve` the same weighted curve
+    /// for plots (`TargetTrial.Analysis`: bands from the per-entry jackknife, months).
+    public init(patients: Int, events: Int, trialArm: ArmEstimate?, curve: KaplanMeier?) {
         self.patients = patients
         self.events = events
-        curve = nil
+        self.curve = curve
         medianMonths = trialArm?.medianMonths ?? .nan
         medianLowerMonths = trialArm?.medianLowerMonths ?? .nan
         medianUpperMonths = trialArm?.medianUpperMonths ?? .nan

@@ -68,8 +68,10 @@ extension TargetTrial {
             rmst += widths[k] * s[k]
         }
         // per cluster: g(t_k) = Σ_{i ∈ c} w_i S(t_k) ∂log S(t_k)/∂w_i
-        var members: [Int: [Int]] = [:]
-        for i in 0..<n { members[cluster[i], default: []].append(i) }
+        // clusters in ascending code order, so that every sum runs in the same order on every run
+        var membersOf: [Int: [Int]] = [:]
+        for i in 0..<n { membersOf[cluster[i], default: []].append(i) }
+        let members = membersOf.keys.sorted().map { ($0, membersOf[$0]!) }
         var variance = [Double](repeating: 0, count: m)
         var g = [Double](repeating: 0, count: m)
         var rmstInfluence: [Int: Double] = [:]
@@ -131,7 +133,7 @@ extension TargetTrial {
         let medianLower = findq(x, [0] + lower.map { 1 - $0 }, p: 0.5)
         let medianUpper = findq(x, [0] + upper.map { 1 - $0 }, p: 0.5)
         var rmstVariance = 0.0
-        for v in c.rmstInfluence.values { rmstVariance += v * v }
+        for k in c.rmstInfluence.keys.sorted() { let v = c.rmstInfluence[k]!; rmstVariance += v * v }
         return ArmEstimate(entries: entries, patients: patients, events: events, weightSum: weightSum, time: c.time,
                            survival: c.survival, standardError: c.standardError, lower: lower.map { $0.isNaN ? 0 : $0 },
                            upper: upper.map { $0.isNaN ? 0 : $0 }, atRisk: c.atRisk, medianMonths: median,
@@ -178,8 +180,9 @@ extension TargetTrial {
     }
 
     /// Steps 2–4 on built entries and their raw covariates (the part the R reference checks).
+    @discardableResult
     static func estimate(entries all: [TrialEntry], covariates raw: [RawCovariate], protocol p: TargetTrialProtocol,
-                         into result: inout TargetTrialResult) {
+                         into result: inout TargetTrialResult) -> (treated: KaplanMeier, comparator: KaplanMeier)? {
         let selection = selectCovariates(raw, entries: all.count)
         var kept = selection.kept
         result.covariates = selection.uses
@@ -219,7 +222,7 @@ extension TargetTrial {
                 few.append("the \(arm) arm has \(n) entries and \(d) events (each arm needs ≥ \(p.minimumEntriesPerArm) entries and ≥ \(p.minimumEventsPerArm) events)")
             }
         }
-        guard few.isEmpty else { for r in few { result.inconclusive(r) }; return }
+        guard few.isEmpty else { for r in few { result.inconclusive(r) }; return nil }
         // clusters: one per patient, dense codes in order of appearance
         var code: [Int64: Int] = [:]
         let clusters = entries.map { e -> Int in
@@ -246,7 +249,7 @@ extension TargetTrial {
                 model = try LogisticRegression(outcome: treated, design: try CoxDesign(design.covariates))
             } catch {
                 result.inconclusive("the propensity model could not be fitted (\(error))")
-                return
+                return nil
             }
             let se = model.standardErrors
             result.propensity = PropensityModelSummary(
@@ -258,11 +261,11 @@ extension TargetTrial {
                 entries: entries.count, iterations: model.iterations, problems: model.problems.map(\.description))
             if model.problems.contains(.separation) {
                 result.inconclusive("separation in the propensity model: some covariates predict the arm exactly (no overlap)")
-                return
+                return nil
             }
             if model.problems.contains(.iterationLimit) {
                 result.inconclusive("the propensity model did not converge")
-                return
+                return nil
             }
             ps = model.fitted
         }
@@ -270,14 +273,14 @@ extension TargetTrial {
         result.weights = summary
         if summary.truncatedLow + summary.truncatedHigh == entries.count {
             result.inconclusive("every weight was truncated")
-            return
+            return nil
         }
         result.balance = balance(design.balanceColumns, treated: treated, weights: w, threshold: p.balanceThreshold)
         let pos = positivity(ps: ps, treated: treated, weights: w, protocol: p)
         result.positivity = pos
         guard pos.supportLower != nil else {
             result.inconclusive("positivity: the propensity scores of the arms do not overlap")
-            return
+            return nil
         }
         // weighted Cox, cluster-robust
         let (adjusted, problem) = coxHazardRatio(entries, weights: w, cluster: clusterFactor)
@@ -297,7 +300,7 @@ extension TargetTrial {
         result.treated = ta
         result.comparatorArm = ca
         var v = 0.0
-        for c in Set(ti.keys).union(ci.keys) { let d = (ti[c] ?? 0) - (ci[c] ?? 0); v += d * d }
+        for c in Set(ti.keys).union(ci.keys).sorted() { let d = (ti[c] ?? 0) - (ci[c] ?? 0); v += d * d }
         let diff = ta.rmstMonths - ca.rmstMonths, se = v.squareRoot(), z = 1.959963984540054
         result.rmst = RMSTDifference(horizonMonths: p.horizonMonths, treatedMonths: ta.rmstMonths, comparatorMonths: ca.rmstMonths,
                                      differenceMonths: diff, standardError: se, lower: diff - z * se, upper: diff + z * se,
@@ -311,5 +314,14 @@ extension TargetTrial {
             result.inconclusive("balance not achieved after weighting: |SMD| > \(TargetTrialProtocol.number(p.balanceThreshold)) for \(names.joined(separator: ", "))")
         }
         if !pos.held { result.inconclusive("positivity not held: \(pos.reasons.joined(separator: "; "))") }
+        // the arms as Survival curves for plots (same S; the bands use the per-entry jackknife, R survfit without id)
+        func curve(_ isTreated: Bool) -> KaplanMeier? {
+            let idx = entries.indices.filter { entries[$0].treated == isTreated }
+            return try? KaplanMeier(entry: idx.map { entries[$0].entry }, time: idx.map { entries[$0].stop },
+                                    event: idx.map { entries[$0].event }, weights: idx.map { w[$0] },
+                                    variance: .infinitesimalJackknife, timeFix: false)
+        }
+        guard let tc = curve(true), let cc = curve(false) else { return nil }
+        return (tc, cc)
     }
 }

@@ -123,6 +123,24 @@ public enum TargetTrial {
     /// `analyse(lines:...)` on lines prepared once for several therapies.
     public static func analyse(prepared: PreparedLines, therapy: [String], comparator: Comparator = .otherLines,
                                protocol p: TargetTrialProtocol = TargetTrialProtocol()) throws -> TargetTrialResult {
+        try run(prepared: prepared, therapy: therapy, comparator: comparator, protocol: p).result
+    }
+
+    /// A trial's result with each arm's weighted Kaplan–Meier curve as a `Survival.KaplanMeier`, for
+    /// plots (not encoded): the same S as `ArmEstimate`, its bands from the per-entry infinitesimal
+    /// jackknife (R `survfit(..., weights = w)` without `id`); nil when the trial stopped before the curves.
+    public struct Analysis: Sendable {
+        public var result: TargetTrialResult
+        public var treatedCurve: KaplanMeier?
+        public var comparatorCurve: KaplanMeier?
+        public init(result: TargetTrialResult, treatedCurve: KaplanMeier? = nil, comparatorCurve: KaplanMeier? = nil) {
+            self.result = result; self.treatedCurve = treatedCurve; self.comparatorCurve = comparatorCurve
+        }
+    }
+
+    /// `analyse(prepared:...)` with the arms' curves for plots.
+    public static func run(prepared: PreparedLines, therapy: [String], comparator: Comparator = .otherLines,
+                           protocol p: TargetTrialProtocol = TargetTrialProtocol()) throws -> Analysis {
         try p.validate()
         let drugs = Array(Set(therapy.map(DrugName.canonical))).sorted()
         guard !drugs.isEmpty, !drugs.contains("") else {
@@ -143,10 +161,10 @@ public enum TargetTrial {
                                        status: .estimated, reasons: [], flow: built.flow)
         if built.settings.isEmpty {
             result.inconclusive("no eligible line of the cohort started \(name)")
-            return result
+            return Analysis(result: result)
         }
         let covariates = covariateColumns(prepared, entries: built.entries, protocol: p)
-        estimate(entries: built.entries, covariates: covariates, protocol: p, into: &result)
-        return result
+        let curves = estimate(entries: built.entries, covariates: covariates, protocol: p, into: &result)
+        return Analysis(result: result, treatedCurve: curves?.treated, comparatorCurve: curves?.comparator)
     }
 }
