@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Warehouse", targets: ["Warehouse"]),
         .library(name: "WarehousePostgres", targets: ["WarehousePostgres"]),
         .library(name: "Similarity", targets: ["Similarity"]),
+        .library(name: "TargetTrial", targets: ["TargetTrial"]),
         .library(name: "Recommendation", targets: ["Recommendation"]),
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "CohortStudy", targets: ["CohortStudy"]),
@@ -93,16 +94,20 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // The real-world comparison as an emulated target trial: eligibility at time zero, propensity weights,
+        // balance, positivity, weighted KM/Cox with cluster-robust variance, RMST, E-value.
+        .target(name: "TargetTrial", dependencies: ["OncoCore", "Survival", "Warehouse", "Vocabulary"], swiftSettings: settings),
+
         // Candidate therapies, evidence merge, real-world evidence, ranking and trace.
         .target(
             name: "Recommendation",
-            dependencies: ["OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Survival", "Vocabulary",
+            dependencies: ["OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Survival", "TargetTrial", "Vocabulary",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: settings
         ),
 
         // Renderers: terminal table, Markdown, HTML with SVG plots, JSON.
-        .target(name: "Reports", dependencies: ["OncoCore", "Survival", "Recommendation"], swiftSettings: settings),
+        .target(name: "Reports", dependencies: ["OncoCore", "Survival", "Recommendation", "TargetTrial"], swiftSettings: settings),
 
         // Cohort outcome studies: definitions, groups, endpoints, analyses.
         .target(
@@ -147,6 +152,7 @@ let package = Package(
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "Vocabulary", "Genomics", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "WarehousePostgres", "Genomics", "Survival", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Vocabulary", "Warehouse", "WarehousePostgres", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "TargetTrialTests", dependencies: ["TargetTrial", "Survival", "Warehouse", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Vocabulary", "Warehouse", "WarehousePostgres", "Survival", "Reports", "OncoCore", "_TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Genomics", "OncoCore", "Knowledge", "Warehouse", "Similarity", "Recommendation", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),

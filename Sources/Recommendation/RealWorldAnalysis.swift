@@ -1,211 +1,140 @@
 import Foundation
 import OncoCore
-import Vocabulary
 import Survival
+import TargetTrial
+import Vocabulary
 import Warehouse
 
-/// The real-world comparison of one therapy within one cohort's lines of therapy.
+/// The real-world comparison of one therapy within one cohort's lines of therapy, as an emulated
+/// target trial (module `TargetTrial`; the protocol is printed as the target-trial table in every
+/// report and carried whole in `RealWorldEvidence.targetTrial`).
 ///
-/// Definitions (also printed in every report's methods section):
-/// - **Treated arm**: for each patient, the first line whose drugs include every drug of the therapy
-///   (canonical names, `DrugName`). Index date = the start of that line.
-/// - **Setting**: the line numbers of the treated lines, with lines 3 and later pooled (`1`, `2`, `3+`).
-/// - **Comparator arm**: for each patient, the first line in one of those settings whose drugs include
-///   none of the therapy's drugs (lines without recorded drugs are left out). A patient may contribute
-///   one line to each arm (e.g. chemotherapy first, the therapy second).
-/// - **Outcome**: overall survival from the line's start (death; censored at the end of observation).
-/// - **Arms**: n, deaths and the Kaplan–Meier median OS with its 95% interval (log bounds,
-///   Brookmeyer–Crowley), in months of 30.4375 days.
-/// - **Model**: Cox proportional hazards, Efron ties, `Surv(os_days, death) ~ treated + age10 + stage
-///   + factor(line)` where `age10` = age at diagnosis / 10, `stage` the ordinal stage 0–4, `line` the
-///   setting (only when both arms span more than one). A covariate known for fewer than half the
-///   rows, or constant, is left out; rows missing an included covariate are dropped (complete cases).
-///   HR = exp(β_treated) with its 95% Wald interval; lines are treated as independent (no robust
-///   variance).
-/// - **Proportional hazards**: `cox.zph(fit, transform = "km")`, the treatment term and the global test.
+/// - **Protocol**: `TargetTrialProtocol()` with the gates as its minimum entries and events per arm
+///   (`trialProtocol(gates:)`): eligibility at the line's start (biomarker known by then or within 90
+///   days, entering on the day it became known; unknown timing excluded and counted), new users,
+///   the settings where the therapy was started; the therapy's lines against the other lines of those
+///   settings (active comparator), each eligible line one entry, patients clustered; stabilised IPTW
+///   from a propensity model of the recorded time-zero covariates, truncated at the 1st/99th percentiles.
+/// - **Arms**: distinct patients and deaths of each arm's entries; the median OS and its 95% interval
+///   from the weighted Kaplan–Meier curve (months of 30.4375 days).
+/// - **Model**: the weighted Cox model with cluster-robust 95% interval
+///   (`coxph(Surv(entry, stop, death) ~ treated, weights = w, cluster = patient)`); the naive HR
+///   (unweighted, unadjusted) stays beside it in the trial result. Proportional hazards are not
+///   tested on the weighted counting-process fit (the PH p-values are NaN and said so).
 /// - **Gates**: both arms need `gates.minimumPatients` patients and `gates.minimumEvents` deaths
 ///   before any HR or median is reported.
-/// - **Grade**: see `RealWorldGrade`.
+/// - **Grade**: `grade(_:expected:)` on the weighted HR, and only when the trial is `estimated`: balance
+///   achieved (every |SMD| ≤ 0.1) and positivity held; otherwise inconclusive with the trial's reasons.
 public enum RealWorldAnalysis {
     /// Days per month used for every month figure.
-    public static let daysPerMonth = 30.4375
+    public static let daysPerMonth = TargetTrialProtocol.daysPerMonth
 
-    /// The model formula as reported.
-    public static func formula(covariates: [String]) -> String {
-        let rhs = (["treated"] + covariates.map { $0 == "line" ? "factor(line)" : $0 }).joined(separator: " + ")
-        return "coxph(Surv(os_days, death) ~ \(rhs), ties = \"efron\")"
+    /// The target-trial protocol of the recommendation's real-world lane: the defaults, with the
+    /// gates as the minimum entries and events per arm.
+    public static func trialProtocol(gates: RealWorldGates, includeUnknownTiming: Bool = false) -> TargetTrialProtocol {
+        TargetTrialProtocol(includeUnknownTiming: includeUnknownTiming, minimumEntriesPerArm: max(2, gates.minimumPatients),
+                            minimumEventsPerArm: max(1, gates.minimumEvents))
     }
 
     /// The lines of a cohort with each line's drugs as canonical sets, computed once per cohort.
     public struct PreparedLines: Sendable {
         public let table: LineOutcomeTable
-        /// Canonical drug set of each line.
-        public let drugSets: [Set<String>]
-        /// Row ranges of each person's lines (rows are ordered by person, then line).
-        let personRanges: [Range<Int>]
+        /// The lines prepared for target trials; nil when the table cannot be used (`problem` says why).
+        public let trial: TargetTrial.PreparedLines?
+        public let problem: String?
 
         public init(_ table: LineOutcomeTable) {
             self.table = table
-            var sets: [Set<String>] = []
-            sets.reserveCapacity(table.count)
-            var cache: [String: String] = [:]
-            for i in 0..<table.count {
-                var s = Set<String>()
-                for d in table.drugs(ofLine: i) {
-                    if let c = cache[d] { s.insert(c) } else { let c = DrugName.canonical(d); cache[d] = c; s.insert(c) }
-                }
-                sets.append(s)
+            do {
+                trial = try TargetTrial.PreparedLines(table)
+                problem = nil
+            } catch {
+                trial = nil
+                problem = "\(error)"
             }
-            drugSets = sets
-            var ranges: [Range<Int>] = []
-            var i = 0
-            while i < table.count {
-                var j = i + 1
-                while j < table.count, table.personIDs[j] == table.personIDs[i] { j += 1 }
-                ranges.append(i..<j)
-                i = j
-            }
-            personRanges = ranges
         }
+
+        /// Canonical drug set of each line (empty when the table cannot be used).
+        public var drugSets: [Set<String>] { trial?.drugSets ?? [] }
 
         /// Regimens (canonical drug sets) and the number of distinct patients who received each, in any line.
-        public func regimenCounts() -> [[String]: Int] {
-            var out: [[String]: Int] = [:]
-            for r in personRanges {
-                var seen = Set<[String]>()
-                for i in r where !drugSets[i].isEmpty { seen.insert(drugSets[i].sorted()) }
-                for s in seen { out[s, default: 0] += 1 }
-            }
-            return out
-        }
+        public func regimenCounts() -> [[String]: Int] { trial?.regimenCounts() ?? [:] }
     }
 
-    static func settingLabel(_ line: Int) -> String { line >= 3 ? "3+" : String(line) }
-
-    /// Compares the therapy's lines with the other lines of the same settings in a cohort.
+    /// Runs the target trial of the therapy against the other lines of the same settings in a cohort.
     /// - Parameters:
     ///   - drugs: the therapy's canonical drug names.
     ///   - expected: the direction the curated evidence claims (benefit for sensitivity).
+    ///   - trialProtocol: nil for `trialProtocol(gates:)`.
     public static func analyse(_ lines: PreparedLines, drugs: [String], cohort: RealWorldCohort,
-                               expected: ExpectedEffect, gates: RealWorldGates) -> RealWorldEvidence {
-        analyse(lines, drugs: drugs, cohort: cohort, expected: expected, gates: gates, comparisons: nil)
+                               expected: ExpectedEffect, gates: RealWorldGates,
+                               trialProtocol: TargetTrialProtocol? = nil) -> RealWorldEvidence {
+        analyse(lines, drugs: drugs, cohort: cohort, expected: expected, gates: gates,
+                trialProtocol: trialProtocol ?? Self.trialProtocol(gates: gates), comparisons: nil)
     }
 
-    /// `analyse`, taking the arms and the model of a split (treated rows, comparator rows) from
-    /// `comparisons` when it has them, and keeping them there.
-    static func analyse(_ lines: PreparedLines, drugs: [String], cohort: RealWorldCohort,
-                        expected: ExpectedEffect, gates: RealWorldGates, comparisons: RealWorldCache?) -> RealWorldEvidence {
-        let t = lines.table
-        let therapy = Set(drugs)
-        var treatedRows: [Int] = [], comparatorRows: [Int] = []
-        var settings = Set<String>()
-        for r in lines.personRanges {
-            if let i = r.first(where: { !lines.drugSets[$0].isEmpty && therapy.isSubset(of: lines.drugSets[$0]) }) {
-                treatedRows.append(i)
-                settings.insert(settingLabel(t.lineNumbers[i]))
-            }
+    /// `analyse`, taking the trial from `comparisons` when it has it, and keeping it there.
+    static func analyse(_ lines: PreparedLines, drugs: [String], cohort: RealWorldCohort, expected: ExpectedEffect,
+                        gates: RealWorldGates, trialProtocol p: TargetTrialProtocol, comparisons: RealWorldCache?) -> RealWorldEvidence {
+        let empty = RealWorldArm(patients: 0, events: 0, curve: nil)
+        var ev = RealWorldEvidence(cohort: cohort, expected: expected, treated: empty, comparator: empty, settings: [],
+                                   gates: gates, gatesPassed: false, model: nil, grade: .inconclusive, reason: "")
+        guard let prepared = lines.trial else {
+            ev.reason = "the cohort's lines cannot be analysed (\(lines.problem ?? "inconsistent table"))"
+            return ev
         }
-        if !settings.isEmpty {
-            for r in lines.personRanges {
-                if let i = r.first(where: { settings.contains(settingLabel(t.lineNumbers[$0])) && !lines.drugSets[$0].isEmpty
-                                            && lines.drugSets[$0].isDisjoint(with: therapy) }) {
-                    comparatorRows.append(i)
-                }
-            }
+        let compute = { () -> RealWorldCache.TrialOutcome in
+            do { return .done(try TargetTrial.run(prepared: prepared, therapy: drugs, protocol: p)) }
+            catch { return .failed("\(error)") }
         }
-        func arm(_ rows: [Int]) -> RealWorldArm {
-            let time = rows.map { t.osDays[$0] / daysPerMonth }, event = rows.map { t.osEvents[$0] }
-            let curve = rows.isEmpty ? nil : try? KaplanMeier(time: time, event: event)
-            return RealWorldArm(patients: rows.count, events: event.filter { $0 }.count, curve: curve)
+        let outcome = comparisons?.trial(query: cohort.query, drugs: drugs, trialProtocol: p, compute: compute) ?? compute()
+        let analysis: TargetTrial.Analysis
+        switch outcome {
+        case .failed(let why):
+            ev.reason = "the target trial could not be run (\(why))"
+            return ev
+        case .done(let a):
+            analysis = a
         }
+        let r = analysis.result
+        ev.targetTrial = r
+        ev.settings = r.settings
+        let f = r.flow
+        ev.treated = RealWorldArm(patients: f.treatedPatients, events: f.treatedEvents, trialArm: r.treated,
+                                  curve: analysis.treatedCurve)
+        ev.comparator = RealWorldArm(patients: f.comparatorPatients, events: f.comparatorEvents, trialArm: r.comparatorArm,
+                                     curve: analysis.comparatorCurve)
         func passes(_ a: RealWorldArm) -> Bool { a.patients >= gates.minimumPatients && a.events >= gates.minimumEvents }
-        // The arms and (when the gates pass) the model depend on the rows only: computed once per split.
-        let split: RealWorldCache.Comparison
-        let compute = { (arms: (RealWorldArm, RealWorldArm)?) -> RealWorldCache.Comparison in
-            let (a, b) = arms ?? (arm(treatedRows), arm(comparatorRows))
-            let model: FitOutcome? = passes(a) && passes(b) ? Self.fit(t, treated: treatedRows, comparator: comparatorRows) : nil
-            return RealWorldCache.Comparison(treated: a, comparator: b, fit: model)
-        }
-        if let comparisons {
-            // Whether the gates pass is known from the counts alone, before any curve is computed.
-            let deaths = { (rows: [Int]) in rows.reduce(0) { $0 + (t.osEvents[$1] ? 1 : 0) } }
-            let needsFit = treatedRows.count >= gates.minimumPatients && deaths(treatedRows) >= gates.minimumEvents
-                && comparatorRows.count >= gates.minimumPatients && deaths(comparatorRows) >= gates.minimumEvents
-            split = comparisons.comparison(query: cohort.query, treated: treatedRows, comparator: comparatorRows,
-                                           needsFit: needsFit, compute: compute)
-        } else {
-            split = compute(nil)
-        }
-        let treated = split.treated, comparator = split.comparator
-        let orderedSettings = settings.sorted()
-        var ev = RealWorldEvidence(cohort: cohort, expected: expected, treated: treated, comparator: comparator,
-                                   settings: orderedSettings, gates: gates, gatesPassed: false, model: nil,
-                                   grade: .inconclusive, reason: "")
-        guard passes(treated) && passes(comparator) else {
-            ev.reason = treatedRows.isEmpty
-                ? "no patient of the cohort received it"
+        guard passes(ev.treated) && passes(ev.comparator) else {
+            ev.reason = f.treatedEntries == 0
+                ? "no eligible patient of the cohort received it (\(r.reasons.joined(separator: "; ")))"
                 : "below the gates (each arm needs ≥ \(gates.minimumPatients) patients and ≥ \(gates.minimumEvents) deaths)"
             return ev
         }
         ev.gatesPassed = true
-        switch split.fit ?? fit(t, treated: treatedRows, comparator: comparatorRows) {
-        case .failure(let why):
-            ev.reason = "the Cox model could not be estimated (\(why))"
-        case .success(let model):
-            ev.model = model
-            (ev.grade, ev.reason) = grade(model, expected: expected)
+        guard let hr = r.hazardRatio else {
+            ev.reason = "the target trial is inconclusive: \(r.reasons.joined(separator: "; "))"
+            return ev
         }
+        let model = RealWorldModel(formula: hr.model, covariates: r.covariates.filter(\.kept).map(\.name), patients: hr.entries,
+                                   events: hr.events, hazardRatio: hr.hazardRatio, lower: hr.lower, upper: hr.upper,
+                                   pValue: hr.pValue, proportionalHazardsTreatedP: .nan, proportionalHazardsGlobalP: .nan)
+        ev.model = model
+        guard r.status == .estimated else {
+            ev.reason = "the target trial is inconclusive: \(r.reasons.joined(separator: "; "))"
+            return ev
+        }
+        (ev.grade, ev.reason) = grade(model, expected: expected)
+        ev.reason += "; balance achieved and positivity held (proportional hazards not tested on the weighted fit)"
         return ev
-    }
-
-    enum FitOutcome { case success(RealWorldModel), failure(String) }
-
-    static func fit(_ t: LineOutcomeTable, treated: [Int], comparator: [Int]) -> FitOutcome {
-        let rows = treated + comparator
-        let isTreated = [Bool](repeating: true, count: treated.count) + [Bool](repeating: false, count: comparator.count)
-        let n = rows.count
-        let ageKnown = rows.filter { t.ages[$0] != nil }.count, stageKnown = rows.filter { t.stages[$0] != nil }.count
-        var useAge = 2 * ageKnown >= n, useStage = 2 * stageKnown >= n
-        if useAge, Set(rows.compactMap { t.ages[$0] }).count < 2 { useAge = false }
-        if useStage, Set(rows.compactMap { t.stages[$0] }).count < 2 { useStage = false }
-        let keep = rows.indices.filter { k in (!useAge || t.ages[rows[k]] != nil) && (!useStage || t.stages[rows[k]] != nil) }
-        let lineLevels = Set(keep.map { settingLabel(t.lineNumbers[rows[$0]]) })
-        let useLine = lineLevels.count > 1
-        var covs: [CoxDesign.Covariate] = [.numeric("treated", keep.map { isTreated[$0] ? 1 : 0 })]
-        var names: [String] = []
-        if useAge { covs.append(.numeric("age10", keep.map { Double(t.ages[rows[$0]]!) / 10 })); names.append("age10") }
-        if useStage { covs.append(.numeric("stage", keep.map { Double(t.stages[rows[$0]]!) })); names.append("stage") }
-        if useLine {
-            guard let f = try? Factor(keep.map { settingLabel(t.lineNumbers[rows[$0]]) }, levels: lineLevels.sorted()) else {
-                return .failure("line factor")
-            }
-            covs.append(.categorical("line", f)); names.append("line")
-        }
-        let time = keep.map { t.osDays[rows[$0]] }, event = keep.map { t.osEvents[rows[$0]] }
-        guard Set(keep.map { isTreated[$0] }).count == 2 else { return .failure("one arm has no complete-case rows") }
-        do {
-            let design = try CoxDesign(covs)
-            let cox = try CoxFit(time: time, event: event, design: design, options: CoxFit.Options(concordance: false))
-            if !cox.problems.isEmpty { return .failure(cox.problems.map(\.description).joined(separator: "; ")) }
-            guard let row = cox.coefficientTable.first(where: { $0.name == "treated" }), row.hazardRatio.isFinite else {
-                return .failure("no estimate for the treatment term")
-            }
-            let ph = try cox.proportionalHazardsTest(transform: .km)
-            let phTreated = ph.terms.first { $0.name == "treated" }?.pValue ?? .nan
-            return .success(RealWorldModel(formula: formula(covariates: names), covariates: names, patients: keep.count,
-                                           events: event.filter { $0 }.count, hazardRatio: row.hazardRatio,
-                                           lower: row.lower, upper: row.upper, pValue: row.pValue,
-                                           proportionalHazardsTreatedP: phTreated, proportionalHazardsGlobalP: ph.global.pValue))
-        } catch {
-            return .failure("\(error)")
-        }
     }
 
     /// The smallest effect a non-significant estimate must show to count as supportive: HR ≤ 0.8 for
     /// a benefit, HR ≥ 1/0.8 = 1.25 for no benefit.
     public static let meaningfulHazardRatio = 0.8
 
-    /// The grade of a fitted comparison (`RealWorldGrade`).
+    /// The grade of a fitted comparison (`RealWorldGrade`). A NaN PH p-value (not tested) does not
+    /// count as a violation.
     public static func grade(_ m: RealWorldModel, expected: ExpectedEffect) -> (RealWorldGrade, String) {
         let hr = m.hazardRatio, lo = m.lower, hi = m.upper
         let phOK = !(m.proportionalHazardsTreatedP < 0.05)
@@ -213,7 +142,8 @@ public enum RealWorldAnalysis {
         let meaningful = expected == .benefit ? hr <= meaningfulHazardRatio : hr >= 1 / meaningfulHazardRatio
         let contradictsAll = expected == .benefit ? lo > 1 : hi < 1
         let want = expected == .benefit ? "benefit (HR < 1)" : "no benefit (HR > 1)"
-        if agreesAll && phOK { return (.strong, "the 95% interval lies entirely on the side of \(want) and proportional hazards hold") }
+        let ph = m.proportionalHazardsTreatedP.isNaN ? "" : " and proportional hazards hold"
+        if agreesAll && phOK { return (.strong, "the 95% interval lies entirely on the side of \(want)\(ph)") }
         if agreesAll { return (.supportive, "the 95% interval shows \(want), but the treatment effect varies over time (PH p < 0.05)") }
         if meaningful {
             let bound = expected == .benefit ? "≤ \(meaningfulHazardRatio)" : "≥ \(1 / meaningfulHazardRatio)"

@@ -1,5 +1,6 @@
 import Foundation
 import Survival
+import TargetTrial
 import Warehouse
 
 /// Memoised real-world work, shared by the cases a `Recommender` scores (a batch) or used within one
@@ -11,11 +12,10 @@ import Warehouse
 ///   the cohort's lines with their canonical drug sets; a case whose cohorts are all cached does not
 ///   read the warehouse for them.
 /// - **Evidence** per (cohort, therapy drugs, expected direction, gates): the whole `RealWorldEvidence`.
-/// - **Comparisons** per (cohort query, treated rows, comparator rows): the two arms (Kaplan–Meier) and
-///   the Cox model with its PH test, so therapies that select the same lines (dabrafenib and
-///   dabrafenib + trametinib when every dabrafenib line is a combination) are fitted once.
+/// - **Target trials** per (cohort query, therapy drugs, protocol): the whole `TargetTrialResult`, so the
+///   cases of a batch sharing a cohort and a therapy (also with different expected directions) run it once.
 ///
-/// Bounds: the rows kept (cohort lines, plus the patients of each kept arm, which bound its Kaplan–Meier
+/// Bounds: the rows kept (cohort lines, plus the entries of each kept trial, which bound its Kaplan–Meier
 /// points) stay within `maximumRows`, and each level keeps at most `maximumEntries` entries. When a bound
 /// is reached, new entries are not kept (the computation still runs); nothing kept is evicted.
 ///
@@ -30,13 +30,14 @@ public final class RealWorldCache: @unchecked Sendable {
     private var prepared: [LineOutcomeQuery: RealWorldAnalysis.PreparedLines] = [:]
     private var keptRows = 0
     private var evidence: [EvidenceKey: RealWorldEvidence] = [:]
-    private var comparisons: [ComparisonKey: Comparison] = [:]
+    private var trials: [TrialKey: TrialOutcome] = [:]
     private var counters = Statistics()
 
     /// Hits and misses by level.
     public struct Statistics: Sendable, Hashable {
         public var preparedHits = 0, preparedMisses = 0
         public var evidenceHits = 0, evidenceMisses = 0
+        /// Target trials (`RealWorldCache` level three).
         public var comparisonHits = 0, comparisonMisses = 0
     }
 
@@ -82,14 +83,15 @@ public final class RealWorldCache: @unchecked Sendable {
         var drugs: [String]
         var expected: ExpectedEffect
         var gates: RealWorldGates
+        var trialProtocol: TargetTrialProtocol
     }
 
     /// `RealWorldAnalysis.analyse`, memoised for criteria-defined cohorts; explicit-id cohorts (a case's
     /// neighbours) share comparisons only.
     func evidence(_ lines: RealWorldAnalysis.PreparedLines, drugs: [String], cohort: RealWorldCohort,
-                  expected: ExpectedEffect, gates: RealWorldGates) -> RealWorldEvidence {
+                  expected: ExpectedEffect, gates: RealWorldGates, trialProtocol: TargetTrialProtocol) -> RealWorldEvidence {
         let shareable = cohort.query.cohort.personIDs == nil
-        let key = EvidenceKey(cohort: cohort, drugs: drugs, expected: expected, gates: gates)
+        let key = EvidenceKey(cohort: cohort, drugs: drugs, expected: expected, gates: gates, trialProtocol: trialProtocol)
         if shareable {
             let hit: RealWorldEvidence? = lock.withLock {
                 if let e = evidence[key] { counters.evidenceHits += 1; return e }
@@ -98,9 +100,10 @@ public final class RealWorldCache: @unchecked Sendable {
             }
             if let hit { return hit }
         }
-        let e = RealWorldAnalysis.analyse(lines, drugs: drugs, cohort: cohort, expected: expected, gates: gates, comparisons: self)
+        let e = RealWorldAnalysis.analyse(lines, drugs: drugs, cohort: cohort, expected: expected, gates: gates,
+                                          trialProtocol: trialProtocol, comparisons: self)
         if shareable {
-            let rows = e.treated.patients + e.comparator.patients
+            let rows = (e.targetTrial?.flow.treatedEntries ?? 0) + (e.targetTrial?.flow.comparatorEntries ?? 0)
             lock.withLock {
                 guard evidence[key] == nil, evidence.count < maximumEntries, keptRows + rows <= maximumRows else { return }
                 evidence[key] = e
@@ -110,38 +113,37 @@ public final class RealWorldCache: @unchecked Sendable {
         return e
     }
 
-    // MARK: comparisons
+    // MARK: target trials
 
-    struct ComparisonKey: Hashable {
+    struct TrialKey: Hashable {
         var query: LineOutcomeQuery
-        var treated: [Int]
-        var comparator: [Int]
+        var drugs: [String]
+        var trialProtocol: TargetTrialProtocol
     }
 
-    /// The arms of a split and, once asked for, its model.
-    struct Comparison {
-        var treated: RealWorldArm
-        var comparator: RealWorldArm
-        var fit: RealWorldAnalysis.FitOutcome?
+    /// A target trial's result, or why it could not be run.
+    enum TrialOutcome {
+        case done(TargetTrial.Analysis)
+        case failed(String)
     }
 
-    func comparison(query: LineOutcomeQuery, treated: [Int], comparator: [Int], needsFit: Bool,
-                    compute: (_ arms: (RealWorldArm, RealWorldArm)?) -> Comparison) -> Comparison {
-        let key = ComparisonKey(query: query, treated: treated, comparator: comparator)
-        let cached: Comparison? = lock.withLock {
-            if let c = comparisons[key], !needsFit || c.fit != nil { counters.comparisonHits += 1; return c }
+    func trial(query: LineOutcomeQuery, drugs: [String], trialProtocol: TargetTrialProtocol,
+               compute: () -> TrialOutcome) -> TrialOutcome {
+        let key = TrialKey(query: query, drugs: drugs.sorted(), trialProtocol: trialProtocol)
+        let cached: TrialOutcome? = lock.withLock {
+            if let t = trials[key] { counters.comparisonHits += 1; return t }
             counters.comparisonMisses += 1
-            return comparisons[key]
+            return nil
         }
-        if let cached, !needsFit || cached.fit != nil { return cached }
-        let c = compute(cached.map { ($0.treated, $0.comparator) })
-        let rows = c.treated.patients + c.comparator.patients
+        if let cached { return cached }
+        let t = compute()
+        var rows = 0
+        if case .done(let a) = t { rows = a.result.flow.treatedEntries + a.result.flow.comparatorEntries }
         lock.withLock {
-            if comparisons[key] != nil { comparisons[key] = c; return }   // its model added
-            guard comparisons.count < maximumEntries, keptRows + rows <= maximumRows else { return }
-            comparisons[key] = c
+            guard trials[key] == nil, trials.count < maximumEntries, keptRows + rows <= maximumRows else { return }
+            trials[key] = t
             keptRows += rows
         }
-        return c
+        return t
     }
 }

@@ -1,5 +1,6 @@
 import OncoCore
 import Survival
+import TargetTrial
 import Warehouse
 
 /// The minimum data before a real-world comparison counts: each arm needs at least
@@ -17,17 +18,20 @@ public struct RealWorldGates: Sendable, Hashable, Codable {
 /// How strongly local real-world outcomes agree with the direction the curated evidence claims
 /// (benefit for a sensitivity or real-world-only therapy, no benefit for a resistance one).
 ///
-/// With HR the Cox hazard ratio treated vs comparator, (L, U) its 95% Wald interval and
-/// p_PH the `cox.zph` p-value of the treatment term (transform `km`):
+/// With HR the target trial's weighted Cox hazard ratio treated vs comparator, (L, U) its cluster-robust
+/// 95% Wald interval and p_PH the `cox.zph` p-value of the treatment term where tested (NaN, not a
+/// violation, for the weighted counting-process fit); every grade but inconclusive also needs the
+/// trial `estimated` (balance achieved, positivity held):
 /// - **strong**: the gates pass and the whole interval lies on the expected side of 1
-///   (benefit: U < 1; resistance: L > 1), and p_PH ≥ 0.05.
+///   (benefit: U < 1; resistance: L > 1), and p_PH ≥ 0.05 where tested.
 /// - **supportive**: the gates pass and either the interval lies on the expected side but the
 ///   treatment term violates proportional hazards (p_PH < 0.05), or the interval includes 1 but the
 ///   estimate shows a meaningful effect (benefit: HR ≤ 0.8; resistance: HR ≥ 1.25).
 /// - **discordant**: the gates pass and the whole interval lies on the other side of 1
 ///   (benefit expected but L > 1; resistance expected but U < 1).
-/// - **inconclusive**: anything else: below the gates, a model that could not be estimated, or an
-///   interval that includes 1 around an estimate without a meaningful effect.
+/// - **inconclusive**: anything else: below the gates, a model that could not be estimated, balance
+///   not achieved or positivity not held, or an interval that includes 1 around an estimate without a
+///   meaningful effect.
 public enum RealWorldGrade: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case strong, supportive, inconclusive, discordant
 
@@ -84,6 +88,19 @@ public struct RealWorldArm: Sendable {
     public var medianLowerMonths: Double
     public var medianUpperMonths: Double
 
+    /// An arm of a target trial: distinct patients and deaths of its entries, the median and its
+    /// interval from the weighted Kaplan–Meier curve with patient-clustered bands (`ArmEstimate`; NaN
+    /// where not reached or when the trial stopped before the curves); `curve` the same weighted curve
+    /// for plots (`TargetTrial.Analysis`: bands from the per-entry jackknife, months).
+    public init(patients: Int, events: Int, trialArm: ArmEstimate?, curve: KaplanMeier?) {
+        self.patients = patients
+        self.events = events
+        self.curve = curve
+        medianMonths = trialArm?.medianMonths ?? .nan
+        medianLowerMonths = trialArm?.medianLowerMonths ?? .nan
+        medianUpperMonths = trialArm?.medianUpperMonths ?? .nan
+    }
+
     public init(patients: Int, events: Int, curve: KaplanMeier?) {
         self.patients = patients
         self.events = events
@@ -97,10 +114,10 @@ public struct RealWorldArm: Sendable {
 
 /// The Cox model of a real-world comparison and its proportional-hazards check.
 public struct RealWorldModel: Sendable, Hashable {
-    /// R-style formula of what was fitted, e.g.
-    /// `coxph(Surv(os_days, death) ~ treated + age10 + stage + factor(line), ties = "efron")`.
+    /// R-style formula of what was fitted, e.g. the target trial's
+    /// `coxph(Surv(entry, stop, death) ~ treated, weights = w, cluster = patient, ties = "efron")`.
     public var formula: String
-    /// Covariates beside `treated`, as used (`age10`, `stage`, `line`).
+    /// The covariates adjusted for (the target trial's propensity covariates kept: `age`, `sex`, ...).
     public var covariates: [String]
     /// Rows (lines) and events in the fit (complete cases).
     public var patients: Int
@@ -139,4 +156,7 @@ public struct RealWorldEvidence: Sendable {
     public var grade: RealWorldGrade
     /// Why this grade, in plain words.
     public var reason: String
+    /// The emulated target trial behind the estimate: protocol table, flow, propensity model, balance,
+    /// positivity, weighted and naive HRs, RMST, E-value (nil when it could not be run).
+    public var targetTrial: TargetTrialResult? = nil
 }

@@ -2,6 +2,7 @@ import Foundation
 import Knowledge
 import Logging
 import OncoCore
+import TargetTrial
 import Vocabulary
 import Warehouse
 
@@ -17,9 +18,14 @@ public struct RecommenderOptions: Sendable, Hashable {
     public var neighbours: Int
     /// At most this many therapies in the real-world-only section.
     public var realWorldOnlyLimit: Int
+    /// Lines of patients whose biomarker timing is unknown enter the target trials at time zero (a
+    /// stated sensitivity analysis, open to immortal-time bias); default: excluded and counted.
+    public var includeUnknownTiming: Bool
 
     public init(gates: RealWorldGates = RealWorldGates(), disclosure: DisclosureControl = DisclosureControl(),
-                includeFiltered: Bool = false, neighbours: Int = 200, realWorldOnlyLimit: Int = 10) {
+                includeFiltered: Bool = false, neighbours: Int = 200, realWorldOnlyLimit: Int = 10,
+                includeUnknownTiming: Bool = false) {
+        self.includeUnknownTiming = includeUnknownTiming
         self.gates = gates
         self.disclosure = disclosure
         self.includeFiltered = includeFiltered
@@ -132,6 +138,7 @@ public struct Recommender: Sendable {
                 }
             }
         }
+        let trialProtocol = RealWorldAnalysis.trialProtocol(gates: options.gates, includeUnknownTiming: options.includeUnknownTiming)
         var sens: [RankedTherapy] = [], res: [RankedTherapy] = []
         for (therapy, cohort) in ranked {
             var t = therapy
@@ -140,7 +147,8 @@ public struct Recommender: Sendable {
                                           biomarkers: cohort.biomarkers, patients: lines.table.cohortSize, query: cohort.query)
                 let ev = await lap("real-world") {
                     cohortCache.evidence(lines, drugs: t.drugs, cohort: rwc,
-                                         expected: t.direction == .resistance ? .noBenefit : .benefit, gates: options.gates)
+                                         expected: t.direction == .resistance ? .noBenefit : .benefit, gates: options.gates,
+                                         trialProtocol: trialProtocol)
                 }
                 t.realWorld = ev
                 t.sortKey.realWorld = ev.grade.rank
@@ -172,7 +180,8 @@ public struct Recommender: Sendable {
                     for (drugs, n) in counts.sorted(by: { ($0.value, $1.key.joined()) > ($1.value, $0.key.joined()) })
                     where n >= options.gates.minimumPatients && !curated.contains(drugs) {
                         let ev = await lap("real-world") {
-                            caseCache.evidence(lines, drugs: drugs, cohort: cohort, expected: .benefit, gates: options.gates)
+                            caseCache.evidence(lines, drugs: drugs, cohort: cohort, expected: .benefit, gates: options.gates,
+                                               trialProtocol: trialProtocol)
                         }
                         guard ev.gatesPassed else { continue }
                         rwOnly.append(RankedTherapy(

@@ -27,10 +27,10 @@ public struct RecommendationReport: Sendable {
 extension RecommendationReport {
     static let methodsRealWorld: [String] = [
         "Cohort: warehouse patients of the case's OncoTree family (the parent's subtree for level-3+ codes) carrying the matched biomarker (same protein change; same residue for codon rules; same gene and consequence class for gene-level rules; same copy-number or fusion event; TMB ≥ 10/Mb; MSI-H). Real-world-only candidates use the case's nearest neighbours instead.",
-        "Treated arm: each patient's first line containing every drug of the therapy; index date = that line's start. Comparator: each patient's first line in the same setting (line 1, 2 or 3+ as in the treated arm) containing none of its drugs.",
-        "Outcome: overall survival from the line's start (death; censored at the end of observation). Kaplan–Meier medians in months (30.4375 days) with 95% log intervals.",
-        "Model: Cox proportional hazards, Efron ties: Surv(os_days, death) ~ treated + age10 + stage + factor(line) (age at diagnosis/10, ordinal stage 0–4, setting; a covariate known for < 50% of lines or constant is left out; complete cases). HR = exp(β_treated), 95% Wald interval; lines treated as independent.",
-        "Proportional hazards: cox.zph(fit, transform = \"km\"), treatment term and global test.",
+        "Design: an emulated target trial (printed as its protocol table in the trace and carried whole in the JSON): each line starting the therapy against each other line of the same setting (1, 2, 3+ as the therapy's lines) without its drugs; new users only; eligible at the line's start when the biomarker was known by then or within 90 days (follow-up then starts that day: delayed entry); unknown specimen timing excluded and counted; a patient's eligible lines are separate entries, clustered by patient.",
+        "Confounding: propensity score by logistic regression on age, sex, stage, setting, prior drug classes, log(1 + TMB), tumour type, year and performance status at the line's start (each when recorded for ≥ 50% of entries and not constant; missing values: mean plus a missing indicator); stabilised inverse-probability weights truncated at the 1st/99th percentiles; balance (|SMD| ≤ 0.1 after weighting, pooled unweighted SD) and positivity (≤ 5% of each arm outside the common support, effective sample size ≥ 20 per arm) checked.",
+        "Outcome: overall survival from the line's start (death; censored at the end of observation). Weighted Kaplan–Meier medians in months (30.4375 days) with 95% log intervals (patient-clustered infinitesimal-jackknife se).",
+        "Model: weighted Cox, Efron ties, coxph(Surv(entry, stop, death) ~ treated, weights = w, cluster = patient); HR = exp(β_treated) with the cluster-robust 95% Wald interval; the naive (unweighted, unadjusted) HR is shown beside it. Proportional hazards are not tested on the weighted counting-process fit.",
         "Scope: real-world outcomes are measured for therapies whose lead evidence concerns this indication (exact, broader, pan-cancer or narrower relation) or whose tier is T1/T2; therapies resting on other tumour types' evidence alone are marked not assessed.",
     ]
 
@@ -38,10 +38,10 @@ extension RecommendationReport {
         let g = r.options.gates
         return [
             "Gates: each arm needs ≥ \(g.minimumPatients) patients and ≥ \(g.minimumEvents) deaths, else no HR or median is shown and the grade is inconclusive.",
-            "strong: the 95% interval lies entirely on the side the curated evidence claims (benefit: upper < 1; resistance: lower > 1) and the treatment term's PH p ≥ 0.05.",
+            "strong: the 95% interval lies entirely on the side the curated evidence claims (benefit: upper < 1; resistance: lower > 1), with balance achieved and positivity held (and the treatment term's PH p ≥ 0.05 where tested).",
             "supportive: the interval lies on the claimed side but the treatment term's PH p < 0.05, or the interval includes 1 but the estimate is meaningful (benefit: HR ≤ 0.8; resistance: HR ≥ 1.25).",
             "discordant: the interval lies entirely on the opposite side.",
-            "inconclusive: below the gates, model not estimable, or an interval including 1 around an estimate without a meaningful effect.",
+            "inconclusive: below the gates, model not estimable, balance not achieved or positivity not held (the reason is stated), or an interval including 1 around an estimate without a meaningful effect.",
             "Real-world evidence only orders therapies that tie on the curated keys: it never lifts a therapy above a better curated tier.",
         ]
     }

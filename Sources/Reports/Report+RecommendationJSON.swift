@@ -2,6 +2,7 @@ import Foundation
 import Knowledge
 import OncoCore
 import Recommendation
+import TargetTrial
 
 /// An optional that encodes `nil` as JSON `null` (synthesised `Encodable` would leave the key out).
 @propertyWrapper
@@ -133,6 +134,9 @@ public struct RecommendationJSON: Encodable, Sendable {
         var gates_passed: Bool
         var treated: Arm
         var comparator: Arm
+        /// The whole emulated target trial (counts under the report's disclosure control, curves withheld
+        /// when it suppresses; `TargetTrialResult.disclosureKey`).
+        @NullEncoded var target_trial: TargetTrialResult?
     }
     public struct TherapyEntry: Encodable, Sendable {
         var rank: Int
@@ -207,7 +211,8 @@ extension RecommendationReport {
                     model_events: ev.model.map { dc.rounded($0.events) }, covariates: ev.model?.covariates,
                     cohort: ev.cohort.description, cohort_kind: ev.cohort.kind.rawValue, cohort_patients: dc.rounded(ev.cohort.patients),
                     settings: ev.settings, gates_passed: ev.gatesPassed,
-                    treated: arm(ev.treated, ev.gatesPassed), comparator: arm(ev.comparator, ev.gatesPassed))
+                    treated: arm(ev.treated, ev.gatesPassed), comparator: arm(ev.comparator, ev.gatesPassed),
+                    target_trial: ev.targetTrial)
             }
             let k = t.sortKey
             return RecommendationJSON.TherapyEntry(
@@ -274,6 +279,7 @@ extension RecommendationReport {
     public func json() throws -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        enc.userInfo[TargetTrialResult.disclosureKey] = dc
         return String(decoding: try enc.encode(jsonValue()), as: UTF8.self) + "\n"
     }
 }

@@ -55,7 +55,11 @@ struct RealWorldEvidenceTests {
         #expect(ev.gatesPassed && ev.settings == ["1"])
         // Its lead item (EID1411) matched through the codon rule BRAF V600, so the cohort is any BRAF V600 change.
         #expect(ev.cohort.kind == .biomarker && ev.cohort.description.contains("BRAF V600 (any change)"))
-        #expect(m.covariates == ["age10", "stage"])
+        // the target trial: weighted Cox with cluster-robust CI; the propensity model's kept covariates; the naive HR beside it
+        let trial = try #require(ev.targetTrial)
+        #expect(m.formula == trial.hazardRatio?.model && m.hazardRatio == trial.hazardRatio?.hazardRatio)
+        #expect(m.covariates == trial.covariates.filter(\.kept).map(\.name) && m.covariates.contains("age"))
+        #expect(trial.naiveHazardRatio != nil && trial.balance?.achieved == true && trial.positivity?.held == true)
         #expect(ev.grade == .strong || ev.grade == .supportive)
         // Real-world evidence orders ties only: vemurafenib (exact match, never given in this warehouse)
         // stays ahead of dabrafenib + trametinib (codon match) whatever the latter's grade.
@@ -64,58 +68,29 @@ struct RealWorldEvidenceTests {
         #expect(r.therapies.first?.realWorld?.grade == .inconclusive)
     }
 
-    /// The arms and the model, recomputed independently: the selection of lines is redone here from
-    /// `lineOutcomes`, and the Cox model and `cox.zph` are fitted by R's survival package; n, deaths,
-    /// HR, interval, p and both PH p-values must agree.
-    @Test func modelMatchesR() async throws {
-        try #require(toolAvailable("Rscript"), "Rscript (r-cran-survival) is needed for this test")
+    /// The evidence is the target trial's: arms (distinct patients and deaths of the entries), the
+    /// weighted HR with its cluster-robust interval as the model, the settings. The trial's estimation is
+    /// checked against R in `TargetTrialReferenceTests` (Tests/Fixtures/targettrial/reference.R).
+    @Test func evidenceIsTheTargetTrial() async throws {
         let store = try await SyntheticWarehouses.shared.planted()
         let r = try await Fixtures.recommend("skcm_braf_v600e.grch37.vep", tumourType: "SKCM", warehouse: store)
-        let dt = try #require(r.therapies.first { $0.name == "dabrafenib + trametinib" })
-        let ev = try #require(dt.realWorld)
-        let m = try #require(ev.model)
-        let table = try await store.lineOutcomes(ev.cohort.query, logger: Fixtures.logger)
-        // Selection, written out again: first line with both drugs per patient; comparator: first line
-        // numbered 1 (the only setting) with neither drug.
-        var csv = "days,death,treated,age10,stage\n"
-        var treated = (n: 0, d: 0), comparator = (n: 0, d: 0)
-        var i = 0
-        while i < table.count {
-            var j = i
-            while j < table.count, table.personIDs[j] == table.personIDs[i] { j += 1 }
-            let rows = Array(i..<j)
-            func drugs(_ k: Int) -> Set<String> { Set(table.drugs(ofLine: k)) }
-            if let k = rows.first(where: { drugs($0).isSuperset(of: ["dabrafenib", "trametinib"]) }) {
-                treated.n += 1; treated.d += table.osEvents[k] ? 1 : 0
-                csv += "\(table.osDays[k]),\(table.osEvents[k] ? 1 : 0),1,\(Double(table.ages[k]!) / 10),\(table.stages[k]!)\n"
-            }
-            if let k = rows.first(where: { table.lineNumbers[$0] == 1 && !drugs($0).isEmpty && drugs($0).isDisjoint(with: ["dabrafenib", "trametinib"]) }) {
-                comparator.n += 1; comparator.d += table.osEvents[k] ? 1 : 0
-                csv += "\(table.osDays[k]),\(table.osEvents[k] ? 1 : 0),0,\(Double(table.ages[k]!) / 10),\(table.stages[k]!)\n"
-            }
-            i = j
+        let ev = try #require(r.therapies.first { $0.name == "dabrafenib + trametinib" }?.realWorld)
+        let trial = try #require(ev.targetTrial)
+        let m = try #require(ev.model, "\(ev.reason)")
+        let hr = try #require(trial.hazardRatio)
+        #expect(ev.treated.patients == trial.flow.treatedPatients && ev.treated.events == trial.flow.treatedEvents)
+        #expect(ev.comparator.patients == trial.flow.comparatorPatients && ev.comparator.events == trial.flow.comparatorEvents)
+        #expect(m.hazardRatio == hr.hazardRatio && m.lower == hr.lower && m.upper == hr.upper && m.pValue == hr.pValue)
+        #expect(hr.variance == .clusterRobust && ev.settings == trial.settings)
+        #expect(trial.table.map(\.component).first == "eligibility")
+        // the JSON report carries the whole trial
+        let json = try RecommendationReport(r).json()
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let t = try #require((obj["therapies"] as? [[String: Any]])?.first { $0["therapy"] as? String == "dabrafenib + trametinib" })
+        let tt = try #require((t["real_world"] as? [String: Any])?["target_trial"] as? [String: Any])
+        for key in ["table", "flow", "balance", "positivity", "hazardRatio", "naiveHazardRatio", "rmst", "eValue"] {
+            #expect(tt[key] != nil, "missing target_trial.\(key)")
         }
-        #expect(ev.treated.patients == treated.n && ev.treated.events == treated.d)
-        #expect(ev.comparator.patients == comparator.n && ev.comparator.events == comparator.d)
-        let dir = try makeTemporaryDirectory("onco-rw-r")
-        let data = dir.appendingPathComponent("arms.csv")
-        try csv.write(to: data, atomically: true, encoding: .utf8)
-        let script = """
-            suppressMessages(library(survival))
-            d <- read.csv("\(data.path)")
-            f <- coxph(Surv(days, death) ~ treated + age10 + stage, data = d, ties = "efron")
-            s <- summary(f)
-            z <- cox.zph(f, transform = "km")
-            cat(sprintf("%.12g", c(s$conf.int["treated", c(1, 3, 4)], s$coefficients["treated", 5], z$table["treated", 3], z$table["GLOBAL", 3])), "\\n")
-            """
-        let out = try run("Rscript", ["-e", script])
-        #expect(out.status == 0, "\(out.stderr)")
-        let v = out.stdout.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        try #require(v.count == 6, "R printed \(out.stdout)")
-        #expect(isClose(m.hazardRatio, v[0], rel: 1e-7), "HR \(m.hazardRatio) vs R \(v[0])")
-        #expect(isClose(m.lower, v[1], rel: 1e-7) && isClose(m.upper, v[2], rel: 1e-7))
-        #expect(isClose(m.pValue, v[3], rel: 1e-5, abs: 1e-12))
-        #expect(isClose(m.proportionalHazardsTreatedP, v[4], rel: 1e-6) && isClose(m.proportionalHazardsGlobalP, v[5], rel: 1e-6))
     }
 
     /// A small warehouse (60 patients: about 15 treated) leaves the arms below the gates: no HR, no

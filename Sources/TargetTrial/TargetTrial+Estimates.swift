@@ -1,0 +1,327 @@
+import Foundation
+import Survival
+
+/// A weighted Kaplan–Meier curve with delayed entry, its infinitesimal-jackknife standard errors
+/// clustered by patient, and the restricted mean to a horizon with each cluster's influence on it.
+struct ClusteredCurve {
+    var time: [Double]
+    var survival: [Double]
+    var atRisk: [Double]
+    /// se(S(t_k)) = sqrt(Σ_c (Σ_{i ∈ c} w_i ∂S(t_k)/∂w_i)²).
+    var standardError: [Double]
+    /// ∫₀^τ S (R `survmean` rectangles from 0) and, per cluster, Σ_{i ∈ c} w_i ∂RMST/∂w_i.
+    var rmst: Double
+    var rmstInfluence: [Int: Double]
+}
+
+extension TargetTrial {
+    /// The product-limit estimate on (entry, stop] data with case weights, and the derivative of each
+    /// S(t_k) with respect to each weight: with Y_j, d_j the weighted numbers at risk and dying at t_j,
+    /// ∂ log S(t_k)/∂w_i = Σ_{t_j ≤ t_k} [Y_i(t_j) d_j / (Y_j (Y_j − d_j)) − dN_i(t_j) / (Y_j − d_j)]
+    /// (0 once S reaches 0). R: `survfit(..., weights = w, id = id, influence = TRUE)`, whose
+    /// `influence.surv` these derivatives (times w, summed per id) reproduce. One cluster at a time:
+    /// O(n m) time, O(m) memory for m distinct stop times.
+    static func clusteredCurve(entry: [Double], stop: [Double], event: [Bool], weights w: [Double], cluster: [Int],
+                               horizon tau: Double) -> ClusteredCurve {
+        let n = stop.count
+        let times = Array(Set(stop)).sorted()
+        let m = times.count
+        var index: [Double: Int] = [:]
+        for (k, t) in times.enumerated() { index[t] = k }
+        // weighted events at each time and at risk: entry < t ≤ stop
+        var d = [Double](repeating: 0, count: m)
+        var enterDelta = [Double](repeating: 0, count: m + 1), leaveDelta = [Double](repeating: 0, count: m + 1)
+        var firstAtRisk = [Int](repeating: 0, count: n), stopIndex = [Int](repeating: 0, count: n)
+        for i in 0..<n {
+            let k = index[stop[i]]!
+            stopIndex[i] = k
+            if event[i] { d[k] += w[i] }
+            // at risk at the times t_j with entry < t_j ≤ stop: j from the first t_j > entry to k
+            let first = firstIndex(times, greaterThan: entry[i])
+            firstAtRisk[i] = first
+            if first <= k { enterDelta[first] += w[i]; leaveDelta[k + 1] += w[i] }
+        }
+        var y = [Double](repeating: 0, count: m)
+        var running = 0.0
+        for k in 0..<m { running += enterDelta[k] - leaveDelta[k]; y[k] = running }
+        var s = [Double](repeating: 1, count: m)
+        var h = [Double](repeating: 0, count: m)   // d/(Y(Y − d)), 0 where S reaches 0
+        var jump = [Double](repeating: 0, count: m) // 1/(Y − d)
+        var cur = 1.0
+        var zeroFrom = m
+        for k in 0..<m {
+            if d[k] > 0 {
+                if y[k] - d[k] <= 0 { cur = 0; if zeroFrom == m { zeroFrom = k } }
+                else { cur *= 1 - d[k] / y[k]; h[k] = d[k] / (y[k] * (y[k] - d[k])); jump[k] = 1 / (y[k] - d[k]) }
+            }
+            s[k] = cur
+        }
+        var cumH = [Double](repeating: 0, count: m + 1)   // cumH[k + 1] = Σ_{j ≤ k} h_j
+        for k in 0..<m { cumH[k + 1] = cumH[k] + h[k] }
+        // RMST: rectangles from 0 (S = 1) through the times ≤ τ to τ (R `survmean`)
+        var keep = 0
+        while keep < m && times[keep] <= tau { keep += 1 }
+        var rmst = keep > 0 ? times[0] : tau
+        var widths = [Double](repeating: 0, count: keep)
+        for k in 0..<keep {
+            widths[k] = (k + 1 < keep ? times[k + 1] : tau) - times[k]
+            rmst += widths[k] * s[k]
+        }
+        // per cluster: g(t_k) = Σ_{i ∈ c} w_i S(t_k) ∂log S(t_k)/∂w_i
+        // clusters in ascending code order, so that every sum runs in the same order on every run
+        var membersOf: [Int: [Int]] = [:]
+        for i in 0..<n { membersOf[cluster[i], default: []].append(i) }
+        let members = membersOf.keys.sorted().map { ($0, membersOf[$0]!) }
+        var variance = [Double](repeating: 0, count: m)
+        var g = [Double](repeating: 0, count: m)
+        var rmstInfluence: [Int: Double] = [:]
+        for (c, rows) in members {
+            for k in 0..<m { g[k] = 0 }
+            for i in rows {
+                let first = firstAtRisk[i], last = stopIndex[i]
+                for k in first..<min(m, zeroFrom) {
+                    // Σ of h_j over j in [first, min(k, last)], minus the event term once t_k ≥ stop
+                    let upto = min(k, last)
+                    var dlog = upto >= first ? cumH[upto + 1] - cumH[first] : 0
+                    if event[i] && k >= last { dlog -= jump[last] }
+                    g[k] += w[i] * s[k] * dlog
+                }
+            }
+            var r = 0.0
+            for k in 0..<m { variance[k] += g[k] * g[k] }
+            for k in 0..<keep { r += widths[k] * g[k] }
+            rmstInfluence[c] = r
+        }
+        return ClusteredCurve(time: times, survival: s, atRisk: y, standardError: variance.map { $0.squareRoot() }, rmst: rmst,
+                              rmstInfluence: rmstInfluence)
+    }
+
+    /// The first index whose time is > x (binary search on ascending times).
+    static func firstIndex(_ times: [Double], greaterThan x: Double) -> Int {
+        var lo = 0, hi = times.count
+        while lo < hi { let mid = (lo + hi) / 2; if times[mid] > x { hi = mid } else { lo = mid + 1 } }
+        return lo
+    }
+
+    /// R `survival:::findq` on (firstx, time) and (0, 1 − curve): the time at which the curve reaches p.
+    static func findq(_ x0: [Double], _ y0: [Double], p: Double, tol: Double = Double.ulpOfOne.squareRoot()) -> Double? {
+        guard let maxY = y0.filter({ !$0.isNaN }).max(), maxY >= p else { return nil }
+        let xmax = x0.last!
+        var x: [Double] = [], y: [Double] = [], seen = Set<Double>()
+        for (a, b) in zip(x0, y0) where !seen.contains(b) { seen.insert(b); if !b.isNaN { x.append(a); y.append(b) } }
+        func first(_ shift: Double) -> Int? { y.firstIndex { $0 + shift >= p } }
+        guard let i1 = first(tol), let i2 = first(-tol) else { return nil }
+        if abs(p - y[y.count - 1]) < tol { return (x[i1] + xmax) / 2 }
+        return (x[i1] + x[i2]) / 2
+    }
+
+    /// One arm's estimate from its clustered curve: log bounds S exp(±z se/S) clipped at 1 (R
+    /// `conf.type = "log"`; 0 where S = 0, R's NA), the median and its interval by R's rule (`findq`),
+    /// RMST with its clustered se.
+    static func armEstimate(_ c: ClusteredCurve, entries: Int, patients: Int, events: Int, weightSum: Double) -> ArmEstimate {
+        let m = c.time.count
+        let z = 1.959963984540054
+        var lower = [Double](repeating: .nan, count: m), upper = [Double](repeating: .nan, count: m)
+        for k in 0..<m where c.survival[k] > 0 {
+            let logSE = c.standardError[k] / c.survival[k]
+            lower[k] = c.survival[k] * exp(-z * logSE)
+            upper[k] = min(1, c.survival[k] * exp(z * logSE))
+        }
+        let x = [0] + c.time
+        let median = findq(x, [0] + c.survival.map { 1 - $0 }, p: 0.5)
+        // R `quantile.survfit`: the interval of a quantile is where the lower and the upper curve reach it
+        let medianLower = findq(x, [0] + lower.map { 1 - $0 }, p: 0.5)
+        let medianUpper = findq(x, [0] + upper.map { 1 - $0 }, p: 0.5)
+        var rmstVariance = 0.0
+        for k in c.rmstInfluence.keys.sorted() { let v = c.rmstInfluence[k]!; rmstVariance += v * v }
+        return ArmEstimate(entries: entries, patients: patients, events: events, weightSum: weightSum, time: c.time,
+                           survival: c.survival, standardError: c.standardError, lower: lower.map { $0.isNaN ? 0 : $0 },
+                           upper: upper.map { $0.isNaN ? 0 : $0 }, atRisk: c.atRisk, medianMonths: median,
+                           medianLowerMonths: medianLower, medianUpperMonths: medianUpper, rmstMonths: c.rmst,
+                           rmstStandardError: rmstVariance.squareRoot())
+    }
+
+    /// The E-value of an HR and its interval (see `EValue`).
+    static func eValue(hazardRatio hr: Double, lower: Double, upper: Double, eventShare: Double) -> EValue {
+        let common = eventShare > 0.15
+        func rr(_ h: Double) -> Double { common ? (1 - pow(0.5, h.squareRoot())) / (1 - pow(0.5, (1 / h).squareRoot())) : h }
+        func e(_ r: Double) -> Double { let q = r < 1 ? 1 / r : r; return q + (q * (q - 1)).squareRoot() }
+        let bound: Double
+        if lower <= 1 && upper >= 1 { bound = 1 } else { bound = e(rr(hr < 1 ? upper : lower)) }
+        return EValue(estimate: e(rr(hr)), boundNearestOne: bound,
+                      conversion: common ? "common outcome (> 15% with the event): RR ≈ (1 − 0.5^√HR)/(1 − 0.5^√(1/HR))"
+                                         : "rare outcome (≤ 15% with the event): RR ≈ HR",
+                      eventShare: eventShare)
+    }
+
+    /// A Cox fit of `treated` on the entries; nil with the reason when it cannot be read.
+    static func coxHazardRatio(_ e: [TrialEntry], weights: [Double]?, cluster: Factor?) -> (HazardRatioEstimate?, String?) {
+        let design: CoxDesign
+        do { design = try CoxDesign([.numeric("treated", e.map { $0.treated ? 1 : 0 })]) } catch { return (nil, "\(error)") }
+        let fit: CoxFit
+        do {
+            fit = try CoxFit(entry: e.map(\.entry), time: e.map(\.stop), event: e.map(\.event), design: design, weights: weights,
+                             cluster: cluster, options: CoxFit.Options(timeFix: false, concordance: false))
+        } catch { return (nil, "the Cox model could not be fitted (\(error))") }
+        if !fit.problems.isEmpty { return (nil, "the Cox model could not be estimated (\(fit.problems.map(\.description).joined(separator: "; ")))") }
+        let row = fit.coefficientTable[0]
+        guard row.hazardRatio.isFinite, row.lower.isFinite, row.upper.isFinite, row.standardError.isFinite else {
+            return (nil, "the Cox model gave no finite hazard ratio")
+        }
+        let modelSE = fit.naiveStandardErrors?[0] ?? row.standardError
+        let robust = cluster != nil
+        let model = robust
+            ? "coxph(Surv(entry, stop, death) ~ treated, weights = w, cluster = patient, ties = \"efron\")"
+            : "coxph(Surv(entry, stop, death) ~ treated, ties = \"efron\")"
+        return (HazardRatioEstimate(model: model, hazardRatio: row.hazardRatio, lower: row.lower, upper: row.upper,
+                                    coefficient: row.coefficient, standardError: row.standardError, modelStandardError: modelSE,
+                                    variance: robust ? .clusterRobust : .model, pValue: row.pValue, entries: e.count,
+                                    events: e.filter(\.event).count), nil)
+    }
+
+    /// Steps 2–4 on built entries and their raw covariates (the part the R reference checks).
+    @discardableResult
+    static func estimate(entries all: [TrialEntry], covariates raw: [RawCovariate], protocol p: TargetTrialProtocol,
+                         into result: inout TargetTrialResult) -> (treated: KaplanMeier, comparator: KaplanMeier)? {
+        let selection = selectCovariates(raw, entries: all.count)
+        var kept = selection.kept
+        result.covariates = selection.uses
+        var entries = all
+        if p.missingCovariates == .completeCases {
+            let drop = incompleteEntries(kept, entries: all.count)
+            result.flow.entriesMissingCovariates = drop.count
+            if !drop.isEmpty {
+                let keepIdx = all.indices.filter { !drop.contains($0) }
+                entries = keepIdx.map { all[$0] }
+                kept = kept.map { c in
+                    switch c.values {
+                    case .numeric(let v): return RawCovariate(name: c.name, values: .numeric(keepIdx.map { v[$0] }))
+                    case .categorical(let v): return RawCovariate(name: c.name, values: .categorical(keepIdx.map { v[$0] }))
+                    }
+                }
+            }
+        }
+        // flow of the entries
+        let treated = entries.map(\.treated)
+        var f = result.flow
+        f.treatedEntries = treated.filter { $0 }.count
+        f.comparatorEntries = entries.count - f.treatedEntries
+        let tp = Set(entries.filter(\.treated).map(\.person)), cp = Set(entries.filter { !$0.treated }.map(\.person))
+        f.treatedPatients = tp.count; f.comparatorPatients = cp.count
+        f.patientsInBothArms = tp.intersection(cp).count
+        var perArm: [String: Int] = [:]
+        for e in entries { perArm["\(e.person)/\(e.treated)", default: 0] += 1 }
+        f.patientsWithRepeatedEntries = Set(perArm.filter { $0.value > 1 }.keys.map { $0.split(separator: "/")[0] }).count
+        f.treatedEvents = entries.filter { $0.treated && $0.event }.count
+        f.comparatorEvents = entries.filter { !$0.treated && $0.event }.count
+        result.flow = f
+        // too few entries or events
+        var few: [String] = []
+        for (arm, n, d) in [("treated", f.treatedEntries, f.treatedEvents), ("comparator", f.comparatorEntries, f.comparatorEvents)] {
+            if n < p.minimumEntriesPerArm || d < p.minimumEventsPerArm {
+                few.append("the \(arm) arm has \(n) entries and \(d) events (each arm needs ≥ \(p.minimumEntriesPerArm) entries and ≥ \(p.minimumEventsPerArm) events)")
+            }
+        }
+        guard few.isEmpty else { for r in few { result.inconclusive(r) }; return nil }
+        // clusters: one per patient, dense codes in order of appearance
+        var code: [Int64: Int] = [:]
+        let clusters = entries.map { e -> Int in
+            if let c = code[e.person] { return c }
+            let c = code.count; code[e.person] = c; return c
+        }
+        let clusterFactor = Factor(codes: clusters.map { Int32($0) }, levels: (0..<code.count).map(String.init))
+        // the naive HR: unweighted, unadjusted, model-based variance
+        let (naive, naiveProblem) = coxHazardRatio(entries, weights: nil, cluster: nil)
+        result.naiveHazardRatio = naive
+        if let naiveProblem { result.inconclusive("naive model: \(naiveProblem)") }
+        // propensity
+        let design = propensityDesign(kept, entries: entries.count)
+        let ps: [Double]
+        if design.covariates.isEmpty {
+            let share = Double(f.treatedEntries) / Double(entries.count)
+            ps = [Double](repeating: share, count: entries.count)
+            result.propensity = PropensityModelSummary(formula: "glm(treated ~ 1, family = binomial)",
+                                                       terms: [], entries: entries.count, iterations: 0,
+                                                       problems: ["no covariate kept: every propensity score is the treated share"])
+        } else {
+            let model: LogisticRegression
+            do {
+                model = try LogisticRegression(outcome: treated, design: try CoxDesign(design.covariates))
+            } catch {
+                result.inconclusive("the propensity model could not be fitted (\(error))")
+                return nil
+            }
+            let se = model.standardErrors
+            result.propensity = PropensityModelSummary(
+                formula: "glm(treated ~ \(design.formulaTerms.joined(separator: " + ")), family = binomial)",
+                terms: model.columnNames.indices.map { j in
+                    PropensityModelSummary.Term(name: model.columnNames[j], coefficient: model.coefficients[j].isNaN ? nil : model.coefficients[j],
+                                                standardError: se[j].isNaN ? nil : se[j])
+                },
+                entries: entries.count, iterations: model.iterations, problems: model.problems.map(\.description))
+            if model.problems.contains(.separation) {
+                result.inconclusive("separation in the propensity model: some covariates predict the arm exactly (no overlap)")
+                return nil
+            }
+            if model.problems.contains(.iterationLimit) {
+                result.inconclusive("the propensity model did not converge")
+                return nil
+            }
+            ps = model.fitted
+        }
+        let (w, summary) = weights(ps: ps, treated: treated, protocol: p)
+        result.weights = summary
+        if summary.truncatedLow + summary.truncatedHigh == entries.count {
+            result.inconclusive("every weight was truncated")
+            return nil
+        }
+        result.balance = balance(design.balanceColumns, treated: treated, weights: w, threshold: p.balanceThreshold)
+        let pos = positivity(ps: ps, treated: treated, weights: w, protocol: p)
+        result.positivity = pos
+        guard pos.supportLower != nil else {
+            result.inconclusive("positivity: the propensity scores of the arms do not overlap")
+            return nil
+        }
+        // weighted Cox, cluster-robust
+        let (adjusted, problem) = coxHazardRatio(entries, weights: w, cluster: clusterFactor)
+        result.hazardRatio = adjusted
+        if let problem { result.inconclusive("weighted model: \(problem)") }
+        // per-arm curves and RMST
+        func arm(_ isTreated: Bool) -> (ArmEstimate, [Int: Double]) {
+            let idx = entries.indices.filter { entries[$0].treated == isTreated }
+            let curve = clusteredCurve(entry: idx.map { entries[$0].entry }, stop: idx.map { entries[$0].stop },
+                                       event: idx.map { entries[$0].event }, weights: idx.map { w[$0] },
+                                       cluster: idx.map { clusters[$0] }, horizon: p.horizonMonths)
+            let estimate = armEstimate(curve, entries: idx.count, patients: Set(idx.map { entries[$0].person }).count,
+                                       events: idx.filter { entries[$0].event }.count, weightSum: idx.reduce(0) { $0 + w[$1] })
+            return (estimate, curve.rmstInfluence)
+        }
+        let (ta, ti) = arm(true), (ca, ci) = arm(false)
+        result.treated = ta
+        result.comparatorArm = ca
+        var v = 0.0
+        for c in Set(ti.keys).union(ci.keys).sorted() { let d = (ti[c] ?? 0) - (ci[c] ?? 0); v += d * d }
+        let diff = ta.rmstMonths - ca.rmstMonths, se = v.squareRoot(), z = 1.959963984540054
+        result.rmst = RMSTDifference(horizonMonths: p.horizonMonths, treatedMonths: ta.rmstMonths, comparatorMonths: ca.rmstMonths,
+                                     differenceMonths: diff, standardError: se, lower: diff - z * se, upper: diff + z * se,
+                                     variance: "infinitesimal jackknife of each weighted Kaplan–Meier curve, clustered by patient across both arms")
+        if let adjusted {
+            let share = Double(entries.filter(\.event).count) / Double(entries.count)
+            result.eValue = eValue(hazardRatio: adjusted.hazardRatio, lower: adjusted.lower, upper: adjusted.upper, eventShare: share)
+        }
+        if let b = result.balance, !b.achieved {
+            let names = b.rows.filter(\.imbalanced).map { row in row.level.map { "\(row.covariate)=\($0)" } ?? row.covariate }
+            result.inconclusive("balance not achieved after weighting: |SMD| > \(TargetTrialProtocol.number(p.balanceThreshold)) for \(names.joined(separator: ", "))")
+        }
+        if !pos.held { result.inconclusive("positivity not held: \(pos.reasons.joined(separator: "; "))") }
+        // the arms as Survival curves for plots (same S; the bands use the per-entry jackknife, R survfit without id)
+        func curve(_ isTreated: Bool) -> KaplanMeier? {
+            let idx = entries.indices.filter { entries[$0].treated == isTreated }
+            return try? KaplanMeier(entry: idx.map { entries[$0].entry }, time: idx.map { entries[$0].stop },
+                                    event: idx.map { entries[$0].event }, weights: idx.map { w[$0] },
+                                    variance: .infinitesimalJackknife, timeFix: false)
+        }
+        guard let tc = curve(true), let cc = curve(false) else { return nil }
+        return (tc, cc)
+    }
+}
