@@ -50,6 +50,8 @@ public struct CohortFlags: Sendable, Hashable {
     public var ties: String?
     public var kmTimes: [Double] = []
     public var skip: [String] = []
+    /// `--design target-trial` and its flags (`CohortDefinition+TargetTrial.swift`); `line` is then the setting.
+    public var trial = TargetTrialFlags()
 
     public init() {}
 
@@ -175,7 +177,9 @@ public struct CohortFlags: Sendable, Hashable {
                                 line: line)
         }
 
-        // Endpoint.
+        // Endpoint (under a target-trial design, --line is the trial's setting).
+        let trialLine = trial.requestsTargetTrial(base: d.design)
+        let line = trialLine ? nil : self.line
         if endpoint != nil || from != nil || timeAttribute != nil || statusAttribute != nil || landmark != nil || (line != nil && therapyA == nil) {
             var e = base == nil || endpoint != nil ? EndpointSpec() : d.endpoint
             if let k = endpoint {
@@ -219,6 +223,7 @@ public struct CohortFlags: Sendable, Hashable {
         }
         if !kmTimes.isEmpty { d.analysis.km = AnalysisSpec.KM(times: kmTimes, confidence: d.analysis.km?.confidence) }
         if !skip.isEmpty { d.analysis.skip = skip.flatMap { $0.split(separator: ",").map(String.init) } }
+        try trial.apply(to: &d, line: trialLine ? self.line : nil, fail: fail)
         return d
     }
 }

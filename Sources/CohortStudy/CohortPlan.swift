@@ -39,6 +39,8 @@ public struct CohortPlan: Sendable {
     public let ties: CoxFit.Ties
     public let confidence: ConfidenceType
     public let kmTimes: [Double]?
+    /// The emulated target trial, when the definition's design is one (`CohortPlan+TargetTrial.swift`).
+    public let targetTrial: TargetTrialPlan?
 
     /// Every variable whose values the study reads.
     public var variables: [CohortVariable] {
@@ -281,6 +283,8 @@ public struct CohortPlan: Sendable {
         kmTimes = a.km?.times
         if let m = d.minimumCellCount, m < 1 { throw fail("minimumCellCount", "must be 1 or more") }
         if let l = e.landmark, l.days < 0 { throw fail("endpoint.landmark", "must not be negative") }
+        targetTrial = try TargetTrialPlan.resolve(d, fail: fail)
+        if let t = targetTrial { fields.formUnion(t.fields) }
         self.fields = fields
     }
 
