@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "CohortStudy",
             dependencies: [
-                "OncoCore", "Warehouse", "Survival", "Reports", "Vocabulary",
+                "OncoCore", "Warehouse", "Survival", "Reports", "TargetTrial", "Vocabulary",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "Vocabulary", "Warehouse", "WarehousePostgres", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "TargetTrialTests", dependencies: ["TargetTrial", "Survival", "Warehouse", "OncoCore", "_TestSupport"], swiftSettings: settings),
         .testTarget(name: "RecommendationTests", dependencies: ["Recommendation", "Reports", "Knowledge", "Warehouse", "Genomics", "OncoCore", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "Vocabulary", "Warehouse", "WarehousePostgres", "Survival", "Reports", "OncoCore", "_TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "CohortStudyTests", dependencies: ["CohortStudy", "TargetTrial", "Vocabulary", "Warehouse", "WarehousePostgres", "Survival", "Reports", "OncoCore", "_TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Genomics", "OncoCore", "Knowledge", "Warehouse", "Similarity", "Recommendation", "_TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["OncoCore", "_TestSupport"], swiftSettings: settings),
     ]

@@ -56,6 +56,8 @@ public struct CohortFlags: Sendable, Hashable {
     public var skip: [String] = []
     /// `DSS_STATUS`: competing risks of the endpoint's events by this attribute.
     public var competingCause: String?
+    /// `--design target-trial` and its flags (`CohortDefinition+TargetTrial.swift`); `line` is then the setting.
+    public var trial = TargetTrialFlags()
 
     public init() {}
 
@@ -190,7 +192,9 @@ public struct CohortFlags: Sendable, Hashable {
                                 line: line)
         }
 
-        // Endpoint.
+        // Endpoint (under a target-trial design, --line is the trial's setting).
+        let trialLine = trial.requestsTargetTrial(base: d.design)
+        let line = trialLine ? nil : self.line
         if endpoint != nil || from != nil || timeAttribute != nil || statusAttribute != nil || landmark != nil || (line != nil && therapyA == nil) {
             var e = base == nil || endpoint != nil ? EndpointSpec() : d.endpoint
             if let k = endpoint {
@@ -238,6 +242,7 @@ public struct CohortFlags: Sendable, Hashable {
             guard !competingCause.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("--competing-cause", "needs an attribute name, e.g. DSS_STATUS") }
             d.analysis.competingRisks = AnalysisSpec.CompetingRisks(cause: competingCause)
         }
+        try trial.apply(to: &d, line: trialLine ? self.line : nil, fail: fail)
         return d
     }
 }

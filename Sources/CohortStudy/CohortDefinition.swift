@@ -30,17 +30,19 @@ public struct CohortDefinition: Sendable, Hashable, Codable {
     public var drugClasses: [String: [String]]?
     /// Raise the small-cell threshold for this study (it never goes below the warehouse's).
     public var minimumCellCount: Int?
+    /// nil: a cohort comparison; or an emulated target trial (`CohortDefinition+TargetTrial.swift`).
+    public var design: DesignSpec?
 
     public init(name: String, description: String? = nil, population: Population = Population(), groups: GroupSpec? = nil,
                 endpoint: EndpointSpec = EndpointSpec(), analysis: AnalysisSpec = AnalysisSpec(), timeUnit: TimeUnit? = nil,
-                drugClasses: [String: [String]]? = nil, minimumCellCount: Int? = nil) {
+                drugClasses: [String: [String]]? = nil, minimumCellCount: Int? = nil, design: DesignSpec? = nil) {
         self.name = name; self.description = description; self.population = population; self.groups = groups
         self.endpoint = endpoint; self.analysis = analysis; self.timeUnit = timeUnit; self.drugClasses = drugClasses
-        self.minimumCellCount = minimumCellCount
+        self.minimumCellCount = minimumCellCount; self.design = design
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, description, population, groups, endpoint, analysis, timeUnit, drugClasses, minimumCellCount
+        case name, description, population, groups, endpoint, analysis, timeUnit, drugClasses, minimumCellCount, design
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,6 +57,7 @@ public struct CohortDefinition: Sendable, Hashable, Codable {
         timeUnit = try c.decodeIfPresent(TimeUnit.self, forKey: .timeUnit)
         drugClasses = try c.decodeIfPresent([String: [String]].self, forKey: .drugClasses)
         minimumCellCount = try c.decodeIfPresent(Int.self, forKey: .minimumCellCount)
+        design = try c.decodeIfPresent(DesignSpec.self, forKey: .design)
     }
 
     /// Throws a `DecodingError` naming the first key of the object that `known` does not list (typos

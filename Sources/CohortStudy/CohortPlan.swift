@@ -41,6 +41,8 @@ public struct CohortPlan: Sendable {
     public let kmTimes: [Double]?
     /// The attribute splitting the endpoint's events into the event of interest and the competing event.
     public let competingCause: CohortVariable?
+    /// The emulated target trial, when the definition's design is one (`CohortPlan+TargetTrial.swift`).
+    public let targetTrial: TargetTrialPlan?
 
     /// Every variable whose values the study reads.
     public var variables: [CohortVariable] {
@@ -292,6 +294,8 @@ public struct CohortPlan: Sendable {
         if let c = competingCause { fields.insert(c.field) }
         if let m = d.minimumCellCount, m < 1 { throw fail("minimumCellCount", "must be 1 or more") }
         if let l = e.landmark, l.days < 0 { throw fail("endpoint.landmark", "must not be negative") }
+        targetTrial = try TargetTrialPlan.resolve(d, fail: fail)
+        if let t = targetTrial { fields.formUnion(t.fields) }
         self.fields = fields
     }
 

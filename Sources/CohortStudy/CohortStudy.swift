@@ -3,6 +3,7 @@ import Logging
 import OncoCore
 import Reports
 import Survival
+import TargetTrial
 import Vocabulary
 import Warehouse
 
@@ -38,10 +39,13 @@ public enum CohortStudy {
     /// What a run produces.
     public struct Run: Sendable {
         public var report: CohortReport
+        /// For a target trial only the population flow (the trial is `targetTrial`).
         public var analysis: CohortAnalysis
         public var audit: AuditEntry
         /// The analysed rows as CSV (`patient_key,group,time,event`), when asked for and allowed.
         public var rowsCSV: String?
+        /// The emulated target trial of a `design: target-trial` study, before disclosure control.
+        public var targetTrial: TargetTrialResult?
     }
 
     /// The current UTC date.
@@ -84,6 +88,11 @@ public enum CohortStudy {
             throw CohortStudyError(.refused, options.project.map { "project \($0)" } ?? "governance", refusal)
         }
 
+        if let trial = plan.targetTrial {
+            return try await runTargetTrial(plan, trial, store: store, options: options, minimum: minimum, meta: meta,
+                                            definitionJSON: definitionJSON, definitionHash: definitionHash, logger: logger)
+        }
+
         // Read.
         let request = try plan.tableRequest(exportRows: options.exportRows)
         let table = try await store.cohortTable(request, logger: logger)
@@ -119,11 +128,8 @@ public enum CohortStudy {
         logger.info("cohort.run", metadata: ["cohort.size": "\(table.cohortSize)", "cohort.analysed": "\(analysis.rows.personIDs.count)"])
 
         // Report.
-        let provenance = CohortReport.Provenance(
-            oncoVersion: OncoVersion.current, warehouseBackend: store.backend.rawValue, warehouseVersion: meta.warehouseVersion,
-            schemaVersion: meta.schemaVersion, datasets: meta.datasets.map(\.name), synthetic: meta.synthetic == true,
-            generatedAt: audit.at, project: options.project, definitionSHA256: definitionHash, minimumCellCount: minimum,
-            auditEntry: audit.seq)
+        let provenance = Self.provenance(store: store, meta: meta, project: options.project, definitionHash: definitionHash,
+                                         minimum: minimum, audit: audit)
         let report = analysis.report(plan: plan, provenance: provenance, definitionJSON: definitionJSON)
         var csv: String?
         if options.exportRows {
@@ -138,6 +144,18 @@ public enum CohortStudy {
             csv = out
         }
         return Run(report: report, analysis: analysis, audit: audit, rowsCSV: csv)
+    }
+}
+
+extension CohortStudy {
+    /// The provenance every report of a run carries.
+    static func provenance(store: any ResearchWarehouse, meta: WarehouseMetadata, project: String?, definitionHash: String, minimum: Int,
+                           audit: AuditEntry) -> CohortReport.Provenance {
+        CohortReport.Provenance(
+            oncoVersion: OncoVersion.current, warehouseBackend: store.backend.rawValue, warehouseVersion: meta.warehouseVersion,
+            schemaVersion: meta.schemaVersion, datasets: meta.datasets.map(\.name), synthetic: meta.synthetic == true,
+            generatedAt: audit.at, project: project, definitionSHA256: definitionHash, minimumCellCount: minimum,
+            auditEntry: audit.seq)
     }
 }
 

@@ -11,6 +11,10 @@ extension CohortReport {
         plot.title = title
         plot.xLabel = "Time (\(timeUnit))"
         plot.yLabel = "Survival probability"
+        if targetTrial != nil {
+            plot.xLabel = "Time from time zero, the line's start (\(timeUnit))"
+            plot.yLabel = "Overall survival (weighted)"
+        }
         plot.disclosure = DisclosureControl(minimumCount: provenance.minimumCellCount)
         return framed(plot.svg(), idPrefix: "km")
     }

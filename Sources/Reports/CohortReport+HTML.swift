@@ -28,18 +28,7 @@ extension CohortReport {
         if let fp = forestPlotSVG() {
             h += "<figure>\n" + Self.inlineSVG(fp) + "</figure>\n"
         }
-        for t in tables() {
-            h += "<h2 id=\"\(t.id)\">\(esc(t.title))</h2>\n<table>\n<thead><tr>"
-            for (i, c) in t.headers.enumerated() { h += "<th\(t.numericColumns.contains(i) ? " class=\"n\"" : "")>\(esc(c))</th>" }
-            h += "</tr></thead>\n<tbody>\n"
-            for r in t.rows {
-                h += "<tr>"
-                for (i, c) in r.enumerated() { h += "<td\(t.numericColumns.contains(i) ? " class=\"n\"" : "")>\(esc(c))</td>" }
-                h += "</tr>\n"
-            }
-            h += "</tbody>\n</table>\n"
-            if let n = t.note { h += "<p class=\"note\">\(esc(n))</p>\n" }
-        }
+        for t in tables() { h += t.html() }
         if !notes.isEmpty {
             h += "<h2>Notes</h2>\n<ul>\n"
             for n in notes { h += "<li>\(esc(n))</li>\n" }

@@ -6,13 +6,7 @@ extension CohortReport {
         var out = "# " + Self.mdEscape(title) + "\n\n"
         if provenance.synthetic { out += "> **\(Self.syntheticBanner)**\n\n" }
         for line in definitionSummary { out += "- " + Self.mdEscape(line) + "\n" }
-        for t in tables() {
-            out += "\n## " + Self.mdEscape(t.title) + "\n\n"
-            out += "| " + t.headers.map(Self.mdEscape).joined(separator: " | ") + " |\n"
-            out += "|" + t.headers.indices.map { t.numericColumns.contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
-            for r in t.rows { out += "| " + r.map(Self.mdEscape).joined(separator: " | ") + " |\n" }
-            if let n = t.note { out += "\n_" + Self.mdEscape(n) + "_\n" }
-        }
+        for t in tables() { out += t.markdown() }
         if !notes.isEmpty {
             out += "\n## Notes\n\n"
             for n in notes { out += "- " + Self.mdEscape(n) + "\n" }

@@ -11,6 +11,8 @@ extension CohortReport {
         /// Columns (by index) right-aligned in text output.
         public var numericColumns: Set<Int>
         public var note: String?
+        /// Text output: the last column is wrapped under its header instead of padding every row to the longest cell.
+        public var wrapLastColumn = false
     }
 
     /// Numbers for people (`full == false`: rounded for reading) or machines (`full`: shortest exact form).
@@ -64,13 +66,13 @@ extension CohortReport {
                              rows: cutoffs.map { [$0.level, $0.n.description, f.value($0.value), $0.nAbove.description] },
                              numericColumns: [1, 2, 3], note: nil))
         }
-        out.append(Table(id: "groups", title: "Groups: counts and median \(endpoint) (\(timeUnit), 95% CI)",
+        if !groups.isEmpty { out.append(Table(id: "groups", title: "Groups: counts and median \(endpoint) (\(timeUnit), 95% CI)",
                          headers: ["group", "patients", "events", "censored", "median", "95% CI"],
                          rows: groups.map { g in
                              g.withheld ? [g.label, g.n.description, g.events.description, g.censored.description, "withheld", "withheld"]
                                         : [g.label, g.n.description, g.events.description, g.censored.description, f.time(g.median),
                                            ci(g.medianLower, g.medianUpper, f.time)]
-                         }, numericColumns: [1, 2, 3, 4], note: "median NA: not reached; withheld: group below the minimum cell count"))
+                         }, numericColumns: [1, 2, 3, 4], note: "median NA: not reached; withheld: group below the minimum cell count")) }
         if let lc = levelCounts {
             out.append(Table(id: "counts", title: "Patients by \(lc.variable) and group",
                              headers: [lc.variable] + lc.groups, rows: zip(lc.levels, lc.counts).map { [$0] + $1.map(\.description) },
@@ -118,6 +120,7 @@ extension CohortReport {
                              note: "a small p suggests the hazard ratio changes over time"))
         }
         out += competingRiskTables(f)
+        if let tt = targetTrial { out += tt.tables(full: full) }
         return out
     }
 

@@ -7,11 +7,7 @@ extension CohortReport {
         if provenance.synthetic { out += "*** \(Self.syntheticBanner) ***\n" }
         out += "\n"
         for line in definitionSummary { out += line + "\n" }
-        for t in tables() {
-            out += "\n" + t.title + "\n"
-            out += Self.alignedTable(headers: t.headers, rows: t.rows, numeric: t.numericColumns)
-            if let n = t.note { out += "  (" + n + ")\n" }
-        }
+        for t in tables() { out += "\n" + t.text() }
         if !notes.isEmpty {
             out += "\nNotes\n"
             for n in notes { out += "  - " + n + "\n" }
@@ -24,10 +20,21 @@ extension CohortReport {
     }
 
     /// Columns padded to their widest cell; numeric columns right-aligned.
-    static func alignedTable(headers: [String], rows: [[String]], numeric: Set<Int>) -> String {
+    /// With `wrapLast`, the last column is wrapped at word boundaries to `wrapWidth` characters, continuation
+    /// lines indented under it.
+    static func alignedTable(headers: [String], rows: [[String]], numeric: Set<Int>, wrapLast: Bool = false, wrapWidth: Int = 88) -> String {
         let n = headers.count
         var w = headers.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() where i < n { w[i] = max(w[i], c.count) } }
+        for r in rows { for (i, c) in r.enumerated() where i < n && !(wrapLast && i == n - 1) { w[i] = max(w[i], c.count) } }
+        if wrapLast {
+            var lines: [[String]] = []
+            for r in rows {
+                let parts = wrapped(r.count >= n ? r[n - 1] : "", width: wrapWidth)
+                w[n - 1] = max(w[n - 1], parts.map(\.count).max() ?? 0)
+                for (k, part) in parts.enumerated() { lines.append((k == 0 ? Array(r.prefix(n - 1)) : Array(repeating: "", count: n - 1)) + [part]) }
+            }
+            return alignedTable(headers: headers, rows: lines, numeric: numeric)
+        }
         func line(_ cells: [String]) -> String {
             var s = "  "
             for i in 0..<n {
@@ -43,5 +50,17 @@ extension CohortReport {
         out += "  " + w.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
         for r in rows { out += line(r) }
         return out
+    }
+
+    /// `s` broken at spaces into lines of at most `width` characters (a longer word keeps its own line).
+    static func wrapped(_ s: String, width: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in s.split(separator: " ", omittingEmptySubsequences: false) {
+            if current.isEmpty { current = String(word) }
+            else if current.count + 1 + word.count <= width { current += " " + word }
+            else { lines.append(current); current = String(word) }
+        }
+        lines.append(current)
+        return lines
     }
 }

@@ -238,6 +238,8 @@ public struct CohortReport: Sendable, Codable {
     /// Competing risks of the endpoint's events (`CohortReport+CompetingRisks.swift`), nil when not asked.
     public var competingRisks: CompetingRisksSummary?
     public var notes: [String]
+    /// The emulated target trial of a `design: target-trial` study (its curves are `plotSeries`).
+    public var targetTrial: TargetTrialSection?
 
     /// The curves to draw (times in `timeUnit`); groups withheld by suppression are absent. Not encoded:
     /// the plot suppresses its own at-risk numbers.
@@ -245,7 +247,7 @@ public struct CohortReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case title, provenance, definition, definitionSummary, endpoint, timeUnit, flow, grouping, cutoffs, groups, levelCounts, curves, logRank, cox,
-             proportionalHazards, competingRisks, notes
+             proportionalHazards, competingRisks, notes, targetTrial
     }
 
     public init(title: String, provenance: Provenance, definition: String, definitionSummary: [String], endpoint: String, timeUnit: String,

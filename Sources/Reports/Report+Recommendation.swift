@@ -3,6 +3,7 @@ import Knowledge
 import OncoCore
 import Recommendation
 import Survival
+import TargetTrial
 
 /// The tumour-board report of one `Recommendation`, in four formats: a terminal table (`text`),
 /// Markdown, self-contained HTML (inline CSS and SVG Kaplan–Meier plots, A4 print rules) and JSON
@@ -25,23 +26,33 @@ public struct RecommendationReport: Sendable {
 // MARK: shared wording and number formats
 
 extension RecommendationReport {
-    static let methodsRealWorld: [String] = [
-        "Cohort: warehouse patients of the case's OncoTree family (the parent's subtree for level-3+ codes) carrying the matched biomarker (same protein change; same residue for codon rules; same gene and consequence class for gene-level rules; same copy-number or fusion event; TMB ≥ 10/Mb; MSI-H). Real-world-only candidates use the case's nearest neighbours instead.",
-        "Design: an emulated target trial (printed as its protocol table in the trace and carried whole in the JSON): each line starting the therapy against each other line of the same setting (1, 2, 3+ as the therapy's lines) without its drugs; new users only; eligible at the line's start when the biomarker was known by then or within 90 days (follow-up then starts that day: delayed entry); unknown specimen timing excluded and counted; a patient's eligible lines are separate entries, clustered by patient.",
-        "Confounding: propensity score by logistic regression on age, sex, stage, setting, prior drug classes, log(1 + TMB), tumour type, year and performance status at the line's start (each when recorded for ≥ 50% of entries and not constant; missing values: mean plus a missing indicator); stabilised inverse-probability weights truncated at the 1st/99th percentiles; balance (|SMD| ≤ 0.1 after weighting, pooled unweighted SD) and positivity (≤ 5% of each arm outside the common support, effective sample size ≥ 20 per arm) checked.",
-        "Outcome: overall survival from the line's start (death; censored at the end of observation). Weighted Kaplan–Meier medians in months (30.4375 days) with 95% log intervals (patient-clustered infinitesimal-jackknife se).",
-        "Model: weighted Cox, Efron ties, coxph(Surv(entry, stop, death) ~ treated, weights = w, cluster = patient); HR = exp(β_treated) with the cluster-robust 95% Wald interval; the naive (unweighted, unadjusted) HR is shown beside it. Proportional hazards are not tested on the weighted counting-process fit.",
-        "Scope: real-world outcomes are measured for therapies whose lead evidence concerns this indication (exact, broader, pan-cancer or narrower relation) or whose tier is T1/T2; therapies resting on other tumour types' evidence alone are marked not assessed.",
-    ]
+    /// The real-world methods as run: the emulated target trial of `RealWorldAnalysis`, its settings read
+    /// from the protocol the recommendation used (`RealWorldAnalysis.trialProtocol`).
+    func methodsRealWorld() -> [String] {
+        let p = RealWorldAnalysis.trialProtocol(gates: r.options.gates, includeUnknownTiming: r.options.includeUnknownTiming)
+        func n(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(x) }
+        func pct(_ x: Double) -> String { n((x * 1000).rounded() / 10) + "%" }
+        let grace = p.graceDays == 0 ? "on or before the line's start" : "on or before the line's start or within \(p.graceDays) days after it (the line then enters follow-up on that day: delayed entry)"
+        let trunc = p.truncation.map { "truncated at the \(TargetTrialSection.percent($0.lower)) and \(TargetTrialSection.percent($0.upper)) percentiles" } ?? "not truncated"
+        let weights = p.weighting == .overlap ? "overlap weights" : "stabilised inverse-probability-of-treatment weights"
+        return [
+            "Cohort: warehouse patients of the case's OncoTree family (the parent's subtree for level-3+ codes) carrying the matched biomarker (same protein change; same residue for codon rules; same gene and consequence class for gene-level rules; same copy-number or fusion event; TMB ≥ 10/Mb; MSI-H). Real-world-only candidates use the case's nearest neighbours instead.",
+            "Design: an emulated target trial (Hernán & Robins 2016) per candidate. Treated: starting a line containing every drug of the therapy, new users only (no earlier line with any of its drugs); comparator: starting another line in the same setting (1, 2, 3+) without its drugs (active comparator). Time zero = the line's start; eligible only when the biomarker was known \(grace), from the specimen's sequencing (else collection) date; patients whose timing is unknown are \(p.includeUnknownTiming ? "included as known at time zero (sensitivity analysis)" : "excluded (counted)"). Each eligible line is one trial entry; every variance is clustered by patient.",
+            "Confounding: propensity score by logistic regression on \(p.covariates.map(\.rawValue).joined(separator: ", ")) at time zero (each when recorded for at least half of the entries and not constant; missing values: mean plus a missing indicator); \(weights), \(trunc). Balance: every |SMD| ≤ \(n(p.balanceThreshold)) after weighting; positivity: ≤ \(pct(p.maximumOutsideSupport)) of each arm outside the common support of the propensity score and an effective sample size ≥ \(n(p.minimumEffectiveSampleSize)) per arm.",
+            "Outcome and estimates: overall survival from time zero (death; censored at the end of observation). Weighted Kaplan–Meier per arm (medians in months of 30.4375 days); HR from the weighted Cox model coxph(Surv(entry, stop, death) ~ treated, weights = w, cluster = patient) with its cluster-robust 95% interval, the naive (unweighted, unadjusted) HR beside it; RMST difference at \(n(p.horizonMonths)) months; E-value of the HR and of its CI bound nearest 1. Proportional hazards are not tested on the weighted fit.",
+            "Scope: real-world outcomes are measured for therapies whose lead evidence concerns this indication (exact, broader, pan-cancer or narrower relation) or whose tier is T1/T2; therapies resting on other tumour types' evidence alone are marked not assessed.",
+        ]
+    }
 
     func gradeDefinitions() -> [String] {
         let g = r.options.gates
         return [
             "Gates: each arm needs ≥ \(g.minimumPatients) patients and ≥ \(g.minimumEvents) deaths, else no HR or median is shown and the grade is inconclusive.",
-            "strong: the 95% interval lies entirely on the side the curated evidence claims (benefit: upper < 1; resistance: lower > 1), with balance achieved and positivity held (and the treatment term's PH p ≥ 0.05 where tested).",
-            "supportive: the interval lies on the claimed side but the treatment term's PH p < 0.05, or the interval includes 1 but the estimate is meaningful (benefit: HR ≤ 0.8; resistance: HR ≥ 1.25).",
+            "The grade is read from the weighted (adjusted) HR, and only when the trial is estimated with balance achieved and positivity held; otherwise it is inconclusive with the trial's reasons.",
+            "strong: the 95% interval lies entirely on the side the curated evidence claims (benefit: upper < 1; resistance: lower > 1).",
+            "supportive: the interval includes 1 but the estimate is meaningful (benefit: HR ≤ 0.8; resistance: HR ≥ 1.25).",
             "discordant: the interval lies entirely on the opposite side.",
-            "inconclusive: below the gates, model not estimable, balance not achieved or positivity not held (the reason is stated), or an interval including 1 around an estimate without a meaningful effect.",
+            "inconclusive: below the gates, trial not estimable, balance not achieved, positivity not held, or an interval including 1 around an estimate without a meaningful effect.",
             "Real-world evidence only orders therapies that tie on the curated keys: it never lifts a therapy above a better curated tier.",
         ]
     }
@@ -179,7 +190,10 @@ extension RecommendationReport {
         let setting = ev.settings.isEmpty ? "" : " (line \(ev.settings.joined(separator: ", ")))"
         out.append("treated with \(therapy)\(setting): \(armText(ev.treated, showMedian: ev.gatesPassed))")
         out.append("treated otherwise in the same setting: \(armText(ev.comparator, showMedian: ev.gatesPassed))")
-        if let m = ev.model {
+        if let trial = ev.targetTrial, trial.flow.treatedEntries > 0 {
+            // the trial: adjusted HR beside the naive one, RMST, E-value, balance, positivity
+            out += TargetTrialSection(trial, therapy: therapy, comparator: Self.trialComparatorLabel, minimumCellCount: dc.minimumCount).summaryLines(status: false)
+        } else if let m = ev.model {
             out.append("HR \(Self.ratio(m.hazardRatio)) (95% CI \(Self.ratio(m.lower))–\(Self.ratio(m.upper))), p \(Self.pValue(m.pValue)); PH test: treatment p \(Self.pValue(m.proportionalHazardsTreatedP)), global p \(Self.pValue(m.proportionalHazardsGlobalP))")
             out.append("model: \(m.formula) on \(count(m.patients)) lines, \(count(m.events)) deaths")
         }

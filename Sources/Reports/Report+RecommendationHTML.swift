@@ -145,7 +145,9 @@ extension RecommendationReport {
                     o += "<div class=\"rw\">\n<h4>Real-world outcomes <span class=\"grade grade-\(ev.grade.rawValue)\">\(ev.grade.rawValue)</span></h4>\n<ul>\n"
                     for l in realWorldTrace(ev, therapy: t.name) { o += "<li>\(esc(l))</li>\n" }
                     o += "</ul>\n"
-                    if ev.gatesPassed, let tc = ev.treated.curve, let cc = ev.comparator.curve {
+                    let trial = trialSection(t)
+                    if let trial { o += trialHTML(trial, prefix: prefix, t, plotIndex: &plotIndex) }
+                    if trial == nil, ev.gatesPassed, let tc = ev.treated.curve, let cc = ev.comparator.curve {
                         plotIndex += 1
                         // published as cohort reports publish curves: steps of ≥ k events, rounded numbers at risk
                         let published = KaplanMeierDisclosure(k: dc.minimumCount)
@@ -177,7 +179,7 @@ extension RecommendationReport {
         o += "<h2>Method</h2>\n<h3>Sort keys, in order</h3>\n<ol>\n"
         for k in RankingPolicy.sortKeys { o += "<li>\(esc(k))</li>\n" }
         o += "</ol>\n<h3>Real-world evidence</h3>\n<ul>\n"
-        for m in Self.methodsRealWorld + gradeDefinitions() { o += "<li>\(esc(m))</li>\n" }
+        for m in methodsRealWorld() + gradeDefinitions() { o += "<li>\(esc(m))</li>\n" }
         o += "<li>\(esc(disclosureNote))</li>\n</ul>\n"
         o += "<p class=\"versions\">onco \(esc(r.oncoVersion)) · \(esc(kbLine()))\(r.warehouse.map { " · warehouse version \($0.warehouseVersion)" } ?? "")</p>\n"
         if r.isSynthetic { o += "<div class=\"synthetic\">\(Self.syntheticBanner)</div>\n" }
@@ -240,6 +242,8 @@ extension RecommendationReport {
     table.ranking td.rw-cell { white-space: nowrap; }
     details.collapsed { margin: 1mm 0 2mm; } details.collapsed > summary { color: #555; cursor: pointer; }
     ul.actionable { margin: 0 0 2mm; padding-left: 5mm; }
+    details.trial h5 { font-size: 9pt; margin: 2mm 0 1mm; }
+    table.trial td { font-size: 8pt; }
     @media print {
       body { padding: 0; }
       .synthetic, .tier, .prior, thead th, .note { -webkit-print-color-adjust: exact; print-color-adjust: exact; }

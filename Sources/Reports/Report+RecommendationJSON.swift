@@ -270,7 +270,7 @@ extension RecommendationReport {
                     nct_ids: i.nctIDs, citation: i.citation, url: i.url, date: i.date, statement: i.statement)
             },
             methods: RecommendationJSON.Methods(
-                sort_keys: RankingPolicy.sortKeys, real_world: Self.methodsRealWorld, grades: gradeDefinitions(),
+                sort_keys: RankingPolicy.sortKeys, real_world: methodsRealWorld(), grades: gradeDefinitions(),
                 gates: ["minimum_patients_per_arm": r.options.gates.minimumPatients, "minimum_events_per_arm": r.options.gates.minimumEvents],
                 disclosure_minimum: dc.minimumCount))
     }

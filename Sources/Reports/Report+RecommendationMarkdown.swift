@@ -95,13 +95,14 @@ extension RecommendationReport {
                     o += "- real world: no warehouse configured\n"
                 }
                 o += "- versions: \(cell(versionsLine()))\n\n"
+                if let trial = trialSection(t) { o += trialMarkdown(trial, prefix: prefix, t) }
             }
             if inDetails { o += "</details>\n\n" }
         }
         o += "## Sort keys, in order\n\n"
         for (i, k) in RankingPolicy.sortKeys.enumerated() { o += "\(i + 1). \(k)\n" }
         o += "\n## Real-world methods\n\n"
-        for m in Self.methodsRealWorld + gradeDefinitions() { o += "- \(m)\n" }
+        for m in methodsRealWorld() + gradeDefinitions() { o += "- \(m)\n" }
         o += "- \(disclosureNote)\n"
         if r.isSynthetic { o += "\n**\(Self.syntheticBanner)**: outcomes come from a synthetic warehouse and are not evidence.\n" }
         return o

@@ -81,10 +81,11 @@ extension RecommendationReport {
                 o += "    versions: \(versionsLine())\n"
             }
         }
+        o += trialAppendixText(traced, all: all, bold: bold)
         o += "\n" + bold("Sort keys, in order") + "\n"
         for (i, k) in RankingPolicy.sortKeys.enumerated() { o += "  \(i + 1). \(k)\n" }
         o += "\n" + bold("Real-world methods") + "\n"
-        for m in Self.methodsRealWorld + gradeDefinitions() { o += "  - \(m)\n" }
+        for m in methodsRealWorld() + gradeDefinitions() { o += "  - \(m)\n" }
         o += "  - \(disclosureNote)\n"
         if r.isSynthetic { o += "\n" + red("\(Self.syntheticBanner): outcomes come from a synthetic warehouse and are not evidence.") + "\n" }
         return o

@@ -15,7 +15,7 @@ let cohortExitRefused = ExitCode(77)
 struct CohortCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cohort",
-        abstract: "Cohort outcome studies: Kaplan–Meier, log-rank, Cox and PH test between groups of warehouse patients.",
+        abstract: "Cohort outcome studies: Kaplan–Meier, log-rank, Cox and PH test between groups of warehouse patients, or an emulated target trial.",
         discussion: """
             A study is a definition file (JSON or YAML, see Cohorts/studies/) and/or flags. Every run is appended to the \
             warehouse's audit log; when governance is on (onco project governance on) it must name an approved project \
@@ -81,6 +81,7 @@ struct CohortCommand: AsyncParsableCommand {
         @Option(name: .customLong("competing-cause"),
                 help: "Competing risks: the status attribute (e.g. DSS_STATUS) whose event marks an endpoint event as the event of interest (cancer death); other events compete (cumulative incidence by group, Gray's test, Fine–Gray HR).")
         var competingCause: String?
+        @OptionGroup(title: "Emulated target trial") var trial: TargetTrialOptions
 
         var flags: CohortFlags {
             var f = CohortFlags()
@@ -90,7 +91,7 @@ struct CohortCommand: AsyncParsableCommand {
             f.therapyA = therapyA; f.therapyB = therapyB; f.line = line; f.endpoint = endpoint; f.from = from
             f.timeAttribute = timeAttribute; f.statusAttribute = statusAttribute; f.timeAttributeUnit = timeAttributeUnit
             f.landmark = landmark; f.timeUnit = timeUnit; f.adjust = adjust; f.strata = strata; f.logRankStrata = logRankStrata
-            f.ties = ties; f.kmTimes = kmTimes; f.skip = skip; f.competingCause = competingCause
+            f.ties = ties; f.kmTimes = kmTimes; f.skip = skip; f.competingCause = competingCause; f.trial = trial.flags
             return f
         }
 
@@ -169,7 +170,9 @@ struct CohortCommand: AsyncParsableCommand {
             }
             if let exportRows, let csv = result.rowsCSV { try emit(csv, to: exportRows) }
             if out != nil || stdoutIsTTY {
-                StandardError.write("audit entry \(result.audit.seq); analysed \(r.flow.last?.count.description ?? "?") patients\(r.provenance.synthetic ? " (SYNTHETIC DATA)" : "")\n")
+                let analysed = r.targetTrial.map { "\($0.arms[0].entries) + \($0.arms[1].entries) trial entries" }
+                    ?? "\(r.flow.last?.count.description ?? "?") patients"
+                StandardError.write("audit entry \(result.audit.seq); analysed \(analysed)\(r.provenance.synthetic ? " (SYNTHETIC DATA)" : "")\n")
             }
         }
     }
