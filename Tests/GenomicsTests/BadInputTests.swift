@@ -177,8 +177,12 @@ struct BadInputTests {
         #expect(Self.error(VariantReadOptions(path: "/nonexistent/case.vcf"))?.description == "case.vcf: no such file")
         #expect(Self.error(VariantReadOptions(path: Fx.path("seqc2/WES_LL_T_1_test.bam")))?.description
             == "WES_LL_T_1_test.bam: an alignment file (SAM/BAM/CRAM), not VCF/BCF")
-        let e = Self.error(VariantReadOptions(path: Fx.path("vcf2maf/test_b38_output.maf")))
+        // A MAF is a case input since issue #21 (one tumour sample here: read, not refused); a table that is
+        // neither VCF/BCF nor MAF is refused.
+        #expect(Self.error(VariantReadOptions(path: Fx.path("vcf2maf/test_b38_output.maf"))) == nil)
+        let e = Self.error(VariantReadOptions(path: RepoPaths.fixture("knowledge/variants_luad_grch37.tsv").path))
         #expect(e?.code == .openFailed || e?.code == .headerUnreadable || e?.code == .unsupported)
+        #expect(e?.description.contains("variants_luad_grch37.tsv") == true)
     }
 
     @Test func referenceWithoutFai() throws {
