@@ -79,15 +79,17 @@ def analyse_one(onco, out, trap, seed):
     return {
         "trap": trap, "seed": seed,
         "grade": rw.get("grade"), "reason": rw.get("reason"),
-        "hr": first(rw, "target_trial.adjusted.hazard_ratio", "hazard_ratio"),
-        "lower": first(rw, "target_trial.adjusted.lower", "ci_lower"),
-        "upper": first(rw, "target_trial.adjusted.upper", "ci_upper"),
-        "naive_hr": first(rw, "target_trial.naive.hazard_ratio", "naive.hazard_ratio"),
-        "naive_lower": first(rw, "target_trial.naive.lower", "naive.lower"),
-        "naive_upper": first(rw, "target_trial.naive.upper", "naive.upper"),
+        "status": first(rw, "target_trial.status"),
+        "hr": first(rw, "target_trial.hazardRatio.hazardRatio"),
+        "lower": first(rw, "target_trial.hazardRatio.lower"),
+        "upper": first(rw, "target_trial.hazardRatio.upper"),
+        "naive_hr": first(rw, "target_trial.naiveHazardRatio.hazardRatio"),
+        "naive_lower": first(rw, "target_trial.naiveHazardRatio.lower"),
+        "naive_upper": first(rw, "target_trial.naiveHazardRatio.upper"),
+        "balance_achieved": first(rw, "target_trial.balance.achieved"),
+        "positivity_held": first(rw, "target_trial.positivity.held"),
         "conditional_truth": truth.get("trueHazardRatioMatchedTargetedVsChemotherapy"),
         "marginal_truth": first(truth, "marginalHazardRatio", "marginal.hazardRatio"),
-        "real_world": rw,
     }
 
 
@@ -117,7 +119,7 @@ def covers(lo, hi, x):
 
 def cmd_report(a):
     rows = [json.loads(l) for l in open(os.path.join(a.out, "results.jsonl"))]
-    print("| trap | seeds | truth (marginal; conditional) | adjusted HR, median (range) | adjusted CI covers truth | naive CI covers truth | grades |")
+    print("| trap | seeds | marginal truth, median (range); conditional | adjusted HR, median (range) | adjusted CI covers truth | naive CI covers truth | grades |")
     print("|---|---|---|---|---|---|---|")
     for trap in TRAPS:
         rs = [r for r in rows if r["trap"] == trap and "error" not in r]
@@ -133,11 +135,16 @@ def cmd_report(a):
             grades[r["grade"]] = grades.get(r["grade"], 0) + 1
         med = hrs[len(hrs) // 2] if hrs else None
         mt = sorted(x for x in truth if x is not None)
+        def f3(x):
+            return "?" if x is None else f"{x:.3f}"
+        unbalanced = sum(1 for r in rs if r.get("balance_achieved") is False)
+        no_positivity = sum(1 for r in rs if r.get("positivity_held") is False)
         print(f"| {trap} | {len(rs)}{f' ({len(errs)} failed)' if errs else ''} | "
-              f"{mt[len(mt) // 2] if mt else '?'} (median); {rs[0]['conditional_truth']} | "
-              f"{med} ({hrs[0] if hrs else '?'}–{hrs[-1] if hrs else '?'}) | {adj}/{len(rs)} ({100 * adj / len(rs):.0f}%) | "
+              f"{f3(mt[len(mt) // 2]) if mt else '?'} ({f3(mt[0]) if mt else '?'}–{f3(mt[-1]) if mt else '?'}); {rs[0]['conditional_truth']} | "
+              f"{f3(med)} ({f3(hrs[0]) if hrs else '?'}–{f3(hrs[-1]) if hrs else '?'}) | {adj}/{len(rs)} ({100 * adj / len(rs):.0f}%) | "
               f"{naive}/{len(rs)} ({100 * naive / len(rs):.0f}%) | "
-              + ", ".join(f"{k} {v}" for k, v in sorted(grades.items(), key=lambda kv: str(kv[0]))) + " |")
+              + ", ".join(f"{k} {v}" for k, v in sorted(grades.items(), key=lambda kv: str(kv[0])))
+              + f"; balance not achieved {unbalanced}, positivity not held {no_positivity} |")
 
 
 def main():
