@@ -25,12 +25,17 @@ import OncoCore
 /// 5. the compressed stream is whole: no BGZF/zlib error and, for BGZF, the end-of-file marker is
 ///    present (a file cut at a block boundary lacks it) (`vcf_truncated`);
 /// 6. the BAM, if given, opens as SAM/BAM/CRAM and its header reads (`bam_unreadable`); its reads
-///    are not scanned.
+///    are not scanned;
+/// 7. the case files of the manifest's `cna_file`, `fusion_file`, `msi_file` and `tmb_bed` columns are read
+///    whole by the readers the recommendation uses (`CaseFiles.check`): a bad row fails the case
+///    (`case_file_invalid`, naming the file, line and field). Segments and breakends are not placed on
+///    genes here (file-check runs without a knowledge base, so without gene spans).
 ///
 /// The payload (`"scorer":"file-check"` is added by the engine):
 /// `{"tumor_type":"LUAD","vcf":{"format":"VCF","compression":"bgzf","records":1234,"samples":2,
 ///   "sample_index":0,"build":"GRCh38","annotation":"CSQ","index":"tbi","warnings":{...}},"bam":{...}}`,
-/// plus `malformed_skipped` and `malformed_skipped_reasons` in `vcf` when a lenient case skipped records.
+/// plus `malformed_skipped` and `malformed_skipped_reasons` in `vcf` when a lenient case skipped records, and
+/// `"case_files":{"cna":{"format":"cnvkit","records":12},...}` when the case has case files.
 /// Sample names are not echoed (they may be identifiers).
 public struct FileCheckScorer: CaseScorer {
     public let name = "file-check"
@@ -75,7 +80,21 @@ public struct FileCheckScorer: CaseScorer {
         if let bam = c.bam {
             payload["bam"] = .object(try StageTiming.measure("bam", into: &timings) { try Self.checkBAM(bam, c) })
         }
+        if !c.caseFiles.isEmpty {
+            payload["case_files"] = .object(try StageTiming.measure("case_files", into: &timings) { try Self.checkCaseFiles(c) })
+        }
         return ScoredCase(payload: payload, timings: timings)
+    }
+
+    static func checkCaseFiles(_ c: BatchCase) throws -> JSONObject {
+        let checks: [CaseFileCheck]
+        do throws(CaseInputError) { checks = try CaseFiles.check(c.caseFiles) } catch {
+            throw CaseError(.caseFileInvalid, "\(where: c): \(error)")
+        }
+        var o: JSONObject = [:]
+        for f in checks { o[f.input] = .object(["format": .string(f.format), "records": .int(f.records)]) }
+        if let mb = c.caseFiles.tmbMegabases { o["tmb_megabases"] = .double(mb) }
+        return o
     }
 
     // MARK: - VCF

@@ -130,6 +130,14 @@ public final class VariantFileReader {
         }
     }
 
+    /// Whether htslib reads `path` as VCF or BCF (plain, gzip or BGZF): how the case-file readers tell a CNV
+    /// or breakend VCF/BCF from a table without decoding the file as text.
+    public static func isVariantFile(path: String) -> Bool {
+        guard let fp = hts_open(path, "r") else { return false }
+        defer { hts_close(fp) }
+        return chts_is_vcf(fp) != 0 || chts_is_bcf(fp) != 0
+    }
+
     deinit {
         switch source {
         case .tabix(let tbx, let itr):

@@ -125,6 +125,9 @@ public struct CaseInterpretation: Sendable, Codable {
     public var unannotated: Int = 0
     /// Of `unannotated`, those on neither GRCh37 nor GRCh38: invisible to every rule. Reports must say so.
     public var unmatchableUnannotated: Int = 0
+    /// How copy number, fusions, TMB and MSI were derived from case files (`ClinicalContext.inputMethods`), one
+    /// line each; nil when none was read (and then left out of the JSON).
+    public var inputMethods: [String]?
 
     /// A plain-language warning when annotation is missing, or nil.
     public var annotationWarning: String? {
@@ -326,7 +329,8 @@ extension KnowledgeBase {
         return CaseInterpretation(kbVersion: version, tumourType: indication.code.rawValue, tumourTypeName: indication.name,
                                   matches: matches, therapies: assessTherapies(matches), ignoredFiltered: ignored,
                                   variantsConsidered: observed.count, unannotated: unannotated.count,
-                                  unmatchableUnannotated: unannotated.filter { $0.variant.key.build != .grch37 && $0.variant.key.build != .grch38 }.count)
+                                  unmatchableUnannotated: unannotated.filter { $0.variant.key.build != .grch37 && $0.variant.key.build != .grch38 }.count,
+                                  inputMethods: context.inputMethods)
     }
 
     /// Profiles each variant takes part in.

@@ -123,6 +123,34 @@ import _TestSupport
         if case .failure = await score(gz, tumorType: "skcm", known: ["SKCM"]) { Issue.record("known lower-case type refused") }
     }
 
+    /// The case files of a manifest row are read whole by the recommendation's readers: formats and record
+    /// counts in the payload, and a bad row fails the case with `case_file_invalid` naming file, line and field.
+    @Test func caseFilesArePreflighted() async throws {
+        let dir = try makeTemporaryDirectory("onco-filecheck-casefiles")
+        let vcf = try write(Self.header + Self.records(3), "p.vcf", in: dir)
+        func fx(_ name: String) -> String { RepoPaths.fixture("caseinputs/" + name).path }
+        func check(_ files: CaseFileOptions) async -> Result<JSONObject, CaseError> {
+            let c = BatchCase(id: "T", index: 0, line: 2, vcf: vcf, tumorType: "BRCA", sample: "TUMOR", caseFiles: files)
+            do { return .success(try await FileCheckScorer().score(c).payload) } catch let e as CaseError {
+                return .failure(e)
+            } catch { return .failure(CaseError(.other, "\(error)")) }
+        }
+        let good = CaseFileOptions(copyNumberPath: fx("brca_erbb2.cnvkit.vcf"), fusionPath: fx("luad_eml4_alk.bnd.vcf"),
+                                   msiPath: fx("msisensor.txt"), tmbBedPath: fx("panel.bed"))
+        guard case .success(let o) = await check(good) else { Issue.record("good case files failed"); return }
+        let files = try #require(o["case_files"]?.objectValue)
+        #expect(files["cna"] == .object(["format": .string("vcf"), "records": .int(3)]))
+        #expect(files["fusions"] == .object(["format": .string("vcf"), "records": .int(3)]))
+        #expect(files["msi"] == .object(["format": .string("msisensor"), "records": .int(1)]))
+        #expect(files["tmb_bed"] == .object(["format": .string("bed"), "records": .int(3)]))
+        let bad = await check(CaseFileOptions(copyNumberPath: fx("bad/segments-start-after-end.cns")))
+        guard case .failure(let e) = bad else { Issue.record("a bad segment file passed the pre-flight"); return }
+        #expect(e.code.rawValue == "case_file_invalid")
+        #expect(e.message.contains("manifest line 2: segments-start-after-end.cns line 3, field 'start': start 37944346 is after end 37844346"))
+        let unknown = await check(CaseFileOptions(fusionPath: fx("bad/fusions-unknown-columns.tsv")))
+        #expect(code(unknown) == "case_file_invalid")
+    }
+
     @Test func undefinedContigsAreWarningsNotFailures() async throws {
         let dir = try makeTemporaryDirectory("onco-filecheck-ctg")
         let p = try write(Self.header + Self.records(3) + "chr12\t25245350\t.\tC\tT\t50\tPASS\tDP=9\tGT:AD\t0/1:5,4\t0/0:9,0\n", "ctg.vcf", in: dir)

@@ -91,6 +91,14 @@ import _TestSupport
         #expect(r.stdout.contains("EGFR L858R") && r.stdout.contains("MSI-H"))
         #expect(r.stdout.contains("Input: MSI MSI-H: MSIsensor score 25.33% (304/1200 sites)"))
         #expect(r.stdout.contains("Input: TMB 0.03/Mb: 1 coding non-synonymous PASS variants with VAF >= 0.05 over 30.000 Mb"))
+        // The JSON carries the same method lines.
+        let j = try runOnco(["kb", "match", "--kb", kb, "--vcf", maf, "--tumor-type", "LUAD", "--msi-file", fx("msisensor.txt"),
+                             "--tmb-megabases", "30", "--format", "json"])
+        #expect(j.status == 0, "\(j.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+        let methods = try #require(object["inputMethods"] as? [String])
+        #expect(methods.count == 2 && methods[0].hasPrefix("MSI MSI-H: MSIsensor score 25.33% (304/1200 sites)"))
+        #expect(methods[1].hasPrefix("TMB 0.03/Mb: 1 coding non-synonymous PASS variants"))
     }
 
     /// The batch manifest's case-file columns: the ERBB2 case gets its CNVkit calls, the ALK case its fusion;

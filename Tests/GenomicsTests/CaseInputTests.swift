@@ -102,6 +102,55 @@ import _TestSupport
         #expect(v.calls.map(\.fusion.description) == ["EML4::ALK"] && v.calls[0].orientationKnown && v.calls[0].line == 6)
     }
 
+    /// CNV and breakend VCFs are read through htslib (`VariantFileReader`): the same files as BCF give the same
+    /// calls, and a record's place is its record number there. bcftools writes the BCF (the test command installs it);
+    /// BCF needs every contig and tag declared, so the declarations are added first.
+    @Test func bcfCaseFiles() throws {
+        let dir = try makeTemporaryDirectory("caseinputs-bcf")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let declarations = ["2", "7", "9", "12", "17"].map { "##contig=<ID=\($0)>" } + [
+            "##INFO=<ID=IMPRECISE,Number=0,Type=Flag,Description=\"Imprecise structural variation\">",
+            "##FORMAT=<ID=PR,Number=.,Type=Integer,Description=\"Spanning paired-read support\">",
+            "##FORMAT=<ID=SR,Number=.,Type=Integer,Description=\"Split-read support\">",
+            "##FILTER=<ID=MinSomaticScore,Description=\"Somatic score below the threshold\">"]
+        func bcf(_ name: String) throws -> String {
+            var lines = try String(contentsOfFile: Self.fx(name), encoding: .utf8).split(separator: "\n").map(String.init)
+            lines.insert(contentsOf: declarations, at: 1)
+            let vcf = dir.appendingPathComponent(name).path, out = vcf + ".bcf"
+            try (lines.joined(separator: "\n") + "\n").write(toFile: vcf, atomically: true, encoding: .utf8)
+            _ = try Fx.shell("bcftools view -Ob -o \(Fx.quote(out)) \(Fx.quote(vcf))")
+            return out
+        }
+        let cnv = try bcf("brca_erbb2.cnvkit.vcf")
+        #expect(try CopyNumberFile.detect(path: cnv) == .vcf)
+        let text = try CopyNumberFile.read(path: Self.fx("brca_erbb2.cnvkit.vcf"), format: nil, genes: Self.spans37)
+        let binary = try CopyNumberFile.read(path: cnv, format: nil, genes: Self.spans37)
+        #expect(binary.alterations == text.alterations && binary.records == text.records && !binary.alterations.isEmpty)
+        let bnd = try bcf("luad_eml4_alk.bnd.vcf")
+        #expect(try FusionFile.detect(path: bnd) == .vcf)
+        let v = try FusionFile.read(path: bnd, format: nil, genes: Self.spans37)
+        #expect(v.format == .vcf && v.records == 3 && v.setAside == ["FILTER not PASS": 1])
+        #expect(v.calls.map(\.fusion.description) == ["EML4::ALK"] && v.calls[0].orientationKnown && v.calls[0].line == 1)
+    }
+
+    /// A CNV record whose INFO value does not match its header Type, or whose END is before POS: the file, the
+    /// line and the field are named, as on the small-variant path.
+    @Test func badStructuralRecords() throws {
+        let dir = try makeTemporaryDirectory("caseinputs-badsv")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let header = try String(contentsOfFile: Self.fx("brca_erbb2.cnvkit.vcf"), encoding: .utf8).split(separator: "\n").prefix(7)
+            .joined(separator: "\n") + "\n"
+        let typed = dir.appendingPathComponent("typed.vcf").path
+        try (header + "17\t37744345\t.\tN\t<DUP>\t.\t.\tSVTYPE=DUP;END=3x7\tGT:CN\t0/1:10\n").write(toFile: typed, atomically: true, encoding: .utf8)
+        let t = try #require(throws: CaseInputError.self) { try CopyNumberFile.read(path: typed, format: nil, genes: Self.spans37) }
+        #expect(t.file == "typed.vcf" && t.line == 8 && t.description.contains("END"))
+        let backwards = dir.appendingPathComponent("backwards.vcf").path
+        try (header + "7\t100\t.\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=50\tGT\t1/1\n").write(toFile: backwards, atomically: true, encoding: .utf8)
+        let b = try #require(throws: CaseInputError.self) { try CopyNumberFile.read(path: backwards, format: nil, genes: Self.spans37) }
+        #expect(b.code == .badInterval && b.line == 8 && b.field == "INFO/END")
+        #expect(b.description == "backwards.vcf line 8, field 'INFO/END': END 50 is before the event's first base 101")
+    }
+
     /// Breakend orientation (VCF 4.3 §5.4): which side each record keeps, and so which partner is 5'.
     @Test func breakendJoins() {
         #expect(FusionFile.join("G]2:29446394]") == .init(mateChromosome: "2", matePosition: 29_446_394, keepsLeft: true, mateKeepsLeft: true))

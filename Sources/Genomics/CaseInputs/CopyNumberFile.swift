@@ -115,7 +115,8 @@ public enum CopyNumberFile {
     /// The format of a copy-number file, from its first lines.
     /// - Throws: `CaseInputError.unknownFormat` naming the header line when no format fits, or two do.
     public static func detect(path: String) throws(CaseInputError) -> CopyNumberFormat {
-        try detect(NumberedLines(path: path))
+        if VariantFileReader.isVariantFile(path: path) { return .vcf }
+        return try detect(NumberedLines(path: path))
     }
 
     static func detect(_ lines: NumberedLines) throws(CaseInputError) -> CopyNumberFormat {
@@ -150,16 +151,15 @@ public enum CopyNumberFile {
     ///   chromosome-less row, a missing column, an unknown sample, no gene spans.
     public static func read(path: String, format: CopyNumberFormat?, sample: String? = nil, rule: CopyNumberRule = CopyNumberRule(),
                             genes: () throws(CaseInputError) -> GeneSpans) throws(CaseInputError) -> CopyNumberCalls {
-        let lines = try NumberedLines(path: path)
-        var resolved: CopyNumberFormat
-        if let format { resolved = format } else { resolved = try detect(lines) }
+        let resolved: CopyNumberFormat
+        if let format { resolved = format } else { resolved = try detect(path: path) }
         let format = resolved
-        if format == .cbioportal { return try discrete(lines, sample: sample) }
+        if format == .cbioportal { return try discrete(NumberedLines(path: path), sample: sample) }
         var withoutCN = 0, filtered = 0
         let segments: [CopyNumberSegment]
         switch format {
-        case .vcf: (segments, withoutCN, filtered) = try vcfSegments(lines, sample: sample)
-        default: segments = try tableSegments(lines, format: format, rule: rule)
+        case .vcf: (segments, withoutCN, filtered) = try vcfSegments(path: path, sample: sample)
+        default: segments = try tableSegments(NumberedLines(path: path), format: format, rule: rule)
         }
         let spans = try genes()
         return CopyNumberCalls(format: format, alterations: geneCalls(segments, spans: spans, rule: rule), records: segments.count + withoutCN + filtered,
@@ -259,27 +259,28 @@ public enum CopyNumberFile {
                                records: t.rows.count, withoutCopyNumber: 0, filtered: 0, method: CopyNumberRule().method(.cbioportal, build: nil))
     }
 
-    static func vcfSegments(_ lines: NumberedLines, sample: String?) throws(CaseInputError) -> ([CopyNumberSegment], Int, Int) {
-        let vcf = try VCFText(lines, sample: sample, readsFormat: true)
+    static func vcfSegments(path: String, sample: String?) throws(CaseInputError) -> ([CopyNumberSegment], Int, Int) {
+        let vcf = try StructuralVCF(path: path, infoKeys: ["SVTYPE", "END", "CN"], sample: sample, readsFormat: true)
         var out: [CopyNumberSegment] = [], withoutCN = 0, filtered = 0
         for r in vcf.records {
             let type = r.info["SVTYPE"] ?? symbolicType(r.alt)
             guard let type, ["DEL", "DUP", "CNV"].contains(type) else { continue }
             guard r.isPass else { filtered += 1; continue }
-            guard let endText = r.info["END"] else { throw vcf.fail(line: r.line, field: "INFO/END", "a \(type) record needs END") }
-            let end = try vcf.integer(endText, line: r.line, field: "INFO/END")
+            guard let endText = r.info["END"] else { throw vcf.fail(r, field: "INFO/END", "a \(type) record needs END") }
+            let end = try vcf.integer(endText, r, field: "INFO/END")
             let start = r.position + 1
             guard start <= end else {
-                throw vcf.fail(line: r.line, field: "INFO/END", "END \(end) is before the event's first base \(start)", code: .badInterval)
+                throw vcf.fail(r, field: "INFO/END", "END \(end) is before the event's first base \(start)", code: .badInterval)
             }
             var copies: Double?
-            if let cn = r.format("CN") ?? r.info["CN"], cn != "." {
-                copies = try vcf.double(cn, line: r.line, field: "CN")
-            } else if type == "DEL", let gt = r.format("GT"), gt.split(whereSeparator: { $0 == "/" || $0 == "|" }).allSatisfy({ $0 != "0" && $0 != "." }) {
+            if let cn = r.copyNumber ?? r.info["CN"], cn != "." {
+                copies = try vcf.double(cn, r, field: "CN")
+            } else if type == "DEL", let gt = r.genotype, !gt.alleles.isEmpty, gt.alleles.allSatisfy({ $0 != nil && $0 != 0 }) {
                 copies = 0
             }
             guard let copies else { withoutCN += 1; continue }
-            out.append(CopyNumberSegment(chromosome: Chromosome.normalise(r.chromosome), start: start, end: end, copyNumber: copies, log2: nil, line: r.line))
+            out.append(CopyNumberSegment(chromosome: Chromosome.normalise(r.chromosome), start: start, end: end, copyNumber: copies, log2: nil,
+                                         line: r.line))
         }
         return (out, withoutCN, filtered)
     }

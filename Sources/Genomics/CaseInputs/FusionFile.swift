@@ -45,7 +45,8 @@ public enum FusionFile {
     /// The format of a fusion file, from its header.
     /// - Throws: `CaseInputError.unknownFormat` naming the header line and its first field.
     public static func detect(path: String) throws(CaseInputError) -> FusionFormat {
-        try detect(NumberedLines(path: path))
+        if VariantFileReader.isVariantFile(path: path) { return .vcf }
+        return try detect(NumberedLines(path: path))
     }
 
     static func detect(_ lines: NumberedLines) throws(CaseInputError) -> FusionFormat {
@@ -67,14 +68,13 @@ public enum FusionFile {
     /// - Parameter genes: the gene spans of the case's build, called only for VCF breakends.
     /// - Throws: `CaseInputError` naming file, line and field.
     public static func read(path: String, format: FusionFormat?, genes: () throws(CaseInputError) -> GeneSpans) throws(CaseInputError) -> FusionCalls {
-        let lines = try NumberedLines(path: path)
-        var resolved: FusionFormat
-        if let format { resolved = format } else { resolved = try detect(lines) }
+        let resolved: FusionFormat
+        if let format { resolved = format } else { resolved = try detect(path: path) }
         let format = resolved
         switch format {
-        case .arriba: return try arriba(lines)
-        case .starFusion: return try starFusion(lines)
-        case .vcf: return try breakends(lines, spans: genes())
+        case .arriba: return try arriba(NumberedLines(path: path))
+        case .starFusion: return try starFusion(NumberedLines(path: path))
+        case .vcf: return try breakends(path: path, spans: genes())
         }
     }
 
@@ -174,8 +174,8 @@ public enum FusionFile {
         return Join(mateChromosome: chrom, matePosition: pos, keepsLeft: recordFirst, mateKeepsLeft: bracket == "]")
     }
 
-    static func breakends(_ lines: NumberedLines, spans: GeneSpans) throws(CaseInputError) -> FusionCalls {
-        let vcf = try VCFText(lines, sample: nil, readsFormat: false)
+    static func breakends(path: String, spans: GeneSpans) throws(CaseInputError) -> FusionCalls {
+        let vcf = try StructuralVCF(path: path, infoKeys: ["SVTYPE", "MATEID", "MATE_ID"], sample: nil, readsFormat: false)
         var calls: [FusionCall] = [], aside: [String: Int] = [:], records = 0
         var seenIDs = Set<String>()
         for r in vcf.records {
@@ -187,7 +187,7 @@ public enum FusionFile {
             guard r.isPass else { aside["FILTER not PASS", default: 0] += 1; continue }
             guard let j = join(r.alt) else {
                 if r.alt.hasPrefix(".") || r.alt.hasSuffix(".") { aside["single breakend", default: 0] += 1; continue }
-                throw vcf.fail(line: r.line, field: "ALT", "not a breakend (t[p[, t]p], ]p]t or [p[t)")
+                throw vcf.fail(r, field: "ALT", "not a breakend (t[p[, t]p], ]p]t or [p[t)")
             }
             let here = spans.containing(r.chromosome, r.position), there = spans.containing(j.mateChromosome, j.matePosition)
             if here.isEmpty || there.isEmpty { aside["breakend outside the gene spans", default: 0] += 1; continue }

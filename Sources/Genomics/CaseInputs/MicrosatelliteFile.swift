@@ -104,6 +104,9 @@ public struct TargetTerritory: Sendable, Hashable {
         self.bases = bases
     }
 
+    /// The merged intervals of the territory.
+    public var intervalCount: Int { intervals.values.reduce(0) { $0 + $1.count } }
+
     /// Whether the 1-based `position` is inside the territory.
     public func contains(_ chromosome: String, _ position: Int) -> Bool {
         guard let list = intervals[Chromosome.normalise(chromosome)] else { return false }

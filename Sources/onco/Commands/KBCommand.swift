@@ -271,16 +271,16 @@ extension KBCommand {
             let caseFiles = files.options(knowledgeBase: kbDirectory)
             if !caseFiles.isEmpty { try CaseFiles.read(caseFiles, variants: vs, variantBuild: build).apply(to: &ctx) }
             let r = try k.match(variants: vs, context: ctx, options: MatchOptions(includeFiltered: includeFiltered))
-            try emit(format == .json ? try jsonText(r) : render(r, skipped: skipped, inputMethods: ctx.inputMethods ?? []), to: output)
+            try emit(format == .json ? try jsonText(r) : render(r, skipped: skipped), to: output)
         }
 
-        func render(_ r: CaseInterpretation, skipped: SkippedRecords, inputMethods: [String] = []) -> String {
+        func render(_ r: CaseInterpretation, skipped: SkippedRecords) -> String {
             var s = "KB: \(r.kbVersion)\n"
             if let note = skipped.note { s += "NOTE: \(note)\n" }
             s += "Tumour type: \(r.tumourType) (\(r.tumourTypeName)); variants considered: \(r.variantsConsidered)"
             s += r.ignoredFiltered > 0 ? "; \(r.ignoredFiltered) non-PASS ignored (use --include-filtered)\n" : "\n"
             if let w = r.annotationWarning { s += "WARNING: \(w)\n" }
-            for m in inputMethods { s += "Input: \(m)\n" }
+            for m in r.inputMethods ?? [] { s += "Input: \(m)\n" }
             if r.matches.isEmpty { s += "\nNo KB profile matches this case.\n"; return s }
             s += "\nTherapies (predictive evidence; a combination is one therapy):\n"
             for t in r.therapies {
