@@ -26,7 +26,8 @@ import _TestSupport
     }
 
     func realWorld(_ args: [String]) throws -> [[String: Any]] {
-        let r = try runOnco(["recommend", "--kb", kb] + args + ["--format", "json"])
+        // The warehouse keeps a keyed audit log: a read names its key (as every governed warehouse asks).
+        let r = try runOnco(["recommend", "--kb", kb] + args + ["--format", "json"], environment: ["ONCO_AUDIT_KEY": Self.admin["ONCO_AUDIT_KEY"]!])
         #expect(r.status == 0, "\(r.stderr)")
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let therapies = try #require(obj["therapies"] as? [[String: Any]])
