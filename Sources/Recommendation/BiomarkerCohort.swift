@@ -13,7 +13,8 @@ import Warehouse
 ///   same gene and protein change; at codon resolution → any change at that residue (`KRAS G12`);
 ///   otherwise → the same gene and consequence class (loss-of-function and truncating rules →
 ///   truncating). An amplification or deletion → the same gene-level event; a fusion → a fusion of
-///   the 3′ gene (the same pair when the rule names the pair); TMB-high → TMB ≥ 10/Mb; MSI-H → MSI-H.
+///   the 3′ gene (the same pair when the rule names the pair; fusions with the same 5′ gene when a
+///   gene-level rule names the 5′ partner, as `FGFR2 fusion` does for FGFR2::BICC1); TMB-high → TMB ≥ 10/Mb; MSI-H → MSI-H.
 ///   All conditions must hold (an AND profile asks for all of its alterations).
 public enum BiomarkerCohort {
     /// The OncoTree codes of the case's family and its label.
@@ -77,6 +78,12 @@ public enum BiomarkerCohort {
         case .fusion:
             let genes = a.description.components(separatedBy: "::")
             guard genes.count == 2 else { return nil }
+            // A gene-level rule names one partner (`FGFR2 fusion (any partner)`): the warehouse keeps a fusion
+            // under its 3′ gene, so a rule on the 5′ partner (FGFR2::BICC1) asks for fusions starting with it.
+            if a.resolution == .gene, let ruleGene = a.condition.split(separator: " ").first.map(String.init),
+               ruleGene == genes[0], ruleGene != genes[1] {
+                return .fusionFivePrime(gene: ruleGene)
+            }
             return .alteration(gene: genes[1], kind: "fusion", partner: a.resolution == .exact ? a.description : nil)
         case .tmb:
             return .tmbAtLeast(Characteristic.tmbHighThreshold)

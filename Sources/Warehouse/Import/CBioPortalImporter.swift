@@ -7,7 +7,8 @@ import Vocabulary
 /// A cBioPortal study folder (`docs/File-Formats.md` of cBioPortal): `meta_study.txt` plus the data
 /// files onco reads — clinical patient and sample files, the MAF (`data_mutations*.txt`, gzip
 /// allowed), the treatment timeline (`data_timeline_treatment.txt`) and the specimen timeline
-/// (`data_timeline_specimen.txt`).
+/// (`data_timeline_specimen.txt`), the discrete copy-number matrix (`data_CNA.txt`) and the structural
+/// variants (`data_sv.txt`; see `CBioPortalImporter+Alterations`).
 public struct CBioPortalStudy: Sendable {
     public var directory: URL
     /// `cancer_study_identifier`.
@@ -19,6 +20,10 @@ public struct CBioPortalStudy: Sendable {
     public var treatmentTimelineFile: URL?
     /// `data_timeline_specimen.txt`: when samples were collected (`EVENT_TYPE=SPECIMEN`, `SAMPLE_ID`).
     public var specimenTimelineFile: URL?
+    /// `data_CNA.txt`: discrete (GISTIC-style) gene-level copy number, wide or long format.
+    public var copyNumberFile: URL?
+    /// `data_sv.txt`: structural variants (fusions).
+    public var structuralVariantFile: URL?
 
     /// Finds the files of the study in `directory`.
     /// - Throws: `ImportError` when `meta_study.txt` or the patient file is missing.
@@ -62,6 +67,9 @@ public struct CBioPortalStudy: Sendable {
         }
         treatmentTimelineFile = existing("data_timeline_treatment.txt")
         specimenTimelineFile = existing("data_timeline_specimen.txt")
+        copyNumberFile = existing(named["DISCRETE|COPY_NUMBER_ALTERATION"]) ?? existing(named["DISCRETE_LONG|COPY_NUMBER_ALTERATION"])
+            ?? existing("data_CNA.txt") ?? existing("data_cna.txt")
+        structuralVariantFile = existing(named["SV|STRUCTURAL_VARIANT"]) ?? existing("data_sv.txt") ?? existing("data_SV.txt")
         guard patientFile != nil || sampleFile != nil else {
             throw ImportError(file: "data_clinical_patient.txt", line: 0, field: nil, problem: "not found in the study folder")
         }
@@ -82,7 +90,7 @@ public struct CBioPortalStudy: Sendable {
     /// Every file the import reads, in a fixed order.
     public var files: [URL] {
         [directory.appendingPathComponent("meta_study.txt"), patientFile, sampleFile].compactMap { $0 } + mutationFiles
-            + [treatmentTimelineFile, specimenTimelineFile].compactMap { $0 }
+            + [treatmentTimelineFile, specimenTimelineFile, copyNumberFile, structuralVariantFile].compactMap { $0 }
     }
 }
 
@@ -115,6 +123,8 @@ public struct CBioPortalStudy: Sendable {
 ///   when it was collected and sequenced (`DAYS_TO_COLLECTION`, `DAYS_TO_SEQUENCING`, the specimen
 ///   timeline) → `onco_specimen_timing`, `unknown` when nothing says (see `CBioPortalImporter+Specimens`).
 /// - MAF rows → `onco_somatic_variant` (all rows, as delivered; filter at query time).
+/// - `data_CNA.txt` amplifications (2) and deep deletions (−2), `data_sv.txt` fusions → gene-level rows of
+///   `onco_somatic_variant` (`alteration` set; see `CBioPortalImporter+Alterations`).
 /// - Timeline `TREATMENT` rows → one `drug_exposure` per agent, generic lower-case name (`Vocabulary.DrugName.generic`).
 ///
 /// Lines of therapy (cBioPortal/TCGA timelines carry no line number): per patient, the non-ancillary
@@ -123,7 +133,7 @@ public struct CBioPortalStudy: Sendable {
 /// stored as drug exposures but belong to no line.
 public struct CBioPortalImporter: Sendable {
     /// Changes whenever the mapping changes, so re-imports after an upgrade are not taken as unchanged.
-    public static let mappingVersion = "cbioportal-import-v2"   // v2: specimen timing (schema 11)
+    public static let mappingVersion = "cbioportal-import-v3"   // v2: specimen timing (schema 11); v3: data_CNA.txt, data_sv.txt
     public var pseudonymizer: Pseudonymizer
     /// MAF rows per batch.
     public var mafBatchSize: Int
@@ -209,6 +219,8 @@ final class CBioPortalSource: WarehouseBatchSource {
     var variantCount = 0
     /// Whole numbers accepted from scientific or decimal notation (clinical files and finished MAFs).
     var scientificIntegers = 0
+    /// `data_CNA.txt` and `data_sv.txt`, read after the MAFs (`CBioPortalImporter+Alterations`).
+    var alterations = AlterationImport()
 
     init(study: CBioPortalStudy, importer: CBioPortalImporter) {
         self.study = study; self.importer = importer; self.studyID = study.studyID; self.webTable = nil
@@ -225,7 +237,7 @@ final class CBioPortalSource: WarehouseBatchSource {
         }
         while true {
             if maf == nil {
-                guard !mafQueue.isEmpty else { return nil }
+                guard !mafQueue.isEmpty else { return try alterationBatch() }
                 maf = try MAFReader(path: mafQueue.removeFirst().path, defaultBuild: study?.referenceGenome ?? .grch37)
             }
             var b = WarehouseBatch()
@@ -289,7 +301,8 @@ final class CBioPortalSource: WarehouseBatchSource {
 
     var importNotes: [String] {
         let n = scientificIntegers + (maf?.scientificIntegers ?? 0)
-        return n == 0 ? [] : ["\(n) whole number\(n == 1 ? "" : "s") written in scientific or decimal notation (such as 4.7e+07) accepted at \(n == 1 ? "its" : "their") exact value"]
+        let numbers = n == 0 ? [] : ["\(n) whole number\(n == 1 ? "" : "s") written in scientific or decimal notation (such as 4.7e+07) accepted at \(n == 1 ? "its" : "their") exact value"]
+        return numbers + alterations.notes
     }
 
     /// `1:DECEASED` → true, `0:LIVING` → false; also bare words.

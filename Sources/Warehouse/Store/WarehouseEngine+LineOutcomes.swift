@@ -16,6 +16,10 @@ public enum BiomarkerCriterion: Sendable, Hashable, Codable, CustomStringConvert
     /// A gene-level alteration: `amplification`, `deletion` or `fusion`; for a fusion optionally the
     /// pair as stored (`EML4::ALK`).
     case alteration(gene: String, kind: String, partner: String?)
+    /// Any fusion whose 5′ partner is the gene (`FGFR2::BICC1` for `FGFR2`). A fusion row's gene is its
+    /// 3′ partner, so this one reads the pair (`hgvsp` starting `FGFR2::`); no index leads with the pair,
+    /// so it reads the variant table (gene-level rules naming a 5′ partner are few).
+    case fusionFivePrime(gene: String)
     /// Tumour mutational burden at least this many mutations/Mb (`measurement` TMB, any specimen).
     case tmbAtLeast(Double)
     /// MSI-high (`measurement` MSI = `MSI-H`).
@@ -27,6 +31,7 @@ public enum BiomarkerCriterion: Sendable, Hashable, Codable, CustomStringConvert
         case .codon(let g, let r): return "\(g) \(r) (any change)"
         case .consequenceClass(let g, let c): return "\(g) \(c.joined(separator: "/")) variant"
         case .alteration(let g, let k, let p): return p.map { "\($0) \(k)" } ?? "\(g) \(k)"
+        case .fusionFivePrime(let g): return "\(g) fusion (5′ partner)"
         case .tmbAtLeast(let t): return "TMB ≥ \(t == t.rounded() ? String(Int(t)) : String(t))/Mb"
         case .microsatelliteInstabilityHigh: return "MSI-H"
         }
@@ -183,6 +188,10 @@ extension WarehouseEngine {
             var f = SQLFragment("\(v).gene = ? AND \(v).alteration = ?", [.text(g), .text(kind)])
             if let partner { f += SQLFragment(" AND \(v).hgvsp = ?", [.text(partner)]) }
             return f
+        case .fusionFivePrime(let g):
+            let prefix = "\(g)::"
+            let head = d == .sqlite ? "substr(\(v).hgvsp, 1, \(prefix.count))" : "substring(\(v).hgvsp from 1 for \(prefix.count))"
+            return SQLFragment("\(v).alteration = 'fusion' AND \(head) = ?", [.text(prefix)])
         case .tmbAtLeast, .microsatelliteInstabilityHigh:
             return nil
         }
