@@ -257,7 +257,8 @@ public struct CohortFlags: Sendable, Hashable {
         }
         if screen || minCarriers != nil || !screenClasses.isEmpty || !screenGenes.isEmpty || !screenSets.isEmpty {
             var s = d.screen ?? ScreenSpec()
-            if let minCarriers { s.minimumCarriers = minCarriers }
+            // stated in the definition (its canonical JSON and SHA-256 then say which minimum was used)
+            s.minimumCarriers = minCarriers ?? s.minimumCarriers ?? ScreenSpec.defaultMinimumCarriers
             func list(_ xs: [String]) -> [String] { xs.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty } }
             if !screenClasses.isEmpty { s.classes = list(screenClasses) }
             if !screenGenes.isEmpty { s.genes = list(screenGenes) }

@@ -117,16 +117,17 @@ public struct TwoGroupScreen: Sendable {
             guard info > 0, info.isFinite else { break }
             var next = beta + u / info
             var (ll2, u2, i2) = efron(next, scratch)
+            // step halving only for a real decrease: near the optimum the change of the log-likelihood (second
+            // order in the step) is below its rounding error, and halving on noise would stop Newton short
             var halvings = 0
-            while !(ll2 >= ll) && halvings < 30 {
+            while !(ll2 >= ll - 1e-9 * max(1, abs(ll))) && halvings < 30 {
                 next = (next + beta) / 2
                 (ll2, u2, i2) = efron(next, scratch)
                 halvings += 1
             }
             let step = abs(next - beta)
-            let change = abs(ll2 - ll)
             beta = next; ll = ll2; u = u2; info = i2
-            if step <= 1e-12 * (1 + abs(beta)) || change <= 1e-15 * abs(ll) { converged = true; break }
+            if step <= 1e-12 * (1 + abs(beta)) { converged = true; break }
         }
         guard converged, info > 0, beta.isFinite, abs(beta) < 20 else { return r }
         r.coefficient = beta
