@@ -55,8 +55,10 @@ let package = Package(
         // Survival tables from CSV/TSV files: complete rows, time/event/covariate columns (the reader is OncoCore's).
         .target(name: "SurvivalInput", dependencies: ["OncoCore", "Survival"], swiftSettings: settings),
 
-        // The one reference vocabulary: drug names (salt forms, synonyms), drug classes, the OncoTree tumour-type tree.
-        .target(name: "Vocabulary", dependencies: ["OncoCore"], swiftSettings: settings),
+        // The one reference vocabulary: drug names (salt forms, synonyms), drug classes, the OncoTree tumour-type tree, the oncogenic pathways.
+        .target(name: "Vocabulary", dependencies: ["OncoCore"],
+                // The tables the embedded Swift literals are generated from (scripts/generate-embedded-data.py) and their sources.
+                exclude: ["Data/SOURCE.md", "Data/oncogenic_sig_pathways.tsv"], swiftSettings: settings),
 
         // CIViC / OncoTree / Disease Ontology, biomarker rules, matching, tiers.
         .target(name: "Knowledge", dependencies: ["OncoCore", "Vocabulary"], swiftSettings: settings),
@@ -90,7 +92,7 @@ let package = Package(
             name: "Similarity",
             dependencies: ["OncoCore", "Vocabulary", "Warehouse", .product(name: "Logging", package: "swift-log")],
             // The tables EmbeddedData.swift is generated from (scripts/generate-embedded-data.py) and their sources.
-            exclude: ["Data/SOURCE.md", "Data/oncogenic_sig_pathways.tsv", "Data/cancer_hotspot_residues.tsv"],
+            exclude: ["Data/SOURCE.md", "Data/cancer_hotspot_residues.tsv"],
             swiftSettings: settings
         ),
 

@@ -130,6 +130,9 @@ extension CohortAnalysis {
             },
             groups: summaries, levelCounts: levelCountsOut, curves: curvesOut, logRank: lr, cox: coxOut, proportionalHazards: ph,
             notes: notesOut, plotSeries: series)
+        if !setMembers.isEmpty {
+            report.setMembers = setMembers.map { CohortReport.SetMember(member: $0.label, carriers: dc.count($0.carriers)) }
+        }
         report.competingRisks = competingRisks.map { competingRisksSummary($0, dc: dc, times: times) }
         return report
     }
@@ -187,6 +190,8 @@ extension CohortAnalysis {
         var lines = ["Population: " + (pop.isEmpty ? "every patient of the warehouse" : pop.joined(separator: "; "))]
         switch d.groups {
         case nil: lines.append("Groups: none (one curve)")
+        case .alterationSet(let s)?:
+            lines.append("Groups: \(s.label) altered (any of \(plan.setMembers.map(\.label).joined(separator: ", "))) vs wild-type (none of them; patients with a sequenced specimen)")
         case .mutation(let a)?: lines.append("Groups: \(a.label) mutated vs wild-type (\(a.resolvedClasses.joined(separator: ", ")); patients with a sequenced specimen)")
         case .variable(let n, let v)?: lines.append("Groups: by \(CohortVariable(parsing: n).label)" + (v.map { " (\($0.joined(separator: ", ")))" } ?? ""))
         case .therapy(let a, let b, let line)?:

@@ -62,6 +62,8 @@ public struct CohortAnalysis: Sendable {
     public var coxStrata: [String] = []
     public var proportionalHazards: ProportionalHazardsTest?
     public var levelCounts: LevelCounts?
+    /// An alteration-set grouping: the altered group's carriers of each member (a patient may carry several).
+    public var setMembers: [(label: String, carriers: Int)] = []
     /// Competing risks of the endpoint's events (`analysis.competingRisks`), nil when not asked.
     public var competingRisks: CompetingRisks?
     public var notes: [String] = []
@@ -167,6 +169,24 @@ extension CohortAnalysis {
                 guard let v = values[c.row] else { keep[i] = false; missing += 1; continue }
                 code[i] = v != 0 ? 1 : 0
             }
+            a.flow.append(("genotyped (with a sequenced specimen)", candidates.count - missing))
+            a.grouping = "\(labels[1]) vs \(labels[0]) (reference)"
+        case .alterationSet(let s)?:
+            labels = ["\(s.label) wild-type", "\(s.label) altered"]
+            let cols = plan.setMembers.map { column[.alteration($0.filter)]?.numbers ?? [] }
+            var carriers = [Int](repeating: 0, count: cols.count), missing = 0
+            for (i, c) in candidates.enumerated() {
+                // a patient is genotyped for every member or for none (a sequenced specimen)
+                var genotyped = false, any = false
+                for (m, col) in cols.enumerated() {
+                    guard let v = col[c.row] else { continue }
+                    genotyped = true
+                    if v != 0 { any = true; carriers[m] += 1 }
+                }
+                guard genotyped else { keep[i] = false; missing += 1; continue }
+                code[i] = any ? 1 : 0
+            }
+            a.setMembers = zip(plan.setMembers, carriers).map { ($0.label, $1) }
             a.flow.append(("genotyped (with a sequenced specimen)", candidates.count - missing))
             a.grouping = "\(labels[1]) vs \(labels[0]) (reference)"
         case .variable(_, let values)?:

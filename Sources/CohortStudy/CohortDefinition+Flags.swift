@@ -22,11 +22,20 @@ public struct CohortFlags: Sendable, Hashable {
     public var therapies: [String] = []
     /// `2010-01-01..2015-12-31`, `2010-01-01..`, `..2015-12-31`.
     public var diagnosed: String?
-    /// `NAME=V1,V2` or `NAME=lo..hi` (`lo..`, `..hi`).
+    /// `NAME=V1,V2` or `NAME=lo..hi` (`lo..`, `..hi`); a value holding a comma in double quotes
+    /// (`NAME="Skin Cancer, Non-Melanoma"`); repeated for one NAME, any value matches (`CohortFlags+Where.swift`).
     public var whereAttribute: [String] = []
     public var datasets: [String] = []
-    /// `mutation:TP53[:classes]`, `VARIABLE`, `cuts:VARIABLE:10,20`.
+    /// `mutation:TP53[:classes]`, `mutation:IDH1|IDH2[:classes]`, `set:NAME` (`pathway:NAME`), `VARIABLE`, `cuts:VARIABLE:10,20`.
     public var groupBy: String?
+    /// `onco cohort screen`: the definition is a screen (its settings below override the file's).
+    public var screen = false
+    public var minCarriers: Int?
+    public var screenClasses: [String] = []
+    public var screenGenes: [String] = []
+    public var screenSets: [String] = []
+    /// A file of alteration sets (`CohortFlags.loadAlterationSets`), added to the definition's `alterationSets`.
+    public var alterationSetsFile: String?
     /// Top `percent`% of `of` within `within`.
     public var top: Double?
     /// Bottom `percent`% of `of` within `within`.
@@ -140,24 +149,28 @@ public struct CohortFlags: Sendable, Hashable {
             guard parts.count == 2 else { throw fail("--diagnosed", "\"\(diagnosed)\" is not a range such as 2010-01-01..2015-12-31") }
             p.diagnosed = DateBounds(from: parts[0].isEmpty ? nil : parts[0], to: parts[1].isEmpty ? nil : parts[1])
         }
-        for w in whereAttribute {
-            guard let eq = w.firstIndex(of: "="), eq != w.startIndex else { throw fail("--where", "\"\(w)\" is not NAME=VALUE or NAME=lo..hi") }
-            let name = String(w[..<eq]), value = String(w[w.index(after: eq)...])
-            if value.contains("..") {
-                let r = try Self.range(value, flag: "--where", fail: fail)
-                p.attributes.append(AttributeCondition(name: name, min: r.min, max: r.max))
-            } else {
-                p.attributes.append(AttributeCondition(name: name, values: value.split(separator: ",").map(String.init)))
-            }
-        }
+        p.attributes += try Self.whereConditions(whereAttribute, fail: fail)
         p.datasets += datasets
         d.population = p
+
+        if let alterationSetsFile {
+            let sets = try Self.loadAlterationSets(path: alterationSetsFile)
+            var all = d.alterationSets ?? [:]
+            for (k, v) in sets { all[k] = v }
+            d.alterationSets = all
+        }
 
         // Groups.
         let groupings = [groupBy != nil, top != nil, bottom != nil, therapyA != nil || therapyB != nil].filter { $0 }.count
         if groupings > 1 { throw fail("--group-by", "give one grouping: --group-by, --top, --bottom or --therapy-a/--therapy-b") }
         if let g = groupBy {
-            if g.hasPrefix("mutation:") || g.hasPrefix("altered:") {
+            if g.hasPrefix("set:") || g.hasPrefix("pathway:") {
+                let name = String(g.drop { $0 != ":" }.dropFirst()).trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty else { throw fail("--group-by", "\"\(g)\" names no set") }
+                d.groups = .alterationSet(AlterationSetSpec(set: name))
+            } else if (g.hasPrefix("mutation:") || g.hasPrefix("altered:")) && g.contains("|") {
+                d.groups = .alterationSet(try Self.alterationSet(String(g.drop { $0 != ":" }.dropFirst()), flag: "--group-by", fail: fail))
+            } else if g.hasPrefix("mutation:") || g.hasPrefix("altered:") {
                 let rest = String(g.drop { $0 != ":" }.dropFirst())
                 let a = try Self.alteration(rest, status: "mutated", flag: "--group-by", fail: fail)
                 d.groups = .mutation(AlterationSpec(gene: a.gene, hgvsp: a.hgvsp, classes: a.classes))
@@ -241,6 +254,16 @@ public struct CohortFlags: Sendable, Hashable {
         if let competingCause {
             guard !competingCause.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("--competing-cause", "needs an attribute name, e.g. DSS_STATUS") }
             d.analysis.competingRisks = AnalysisSpec.CompetingRisks(cause: competingCause)
+        }
+        if screen || minCarriers != nil || !screenClasses.isEmpty || !screenGenes.isEmpty || !screenSets.isEmpty {
+            var s = d.screen ?? ScreenSpec()
+            // stated in the definition (its canonical JSON and SHA-256 then say which minimum was used)
+            s.minimumCarriers = minCarriers ?? s.minimumCarriers ?? ScreenSpec.defaultMinimumCarriers
+            func list(_ xs: [String]) -> [String] { xs.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty } }
+            if !screenClasses.isEmpty { s.classes = list(screenClasses) }
+            if !screenGenes.isEmpty { s.genes = list(screenGenes) }
+            if !screenSets.isEmpty { s.sets = list(screenSets) }
+            d.screen = s
         }
         try trial.apply(to: &d, line: trialLine ? self.line : nil, fail: fail)
         return d

@@ -36,6 +36,22 @@ extension CohortDefinition {
         }
     }
 
+    /// A mapping of alteration sets (`NAME: [MEMBER, ...]`) as YAML or JSON (`--alteration-sets FILE`).
+    static func decodeAlterationSets(_ text: String, source: String) throws -> [String: [String]] {
+        do {
+            let sets = try YAMLDecoder().decode([String: [String]].self, from: text)
+            guard !sets.isEmpty else { throw CohortStudyError(.invalidDefinition, source, "defines no alteration set") }
+            for (name, members) in sets where members.isEmpty {
+                throw CohortStudyError(.invalidDefinition, "\(source): \(name)", "the set has no member")
+            }
+            return sets
+        } catch let e as DecodingError {
+            throw CohortStudyError(.invalidDefinition, source, describe(e) + " (expected NAME: [MEMBER, ...])")
+        } catch let e as YamlError {
+            throw CohortStudyError(.invalidDefinition, source, "is not valid YAML: \(e)")
+        }
+    }
+
     static func path(_ codingPath: [any CodingKey]) -> String {
         var s = ""
         for k in codingPath {

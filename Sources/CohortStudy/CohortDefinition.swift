@@ -32,17 +32,24 @@ public struct CohortDefinition: Sendable, Hashable, Codable {
     public var minimumCellCount: Int?
     /// nil: a cohort comparison; or an emulated target trial (`CohortDefinition+TargetTrial.swift`).
     public var design: DesignSpec?
+    /// Alteration sets defined by the study, name → members (`CohortDefinition+AlterationSets.swift`); absent
+    /// when unused, so definitions written before keep their canonical JSON and SHA-256.
+    public var alterationSets: [String: [String]]?
+    /// A gene screen (`onco cohort screen`, `CohortDefinition+Screen.swift`); absent for other studies.
+    public var screen: ScreenSpec?
 
     public init(name: String, description: String? = nil, population: Population = Population(), groups: GroupSpec? = nil,
                 endpoint: EndpointSpec = EndpointSpec(), analysis: AnalysisSpec = AnalysisSpec(), timeUnit: TimeUnit? = nil,
-                drugClasses: [String: [String]]? = nil, minimumCellCount: Int? = nil, design: DesignSpec? = nil) {
+                drugClasses: [String: [String]]? = nil, minimumCellCount: Int? = nil, design: DesignSpec? = nil,
+                alterationSets: [String: [String]]? = nil, screen: ScreenSpec? = nil) {
         self.name = name; self.description = description; self.population = population; self.groups = groups
         self.endpoint = endpoint; self.analysis = analysis; self.timeUnit = timeUnit; self.drugClasses = drugClasses
-        self.minimumCellCount = minimumCellCount; self.design = design
+        self.minimumCellCount = minimumCellCount; self.design = design; self.alterationSets = alterationSets
+        self.screen = screen
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, description, population, groups, endpoint, analysis, timeUnit, drugClasses, minimumCellCount, design
+        case name, description, population, groups, endpoint, analysis, timeUnit, drugClasses, minimumCellCount, design, alterationSets, screen
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +65,8 @@ public struct CohortDefinition: Sendable, Hashable, Codable {
         drugClasses = try c.decodeIfPresent([String: [String]].self, forKey: .drugClasses)
         minimumCellCount = try c.decodeIfPresent(Int.self, forKey: .minimumCellCount)
         design = try c.decodeIfPresent(DesignSpec.self, forKey: .design)
+        alterationSets = try c.decodeIfPresent([String: [String]].self, forKey: .alterationSets)
+        screen = try c.decodeIfPresent(ScreenSpec.self, forKey: .screen)
     }
 
     /// Throws a `DecodingError` naming the first key of the object that `known` does not list (typos
@@ -322,6 +331,8 @@ public enum GroupSpec: Sendable, Hashable, Codable {
     case variable(name: String, values: [String]?)
     /// Mutated vs wild-type (reference) in one gene; patients without a specimen are left out.
     case mutation(AlterationSpec)
+    /// Altered in any member of a set vs in none (reference); `by: mutation` with `genes`, `variants` or `set`.
+    case alterationSet(AlterationSetSpec)
     /// Patients who received A vs B (reference) in a line (`line`), or in the first line with either;
     /// lines with both are left out.
     case therapy(a: TherapySpec, b: TherapySpec, line: Int?)
@@ -336,6 +347,7 @@ public enum GroupSpec: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case by, name, variable, attribute, values, gene, hgvsp, classes, passOnly, a, b, line, percent, within, at, quantileType
+        case genes, variants, set, pathway
     }
 
     public init(from decoder: any Decoder) throws {
@@ -352,6 +364,17 @@ public enum GroupSpec: Sendable, Hashable, Codable {
         switch by {
         case "variable", "attribute", "value":
             self = .variable(name: try variableName(), values: try c.decodeIfPresent([LooseString].self, forKey: .values)?.map(\.value))
+        // (a `where` clause after two patterns would guard only the second: `alteration`)
+        case "mutation" where c.contains(.genes) || c.contains(.variants) || c.contains(.set) || c.contains(.pathway),
+             "alteration" where c.contains(.genes) || c.contains(.variants) || c.contains(.set) || c.contains(.pathway):
+            if c.contains(.gene) || c.contains(.hgvsp) {
+                throw DecodingError.dataCorruptedError(forKey: .gene, in: c, debugDescription: "give gene (one) or genes/variants/set (several), not both")
+            }
+            self = .alterationSet(AlterationSetSpec(genes: try c.decodeIfPresent([String].self, forKey: .genes),
+                                                    variants: try c.decodeIfPresent([String].self, forKey: .variants),
+                                                    classes: try c.decodeIfPresent([String].self, forKey: .classes),
+                                                    set: try c.decodeIfPresent(String.self, forKey: .set) ?? c.decodeIfPresent(String.self, forKey: .pathway),
+                                                    passOnly: try c.decodeIfPresent(Bool.self, forKey: .passOnly)))
         case "mutation", "alteration":
             self = .mutation(AlterationSpec(gene: try c.decode(String.self, forKey: .gene), hgvsp: try c.decodeIfPresent(String.self, forKey: .hgvsp),
                                             classes: try c.decodeIfPresent([String].self, forKey: .classes),
@@ -379,6 +402,9 @@ public enum GroupSpec: Sendable, Hashable, Codable {
         case .mutation(let a):
             try c.encode("mutation", forKey: .by); try c.encode(a.gene, forKey: .gene); try c.encodeIfPresent(a.hgvsp, forKey: .hgvsp)
             try c.encodeIfPresent(a.classes, forKey: .classes); try c.encodeIfPresent(a.passOnly, forKey: .passOnly)
+        case .alterationSet(let s):
+            try c.encode("mutation", forKey: .by); try c.encodeIfPresent(s.genes, forKey: .genes); try c.encodeIfPresent(s.variants, forKey: .variants)
+            try c.encodeIfPresent(s.classes, forKey: .classes); try c.encodeIfPresent(s.set, forKey: .set); try c.encodeIfPresent(s.passOnly, forKey: .passOnly)
         case .therapy(let a, let b, let line):
             try c.encode("therapy", forKey: .by); try c.encode(a, forKey: .a); try c.encode(b, forKey: .b); try c.encodeIfPresent(line, forKey: .line)
         case .top(let v, let p, let w, let q), .bottom(let v, let p, let w, let q):

@@ -43,6 +43,10 @@ public struct CohortPlan: Sendable {
     public let competingCause: CohortVariable?
     /// The emulated target trial, when the definition's design is one (`CohortPlan+TargetTrial.swift`).
     public let targetTrial: TargetTrialPlan?
+    /// The members of an alteration-set grouping (`CohortDefinition+AlterationSets.swift`), in order; empty otherwise.
+    public let setMembers: [AlterationSetSpec.Member]
+    /// A gene screen's settings (`CohortDefinition+Screen.swift`), when the definition is one.
+    public let screen: ScreenPlan?
 
     /// Every variable whose values the study reads.
     public var variables: [CohortVariable] {
@@ -65,6 +69,7 @@ public struct CohortPlan: Sendable {
             let c = CohortColumn.alteration(AlterationFilter(gene: f.gene, hgvsp: f.hgvsp, classes: f.classes, passOnly: f.passOnly, present: true))
             if !columns.contains(c) { columns.append(c) }
         }
+        for m in setMembers where !columns.contains(.alteration(m.filter)) { columns.append(.alteration(m.filter)) }
         if exportRows { columns.append(.patientKey) }
         return CohortTableRequest(cohort: criteria, endpoint: tableEndpoint, columns: columns)
     }
@@ -174,12 +179,19 @@ public struct CohortPlan: Sendable {
         var ta: [String] = [], tb: [String] = [], labels = ("", "")
         var therapyLine: Int? = nil
         var therapyGrouping = false
+        var members: [AlterationSetSpec.Member] = []
         switch d.groups {
         case nil: break
         case .variable(let name, _)?:
             groupVariable = CohortVariable(parsing: name)
         case .mutation(let a)?:
             _ = try Self.filter(a, field: "groups", fail: fail)
+            fields.insert("mutations")
+        case .alterationSet(let s)?:
+            for (name, m) in d.alterationSets ?? [:] where name.isEmpty || m.isEmpty {
+                throw fail("alterationSets", "set \"\(name)\" needs a name and at least one member")
+            }
+            members = try s.members(sets: d.alterationSets ?? [:], field: "groups", fail: fail)
             fields.insert("mutations")
         case .therapy(let a, let b, let line)?:
             ta = try Self.drugs(a, extra: extra, field: "groups.a", fail: fail)
@@ -204,6 +216,7 @@ public struct CohortPlan: Sendable {
         if let w = withinVariable { fields.insert(w.field) }
         self.groupVariable = groupVariable
         self.withinVariable = withinVariable
+        setMembers = members
         therapyA = ta
         therapyB = tb
         therapyLabels = labels
@@ -294,6 +307,8 @@ public struct CohortPlan: Sendable {
         if let c = competingCause { fields.insert(c.field) }
         if let m = d.minimumCellCount, m < 1 { throw fail("minimumCellCount", "must be 1 or more") }
         if let l = e.landmark, l.days < 0 { throw fail("endpoint.landmark", "must not be negative") }
+        screen = try d.screen.map { _ in try ScreenPlan(d, fail: fail) }
+        if screen != nil { fields.insert("mutations") }
         targetTrial = try TargetTrialPlan.resolve(d, fail: fail)
         if let t = targetTrial { fields.formUnion(t.fields) }
         self.fields = fields

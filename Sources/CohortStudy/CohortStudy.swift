@@ -8,7 +8,7 @@ import Vocabulary
 import Warehouse
 
 /// A warehouse that can run cohort studies: the cohort table and governance (both backends).
-public typealias ResearchWarehouse = CohortTableStore & GovernanceStore
+public typealias ResearchWarehouse = CohortSetStore & GovernanceStore
 
 /// Runs cohort outcome studies on the warehouse, under its governance.
 ///
@@ -58,35 +58,11 @@ public enum CohortStudy {
     ///   warehouse errors.
     public static func run(_ plan: CohortPlan, store: any ResearchWarehouse, options: Options = Options(),
                            logger: Logger = Logger(label: "onco.cohort")) async throws -> Run {
-        let meta = try await store.metadata(logger: logger)
-        let settings = try await store.governanceSettings(logger: logger)
-        let definitionJSON = try plan.definition.canonicalJSON()
-        let definitionHash = AuditChain.sha256Hex(definitionJSON)
-        let project = try await options.project.asyncMap { try await store.project(id: $0, logger: logger) } ?? nil
-
-        var refusal = GovernancePolicy.refusal(plan: plan, projectID: options.project, project: project, settings: settings,
-                                               today: options.today, exportRows: options.exportRows, hierarchy: options.hierarchy)
-        // The small-cell threshold: the warehouse's, raised by the study or the caller; lowered only
-        // for synthetic data without governance.
-        var minimum = max(settings.minimumCellCount, plan.definition.minimumCellCount ?? 0)
-        if let m = options.minimumCellCount {
-            if m < minimum {
-                if settings.enabled || meta.synthetic != true {
-                    refusal = refusal ?? "the minimum cell count cannot be lowered below \(minimum) (only for a synthetic warehouse without governance)"
-                } else {
-                    minimum = m
-                }
-            } else {
-                minimum = m
-            }
+        if plan.screen != nil {
+            throw CohortStudyError(.invalidDefinition, "\(plan.source): screen", "a screen runs with `onco cohort screen`")
         }
-        if let refusal {
-            _ = try await store.appendAudit(AuditRecord(action: "cohort.refused", projectID: options.project, definitionSHA256: definitionHash,
-                                                        detail: ["reason": .string(refusal), "study": .string(plan.definition.name)]),
-                                            keys: options.keys, logger: logger)
-            logger.info("cohort.refused", metadata: ["cohort.project": "\(options.project ?? "-")"])
-            throw CohortStudyError(.refused, options.project.map { "project \($0)" } ?? "governance", refusal)
-        }
+        let gate = try await authorise(plan, store: store, options: options, logger: logger)
+        let (meta, minimum, definitionJSON, definitionHash) = (gate.meta, gate.minimum, gate.definitionJSON, gate.definitionHash)
 
         if let trial = plan.targetTrial {
             return try await runTargetTrial(plan, trial, store: store, options: options, minimum: minimum, meta: meta,
@@ -102,9 +78,10 @@ public enum CohortStudy {
         }
 
         // Analyse.
-        let analysis: CohortAnalysis
+        var analysis: CohortAnalysis
         do {
             analysis = try CohortAnalysis.compute(plan: plan, table: table, lines: lines)
+            analysis.notes += gate.notes
         } catch let e as CohortStudyError where e.code == .noPatients {
             _ = try await store.appendAudit(AuditRecord(action: "cohort.run", projectID: options.project, definitionSHA256: definitionHash,
                                                         detail: ["study": .string(plan.definition.name),
@@ -144,6 +121,64 @@ public enum CohortStudy {
             csv = out
         }
         return Run(report: report, analysis: analysis, audit: audit, rowsCSV: csv)
+    }
+}
+
+extension CohortStudy {
+    /// What governance let through: the warehouse's metadata, the small-cell threshold and the definition's identity.
+    struct Authorisation {
+        var meta: WarehouseMetadata
+        var minimum: Int
+        var definitionJSON: String
+        var definitionHash: String
+        /// Values of attribute conditions that matched no patient beside values that did (report notes).
+        var notes: [String] = []
+    }
+
+    /// The checks every study passes before it reads a patient: the project (refusals logged and thrown as
+    /// `.refused`), the small-cell threshold, then the values of the population's attribute conditions
+    /// (`checkAttributeValues`: a value held by nobody is an error, logged as `cohort.invalid`).
+    static func authorise(_ plan: CohortPlan, store: any ResearchWarehouse, options: Options, logger: Logger) async throws -> Authorisation {
+        let meta = try await store.metadata(logger: logger)
+        let settings = try await store.governanceSettings(logger: logger)
+        let definitionJSON = try plan.definition.canonicalJSON()
+        let definitionHash = AuditChain.sha256Hex(definitionJSON)
+        let project = try await options.project.asyncMap { try await store.project(id: $0, logger: logger) } ?? nil
+
+        var refusal = GovernancePolicy.refusal(plan: plan, projectID: options.project, project: project, settings: settings,
+                                               today: options.today, exportRows: options.exportRows, hierarchy: options.hierarchy)
+        // The small-cell threshold: the warehouse's, raised by the study or the caller; lowered only
+        // for synthetic data without governance.
+        var minimum = max(settings.minimumCellCount, plan.definition.minimumCellCount ?? 0)
+        if let m = options.minimumCellCount {
+            if m < minimum {
+                if settings.enabled || meta.synthetic != true {
+                    refusal = refusal ?? "the minimum cell count cannot be lowered below \(minimum) (only for a synthetic warehouse without governance)"
+                } else {
+                    minimum = m
+                }
+            } else {
+                minimum = m
+            }
+        }
+        if let refusal {
+            _ = try await store.appendAudit(AuditRecord(action: "cohort.refused", projectID: options.project, definitionSHA256: definitionHash,
+                                                        detail: ["reason": .string(refusal), "study": .string(plan.definition.name)]),
+                                            keys: options.keys, logger: logger)
+            logger.info("cohort.refused", metadata: ["cohort.project": "\(options.project ?? "-")"])
+            throw CohortStudyError(.refused, options.project.map { "project \($0)" } ?? "governance", refusal)
+        }
+
+        let notes: [String]
+        do {
+            notes = try await checkAttributeValues(plan, store: store, logger: logger)
+        } catch let e as CohortStudyError {
+            _ = try await store.appendAudit(AuditRecord(action: "cohort.invalid", projectID: options.project, definitionSHA256: definitionHash,
+                                                        detail: ["reason": .string(e.location), "study": .string(plan.definition.name)]),
+                                            keys: options.keys, logger: logger)
+            throw e
+        }
+        return Authorisation(meta: meta, minimum: minimum, definitionJSON: definitionJSON, definitionHash: definitionHash, notes: notes)
     }
 }
 

@@ -25,6 +25,9 @@ extension CohortReport {
         if let km = kaplanMeierSVG() {
             h += "<figure>\n" + Self.inlineSVG(km) + "</figure>\n"
         }
+        if let v = screenVolcanoSVG() {
+            h += "<figure>\n" + Self.inlineSVG(v) + "</figure>\n"
+        }
         if let fp = forestPlotSVG() {
             h += "<figure>\n" + Self.inlineSVG(fp) + "</figure>\n"
         }

@@ -66,6 +66,7 @@ extension CohortReport {
                              rows: cutoffs.map { [$0.level, $0.n.description, f.value($0.value), $0.nAbove.description] },
                              numericColumns: [1, 2, 3], note: nil))
         }
+        if let s = screen { out.append(screenTable(s, f)) }
         if !groups.isEmpty { out.append(Table(id: "groups", title: "Groups: counts and median \(endpoint) (\(timeUnit), 95% CI)",
                          headers: ["group", "patients", "events", "censored", "median", "95% CI"],
                          rows: groups.map { g in
@@ -73,6 +74,11 @@ extension CohortReport {
                                         : [g.label, g.n.description, g.events.description, g.censored.description, f.time(g.median),
                                            ci(g.medianLower, g.medianUpper, f.time)]
                          }, numericColumns: [1, 2, 3, 4], note: "median NA: not reached; withheld: group below the minimum cell count")) }
+        if let members = setMembers, let altered = groups.last {
+            out.append(Table(id: "members", title: "Members of the set: carriers in the group \(altered.label)",
+                             headers: ["member", "carriers"], rows: members.map { [$0.member, $0.carriers.description] },
+                             numericColumns: [1], note: "a patient may carry several members"))
+        }
         if let lc = levelCounts {
             out.append(Table(id: "counts", title: "Patients by \(lc.variable) and group",
                              headers: [lc.variable] + lc.groups, rows: zip(lc.levels, lc.counts).map { [$0] + $1.map(\.description) },

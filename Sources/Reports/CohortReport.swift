@@ -62,6 +62,14 @@ public struct CohortReport: Sendable, Codable {
         }
     }
 
+    /// One member of an alteration set and the patients of the altered group carrying it (a patient may
+    /// carry several members, so the counts may add up to more than the group).
+    public struct SetMember: Sendable, Codable, Hashable {
+        public var member: String
+        public var carriers: SuppressedCount
+        public init(member: String, carriers: SuppressedCount) { self.member = member; self.carriers = carriers }
+    }
+
     /// Survival at a time.
     public struct SurvivalAt: Sendable, Codable, Hashable {
         public var time: Double
@@ -237,6 +245,10 @@ public struct CohortReport: Sendable, Codable {
     public var proportionalHazards: PHTest?
     /// Competing risks of the endpoint's events (`CohortReport+CompetingRisks.swift`), nil when not asked.
     public var competingRisks: CompetingRisksSummary?
+    /// An alteration-set grouping: how many of the altered group carry each member; nil for other groupings.
+    public var setMembers: [SetMember]?
+    /// A gene (or set) screen (`CohortReport+Screen.swift`); nil for other studies.
+    public var screen: ScreenSection?
     public var notes: [String]
     /// The emulated target trial of a `design: target-trial` study (its curves are `plotSeries`).
     public var targetTrial: TargetTrialSection?
@@ -247,7 +259,7 @@ public struct CohortReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case title, provenance, definition, definitionSummary, endpoint, timeUnit, flow, grouping, cutoffs, groups, levelCounts, curves, logRank, cox,
-             proportionalHazards, competingRisks, notes, targetTrial
+             proportionalHazards, competingRisks, notes, targetTrial, setMembers, screen
     }
 
     public init(title: String, provenance: Provenance, definition: String, definitionSummary: [String], endpoint: String, timeUnit: String,

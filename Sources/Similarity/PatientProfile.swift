@@ -1,4 +1,5 @@
 import OncoCore
+import Vocabulary
 
 /// How an altered gene counts in a profile.
 public enum AlterationClass: Int, CaseIterable, Hashable, Sendable, Codable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import OncoCore
+import Vocabulary
 
 /// Builds a `PatientProfile` from a case's somatic variants and clinical context, classing each
 /// variant as hotspot, truncating or other.

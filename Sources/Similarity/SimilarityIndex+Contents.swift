@@ -1,5 +1,6 @@
 import Foundation
 import OncoCore
+import Vocabulary
 
 extension SimilarityIndex {
     /// The profile stored for `key`, decoded from its row: genes of the vocabulary by class, pathways,

@@ -1,4 +1,5 @@
 import OncoCore
+import Vocabulary
 
 /// Why a neighbour was found: the features it shares with the query, how their tumour types relate,
 /// and each feature's similarity and weight.

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// The weights and scales of onco's patient similarity, with documented defaults.
 ///

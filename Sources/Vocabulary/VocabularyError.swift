@@ -2,10 +2,12 @@
 /// code, field). `description` carries no patient data (the tables are public vocabularies).
 public struct VocabularyError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        fileprivate enum Base: String, Hashable, Sendable { case malformedTree }
+        fileprivate enum Base: String, Hashable, Sendable { case malformedTree, malformedTable }
         fileprivate let base: Base
         /// A tumour-type tree is not a tree: no single root, an unknown parent, a cycle, a malformed line.
         public static let malformedTree = Code(base: .malformedTree)
+        /// A reference table (e.g. the pathway gene lists) has a malformed line or an unknown value.
+        public static let malformedTable = Code(base: .malformedTable)
         public var description: String { base.rawValue }
     }
 

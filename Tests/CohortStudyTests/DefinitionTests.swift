@@ -7,7 +7,8 @@ import _TestSupport
 /// Definitions as files (JSON, YAML) and flags; errors name the file and the field.
 @Suite struct DefinitionTests {
     static let examples = ["tp53-hnsc.yaml", "idh1-glioblastoma.json", "tmb-top20-by-cancer-type.yaml", "synthetic-egfr-first-line.yaml",
-                           "synthetic-tp53-by-stage.json", "competing-cancer-death-by-type.yaml"]
+                           "synthetic-tp53-by-stage.json", "competing-cancer-death-by-type.yaml", "idh1-or-idh2-glioblastoma.yaml",
+                           "gene-screen-hnsc.yaml"]
 
     @Test(arguments: examples) func examplesParseAndPlan(name: String) throws {
         let d = try CohortDefinition.load(path: RepoPaths.cohorts("studies/\(name)").path)

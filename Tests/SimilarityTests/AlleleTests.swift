@@ -3,6 +3,7 @@ import OncoCore
 import Testing
 import _TestSupport
 @testable import Similarity
+import Vocabulary
 
 /// Exact alterations (`GENE p.X`) beside genes: hand-computed scores, a growing allele dictionary (blocks
 /// re-laid out), persistence, and the file format's attributes and version-1 compatibility.

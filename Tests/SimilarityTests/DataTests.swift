@@ -3,8 +3,9 @@ import OncoCore
 import Testing
 import _TestSupport
 @testable import Similarity
+import Vocabulary
 
-/// The embedded tables equal the files they were generated from (`Sources/Similarity/Data/`; the CIViC tables
+/// The embedded tables equal the files (the pathway table moved to Vocabulary: `PathwayTests` there) they were generated from (`Sources/Similarity/Data/`; the CIViC tables
 /// are derived from `KnowledgeBase/`, checked by `EmbeddedDataGenerationTests`), and parse to the published counts.
 @Suite struct EmbeddedDataTests {
     static func source(_ name: String) throws -> String {
@@ -12,24 +13,9 @@ import _TestSupport
     }
 
     @Test func embeddedTablesEqualTheirSources() throws {
-        #expect(EmbeddedData.oncogenicPathwaysTSV == (try Self.source("oncogenic_sig_pathways.tsv")))
         #expect(EmbeddedData.cancerHotspotResiduesTSV == (try Self.source("cancer_hotspot_residues.tsv")))
         #expect(GeneVocabulary.civicGenes2021.count == 439 && GeneVocabulary.civicGenes2021.contains("NPM1"))
         for g in ["NPM1", "BRCA1", "BRCA2", "KRAS", "APC"] { #expect(GeneVocabulary.default.id(of: g) != nil, "\(g)") }
-    }
-
-    /// Sanchez-Vega et al. 2018, Figure 1: 15, 38, 13, 71, 3, 29, 85, 7, 6 and 68 genes (335 rows; SCRIB twice).
-    @Test func pathwayGeneCountsMatchThePaper() {
-        let cat = PathwayCatalog.sanchezVega2018
-        var counts: [OncogenicPathway: Int] = [:]
-        for (_, s) in cat.pathwaysByGene { for p in s { counts[p, default: 0] += 1 } }
-        let expected: [OncogenicPathway: Int] = [.cellCycle: 15, .hippo: 38, .myc: 13, .notch: 71, .nrf2: 3,
-                                                 .pi3k: 29, .rtkRas: 85, .tgfBeta: 7, .p53: 6, .wnt: 68]
-        #expect(counts == expected)
-        #expect(cat.pathwaysByGene.count == 334)
-        #expect(cat.pathways(of: "SCRIB") == PathwaySet([.hippo, .rtkRas]))
-        #expect(cat.pathways(of: "KRAS") == PathwaySet([.rtkRas]))
-        #expect(cat.pathways(of: "TTN").isEmpty)
     }
 
     @Test func hotspotTable() {
@@ -61,7 +47,7 @@ import _TestSupport
     }
 
     @Test func malformedTablesNameTheLine() {
-        #expect(throws: SimilarityError.self) { try PathwayCatalog(tsv: "Pathway\tGene\tOG_TSG\nNOPE\tKRAS\tOG\n") }
+        // the pathway table's errors are VocabularyErrors now (PathwayTests.malformedTableIsNamed)
         do {
             _ = try HotspotCatalog(tsv: "h\nKRAS\t12\tx\tG\tresidue\n", source: "hot.tsv")
             Issue.record("expected an error")

@@ -7,6 +7,7 @@ import Dispatch
 import Foundation
 import OncoCore
 import Similarity
+import Vocabulary
 
 struct Config {
     var patients = 1_000_000, nQueries = 200, batchSize = 1_000

@@ -21,7 +21,7 @@ struct CohortCommand: AsyncParsableCommand {
             warehouse's audit log; when governance is on (onco project governance on) it must name an approved project \
             (--project) and stay within its scope. Counts below the minimum cell count (default 5) are shown as <5 in every output.
             """,
-        subcommands: [Run.self, Validate.self, Classes.self],
+        subcommands: [Run.self, Screen.self, Validate.self, Classes.self],
         defaultSubcommand: Run.self
     )
 
@@ -49,10 +49,13 @@ struct CohortCommand: AsyncParsableCommand {
         @Option(help: "TMB range in mutations/Mb: 10-, 5-20.") var tmb: String?
         @Option(help: "Received a drug or class in any (or a given) line: pembrolizumab, class:platinum, osimertinib@1.") var therapy: [String] = []
         @Option(help: "Diagnosis date range: 2010-01-01..2015-12-31 (either end optional).") var diagnosed: String?
-        @Option(name: .customLong("where"), help: "Clinical attribute condition: NAME=V1,V2 or NAME=lo..hi.") var whereAttribute: [String] = []
+        @Option(name: .customLong("where"), help: "Clinical attribute condition: NAME=V1,V2 or NAME=lo..hi; a value holding a comma in double quotes (NAME=\"A, B\"); repeat for more values of one attribute. A value no patient has is an error listing close matches.")
+        var whereAttribute: [String] = []
         @Option(help: "Dataset (study) name.") var dataset: [String] = []
-        @Option(name: .customLong("group-by"), help: "Groups: mutation:GENE[:classes|:p.X], a variable (sex, stage, tumour_type, an attribute), or cuts:VARIABLE:c1,c2.")
+        @Option(name: .customLong("group-by"), help: "Groups: mutation:GENE[:classes|:p.X], a set mutation:GENE1|GENE2[:classes] (members GENE, GENE:p.X, cna:GENE, amp:GENE, del:GENE, fusion:GENE), set:NAME (a Sanchez-Vega pathway such as RTK-RAS, or a set of --alteration-sets), a variable (sex, stage, tumour_type, an attribute), or cuts:VARIABLE:c1,c2.")
         var groupBy: String?
+        @Option(name: .customLong("alteration-sets"), help: "A file of alteration sets (YAML NAME: [MEMBER, ...], or TSV NAME<TAB>MEMBER,MEMBER) for --group-by set:NAME.")
+        var alterationSets: String?
         @Option(help: "Groups: the top PERCENT % of --of within each level of --within (at or above R's quantile(x, 1 - PERCENT/100); ties included) vs the rest.")
         var top: Double?
         @Option(help: "Groups: the bottom PERCENT % of --of within each level of --within (at or below R's quantile(x, PERCENT/100); ties included) vs the rest.")
@@ -87,7 +90,7 @@ struct CohortCommand: AsyncParsableCommand {
             var f = CohortFlags()
             f.name = name; f.tumourTypes = tumourType; f.exactTumourTypes = exactTumourTypes; f.stages = stage; f.age = age; f.sex = sex
             f.altered = altered; f.wildType = wildType; f.tmb = tmb; f.therapies = therapy; f.diagnosed = diagnosed
-            f.whereAttribute = whereAttribute; f.datasets = dataset; f.groupBy = groupBy; f.top = top; f.bottom = bottom; f.quantileType = quantileType; f.of = of; f.within = within
+            f.whereAttribute = whereAttribute; f.datasets = dataset; f.groupBy = groupBy; f.alterationSetsFile = alterationSets; f.top = top; f.bottom = bottom; f.quantileType = quantileType; f.of = of; f.within = within
             f.therapyA = therapyA; f.therapyB = therapyB; f.line = line; f.endpoint = endpoint; f.from = from
             f.timeAttribute = timeAttribute; f.statusAttribute = statusAttribute; f.timeAttributeUnit = timeAttributeUnit
             f.landmark = landmark; f.timeUnit = timeUnit; f.adjust = adjust; f.strata = strata; f.logRankStrata = logRankStrata

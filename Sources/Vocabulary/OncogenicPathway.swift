@@ -24,6 +24,29 @@ public enum OncogenicPathway: Int, CaseIterable, Hashable, Sendable, Codable, Co
     public var description: String { name }
 
     /// The identifier in the shipped table (`Cell_Cycle`, `RTK-RAS`, `TP53`, ...).
+    public var tableName: String {
+        switch self {
+        case .cellCycle: return "Cell_Cycle"
+        case .hippo: return "Hippo"
+        case .myc: return "MYC"
+        case .notch: return "NOTCH"
+        case .nrf2: return "NRF2"
+        case .pi3k: return "PI3K"
+        case .rtkRas: return "RTK-RAS"
+        case .tgfBeta: return "TGF-Beta"
+        case .p53: return "TP53"
+        case .wnt: return "WNT"
+        }
+    }
+
+    /// A pathway named by its table identifier or its name, ignoring case (`RTK-RAS`, `rtk/ras`, `TGF-β`, `p53`).
+    public init?(named text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let p = Self.allCases.first(where: { $0.tableName.lowercased() == t || $0.name.lowercased() == t }) else { return nil }
+        self = p
+    }
+
+    /// The identifier in the shipped table (`Cell_Cycle`, `RTK-RAS`, `TP53`, ...).
     init?(tableName: String) {
         switch tableName {
         case "Cell_Cycle": self = .cellCycle
@@ -82,7 +105,8 @@ public struct PathwaySet: Hashable, Sendable, Codable, SetAlgebra, Sequence {
 ///
 /// The default is `PathwayCatalog.sanchezVega2018`, the 335 gene–pathway rows of the paper's
 /// supplementary table S3 as shipped by maftools (`oncogenic_sig_pathways.tsv`, MIT);
-/// see `Sources/Similarity/Data/SOURCE.md`.
+/// see `Sources/Vocabulary/Data/SOURCE.md`. Shared vocabulary: the similarity profiles (pathway bits) and the
+/// cohort studies' alteration sets (`pathway: RTK-RAS`) read the same table.
 public struct PathwayCatalog: Sendable, Hashable {
     /// Gene symbol → pathways.
     public let pathwaysByGene: [String: PathwaySet]
@@ -96,10 +120,10 @@ public struct PathwayCatalog: Sendable, Hashable {
             if i == 0 || line.isEmpty { continue }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard f.count >= 2 else {
-                throw SimilarityError(.malformedData, "\(source): line \(i + 1): expected at least 2 tab-separated fields")
+                throw VocabularyError(.malformedTable, "\(source): line \(i + 1): expected at least 2 tab-separated fields")
             }
             guard let p = OncogenicPathway(tableName: String(f[0])) else {
-                throw SimilarityError(.malformedData, "\(source): line \(i + 1): field Pathway: unknown pathway '\(f[0])'")
+                throw VocabularyError(.malformedTable, "\(source): line \(i + 1): field Pathway: unknown pathway '\(f[0])'")
             }
             map[String(f[1]), default: PathwaySet()].insert(p)
         }
@@ -109,10 +133,15 @@ public struct PathwayCatalog: Sendable, Hashable {
     /// The Sanchez-Vega et al. 2018 gene lists embedded in onco.
     public static let sanchezVega2018: PathwayCatalog = {
         // The embedded table is verified by EmbeddedDataTests; failure here is a build defect.
-        try! PathwayCatalog(tsv: EmbeddedData.oncogenicPathwaysTSV, source: "embedded oncogenic_sig_pathways.tsv")
+        try! PathwayCatalog(tsv: EmbeddedPathways.oncogenicPathwaysTSV, source: "embedded oncogenic_sig_pathways.tsv")
     }()
 
     public func pathways(of gene: String) -> PathwaySet { pathwaysByGene[gene] ?? PathwaySet() }
+
+    /// The genes of one pathway, sorted.
+    public func genes(in pathway: OncogenicPathway) -> [String] {
+        pathwaysByGene.filter { $0.value.contains(pathway) }.keys.sorted()
+    }
 
     /// Every gene of every pathway, sorted.
     public var genes: [String] { pathwaysByGene.keys.sorted() }

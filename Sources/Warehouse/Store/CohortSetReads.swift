@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import OncoCore
+
+/// The two reads cohort studies written as researchers write them need (issue #20), beside the cohort
+/// table: the levels of a clinical attribute (so that a `--where` value matching nothing is an error
+/// naming close matches, not an empty cohort) and the carriers of every altered gene of a cohort (the
+/// gene screen, `onco cohort screen`). Additive: the engine's reads are in `WarehouseEngine+CohortSets.swift`,
+/// the stores' conformances in `SQLiteWarehouseStore+CohortSets.swift` and `PostgresWarehouseStore+CohortSets.swift`.
+public protocol CohortSetStore: CohortTableStore {
+    /// The distinct text values of the clinical attribute `name` over the whole warehouse, sorted; empty when
+    /// no patient has the attribute.
+    func attributeLevels(_ name: String, logger: Logger) async throws -> [String]
+    /// The carriers, per gene, of a qualifying alteration among the cohort's patients, and the cohort's
+    /// genotyped patients (those with a specimen).
+    func alterationCarriers(_ request: CarrierRequest, logger: Logger) async throws -> GeneCarriers
+}
+
+/// Which alterations make a carrier: the same classes and PASS rule as `AlterationFilter`, in every gene
+/// (or in `genes` only).
+public struct CarrierRequest: Sendable, Hashable, Codable {
+    public var cohort: CohortCriteria
+    /// `consequence_class` values and gene-level kinds (`amplification`, `deletion`, `fusion`) that count.
+    public var classes: [String]
+    public var passOnly: Bool
+    /// nil: every gene.
+    public var genes: [String]?
+    public init(cohort: CohortCriteria, classes: [String] = AlterationFilter.nonSynonymousClasses, passOnly: Bool = false,
+                genes: [String]? = nil) {
+        self.cohort = cohort; self.classes = classes; self.passOnly = passOnly; self.genes = genes
+    }
+}
+
+/// Carriers per gene: `genes` sorted; the carriers of `genes[g]` are `personIDs[offsets[g] ..< offsets[g + 1]]`,
+/// ascending and distinct. `genotyped`: the cohort's patients with a specimen, ascending.
+public struct GeneCarriers: Sendable, Hashable {
+    public var genes: [String] = []
+    public var offsets: [Int] = [0]
+    public var personIDs: [Int64] = []
+    public var genotyped: [Int64] = []
+    public init() {}
+    public func carriers(_ g: Int) -> ArraySlice<Int64> { personIDs[offsets[g] ..< offsets[g + 1]] }
+}

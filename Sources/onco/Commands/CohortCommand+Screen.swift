@@ -1,0 +1,84 @@
+import ArgumentParser
+import CohortStudy
+import Foundation
+import Reports
+import Warehouse
+
+extension CohortCommand {
+    /// `onco cohort screen`: the study's endpoint for every gene (or set) altered in at least N patients (issue #20).
+    struct Screen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Screen every gene (or set) altered in at least N patients: carriers vs the rest, log-rank, Cox HR, Benjamini–Hochberg q.",
+            discussion: """
+                The population and endpoint come from a definition file and/or the same flags as `onco cohort run` (no groups: \
+                each gene makes its own). Governed, audited and suppressed like `onco cohort run`; a gene is tested only when its \
+                carriers and the other patients both reach the minimum cell count.
+                """)
+        @OptionGroup var study: DefinitionOptions
+        @Option(name: .customLong("min-carriers"), help: "Test genes (sets) altered in at least this many analysed patients (default \(ScreenSpec.defaultMinimumCarriers); never below the minimum cell count).")
+        var minCarriers: Int?
+        @Option(name: .customLong("screen-classes"), help: "Alteration classes that make a carrier (default nonsynonymous; e.g. truncating,missense).")
+        var screenClasses: [String] = []
+        @Option(name: .customLong("screen-genes"), help: "Screen only these genes (comma-separated).") var screenGenes: [String] = []
+        @Option(name: .customLong("screen-sets"), help: "Screen sets instead of genes: pathways (the ten Sanchez-Vega pathways), a pathway name, or sets of --alteration-sets.")
+        var screenSets: [String] = []
+        @OptionGroup var database: WarehouseOptions
+        @Option(help: "The approved research project the query runs under (required when governance is on).") var project: String?
+        @Option(help: "Report format.") var format: Format = .text
+        @Option(help: "Write the report to this file (default: standard output).") var out: String?
+        @Option(name: .customLong("volcano-plot"), help: "Write the volcano plot (SVG) to this file.") var volcanoPlot: String?
+        @Option(name: .customLong("min-cell"), help: "Small-cell threshold: raise it; lowering below the warehouse's is allowed only for a synthetic warehouse without governance.")
+        var minCell: Int?
+
+        func run() async throws {
+            let tumorTypes = try KBLocation.defaultTumorTypes()
+            var flags = study.flags
+            flags.screen = true; flags.minCarriers = minCarriers; flags.screenClasses = screenClasses
+            flags.screenGenes = screenGenes; flags.screenSets = screenSets
+            let base = try study.definition.map { try CohortDefinition.load(path: $0) }
+            let definition = try flags.apply(to: base)
+            let source = study.definition.map { URL(fileURLWithPath: $0).lastPathComponent + " + flags" } ?? "flags"
+            let plan = try CohortPlan(definition, source: source, hierarchy: tumorTypes)
+            let keys = try GovernanceCLI.keys()
+            let store = try await database.open(.existing, logger: CohortCommand.logger)
+            guard let research = store as? any ResearchWarehouse else {
+                try? await store.close()
+                throw ValidationError("this warehouse backend cannot run cohort studies")
+            }
+            let result: CohortStudy.ScreenRun
+            do {
+                result = try await CohortStudy.screen(plan, store: research,
+                                                      options: .init(project: project, minimumCellCount: minCell, hierarchy: tumorTypes, keys: keys),
+                                                      logger: CohortCommand.logger)
+            } catch let e as CohortStudyError where e.code == .refused {
+                try? await store.close()
+                StandardError.write("Refused: \(e)\n")
+                throw cohortExitRefused
+            } catch let e as GovernanceError {
+                try? await store.close()
+                throw GovernanceCLI.refused(e)
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+            let r = result.report
+            let text: String
+            switch format {
+            case .text: text = r.text()
+            case .markdown: text = r.markdown()
+            case .html: text = r.html()
+            case .json: text = try r.json()
+            case .csv: text = r.csv()
+            }
+            try emit(text, to: out)
+            if let volcanoPlot {
+                guard let svg = r.screenVolcanoSVG() else { throw ValidationError("no gene was tested with an estimable hazard ratio, so there is no volcano plot") }
+                try emit(svg, to: volcanoPlot)
+            }
+            if out != nil || stdoutIsTTY {
+                StandardError.write("audit entry \(result.audit.seq); \(result.result.units.count) \(r.screen?.unit ?? "gene")s tested over \(r.flow.last?.count.description ?? "?") patients\(r.provenance.synthetic ? " (SYNTHETIC DATA)" : "")\n")
+            }
+        }
+    }
+}
