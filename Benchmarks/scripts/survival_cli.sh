@@ -19,7 +19,8 @@ RKM="suppressMessages(library(survival)); d <- read.csv('$DATA/km2m.csv'); f <- 
 declare -A WALL CPU
 run() {  # name command...
   local t
-  t=$( { /usr/bin/time -f "%e %U %S" "${@:2}" > "$DATA/$1.out" 2>/dev/null; } 2>&1 | tail -1)
+  /usr/bin/time -o "$DATA/$1.time" -f "%e %U %S" "${@:2}" > "$DATA/$1.out" 2> "$DATA/$1.err"
+  t=$(tail -1 "$DATA/$1.time")
   WALL[$1]=$(awk '{print $1}' <<< "$t")
   CPU[$1]=$(awk '{printf "%.2f", $2 + $3}' <<< "$t")
   echo "$1: wall ${WALL[$1]} s, cpu ${CPU[$1]} s"
