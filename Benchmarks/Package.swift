@@ -13,6 +13,7 @@ let package = Package(
     ],
     targets: [
         .executableTarget(name: "bench-genomics", dependencies: [.product(name: "Genomics", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-genomics"),
+        .executableTarget(name: "bench-delimited", dependencies: [.product(name: "OncoCore", package: "onco"), .product(name: "SurvivalInput", package: "onco")], path: "Sources/bench-delimited"),
         .executableTarget(name: "bench-survival", dependencies: [.product(name: "Survival", package: "onco")], path: "Sources/bench-survival"),
         .executableTarget(name: "bench-knowledge", dependencies: [.product(name: "Knowledge", package: "onco"), .product(name: "Genomics", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-knowledge"),
         .executableTarget(name: "bench-warehouse", dependencies: [.product(name: "Warehouse", package: "onco"), .product(name: "WarehousePostgres", package: "onco"), .product(name: "Genomics", package: "onco"), .product(name: "OncoCore", package: "onco")], path: "Sources/bench-warehouse"),

@@ -8,87 +8,85 @@ import Foundation
 /// metadata); after it, empty lines and `#` lines are skipped. Header names and unquoted CSV fields are
 /// trimmed of spaces and tabs; quoted fields are kept as written. R equivalent: `read.csv` /
 /// `read.delim` with `comment.char = "#"`, `strip.white = TRUE`.
-/// - Complexity: O(bytes); the whole file is in memory.
+///
+/// Byte-level: the file is read into one buffer, and each cell is a byte range of it (a quoted cell
+/// with `""` escapes is unescaped in place), so reading makes no `String` per cell. Readers take the
+/// cells they need as bytes (`withCell`, numbers through `ExactNumber`) or as strings (`cell`).
+/// - Complexity: O(bytes); the whole file is in memory, plus 8 bytes per cell and per row.
 public struct DelimitedTable: Sendable {
     /// The file as named by the caller (for error messages).
     public let path: String
     public let header: [String]
-    /// Cells by row; `lines[r]` is the 1-based line number of row r in the file.
-    public let rows: [[String]]
+    /// `lines[r]` is the 1-based line number of row r in the file.
     public let lines: [Int]
+    /// The file's bytes, quoted cells unescaped in place.
+    @usableFromInline let storage: [UInt8]
+    /// Per cell, row-major: start offset << 24 | length (a cell is at most 16 MiB − 1 bytes).
+    @usableFromInline let cells: [UInt64]
+
+    /// The number of data rows.
+    @inlinable public var rowCount: Int { lines.count }
+
+    /// The cells by row as strings (made on each call: prefer `cell` or `withCell` for large tables).
+    public var rows: [[String]] {
+        (0..<rowCount).map { r in (0..<header.count).map { cell(r, $0) } }
+    }
 
     /// Reads `path`.
     /// - Throws: `DelimitedTableError` naming the file (and line) when it cannot be read, is not UTF-8,
     ///   has no header, a duplicate column name, a row of the wrong width, or a malformed quote.
     public init(path: String) throws(DelimitedTableError) {
-        guard let data = InputFile.read(path: path) else {
+        guard let bytes = InputFile.bytes(path: path) else {
             throw DelimitedTableError(file: path, line: nil, column: nil, message: "cannot read the file")
         }
-        try self.init(data: data, path: path)
+        try self.init(bytes: bytes, path: path)
     }
 
     /// Parses the bytes of a file named `path` (the name chooses the delimiter, as above).
-    public init(data: Data, path: String) throws(DelimitedTableError) {
-        self.path = path
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DelimitedTableError(file: path, line: nil, column: nil, message: "not UTF-8 text")
-        }
-        var physical = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.hasSuffix("\r") ? line.dropLast() : line
-        }
-        if physical.last == "" { physical.removeLast() }
-        var i = 0
-        while i < physical.count && (physical[i].hasPrefix("#") || physical[i].allSatisfy(\.isWhitespace)) { i += 1 }
-        guard i < physical.count else { throw DelimitedTableError(file: path, line: nil, column: nil, message: "no header line") }
-        let lower = path.lowercased()
-        let tab = lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") || (!lower.hasSuffix(".csv") && physical[i].contains("\t"))
-        let headerLine = i + 1
-        let header = try Self.fields(physical[i], tab: tab, file: path, line: headerLine).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
-        var seen = Set<String>()
-        for name in header where !seen.insert(name).inserted {
-            throw DelimitedTableError(file: path, line: headerLine, column: name, message: "duplicate column name")
-        }
-        var rows = [[String]](), lines = [Int]()
-        for k in (i + 1)..<max(i + 1, physical.count) {
-            let line = physical[k]
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let f = try Self.fields(line, tab: tab, file: path, line: k + 1)
-            guard f.count == header.count else {
-                throw DelimitedTableError(file: path, line: k + 1, column: nil,
-                                          message: "\(f.count) fields, the header has \(header.count)")
-            }
-            rows.append(f)
-            lines.append(k + 1)
-        }
-        self.header = header
-        self.rows = rows
-        self.lines = lines
+    public init<Bytes: Sequence<UInt8>>(data: Bytes, path: String) throws(DelimitedTableError) {
+        try self.init(bytes: Array(data), path: path)
     }
 
-    /// Splits one line; CSV fields may be double-quoted with "" escaping a quote.
-    static func fields(_ line: Substring, tab: Bool, file: String, line number: Int) throws(DelimitedTableError) -> [String] {
-        if tab { return line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-        var out = [String](), cur = "", quoted = false, wasQuoted = false
-        var it = line.makeIterator()
-        while let ch = it.next() {
-            if quoted {
-                if ch == "\"" {
-                    if let next = it.next() {
-                        if next == "\"" { cur.append("\"") } else if next == "," { quoted = false; out.append(cur); cur = ""; wasQuoted = false }
-                        else { throw DelimitedTableError(file: file, line: number, column: nil, message: "text after a closing quote") }
-                    } else { quoted = false }
-                } else { cur.append(ch) }
-            } else if ch == "," {
-                out.append(wasQuoted ? cur : cur.trimmingCharacters(in: .whitespaces)); cur = ""; wasQuoted = false
-            } else if ch == "\"" && cur.allSatisfy(\.isWhitespace) {
-                quoted = true; wasQuoted = true; cur = ""
-            } else { cur.append(ch) }
+    /// Parses `bytes`, taking ownership of them.
+    public init(bytes: [UInt8], path: String) throws(DelimitedTableError) {
+        self.path = path
+        var scan = _DelimitedScan(bytes: bytes, path: path)
+        try scan.run()
+        header = scan.header
+        lines = scan.lines
+        cells = scan.cells
+        storage = scan.bytes
+    }
+
+    /// The raw cell of row `row`, column `column` (0-based) as UTF-8 bytes, valid inside `body`.
+    @inlinable
+    public func withCell<R, E: Error>(_ row: Int, _ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        let packed = cells[row &* header.count &+ column]
+        let start = Int(truncatingIfNeeded: packed >> 24), length = Int(truncatingIfNeeded: packed & 0xFF_FFFF)
+        return try storage.withUnsafeBufferPointer { (all) throws(E) -> R in
+            try body(UnsafeBufferPointer(rebasing: all[start..<(start + length)]))
         }
-        if quoted { throw DelimitedTableError(file: file, line: number, column: nil, message: "unterminated quote") }
-        out.append(wasQuoted ? cur : cur.trimmingCharacters(in: .whitespaces))
-        return out
+    }
+
+    /// The storage's bytes and the range of each cell, for a reader that loops over many cells:
+    /// `body(bytes, range)` where `range(row, column)` is the cell's byte range in `bytes`.
+    @inlinable
+    public func withCells<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>, (Int, Int) -> Range<Int>) throws(E) -> R) throws(E) -> R {
+        let width = header.count
+        return try cells.withUnsafeBufferPointer { (packed) throws(E) -> R in
+            try storage.withUnsafeBufferPointer { (all) throws(E) -> R in
+                try body(all) { row, column in
+                    let p = packed[row &* width &+ column]
+                    let start = Int(truncatingIfNeeded: p >> 24)
+                    return start..<(start &+ Int(truncatingIfNeeded: p & 0xFF_FFFF))
+                }
+            }
+        }
+    }
+
+    /// The raw cell of row `row`, column `column` as a string.
+    public func cell(_ row: Int, _ column: Int) -> String {
+        withCell(row, column) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The index of a column, or an error naming the available columns.
@@ -108,6 +106,43 @@ public struct DelimitedTable: Sendable {
         case "NA", "N/A", "NAN", "NULL", ".", "NONE": return true
         default: return s.hasPrefix("[") && s.hasSuffix("]")
         }
+    }
+
+    /// `isMissing` of a cell's bytes; no allocation unless the cell has non-ASCII bytes at an edge.
+    @inlinable
+    public static func isMissing(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let t = trimmed(cell) else { return isMissing(String(decoding: cell, as: UTF8.self)) }
+        let n = t.count
+        if n == 0 { return true }
+        let first = cell[t.lowerBound]
+        if first >= 0x30 && first <= 0x39 { return false }   // a digit: the common case
+        if n == 1 { return first == UInt8(ascii: ".") }
+        if first == UInt8(ascii: "[") { return cell[t.upperBound - 1] == UInt8(ascii: "]") }
+        guard n <= 4 else { return false }
+        var word: UInt32 = 0
+        for k in t { let b = cell[k]; word = word << 8 | UInt32(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
+        switch word {
+        case 0x4E41, 0x4E2F41, 0x4E414E, 0x4E554C4C, 0x4E4F4E45: return true   // NA N/A NAN NULL NONE
+        default: return false
+        }
+    }
+
+    /// The range of `cell` without leading and trailing spaces and tabs (the `.whitespaces` trim of
+    /// `isMissing` and of `SurvivalRows`), or nil when an edge byte is non-ASCII (Unicode spaces:
+    /// the caller trims a `String` instead).
+    @inlinable
+    public static func trimmed(_ cell: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        var i = 0, n = cell.count
+        while i < n && (cell[i] == 0x20 || cell[i] == 0x09) { i += 1 }
+        while n > i && (cell[n - 1] == 0x20 || cell[n - 1] == 0x09) { n -= 1 }
+        if i < n && (cell[i] >= 0x80 || cell[n - 1] >= 0x80) { return nil }
+        return i..<n
+    }
+
+    /// A cell without surrounding spaces (`.whitespaces`) as a string.
+    public static func trimmedString(_ cell: UnsafeBufferPointer<UInt8>) -> String {
+        if let t = trimmed(cell) { return String(decoding: UnsafeBufferPointer(rebasing: cell[t]), as: UTF8.self) }
+        return String(decoding: cell, as: UTF8.self).trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// JSON exactly as Foundation's `JSONEncoder` writes it with `[.prettyPrinted, .sortedKeys,
-/// .withoutEscapingSlashes]` (the layout of onco's JSON outputs), several times faster.
+/// .withoutEscapingSlashes]` (the layout of onco's JSON outputs), several times faster; `Options`
+/// covers escaped slashes, non-finite numbers as strings and `userInfo`.
 ///
 /// Foundation's encoder builds a tree of dictionaries, copies the coding path into a new array for
 /// every value, and asks the runtime for every value whether its type is one of the specially encoded
@@ -20,19 +21,37 @@ import Foundation
 /// 2001). NaN and infinities throw `EncodingError.invalidValue` (Foundation's default `.throw`); a
 /// top-level value that encodes nothing throws, as in Foundation.
 public enum PrettyJSON {
+    /// The encoder settings onco's JSON writers use beyond the fixed layout (Foundation equivalents in
+    /// brackets): slashes escaped as `\/` (no `.withoutEscapingSlashes`), non-finite doubles as strings
+    /// (`nonConformingFloatEncodingStrategy = .convertToString`), and `userInfo` handed to every
+    /// `encode(to:)` (`JSONEncoder.userInfo`, e.g. a `DisclosureControl` that rounds counts).
+    public struct Options {
+        public var escapesSlashes: Bool
+        public var nonFiniteStrings: (positiveInfinity: String, negativeInfinity: String, nan: String)?
+        public var userInfo: [CodingUserInfoKey: Any]
+
+        public init(escapesSlashes: Bool = false,
+                    nonFiniteStrings: (positiveInfinity: String, negativeInfinity: String, nan: String)? = nil,
+                    userInfo: [CodingUserInfoKey: Any] = [:]) {
+            self.escapesSlashes = escapesSlashes
+            self.nonFiniteStrings = nonFiniteStrings
+            self.userInfo = userInfo
+        }
+    }
+
     /// The JSON text of `value`, without a trailing newline.
-    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let scalars = PrettyJSONScalars()
+    public static func encode<T: Encodable>(_ value: T, options: Options = Options()) throws -> [UInt8] {
+        let scalars = PrettyJSONScalars(options)
         let node = try PrettyJSONEncoder.node(of: value, parent: nil, step: .root, scalars: scalars)
         var out: [UInt8] = []
         out.reserveCapacity(scalars.bytes.count * 2 + 64)
-        scalars.bytes.withUnsafeBufferPointer { node.write(into: &out, indent: 0, scalars: $0) }
+        scalars.bytes.withUnsafeBufferPointer { node.write(into: &out, indent: 0, scalars: $0, slashes: options.escapesSlashes) }
         return out
     }
 
     /// `encode` as a `String`.
-    public static func string<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encode(value), as: UTF8.self)
+    public static func string<T: Encodable>(_ value: T, options: Options = Options()) throws -> String {
+        String(decoding: try encode(value, options: options), as: UTF8.self)
     }
 }
 
@@ -43,7 +62,7 @@ enum PrettyJSONNode {
     case object(PrettyJSONObject)
     case array(PrettyJSONArray)
 
-    func write(into out: inout [UInt8], indent: Int, scalars: UnsafeBufferPointer<UInt8>) {
+    func write(into out: inout [UInt8], indent: Int, scalars: UnsafeBufferPointer<UInt8>, slashes: Bool) {
         switch self {
         case .scalar(let start, let end):
             out.append(contentsOf: UnsafeBufferPointer(rebasing: scalars[start..<end]))
@@ -53,7 +72,7 @@ enum PrettyJSONNode {
             for (i, item) in a.items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: "\n")) }
                 Self.writeIndent(indent + 1, into: &out)
-                item.write(into: &out, indent: indent + 1, scalars: scalars)
+                item.write(into: &out, indent: indent + 1, scalars: scalars, slashes: slashes)
             }
             out.append(UInt8(ascii: "\n"))
             Self.writeIndent(indent, into: &out)
@@ -72,9 +91,9 @@ enum PrettyJSONNode {
                 if !first { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: "\n")) }
                 first = false
                 Self.writeIndent(indent + 1, into: &out)
-                PrettyJSONScalars.appendQuoted(entries[i].key, to: &out)
+                PrettyJSONScalars.appendQuoted(entries[i].key, to: &out, slashes: slashes)
                 out.append(UInt8(ascii: " ")); out.append(UInt8(ascii: ":")); out.append(UInt8(ascii: " "))
-                entries[i].node.write(into: &out, indent: indent + 1, scalars: scalars)
+                entries[i].node.write(into: &out, indent: indent + 1, scalars: scalars, slashes: slashes)
             }
             out.append(UInt8(ascii: "\n"))
             Self.writeIndent(indent, into: &out)
@@ -98,8 +117,12 @@ final class PrettyJSONArray {
 /// The text of every scalar of one document, back to back; nodes hold ranges into it.
 final class PrettyJSONScalars {
     var bytes: [UInt8] = []
+    let options: PrettyJSON.Options
 
-    init() { bytes.reserveCapacity(1 << 16) }
+    init(_ options: PrettyJSON.Options) {
+        self.options = options
+        bytes.reserveCapacity(1 << 16)
+    }
 
     func raw(_ s: StaticString) -> PrettyJSONNode {
         let start = bytes.count
@@ -109,7 +132,7 @@ final class PrettyJSONScalars {
 
     func string(_ s: String) -> PrettyJSONNode {
         let start = bytes.count
-        Self.appendQuoted(s, to: &bytes)
+        Self.appendQuoted(s, to: &bytes, slashes: options.escapesSlashes)
         return .scalar(start, bytes.count)
     }
 
@@ -123,6 +146,9 @@ final class PrettyJSONScalars {
 
     func floating<F: BinaryFloatingPoint & CustomStringConvertible>(_ x: F, path: () -> [any CodingKey]) throws -> PrettyJSONNode {
         guard x.isFinite else {
+            if let names = options.nonFiniteStrings {
+                return string(x.isNaN ? names.nan : x > 0 ? names.positiveInfinity : names.negativeInfinity)
+            }
             throw EncodingError.invalidValue(x, .init(codingPath: path(), debugDescription: "Unable to encode \(F.self).\(x) directly in JSON."))
         }
         var s = x.description
@@ -131,19 +157,19 @@ final class PrettyJSONScalars {
     }
 
     /// `s` quoted and escaped as Foundation's JSON writer does.
-    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+    static func appendQuoted(_ s: String, to out: inout [UInt8], slashes: Bool) {
         out.append(UInt8(ascii: "\""))
         var copy = s
         copy.withUTF8 { buf in
             var mark = 0
             for i in 0..<buf.count {
                 let b = buf[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || (slashes && b == UInt8(ascii: "/")) else { continue }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[mark..<i]))
                 mark = i + 1
                 out.append(UInt8(ascii: "\\"))
                 switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(b)
                 case 0x08: out.append(UInt8(ascii: "b"))
                 case 0x0C: out.append(UInt8(ascii: "f"))
                 case 0x0A: out.append(UInt8(ascii: "n"))
@@ -174,8 +200,8 @@ final class PrettyJSONEncoder: Encoder {
     let parent: PrettyJSONEncoder?
     let step: PrettyJSONStep
     let scalars: PrettyJSONScalars
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
-    fileprivate(set) var result: PrettyJSONNode?
+    var userInfo: [CodingUserInfoKey: Any] { scalars.options.userInfo }
+    var result: PrettyJSONNode?
 
     init(parent: PrettyJSONEncoder?, step: PrettyJSONStep, scalars: PrettyJSONScalars) {
         self.parent = parent
@@ -246,183 +272,5 @@ final class PrettyJSONEncoder: Encoder {
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
         PrettyJSONSingleValue(encoder: self) { [unowned self] node in self.result = node }
-    }
-}
-
-private struct PrettyJSONKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
-    init(intValue: Int) { stringValue = String(intValue); self.intValue = intValue }
-}
-
-private struct PrettyJSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
-    let object: PrettyJSONObject
-    let encoder: PrettyJSONEncoder
-    var codingPath: [any CodingKey] { encoder.codingPath }
-    private var scalars: PrettyJSONScalars { encoder.scalars }
-
-    private func put(_ node: PrettyJSONNode, _ key: Key) { object.entries.append((key.stringValue, node)) }
-
-    mutating func encodeNil(forKey key: Key) throws { put(scalars.raw("null"), key) }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { put(value ? scalars.raw("true") : scalars.raw("false"), key) }
-    mutating func encode(_ value: String, forKey key: Key) throws { put(scalars.string(value), key) }
-    mutating func encode(_ value: Double, forKey key: Key) throws {
-        put(try scalars.floating(value) { encoder.path(.key(key)) }, key)
-    }
-    mutating func encode(_ value: Float, forKey key: Key) throws {
-        put(try scalars.floating(value) { encoder.path(.key(key)) }, key)
-    }
-    mutating func encode(_ value: Int, forKey key: Key) throws { put(scalars.integer(value), key) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { put(scalars.integer(value), key) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { put(scalars.integer(value), key) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { put(scalars.integer(value), key) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { put(scalars.integer(value), key) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { put(scalars.integer(value), key) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { put(scalars.integer(value), key) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { put(scalars.integer(value), key) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { put(scalars.integer(value), key) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { put(scalars.integer(value), key) }
-    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        put(try PrettyJSONEncoder.node(of: value, parent: encoder, step: .key(key), scalars: scalars), key)
-    }
-
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        let child = PrettyJSONObject()
-        put(.object(child), key)
-        return KeyedEncodingContainer(PrettyJSONKeyedContainer<NestedKey>(
-            object: child, encoder: PrettyJSONEncoder(parent: encoder, step: .key(key), scalars: scalars)))
-    }
-
-    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        let child = PrettyJSONArray()
-        put(.array(child), key)
-        return PrettyJSONUnkeyedContainer(array: child, encoder: PrettyJSONEncoder(parent: encoder, step: .key(key), scalars: scalars))
-    }
-
-    mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
-
-    mutating func superEncoder(forKey key: Key) -> any Encoder {
-        let object = self.object
-        let slot = object.entries.count
-        object.entries.append((key.stringValue, .object(PrettyJSONObject())))
-        return PrettyJSONReferencingEncoder(PrettyJSONEncoder(parent: encoder, step: .key(key), scalars: scalars)) { node in
-            object.entries[slot].node = node
-        }
-    }
-}
-
-private struct PrettyJSONUnkeyedContainer: UnkeyedEncodingContainer {
-    let array: PrettyJSONArray
-    let encoder: PrettyJSONEncoder
-    var codingPath: [any CodingKey] { encoder.codingPath }
-    var count: Int { array.items.count }
-    private var scalars: PrettyJSONScalars { encoder.scalars }
-
-    private func put(_ node: PrettyJSONNode) { array.items.append(node) }
-
-    mutating func encodeNil() throws { put(scalars.raw("null")) }
-    mutating func encode(_ value: Bool) throws { put(value ? scalars.raw("true") : scalars.raw("false")) }
-    mutating func encode(_ value: String) throws { put(scalars.string(value)) }
-    mutating func encode(_ value: Double) throws {
-        let i = count
-        put(try scalars.floating(value) { encoder.path(.index(i)) })
-    }
-    mutating func encode(_ value: Float) throws {
-        let i = count
-        put(try scalars.floating(value) { encoder.path(.index(i)) })
-    }
-    mutating func encode(_ value: Int) throws { put(scalars.integer(value)) }
-    mutating func encode(_ value: Int8) throws { put(scalars.integer(value)) }
-    mutating func encode(_ value: Int16) throws { put(scalars.integer(value)) }
-    mutating func encode(_ value: Int32) throws { put(scalars.integer(value)) }
-    mutating func encode(_ value: Int64) throws { put(scalars.integer(value)) }
-    mutating func encode(_ value: UInt) throws { put(scalars.integer(value)) }
-    mutating func encode(_ value: UInt8) throws { put(scalars.integer(value)) }
-    mutating func encode(_ value: UInt16) throws { put(scalars.integer(value)) }
-    mutating func encode(_ value: UInt32) throws { put(scalars.integer(value)) }
-    mutating func encode(_ value: UInt64) throws { put(scalars.integer(value)) }
-    mutating func encode<T: Encodable>(_ value: T) throws {
-        put(try PrettyJSONEncoder.node(of: value, parent: encoder, step: .index(count), scalars: scalars))
-    }
-
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let child = PrettyJSONObject()
-        let sub = PrettyJSONEncoder(parent: encoder, step: .index(count), scalars: scalars)
-        put(.object(child))
-        return KeyedEncodingContainer(PrettyJSONKeyedContainer<NestedKey>(object: child, encoder: sub))
-    }
-
-    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let child = PrettyJSONArray()
-        let sub = PrettyJSONEncoder(parent: encoder, step: .index(count), scalars: scalars)
-        put(.array(child))
-        return PrettyJSONUnkeyedContainer(array: child, encoder: sub)
-    }
-
-    mutating func superEncoder() -> any Encoder {
-        let array = self.array
-        let slot = array.items.count
-        let sub = PrettyJSONEncoder(parent: encoder, step: .index(slot), scalars: scalars)
-        array.items.append(.object(PrettyJSONObject()))
-        return PrettyJSONReferencingEncoder(sub) { node in array.items[slot] = node }
-    }
-}
-
-/// A single value: `store` receives its node.
-private struct PrettyJSONSingleValue: SingleValueEncodingContainer {
-    let encoder: PrettyJSONEncoder
-    let store: (PrettyJSONNode) -> Void
-    var codingPath: [any CodingKey] { encoder.codingPath }
-    private var scalars: PrettyJSONScalars { encoder.scalars }
-
-    mutating func encodeNil() throws { store(scalars.raw("null")) }
-    mutating func encode(_ value: Bool) throws { store(value ? scalars.raw("true") : scalars.raw("false")) }
-    mutating func encode(_ value: String) throws { store(scalars.string(value)) }
-    mutating func encode(_ value: Double) throws { store(try scalars.floating(value) { encoder.codingPath }) }
-    mutating func encode(_ value: Float) throws { store(try scalars.floating(value) { encoder.codingPath }) }
-    mutating func encode(_ value: Int) throws { store(scalars.integer(value)) }
-    mutating func encode(_ value: Int8) throws { store(scalars.integer(value)) }
-    mutating func encode(_ value: Int16) throws { store(scalars.integer(value)) }
-    mutating func encode(_ value: Int32) throws { store(scalars.integer(value)) }
-    mutating func encode(_ value: Int64) throws { store(scalars.integer(value)) }
-    mutating func encode(_ value: UInt) throws { store(scalars.integer(value)) }
-    mutating func encode(_ value: UInt8) throws { store(scalars.integer(value)) }
-    mutating func encode(_ value: UInt16) throws { store(scalars.integer(value)) }
-    mutating func encode(_ value: UInt32) throws { store(scalars.integer(value)) }
-    mutating func encode(_ value: UInt64) throws { store(scalars.integer(value)) }
-    mutating func encode<T: Encodable>(_ value: T) throws {
-        // The value replaces this encoder's result: encode it as this encoder's own child at the same place.
-        store(try PrettyJSONEncoder.node(of: value, parent: encoder.parent, step: encoder.step, scalars: scalars))
-    }
-}
-
-/// The encoder of `superEncoder()`: its value lands in the parent's slot. The slot is filled on every
-/// change of the encoder's result, since `Encoder` has no "finished" call.
-private final class PrettyJSONReferencingEncoder: Encoder {
-    private let inner: PrettyJSONEncoder
-    private let store: (PrettyJSONNode) -> Void
-    var codingPath: [any CodingKey] { inner.codingPath }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
-
-    init(_ inner: PrettyJSONEncoder, store: @escaping (PrettyJSONNode) -> Void) {
-        self.inner = inner
-        self.store = store
-    }
-
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        let c = inner.container(keyedBy: type)
-        if let r = inner.result { store(r) }
-        return c
-    }
-
-    func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        let c = inner.unkeyedContainer()
-        if let r = inner.result { store(r) }
-        return c
-    }
-
-    func singleValueContainer() -> any SingleValueEncodingContainer {
-        PrettyJSONSingleValue(encoder: inner, store: store)
     }
 }

@@ -277,9 +277,7 @@ extension RecommendationReport {
 
     /// The report as pretty-printed JSON with sorted keys.
     public func json() throws -> String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        enc.userInfo[TargetTrialResult.disclosureKey] = dc
-        return String(decoding: try enc.encode(jsonValue()), as: UTF8.self) + "\n"
+        // PrettyJSON: the bytes of JSONEncoder [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes], faster
+        try PrettyJSON.string(jsonValue(), options: .init(userInfo: [TargetTrialResult.disclosureKey: dc])) + "\n"
     }
 }

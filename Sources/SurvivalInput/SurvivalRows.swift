@@ -11,16 +11,24 @@ public struct SurvivalRows: Sendable {
     public var event: [Bool] = []
     /// Competing risks only (`competingRisks: true`): 0 = censored, k ≥ 1 = an event of cause k.
     public var status: [Int] = []
-    /// Raw cells (trimmed) of the other used columns, by column name.
-    public var cells: [String: [String]] = [:]
     /// 1-based file line of each kept row.
     public var lines: [Int] = []
     public var dropped = 0
     public var total = 0
     /// The file, for error messages.
     public let file: String
+    /// The table and, per kept row, its row in the table: the other used columns are read from the
+    /// table's bytes when asked for (`numeric`, `factor`, `strings`), never as one string per cell first.
+    let table: DelimitedTable
+    var kept: [Int32] = []
+    var columnIndex: [String: Int] = [:]
 
     public var count: Int { time.count }
+
+    /// Raw cells (trimmed) of the other used columns, by column name (made on each call: prefer `strings`).
+    public var cells: [String: [String]] {
+        Dictionary(uniqueKeysWithValues: columnIndex.keys.map { ($0, strings($0)) })
+    }
 
     /// Reads time, event and `columns`.
     /// - Parameter weightColumn: a column of case weights among `columns`: a `NaN` there is an error
@@ -32,46 +40,99 @@ public struct SurvivalRows: Sendable {
     public init(_ table: DelimitedTable, time timeColumn: String, event eventColumn: String, columns: [String],
                 weightColumn: String? = nil, competingRisks: Bool = false) throws(DelimitedTableError) {
         file = table.path
+        self.table = table
         let ti = try table.column(timeColumn), ei = try table.column(eventColumn)
-        var others = [(String, Int)]()
-        for c in columns { others.append((c, try table.column(c))) }
-        for (name, _) in others { cells[name] = [] }
-        total = table.rows.count
-        let weightIndex = try weightColumn.map { c throws(DelimitedTableError) in try table.column(c) }
-        for (r, row) in table.rows.enumerated() {
-            let line = table.lines[r]
-            if let weightIndex, row[weightIndex].trimmingCharacters(in: .whitespaces).uppercased() == "NAN" {
-                throw DelimitedTableError(file: table.path, line: line, column: weightColumn,
-                                          message: "weight is NaN; a weight must be a positive finite number")
-            }
-            if DelimitedTable.isMissing(row[ti]) || DelimitedTable.isMissing(row[ei])
-                || others.contains(where: { DelimitedTable.isMissing(row[$0.1]) }) {
-                dropped += 1
-                continue
-            }
-            let t: Double
-            do { t = try NumberField.double(row[ti], field: timeColumn) } catch {
-                throw DelimitedTableError(file: table.path, line: line, number: error)
-            }
-            guard t >= 0 else {
-                throw DelimitedTableError(file: table.path, line: line, column: timeColumn, message: "time is negative (value '\(row[ti].trimmingCharacters(in: .whitespaces))')")
-            }
-            if competingRisks {
-                guard let k = Int(row[ei].trimmingCharacters(in: .whitespaces)), k >= 0 else {
-                    throw DelimitedTableError(file: table.path, line: line, column: eventColumn,
-                                              message: "unknown event value '\(row[ei].trimmingCharacters(in: .whitespaces))' (expected 0 for censored or a cause 1, 2, …)")
-                }
-                status.append(k)
-            }
-            guard let e = competingRisks ? status.last.map({ $0 > 0 }) : SurvivalRows.parseEvent(row[ei]) else {
-                throw DelimitedTableError(file: table.path, line: line, column: eventColumn,
-                                          message: "unknown event value '\(row[ei].trimmingCharacters(in: .whitespaces))' (expected 1/0, TRUE/FALSE, or 1:… / 0:… as in cBioPortal)")
-            }
-            time.append(t)
-            event.append(e)
-            lines.append(line)
-            for (name, k) in others { cells[name]!.append(row[k].trimmingCharacters(in: .whitespaces)) }
+        var others = [Int]()
+        for c in columns {
+            let k = try table.column(c)
+            columnIndex[c] = k
+            others.append(k)
         }
+        total = table.rowCount
+        let weightIndex = try weightColumn.map { c throws(DelimitedTableError) in try table.column(c) }
+        time.reserveCapacity(total); event.reserveCapacity(total); lines.reserveCapacity(total); kept.reserveCapacity(total)
+        var failure: DelimitedTableError?
+        table.withCells { b, range in
+            for r in 0..<table.rowCount {
+                let line = table.lines[r]
+                @inline(__always) func cell(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[range(r, k)]) }
+                if let weightIndex, SurvivalRows.isNaN(cell(weightIndex)) {
+                    failure = DelimitedTableError(file: table.path, line: line, column: weightColumn,
+                                                  message: "weight is NaN; a weight must be a positive finite number")
+                    return
+                }
+                if DelimitedTable.isMissing(cell(ti)) || DelimitedTable.isMissing(cell(ei))
+                    || others.contains(where: { DelimitedTable.isMissing(cell($0)) }) {
+                    dropped += 1
+                    continue
+                }
+                let t: Double
+                do throws(NumberParseError) { t = try SurvivalRows.double(cell(ti), field: timeColumn) } catch {
+                    failure = DelimitedTableError(file: table.path, line: line, number: error)
+                    return
+                }
+                guard t >= 0 else {
+                    failure = DelimitedTableError(file: table.path, line: line, column: timeColumn, message: "time is negative (value '\(DelimitedTable.trimmedString(cell(ti)))')")
+                    return
+                }
+                if competingRisks {
+                    guard let k = Int(DelimitedTable.trimmedString(cell(ei))), k >= 0 else {
+                        failure = DelimitedTableError(file: table.path, line: line, column: eventColumn,
+                                                      message: "unknown event value '\(DelimitedTable.trimmedString(cell(ei)))' (expected 0 for censored or a cause 1, 2, …)")
+                        return
+                    }
+                    status.append(k)
+                }
+                guard let e = competingRisks ? status.last.map({ $0 > 0 }) : SurvivalRows.parseEvent(cell(ei)) else {
+                    failure = DelimitedTableError(file: table.path, line: line, column: eventColumn,
+                                                  message: "unknown event value '\(DelimitedTable.trimmedString(cell(ei)))' (expected 1/0, TRUE/FALSE, or 1:… / 0:… as in cBioPortal)")
+                    return
+                }
+                time.append(t)
+                event.append(e)
+                lines.append(line)
+                kept.append(Int32(truncatingIfNeeded: r))
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// `NaN` in any case, surrounding spaces ignored.
+    static func isNaN(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let t = DelimitedTable.trimmed(cell) else { return DelimitedTable.trimmedString(cell).uppercased() == "NAN" }
+        guard t.count == 3 else { return false }
+        return cell[t.lowerBound] | 0x20 == 0x6E && cell[t.lowerBound + 1] | 0x20 == 0x61 && cell[t.lowerBound + 2] | 0x20 == 0x6E
+    }
+
+    /// `parseEvent` of a cell's bytes: `0` and `1` directly, anything else through the string form.
+    static func parseEvent(_ cell: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if let t = DelimitedTable.trimmed(cell), t.count == 1 {
+            switch cell[t.lowerBound] {
+            case 0x31: return true
+            case 0x30: return false
+            default: break
+            }
+        }
+        return parseEvent(String(decoding: cell, as: UTF8.self))
+    }
+
+    /// Calls `body(k, cell)` for each kept row k with the cell of `column` (trimmed of ASCII spaces
+    /// and tabs; Unicode spaces are left to the caller, whose number parser or `trimmedString` handles them).
+    func forEachCell(_ column: String, _ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+        let c = columnIndex[column]!
+        table.withCells { b, range in
+            for k in kept.indices {
+                body(k, UnsafeBufferPointer(rebasing: b[range(Int(kept[k]), c)]))
+            }
+        }
+    }
+
+    /// The trimmed cells of a used column, one string per kept row.
+    public func strings(_ column: String) -> [String] {
+        var out = [String]()
+        out.reserveCapacity(count)
+        forEachCell(column) { _, cell in out.append(DelimitedTable.trimmedString(cell)) }
+        return out
     }
 
     /// 1/0, TRUE/FALSE (T/F, yes/no), cBioPortal's `1:DECEASED`, `0:LIVING`, `1:PROGRESSION`, …
@@ -92,18 +153,89 @@ public struct SurvivalRows: Sendable {
     }
 
     /// A grouping column as a factor (R's level order: numeric when all values are numbers).
-    public func factor(_ column: String) throws -> Factor { try Factor(cells[column]!) }
+    /// Values are coded by their bytes (no string per row); the levels are those of `Factor(strings(column))`.
+    public func factor(_ column: String) throws -> Factor {
+        var short: [ShortKey: Int32] = [:]
+        var long: [String: Int32] = [:]
+        var distinct = [String](), codes = [Int32]()
+        codes.reserveCapacity(count)
+        var last: (key: ShortKey, code: Int32)?
+        func code(short key: ShortKey, _ text: @autoclosure () -> String) -> Int32 {
+            if let last, last.key == key { return last.code }
+            let c: Int32
+            if let known = short[key] { c = known } else {
+                c = Int32(distinct.count)
+                short[key] = c
+                distinct.append(text())
+            }
+            last = (key, c)
+            return c
+        }
+        forEachCell(column) { _, cell in
+            if let t = DelimitedTable.trimmed(cell), t.count <= 15 {
+                let bytes = UnsafeBufferPointer(rebasing: cell[t])
+                codes.append(code(short: ShortKey(bytes), String(decoding: bytes, as: UTF8.self)))
+                return
+            }
+            var s = DelimitedTable.trimmedString(cell)
+            if let key = s.withUTF8({ $0.count <= 15 ? ShortKey($0) : nil }) {
+                codes.append(code(short: key, s))
+            } else if let known = long[s] {
+                codes.append(known)
+            } else {
+                long[s] = Int32(distinct.count)
+                codes.append(Int32(distinct.count))
+                distinct.append(s)
+            }
+        }
+        let levels = Factor.sortedLevels(distinct)
+        var rank = [Int32](repeating: 0, count: distinct.count)
+        let position = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Int32($0)) })
+        for (k, v) in distinct.enumerated() { rank[k] = position[v]! }
+        return Factor(codes: codes.map { rank[Int($0)] }, levels: levels)
+    }
+
+    /// Up to 15 bytes and their count in two words: a dictionary key without a string.
+    struct ShortKey: Hashable {
+        let low: UInt64, high: UInt64
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var low: UInt64 = 0, high = UInt64(bytes.count) << 56
+            for k in bytes.indices {
+                if k < 8 { low |= UInt64(bytes[k]) << (8 * k) } else { high |= UInt64(bytes[k]) << (8 * (k - 8)) }
+            }
+            self.low = low
+            self.high = high
+        }
+    }
+
+    /// A cell as a finite real number (`NumberField.double`); a cell with Unicode spaces at an edge
+    /// is trimmed as a string first, as R's `strip.white` would.
+    static func double(_ cell: UnsafeBufferPointer<UInt8>, field: String) throws(NumberParseError) -> Double {
+        do { return try NumberField.double(cell, field: field) } catch {
+            guard DelimitedTable.trimmed(cell) == nil else { throw error }
+            return try NumberField.double(DelimitedTable.trimmedString(cell), field: field)
+        }
+    }
+
+    /// `ExactNumber.double` of a cell (Unicode spaces at an edge trimmed first), nil when not a number.
+    static func value(_ cell: UnsafeBufferPointer<UInt8>) -> Double? {
+        if case .success(let v) = ExactNumber.double(cell) { return v }
+        guard DelimitedTable.trimmed(cell) == nil, case .success(let v) = ExactNumber.double(DelimitedTable.trimmedString(cell)) else { return nil }
+        return v
+    }
 
     /// A numeric column; the first value that is not a finite number is an error naming line, column and value.
     public func numeric(_ column: String) throws(DelimitedTableError) -> [Double] {
-        let c = cells[column]!
         var out = [Double]()
-        out.reserveCapacity(c.count)
-        for k in c.indices {
-            do { out.append(try NumberField.double(c[k], field: column)) } catch {
-                throw DelimitedTableError(file: file, line: lines[k], number: error)
+        out.reserveCapacity(count)
+        var failure: DelimitedTableError?
+        forEachCell(column) { k, cell in
+            guard failure == nil else { return }
+            do throws(NumberParseError) { out.append(try SurvivalRows.double(cell, field: column)) } catch {
+                failure = DelimitedTableError(file: file, line: lines[k], number: error)
             }
         }
+        if let failure { throw failure }
         return out
     }
 
@@ -143,27 +275,30 @@ public struct SurvivalRows: Sendable {
     public func coxCovariates(_ columns: [String], categorical: Set<String>) throws -> (covariates: [CoxDesign.Covariate], categorical: [String]) {
         var design = [CoxDesign.Covariate](), used = [String]()
         for c in columns {
-            let values = cells[c]!
             if categorical.contains(c) {
-                design.append(.categorical(c, try Factor(values)))
+                design.append(.categorical(c, try factor(c)))
                 used.append(c)
                 continue
             }
-            var firstBad: Int?, numbers = 0
-            for k in values.indices {
-                if case .success = ExactNumber.double(values[k]) { numbers += 1 } else if firstBad == nil { firstBad = k }
+            var values = [Double](), firstBad: Int?, numbers = 0
+            values.reserveCapacity(count)
+            forEachCell(c) { k, cell in
+                if let v = SurvivalRows.value(cell) {
+                    numbers += 1
+                    values.append(v)
+                } else if firstBad == nil { firstBad = k }
             }
             guard let bad = firstBad else {
-                design.append(.numeric(c, try numeric(c)))
+                design.append(.numeric(c, values))
                 continue
             }
-            if 2 * numbers >= values.count {
+            if 2 * numbers >= count {
                 var problem = "is not a number"
-                do { _ = try NumberField.double(values[bad], field: c) } catch { problem = error.problem }
+                do { _ = try NumberField.double(strings(c)[bad], field: c) } catch { problem = error.problem }
                 throw DelimitedTableError(file: file, line: lines[bad], column: c,
-                                          message: "\(problem) in a column that is otherwise numeric (\(numbers) of \(values.count) values are numbers); fix the value, mark it missing (NA), or declare the column categorical (onco: --categorical \(c))")
+                                          message: "\(problem) in a column that is otherwise numeric (\(numbers) of \(count) values are numbers); fix the value, mark it missing (NA), or declare the column categorical (onco: --categorical \(c))")
             }
-            design.append(.categorical(c, try Factor(values)))
+            design.append(.categorical(c, try factor(c)))
             used.append(c)
         }
         return (design, used)

@@ -87,4 +87,38 @@ import Testing
         #expect(throws: EncodingError.self) { try PrettyJSON.encode(["x": Double.infinity]) }
         #expect(throws: EncodingError.self) { try Self.foundation([1.0, .nan]) }
     }
+
+    /// The options onco's writers use, against the Foundation settings they replace.
+    static let scaleKey = CodingUserInfoKey(rawValue: "test.scale")!
+
+    /// Encodes a count scaled by the `userInfo` value, as `DisclosableCount` reads a `DisclosureControl`.
+    struct Scaled: Encodable {
+        let count: Int
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            try c.encode(count * ((encoder.userInfo[PrettyJSONTests.scaleKey] as? Int) ?? 1))
+        }
+    }
+
+    @Test func optionsMatchFoundation() throws {
+        let slashes: [String: [String]] = ["a/b": ["https://x.org/y", "no slash", "\\/"], "c": []]
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        #expect(try PrettyJSON.string(slashes, options: .init(escapesSlashes: true)) == String(decoding: try e.encode(slashes), as: UTF8.self))
+        let url = ["u": URL(string: "https://civicdb.org/evidence/1")!]
+        #expect(try PrettyJSON.string(url, options: .init(escapesSlashes: true)) == String(decoding: try e.encode(url), as: UTF8.self))
+
+        let numbers: [String: [Double]] = ["v": [1, .nan, .infinity, -.infinity, 2.5]]
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Inf", negativeInfinity: "-Inf", nan: "NaN")
+        #expect(try PrettyJSON.string(numbers, options: .init(nonFiniteStrings: ("Inf", "-Inf", "NaN"))) == String(decoding: try e.encode(numbers), as: UTF8.self))
+        #expect(try PrettyJSON.string(["x": Double.nan], options: .init(nonFiniteStrings: ("Inf", "-Inf", "NaN"))) == String(decoding: try e.encode(["x": Double.nan]), as: UTF8.self))
+
+        let counts = ["a": [Scaled(count: 3)], "b": [Scaled(count: 4), Scaled(count: 5)]]
+        e.nonConformingFloatEncodingStrategy = .throw
+        e.userInfo[Self.scaleKey] = 10
+        let ours = try PrettyJSON.string(counts, options: .init(userInfo: [Self.scaleKey: 10]))
+        #expect(ours == String(decoding: try e.encode(counts), as: UTF8.self))
+        #expect(ours.contains("30") && ours.contains("50"))
+    }
 }

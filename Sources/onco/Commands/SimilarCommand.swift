@@ -301,8 +301,7 @@ struct SimilarReport {
                     lines: n.lines.map { JSONNeighbour.Line(line: $0.line, drugs: $0.drugs, startDay: $0.startDay, endDay: $0.endDay) },
                     outcome: n.overallSurvival.map { JSONNeighbour.Outcome(overallSurvivalMonths: Self.months($0.days), event: $0.event) })
             })
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try enc.encode(out), as: UTF8.self) + "\n"
+        // PrettyJSON: the bytes of JSONEncoder [.prettyPrinted, .sortedKeys] (slashes escaped), faster
+        return try PrettyJSON.string(out, options: .init(escapesSlashes: true)) + "\n"
     }
 }

@@ -240,6 +240,10 @@ struct SurvivalCoxCommand: ParsableCommand {
     @Option(help: "Time transform of the proportional-hazards test: km, identity, rank or log.")
     var zphTransform: SurvivalZPHTransform = .km
 
+    @Flag(inversion: .prefixedNo,
+          help: "The proportional-hazards test (R: cox.zph, which summary(coxph) does not run); --no-zph skips it (JSON zph: null).")
+    var zph = true
+
     @Option(help: "Confidence level of the hazard-ratio intervals.")
     var confLevel: Double = 0.95
 
@@ -270,8 +274,8 @@ struct SurvivalCoxCommand: ParsableCommand {
                              design: CoxDesign(design), strata: try strata.map { try data.factor($0) }, weights: w,
                              cluster: try cluster.map { try data.factor($0) },
                              options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel, robust: useRobust))
-        let zph = try? fit.proportionalHazardsTest(transform: zphTransform.value)
-        let report = SurvivalCoxReport(file: io.input, fit: fit, zph: zph, rows: data, categorical: categoricalUsed, strataColumn: strata,
+        let test = zph ? try? fit.proportionalHazardsTest(transform: zphTransform.value) : nil
+        let report = SurvivalCoxReport(file: io.input, fit: fit, zph: test, rows: data, categorical: categoricalUsed, strataColumn: strata,
                                        clusterColumn: cluster)
         try emit(io.format == .json ? report.json() : report.text(), to: io.output)
     }
