@@ -72,7 +72,8 @@ import _TestSupport
                 // some entries end before they enter (never at risk) and must contribute nothing
                 stop.append((entryDay > 0 && rng.next() % 17 == 0 ? entryDay : max(stopDay, entryDay + 1)) / 30.4375)
                 event.append(rng.next() % 10 < 6)
-                w.append(0.2 + Double(rng.next() % 10_000) / 2_000)
+                // dyadic weights: the sums are exact, so y − d at the last time is exactly 0 when all there die
+                w.append(Double(1 + rng.next() % 40) / 8)
                 cluster.append(3 * c + 7)   // sparse codes, as an arm's share of the trial's clusters
             }
         }
