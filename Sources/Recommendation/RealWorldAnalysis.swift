@@ -19,8 +19,9 @@ import Warehouse
 ///   from the weighted Kaplan–Meier curve (months of 30.4375 days).
 /// - **Model**: the weighted Cox model with cluster-robust 95% interval
 ///   (`coxph(Surv(entry, stop, death) ~ treated, weights = w, cluster = patient)`); the naive HR
-///   (unweighted, unadjusted) stays beside it in the trial result. Proportional hazards are not
-///   tested on the weighted counting-process fit (the PH p-values are NaN and said so).
+///   (unweighted, unadjusted) stays beside it in the trial result. Proportional hazards: R's
+///   `cox.zph(fit, transform = "km")` on the weighted counting-process fit (the treatment term, which
+///   is also the global test); NaN when it could not be computed.
 /// - **Gates**: both arms need `gates.minimumPatients` patients and `gates.minimumEvents` deaths
 ///   before any HR or median is reported.
 /// - **Grade**: `grade(_:expected:)` on the weighted HR, and only when the trial is `estimated`: balance
@@ -118,14 +119,15 @@ public enum RealWorldAnalysis {
         }
         let model = RealWorldModel(formula: hr.model, covariates: r.covariates.filter(\.kept).map(\.name), patients: hr.entries,
                                    events: hr.events, hazardRatio: hr.hazardRatio, lower: hr.lower, upper: hr.upper,
-                                   pValue: hr.pValue, proportionalHazardsTreatedP: .nan, proportionalHazardsGlobalP: .nan)
+                                   pValue: hr.pValue, proportionalHazardsTreatedP: hr.proportionalHazardsPValue ?? .nan,
+                                   proportionalHazardsGlobalP: hr.proportionalHazardsPValue ?? .nan)
         ev.model = model
         guard r.status == .estimated else {
             ev.reason = "the target trial is inconclusive: \(r.reasons.joined(separator: "; "))"
             return ev
         }
         (ev.grade, ev.reason) = grade(model, expected: expected)
-        ev.reason += "; balance achieved and positivity held (proportional hazards not tested on the weighted fit)"
+        ev.reason += "; balance achieved and positivity held"
         return ev
     }
 

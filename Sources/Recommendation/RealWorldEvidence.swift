@@ -19,8 +19,8 @@ public struct RealWorldGates: Sendable, Hashable, Codable {
 /// (benefit for a sensitivity or real-world-only therapy, no benefit for a resistance one).
 ///
 /// With HR the target trial's weighted Cox hazard ratio treated vs comparator, (L, U) its cluster-robust
-/// 95% Wald interval and p_PH the `cox.zph` p-value of the treatment term where tested (NaN, not a
-/// violation, for the weighted counting-process fit); every grade but inconclusive also needs the
+/// 95% Wald interval and p_PH the `cox.zph` p-value of the treatment term on the weighted
+/// counting-process fit (NaN, not a violation, where it could not be computed); every grade but inconclusive also needs the
 /// trial `estimated` (balance achieved, positivity held):
 /// - **strong**: the gates pass and the whole interval lies on the expected side of 1
 ///   (benefit: U < 1; resistance: L > 1), and p_PH ≥ 0.05 where tested.

@@ -12,7 +12,8 @@ import Darwin
 /// R: `cox.zph(fit, transform = , terms = TRUE)` (survival ≥ 3.0, `zph1.c`): the exact score test for
 /// adding x·g(t) to the model at the fitted β, using the full 2p×2p information matrix (Efron or
 /// Breslow as the fit). g is centred at its mean over events. A categorical term is one row with
-/// df = number of levels − 1. Versions of survival before 3.0 (and lifelines) use an approximation
+/// df = number of levels − 1. (start, stop] fits as R's `zph2.c` (see `_zphCounting`); case weights
+/// enter the score and the information, a cluster does not (R uses the model-based information). Versions of survival before 3.0 (and lifelines) use an approximation
 /// that differs noticeably.
 public struct ProportionalHazardsTest: Sendable {
     /// The time scale g(t) (R: `transform`).
@@ -46,7 +47,6 @@ extension CoxFit {
     /// - Complexity: O(*n p²*) plus one sort.
     public func proportionalHazardsTest(transform: ProportionalHazardsTest.Transform = .km) throws -> ProportionalHazardsTest {
         guard eventCount > 0 else { throw SurvivalError(.invalidArgument, "no events") }
-        guard data.entry == nil else { throw SurvivalError(.invalidArgument, "PH test of a (start, stop] fit") }
         let n = self.n, pAll = columnNames.count
         let keep = (0..<pAll).filter { !coefficients[$0].isNaN }
         guard !keep.isEmpty else { throw SurvivalError(.invalidArgument, "no estimable coefficient") }
@@ -60,10 +60,12 @@ extension CoxFit {
         // per input row: fixed time, status, weight, stratum
         var time = [Double](repeating: 0, count: n), status = [Bool](repeating: false, count: n)
         var weight = [Double](repeating: 1, count: n), stratum = [Int32](repeating: 0, count: n)
+        var entry: [Double]? = data.entry == nil ? nil : [Double](repeating: 0, count: n)
         for r in 0..<n {
             let i = Int(data.order[r])
             time[i] = data.time[r]; status[i] = data.status[r] == 1
             weight[i] = data.weight[r]; stratum[i] = data.stratum[r]
+            if let e = data.entry { entry![i] = e[r] }
         }
         // g(t)
         var g: [Double]
@@ -71,6 +73,8 @@ extension CoxFit {
         case .identity: g = time
         case .log: g = time.map { _naturalLog($0) }
         case .rank: g = _averageRanks(time)
+        case .km where entry != nil:
+            g = _kmTransformCounting(entry: entry!, time: time, status: status)
         case .km:
             let tally = try _tallies(time: time, event: status, codes: nil, groups: 1, timeFix: false)[0]
             var surv = [Double](repeating: 1, count: tally.time.count)
@@ -107,6 +111,10 @@ extension CoxFit {
         var imat = [Double](repeating: 0, count: q * q)
         var a = [Double](repeating: 0, count: p), a2 = a
         var cmat = [Double](repeating: 0, count: p * p), cmat2 = cmat
+        if let entry {
+            (u, imat) = _zphCounting(entry: entry, time: time, status: status, weight: weight, stratum: stratum, g: g,
+                                     eta: linearPredictors, x: x, p: p, efron: efron)
+        } else {
         var ip = n - 1
         var cstrat: Int32 = -1
         var denom = 0.0
@@ -210,6 +218,7 @@ extension CoxFit {
             }
         }
         for k in 0..<p { for l in 0..<p { imat[(k + p) * q + l] = imat[l * q + k + p] } }
+        }
 
         func test(_ extra: [Int]) -> Double {
             let kk = Array(0..<p) + extra.map { $0 + p }

@@ -55,17 +55,25 @@ extension TargetTrial {
             if case .drugs(let d) = comparator { return Set(d.map(DrugName.canonical)) }
             return nil
         }()
+        // the strategies as drug codes of the table: a drug the table never mentions is in no line
+        let therapyCodes = therapy.compactMap { L.drugCode[$0] }
+        let therapyRecorded = therapyCodes.count == therapy.count
+        let comparatorCodes = comparatorDrugs?.compactMap { L.drugCode[$0] } ?? []
+        let comparatorRecorded = comparatorDrugs.map { comparatorCodes.count == $0.count } ?? true
         var candidates: [TrialEntry] = []
         for r in L.personRanges {
             var exposed = false
             for i in r {
-                let drugs = L.drugSets[i]
-                defer { if !drugs.isDisjoint(with: therapy) { exposed = true } }
+                let drugs = L.drugCodes(ofLine: i)
+                // therapy ⊆ drugs, drugs ∩ therapy = ∅, comparator ⊆ drugs (codes are few per line: linear scans)
+                let shared = therapyCodes.reduce(0) { $0 + (drugs.contains($1) ? 1 : 0) }
+                let disjoint = shared == 0
+                defer { if !disjoint { exposed = true } }
                 if drugs.isEmpty { flow.linesWithoutDrugs += 1; continue }
-                let treated = therapy.isSubset(of: drugs)
-                let isComparator = drugs.isDisjoint(with: therapy) && (comparatorDrugs.map { $0.isSubset(of: drugs) } ?? true)
+                let treated = therapyRecorded && shared == therapyCodes.count
+                let isComparator = disjoint && comparatorRecorded && comparatorCodes.allSatisfy { drugs.contains($0) }
                 guard treated || isComparator else {
-                    if drugs.isDisjoint(with: therapy) { flow.linesOtherTreatments += 1 } else { flow.linesPartialTherapy += 1 }
+                    if disjoint { flow.linesOtherTreatments += 1 } else { flow.linesPartialTherapy += 1 }
                     continue
                 }
                 if exposed { flow.linesNotNewUsers += 1; continue }
@@ -117,9 +125,6 @@ extension TargetTrial {
     static func covariateColumns(_ L: PreparedLines, entries: [TrialEntry], protocol p: TargetTrialProtocol) -> [RawCovariate] {
         let t = L.table
         var out: [RawCovariate] = []
-        // each row's person range, for the earlier lines
-        var rangeOfRow = [Int](repeating: 0, count: t.count)
-        for (k, r) in L.personRanges.enumerated() { for i in r { rangeOfRow[i] = k } }
         for c in p.covariates {
             switch c {
             case .age: out.append(RawCovariate(name: "age", values: .numeric(entries.map { e in t.ages[e.row].map { Double($0) } })))
@@ -135,18 +140,23 @@ extension TargetTrial {
                 out.append(RawCovariate(name: "performance-status", values: .numeric(entries.map { e in
                     t.performanceStatus[e.row].flatMap { $0.isFinite ? $0 : nil } })))
             case .priorTherapyClasses:
-                var perEntry: [Set<String>] = []
-                var all = Set<String>()
-                for e in entries {
-                    var s = Set<String>()
-                    for i in L.personRanges[rangeOfRow[e.row]] where i < e.row {
-                        for d in L.drugSets[i] { for k in drugClasses[d] ?? [] { s.insert(k) } }
+                // classes as codes: each drug code's classes, one flag per (entry, class)
+                let classNames = Array(Set(drugClasses.values.joined())).sorted()
+                var classCode: [String: Int] = [:]
+                for (k, c) in classNames.enumerated() { classCode[c] = k }
+                let classesOfDrug = L.drugNames.map { d in (drugClasses[d] ?? []).map { classCode[$0]! } }
+                let nc = classNames.count
+                var flags = [Bool](repeating: false, count: entries.count * nc), any = [Bool](repeating: false, count: nc)
+                for (j, e) in entries.enumerated() {
+                    for i in L.personRanges[L.personOfRow[e.row]] where i < e.row {
+                        for d in L.drugCodes(ofLine: i) {
+                            for k in classesOfDrug[Int(d)] { flags[j * nc + k] = true; any[k] = true }
+                        }
                     }
-                    perEntry.append(s)
-                    all.formUnion(s)
                 }
-                for k in all.sorted() {
-                    out.append(RawCovariate(name: "prior: \(k)", values: .numeric(perEntry.map { $0.contains(k) ? 1 : 0 })))
+                for k in 0..<nc where any[k] {
+                    out.append(RawCovariate(name: "prior: \(classNames[k])",
+                                            values: .numeric((0..<entries.count).map { flags[$0 * nc + k] ? 1 : 0 })))
                 }
             }
         }

@@ -1,108 +1,7 @@
 import Foundation
 import Survival
 
-/// A weighted Kaplan–Meier curve with delayed entry, its infinitesimal-jackknife standard errors
-/// clustered by patient, and the restricted mean to a horizon with each cluster's influence on it.
-struct ClusteredCurve {
-    var time: [Double]
-    var survival: [Double]
-    var atRisk: [Double]
-    /// se(S(t_k)) = sqrt(Σ_c (Σ_{i ∈ c} w_i ∂S(t_k)/∂w_i)²).
-    var standardError: [Double]
-    /// ∫₀^τ S (R `survmean` rectangles from 0) and, per cluster, Σ_{i ∈ c} w_i ∂RMST/∂w_i.
-    var rmst: Double
-    var rmstInfluence: [Int: Double]
-}
-
 extension TargetTrial {
-    /// The product-limit estimate on (entry, stop] data with case weights, and the derivative of each
-    /// S(t_k) with respect to each weight: with Y_j, d_j the weighted numbers at risk and dying at t_j,
-    /// ∂ log S(t_k)/∂w_i = Σ_{t_j ≤ t_k} [Y_i(t_j) d_j / (Y_j (Y_j − d_j)) − dN_i(t_j) / (Y_j − d_j)]
-    /// (0 once S reaches 0). R: `survfit(..., weights = w, id = id, influence = TRUE)`, whose
-    /// `influence.surv` these derivatives (times w, summed per id) reproduce. One cluster at a time:
-    /// O(n m) time, O(m) memory for m distinct stop times.
-    static func clusteredCurve(entry: [Double], stop: [Double], event: [Bool], weights w: [Double], cluster: [Int],
-                               horizon tau: Double) -> ClusteredCurve {
-        let n = stop.count
-        let times = Array(Set(stop)).sorted()
-        let m = times.count
-        var index: [Double: Int] = [:]
-        for (k, t) in times.enumerated() { index[t] = k }
-        // weighted events at each time and at risk: entry < t ≤ stop
-        var d = [Double](repeating: 0, count: m)
-        var enterDelta = [Double](repeating: 0, count: m + 1), leaveDelta = [Double](repeating: 0, count: m + 1)
-        var firstAtRisk = [Int](repeating: 0, count: n), stopIndex = [Int](repeating: 0, count: n)
-        for i in 0..<n {
-            let k = index[stop[i]]!
-            stopIndex[i] = k
-            if event[i] { d[k] += w[i] }
-            // at risk at the times t_j with entry < t_j ≤ stop: j from the first t_j > entry to k
-            let first = firstIndex(times, greaterThan: entry[i])
-            firstAtRisk[i] = first
-            if first <= k { enterDelta[first] += w[i]; leaveDelta[k + 1] += w[i] }
-        }
-        var y = [Double](repeating: 0, count: m)
-        var running = 0.0
-        for k in 0..<m { running += enterDelta[k] - leaveDelta[k]; y[k] = running }
-        var s = [Double](repeating: 1, count: m)
-        var h = [Double](repeating: 0, count: m)   // d/(Y(Y − d)), 0 where S reaches 0
-        var jump = [Double](repeating: 0, count: m) // 1/(Y − d)
-        var cur = 1.0
-        var zeroFrom = m
-        for k in 0..<m {
-            if d[k] > 0 {
-                if y[k] - d[k] <= 0 { cur = 0; if zeroFrom == m { zeroFrom = k } }
-                else { cur *= 1 - d[k] / y[k]; h[k] = d[k] / (y[k] * (y[k] - d[k])); jump[k] = 1 / (y[k] - d[k]) }
-            }
-            s[k] = cur
-        }
-        var cumH = [Double](repeating: 0, count: m + 1)   // cumH[k + 1] = Σ_{j ≤ k} h_j
-        for k in 0..<m { cumH[k + 1] = cumH[k] + h[k] }
-        // RMST: rectangles from 0 (S = 1) through the times ≤ τ to τ (R `survmean`)
-        var keep = 0
-        while keep < m && times[keep] <= tau { keep += 1 }
-        var rmst = keep > 0 ? times[0] : tau
-        var widths = [Double](repeating: 0, count: keep)
-        for k in 0..<keep {
-            widths[k] = (k + 1 < keep ? times[k + 1] : tau) - times[k]
-            rmst += widths[k] * s[k]
-        }
-        // per cluster: g(t_k) = Σ_{i ∈ c} w_i S(t_k) ∂log S(t_k)/∂w_i
-        // clusters in ascending code order, so that every sum runs in the same order on every run
-        var membersOf: [Int: [Int]] = [:]
-        for i in 0..<n { membersOf[cluster[i], default: []].append(i) }
-        let members = membersOf.keys.sorted().map { ($0, membersOf[$0]!) }
-        var variance = [Double](repeating: 0, count: m)
-        var g = [Double](repeating: 0, count: m)
-        var rmstInfluence: [Int: Double] = [:]
-        for (c, rows) in members {
-            for k in 0..<m { g[k] = 0 }
-            for i in rows {
-                let first = firstAtRisk[i], last = stopIndex[i]
-                for k in first..<min(m, zeroFrom) {
-                    // Σ of h_j over j in [first, min(k, last)], minus the event term once t_k ≥ stop
-                    let upto = min(k, last)
-                    var dlog = upto >= first ? cumH[upto + 1] - cumH[first] : 0
-                    if event[i] && k >= last { dlog -= jump[last] }
-                    g[k] += w[i] * s[k] * dlog
-                }
-            }
-            var r = 0.0
-            for k in 0..<m { variance[k] += g[k] * g[k] }
-            for k in 0..<keep { r += widths[k] * g[k] }
-            rmstInfluence[c] = r
-        }
-        return ClusteredCurve(time: times, survival: s, atRisk: y, standardError: variance.map { $0.squareRoot() }, rmst: rmst,
-                              rmstInfluence: rmstInfluence)
-    }
-
-    /// The first index whose time is > x (binary search on ascending times).
-    static func firstIndex(_ times: [Double], greaterThan x: Double) -> Int {
-        var lo = 0, hi = times.count
-        while lo < hi { let mid = (lo + hi) / 2; if times[mid] > x { hi = mid } else { lo = mid + 1 } }
-        return lo
-    }
-
     /// R `survival:::findq` on (firstx, time) and (0, 1 − curve): the time at which the curve reaches p.
     static func findq(_ x0: [Double], _ y0: [Double], p: Double, tol: Double = Double.ulpOfOne.squareRoot()) -> Double? {
         guard let maxY = y0.filter({ !$0.isNaN }).max(), maxY >= p else { return nil }
@@ -133,7 +32,7 @@ extension TargetTrial {
         let medianLower = findq(x, [0] + lower.map { 1 - $0 }, p: 0.5)
         let medianUpper = findq(x, [0] + upper.map { 1 - $0 }, p: 0.5)
         var rmstVariance = 0.0
-        for k in c.rmstInfluence.keys.sorted() { let v = c.rmstInfluence[k]!; rmstVariance += v * v }
+        for v in c.rmstInfluence { rmstVariance += v * v }   // in cluster order; a cluster without entries here adds +0
         return ArmEstimate(entries: entries, patients: patients, events: events, weightSum: weightSum, time: c.time,
                            survival: c.survival, standardError: c.standardError, lower: lower.map { $0.isNaN ? 0 : $0 },
                            upper: upper.map { $0.isNaN ? 0 : $0 }, atRisk: c.atRisk, medianMonths: median,
@@ -170,13 +69,18 @@ extension TargetTrial {
         }
         let modelSE = fit.naiveStandardErrors?[0] ?? row.standardError
         let robust = cluster != nil
+        // the PH test of the weighted (adjusted) fit; finite values only
+        let ph = robust ? (try? fit.proportionalHazardsTest(transform: .km))?.terms.first : nil
+        let phOK = ph.map { $0.chiSquare.isFinite && $0.pValue.isFinite } ?? false
         let model = robust
             ? "coxph(Surv(entry, stop, death) ~ treated, weights = w, cluster = patient, ties = \"efron\")"
             : "coxph(Surv(entry, stop, death) ~ treated, ties = \"efron\")"
         return (HazardRatioEstimate(model: model, hazardRatio: row.hazardRatio, lower: row.lower, upper: row.upper,
                                     coefficient: row.coefficient, standardError: row.standardError, modelStandardError: modelSE,
                                     variance: robust ? .clusterRobust : .model, pValue: row.pValue, entries: e.count,
-                                    events: e.filter(\.event).count), nil)
+                                    events: e.filter(\.event).count,
+                                    proportionalHazardsChiSquare: phOK ? ph?.chiSquare : nil,
+                                    proportionalHazardsPValue: phOK ? ph?.pValue : nil), nil)
     }
 
     /// Steps 2–4 on built entries and their raw covariates (the part the R reference checks).
@@ -209,9 +113,10 @@ extension TargetTrial {
         let tp = Set(entries.filter(\.treated).map(\.person)), cp = Set(entries.filter { !$0.treated }.map(\.person))
         f.treatedPatients = tp.count; f.comparatorPatients = cp.count
         f.patientsInBothArms = tp.intersection(cp).count
-        var perArm: [String: Int] = [:]
-        for e in entries { perArm["\(e.person)/\(e.treated)", default: 0] += 1 }
-        f.patientsWithRepeatedEntries = Set(perArm.filter { $0.value > 1 }.keys.map { $0.split(separator: "/")[0] }).count
+        struct PersonArm: Hashable { var person: Int64; var treated: Bool }
+        var seen = Set<PersonArm>(), repeated = Set<Int64>()
+        for e in entries where !seen.insert(PersonArm(person: e.person, treated: e.treated)).inserted { repeated.insert(e.person) }
+        f.patientsWithRepeatedEntries = repeated.count
         f.treatedEvents = entries.filter { $0.treated && $0.event }.count
         f.comparatorEvents = entries.filter { !$0.treated && $0.event }.count
         result.flow = f
@@ -287,11 +192,11 @@ extension TargetTrial {
         result.hazardRatio = adjusted
         if let problem { result.inconclusive("weighted model: \(problem)") }
         // per-arm curves and RMST
-        func arm(_ isTreated: Bool) -> (ArmEstimate, [Int: Double]) {
+        func arm(_ isTreated: Bool) -> (ArmEstimate, [Double]) {
             let idx = entries.indices.filter { entries[$0].treated == isTreated }
             let curve = clusteredCurve(entry: idx.map { entries[$0].entry }, stop: idx.map { entries[$0].stop },
                                        event: idx.map { entries[$0].event }, weights: idx.map { w[$0] },
-                                       cluster: idx.map { clusters[$0] }, horizon: p.horizonMonths)
+                                       cluster: idx.map { clusters[$0] }, clusters: code.count, horizon: p.horizonMonths)
             let estimate = armEstimate(curve, entries: idx.count, patients: Set(idx.map { entries[$0].person }).count,
                                        events: idx.filter { entries[$0].event }.count, weightSum: idx.reduce(0) { $0 + w[$1] })
             return (estimate, curve.rmstInfluence)
@@ -300,7 +205,7 @@ extension TargetTrial {
         result.treated = ta
         result.comparatorArm = ca
         var v = 0.0
-        for c in Set(ti.keys).union(ci.keys).sorted() { let d = (ti[c] ?? 0) - (ci[c] ?? 0); v += d * d }
+        for c in 0..<code.count { let d = ti[c] - ci[c]; v += d * d }
         let diff = ta.rmstMonths - ca.rmstMonths, se = v.squareRoot(), z = 1.959963984540054
         result.rmst = RMSTDifference(horizonMonths: p.horizonMonths, treatedMonths: ta.rmstMonths, comparatorMonths: ca.rmstMonths,
                                      differenceMonths: diff, standardError: se, lower: diff - z * se, upper: diff + z * se,

@@ -43,6 +43,14 @@ public enum TargetTrial {
         public let drugSets: [Set<String>]
         /// Row ranges of each person's lines (rows are ordered by person, then line).
         public let personRanges: [Range<Int>]
+        /// The same drugs as integer codes, shared by every therapy's trial on these lines: the table's
+        /// canonical drug names (sorted) and each line's codes (`lineDrugs[lineDrugStart[i]..<lineDrugStart[i + 1]]`).
+        let drugNames: [String]
+        let drugCode: [String: Int32]
+        let lineDrugs: [Int32]
+        let lineDrugStart: [Int]
+        /// Each row's index in `personRanges`.
+        let personOfRow: [Int]
 
         /// The time-zero columns (`sexes` ... `biomarkerKnownBy`) may be empty, meaning not recorded
         /// for any line (tables built before they existed).
@@ -87,15 +95,33 @@ public enum TargetTrial {
             }
             drugSets = sets
             var ranges: [Range<Int>] = []
+            var personOfRow = [Int](repeating: 0, count: n)
             var i = 0
             while i < n {
                 var j = i + 1
                 while j < n, table.personIDs[j] == table.personIDs[i] { j += 1 }
+                for r in i..<j { personOfRow[r] = ranges.count }
                 ranges.append(i..<j)
                 i = j
             }
             personRanges = ranges
+            self.personOfRow = personOfRow
+            drugNames = Set(cache.values).sorted()
+            var code: [String: Int32] = [:]
+            for (k, d) in drugNames.enumerated() { code[d] = Int32(k) }
+            drugCode = code
+            var flat: [Int32] = [], start = [0]
+            start.reserveCapacity(n + 1)
+            for s in sets {
+                flat.append(contentsOf: s.map { code[$0]! }.sorted())
+                start.append(flat.count)
+            }
+            lineDrugs = flat
+            lineDrugStart = start
         }
+
+        /// The drug codes of line `i`, ascending.
+        func drugCodes(ofLine i: Int) -> ArraySlice<Int32> { lineDrugs[lineDrugStart[i]..<lineDrugStart[i + 1]] }
 
         /// Regimens (sorted canonical drug sets) and the number of distinct patients who received each, in any line.
         public func regimenCounts() -> [[String]: Int] {

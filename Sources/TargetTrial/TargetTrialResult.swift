@@ -315,11 +315,19 @@ public struct HazardRatioEstimate: Sendable, Hashable, Codable {
     public var pValue: Double
     @DisclosableCount public var entries: Int
     @DisclosableCount public var events: Int
+    /// The proportional-hazards test of the treatment term (R `cox.zph(fit, transform = "km")` on the
+    /// fit's counting-process rows, with its case weights and the model-based information: the cluster
+    /// plays no part, as in R): chi-square (1 df) and p-value; nil when not run (the naive fit) or
+    /// when it could not be computed.
+    public var proportionalHazardsChiSquare: Double?
+    public var proportionalHazardsPValue: Double?
     public init(model: String, hazardRatio: Double, lower: Double, upper: Double, coefficient: Double, standardError: Double,
-                modelStandardError: Double, variance: Variance, pValue: Double, entries: Int, events: Int) {
+                modelStandardError: Double, variance: Variance, pValue: Double, entries: Int, events: Int,
+                proportionalHazardsChiSquare: Double? = nil, proportionalHazardsPValue: Double? = nil) {
         self.model = model; self.hazardRatio = hazardRatio; self.lower = lower; self.upper = upper
         self.coefficient = coefficient; self.standardError = standardError; self.modelStandardError = modelStandardError
         self.variance = variance; self.pValue = pValue; self.entries = entries; self.events = events
+        self.proportionalHazardsChiSquare = proportionalHazardsChiSquare; self.proportionalHazardsPValue = proportionalHazardsPValue
     }
 }
 

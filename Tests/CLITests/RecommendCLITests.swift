@@ -51,6 +51,19 @@ import _TestSupport
         #expect(try String(contentsOfFile: html, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
     }
 
+    /// `--include-unknown-timing`: the target trials' sensitivity analysis, stated in the report's methods.
+    @Test func includeUnknownTimingIsStatedInTheMethods() throws {
+        let v = casePath("skcm_braf_v600e.grch37.vep")
+        let base = ["recommend", "--kb", kb, "--vcf", v, "--tumor-type", "SKCM", "--format", "markdown"]
+        let excluded = try runOnco(base)
+        #expect(excluded.status == 0, "\(excluded.stderr)")
+        #expect(excluded.stdout.contains("patients whose timing is unknown are excluded (counted)"))
+        let included = try runOnco(base + ["--include-unknown-timing"])
+        #expect(included.status == 0, "\(included.stderr)")
+        #expect(included.stdout.contains("patients whose timing is unknown are included as known at time zero (sensitivity analysis)"))
+        #expect(!included.stdout.contains("timing is unknown are excluded"))
+    }
+
     /// The concise board view by default; `--all` lists the T3/T4 candidates too.
     @Test func conciseByDefaultAllOnRequest() throws {
         let v = casePath("skcm_braf_v600e.grch37.vep")

@@ -69,6 +69,14 @@ import _TestSupport
                                options: .init(ties: ties, robust: true))
             for (x, y) in zip(a.coefficients + a.standardErrors, b.coefficients + b.standardErrors) { #expect(isClose(x, y, rel: 1e-11)) }
             #expect(a.iterations == b.iterations)
+            // the PH test on (start, stop] rows (R zph2.c) is then the right-censored one (zph1.c), every transform
+            for transform in ProportionalHazardsTest.Transform.allCases {
+                let za = try a.proportionalHazardsTest(transform: transform), zb = try b.proportionalHazardsTest(transform: transform)
+                #expect(za.terms.map(\.name) == zb.terms.map(\.name))
+                for (x, y) in zip(za.terms + [za.global], zb.terms + [zb.global]) {
+                    #expect(isClose(x.chiSquare, y.chiSquare, rel: 1e-9), "\(ties) \(transform) \(x.name): \(x.chiSquare) vs \(y.chiSquare)")
+                }
+            }
         }
     }
 

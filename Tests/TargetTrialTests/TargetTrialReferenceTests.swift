@@ -6,7 +6,7 @@ import _TestSupport
 /// The estimation part of the target trial against R (Tests/Fixtures/targettrial/reference.R, which
 /// writes entries.csv and reference.json): propensity model, weights and truncation, balance,
 /// positivity, weighted Kaplan–Meier with clustered infinitesimal-jackknife se, medians, RMST and the
-/// difference's se, weighted Cox with cluster-robust se, naive Cox, E-values. Relative tolerance 1e-6.
+/// difference's se, weighted Cox with cluster-robust se and its PH test (`cox.zph`), naive Cox, E-values. Relative tolerance 1e-6.
 @Suite struct TargetTrialReferenceTests {
     static let root = RepoPaths.fixture("targettrial")
     static let tolerance = 1e-6
@@ -127,10 +127,13 @@ import _TestSupport
         close(hr.modelStandardError, rc["naive_se"], "weighted model se")
         close(hr.lower, rc["lower"], "HR lower"); close(hr.upper, rc["upper"], "HR upper")
         #expect(hr.variance == .clusterRobust)
+        // R cox.zph(weighted fit, transform = "km") on the counting-process rows
+        close(hr.proportionalHazardsChiSquare, rc["ph_chisq"], "PH chi-square"); close(hr.proportionalHazardsPValue, rc["ph_p"], "PH p")
         let naive = try #require(r.naiveHazardRatio), rn = ref["naive"] as! [String: Any]
         close(naive.coefficient, rn["coef"], "naive coef"); close(naive.standardError, rn["se"], "naive se")
         close(naive.lower, rn["lower"], "naive lower"); close(naive.upper, rn["upper"], "naive upper")
         #expect(naive.variance == .model)
+        #expect(naive.proportionalHazardsPValue == nil)
         // E-value
         let e = try #require(r.eValue), re = ref["evalue"] as! [String: Any]
         close(e.estimate, re["estimate"], "E-value"); close(e.boundNearestOne, re["bound"], "E-value bound"); close(e.eventShare, re["share"], "event share")

@@ -152,6 +152,9 @@ struct RecommendCommand: AsyncParsableCommand {
     @Option(name: .customLong("min-events"), help: "Real-world gate: minimum deaths per arm.")
     var minEvents: Int = 10
 
+    @Flag(name: .customLong("include-unknown-timing"), help: "Real-world target trials: include patients whose biomarker timing is unknown as known at time zero (a sensitivity analysis, open to immortal-time bias; default: excluded and counted).")
+    var includeUnknownTiming = false
+
     @Option(name: .customLong("minimum-count"), help: "Small-cell suppression: counts 1..k-1 are shown as <k (default: the warehouse's minimum, 5 without a warehouse).")
     var minimumCount: Int?
 
@@ -179,7 +182,8 @@ struct RecommendCommand: AsyncParsableCommand {
     func run() async throws {
         var options = RecommenderOptions(gates: RealWorldGates(minimumPatients: minPatients, minimumEvents: minEvents),
                                          disclosure: DisclosureControl(minimumCount: minimumCount ?? 5),
-                                         includeFiltered: caseOptions.includeFiltered, neighbours: neighbours)
+                                         includeFiltered: caseOptions.includeFiltered, neighbours: neighbours,
+                                         includeUnknownTiming: includeUnknownTiming)
         let kbDirectory = try kb.resolve()
         let c = try caseOptions.read(knowledgeBase: kbDirectory)
         let knowledge = try KnowledgeBase.load(directory: kbDirectory)
