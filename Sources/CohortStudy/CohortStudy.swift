@@ -7,9 +7,6 @@ import TargetTrial
 import Vocabulary
 import Warehouse
 
-/// A warehouse that can run cohort studies: the cohort table and governance (both backends).
-public typealias ResearchWarehouse = CohortTableStore & GovernanceStore
-
 /// Runs cohort outcome studies on the warehouse, under its governance.
 ///
 /// `run` checks the project (see `GovernancePolicy`), reads the cohort table, computes the analyses
@@ -56,7 +53,7 @@ public enum CohortStudy {
     /// Runs a study.
     /// - Throws: `CohortStudyError.refused` (logged) when governance refuses; `.noPatients`, `.analysis`;
     ///   warehouse errors.
-    public static func run(_ plan: CohortPlan, store: any ResearchWarehouse, options: Options = Options(),
+    public static func run(_ plan: CohortPlan, store: Warehouse, options: Options = Options(),
                            logger: Logger = Logger(label: "onco.cohort")) async throws -> Run {
         let meta = try await store.metadata(logger: logger)
         let settings = try await store.governanceSettings(logger: logger)
@@ -149,7 +146,7 @@ public enum CohortStudy {
 
 extension CohortStudy {
     /// The provenance every report of a run carries.
-    static func provenance(store: any ResearchWarehouse, meta: WarehouseMetadata, project: String?, definitionHash: String, minimum: Int,
+    static func provenance(store: Warehouse, meta: WarehouseMetadata, project: String?, definitionHash: String, minimum: Int,
                            audit: AuditEntry) -> CohortReport.Provenance {
         CohortReport.Provenance(
             oncoVersion: OncoVersion.current, warehouseBackend: store.backend.rawValue, warehouseVersion: meta.warehouseVersion,
