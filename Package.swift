@@ -63,7 +63,7 @@ let package = Package(
         // CIViC / OncoTree / Disease Ontology, biomarker rules, matching, tiers.
         .target(name: "Knowledge", dependencies: ["OncoCore", "Vocabulary"], swiftSettings: settings),
 
-        // OMOP-shaped warehouse: schema, WarehouseStore protocol, SQLite store, importers, synth, governance.
+        // OMOP-shaped warehouse: schema, the Warehouse type over the SQLBackend seam, the SQLite backend, importers, synth (Survival: Cox for the planted truth), governance.
         .target(
             name: "Warehouse",
             dependencies: [
@@ -76,7 +76,7 @@ let package = Package(
             swiftSettings: settings
         ),
 
-        // The PostgreSQL WarehouseStore (postgres-nio).
+        // The PostgreSQL SQLBackend (postgres-nio) and Warehouse.openPostgres / Warehouse.open(db:), through Warehouse's public API only.
         .target(
             name: "WarehousePostgres",
             dependencies: [
@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "Batch",
             dependencies: [
-                "OncoCore", "Genomics", "Knowledge", "Warehouse", "Similarity", "Recommendation", "Reports",
+                "OncoCore", "Genomics", "Knowledge", "Warehouse", "Recommendation", "Reports",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings

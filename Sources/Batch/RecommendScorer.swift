@@ -11,7 +11,7 @@ import Warehouse
 /// Recommendation) for every case: the same pipeline and the same JSON as `onco recommend`.
 ///
 /// Build it once per batch: it holds the knowledge base, the warehouse store (wrap it in a
-/// `BatchWarehouseCache` to read shared cohorts once) and the similarity index
+/// a read cache (`Warehouse.Options.readCache`) to read shared cohorts once) and the similarity index
 /// (`SimilarityNeighbourSource`, module Recommendation), all immutable or `Sendable`, and the engine calls `score`
 /// concurrently.
 ///
@@ -155,12 +155,12 @@ extension RecommendScorer {
     /// Builds the batch's recommend scorer once, with everything its cases share: loads the knowledge
     /// base; with a warehouse, loads its similarity index (unless `neighbours` is 0: the persisted one at
     /// `similarityIndexPath` when current, updated incrementally when stale, else built; nil path: built
-    /// in memory) with every person's key read once, and, if `cacheWarehouse`, wraps the store in a
-    /// `BatchWarehouseCache` and gives the recommender a `RealWorldCache` (biomarker cohorts' analyses
-    /// computed once for the batch).
-    /// - Parameter warehouse: an open store (`WarehouseFactory.open`, `SQLiteWarehouseStore`), or nil
+    /// in memory) with every person's key read once, and, if `cacheWarehouse`, gives the recommender the
+    /// warehouse with its read cache on (`Warehouse.Options.readCache`: metadata and biomarker cohorts
+    /// read once) and a `RealWorldCache` (biomarker cohorts' analyses computed once for the batch).
+    /// - Parameter warehouse: an open warehouse (`Warehouse.open(db:mode:)`, `Warehouse.openSQLite`), or nil
     ///   for curated evidence only. The caller closes it after the batch.
-    public static func prepare(knowledgeBase directory: URL, warehouse: (any WarehouseStore)?, neighbours: Int = 200,
+    public static func prepare(knowledgeBase directory: URL, warehouse: Warehouse?, neighbours: Int = 200,
                                similarityIndexPath: String? = nil, cacheWarehouse: Bool = true,
                                knownTumorTypes: Set<String>? = nil, minimumCount: Int = 5,
                                logger: Logger) async throws -> (scorer: RecommendScorer, loaded: Loaded) {
@@ -168,7 +168,7 @@ extension RecommendScorer {
         let t0 = clock.now
         let kb = try KnowledgeBase.load(directory: directory)
         var loaded = Loaded(knowledgeBase: kb.version.description, warehouse: nil, similarityPatients: nil, seconds: 0)
-        var store: (any WarehouseStore)? = nil
+        var store: Warehouse? = nil
         var source: (any NeighbourSource)? = nil
         var unavailable = "no similarity index was given"
         if let opened = warehouse {
@@ -188,7 +188,7 @@ extension RecommendScorer {
             } else {
                 unavailable = "turned off (no neighbours requested)"
             }
-            store = cacheWarehouse ? BatchWarehouseCache(opened) : opened
+            store = cacheWarehouse ? opened.with(options: .readCache) : opened
         }
         let recommender = Recommender(knowledgeBase: kb, warehouse: store, neighbourSource: source,
                                       neighbourUnavailableReason: unavailable,

@@ -9,7 +9,7 @@ import Warehouse
 /// in a warehouse without blood cancers), the study runs and the report says which values matched no patient.
 extension CohortStudy {
     /// - Returns: report notes for values that matched no patient beside values that did.
-    static func checkAttributeValues(_ plan: CohortPlan, store: any ResearchWarehouse, logger: Logger) async throws -> [String] {
+    static func checkAttributeValues(_ plan: CohortPlan, store: Warehouse, logger: Logger) async throws -> [String] {
         var notes: [String] = []
         for (i, a) in plan.definition.population.attributes.enumerated() {
             guard let values = a.values else { continue }

@@ -38,7 +38,7 @@ extension CohortStudy {
 
     /// Runs a screen.
     /// - Throws: as `run`; `.invalidDefinition` when the definition is not a screen; `.noPatients`.
-    public static func screen(_ plan: CohortPlan, store: any ResearchWarehouse, options: Options = Options(),
+    public static func screen(_ plan: CohortPlan, store: Warehouse, options: Options = Options(),
                               logger: Logger = Logger(label: "onco.cohort")) async throws -> ScreenRun {
         guard let sp = plan.screen else { throw CohortStudyError(.invalidDefinition, plan.source, "not a screen (give screen settings)") }
         guard let endpoint = plan.tableEndpoint else {

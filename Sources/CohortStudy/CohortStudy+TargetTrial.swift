@@ -12,7 +12,7 @@ extension CohortStudy {
     /// positivity and estimates under the same disclosure control as every cohort report.
     /// - Throws: `CohortStudyError.invalidDefinition` for a row-level export (not available for a trial)
     ///   or a protocol the trial rejects; `.noPatients` when the population has no line of therapy.
-    static func runTargetTrial(_ plan: CohortPlan, _ trial: TargetTrialPlan, store: any ResearchWarehouse, options: Options,
+    static func runTargetTrial(_ plan: CohortPlan, _ trial: TargetTrialPlan, store: Warehouse, options: Options,
                                minimum: Int, meta: WarehouseMetadata, definitionJSON: String, definitionHash: String,
                                logger: Logger) async throws -> Run {
         if options.exportRows {

@@ -7,9 +7,6 @@ import TargetTrial
 import Vocabulary
 import Warehouse
 
-/// A warehouse that can run cohort studies: the cohort table and governance (both backends).
-public typealias ResearchWarehouse = CohortSetStore & GovernanceStore
-
 /// Runs cohort outcome studies on the warehouse, under its governance.
 ///
 /// `run` checks the project (see `GovernancePolicy`), reads the cohort table, computes the analyses
@@ -56,7 +53,7 @@ public enum CohortStudy {
     /// Runs a study.
     /// - Throws: `CohortStudyError.refused` (logged) when governance refuses; `.noPatients`, `.analysis`;
     ///   warehouse errors.
-    public static func run(_ plan: CohortPlan, store: any ResearchWarehouse, options: Options = Options(),
+    public static func run(_ plan: CohortPlan, store: Warehouse, options: Options = Options(),
                            logger: Logger = Logger(label: "onco.cohort")) async throws -> Run {
         if plan.screen != nil {
             throw CohortStudyError(.invalidDefinition, "\(plan.source): screen", "a screen runs with `onco cohort screen`")
@@ -138,7 +135,7 @@ extension CohortStudy {
     /// The checks every study passes before it reads a patient: the project (refusals logged and thrown as
     /// `.refused`), the small-cell threshold, then the values of the population's attribute conditions
     /// (`checkAttributeValues`: a value held by nobody is an error, logged as `cohort.invalid`).
-    static func authorise(_ plan: CohortPlan, store: any ResearchWarehouse, options: Options, logger: Logger) async throws -> Authorisation {
+    static func authorise(_ plan: CohortPlan, store: Warehouse, options: Options, logger: Logger) async throws -> Authorisation {
         let meta = try await store.metadata(logger: logger)
         let settings = try await store.governanceSettings(logger: logger)
         let definitionJSON = try plan.definition.canonicalJSON()
@@ -184,7 +181,7 @@ extension CohortStudy {
 
 extension CohortStudy {
     /// The provenance every report of a run carries.
-    static func provenance(store: any ResearchWarehouse, meta: WarehouseMetadata, project: String?, definitionHash: String, minimum: Int,
+    static func provenance(store: Warehouse, meta: WarehouseMetadata, project: String?, definitionHash: String, minimum: Int,
                            audit: AuditEntry) -> CohortReport.Provenance {
         CohortReport.Provenance(
             oncoVersion: OncoVersion.current, warehouseBackend: store.backend.rawValue, warehouseVersion: meta.warehouseVersion,

@@ -19,7 +19,7 @@ import Warehouse
 /// points) stay within `maximumRows`, and each level keeps at most `maximumEntries` entries. When a bound
 /// is reached, new entries are not kept (the computation still runs); nothing kept is evicted.
 ///
-/// Like `BatchWarehouseCache`, it assumes the warehouse does not change while the cache lives: build
+/// Like the warehouse's read cache (`Warehouse.Options.readCache`), it assumes the warehouse does not change while the cache lives: build
 /// one per batch (or per process). Give a shared cache only cohorts defined by criteria; a case's
 /// nearest-neighbour cohort (explicit person ids) belongs in a cache of that case alone (the
 /// recommender does this).

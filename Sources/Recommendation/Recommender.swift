@@ -40,7 +40,7 @@ public struct RecommenderOptions: Sendable, Hashable {
 ///
 /// ```swift
 /// let kb = try KnowledgeBase.load(directory: kbURL)
-/// let store = try await SQLiteWarehouseStore(path: "warehouse.sqlite")
+/// let store = try await Warehouse.openSQLite(path: "warehouse.sqlite")
 /// let recommender = Recommender(knowledgeBase: kb, warehouse: store)
 /// let c = try RecommendationCase.read(vcf: "case.vcf.gz", clinical: ClinicalContext(tumorType: OncoTreeCode("SKCM")))
 /// let r = try await recommender.recommend(c, logger: logger)
@@ -51,7 +51,7 @@ public struct RecommenderOptions: Sendable, Hashable {
 /// warehouse store is `Sendable` and serves concurrent reads).
 public struct Recommender: Sendable {
     public let knowledgeBase: KnowledgeBase
-    public let warehouse: (any WarehouseStore)?
+    public let warehouse: Warehouse?
     public let neighbourSource: (any NeighbourSource)?
     /// Why there is no neighbour source, when there is a warehouse but none was given.
     public let neighbourUnavailableReason: String
@@ -61,7 +61,7 @@ public struct Recommender: Sendable {
     /// (within a case, a model is still fitted once per distinct split). Results are the same either way.
     public let realWorldCache: RealWorldCache?
 
-    public init(knowledgeBase: KnowledgeBase, warehouse: (any WarehouseStore)? = nil,
+    public init(knowledgeBase: KnowledgeBase, warehouse: Warehouse? = nil,
                 neighbourSource: (any NeighbourSource)? = nil,
                 neighbourUnavailableReason: String = "no similarity index was given",
                 options: RecommenderOptions = RecommenderOptions(), realWorldCache: RealWorldCache? = nil) {

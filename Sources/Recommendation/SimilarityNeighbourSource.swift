@@ -15,13 +15,13 @@ import Warehouse
 /// once (`preloadingPersonIDs`).
 public struct SimilarityNeighbourSource: NeighbourSource {
     public let index: SimilarityIndex
-    public let store: any WarehouseStore
+    public let store: Warehouse
     /// Person id of every index key, when read once up front; nil: asked of the store per case.
     let personIDs: [PatientKey: Int64]?
     /// Search threads per case (1 in a batch, where parallelism is across cases).
     public var threads: Int?
 
-    public init(index: SimilarityIndex, store: any WarehouseStore, personIDs: [PatientKey: Int64]? = nil, threads: Int? = nil) {
+    public init(index: SimilarityIndex, store: Warehouse, personIDs: [PatientKey: Int64]? = nil, threads: Int? = nil) {
         self.index = index
         self.store = store
         self.personIDs = personIDs
@@ -56,7 +56,7 @@ public struct SimilarityNeighbourSource: NeighbourSource {
     ///   - preloadingPersonIDs: read every person's key once (a batch) instead of per case.
     ///   - tumorTypes: the tumour-type tree profiles are compared over: the knowledge base's OncoTree
     ///     (`KnowledgeBase.tumorTypeHierarchy()`); an index built over another tree is rebuilt.
-    public static func load(store: any WarehouseStore, indexPath: String?, preloadingPersonIDs: Bool = false,
+    public static func load(store: Warehouse, indexPath: String?, preloadingPersonIDs: Bool = false,
                             threads: Int? = nil, tumorTypes: TumorTypeHierarchy = .embedded,
                             logger: Logger) async -> (source: SimilarityNeighbourSource?, reason: String) {
         do {

@@ -9,13 +9,13 @@ import Warehouse
 import _TestSupport
 
 /// The recommend scorer's shared warehouse pieces, on an in-memory synthetic warehouse: the batch
-/// cache answers exactly as the store does, and warehouse patients are profiled as new cases are.
+/// read cache (`Warehouse.Options.readCache`) answers exactly as the uncached warehouse does, and warehouse patients are profiled as new cases are.
 @Suite(.serialized) struct BatchWarehouseTests {
     static let logger = Logger(label: "test.batch.warehouse", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// 800 synthetic patients (the model the generated cases are drawn from).
-    static func makeStore() async throws -> any WarehouseStore {
-        let store = try await SQLiteWarehouseStore(path: nil)
+    static func makeStore() async throws -> Warehouse {
+        let store = try await Warehouse.openSQLite(path: nil)
         let g = try SyntheticCohortGenerator(parametersPath: RepoPaths.cohorts("synthetic-oncology.json").path, patients: 800, seed: 11)
         _ = try await store.importDataset(g.descriptor, from: g.makeSource(parallelism: 2), progress: nil, logger: logger)
         return store
@@ -23,7 +23,7 @@ import _TestSupport
 
     @Test func cacheAnswersAsTheStoreAndReadsEachSharedCohortOnce() async throws {
         let store = try await Self.makeStore()
-        let cache = BatchWarehouseCache(store)
+        let cache = store.with(options: .readCache)
         let log = Self.logger
         let shared = [
             LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["LUAD"])),
@@ -41,13 +41,13 @@ import _TestSupport
         }
         #expect(answers.count == 16)
         for (q, t) in answers { #expect(t == direct[q]) }
-        #expect(cache.statistics.misses == 2 && cache.statistics.hits == 14)
+        #expect(cache.readCacheStatistics!.misses == 2 && cache.readCacheStatistics!.hits == 14)
 
         // A neighbour cohort (explicit person ids) goes to the store every time.
         let ids = Array(try await store.selectCohort(.all, logger: log).prefix(60))
         let neighbours = LineOutcomeQuery(cohort: CohortCriteria(personIDs: ids))
         #expect(try await cache.lineOutcomes(neighbours, logger: log) == (try await store.lineOutcomes(neighbours, logger: log)))
-        #expect(cache.statistics.bypassed == 1)
+        #expect(cache.readCacheStatistics!.bypassed == 1)
 
         // The batched read (what the recommender uses): one cached, one new, the neighbours, the new one again.
         let nsclc = LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: ["NSCLC", "LUAD", "LUSC"]))
@@ -55,7 +55,7 @@ import _TestSupport
         let batched = try await cache.lineOutcomes(mixed, logger: log)
         #expect(batched == (try await store.lineOutcomes(mixed, logger: log)))
         #expect(batched[1].personIDs.count > 0)
-        #expect(cache.statistics.misses == 3 && cache.statistics.hits == 16 && cache.statistics.bypassed == 2)
+        #expect(cache.readCacheStatistics!.misses == 3 && cache.readCacheStatistics!.hits == 16 && cache.readCacheStatistics!.bypassed == 2)
         #expect(try await cache.lineOutcomes([nsclc], logger: log) == [batched[1]])
         #expect(try await cache.metadata(logger: log) == (try await store.metadata(logger: log)))
         #expect(cache.backend == .sqlite)

@@ -11,7 +11,7 @@ import _TestSupport
 /// edits made outside onco, naming the first bad entry; the log refuses UPDATE and DELETE.
 @Suite struct AuditLogTests {
     /// Writes six audit entries: keys.init, project.add, governance.set and three records.
-    static func fill(_ store: any GovernanceStore) async throws {
+    static func fill(_ store: Warehouse) async throws {
         let keys = try TestKeys.both()
         _ = try await store.initialiseKeys(keys, logger: TestWarehouse.logger)
         _ = try await store.addProject(GovernanceTests.scope, keys: keys, logger: TestWarehouse.logger)
@@ -25,7 +25,7 @@ import _TestSupport
     /// A warehouse file with the six entries of `fill`.
     static func makeLog() async throws -> String {
         let path = try makeTemporaryDirectory("onco-audit").appendingPathComponent("w.sqlite").path
-        let store = try await SQLiteWarehouseStore(path: path)
+        let store = try await Warehouse.openSQLite(path: path)
         try await fill(store)
         try await store.close()
         return path
@@ -43,7 +43,7 @@ import _TestSupport
     }
 
     static func verify(_ path: String) async throws -> AuditVerification {
-        let store = try await SQLiteWarehouseStore(path: path)
+        let store = try await Warehouse.openSQLite(path: path)
         let v = try await store.verifyAuditLog(keys: try TestKeys.auditOnly(), checkpoint: nil, logger: TestWarehouse.logger)
         try await store.close()
         return v
@@ -55,7 +55,7 @@ import _TestSupport
         #expect(v.isIntact && v.entries == 6 && v.recordedHead?.seq == 6, "\(v.problems)")
         #expect(v.macsChecked && v.keyedFrom == 1)
         // each entry's hash is the SHA-256 of the previous hash and its canonical text
-        let store = try await SQLiteWarehouseStore(path: path)
+        let store = try await Warehouse.openSQLite(path: path)
         let log = try await store.auditLog(logger: TestWarehouse.logger)
         try await store.close()
         #expect(log[0].previousSHA256 == AuditChain.genesis)
@@ -77,7 +77,7 @@ import _TestSupport
     @Test func editedEntryWithRecomputedHashBreaksTheNextLink() async throws {
         let path = try await Self.makeLog()
         // a careful forger recomputes entry 3's own hash: entry 4 no longer chains to it
-        let store = try await SQLiteWarehouseStore(path: path)
+        let store = try await Warehouse.openSQLite(path: path)
         var e4 = try await store.auditLog(logger: TestWarehouse.logger)[3]
         try await store.close()
         e4.detail = "{\"analysed\":1}"
@@ -112,7 +112,7 @@ import _TestSupport
         let v = try await Self.verify(path)
         #expect(!v.isIntact && v.problems.first?.kind == .headMismatch && v.firstBadEntry == 6)
         // and nothing more is appended to a broken log
-        let store = try await SQLiteWarehouseStore(path: path)
+        let store = try await Warehouse.openSQLite(path: path)
         await #expect(throws: WarehouseError.self) {
             _ = try await store.appendAudit(AuditRecord(action: "cohort.run"), keys: try TestKeys.auditOnly(), logger: TestWarehouse.logger)
         }
@@ -142,7 +142,7 @@ import _TestSupport
     /// Rewrites the whole log as a forger with database access would: applies `edit` to the entries,
     /// renumbers them, recomputes every hash and the recorded head (keeping the old MACs, which the forger
     /// cannot recompute without the audit key), after dropping the append-only triggers.
-    static func forge(_ store: any ResearchWarehouse, _ edit: (inout [AuditEntry]) -> Void) async throws {
+    static func forge(_ store: Warehouse, _ edit: (inout [AuditEntry]) -> Void) async throws {
         var log = try await store.auditLog(logger: TestWarehouse.logger)
         edit(&log)
         var previous = AuditChain.genesis
@@ -153,8 +153,7 @@ import _TestSupport
             previous = log[i].entrySHA256
         }
         let rows = log
-        let engine = try #require((store as? SQLiteWarehouseStore)?.engine ?? (store as? PostgresWarehouseStore)?.engine)
-        try await engine.backend.withTransaction { s in
+        try await store.sql.withTransaction { s in
             if s.dialect == .sqlite {
                 try await s.execute("DROP TRIGGER onco_audit_log_no_update")
                 try await s.execute("DROP TRIGGER onco_audit_log_no_delete")
@@ -177,9 +176,8 @@ import _TestSupport
         }
     }
 
-    static func rawUpdate(_ store: any ResearchWarehouse, _ sql: String) async throws {
-        let engine = try #require((store as? SQLiteWarehouseStore)?.engine ?? (store as? PostgresWarehouseStore)?.engine)
-        try await engine.backend.withTransaction { s in try await s.execute(SQLFragment(sql)); return () }
+    static func rawUpdate(_ store: Warehouse, _ sql: String) async throws {
+        try await store.sql.withTransaction { s in try await s.execute(SQLFragment(sql)); return () }
     }
 
     @Test(arguments: StoreKind.allCases) func deletingAnEntryAndRecomputingTheChainIsDetected(kind: StoreKind) async throws {

@@ -16,14 +16,14 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 /// A research warehouse for one test: SQLite (in memory, or a file when `file` is set), or a fresh
 /// schema on the server named by ONCO_TEST_POSTGRES_URL (skipped without it unless ONCO_REQUIRE_POSTGRES=1).
 struct TestWarehouse {
-    let store: any ResearchWarehouse
+    let store: Warehouse
     let schema: String?
     static let logger = Logger(label: "onco.cohort.tests")
 
     static func make(_ kind: StoreKind, file: String? = nil) async throws -> TestWarehouse? {
         switch kind {
         case .sqlite:
-            return TestWarehouse(store: try await SQLiteWarehouseStore(path: file), schema: nil)
+            return TestWarehouse(store: try await Warehouse.openSQLite(path: file), schema: nil)
         case .postgres:
             let env = ProcessInfo.processInfo.environment
             guard let url = env["ONCO_TEST_POSTGRES_URL"], !url.isEmpty else {
@@ -32,12 +32,12 @@ struct TestWarehouse {
             }
             let schema = "onco_c_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
             let sep = url.contains("?") ? "&" : "?"
-            return TestWarehouse(store: try await PostgresWarehouseStore(url: url + sep + "schema=" + schema), schema: String(schema))
+            return TestWarehouse(store: try await Warehouse.openPostgres(url: url + sep + "schema=" + schema), schema: String(schema))
         }
     }
 
     func finish() async throws {
-        if let schema, let pg = store as? PostgresWarehouseStore { try await pg.dropSchema(schema) }
+        if let schema { try await store.dropPostgresSchema(schema) }
         try await store.close()
     }
 }
@@ -50,7 +50,7 @@ enum TCGAFixture {
     /// Imports the study. A real dataset starts governed; unless `governed`, the test keys are registered
     /// and governance is turned off with the administrator key, for tests of the statistics.
     @discardableResult
-    static func importStudy(_ store: any ResearchWarehouse, governed: Bool = false) async throws -> ImportOutcome {
+    static func importStudy(_ store: Warehouse, governed: Bool = false) async throws -> ImportOutcome {
         let importer = CBioPortalImporter(pseudonymizer: try Pseudonymizer(key: key), mafBatchSize: 5_000)
         let (d, source) = try importer.prepare(study: try CBioPortalStudy(directory: study.path))
         let outcome = try await store.importDataset(d, from: source, progress: nil, logger: TestWarehouse.logger)
@@ -100,7 +100,7 @@ func relativeDifference(_ a: Double, _ b: Double) -> Double {
 }
 
 /// Runs `body` on a fresh warehouse of `kind` (nothing when PostgreSQL is not configured) and cleans up.
-func withWarehouse(_ kind: StoreKind, file: String? = nil, _ body: (any ResearchWarehouse) async throws -> Void) async throws {
+func withWarehouse(_ kind: StoreKind, file: String? = nil, _ body: (Warehouse) async throws -> Void) async throws {
     guard let w = try await TestWarehouse.make(kind, file: file) else { return }
     do {
         try await body(w.store)

@@ -24,7 +24,7 @@ import _TestSupport
     static let today = Day(year: 2026, month: 6, day: 1)
 
     /// Runs and returns the refusal reason (nil when it ran).
-    static func refusal(_ plan: CohortPlan, _ store: any ResearchWarehouse, project: String?, today: Day = today,
+    static func refusal(_ plan: CohortPlan, _ store: Warehouse, project: String?, today: Day = today,
                         export: Bool = false) async throws -> String? {
         do {
             _ = try await CohortStudy.run(plan, store: store, options: .init(project: project, today: today, exportRows: export,

@@ -28,17 +28,17 @@ import _TestSupport
         let database = String(URLComponents(string: base)!.path.dropFirst())
         // the superuser creates the two login roles; the importer may create the schema
         let adminSchema = "onco_roles_su_\(tag)"
-        let admin = try await PostgresWarehouseStore(url: base + (base.contains("?") ? "&" : "?") + "schema=" + adminSchema)
-        try await admin.engine.backend.withTransaction { s in
+        let admin = try await Warehouse.openPostgres(url: base + (base.contains("?") ? "&" : "?") + "schema=" + adminSchema)
+        try await admin.sql.withTransaction { s in
             try await s.execute(SQLFragment("CREATE ROLE \(importer) LOGIN"))
             try await s.execute(SQLFragment("CREATE ROLE \(query) LOGIN"))
             try await s.execute(SQLFragment("GRANT CREATE ON DATABASE \(database) TO \(importer)"))
             return ()
         }
         func cleanUp() async {
-            try? await admin.dropSchema(schema)
-            try? await admin.dropSchema(adminSchema)
-            _ = try? await admin.engine.backend.withTransaction { s in
+            try? await admin.dropPostgresSchema(schema)
+            try? await admin.dropPostgresSchema(adminSchema)
+            _ = try? await admin.sql.withTransaction { s in
                 try await s.execute(SQLFragment("REVOKE CREATE ON DATABASE \(database) FROM \(importer)"))
                 try await s.execute(SQLFragment("DROP OWNED BY \(query)"))
                 try await s.execute(SQLFragment("DROP ROLE \(query)"))
@@ -50,7 +50,7 @@ import _TestSupport
         }
         do {
             // the importer creates, imports, registers keys and a tumour board
-            let imp = try await PostgresWarehouseStore(url: Self.url(base, user: importer, schema: schema))
+            let imp = try await Warehouse.openPostgres(url: Self.url(base, user: importer, schema: schema))
             try await TCGAFixture.importStudy(imp, governed: true)
             let keys = try TestKeys.both()
             _ = try await imp.initialiseKeys(keys, logger: TestWarehouse.logger)
@@ -64,13 +64,13 @@ import _TestSupport
             let statements = sql.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n")
                 .split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
             #expect(statements.count == 9)
-            try await admin.engine.backend.withTransaction { s in
+            try await admin.sql.withTransaction { s in
                 for st in statements { try await s.execute(SQLFragment(st)) }
                 return ()
             }
 
             // the query role opens the warehouse, runs an authorised study (audited) and an authorised access
-            let q = try await PostgresWarehouseStore(url: Self.url(base, user: query, schema: schema))
+            let q = try await Warehouse.openPostgres(url: Self.url(base, user: query, schema: schema))
             let audit = try TestKeys.auditOnly()
             let run = try await CohortStudy.run(try GovernanceTests.study(), store: q,
                                                 options: .init(project: "P-HN-01", today: GovernanceTests.today, keys: audit), logger: TestWarehouse.logger)
@@ -94,11 +94,11 @@ import _TestSupport
                         "INSERT INTO person (person_id) VALUES (999999999)", "INSERT INTO onco_dataset (dataset_id) VALUES (99)",
                         "INSERT INTO onco_project (project_id) VALUES ('P-FORGED')"] {
                 await #expect(throws: (any Error).self, "\(sql)") {
-                    try await q.engine.backend.withTransaction { s in try await s.execute(SQLFragment(sql)); return () }
+                    try await q.sql.withTransaction { s in try await s.execute(SQLFragment(sql)); return () }
                 }
             }
             // a DELETE of a row the policy hides removes nothing
-            try await q.engine.backend.withTransaction { s in try await s.execute(SQLFragment("DELETE FROM onco_warehouse WHERE key = 'governance'")); return () }
+            try await q.sql.withTransaction { s in try await s.execute(SQLFragment("DELETE FROM onco_warehouse WHERE key = 'governance'")); return () }
             #expect(try await q.governanceSettings(logger: TestWarehouse.logger).enabled)
             #expect(try await q.verifyAuditLog(keys: audit, checkpoint: nil, logger: TestWarehouse.logger).isIntact)
             try await q.close()

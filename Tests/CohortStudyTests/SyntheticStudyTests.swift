@@ -13,7 +13,7 @@ import _TestSupport
 @Suite(.serialized) struct SyntheticStudyTests {
     static let params = RepoPaths.cohorts("synthetic-oncology.json").path
 
-    static func withSynthetic(_ body: (any ResearchWarehouse) async throws -> Void) async throws {
+    static func withSynthetic(_ body: (Warehouse) async throws -> Void) async throws {
         try await withWarehouse(.sqlite) { store in
             let g = try SyntheticCohortGenerator(parametersPath: params, patients: 4_000, seed: 3)
             _ = try await store.importDataset(g.descriptor, from: g.makeSource(), progress: nil, logger: TestWarehouse.logger)

@@ -25,7 +25,7 @@ import _TestSupport
         try await withWarehouse(kind) { store in try await Self.check(store, kind: kind) }
     }
 
-    static func check(_ store: any ResearchWarehouse, kind: StoreKind) async throws {
+    static func check(_ store: Warehouse, kind: StoreKind) async throws {
         try await TCGAFixture.importStudy(store)
         let reference = try TCGAReference.load()
         #expect(reference.analyses.count == 2)

@@ -9,8 +9,8 @@ import _TestSupport
 /// same alteration (imported from a cBioPortal study's `data_CNA.txt` / `data_sv.txt`: the synthetic
 /// Tests/Fixtures/warehouse/cna_sv_study, design in its make_fixture.py) in the real-world cohort.
 @Suite(.serialized) struct GeneLevelCohortTests {
-    static func warehouse() async throws -> SQLiteWarehouseStore {
-        let store = try await SQLiteWarehouseStore(path: nil)
+    static func warehouse() async throws -> Warehouse {
+        let store = try await Warehouse.openSQLite(path: nil)
         let importer = CBioPortalImporter(pseudonymizer: try Pseudonymizer(key: "gene-level-cohort-test-key-0123456789"))
         let (d, source) = try importer.prepare(study: try CBioPortalStudy(directory: RepoPaths.fixture("warehouse/cna_sv_study").path))
         _ = try await store.importDataset(d, from: source, progress: nil, logger: Fixtures.logger)
@@ -18,7 +18,7 @@ import _TestSupport
     }
 
     static func recommend(_ tumourType: String, copyNumber: [CopyNumberAlteration] = [], fusions: [GeneFusion] = [],
-                          warehouse: any WarehouseStore) async throws -> [RankedTherapy] {
+                          warehouse: Warehouse) async throws -> [RankedTherapy] {
         let ctx = ClinicalContext(tumorType: OncoTreeCode(tumourType), copyNumber: copyNumber, fusions: fusions)
         let c = try RecommendationCase.read(vcf: Fixtures.casePath("luad_no_driver.grch37.vep"), clinical: ctx)
         return try await Recommender(knowledgeBase: Fixtures.kb, warehouse: warehouse).recommend(c, logger: Fixtures.logger).therapies

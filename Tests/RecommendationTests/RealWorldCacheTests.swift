@@ -19,7 +19,7 @@ struct RealWorldCacheTests {
         ("hnsc_no_actionable.grch37.vep", "HNSC"),
     ]
 
-    static func general() async throws -> SQLiteWarehouseStore {
+    static func general() async throws -> Warehouse {
         try await SyntheticWarehouses.shared.general()
     }
 

@@ -10,7 +10,7 @@ import _TestSupport
 /// Synthetic warehouses built once per test run.
 actor SyntheticWarehouses {
     static let shared = SyntheticWarehouses()
-    private var cache: [String: SQLiteWarehouseStore] = [:]
+    private var cache: [String: Warehouse] = [:]
 
     /// `Tests/Fixtures/recommendation/planted-benefit.json`: melanoma only, half BRAF V600E; of
     /// those, half get dabrafenib + trametinib first line (planted HR 0.5 against chemotherapy), all
@@ -18,7 +18,7 @@ actor SyntheticWarehouses {
     static let plantedSeed: UInt64 = 20_261_130
     static let plantedPatients = 4000
 
-    func planted(patients: Int = SyntheticWarehouses.plantedPatients, seed: UInt64 = SyntheticWarehouses.plantedSeed) async throws -> SQLiteWarehouseStore {
+    func planted(patients: Int = SyntheticWarehouses.plantedPatients, seed: UInt64 = SyntheticWarehouses.plantedSeed) async throws -> Warehouse {
         let key = "planted-\(patients)-\(seed)"
         if let s = cache[key] { return s }
         let s = try await Fixtures.syntheticWarehouse(params: RepoPaths.fixture("recommendation/planted-benefit.json").path,
@@ -28,7 +28,7 @@ actor SyntheticWarehouses {
     }
 
     /// `Cohorts/synthetic-oncology.json` (all tumour types), 3,000 patients, seed 5.
-    func general() async throws -> SQLiteWarehouseStore {
+    func general() async throws -> Warehouse {
         let key = "general-3000-5"
         if let s = cache[key] { return s }
         let s = try await Fixtures.syntheticWarehouse(params: RepoPaths.cohorts("synthetic-oncology.json").path, patients: 3000, seed: 5)

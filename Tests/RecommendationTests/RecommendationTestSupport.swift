@@ -25,15 +25,15 @@ enum Fixtures {
     }
 
     static func recommend(_ name: String, tumourType: String, amplification: [String] = [], prior: [String] = [],
-                          warehouse: (any WarehouseStore)? = nil, options: RecommenderOptions = RecommenderOptions()) async throws -> Recommendation {
+                          warehouse: Warehouse? = nil, options: RecommenderOptions = RecommenderOptions()) async throws -> Recommendation {
         let c = try readCase(name, tumourType: tumourType, amplification: amplification, prior: prior)
         return try await Recommender(knowledgeBase: kb, warehouse: warehouse, options: options).recommend(c, logger: logger)
     }
 
     /// A synthetic warehouse (SQLite file in a temporary folder) generated from a parameter file.
-    static func syntheticWarehouse(params: String, patients: Int, seed: UInt64) async throws -> SQLiteWarehouseStore {
+    static func syntheticWarehouse(params: String, patients: Int, seed: UInt64) async throws -> Warehouse {
         let dir = try makeTemporaryDirectory("onco-recommend-wh")
-        let store = try await SQLiteWarehouseStore(path: dir.appendingPathComponent("wh.sqlite").path)
+        let store = try await Warehouse.openSQLite(path: dir.appendingPathComponent("wh.sqlite").path)
         let g = try SyntheticCohortGenerator(parametersPath: params, patients: patients, seed: seed)
         _ = try await store.importDataset(g.descriptor, from: g.makeSource(parallelism: 2), progress: nil, logger: logger)
         return store

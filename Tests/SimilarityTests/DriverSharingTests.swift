@@ -25,11 +25,11 @@ struct DriverSharingTests {
     }
 
     /// Queries = 1,000 patients of a separately seeded run (never imported), profiled as new cases.
-    static func measure(store: any WarehouseStore, queries: [Synthetic.Case], weights: SimilarityWeights = .default) async throws -> Figures {
+    static func measure(store: Warehouse, queries: [Synthetic.Case], weights: SimilarityWeights = .default) async throws -> Figures {
         try await measure(store: store, queries: queries, weightSets: [weights])[0]
     }
 
-    static func measure(store: any WarehouseStore, queries: [Synthetic.Case], weightSets: [SimilarityWeights]) async throws -> [Figures] {
+    static func measure(store: Warehouse, queries: [Synthetic.Case], weightSets: [SimilarityWeights]) async throws -> [Figures] {
         let index = try await WarehouseSimilarity.build(from: store, logger: TestWarehouse.logger)
         let table = try await store.profiles(cohort: .all, options: ProfileOptions(), logger: TestWarehouse.logger)
         var labels: [PatientKey: Set<String>] = [:]

@@ -13,7 +13,7 @@ import _TestSupport
     static let key = "gene-level-profile-test-key-0123456789"
 
     @Test func warehouseAndCaseProfilesAgreeOnGeneLevelAlterations() async throws {
-        let store = try await SQLiteWarehouseStore(path: nil)
+        let store = try await Warehouse.openSQLite(path: nil)
         let pseudonymizer = try Pseudonymizer(key: Self.key)
         let importer = CBioPortalImporter(pseudonymizer: pseudonymizer)
         let (d, source) = try importer.prepare(study: try CBioPortalStudy(directory: RepoPaths.fixture("warehouse/cna_sv_study").path))

@@ -19,7 +19,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 /// A warehouse for one test: a SQLite file in a temporary folder, or a fresh schema on the PostgreSQL
 /// server named by ONCO_TEST_POSTGRES_URL (skipped without it, failed when ONCO_REQUIRE_POSTGRES=1).
 struct TestWarehouse {
-    let store: any WarehouseStore
+    let store: Warehouse
     let schema: String?
     let dir: URL
     static let logger = Logger(label: "onco.similarity.tests")
@@ -28,7 +28,7 @@ struct TestWarehouse {
         let dir = try makeTemporaryDirectory("onco-simwh")
         switch backend {
         case .sqlite:
-            return TestWarehouse(store: try await SQLiteWarehouseStore(path: dir.appendingPathComponent("w.sqlite").path), schema: nil, dir: dir)
+            return TestWarehouse(store: try await Warehouse.openSQLite(path: dir.appendingPathComponent("w.sqlite").path), schema: nil, dir: dir)
         case .postgres:
             let env = ProcessInfo.processInfo.environment
             guard let url = env["ONCO_TEST_POSTGRES_URL"], !url.isEmpty else {
@@ -37,14 +37,14 @@ struct TestWarehouse {
             }
             let schema = "onco_s_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
             let sep = url.contains("?") ? "&" : "?"
-            return TestWarehouse(store: try await PostgresWarehouseStore(url: url + sep + "schema=" + schema), schema: String(schema), dir: dir)
+            return TestWarehouse(store: try await Warehouse.openPostgres(url: url + sep + "schema=" + schema), schema: String(schema), dir: dir)
         }
     }
 
     var indexPath: String { dir.appendingPathComponent("w.simidx").path }
 
     func finish() async throws {
-        if let schema, let pg = store as? PostgresWarehouseStore { try await pg.dropSchema(schema) }
+        if let schema { try await store.dropPostgresSchema(schema) }
         try await store.close()
         try? FileManager.default.removeItem(at: dir)
     }

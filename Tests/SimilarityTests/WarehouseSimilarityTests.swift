@@ -234,7 +234,7 @@ enum RealStudy {
     }
 
     @discardableResult
-    static func importStudy(_ store: any WarehouseStore, dir: URL) async throws -> ImportOutcome {
+    static func importStudy(_ store: Warehouse, dir: URL) async throws -> ImportOutcome {
         let importer = CBioPortalImporter(pseudonymizer: try Pseudonymizer(key: key), mafBatchSize: 10_000)
         let (d, source) = try importer.prepare(study: try CBioPortalStudy(directory: dir.path))
         return try await store.importDataset(d, from: source, progress: nil, logger: TestWarehouse.logger)

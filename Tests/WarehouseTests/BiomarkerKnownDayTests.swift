@@ -40,7 +40,7 @@ struct BiomarkerKnownDayTests {
         // person id → patient id, through the pseudonym.
         let byKey = Dictionary(uniqueKeysWithValues: truth.keys.map { (Fixture.pseudonymizer.patientKey(study: cbio.studyID, patient: $0).rawValue, $0) })
         let engine = LineOutcomeSummaryTests.engine(ts.store).engine
-        let people = try await engine.backend.withSession { s in
+        let people = try await engine.sql.withSession { s in
             try await s.fetch("SELECT person_id AS c0, person_source_value AS c1 FROM person", types: [.int, .text])
         }
         var patientOf: [Int64: String] = [:]

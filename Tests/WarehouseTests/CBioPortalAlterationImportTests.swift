@@ -38,7 +38,7 @@ struct CBioPortalAlterationImportTests {
         Set(patients.map { Fixture.pseudonymizer.patientKey(study: studyID, patient: $0).rawValue })
     }
 
-    static func importStudy(_ store: any WarehouseStore, dir: URL = study) async throws -> (ImportOutcome, [String]) {
+    static func importStudy(_ store: Warehouse, dir: URL = study) async throws -> (ImportOutcome, [String]) {
         let importer = CBioPortalImporter(pseudonymizer: Fixture.pseudonymizer, mafBatchSize: 7)   // several CNA batches
         let (d, source) = try importer.prepare(study: try CBioPortalStudy(directory: dir.path))
         let outcome = try await store.importDataset(d, from: source, progress: nil, logger: TestStore.logger)
@@ -46,7 +46,7 @@ struct CBioPortalAlterationImportTests {
     }
 
     /// The patients (as pseudonymous keys) of a biomarker cohort, and the cohort's size.
-    static func cohort(_ store: any WarehouseStore, _ types: [String], _ b: BiomarkerCriterion) async throws -> (size: Int, keys: Set<String>) {
+    static func cohort(_ store: Warehouse, _ types: [String], _ b: BiomarkerCriterion) async throws -> (size: Int, keys: Set<String>) {
         let t = try await store.lineOutcomes(LineOutcomeQuery(cohort: CohortCriteria(tumourTypes: types), biomarkers: [b]),
                                              logger: TestStore.logger)
         let ids = Array(Set(t.personIDs)).sorted()
@@ -183,7 +183,7 @@ struct CBioPortalAlterationImportTests {
 
     @Test("an unknown sample column and an unknown SV_Status are errors naming file, line and field")
     func badFiles() async throws {
-        let store = try await SQLiteWarehouseStore(path: nil)
+        let store = try await Warehouse.openSQLite(path: nil)
         let unknownSample = try Self.broken("data_CNA.txt") { $0.replacingOccurrences(of: "SYN-B02-T1", with: "SYN-X99-T1") }
         do {
             _ = try await Self.importStudy(store, dir: unknownSample)

@@ -56,7 +56,7 @@ struct CBioPortalImportTests {
     func pseudonymised() async throws {
         let dir = try makeTemporaryDirectory("onco-wh")
         let path = dir.appendingPathComponent("w.sqlite").path
-        let store = try await SQLiteWarehouseStore(path: path)
+        let store = try await Warehouse.openSQLite(path: path)
         try await Fixture.importStudy(store)
         try await store.close()
         var bytes = Data()
@@ -67,13 +67,13 @@ struct CBioPortalImportTests {
         #expect(text.range(of: #"TCGA-[0-9A-Z]{2}-[0-9A-Z]{4}"#, options: .regularExpression) == nil)
         #expect(!text.contains(Fixture.key))
         // Pseudonyms are there instead.
-        let profiles = try await SQLiteWarehouseStore(path: path).profiles(cohort: .all, options: ProfileOptions(), logger: TestStore.logger)
+        let profiles = try await Warehouse.openSQLite(path: path).profiles(cohort: .all, options: ProfileOptions(), logger: TestStore.logger)
         #expect(profiles.keys.allSatisfy { $0.hasPrefix("P") && $0.count == 32 })
     }
 
     @Test("lines of therapy follow the documented rule (same-start non-ancillary agents)")
     func linesOfTherapy() async throws {
-        let store = try await SQLiteWarehouseStore(path: nil)
+        let store = try await Warehouse.openSQLite(path: nil)
         try await Fixture.importStudy(store)
         // Independent count from the timeline file: distinct (patient, start) among non-ancillary rows.
         let text = try String(contentsOf: Fixture.study.appendingPathComponent("data_timeline_treatment.txt"), encoding: .utf8)
@@ -146,7 +146,7 @@ struct ClinicalTSVTests {
         let dir = try makeTemporaryDirectory("onco-tsv")
         let f = dir.appendingPathComponent("demo_study_clinical_data.tsv")
         try Self.tsv.write(to: f, atomically: true, encoding: .utf8)
-        let store = try await SQLiteWarehouseStore(path: nil)
+        let store = try await Warehouse.openSQLite(path: nil)
         let (d, src) = try CBioPortalImporter(pseudonymizer: Fixture.pseudonymizer).prepare(clinicalTSV: f.path)
         #expect(d.name == "demo_study")
         let out = try await store.importDataset(d, from: src, progress: nil, logger: TestStore.logger)

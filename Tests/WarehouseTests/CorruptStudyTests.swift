@@ -35,7 +35,7 @@ struct CorruptStudyTests {
         var profiles: ProfileTable
     }
 
-    static func snapshot(_ s: any WarehouseStore) async throws -> Snapshot {
+    static func snapshot(_ s: Warehouse) async throws -> Snapshot {
         let log = TestStore.logger
         return Snapshot(stats: try await s.stats(logger: log), meta: try await s.metadata(logger: log),
                         os: try await s.outcomes(.overallSurvival(from: .diagnosis), cohort: .all, groupBy: .tumourType, logger: log),

@@ -14,15 +14,12 @@ struct LineOutcomeSummaryTests {
     static let params = RepoPaths.cohorts("synthetic-oncology.json").path
     static let log = TestStore.logger
 
-    static func synth(_ n: Int, seed: UInt64, into store: any WarehouseStore) async throws {
+    static func synth(_ n: Int, seed: UInt64, into store: Warehouse) async throws {
         let g = try SyntheticCohortGenerator(parametersPath: params, patients: n, seed: seed)
         _ = try await store.importDataset(g.descriptor, from: g.makeSource(parallelism: 2), progress: nil, logger: log)
     }
 
-    static func engine(_ store: any WarehouseStore) -> WarehouseEngineHandle {
-        if let s = store as? SQLiteWarehouseStore { return WarehouseEngineHandle(engine: s.engine) }
-        return WarehouseEngineHandle(engine: (store as! PostgresWarehouseStore).engine)
-    }
+    static func engine(_ store: Warehouse) -> WarehouseEngineHandle { WarehouseEngineHandle(engine: store) }
 
     /// Cohorts of every targeted form: protein change, codon, consequence class, gene-level alteration,
     /// tumour types only, MSI, explicit ids, everyone.
@@ -43,7 +40,7 @@ struct LineOutcomeSummaryTests {
     /// Every query: the summary read equals the derivation (and, if `nonEmpty`, its cohort has patients:
     /// the synthetic warehouse has every cohort; the TCGA subset has only some); returns the lines read.
     @discardableResult
-    static func expectSummaryMatches(_ store: any WarehouseStore, _ label: String, nonEmpty: Bool = true) async throws -> Int {
+    static func expectSummaryMatches(_ store: Warehouse, _ label: String, nonEmpty: Bool = true) async throws -> Int {
         let all = try await store.selectCohort(.all, logger: log)
         let ids = stride(from: 0, to: all.count, by: 7).map { all[$0] } + [999_999_999]   // and one id that does not exist
         let handle = engine(store)
@@ -101,7 +98,7 @@ struct LineOutcomeSummaryTests {
         // The migration's backfill: an older warehouse (no summary table, migration not recorded) is
         // brought up to date on open/migrate and gives the same answers.
         let handle = Self.engine(store)
-        try await handle.engine.backend.withTransaction { s in
+        try await handle.engine.sql.withTransaction { s in
             try await s.execute("DROP TABLE onco_line_outcome")
             try await s.execute("DELETE FROM onco_migration WHERE name IN ('0008_line_outcome_summary', '0012_line_outcome_time_zero')")
         }
@@ -113,7 +110,7 @@ struct LineOutcomeSummaryTests {
 
         // Migration 0012 on a warehouse that has the 0008 summary without the time-zero columns: the
         // columns are added and every row rebuilt.
-        try await handle.engine.backend.withTransaction { s in
+        try await handle.engine.sql.withTransaction { s in
             try await s.execute("DROP TABLE onco_line_outcome")
             try await s.execute("DELETE FROM onco_migration WHERE name IN ('0008_line_outcome_summary', '0012_line_outcome_time_zero')")
             for st in WarehouseSchema.statements(WarehouseSchema.migrations.first { $0.name == "0008_line_outcome_summary" }!, dialect: s.dialect) {
@@ -141,7 +138,7 @@ struct LineOutcomeSummaryTests {
             }
             // A Karnofsky score for some patients (converted), and an unreadable one, as clinical attributes.
             let h = Self.engine(ts.store)
-            try await h.engine.backend.withTransaction { s in
+            try await h.engine.sql.withTransaction { s in
                 try await s.execute("""
                     INSERT INTO onco_clinical_attribute (person_id, specimen_id, attribute, value_as_string, value_as_number)
                     SELECT person_id, NULL, 'KARNOFSKY', '70', 70 FROM person WHERE person_id % 5 = 0
@@ -226,7 +223,7 @@ struct LineOutcomeSummaryTests {
     }
 }
 
-/// The engine of a store (package API), for reading the derivation and the raw summary.
+/// A warehouse, for reading the derivation and the raw summary (package API).
 struct WarehouseEngineHandle {
-    let engine: WarehouseEngine
+    let engine: Warehouse
 }

@@ -72,7 +72,7 @@ struct NumberImportTests {
         _ = try Self.setCell(dir, file: "data_clinical_patient.txt", row: 1, column: "AGE", to: "NA")
         _ = try Self.setCell(dir, file: "data_clinical_patient.txt", row: 2, column: "AGE", to: "[Not Available]")
         _ = try Self.setCell(dir, file: "data_clinical_patient.txt", row: 3, column: "AGE", to: "nan")
-        let store = try await SQLiteWarehouseStore(path: nil)
+        let store = try await Warehouse.openSQLite(path: nil)
         let outcome = try await Fixture.importStudy(store, dir: dir)
         #expect(outcome.dataset.patients == (try Fixture.sourceCounts(dir)).patients)
         try await store.close()
@@ -98,7 +98,7 @@ struct NumberImportTests {
         try run("/bin/sh", ["-c", "rm '\(dir.path)/m.txt' && gzip -n '\(dir.path)/data_mutations.txt'"])
 
         let db = try makeTemporaryDirectory("onco-wh").appendingPathComponent("w.sqlite").path
-        let store = try await SQLiteWarehouseStore(path: db)
+        let store = try await Warehouse.openSQLite(path: db)
         let importer = CBioPortalImporter(pseudonymizer: Fixture.pseudonymizer, mafBatchSize: 10_000)
         let (d, source) = try importer.prepare(study: try CBioPortalStudy(directory: dir.path))
         let outcome = try await store.importDataset(d, from: source, progress: nil, logger: TestStore.logger)

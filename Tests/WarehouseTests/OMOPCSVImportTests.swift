@@ -8,7 +8,7 @@ import _TestSupport
 struct OMOPCSVImportTests {
     static let dir = RepoPaths.fixture("warehouse/omop_csv")
 
-    static func importExport(_ store: any WarehouseStore, dir: URL = dir) async throws -> ImportOutcome {
+    static func importExport(_ store: Warehouse, dir: URL = dir) async throws -> ImportOutcome {
         let (d, src) = try OMOPCSVImporter(pseudonymizer: Fixture.pseudonymizer).prepare(directory: dir.path, name: "omop-demo")
         return try await store.importDataset(d, from: src, progress: nil, logger: TestStore.logger)
     }

@@ -53,7 +53,7 @@ struct SpecimenTimingTests {
 
     static func importSQLite(_ dir: URL) async throws -> String {
         let db = try makeTemporaryDirectory("onco-wh").appendingPathComponent("w.sqlite").path
-        let store = try await SQLiteWarehouseStore(path: db)
+        let store = try await Warehouse.openSQLite(path: db)
         try await Fixture.importStudy(store, dir: dir)
         try await store.close()
         return db
@@ -88,7 +88,7 @@ struct SpecimenTimingTests {
     /// The import must fail with an error naming file, line, field and value, and write nothing.
     static func expectImportError(_ dir: URL, _ fragments: [String]) async throws {
         let db = try makeTemporaryDirectory("onco-wh").appendingPathComponent("w.sqlite").path
-        let store = try await SQLiteWarehouseStore(path: db)
+        let store = try await Warehouse.openSQLite(path: db)
         do {
             try await Fixture.importStudy(store, dir: dir)
             Issue.record("the import succeeded")
@@ -121,7 +121,7 @@ struct SpecimenTimingTests {
     @Test("OMOP: specimen_date is the collection date")
     func omopTiming() async throws {
         let db = try makeTemporaryDirectory("onco-wh").appendingPathComponent("w.sqlite").path
-        let store = try await SQLiteWarehouseStore(path: db)
+        let store = try await Warehouse.openSQLite(path: db)
         let (d, source) = try OMOPCSVImporter(pseudonymizer: Fixture.pseudonymizer)
             .prepare(directory: RepoPaths.fixture("warehouse/omop_csv").path, name: "omop-fixture")
         try await store.importDataset(d, from: source, progress: nil, logger: TestStore.logger)

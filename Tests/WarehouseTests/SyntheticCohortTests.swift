@@ -9,14 +9,14 @@ import _TestSupport
 struct SyntheticCohortTests {
     static let params = RepoPaths.cohorts("synthetic-oncology.json").path
 
-    static func build(_ n: Int, seed: UInt64, parallelism: Int = 2, store: any WarehouseStore) async throws -> ImportOutcome {
+    static func build(_ n: Int, seed: UInt64, parallelism: Int = 2, store: Warehouse) async throws -> ImportOutcome {
         let g = try SyntheticCohortGenerator(parametersPath: params, patients: n, seed: seed)
         return try await store.importDataset(g.descriptor, from: g.makeSource(parallelism: parallelism), progress: nil, logger: TestStore.logger)
     }
 
     @Test("deterministic per seed, whatever the parallelism; flagged synthetic")
     func deterministic() async throws {
-        let a = try await SQLiteWarehouseStore(path: nil), b = try await SQLiteWarehouseStore(path: nil), c = try await SQLiteWarehouseStore(path: nil)
+        let a = try await Warehouse.openSQLite(path: nil), b = try await Warehouse.openSQLite(path: nil), c = try await Warehouse.openSQLite(path: nil)
         try await Self.build(3000, seed: 7, parallelism: 1, store: a)
         try await Self.build(3000, seed: 7, parallelism: 4, store: b)
         try await Self.build(3000, seed: 8, parallelism: 2, store: c)
@@ -43,7 +43,7 @@ struct SyntheticCohortTests {
 
     @Test("tumour-type frequencies and driver frequencies follow the parameter file")
     func frequencies() async throws {
-        let store = try await SQLiteWarehouseStore(path: nil)
+        let store = try await Warehouse.openSQLite(path: nil)
         try await Self.build(20_000, seed: 3, store: store)
         let p = try SyntheticCohortParameters.load(Self.params)
         let total = p.tumourTypes.map(\.frequency).reduce(0, +)
@@ -88,7 +88,7 @@ struct SyntheticCohortTests {
     /// Fits the planted-effect model and returns, per term, (planted HR, fitted HR, CI lower, CI upper, z).
     static func plantedEffectZScores(patients: Int, seed: UInt64) async throws
         -> [String: (Double, Double, Double, Double, Double)] {
-        let store = try await SQLiteWarehouseStore(path: nil)
+        let store = try await Warehouse.openSQLite(path: nil)
         try await Self.build(patients, seed: seed, store: store)
         let log = TestStore.logger
         let p = try SyntheticCohortParameters.load(Self.params)

@@ -10,7 +10,7 @@ import _TestSupport
 struct SyntheticTrapTests {
     static func build(_ name: String, patients: Int, seed: UInt64) async throws -> (db: String, meta: WarehouseMetadata) {
         let db = try makeTemporaryDirectory("onco-wh").appendingPathComponent("w.sqlite").path
-        let store = try await SQLiteWarehouseStore(path: db)
+        let store = try await Warehouse.openSQLite(path: db)
         let g = try SyntheticCohortGenerator(parametersPath: RepoPaths.cohorts("\(name).json").path, patients: patients, seed: seed)
         try await store.importDataset(g.descriptor, from: g.makeSource(parallelism: 2), progress: nil, logger: TestStore.logger)
         let meta = try await store.metadata(logger: TestStore.logger)

@@ -29,7 +29,7 @@ struct WarehouseConnectionErrorTests {
     static func failure(_ url: String, timeout: Duration? = nil) async -> (WarehouseConnectionError?, Double) {
         let start = Date()
         do {
-            let store = try await WarehouseFactory.open(db: url, mode: .existing, connectTimeout: timeout)
+            let store = try await Warehouse.open(db: url, mode: .existing, connectTimeout: timeout)
             try? await store.close()
             Issue.record("\(url) opened")
             return (nil, Date().timeIntervalSince(start))
@@ -147,17 +147,17 @@ struct WarehouseConnectionErrorTests {
     @Test("SQLSTATE mapping: 28P01 and pg_hba 28000 are authenticationFailed, role 28000 roleNotFound, 3D000 databaseNotFound")
     func sqlStates() throws {
         let t = try PostgresTarget(url: "postgres://alice:pw@db.example.org:6543/clinic", connectTimeout: nil)
-        let auth = PostgresWarehouseStore.serverRefusal(sqlState: "28P01", message: "password authentication failed for user \"alice\"", target: t)
+        let auth = PostgresTarget.serverRefusal(sqlState: "28P01", message: "password authentication failed for user \"alice\"", target: t)
         #expect(auth.code == .authenticationFailed && "\(auth)".contains("authentication failed for user alice"))
         #expect("\(auth)".hasPrefix("cannot connect to PostgreSQL at db.example.org:6543 (database clinic, user alice)"), "\(auth)")
         #expect(!"\(auth)".contains("pw@") && !"\(auth)".contains(":pw"))
-        let hba = PostgresWarehouseStore.serverRefusal(sqlState: "28000", message: "no pg_hba.conf entry for host \"10.0.0.9\", user \"alice\", database \"clinic\", no encryption", target: t)
+        let hba = PostgresTarget.serverRefusal(sqlState: "28000", message: "no pg_hba.conf entry for host \"10.0.0.9\", user \"alice\", database \"clinic\", no encryption", target: t)
         #expect(hba.code == .authenticationFailed && "\(hba)".contains("pg_hba.conf"))
-        let role = PostgresWarehouseStore.serverRefusal(sqlState: "28000", message: "role \"alice\" does not exist", target: t)
+        let role = PostgresTarget.serverRefusal(sqlState: "28000", message: "role \"alice\" does not exist", target: t)
         #expect(role.code == .roleNotFound)
-        let db = PostgresWarehouseStore.serverRefusal(sqlState: "3D000", message: "database \"clinic\" does not exist", target: t)
+        let db = PostgresTarget.serverRefusal(sqlState: "3D000", message: "database \"clinic\" does not exist", target: t)
         #expect(db.code == .databaseNotFound && "\(db)".contains("the database clinic does not exist"))
-        let full = PostgresWarehouseStore.serverRefusal(sqlState: "53300", message: "sorry, too many clients already", target: t)
+        let full = PostgresTarget.serverRefusal(sqlState: "53300", message: "sorry, too many clients already", target: t)
         #expect(full.code == .serverRejected && "\(full)".contains("too many clients"))
     }
 
@@ -169,10 +169,10 @@ struct WarehouseConnectionErrorTests {
         let (e, _) = await Self.failure(url)
         #expect(e?.code == .notAWarehouse, "\(String(describing: e))")
         // Created on demand by init/import/synth (mode .createIfMissing), then found by existing-only.
-        let created = try await WarehouseFactory.open(db: url, mode: .createIfMissing)
+        let created = try await Warehouse.open(db: url, mode: .createIfMissing)
         try await created.close()
-        let again = try await WarehouseFactory.open(db: url, mode: .existing)
-        try await (again as? PostgresWarehouseStore)?.dropSchema(schema)
+        let again = try await Warehouse.open(db: url, mode: .existing)
+        try await again.dropPostgresSchema(schema)
         try await again.close()
     }
 
@@ -180,7 +180,7 @@ struct WarehouseConnectionErrorTests {
 
     static func sqliteFailure(_ path: String, mode: WarehouseOpenMode = .existing) async -> WarehouseConnectionError? {
         do {
-            let s = try await SQLiteWarehouseStore(path: path, mode: mode)
+            let s = try await Warehouse.openSQLite(path: path, mode: mode)
             try? await s.close()
             Issue.record("\(path) opened")
         } catch let e as WarehouseConnectionError {
@@ -247,13 +247,13 @@ struct WarehouseConnectionErrorTests {
         }
         let dir = try makeTemporaryDirectory("onco-open")
         let path = dir.appendingPathComponent("w.sqlite").path
-        try await SQLiteWarehouseStore(path: path, mode: .createIfMissing).close()
+        try await Warehouse.openSQLite(path: path, mode: .createIfMissing).close()
         // Another process takes the exclusive lock in rollback-journal mode and keeps it while its stdin is open.
         let holder = try SQLiteLockHolder(path: path)
         let e = await Self.sqliteFailure(path)
         #expect(e?.code == .locked && "\(e!)".contains("another process holds the database lock"), "\(String(describing: e))")
         holder.release()
-        let s = try await SQLiteWarehouseStore(path: path, mode: .existing)
+        let s = try await Warehouse.openSQLite(path: path, mode: .existing)
         try await s.close()
     }
 
@@ -274,7 +274,7 @@ struct WarehouseConnectionErrorTests {
     func sqliteReadOnly() async throws {
         let dir = try makeTemporaryDirectory("onco-open")
         let path = dir.appendingPathComponent("w.sqlite").path
-        try await SQLiteWarehouseStore(path: path, mode: .createIfMissing).close()
+        try await Warehouse.openSQLite(path: path, mode: .createIfMissing).close()
         chmod(path, 0o444)
         defer { chmod(path, 0o644) }
         let e = await Self.sqliteFailure(path)

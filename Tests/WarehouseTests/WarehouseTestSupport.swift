@@ -16,7 +16,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 /// ONCO_TEST_POSTGRES_URL. Without that variable the PostgreSQL cases are skipped (nil), unless
 /// ONCO_REQUIRE_POSTGRES=1, in which case they fail.
 struct TestStore {
-    let store: any WarehouseStore
+    let store: Warehouse
     let schema: String?
 
     static let logger = Logger(label: "onco.warehouse.tests")
@@ -24,7 +24,7 @@ struct TestStore {
     static func make(_ kind: StoreKind) async throws -> TestStore? {
         switch kind {
         case .sqlite:
-            return TestStore(store: try await SQLiteWarehouseStore(path: nil), schema: nil)
+            return TestStore(store: try await Warehouse.openSQLite(path: nil), schema: nil)
         case .postgres:
             let env = ProcessInfo.processInfo.environment
             guard let url = env["ONCO_TEST_POSTGRES_URL"], !url.isEmpty else {
@@ -35,12 +35,12 @@ struct TestStore {
             }
             let schema = "onco_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
             let sep = url.contains("?") ? "&" : "?"
-            return TestStore(store: try await PostgresWarehouseStore(url: url + sep + "schema=" + schema), schema: String(schema))
+            return TestStore(store: try await Warehouse.openPostgres(url: url + sep + "schema=" + schema), schema: String(schema))
         }
     }
 
     func finish() async throws {
-        if let schema, let pg = store as? PostgresWarehouseStore { try await pg.dropSchema(schema) }
+        if let schema { try await store.dropPostgresSchema(schema) }
         try await store.close()
     }
 }
@@ -63,7 +63,7 @@ enum Fixture {
     }
 
     @discardableResult
-    static func importStudy(_ store: any WarehouseStore, dir: URL = study) async throws -> ImportOutcome {
+    static func importStudy(_ store: Warehouse, dir: URL = study) async throws -> ImportOutcome {
         let importer = CBioPortalImporter(pseudonymizer: pseudonymizer, mafBatchSize: 10_000)
         let (d, source) = try importer.prepare(study: try CBioPortalStudy(directory: dir.path))
         return try await store.importDataset(d, from: source, progress: nil, logger: TestStore.logger)

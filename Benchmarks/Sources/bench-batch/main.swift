@@ -188,14 +188,13 @@ func runRecommend(casesDir: String, warehouse: String, kb: String, jobs: Int, ou
     VariantFiles.setHTSlibMessages(enabled: false)
     let manifest = try BatchManifest.read(path: casesDir + "/manifest.tsv")
     let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-    let store = try await SQLiteWarehouseStore(path: warehouse, logger: logger)
+    let store = try await Warehouse.openSQLite(path: warehouse, logger: logger)
     let (scorer, loaded) = try await RecommendScorer.prepare(knowledgeBase: URL(fileURLWithPath: kb), warehouse: store, logger: logger)
     FileHandle.standardError.write(Data("batch: \(loaded.description)\n".utf8))
     let summary = try await BatchRunner(scorer: scorer, options: BatchOptions(jobs: jobs), logger: logger)
         .run(manifest, to: .file(path: out, resume: false, overwrite: true))
     try await store.close()
-    if let cache = scorer.recommender.warehouse as? BatchWarehouseCache {
-        let st = cache.statistics
+    if let st = scorer.recommender.warehouse?.readCacheStatistics {
         FileHandle.standardError.write(Data("batch: warehouse cache: \(st.hits) hits, \(st.misses) cohorts read, \(st.bypassed) neighbour cohorts\n".utf8))
     }
     FileHandle.standardError.write(Data(String(format: "batch: %d ok, %d failed; %d cases in %.1f s (%.1f cases/s)\n", summary.ok, summary.failed,

@@ -56,7 +56,7 @@ switch args[1] {
 case "synth":
     let n = Int(args[2])!
     let g = try SyntheticCohortGenerator(parametersPath: params, patients: n, seed: 1)
-    let store = try await WarehouseFactory.open(db: args[3], mode: .createIfMissing, logger: logger)
+    let store = try await Warehouse.open(db: args[3], mode: .createIfMissing, logger: logger)
     let t0 = now()
     let outcome = try await store.importDataset(g.descriptor, from: g.makeSource(), progress: nil, logger: logger)
     let t = now() - t0
@@ -67,7 +67,7 @@ case "synth":
 
 case "migrate":
     let c0 = cpuSeconds(), t0 = now()
-    let store = try await WarehouseFactory.open(db: args[2], mode: .existing, logger: logger)
+    let store = try await Warehouse.open(db: args[2], mode: .existing, logger: logger)
     let meta = try await store.metadata(logger: logger)
     try await store.close()
     report("backend", store.backend)
@@ -77,8 +77,8 @@ case "migrate":
 
 case "run":
     let repeats = args.count > 3 ? Int(args[3])! : 1
-    let store = try await WarehouseFactory.open(db: args[2], mode: .existing, logger: logger)
-    guard let research = store as? any ResearchWarehouse else { print("backend cannot run cohort studies"); exit(1) }
+    let store = try await Warehouse.open(db: args[2], mode: .existing, logger: logger)
+    let research = store
     report("backend", store.backend)
     for (key, d) in studies {
         let plan = try CohortPlan(d, source: "bench")

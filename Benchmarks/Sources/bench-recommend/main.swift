@@ -48,7 +48,7 @@ switch args[1] {
 case "synth":
     let n = Int(args[2])!
     let g = try SyntheticCohortGenerator(parametersPath: params, patients: n, seed: 1)
-    let store = try await SQLiteWarehouseStore(path: args[3], logger: logger)
+    let store = try await Warehouse.openSQLite(path: args[3], logger: logger)
     let t0 = wall(), c0 = cpu()
     let outcome = try await store.importDataset(g.descriptor, from: g.makeSource(parallelism: ProcessInfo.processInfo.activeProcessorCount),
                                                 progress: nil, logger: logger)
@@ -59,7 +59,7 @@ case "synth":
 case "migrate":
     // An older warehouse is brought up to date on open (0008 backfills the per-line summary).
     let t0 = wall(), c0 = cpu()
-    let store = try await SQLiteWarehouseStore(path: args[2], logger: logger)
+    let store = try await Warehouse.openSQLite(path: args[2], logger: logger)
     let m = try await store.metadata(logger: logger)
     try await store.close()
     report("schema_version", m.schemaVersion)
@@ -79,7 +79,7 @@ case "case":
     /// One case end to end, as `onco recommend --format html` runs it: read the VCF, recommend, render
     /// the HTML report (the heaviest format: SVG plots). Per-phase CPU seconds are accumulated.
     var phaseCPU: [String: Double] = [:]
-    func oneCase(_ store: SQLiteWarehouseStore) async throws -> (Recommendation, Int) {
+    func oneCase(_ store: Warehouse) async throws -> (Recommendation, Int) {
         var c0 = cpu()
         let c = try RecommendationCase.read(vcf: vcf, clinical: clinical)
         phaseCPU["read", default: 0] += cpu() - c0; c0 = cpu()
@@ -95,7 +95,7 @@ case "case":
     // Opening the index is a per-process cost, reported apart from the per-case times.
     var neighbours: SimilarityNeighbourSource?
     if ProcessInfo.processInfo.environment["BENCH_NEIGHBOURS"] != "0" {
-        let indexStore = try await SQLiteWarehouseStore(path: db, logger: logger)
+        let indexStore = try await Warehouse.openSQLite(path: db, logger: logger)
         let indexPath = WarehouseSimilarity.defaultIndexPath(for: .sqliteFile(db), cacheDirectory: NSTemporaryDirectory())
         let existed = indexPath.map { FileManager.default.fileExists(atPath: $0) } ?? false
         t0 = wall(); c0 = cpu()
@@ -108,7 +108,7 @@ case "case":
     }
 
     t0 = wall(); c0 = cpu()
-    let store = try await SQLiteWarehouseStore(path: db, logger: logger)
+    let store = try await Warehouse.openSQLite(path: db, logger: logger)
     let (first, bytes) = try await oneCase(store)
     report("cold_seconds", String(format: "%.3f", wall() - t0)); report("cold_cpu_seconds", String(format: "%.3f", cpu() - c0))
     let m = try await store.metadata(logger: logger)
@@ -153,7 +153,7 @@ case "render":
     let clinical = ClinicalContext(tumorType: OncoTreeCode(tumourType), age: 58, sex: .male, stage: "IV")
     let kb = try KnowledgeBase.load(directory: repo.appendingPathComponent("KnowledgeBase"))
     let c = try RecommendationCase.read(vcf: vcf, clinical: clinical)
-    let store = try await SQLiteWarehouseStore(path: db, logger: logger)
+    let store = try await Warehouse.openSQLite(path: db, logger: logger)
     let rec = try await Recommender(knowledgeBase: kb, warehouse: store).recommend(c, logger: logger)
     try await store.close()
     let curated = try await Recommender(knowledgeBase: kb).recommend(c, logger: logger)

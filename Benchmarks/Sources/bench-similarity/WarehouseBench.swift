@@ -23,7 +23,7 @@ func warehouseSynth(_ args: [String]) async throws {
     let seed = args.count > 2 ? UInt64(args[2])! : 1
     let params = benchRepo().appendingPathComponent("Cohorts/synthetic-oncology.json").path
     let g = try SyntheticCohortGenerator(parametersPath: params, patients: n, seed: seed)
-    let store = try await SQLiteWarehouseStore(path: db, logger: warehouseBenchLogger)
+    let store = try await Warehouse.openSQLite(path: db, logger: warehouseBenchLogger)
     let t0 = now(), c0 = processCPU()
     let outcome = try await store.importDataset(g.descriptor, from: g.makeSource(), progress: nil, logger: warehouseBenchLogger)
     print("synth_patients=\(n) rows=\(outcome.rowsWritten) seconds=\(String(format: "%.1f", now() - t0)) cpu=\(String(format: "%.1f", processCPU() - c0)) load=\(loadAverage())")
@@ -33,7 +33,7 @@ func warehouseSynth(_ args: [String]) async throws {
 /// `bench-similarity warehouse-profiles DB`: time the packed read the index uses
 /// (`similarityProfiles(cohort: .all)`), then the general `profiles(cohort: .all)`, and a full index build.
 func warehouseProfiles(_ args: [String]) async throws {
-    let store = try await SQLiteWarehouseStore(path: args[0], logger: warehouseBenchLogger)
+    let store = try await Warehouse.openSQLite(path: args[0], logger: warehouseBenchLogger)
     var t0 = now(), c0 = processCPU()
     let p = try await store.similarityProfiles(cohort: .all, options: ProfileOptions(), logger: warehouseBenchLogger)
     print("similarityProfiles=\(p.count) alterations=\(p.genes.count) seconds=\(String(format: "%.2f", now() - t0)) cpu=\(String(format: "%.2f", processCPU() - c0)) load=\(loadAverage())")
@@ -56,7 +56,7 @@ func warehouseProfiles(_ args: [String]) async throws {
 func warehouseDrivers(_ args: [String]) async throws {
     let db = args[0], nq = Int(args[1])!
     let seed = args.count > 2 ? UInt64(args[2])! : 2
-    let store = try await SQLiteWarehouseStore(path: db, logger: warehouseBenchLogger)
+    let store = try await Warehouse.openSQLite(path: db, logger: warehouseBenchLogger)
     let t0 = now(), c0 = processCPU()
     let index = try await WarehouseSimilarity.build(from: store, logger: warehouseBenchLogger)
     let buildS = now() - t0, buildCPU = processCPU() - c0

@@ -35,7 +35,7 @@ case "import":
     let t0 = now()
     let (d, source) = try importer.prepare(study: try CBioPortalStudy(directory: args[2]))
     let tHash = now() - t0
-    let store = try await WarehouseFactory.open(db: args[3], mode: .createIfMissing, logger: logger)
+    let store = try await Warehouse.open(db: args[3], mode: .createIfMissing, logger: logger)
     let t1 = now()
     let outcome = try await store.importDataset(d, from: source, progress: nil, logger: logger)
     let tImport = now() - t1
@@ -77,7 +77,7 @@ case "synth-rate":
 case "synth":
     let n = Int(args[2])!
     let g = try SyntheticCohortGenerator(parametersPath: params, patients: n, seed: 1)
-    let store = try await WarehouseFactory.open(db: args[3], mode: .createIfMissing, logger: logger)
+    let store = try await Warehouse.open(db: args[3], mode: .createIfMissing, logger: logger)
     let t0 = now()
     let outcome = try await store.importDataset(g.descriptor, from: g.makeSource(), progress: nil, logger: logger)
     let t = now() - t0
@@ -88,7 +88,7 @@ case "synth":
     report("rows_per_second", String(format: "%.0f", Double(outcome.rowsWritten) / t))
 
 case "query":
-    let store = try await WarehouseFactory.open(db: args[2], mode: .existing, logger: logger)
+    let store = try await Warehouse.open(db: args[2], mode: .existing, logger: logger)
     var t0 = now()
     let counts = try await store.outcomeCounts(.overallSurvival(from: .diagnosis), cohort: .all, groupBy: .tumourType, logger: logger)
     report("os_by_type_aggregated_seconds", String(format: "%.2f", now() - t0))

@@ -52,7 +52,7 @@ extension WarehouseSimilarity {
     /// warehouse: person id, shared protein-level alterations (against `caseAlterations`), lines of
     /// therapy with drugs, and overall survival from diagnosis. Four warehouse reads for the whole set.
     public static func neighbours(of query: PatientProfile, caseAlterations: [String], in index: SimilarityIndex,
-                                  store: any WarehouseStore, options: SearchOptions = SearchOptions(),
+                                  store: Warehouse, options: SearchOptions = SearchOptions(),
                                   mapping: WarehouseProfileMapping = WarehouseProfileMapping(),
                                   logger: Logger) async throws -> [WarehouseNeighbour] {
         let found = try index.search(query, options: options)

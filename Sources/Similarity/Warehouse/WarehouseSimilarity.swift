@@ -14,7 +14,7 @@ import Warehouse
 ///
 /// Neighbour keys are the warehouse's pseudonymous keys (`person.person_source_value`); map them back to
 /// `person_id`s with ``personIDs(for:in:logger:)`` to fetch treatment lines and outcomes
-/// (`WarehouseStore.treatmentLines(cohort:)`).
+/// (`Warehouse.treatmentLines(cohort:)`).
 public enum WarehouseSimilarity {
     /// The attribute of `SimilarityIndex.attributes` holding the stamp (JSON).
     public static let stampAttribute = "onco.warehouse.stamp"
@@ -80,7 +80,7 @@ public enum WarehouseSimilarity {
     // MARK: - Building and updating
 
     /// Builds the index of every warehouse patient (one profile read, then a bulk columnar insert).
-    public static func build(from store: any WarehouseStore, mapping: WarehouseProfileMapping = WarehouseProfileMapping(),
+    public static func build(from store: Warehouse, mapping: WarehouseProfileMapping = WarehouseProfileMapping(),
                              logger: Logger) async throws -> SimilarityIndex {
         // Metadata first: the profiles read afterwards hold at least what the stamp says.
         let meta = try await store.metadata(logger: logger)
@@ -110,7 +110,7 @@ public enum WarehouseSimilarity {
     /// - Throws: `SimilarityError.incompatibleIndex` when the index cannot be updated (no stamp, other
     ///   rules, vocabulary or tumour-type tree): rebuild it instead.
     @discardableResult
-    public static func update(_ index: inout SimilarityIndex, from store: any WarehouseStore,
+    public static func update(_ index: inout SimilarityIndex, from store: Warehouse,
                               mapping: WarehouseProfileMapping = WarehouseProfileMapping(),
                               logger: Logger) async throws -> UpdateSummary {
         let meta = try await store.metadata(logger: logger)
@@ -144,7 +144,7 @@ public enum WarehouseSimilarity {
     /// The warehouse's similarity index: the one persisted at `path` when it is current, else that one
     /// updated incrementally (or rebuilt when it cannot be updated, is unreadable or absent), written
     /// back to `path`. With `path` nil the index is built in memory and not persisted.
-    public static func index(for store: any WarehouseStore, at path: String?, logger: Logger) async throws -> SimilarityIndex {
+    public static func index(for store: Warehouse, at path: String?, logger: Logger) async throws -> SimilarityIndex {
         try await index(for: store, at: path, mapping: WarehouseProfileMapping(), logger: logger).index
     }
 
@@ -158,7 +158,7 @@ public enum WarehouseSimilarity {
     /// As `index(for:at:logger:)`, also saying whether the index was loaded, updated or built.
     /// - Parameter mustPersist: when false, an index that cannot be written to `path` (a read-only folder)
     ///   is still returned, with a warning (`similarity.index.not_persisted`), instead of the write error.
-    public static func index(for store: any WarehouseStore, at path: String?, mapping: WarehouseProfileMapping,
+    public static func index(for store: Warehouse, at path: String?, mapping: WarehouseProfileMapping,
                              mustPersist: Bool = true, logger: Logger) async throws -> (index: SimilarityIndex, provenance: Provenance) {
         func persist(_ idx: SimilarityIndex, _ url: URL) throws {
             do {
@@ -206,7 +206,7 @@ public enum WarehouseSimilarity {
     public static let queryKey = PatientKey("new case")
 
     /// Warehouse person ids of these pseudonymous keys (keys not in the warehouse are absent).
-    public static func personIDs(for keys: [PatientKey], in store: any WarehouseStore, logger: Logger) async throws -> [PatientKey: Int64] {
+    public static func personIDs(for keys: [PatientKey], in store: Warehouse, logger: Logger) async throws -> [PatientKey: Int64] {
         if keys.isEmpty { return [:] }
         let t = try await store.personKeys(cohort: CohortCriteria(patientKeys: keys.map(\.rawValue)), logger: logger)
         var out: [PatientKey: Int64] = [:]

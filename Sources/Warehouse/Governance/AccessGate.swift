@@ -107,7 +107,7 @@ public enum AccessPolicy {
     }
 }
 
-extension GovernanceStore {
+extension Warehouse {
     /// Checks `request` (see `AccessPolicy`); a refusal is appended to the audit log (`COMMAND.refused`)
     /// and thrown as `GovernanceError.refused`.
     public func authorise(_ request: AccessRequest, keys: GovernanceKeys, covers: (String, [String]) -> Bool = { $1.contains($0) },

@@ -2,12 +2,12 @@ import Foundation
 
 /// The SQL dialects the warehouse speaks. Queries are written once with `?` placeholders and a few
 /// dialect hooks (date arithmetic, id lists); values are always bound, never spliced into SQL text.
-package enum SQLDialect: Sendable, Hashable {
+public enum SQLDialect: Sendable, Hashable {
     case sqlite, postgres
 }
 
 /// A value bound to a `?` placeholder.
-package enum SQLValue: Sendable, Hashable {
+public enum SQLValue: Sendable, Hashable {
     case null
     case int(Int64)
     case double(Double)
@@ -19,23 +19,23 @@ package enum SQLValue: Sendable, Hashable {
 }
 
 /// SQL text with `?` placeholders and the values bound to them, in order.
-package struct SQLFragment: Sendable, Hashable, ExpressibleByStringLiteral {
-    package var sql: String
-    package var values: [SQLValue]
+public struct SQLFragment: Sendable, Hashable, ExpressibleByStringLiteral {
+    public var sql: String
+    public var values: [SQLValue]
 
-    package init(_ sql: String, _ values: [SQLValue] = []) {
+    public init(_ sql: String, _ values: [SQLValue] = []) {
         self.sql = sql
         self.values = values
     }
-    package init(stringLiteral value: String) { self.init(value) }
+    public init(stringLiteral value: String) { self.init(value) }
 
-    package static func + (a: SQLFragment, b: SQLFragment) -> SQLFragment {
+    public static func + (a: SQLFragment, b: SQLFragment) -> SQLFragment {
         SQLFragment(a.sql + b.sql, a.values + b.values)
     }
-    package static func += (a: inout SQLFragment, b: SQLFragment) { a = a + b }
+    public static func += (a: inout SQLFragment, b: SQLFragment) { a = a + b }
 
     /// Joins fragments with a separator.
-    package static func join(_ parts: [SQLFragment], separator: String) -> SQLFragment {
+    public static func join(_ parts: [SQLFragment], separator: String) -> SQLFragment {
         var out = SQLFragment("")
         for (i, p) in parts.enumerated() {
             if i > 0 { out.sql += separator }
@@ -46,7 +46,7 @@ package struct SQLFragment: Sendable, Hashable, ExpressibleByStringLiteral {
 
     /// Rewrites `?` placeholders into `$1, $2, ...` for PostgreSQL (no `?` appears in onco's SQL
     /// text outside placeholders: strings are always bound).
-    package func postgresText() -> String {
+    public func postgresText() -> String {
         var out = ""
         out.reserveCapacity(sql.utf8.count + 16)
         var n = 0

@@ -1,6 +1,6 @@
 extension WarehouseSchema {
     /// Migration `0008_line_outcome_summary`: `onco_line_outcome`, one row per line of therapy with what
-    /// a real-world comparison needs (`WarehouseEngine.lineOutcomes`), so that a cohort's lines are one
+    /// a real-world comparison needs (`Warehouse.lineOutcomes`), so that a cohort's lines are one
     /// index range read per patient instead of episode → episode_event → drug_exposure look-ups.
     ///
     /// Columns: `person_id`; `line_number` (`episode.episode_number`); `episode_id` (the line's episode,
@@ -48,7 +48,7 @@ extension WarehouseSchema {
     /// exactly one, `sole_sequenced_day` and `sole_collected_day` (its `onco_specimen_timing` dates in
     /// days from diagnosis, NULL when not recorded or when the person has another number of specimens):
     /// every variant of such a person comes from that specimen, so the day a biomarker became known
-    /// needs no variant look-up (`WarehouseEngine.biomarkerKnownDays`). Every row is rebuilt (the
+    /// needs no variant look-up (`Warehouse.biomarkerKnownDays`). Every row is rebuilt (the
     /// derivation of 0008 plus these), also for a warehouse that had no summary yet.
     static let lineOutcomeTimeZero = Migration(
         name: "0012_line_outcome_time_zero",
@@ -60,7 +60,7 @@ extension WarehouseSchema {
                      "ALTER TABLE onco_line_outcome ADD COLUMN sole_sequenced_day integer NULL",
                      "ALTER TABLE onco_line_outcome ADD COLUMN sole_collected_day integer NULL",
                      "DELETE FROM onco_line_outcome"],
-        backfill: { s in try await WarehouseEngine.rebuildLineSummaries(s, dataset: nil) })
+        backfill: { s in try await Warehouse.rebuildLineSummaries(s, dataset: nil) })
 }
 
 /// How `onco_line_outcome.drugs` holds a line's drug names in one text: joined by a newline, with a

@@ -2,19 +2,10 @@ import Foundation
 import Logging
 import OncoCore
 
-/// The two reads cohort studies written as researchers write them need (issue #20), beside the cohort
-/// table: the levels of a clinical attribute (so that a `--where` value matching nothing is an error
-/// naming close matches, not an empty cohort) and the carriers of every altered gene of a cohort (the
-/// gene screen, `onco cohort screen`). Additive: the engine's reads are in `WarehouseEngine+CohortSets.swift`,
-/// the stores' conformances in `SQLiteWarehouseStore+CohortSets.swift` and `PostgresWarehouseStore+CohortSets.swift`.
-public protocol CohortSetStore: CohortTableStore {
-    /// The distinct text values of the clinical attribute `name` over the whole warehouse, sorted; empty when
-    /// no patient has the attribute.
-    func attributeLevels(_ name: String, logger: Logger) async throws -> [String]
-    /// The carriers, per gene, of a qualifying alteration among the cohort's patients, and the cohort's
-    /// genotyped patients (those with a specimen).
-    func alterationCarriers(_ request: CarrierRequest, logger: Logger) async throws -> GeneCarriers
-}
+// The two reads cohort studies written as researchers write them need (issue #20), beside the cohort table:
+// the levels of a clinical attribute (so that a `--where` value matching nothing is an error naming close
+// matches, not an empty cohort) and the carriers of every altered gene of a cohort (the gene screen, `onco cohort
+// screen`). The reads are `Warehouse.attributeLevels` and `Warehouse.alterationCarriers` (`Warehouse+CohortSets.swift`).
 
 /// Which alterations make a carrier: the same classes and PASS rule as `AlterationFilter`, in every gene
 /// (or in `genes` only).

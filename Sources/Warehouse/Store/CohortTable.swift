@@ -84,8 +84,3 @@ public struct CohortTable: Sendable, Hashable {
     public init() {}
     public var count: Int { personIDs.count }
 }
-
-/// Stores that can answer `CohortTableRequest`s (both warehouse backends).
-public protocol CohortTableStore: WarehouseStore {
-    func cohortTable(_ request: CohortTableRequest, logger: Logger) async throws -> CohortTable
-}

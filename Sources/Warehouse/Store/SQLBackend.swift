@@ -2,43 +2,43 @@ import Foundation
 import Logging
 
 /// The type of a fetched column.
-package enum SQLColumnType: Sendable, Hashable {
+public enum SQLColumnType: Sendable, Hashable {
     case int, double, text
 }
 
 /// A fetched result, in columns. Columns are named `c0`, `c1`, ... in every query the engine runs,
 /// and every query ends with a total `ORDER BY`.
-package struct ResultColumns: Sendable {
-    package enum Column: Sendable {
+public struct ResultColumns: Sendable {
+    public enum Column: Sendable {
         case int([Int64?])
         case double([Double?])
         case text([String?])
     }
-    package var columns: [Column]
-    package var count: Int
+    public var columns: [Column]
+    public var count: Int
 
-    package init(columns: [Column], count: Int) {
+    public init(columns: [Column], count: Int) {
         self.columns = columns
         self.count = count
     }
 
-    package func ints(_ i: Int) -> [Int64?] {
+    public func ints(_ i: Int) -> [Int64?] {
         if case .int(let v) = columns[i] { return v }
         preconditionFailure("column \(i) is not an integer column")
     }
-    package func doubles(_ i: Int) -> [Double?] {
+    public func doubles(_ i: Int) -> [Double?] {
         if case .double(let v) = columns[i] { return v }
         preconditionFailure("column \(i) is not a double column")
     }
-    package func texts(_ i: Int) -> [String?] {
+    public func texts(_ i: Int) -> [String?] {
         if case .text(let v) = columns[i] { return v }
         preconditionFailure("column \(i) is not a text column")
     }
 }
 
-/// Reads and writes through one connection or transaction. Implemented by the SQLite store (GRDB)
-/// and the PostgreSQL store (postgres-nio); everything above it is shared.
-package protocol SQLSession {
+/// Reads and writes through one connection or transaction. Implemented by the SQLite backend (GRDB)
+/// and the PostgreSQL backend (postgres-nio); everything above it (`Warehouse`) is shared.
+public protocol SQLSession {
     var dialect: SQLDialect { get }
     /// Runs a query whose columns are `c0...`; returns them typed as asked.
     func fetch(_ query: SQLFragment, types: [SQLColumnType]) async throws -> ResultColumns
@@ -52,7 +52,7 @@ package protocol SQLSession {
     func fetchCoded(_ query: SQLFragment, textColumns: Int) async throws -> CodedRows
 }
 
-package extension SQLSession {
+public extension SQLSession {
     /// Through `fetch`: one `String` per cell, interned afterwards.
     func fetchCoded(_ query: SQLFragment, textColumns: Int) async throws -> CodedRows {
         let r = try await fetch(query, types: [.int] + Array(repeating: .text, count: textColumns))
@@ -78,25 +78,29 @@ package extension SQLSession {
 /// Rows of (integer id, text columns…) with the text tuples dictionary-coded: `tuples[codes[i]]` are the
 /// text columns of row `i`; tuples are distinct, in first-seen order. For reads of millions of rows whose
 /// texts repeat (alterations: gene, class, HGVSp): one `String` per distinct tuple, not per cell.
-package struct CodedRows: Sendable {
-    package var ids: [Int64] = []
-    package var codes: [Int32] = []
-    package var tuples: [[String?]] = []
-    package init() {}
-    package var count: Int { ids.count }
+public struct CodedRows: Sendable {
+    public var ids: [Int64] = []
+    public var codes: [Int32] = []
+    public var tuples: [[String?]] = []
+    public init() {}
+    public var count: Int { ids.count }
 }
 
-/// A backend: sessions outside and inside a transaction.
-package protocol SQLBackend: Sendable {
+/// The seam between `Warehouse` and a database: the only thing SQLite (GRDB, `SQLiteBackend`) and
+/// PostgreSQL (postgres-nio, module `WarehousePostgres`) implement. A handful of primitives, as GRDB's
+/// `DatabaseWriter`: sessions outside and inside a transaction, the dialect, and `close`.
+public protocol SQLBackend: Sendable {
     var dialect: SQLDialect { get }
     /// A session for reads (and single statements).
     func withSession<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T
     /// A session in a write transaction: committed when `body` returns, rolled back when it throws.
     /// Writers are serialised (SQLite: one writer; PostgreSQL: an exclusive lock on `onco_warehouse`).
     func withTransaction<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T
+    /// Releases connections. The backend must not be used afterwards.
+    func close() async throws
 }
 
-package extension SQLSession {
+public extension SQLSession {
     func scalarInt(_ q: SQLFragment) async throws -> Int64? {
         let r = try await fetch(q, types: [.int])
         return r.count > 0 ? r.ints(0)[0] : nil

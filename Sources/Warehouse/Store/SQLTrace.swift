@@ -2,14 +2,14 @@ import Foundation
 
 /// `ONCO_SQL_TRACE=1`: each warehouse read's wall time and statement text on standard error (parameters
 /// are bound, never printed, so no patient data reaches the trace). A profiling aid for both backends.
-package enum SQLTrace {
-    package static let enabled = ProcessInfo.processInfo.environment["ONCO_SQL_TRACE"] == "1"
+public enum SQLTrace {
+    public static let enabled = ProcessInfo.processInfo.environment["ONCO_SQL_TRACE"] == "1"
 
     /// A start time when tracing (0 otherwise).
     @inline(__always)
-    package static func start() -> UInt64 { enabled ? DispatchTime.now().uptimeNanoseconds : 0 }
+    public static func start() -> UInt64 { enabled ? DispatchTime.now().uptimeNanoseconds : 0 }
 
-    package static func record(_ sql: String, since t0: UInt64) {
+    public static func record(_ sql: String, since t0: UInt64) {
         guard enabled else { return }
         let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
         let text = sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")

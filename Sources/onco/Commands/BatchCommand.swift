@@ -143,11 +143,11 @@ struct BatchRunCommand: AsyncParsableCommand {
     /// shards of one batch on one node start together and each opens the same file, and opening a
     /// SQLite warehouse briefly needs the write lock (WAL mode, and `migrate` runs `BEGIN IMMEDIATE`)
     /// while the store sets no busy timeout.
-    static func openWarehouse(_ url: String, connectTimeout: Duration?, logger: Logger) async throws -> any WarehouseStore {
+    static func openWarehouse(_ url: String, connectTimeout: Duration?, logger: Logger) async throws -> Warehouse {
         var attempt = 0
         while true {
             do {
-                return try await WarehouseFactory.open(db: url, mode: .existing, connectTimeout: connectTimeout, logger: logger)
+                return try await Warehouse.open(db: url, mode: .existing, connectTimeout: connectTimeout, logger: logger)
             } catch let e as WarehouseConnectionError where e.code == .locked && attempt < 25 {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(30 * attempt))
@@ -175,9 +175,9 @@ struct BatchRunCommand: AsyncParsableCommand {
     }
 
     /// Builds the batch's scorer once: for `recommend`, loads the knowledge base, opens the warehouse,
-    /// builds the similarity index over its patients and wraps the store in the batch cache. Says on
+    /// builds the similarity index over its patients and turns on the warehouse's read cache. Says on
     /// standard error what it loaded and how long it took.
-    static func makeScorer(_ setup: ScorerSetup, logger: Logger) async throws -> (scorer: any CaseScorer, store: (any WarehouseStore)?) {
+    static func makeScorer(_ setup: ScorerSetup, logger: Logger) async throws -> (scorer: any CaseScorer, store: Warehouse?) {
         switch setup.scorer {
         case .fileCheck:
             return (FileCheckScorer(knownTumorTypes: setup.tumorTypes), nil)

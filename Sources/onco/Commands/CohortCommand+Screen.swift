@@ -41,13 +41,9 @@ extension CohortCommand {
             let plan = try CohortPlan(definition, source: source, hierarchy: tumorTypes)
             let keys = try GovernanceCLI.keys()
             let store = try await database.open(.existing, logger: CohortCommand.logger)
-            guard let research = store as? any ResearchWarehouse else {
-                try? await store.close()
-                throw ValidationError("this warehouse backend cannot run cohort studies")
-            }
             let result: CohortStudy.ScreenRun
             do {
-                result = try await CohortStudy.screen(plan, store: research,
+                result = try await CohortStudy.screen(plan, store: store,
                                                       options: .init(project: project, minimumCellCount: minCell, hierarchy: tumorTypes, keys: keys),
                                                       logger: CohortCommand.logger)
             } catch let e as CohortStudyError where e.code == .refused {

@@ -131,10 +131,7 @@ struct CohortCommand: AsyncParsableCommand {
             let plan = try study.plan(hierarchy: tumorTypes)
             let keys = try GovernanceCLI.keys()
             let store = try await database.open(.existing, logger: CohortCommand.logger)
-            guard let research = store as? any ResearchWarehouse else {
-                try? await store.close()
-                throw ValidationError("this warehouse backend cannot run cohort studies")
-            }
+            let research = store
             let result: CohortStudy.Run
             do {
                 result = try await CohortStudy.run(plan, store: research,

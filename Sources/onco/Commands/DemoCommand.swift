@@ -61,7 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let whPath = out.appendingPathComponent("demo-warehouse.sqlite").path
 
-        let store = try await SQLiteWarehouseStore(path: whPath, logger: logger)
+        let store = try await Warehouse.openSQLite(path: whPath, logger: logger)
         let recommendation: Recommendation
         do {
             try await Self.ensureDemoWarehouse(store, params: params, logger: logger)
@@ -91,7 +91,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Generates the demo cohort into the warehouse unless it is already there (idempotent). A
     /// warehouse holding anything else is refused rather than mixed.
-    static func ensureDemoWarehouse(_ store: SQLiteWarehouseStore, params: String, logger: Logger) async throws {
+    static func ensureDemoWarehouse(_ store: Warehouse, params: String, logger: Logger) async throws {
         let g = try SyntheticCohortGenerator(parametersPath: params, patients: patients, seed: seed)
         let m = try await store.metadata(logger: logger)
         if let d = m.datasets.first(where: { $0.name == g.descriptor.name }), d.synthetic, d.patients == patients, m.datasets.count == 1 {

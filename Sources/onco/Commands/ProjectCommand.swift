@@ -27,8 +27,8 @@ enum GovernanceCLI {
     }
 
     /// Checks the request on `store` (refusals are audited) and returns the grant; exit 77 when refused.
-    static func authorise(_ store: any WarehouseStore, _ request: AccessRequest, keys: GovernanceKeys, logger: Logger) async throws -> AccessGrant {
-        guard let g = store as? any GovernanceStore else { throw ValidationError("this warehouse backend has no governance tables") }
+    static func authorise(_ store: Warehouse, _ request: AccessRequest, keys: GovernanceKeys, logger: Logger) async throws -> AccessGrant {
+        let g = store
         // OncoTree coverage (descendants included) for `AccessPolicy`, over the knowledge base's tree.
         let tree = try KBLocation.defaultTumorTypes()
         return try await run {
@@ -37,15 +37,15 @@ enum GovernanceCLI {
     }
 
     /// Appends the allowed query with the counts shown; exit 77 when the audit key is missing or wrong.
-    static func record(_ store: any WarehouseStore, _ grant: AccessGrant, shown: [String: AuditValue], keys: GovernanceKeys, logger: Logger) async throws {
-        guard let g = store as? any GovernanceStore else { throw ValidationError("this warehouse backend has no governance tables") }
+    static func record(_ store: Warehouse, _ grant: AccessGrant, shown: [String: AuditValue], keys: GovernanceKeys, logger: Logger) async throws {
+        let g = store
         _ = try await run { try await g.recordAccess(grant, shown: shown, keys: keys, logger: logger) }
     }
 
     /// Appends one entry per case and the query's entry, in one transaction; exit 77 when the audit key is missing or wrong.
-    static func record(_ store: any WarehouseStore, _ grant: AccessGrant, cases: [AccessedCase], shown: [String: AuditValue], keys: GovernanceKeys,
+    static func record(_ store: Warehouse, _ grant: AccessGrant, cases: [AccessedCase], shown: [String: AuditValue], keys: GovernanceKeys,
                        logger: Logger) async throws {
-        guard let g = store as? any GovernanceStore else { throw ValidationError("this warehouse backend has no governance tables") }
+        let g = store
         _ = try await run { try await g.recordAccess(grant, cases: cases, shown: shown, keys: keys, logger: logger) }
     }
 
@@ -68,14 +68,9 @@ struct AuthorisationOptions: ParsableArguments {
     var kind: AuthorisationKind? { project != nil ? .research : (purpose != nil ? .care : nil) }
 }
 
-/// Opens a warehouse that supports governance.
-func openGovernedWarehouse(_ database: WarehouseOptions, logger: Logger) async throws -> any GovernanceStore {
-    let store = try await database.open(.existing, logger: logger)
-    guard let g = store as? any GovernanceStore else {
-        try? await store.close()
-        throw ValidationError("this warehouse backend has no governance tables")
-    }
-    return g
+/// Opens a warehouse for a governed command (both backends hold the governance tables).
+func openGovernedWarehouse(_ database: WarehouseOptions, logger: Logger) async throws -> Warehouse {
+    try await database.open(.existing, logger: logger)
 }
 
 /// `onco project add|add-purpose|list|show|revoke|governance|keys`: the registry of approved research projects and care purposes.

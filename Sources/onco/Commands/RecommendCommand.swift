@@ -187,11 +187,11 @@ struct RecommendCommand: AsyncParsableCommand {
         let kbDirectory = try kb.resolve()
         let c = try caseOptions.read(knowledgeBase: kbDirectory)
         let knowledge = try KnowledgeBase.load(directory: kbDirectory)
-        var store: (any WarehouseStore)?
+        var store: Warehouse?
         var grant: AccessGrant?
         let keys = try GovernanceCLI.keys()
         if let db {
-            let w = try await WarehouseFactory.open(db: db, mode: .existing, connectTimeout: connection.duration, logger: RecommendCommand.logger)
+            let w = try await Warehouse.open(db: db, mode: .existing, connectTimeout: connection.duration, logger: RecommendCommand.logger)
             store = w
             do {
                 // The warehouse is read for real-world evidence (aggregates) of the case's tumour type and neighbours of every type.
@@ -245,7 +245,7 @@ struct RecommendCommand: AsyncParsableCommand {
 
     /// The recommender as the CLI runs it: with a warehouse, neighbours come from its similarity index
     /// (`SimilarityNeighbourSource`).
-    static func recommend(_ c: RecommendationCase, knowledgeBase: KnowledgeBase, warehouse: (any WarehouseStore)?, db: String?,
+    static func recommend(_ c: RecommendationCase, knowledgeBase: KnowledgeBase, warehouse: Warehouse?, db: String?,
                           similarityIndex: String?, searchNeighbours: Bool, options: RecommenderOptions) async throws -> Recommendation {
         var source: SimilarityNeighbourSource?
         var reason = "not requested (--no-neighbours)"

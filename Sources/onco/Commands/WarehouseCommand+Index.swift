@@ -24,7 +24,7 @@ extension WarehouseCommand {
     /// After an import: brings an existing similarity index up to date (incrementally when it can).
     /// Returns a line to print, or nil when there is no index to maintain. Never fails the import,
     /// which is already committed: a problem is reported, and the stale index is detected on next use.
-    static func refreshSimilarityIndex(store: any WarehouseStore, db: String?) async -> String? {
+    static func refreshSimilarityIndex(store: Warehouse, db: String?) async -> String? {
         guard let path = similarityIndexPath(db: db, index: nil), FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             let mapping = WarehouseProfileMapping(tumorTypes: try KBLocation.defaultTumorTypes())

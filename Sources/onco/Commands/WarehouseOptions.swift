@@ -30,7 +30,7 @@ struct WarehouseOptions: ParsableArguments {
     @OptionGroup var connection: ConnectTimeoutOption
 
     /// Opens the warehouse; `.createIfMissing` only for the commands that fill one.
-    func open(_ mode: WarehouseOpenMode, logger: Logger) async throws -> any WarehouseStore {
-        try await WarehouseFactory.open(db: db, mode: mode, connectTimeout: connection.duration, logger: logger)
+    func open(_ mode: WarehouseOpenMode, logger: Logger) async throws -> Warehouse {
+        try await Warehouse.open(db: db, mode: mode, connectTimeout: connection.duration, logger: logger)
     }
 }

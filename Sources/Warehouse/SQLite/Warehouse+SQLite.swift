@@ -1,10 +1,62 @@
 import Foundation
 import GRDB
+import Logging
+
+extension Warehouse {
+    /// Opens the SQLite warehouse at `path` (creating it first when `mode` allows), or an in-memory one
+    /// when nil, and migrates it.
+    /// - Throws: `WarehouseConnectionError` saying why the file cannot be opened (missing file or folder,
+    ///   a directory, not a database, read-only, locked, permission denied, not an onco warehouse);
+    ///   `WarehouseError.schemaTooNew` for a warehouse written by a newer onco.
+    public static func openSQLite(path: String?, mode: WarehouseOpenMode = .createIfMissing, options: Options = Options(),
+                                  logger: Logger = Logger(label: "onco.warehouse")) async throws -> Warehouse {
+        let created = try path.map { try SQLiteBackend.checkPath($0, mode: mode) } ?? false
+        if let path, !created {
+            // Before the pool switches the file to WAL mode: a file that is not ours stays untouched.
+            let isWarehouse: Bool
+            do { isWarehouse = try SQLiteBackend.holdsWarehouse(path) } catch { throw SQLiteBackend.openError(error, path: path) }
+            // An empty file may become a new warehouse; another application's database never does.
+            let empty = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) == 0
+            if !isWarehouse && (mode == .existing || !empty) {
+                throw WarehouseConnectionError(.notAWarehouse, backend: .sqlite, target: SQLiteBackend.target(path),
+                                               reason: empty ? "the file is empty, not an onco warehouse"
+                                                   : "the file is a SQLite database but not an onco warehouse (it has no onco_migration table); nothing was changed")
+            }
+        }
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true   // one import = one transaction spanning many accesses
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -262144")   // 256 MiB page cache
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        let writer: any DatabaseWriter
+        do {
+            if let path {
+                writer = try DatabasePool(path: path, configuration: config)
+            } else {
+                writer = try DatabaseQueue(configuration: config)
+            }
+        } catch {
+            if created, let path { SQLiteBackend.removeCreated(path) }
+            throw SQLiteBackend.openError(error, path: path ?? ":memory:")
+        }
+        let warehouse = Warehouse(SQLiteBackend(writer: writer, serialiseReads: path == nil), options: options)
+        do {
+            try await warehouse.migrate(logger: logger)
+        } catch {
+            try? await warehouse.close()
+            if created, let path { SQLiteBackend.removeCreated(path) }
+            throw SQLiteBackend.openError(error, path: path ?? ":memory:")
+        }
+        return warehouse
+    }
+}
 
 /// Why a SQLite warehouse file cannot be opened, said before SQLite is asked where the file system can
 /// tell (missing file or folder, a directory, permissions, a read-only file system), and mapped once
 /// from SQLite's primary result codes (sqlite3.h) where only SQLite can tell.
-extension SQLiteWarehouseStore {
+extension SQLiteBackend {
     static func target(_ path: String) -> String { "the SQLite warehouse \(path)" }
 
     /// Checks the path with the file system, and creates the (empty) file of a new warehouse itself so
@@ -89,5 +141,5 @@ extension SQLiteWarehouseStore {
     }
 }
 
-/// `close(2)`, out of reach of `SQLiteWarehouseStore.close()`.
+/// `close(2)`, out of reach of `SQLiteBackend.close()`.
 private func closeDescriptor(_ fd: Int32) { _ = close(fd) }

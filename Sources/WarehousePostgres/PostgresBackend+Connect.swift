@@ -73,7 +73,7 @@ package struct PostgresTarget: Sendable, CustomStringConvertible {
 /// The connect timeout passed without an answer.
 struct PostgresConnectDeadline: Error {}
 
-extension PostgresWarehouseStore {
+extension PostgresBackend {
     /// One direct connection, bounded by the target's timeout, before the pool is made: the pool
     /// retries a failing server for about a minute and then reports only that its circuit breaker
     /// tripped. The connection is closed again at once.
@@ -121,7 +121,7 @@ extension PostgresWarehouseStore {
         guard let e = error as? PSQLError else { return transport(error, target: target) }
         switch e.code {
         case .server:
-            return serverRefusal(sqlState: e.serverInfo?[.sqlState] ?? "", message: e.serverInfo?[.message] ?? "", target: target, e)
+            return PostgresTarget.serverRefusal(sqlState: e.serverInfo?[.sqlState] ?? "", message: e.serverInfo?[.message] ?? "", target: target, e)
         case .connectionError:
             return transport(e.underlying ?? e, target: target)
         case .authMechanismRequiresPassword:
@@ -136,22 +136,6 @@ extension PostgresWarehouseStore {
             return target.error(.connectionClosed, "the server does not answer in PostgreSQL's protocol (is PostgreSQL listening on port \(target.port)?)", e)
         default:
             return target.error(.serverRejected, "the connection failed (\(e.code))", e)
-        }
-    }
-
-    /// A server's refusal at start-up, by SQLSTATE.
-    package static func serverRefusal(sqlState: String, message: String, target: PostgresTarget, _ underlying: (any Error)? = nil) -> WarehouseConnectionError {
-        switch sqlState {
-        case "28P01":
-            return target.error(.authenticationFailed, "authentication failed for user \(target.user) (wrong password?) (SQLSTATE 28P01: \(message))", underlying)
-        case "28000" where message.contains("role") && message.contains("does not exist"):
-            return target.error(.roleNotFound, "the role (user) \(target.user) does not exist on the server (SQLSTATE 28000)", underlying)
-        case "28000":
-            return target.error(.authenticationFailed, "the server does not accept user \(target.user) here (SQLSTATE 28000: \(message))", underlying)
-        case "3D000":
-            return target.error(.databaseNotFound, "the database \(target.database ?? target.user) does not exist on the server (SQLSTATE 3D000)", underlying)
-        default:
-            return target.error(.serverRejected, "the server refused the connection (SQLSTATE \(sqlState): \(message))", underlying)
         }
     }
 
@@ -184,5 +168,23 @@ extension PostgresWarehouseStore {
             }
         }
         return target.error(.unreachable, "the connection failed (\(String(describing: error)))", error)
+    }
+}
+
+extension PostgresTarget {
+    /// A server's refusal at start-up, by SQLSTATE.
+    package static func serverRefusal(sqlState: String, message: String, target: PostgresTarget, _ underlying: (any Error)? = nil) -> WarehouseConnectionError {
+        switch sqlState {
+        case "28P01":
+            return target.error(.authenticationFailed, "authentication failed for user \(target.user) (wrong password?) (SQLSTATE 28P01: \(message))", underlying)
+        case "28000" where message.contains("role") && message.contains("does not exist"):
+            return target.error(.roleNotFound, "the role (user) \(target.user) does not exist on the server (SQLSTATE 28000)", underlying)
+        case "28000":
+            return target.error(.authenticationFailed, "the server does not accept user \(target.user) here (SQLSTATE 28000: \(message))", underlying)
+        case "3D000":
+            return target.error(.databaseNotFound, "the database \(target.database ?? target.user) does not exist on the server (SQLSTATE 3D000)", underlying)
+        default:
+            return target.error(.serverRejected, "the server refused the connection (SQLSTATE \(sqlState): \(message))", underlying)
+        }
     }
 }

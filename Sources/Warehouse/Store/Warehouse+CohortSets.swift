@@ -2,18 +2,20 @@ import Foundation
 import Logging
 import OncoCore
 
-/// The engine's reads of `CohortSetStore` (see `CohortSetReads.swift`).
-extension WarehouseEngine {
-    package func attributeLevels(_ name: String, logger: Logger) async throws -> [String] {
+/// The reads of cohort sets and screens (see `CohortSetReads.swift`).
+extension Warehouse {
+    /// The distinct text values of the clinical attribute `name` over the whole warehouse, sorted; empty when
+    /// no patient has the attribute.
+    public func attributeLevels(_ name: String, logger: Logger) async throws -> [String] {
         let q = SQLFragment("SELECT DISTINCT a.value_as_string AS c0 FROM onco_clinical_attribute a WHERE a.attribute = ? AND a.value_as_string IS NOT NULL ORDER BY c0",
                             [.text(name)])
-        let r = try await backend.withSession { try await $0.fetch(q, types: [.text]) }
+        let r = try await sql.withSession { try await $0.fetch(q, types: [.text]) }
         return r.texts(0).compactMap { $0 }
     }
 
     /// One scan of the qualifying variant rows (dictionary-coded genes), grouped and sorted here; and the
     /// genotyped patients. The two reads run concurrently.
-    package func alterationCarriers(_ request: CarrierRequest, logger: Logger) async throws -> GeneCarriers {
+    public func alterationCarriers(_ request: CarrierRequest, logger: Logger) async throws -> GeneCarriers {
         let d = dialect
         let kinds = request.classes.filter { ["amplification", "deletion", "fusion"].contains($0) }
         let classes = request.classes.filter { !kinds.contains($0) }
@@ -27,9 +29,9 @@ extension WarehouseEngine {
         if request.passOnly { q += " AND (v.filter IS NULL OR v.filter = 'PASS')" }
         let gScope = cohortScope(request.cohort, alias: "x")
         let genotypedQ = gScope.with + "SELECT DISTINCT x.person_id AS c0 FROM specimen x" + gScope.join + " ORDER BY c0"
-        let backend = self.backend, rowsQ = q
-        async let rowsR = backend.withSession { try await $0.fetchCoded(rowsQ, textColumns: 1) }
-        async let genotypedR = backend.withSession { try await $0.fetch(genotypedQ, types: [.int]) }
+        let sql = self.sql, rowsQ = q
+        async let rowsR = sql.withSession { try await $0.fetchCoded(rowsQ, textColumns: 1) }
+        async let genotypedR = sql.withSession { try await $0.fetch(genotypedQ, types: [.int]) }
         let rows = try await rowsR, genotyped = try await genotypedR
 
         // Group by gene code, then sort genes by name and each gene's carriers by id (distinct).

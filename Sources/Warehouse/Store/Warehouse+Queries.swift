@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OncoCore
 
-extension WarehouseEngine {
+extension Warehouse {
     /// Consequence classes that count as "altered" for cohort selection.
     static let alteringClasses: [String] = ["truncating", "missense", "inframeIndel", "splice"]
 
@@ -113,10 +113,12 @@ extension WarehouseEngine {
         return q
     }
 
-    package func outcomes(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping,
+    /// Per-patient (time, event) of an endpoint for a cohort, optionally in groups; see `OutcomeEndpoint`
+    /// for the definitions. Arrays are ordered by person id and ready for `Survival`.
+    public func outcomes(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping,
                           logger: Logger) async throws -> [OutcomeGroup] {
         let q = outcomeQuery(endpoint, cohort: cohort, groupBy: groupBy) + " ORDER BY c0"
-        let r = try await backend.withSession { s in try await s.fetch(q, types: [.int, .int, .int, .text]) }
+        let r = try await sql.withSession { s in try await s.fetch(q, types: [.int, .int, .int, .text]) }
         var groups: [String: OutcomeData] = [:]
         let ids = r.ints(0), t = r.ints(1), e = r.ints(2), g = r.texts(3)
         for i in 0..<r.count {
@@ -129,12 +131,14 @@ extension WarehouseEngine {
         return groups.keys.sorted().map { OutcomeGroup(label: $0, data: groups[$0]!) }
     }
 
-    package func outcomeCounts(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping,
+    /// The same outcomes aggregated in the database to (time, events, censored) per distinct time and
+    /// group: all Kaplan–Meier and log-rank need, without moving one row per patient.
+    public func outcomeCounts(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping,
                                logger: Logger) async throws -> [OutcomeCountGroup] {
         let inner = outcomeQuery(endpoint, cohort: cohort, groupBy: groupBy)
         let q = SQLFragment("SELECT o.c3 AS c0, o.c1 AS c1, SUM(o.c2) AS c2, COUNT(*) - SUM(o.c2) AS c3 FROM (") + inner
             + ") o GROUP BY o.c3, o.c1 ORDER BY o.c1"
-        let r = try await backend.withSession { s in try await s.fetch(q, types: [.text, .int, .int, .int]) }
+        let r = try await sql.withSession { s in try await s.fetch(q, types: [.text, .int, .int, .int]) }
         var groups: [String: OutcomeCountGroup] = [:]
         for i in 0..<r.count {
             let label = r.texts(0)[i] ?? "NA"
@@ -145,18 +149,21 @@ extension WarehouseEngine {
         return groups.keys.sorted().map { groups[$0]! }
     }
 
-    package func selectCohort(_ cohort: CohortCriteria, logger: Logger) async throws -> [Int64] {
+    /// Person ids matching the criteria, ascending.
+    public func selectCohort(_ cohort: CohortCriteria, logger: Logger) async throws -> [Int64] {
         let q = SQLFragment("WITH ") + cohortCTE(cohort) + " SELECT person_id AS c0 FROM cohort ORDER BY c0"
-        return try await backend.withSession { s in try await s.fetch(q, types: [.int]) }.ints(0).map { $0! }
+        return try await sql.withSession { s in try await s.fetch(q, types: [.int]) }.ints(0).map { $0! }
     }
 
-    package func attributeValues(_ name: String, cohort: CohortCriteria, logger: Logger) async throws -> [AttributeValue] {
+    /// Values of the clinical attribute `name` for the cohort's patients (patient-level values, and
+    /// the first specimen's value for sample attributes), ordered by person id.
+    public func attributeValues(_ name: String, cohort: CohortCriteria, logger: Logger) async throws -> [AttributeValue] {
         let q = SQLFragment("WITH ") + cohortCTE(cohort) + SQLFragment("""
              SELECT a.person_id AS c0, a.value_as_string AS c1, a.value_as_number AS c2, COALESCE(a.specimen_id, 0) AS c3
             FROM onco_clinical_attribute a JOIN cohort ON cohort.person_id = a.person_id
             WHERE a.attribute = ? ORDER BY c0, c3
             """, [.text(name)])
-        let r = try await backend.withSession { s in try await s.fetch(q, types: [.int, .text, .double, .int]) }
+        let r = try await sql.withSession { s in try await s.fetch(q, types: [.int, .text, .double, .int]) }
         var out: [AttributeValue] = []
         var last: Int64 = -1
         for i in 0..<r.count {
@@ -170,7 +177,8 @@ extension WarehouseEngine {
 
     // MARK: profiles
 
-    package func profiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
+    /// Patient profiles for similarity search, columnar (one entry per patient, alterations packed).
+    public func profiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
         let d = dialect
         var main = SQLFragment("WITH ")
         main += cohortCTE(cohort)
@@ -196,7 +204,7 @@ extension WarehouseEngine {
         if options.passOnly { alt += " AND (v.filter IS NULL OR v.filter = 'PASS')" }
         alt += " ORDER BY c0"
         let altQ = alt, mainQ = main
-        let (m, a) = try await backend.withSession { s in
+        let (m, a) = try await sql.withSession { s in
             (try await s.fetch(mainQ, types: [.int, .text, .text, .double, .int, .text, .double, .int]),
              try await s.fetch(altQ, types: [.int, .text, .text, .text]))
         }
@@ -231,7 +239,8 @@ extension WarehouseEngine {
 
     // MARK: treatment lines
 
-    package func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine] {
+    /// Lines of therapy with their drugs and outcomes, for the patients of a cohort.
+    public func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine] {
         let d = dialect
         let line = WarehouseSchema.EpisodeKind.lineOfTherapy
         var head = SQLFragment("WITH ")
@@ -259,7 +268,7 @@ extension WarehouseEngine {
             FROM episode e JOIN cohort ON cohort.person_id = e.person_id JOIN diag ON diag.person_id = e.person_id
             WHERE e.episode_source_value = ? ORDER BY c0, c1
             """, [.text(WarehouseSchema.EpisodeKind.progression)])
-        let (lr, dr, pr, gr) = try await backend.withSession { s in
+        let (lr, dr, pr, gr) = try await sql.withSession { s in
             (try await s.fetch(linesQ, types: [.int, .int, .int, .int, .int]),
              try await s.fetch(drugsQ, types: [.int, .text]),
              try await s.fetch(personQ, types: [.int, .int, .int]),

@@ -5,9 +5,9 @@ import OncoCore
 /// Cohort selection on clinical criteria, and the cohort table (endpoint + columns) of cohort studies.
 ///
 /// The table is read as a few narrow, index-ordered queries, each ordered by person id and merged in one
-/// pass, instead of one wide join (see `cohortTable` in `WarehouseEngine+CohortTableRead.swift`; the
+/// pass, instead of one wide join (see `cohortTable` in `Warehouse+CohortTableRead.swift`; the
 /// SQL-only read `cohortTableReference` here is its test reference).
-extension WarehouseEngine {
+extension Warehouse {
     /// SQL conditions (on `person p`) for the clinical criteria: stage, age, sex, TMB, diagnosis date,
     /// alterations and therapies.
     func clinicalConditions(_ c: CohortCriteria) -> [SQLFragment] {
@@ -105,7 +105,7 @@ extension WarehouseEngine {
 
     /// The cohort table read in SQL alone: the cohort ids, the endpoint through `outcomeQuery` and one
     /// `columnQuery` per column, each ordered by person id and aligned here. The reference the streamed
-    /// read (`cohortTable`, `WarehouseEngine+CohortTableRead.swift`) is tested against; ~3× slower on
+    /// read (`cohortTable`, `Warehouse+CohortTableRead.swift`) is tested against; ~3× slower on
     /// SQLite at a million patients (Benchmarks/results/cohort.md).
     package func cohortTableReference(_ request: CohortTableRequest, logger: Logger) async throws -> CohortTable {
         let c = request.cohort
@@ -128,7 +128,7 @@ extension WarehouseEngine {
             ? { let s = cohortScope(c, alias: "x"); return s.with + "SELECT DISTINCT x.person_id AS c0 FROM specimen x" + s.join + " ORDER BY c0" }()
             : nil
 
-        let results = try await backend.withSession { s in
+        let results = try await sql.withSession { s in
             let ids = try await s.fetch(idsQ, types: [.int])
             var ep: ResultColumns?
             if let q = endpointQ { ep = try await s.fetch(q, types: [.int, .int, .int, .text]) }
@@ -157,16 +157,7 @@ extension WarehouseEngine {
                 table.event.append(e[i]! != 0)
             }
         } else if epAttr.count == 2 {
-            let time = Self.firstPerPerson(epAttr[0])
-            let status = Self.firstPerPerson(epAttr[1])
-            let tAligned = Self.align(cohortIDs, time.ids, time.numbers)
-            let sAligned = Self.align(cohortIDs, status.ids, status.texts)
-            for (i, p) in cohortIDs.enumerated() {
-                guard let t = tAligned[i], t.isFinite, t >= 0, let st = sAligned[i], let ev = CohortEndpoint.isEvent(st) else { continue }
-                table.personIDs.append(p)
-                table.time.append(t)
-                table.event.append(ev)
-            }
+            Self.attributeEndpointRows(cohortIDs, time: epAttr[0], status: epAttr[1], into: &table)
         } else {
             table.personIDs = cohortIDs
         }
@@ -274,6 +265,21 @@ extension WarehouseEngine {
             // alteredPersons selects from v; wrap to join the cohort and order
             return (s.with + SQLFragment("SELECT DISTINCT w.person_id AS c0 FROM (") + alteredPersons(a) + ") w"
                     + (Self.isEveryone(c) ? "" : " JOIN cohort ON cohort.person_id = w.person_id") + " ORDER BY c0", [.int])
+        }
+    }
+
+    /// The rows of an attribute endpoint (a time and a status attribute, first value per person): the
+    /// cohort's persons with a finite time ≥ 0 and a status `CohortEndpoint.isEvent` reads.
+    static func attributeEndpointRows(_ cohortIDs: [Int64], time: ResultColumns, status: ResultColumns, into table: inout CohortTable) {
+        let time = firstPerPerson(time)
+        let status = firstPerPerson(status)
+        let tAligned = align(cohortIDs, time.ids, time.numbers)
+        let sAligned = align(cohortIDs, status.ids, status.texts)
+        for (i, p) in cohortIDs.enumerated() {
+            guard let t = tAligned[i], t.isFinite, t >= 0, let st = sAligned[i], let ev = CohortEndpoint.isEvent(st) else { continue }
+            table.personIDs.append(p)
+            table.time.append(t)
+            table.event.append(ev)
         }
     }
 }

@@ -5,135 +5,30 @@ import OncoCore
 import PostgresNIO
 import Warehouse
 
-/// The warehouse on a PostgreSQL server (postgres-nio), same schema and same answers as SQLite.
+/// The warehouse's PostgreSQL backend (postgres-nio), same schema and same answers as SQLite; open a
+/// warehouse on it with `Warehouse.openPostgres(url:)`.
 ///
 /// - Reads come back packed: the server concatenates each column of up to 50,000 rows into one text
 ///   value (`string_agg`), so a million-row answer is ~20 messages, not a million rows decoded one by
 ///   one (which postgres-nio does at ~30k rows/s).
 /// - Writes use `COPY … FROM STDIN` (text format) inside one transaction per import; writers take a
 ///   transaction-scoped advisory lock, so concurrent imports queue instead of interleaving ids.
-/// - `postgres://user:password@host:port/database[?schema=name]`; TLS is not used (loopback / trusted
-///   network); `schema` selects (and creates) a schema, used by tests to isolate runs.
-public final class PostgresWarehouseStore: WarehouseStore {
-    public var backend: WarehouseBackend { .postgres }
-    let client: PostgresClient
-    let runTask: Task<Void, Never>
-    package let engine: WarehouseEngine
-    let pg: PostgresBackend
-
-    /// Connects (one probe connection first, bounded by the connect timeout) and migrates.
-    /// - Parameters:
-    ///   - mode: `.existing` refuses a database (or `?schema=`) that holds no onco warehouse and creates
-    ///     nothing; `.createIfMissing` creates the schema and tables.
-    ///   - connectTimeout: wins over the URL's `connect_timeout`; default 5 s.
-    /// - Throws: `WarehouseError.badLocation` for a malformed URL; `WarehouseConnectionError` naming
-    ///   host, port, database, user and the cause when the server cannot be reached or refuses;
-    ///   `WarehouseError.database` for a failure after connecting.
-    public init(url: String, mode: WarehouseOpenMode = .createIfMissing, connectTimeout: Duration? = nil,
-                logger: Logger = Logger(label: "onco.warehouse")) async throws {
-        let target = try PostgresTarget(url: url, connectTimeout: connectTimeout)
-        try await Self.probe(target, logger: logger)
-        var config = PostgresClient.Configuration(host: target.host, port: target.port, username: target.user,
-                                                  password: target.password, database: target.database, tls: .disable)
-        config.options.maximumConnections = 4
-        config.options.connectTimeout = target.connectTimeout
-        if let schema = target.schema { config.options.additionalStartupParameters = [("search_path", schema)] }
-        var background = Logger(label: "onco.warehouse.postgres.background")
-        background.logLevel = .error   // e.g. "run() hasn't been called yet" while the run task starts
-        let client = PostgresClient(configuration: config, backgroundLogger: background)
-        self.client = client
-        runTask = Task { await client.run() }
-        pg = PostgresBackend(client: client, logger: logger)
-        engine = WarehouseEngine(backend: pg)
-        do {
-            switch mode {
-            case .createIfMissing:
-                if let schema = target.schema {
-                    try await client.withConnection { conn in
-                        // Created only when missing, so that a role without CREATE on the database (one that may only query) can open it.
-                        let exists = try await conn.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM pg_namespace WHERE nspname = '\(schema)'"), logger: logger)
-                        var found = false
-                        for try await _ in exists { found = true }
-                        if !found {
-                            _ = try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
-                        }
-                    }
-                }
-            case .existing:
-                if !(try await engine.hasSchema()) {
-                    throw target.error(.notAWarehouse, "the database holds no onco warehouse\(target.schema == nil ? "" : " in this schema") "
-                                       + "(no onco_migration table); nothing was created (only onco warehouse init, import and synth create a warehouse)")
-                }
-            }
-            try await engine.migrate(logger: logger)
-        } catch {
-            runTask.cancel()
-            throw PostgresBackend.wrap(error)
-        }
-    }
-
-    /// Drops a schema and everything in it (test clean-up). The name is checked like `?schema=`.
-    public func dropSchema(_ schema: String) async throws {
-        guard !schema.isEmpty, schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-            throw WarehouseError(.badLocation, "the schema name may contain only letters, digits and _")
-        }
-        try await client.withConnection { conn in
-            _ = try await conn.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"), logger: self.pg.logger)
-        }
-    }
-
-    public func migrate(logger: Logger) async throws { try await engine.migrate(logger: logger) }
-    public func metadata(logger: Logger) async throws -> WarehouseMetadata { try await engine.metadata(logger: logger) }
-    public func stats(logger: Logger) async throws -> WarehouseStats { try await engine.stats(logger: logger) }
-    public func importDataset(_ descriptor: DatasetDescriptor, from source: any WarehouseBatchSource,
-                              progress: (@Sendable (ImportProgress) -> Void)?, logger: Logger) async throws -> ImportOutcome {
-        try await engine.importDataset(descriptor, from: source, progress: progress, logger: logger)
-    }
-    public func outcomes(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping,
-                         logger: Logger) async throws -> [OutcomeGroup] {
-        try await engine.outcomes(endpoint, cohort: cohort, groupBy: groupBy, logger: logger)
-    }
-    public func outcomeCounts(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping,
-                              logger: Logger) async throws -> [OutcomeCountGroup] {
-        try await engine.outcomeCounts(endpoint, cohort: cohort, groupBy: groupBy, logger: logger)
-    }
-    public func profiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
-        try await engine.profiles(cohort: cohort, options: options, logger: logger)
-    }
-    public func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine] {
-        try await engine.treatmentLines(cohort: cohort, logger: logger)
-    }
-    public func similarityProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
-        try await engine.packedProfiles(cohort: cohort, options: options, logger: logger)
-    }
-    public func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys {
-        try await engine.personKeys(cohort: cohort, logger: logger)
-    }
-    public func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
-        try await engine.lineOutcomes(query, logger: logger)
-    }
-    public func lineOutcomes(_ queries: [LineOutcomeQuery], logger: Logger) async throws -> [LineOutcomeTable] {
-        try await engine.lineOutcomes(queries, logger: logger)
-    }
-    public func selectCohort(_ cohort: CohortCriteria, logger: Logger) async throws -> [Int64] {
-        try await engine.selectCohort(cohort, logger: logger)
-    }
-    public func attributeValues(_ name: String, cohort: CohortCriteria, logger: Logger) async throws -> [AttributeValue] {
-        try await engine.attributeValues(name, cohort: cohort, logger: logger)
-    }
-    public func close() async throws {
-        runTask.cancel()
-        _ = await runTask.value
-    }
-}
-
 final class PostgresBackend: SQLBackend {
     let client: PostgresClient
+    let runTask: Task<Void, Never>
     let logger: Logger
     var dialect: SQLDialect { .postgres }
+
+    /// Starts the client's run loop; `close` stops it.
     init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
+        runTask = Task { await client.run() }
+    }
+
+    func close() async throws {
+        runTask.cancel()
+        _ = await runTask.value
     }
 
     static func wrap(_ error: any Error) -> any Error {
@@ -271,7 +166,7 @@ struct PostgresSession: SQLSession {
     func insert(table: String, columns: [String], values: [SQLValue]) async throws {
         let n = columns.count
         precondition(values.count % n == 0)
-        let box = UncheckedBox(values)
+        let box = CopyValues(values)
         try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
             var buf = ByteBufferAllocator().buffer(capacity: 1 << 20)
             let vals = box.value
@@ -297,4 +192,10 @@ struct PostgresSession: SQLSession {
             if buf.readableBytes > 0 { try await writer.write(buf) }
         }
     }
+}
+
+/// Moves the rows of one `COPY` into postgres-nio's `@Sendable` writer closure, which runs once, serially.
+private final class CopyValues: @unchecked Sendable {
+    let value: [SQLValue]
+    init(_ value: [SQLValue]) { self.value = value }
 }

@@ -5,7 +5,7 @@ import OncoCore
 /// attribute names are the query's) and the day the query's biomarkers became known (its molecular
 /// conditions). The facts that do not depend on the query (sex, tumour type, start year, TMB, the
 /// patient's specimens) are columns of `onco_line_outcome` (`0012_line_outcome_time_zero`).
-extension WarehouseEngine {
+extension Warehouse {
     /// Whose facts to read: explicit person ids (the patients with lines: `lineOutcomes`), or the
     /// persons of a cohort CTE (`cohort AS (...)`, the reference `derivedLineOutcomes`).
     enum TimeZeroPersons: Sendable {

@@ -3,15 +3,18 @@ import Logging
 import OncoCore
 
 // Reads for the similarity index (module Similarity): a packed profile read and person keys.
-// Kept apart from `WarehouseEngine+Queries.swift` so that the index's fast path and the general
+// Kept apart from `Warehouse+Queries.swift` so that the index's fast path and the general
 // `profiles(cohort:options:logger:)` can evolve (and merge) independently.
 
-extension WarehouseEngine {
+extension Warehouse {
+    /// The same profiles as `profiles(cohort:options:logger:)`, read for the similarity index, with the
+    /// alterations also dictionary-coded (`ProfileTable.alterationKinds`, `alterationCodes`).
+    ///
     /// Profiles from five narrow reads merged by person id in Swift: persons; diagnosis year and type;
     /// stage and TMB measurements; line counts; alterations (dictionary-coded, no DISTINCT or ORDER BY in
     /// SQL: deduplicated and sorted per patient here). Each read is one pass over its table (or its index)
     /// with no join when the cohort is everyone.
-    package func packedProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
+    public func similarityProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
         let d = dialect
         let everyone = cohort == .all
         let head: SQLFragment = everyone ? "" : SQLFragment("WITH ") + cohortCTE(cohort) + "\n"
@@ -42,7 +45,7 @@ extension WarehouseEngine {
         altQ += d.inList("v.consequence_class", .textList(options.consequenceClasses)) + ")"
         if options.passOnly { altQ += " AND (v.filter IS NULL OR v.filter = 'PASS')" }
         let queries = (personsQ, diagQ, measQ, linesQ, altQ)
-        let (pr, dr, mr, lr, ar) = try await backend.withSession { s in
+        let (pr, dr, mr, lr, ar) = try await sql.withSession { s in
             (try await s.fetch(queries.0, types: [.int, .text, .int, .text]),
              try await s.fetch(queries.1, types: [.int, .int, .text]),
              try await s.fetch(queries.2, types: [.int, .int, .double]),
@@ -141,11 +144,13 @@ extension WarehouseEngine {
         return t
     }
 
-    package func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys {
+    /// Person ids and pseudonymous keys (`person_source_value`) of a cohort, ordered by person id: maps
+    /// similarity-search neighbours (keys) back to persons, and lists who is in the warehouse.
+    public func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys {
         let q: SQLFragment = cohort == .all
             ? "SELECT p.person_id AS c0, p.person_source_value AS c1 FROM person p ORDER BY c0"
             : SQLFragment("WITH ") + cohortCTE(cohort) + " SELECT p.person_id AS c0, p.person_source_value AS c1 FROM person p JOIN cohort ON cohort.person_id = p.person_id ORDER BY c0"
-        let r = try await backend.withSession { s in try await s.fetch(q, types: [.int, .text]) }
+        let r = try await sql.withSession { s in try await s.fetch(q, types: [.int, .text]) }
         return PersonKeys(personIDs: r.ints(0).map { $0! }, keys: r.texts(1).map { $0 ?? "" })
     }
 }

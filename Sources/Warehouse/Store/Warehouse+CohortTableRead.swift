@@ -16,7 +16,7 @@ import OncoCore
 /// difference of epoch days equals SQLite's `julianday` difference and PostgreSQL's `date - date`.
 /// On PostgreSQL the diagnosis stream stays grouped in SQL so that `MIN(condition_source_value)` follows
 /// the database collation; on SQLite (`BINARY` collation) it is the bytewise minimum computed here.
-extension WarehouseEngine {
+extension Warehouse {
     /// One stream of the read: a query and its column types.
     private struct Stream: Sendable {
         var query: SQLFragment
@@ -31,7 +31,12 @@ extension WarehouseEngine {
         }
     }
 
-    package func cohortTable(_ request: CohortTableRequest, logger: Logger) async throws -> CohortTable {
+    /// Answers a `CohortTableRequest`: the cohort's rows with the endpoint and the requested columns.
+    ///
+    /// One function of ~150 lines on purpose: the streams are planned, read concurrently and merged by
+    /// their indices (`personsK`, `diagnosisK`, the endpoint and column streams); split, a dozen indices
+    /// would travel between the parts.
+    public func cohortTable(_ request: CohortTableRequest, logger: Logger) async throws -> CohortTable {
         let c = request.cohort
         let d = dialect
         let everyone = Self.isEveryone(c)
@@ -111,10 +116,10 @@ extension WarehouseEngine {
         }
 
         // Read them concurrently.
-        let backend = self.backend, reads = streams
+        let sql = self.sql, reads = streams
         let results: [ResultColumns] = try await withThrowingTaskGroup(of: (Int, ResultColumns).self) { g in
             for (k, s) in reads.enumerated() {
-                g.addTask { (k, try await backend.withSession { try await $0.fetch(s.query, types: s.types) }) }
+                g.addTask { (k, try await sql.withSession { try await $0.fetch(s.query, types: s.types) }) }
             }
             var out = [ResultColumns?](repeating: nil, count: reads.count)
             for try await (k, r) in g { out[k] = r }
@@ -134,16 +139,7 @@ extension WarehouseEngine {
                                          progression: progressionK.map { results[$0] }, nextLine: nextLineK.map { Self.dayStream(results[$0]) })
             table.personIDs = rows.ids; table.time = rows.time; table.event = rows.event
         } else if attributeKs.count == 2 {
-            let time = Self.firstPerPerson(results[attributeKs[0]])
-            let status = Self.firstPerPerson(results[attributeKs[1]])
-            let tAligned = Self.align(cohortIDs, time.ids, time.numbers)
-            let sAligned = Self.align(cohortIDs, status.ids, status.texts)
-            for (i, p) in cohortIDs.enumerated() {
-                guard let t = tAligned[i], t.isFinite, t >= 0, let st = sAligned[i], let ev = CohortEndpoint.isEvent(st) else { continue }
-                table.personIDs.append(p)
-                table.time.append(t)
-                table.event.append(ev)
-            }
+            Self.attributeEndpointRows(cohortIDs, time: results[attributeKs[0]], status: results[attributeKs[1]], into: &table)
         } else {
             table.personIDs = cohortIDs
         }

@@ -2,17 +2,14 @@ import Foundation
 import Logging
 import OncoCore
 
-/// The logic every backend shares: migrations, imports, queries. A store is a `SQLBackend` plus this.
-package struct WarehouseEngine: Sendable {
-    package let backend: any SQLBackend
-    package init(backend: any SQLBackend) { self.backend = backend }
-    var dialect: SQLDialect { backend.dialect }
-
+// Migrations, metadata and row counts: written once, over `SQLBackend`.
+extension Warehouse {
     // MARK: migrations
 
-    /// Applies pending migrations in one transaction each; records them in `onco_migration`.
-    package func migrate(logger: Logger) async throws {
-        try await backend.withTransaction { s in
+    /// Creates the schema, or brings it up to date: applies pending migrations in one transaction each
+    /// and records them in `onco_migration`. Idempotent; the openers call it.
+    public func migrate(logger: Logger) async throws {
+        try await sql.withTransaction { s in
             let exists = try await s.scalarInt(Self.tableExists(dialect: s.dialect, "onco_migration")) ?? 0
             if exists == 0 {
                 try await s.execute("CREATE TABLE onco_migration (name varchar(200) NOT NULL PRIMARY KEY, applied_at varchar(40) NOT NULL)")
@@ -47,8 +44,8 @@ package struct WarehouseEngine: Sendable {
     }
 
     /// True when the database holds an onco warehouse (its `onco_migration` table), at any schema version.
-    package func hasSchema() async throws -> Bool {
-        try await backend.withSession { s in (try await s.scalarInt(Self.tableExists(dialect: s.dialect, "onco_migration")) ?? 0) > 0 }
+    public func hasSchema() async throws -> Bool {
+        try await sql.withSession { s in (try await s.scalarInt(Self.tableExists(dialect: s.dialect, "onco_migration")) ?? 0) > 0 }
     }
 
     static func tableExists(dialect: SQLDialect, _ name: String) -> SQLFragment {
@@ -80,8 +77,8 @@ package struct WarehouseEngine: Sendable {
 
     // MARK: metadata and stats
 
-    package func metadata(logger: Logger) async throws -> WarehouseMetadata {
-        try await backend.withSession { s in
+    func readMetadata(logger: Logger) async throws -> WarehouseMetadata {
+        try await sql.withSession { s in
             let m = try await Self.meta(s)
             let migrations = try await s.fetch("SELECT name AS c0 FROM onco_migration ORDER BY name", types: [.text]).texts(0).compactMap { $0 }
             return WarehouseMetadata(schemaVersion: Int(m["schema_version"] ?? "") ?? 0,
@@ -106,8 +103,9 @@ package struct WarehouseEngine: Sendable {
         }
     }
 
-    package func stats(logger: Logger) async throws -> WarehouseStats {
-        try await backend.withSession { s in
+    /// Row counts, overall and per dataset.
+    public func stats(logger: Logger) async throws -> WarehouseStats {
+        try await sql.withSession { s in
             let r = try await s.fetch(SQLFragment("""
                 SELECT (SELECT COUNT(*) FROM person) AS c0, (SELECT COUNT(*) FROM specimen) AS c1,
                        (SELECT COUNT(*) FROM onco_somatic_variant) AS c2, (SELECT COUNT(*) FROM drug_exposure) AS c3,
@@ -131,7 +129,7 @@ package struct WarehouseEngine: Sendable {
 }
 
 /// Moves a non-Sendable value into a `@Sendable` closure that is known to run once, serially.
-package final class UncheckedBox<T>: @unchecked Sendable {
-    package var value: T
-    package init(_ value: T) { self.value = value }
+final class UncheckedBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
 }

@@ -85,7 +85,7 @@ public struct LineOutcomeTable: Sendable, Hashable {
     // What an emulated target trial (issue #22) needs at each line's start (time zero). Same length
     // as `personIDs`; nil = not recorded (never a default value). Sex, tumour type, start year and TMB
     // are read with the line (`onco_line_outcome`, migration 0012); performance status and the known
-    // day depend on the query and are read for the patients with lines (`WarehouseEngine+TimeZero`).
+    // day depend on the query and are read for the patients with lines (`Warehouse+TimeZero`).
     /// Sex as recorded (`F`, `M`; nil when the warehouse has it as unknown).
     public var sexes: [String?] = []
     /// The OncoTree code of the person's diagnosis (the earliest `condition_occurrence`), upper case.
@@ -149,7 +149,7 @@ public struct LineOutcomeTable: Sendable, Hashable {
     }
 }
 
-extension WarehouseEngine {
+extension Warehouse {
     /// The condition on `onco_somatic_variant` (alias `v`) for one protein change.
     func proteinChangeBody(gene: String, hgvsp: String, alias v: String) -> SQLFragment {
         SQLFragment("\(v).gene = ? AND \(v).hgvsp = ?", [.text(gene), .text(AminoAcid.shortHGVSp(hgvsp))])
@@ -279,10 +279,10 @@ extension WarehouseEngine {
     /// The line outcomes of several cohorts at once, in the order of `queries`: each cohort's person
     /// ids are selected by its own targeted query, then the lines and drugs of the union of the cohorts
     /// are fetched once (one pass over episodes and drug exposures instead of one per cohort) and split.
-    package func lineOutcomes(_ queries: [LineOutcomeQuery], logger: Logger) async throws -> [LineOutcomeTable] {
-        if queries.count <= 1 { return try await queries.asyncMap { try await lineOutcomes($0, logger: logger) } }
+    func readLineOutcomes(_ queries: [LineOutcomeQuery], logger: Logger) async throws -> [LineOutcomeTable] {
+        if queries.count <= 1 { return try await queries.asyncMap { try await readLineOutcomes($0, logger: logger) } }
         let idQueries = queries.map { SQLFragment("WITH ") + targetedCohortCTE($0) + SQLFragment(" SELECT person_id AS c0 FROM cohort") }
-        let cohorts: [Set<Int64>] = try await backend.withSession { s in
+        let cohorts: [Set<Int64>] = try await sql.withSession { s in
             var out: [Set<Int64>] = []
             for q in idQueries { out.append(Set(try await s.fetch(q, types: [.int]).ints(0).compactMap { $0 })) }
             return out
@@ -295,7 +295,7 @@ extension WarehouseEngine {
         let withLines = Array(Set(all.personIDs)).sorted()
         let engine = self
         let subsets = tables
-        let facts: [TimeZeroFacts] = try await backend.withSession { s in
+        let facts: [TimeZeroFacts] = try await sql.withSession { s in
             var byNames: [[String]: TimeZeroFacts] = [:]
             var out: [TimeZeroFacts] = []
             for (q, t) in zip(queries, subsets) {
@@ -320,7 +320,7 @@ extension WarehouseEngine {
     func lines(ofPersons ids: [Int64]) async throws -> (table: LineOutcomeTable, specimens: [Int64: PersonSpecimens]) {
         let q = SQLFragment("SELECT l.person_id AS c0, \(Self.lineColumns) FROM onco_line_outcome l WHERE ")
             + dialect.inList("l.person_id", .idList(ids)) + SQLFragment(" ORDER BY c0, c1, l.episode_id")
-        let r = try await backend.withSession { s in try await s.fetch(q, types: Self.lineColumnTypes) }
+        let r = try await sql.withSession { s in try await s.fetch(q, types: Self.lineColumnTypes) }
         let read = Self.lineTable(r)
         return (read.table, read.specimens)
     }
@@ -382,35 +382,6 @@ extension WarehouseEngine {
             t.drugStart.append(t.drugs.count)
         }
         return (t, size, specimens)
-    }
-
-    /// The lines of therapy of a cohort with OS from each line's start, age, stage, drugs and the
-    /// time-zero columns; see `LineOutcomeTable`. One query: the materialised cohort joined to the
-    /// per-line summary (`onco_line_outcome`, migrations 0008 and 0012), one primary-key range read per
-    /// patient; then the performance-status attributes (only the names that occur, probed first) and,
-    /// for patients with several specimens or a TMB/MSI condition, the biomarker look-ups
-    /// (`WarehouseEngine+TimeZero`).
-    package func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
-        let q = SQLFragment("WITH ") + targetedCohortCTE(query) + SQLFragment("""
-
-            SELECT c.person_id AS c0, \(Self.lineColumns)
-            FROM cohort c LEFT JOIN onco_line_outcome l ON l.person_id = c.person_id
-            ORDER BY c0, c1, l.episode_id
-            """)
-        let engine = self
-        let (read, size, facts) = try await backend.withSession { s in
-            let (t, size, specimens) = Self.lineTable(try await s.fetch(q, types: Self.lineColumnTypes))
-            let persons = Array(Set(t.personIDs)).sorted()
-            var facts = try await engine.performanceStatus(s, names: query.performanceStatusAttributes, persons: .ids(persons), probeNames: true)
-            facts.known = try await engine.biomarkerKnownDays(s, query: query, persons: persons, specimens: specimens)
-            return (t, size, facts)
-        }
-        var t = read
-        facts.apply(to: &t)
-        t.cohortSize = size
-        logger.debug("warehouse.lineOutcomes", metadata: ["cohort.size": "\(t.cohortSize)", "lines": "\(t.count)",
-                                                         "performanceStatus.unreadable": "\(t.unreadablePerformanceStatus.count)"])
-        return t
     }
 }
 

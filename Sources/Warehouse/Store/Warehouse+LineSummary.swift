@@ -5,7 +5,7 @@ import OncoCore
 /// The per-line summary (`onco_line_outcome`, migration `0008_line_outcome_summary`): derived from the
 /// OMOP tables when a dataset is imported (and by the migration for older warehouses), read by
 /// `lineOutcomes`.
-extension WarehouseEngine {
+extension Warehouse {
     /// One line of therapy as derived from the OMOP tables: a row of `onco_line_outcome`.
     struct DerivedLine {
         var personID: Int64
@@ -164,7 +164,7 @@ extension WarehouseEngine {
     /// ids of the patients with lines, and without `lineOutcomes`' probe of which attribute names exist.
     package func derivedLineOutcomes(_ query: LineOutcomeQuery) async throws -> LineOutcomeTable {
         let cte = targetedCohortCTE(query)
-        let (lines, size, facts) = try await backend.withSession { s in
+        let (lines, size, facts) = try await sql.withSession { s in
             (try await Self.deriveLines(s, cohort: cte),
              try await s.scalarInt(SQLFragment("WITH ") + cte + SQLFragment(" SELECT COUNT(*) AS c0 FROM cohort")) ?? 0,
              try await self.referenceTimeZeroFacts(s, query: query, cohort: cte))
@@ -192,6 +192,35 @@ extension WarehouseEngine {
 
     /// The number of rows of `onco_line_outcome` (for tests).
     package func lineSummaryRowCount() async throws -> Int {
-        Int(try await backend.withSession { s in try await s.scalarInt("SELECT COUNT(*) AS c0 FROM onco_line_outcome") } ?? 0)
+        Int(try await sql.withSession { s in try await s.scalarInt("SELECT COUNT(*) AS c0 FROM onco_line_outcome") } ?? 0)
+    }
+
+    /// The lines of therapy of a cohort with OS from each line's start, age, stage, drugs and the
+    /// time-zero columns; see `LineOutcomeTable`. One query: the materialised cohort joined to the
+    /// per-line summary (`onco_line_outcome`, migrations 0008 and 0012), one primary-key range read per
+    /// patient; then the performance-status attributes (only the names that occur, probed first) and,
+    /// for patients with several specimens or a TMB/MSI condition, the biomarker look-ups
+    /// (`Warehouse+TimeZero`).
+    func readLineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
+        let q = SQLFragment("WITH ") + targetedCohortCTE(query) + SQLFragment("""
+
+            SELECT c.person_id AS c0, \(Self.lineColumns)
+            FROM cohort c LEFT JOIN onco_line_outcome l ON l.person_id = c.person_id
+            ORDER BY c0, c1, l.episode_id
+            """)
+        let engine = self
+        let (read, size, facts) = try await sql.withSession { s in
+            let (t, size, specimens) = Self.lineTable(try await s.fetch(q, types: Self.lineColumnTypes))
+            let persons = Array(Set(t.personIDs)).sorted()
+            var facts = try await engine.performanceStatus(s, names: query.performanceStatusAttributes, persons: .ids(persons), probeNames: true)
+            facts.known = try await engine.biomarkerKnownDays(s, query: query, persons: persons, specimens: specimens)
+            return (t, size, facts)
+        }
+        var t = read
+        facts.apply(to: &t)
+        t.cohortSize = size
+        logger.debug("warehouse.lineOutcomes", metadata: ["cohort.size": "\(t.cohortSize)", "lines": "\(t.count)",
+                                                         "performanceStatus.unreadable": "\(t.unreadablePerformanceStatus.count)"])
+        return t
     }
 }

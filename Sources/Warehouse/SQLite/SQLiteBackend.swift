@@ -4,122 +4,19 @@ import GRDBSQLite
 import Logging
 import OncoCore
 
-/// The embedded warehouse: one SQLite file in WAL mode (GRDB `DatabasePool`), or an in-memory
-/// database for tests (`path: nil`). Migrated on open.
-///
-/// Imports run in one SQLite transaction (`BEGIN IMMEDIATE` … `COMMIT`), inserting through prepared
-/// statements; readers keep seeing the last committed state meanwhile (WAL).
-public final class SQLiteWarehouseStore: WarehouseStore {
-    public var backend: WarehouseBackend { .sqlite }
-    package let engine: WarehouseEngine
-    let sqlite: SQLiteBackend
-
-    /// Opens the warehouse at `path` (creating it first when `mode` allows), or an in-memory one when
-    /// nil, and migrates it.
-    /// - Throws: `WarehouseConnectionError` saying why the file cannot be opened (missing file or folder,
-    ///   a directory, not a database, read-only, locked, permission denied, not an onco warehouse);
-    ///   `WarehouseError.schemaTooNew` for a warehouse written by a newer onco.
-    public init(path: String?, mode: WarehouseOpenMode = .createIfMissing, logger: Logger = Logger(label: "onco.warehouse")) async throws {
-        let created = try path.map { try Self.checkPath($0, mode: mode) } ?? false
-        if let path, !created {
-            // Before the pool switches the file to WAL mode: a file that is not ours stays untouched.
-            let isWarehouse: Bool
-            do { isWarehouse = try Self.holdsWarehouse(path) } catch { throw Self.openError(error, path: path) }
-            // An empty file may become a new warehouse; another application's database never does.
-            let empty = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) == 0
-            if !isWarehouse && (mode == .existing || !empty) {
-                throw WarehouseConnectionError(.notAWarehouse, backend: .sqlite, target: Self.target(path),
-                                               reason: empty ? "the file is empty, not an onco warehouse"
-                                                   : "the file is a SQLite database but not an onco warehouse (it has no onco_migration table); nothing was changed")
-            }
-        }
-        var config = Configuration()
-        config.allowsUnsafeTransactions = true   // one import = one transaction spanning many accesses
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -262144")   // 256 MiB page cache
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
-        }
-        let writer: any DatabaseWriter
-        do {
-            if let path {
-                writer = try DatabasePool(path: path, configuration: config)
-            } else {
-                writer = try DatabaseQueue(configuration: config)
-            }
-        } catch {
-            if created, let path { Self.removeCreated(path) }
-            throw Self.openError(error, path: path ?? ":memory:")
-        }
-        sqlite = SQLiteBackend(writer: writer, serialiseReads: path == nil)
-        engine = WarehouseEngine(backend: sqlite)
-        do {
-            try await engine.migrate(logger: logger)
-        } catch {
-            try? await close()
-            if created, let path { Self.removeCreated(path) }
-            throw Self.openError(error, path: path ?? ":memory:")
-        }
-    }
-
-    public func migrate(logger: Logger) async throws { try await engine.migrate(logger: logger) }
-    public func metadata(logger: Logger) async throws -> WarehouseMetadata { try await engine.metadata(logger: logger) }
-    public func stats(logger: Logger) async throws -> WarehouseStats { try await engine.stats(logger: logger) }
-    public func importDataset(_ descriptor: DatasetDescriptor, from source: any WarehouseBatchSource,
-                              progress: (@Sendable (ImportProgress) -> Void)?, logger: Logger) async throws -> ImportOutcome {
-        try await engine.importDataset(descriptor, from: source, progress: progress, logger: logger)
-    }
-    public func outcomes(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping,
-                         logger: Logger) async throws -> [OutcomeGroup] {
-        try await engine.outcomes(endpoint, cohort: cohort, groupBy: groupBy, logger: logger)
-    }
-    public func outcomeCounts(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping,
-                              logger: Logger) async throws -> [OutcomeCountGroup] {
-        try await engine.outcomeCounts(endpoint, cohort: cohort, groupBy: groupBy, logger: logger)
-    }
-    public func profiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
-        try await engine.profiles(cohort: cohort, options: options, logger: logger)
-    }
-    public func treatmentLines(cohort: CohortCriteria, logger: Logger) async throws -> [TreatmentLine] {
-        try await engine.treatmentLines(cohort: cohort, logger: logger)
-    }
-    public func similarityProfiles(cohort: CohortCriteria, options: ProfileOptions, logger: Logger) async throws -> ProfileTable {
-        try await engine.packedProfiles(cohort: cohort, options: options, logger: logger)
-    }
-    public func personKeys(cohort: CohortCriteria, logger: Logger) async throws -> PersonKeys {
-        try await engine.personKeys(cohort: cohort, logger: logger)
-    }
-    public func lineOutcomes(_ query: LineOutcomeQuery, logger: Logger) async throws -> LineOutcomeTable {
-        try await engine.lineOutcomes(query, logger: logger)
-    }
-    public func lineOutcomes(_ queries: [LineOutcomeQuery], logger: Logger) async throws -> [LineOutcomeTable] {
-        try await engine.lineOutcomes(queries, logger: logger)
-    }
-    public func selectCohort(_ cohort: CohortCriteria, logger: Logger) async throws -> [Int64] {
-        try await engine.selectCohort(cohort, logger: logger)
-    }
-    public func attributeValues(_ name: String, cohort: CohortCriteria, logger: Logger) async throws -> [AttributeValue] {
-        try await engine.attributeValues(name, cohort: cohort, logger: logger)
-    }
-    public func close() async throws {
-        if let pool = sqlite.writer as? DatabasePool { try pool.close() }
-        else if let q = sqlite.writer as? DatabaseQueue { try q.close() }
-    }
-}
-
 /// A FIFO async lock: one holder at a time.
-package actor AsyncLock {
+actor AsyncLock {
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
-    package init() {}
-    package func lock() async {
+    init() {}
+    func lock() async {
         if !locked { locked = true; return }
         await withCheckedContinuation { waiters.append($0) }
     }
-    package func unlock() {
+    func unlock() {
         if waiters.isEmpty { locked = false } else { waiters.removeFirst().resume() }
     }
-    package nonisolated func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    nonisolated func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await lock()
         do {
             let r = try await body()
@@ -132,7 +29,11 @@ package actor AsyncLock {
     }
 }
 
-/// GRDB under the shared engine.
+/// The embedded backend: one SQLite file in WAL mode (GRDB `DatabasePool`), or an in-memory database
+/// (`DatabaseQueue`) for tests. Open a warehouse on it with `Warehouse.openSQLite(path:)`.
+///
+/// Imports run in one SQLite transaction (`BEGIN IMMEDIATE` … `COMMIT`), inserting through prepared
+/// statements; readers keep seeing the last committed state meanwhile (WAL).
 final class SQLiteBackend: SQLBackend {
     let writer: any DatabaseWriter
     let lock = AsyncLock()
@@ -166,6 +67,11 @@ final class SQLiteBackend: SQLBackend {
                 throw Self.wrap(error)
             }
         }
+    }
+
+    func close() async throws {
+        if let pool = writer as? DatabasePool { try pool.close() }
+        else if let q = writer as? DatabaseQueue { try q.close() }
     }
 
     static func wrap(_ error: any Error) -> any Error {

@@ -2,15 +2,21 @@ import Foundation
 import Logging
 import OncoCore
 
-/// Governance storage shared by both backends: `onco_project`, `onco_audit_log`, and the settings
-/// `governance`, `governance_min_cell`, `audit_head` in `onco_warehouse`.
-extension WarehouseEngine {
+/// Research governance: the registry of projects and care purposes, governance settings, the
+/// administrator and audit keys' verifiers, and the audit log, stored in `onco_project`,
+/// `onco_audit_log`, and the settings `governance`, `governance_min_cell`, `audit_head` in
+/// `onco_warehouse` (tables of migrations `0006_cohort_governance` and `0010_governance_keys`).
+///
+/// Administrative changes (`setGovernance` that relaxes a setting, `addProject`, `revokeProject`) need
+/// `keys.admin` matching the stored verifier; every append needs `keys.audit` once the warehouse has
+/// an audit key (`initialiseKeys`).
+extension Warehouse {
     static let governanceKey = GovernanceMeta.enabled
     static let minimumCellKey = GovernanceMeta.minimumCell
     static let auditHeadKey = GovernanceMeta.auditHead
 
-    package func governanceSettings(logger: Logger) async throws -> GovernanceSettings {
-        try await backend.withSession { s in try await Self.settings(s) }
+    public func governanceSettings(logger: Logger) async throws -> GovernanceSettings {
+        try await sql.withSession { s in try await Self.settings(s) }
     }
 
     /// The settings as stored; a warehouse whose settings were never written is governed (on, 5).
@@ -32,14 +38,16 @@ extension WarehouseEngine {
         }
     }
 
-    package func initialiseKeys(_ keys: GovernanceKeys, logger: Logger) async throws -> AuditEntry {
+    /// Stores the verifiers of the administrator and audit keys (both required), once; logs `keys.init`
+    /// and writes the current governance settings explicitly, in one transaction.
+    public func initialiseKeys(_ keys: GovernanceKeys, logger: Logger) async throws -> AuditEntry {
         guard let admin = keys.admin, let audit = keys.audit else {
             throw GovernanceError(.notAdministrator, "`keys init` needs both keys: set \(GovernanceKeys.adminVariable) and \(GovernanceKeys.auditVariable) (or their _FILE variants)")
         }
         guard admin.bytes != audit.bytes else {
             throw GovernanceError(.notAdministrator, "the administrator and audit keys must differ (the audit key is given to every process that queries)")
         }
-        let e = try await backend.withTransaction { s in
+        let e = try await sql.withTransaction { s in
             let m = try await Self.meta(s)
             if m[GovernanceMeta.adminVerifier] != nil || m[GovernanceMeta.auditVerifier] != nil {
                 throw GovernanceError(.notAdministrator, "this warehouse's keys are already registered (keys are set once)")
@@ -60,11 +68,11 @@ extension WarehouseEngine {
         return e
     }
 
-    /// Rotates the audit key (see `GovernanceStore.rotateAuditKey`): checks the administrator key and the current
+    /// Rotates the audit key: checks the administrator key and the current
     /// audit key, refuses a log that does not verify under the current key, stores the new key's verifier and
     /// appends `keys.rotate`, MAC'd under the new key and carrying the handover MAC under the old one, in one
     /// transaction.
-    package func rotateAuditKey(_ keys: GovernanceKeys, to newKey: GovernanceSecret, logger: Logger) async throws -> AuditEntry {
+    public func rotateAuditKey(_ keys: GovernanceKeys, to newKey: GovernanceSecret, logger: Logger) async throws -> AuditEntry {
         guard let old = keys.audit else {
             throw GovernanceError(.auditKey, "rotating the audit key needs the current one: set \(GovernanceKeys.auditVariable) or \(GovernanceKeys.auditVariable)_FILE")
         }
@@ -74,7 +82,7 @@ extension WarehouseEngine {
         if let admin = keys.admin, admin.bytes == newKey.bytes {
             throw GovernanceError(.auditKey, "the new audit key must differ from the administrator key (the audit key is given to every process that queries)")
         }
-        let e = try await backend.withTransaction { s in
+        let e = try await sql.withTransaction { s in
             let m = try await Self.meta(s)
             try Self.requireAdministrator(m, keys, for: "rotating the audit key")
             guard let oldVerifier = m[GovernanceMeta.auditVerifier], try Self.auditKey(m, keys) != nil else {
@@ -101,14 +109,16 @@ extension WarehouseEngine {
         return e
     }
 
-    package func setGovernance(_ settings: GovernanceSettings, keys: GovernanceKeys, logger: Logger) async throws {
+    /// Changes the settings and logs a `governance.set` entry, in one transaction. Turning governance
+    /// off or lowering the minimum cell count needs the administrator key.
+    public func setGovernance(_ settings: GovernanceSettings, keys: GovernanceKeys, logger: Logger) async throws {
         guard settings.minimumCellCount >= 1 else {
             throw WarehouseError(.invalidData, "the minimum cell count must be at least 1")
         }
         if settings.enabled && settings.minimumCellCount < 5 {
             throw WarehouseError(.invalidData, "with governance on, the minimum cell count cannot be below 5")
         }
-        try await backend.withTransaction { s in
+        try await sql.withTransaction { s in
             let before = try await Self.settings(s)
             if before.enabled && !settings.enabled {
                 try Self.requireAdministrator(try await Self.meta(s), keys, for: "turning governance off")
@@ -190,15 +200,17 @@ extension WarehouseEngine {
         }
     }
 
-    package func projects(logger: Logger) async throws -> [ResearchProject] {
-        try await backend.withSession { s in try await Self.readProjects(s, id: nil) }
+    /// All projects, by id.
+    public func projects(logger: Logger) async throws -> [ResearchProject] {
+        try await sql.withSession { s in try await Self.readProjects(s, id: nil) }
     }
 
-    package func project(id: String, logger: Logger) async throws -> ResearchProject? {
-        try await backend.withSession { s in try await Self.readProjects(s, id: id).first }
+    public func project(id: String, logger: Logger) async throws -> ResearchProject? {
+        try await sql.withSession { s in try await Self.readProjects(s, id: id).first }
     }
 
-    package func addProject(_ project: ResearchProject, keys: GovernanceKeys, logger: Logger) async throws -> ResearchProject {
+    /// Registers a project or care purpose (its id must be new) and logs `project.add`, in one transaction.
+    public func addProject(_ project: ResearchProject, keys: GovernanceKeys, logger: Logger) async throws -> ResearchProject {
         guard ResearchProject.isValidID(project.id) else {
             throw WarehouseError(.invalidData, "project id must be 1–100 letters, digits, '-', '_' or '.'")
         }
@@ -223,7 +235,7 @@ extension WarehouseEngine {
         p.revokedAt = nil
         p.revokedReason = nil
         let stored = p
-        return try await backend.withTransaction { s in
+        return try await sql.withTransaction { s in
             try Self.requireAdministrator(try await Self.meta(s), keys, for: "registering a project or care purpose")
             if !(try await Self.readProjects(s, id: stored.id)).isEmpty {
                 throw WarehouseError(.invalidData, "project \(stored.id) is already registered (projects are never replaced; revoke it and register a new id)")
@@ -247,8 +259,9 @@ extension WarehouseEngine {
         }
     }
 
-    package func revokeProject(id: String, reason: String, keys: GovernanceKeys, logger: Logger) async throws -> ResearchProject {
-        try await backend.withTransaction { s in
+    /// Marks a project revoked and logs `project.revoke`, in one transaction.
+    public func revokeProject(id: String, reason: String, keys: GovernanceKeys, logger: Logger) async throws -> ResearchProject {
+        try await sql.withTransaction { s in
             try Self.requireAdministrator(try await Self.meta(s), keys, for: "revoking a project or care purpose")
             guard var p = try await Self.readProjects(s, id: id).first else {
                 throw WarehouseError(.invalidData, "project \(id) is not registered")
@@ -262,128 +275,6 @@ extension WarehouseEngine {
                 "projectSHA256": .string(p.contentSHA256), "reason": .string(reason),
             ]), keys: keys)
             return p
-        }
-    }
-
-    // MARK: audit log
-
-    package func appendAudit(_ record: AuditRecord, keys: GovernanceKeys, logger: Logger) async throws -> AuditEntry {
-        let e = try await backend.withTransaction { s in try await Self.append(s, record, keys: keys) }
-        logger.debug("warehouse.audit.append", metadata: ["audit.seq": "\(e.seq)", "audit.action": "\(e.action)"])
-        return e
-    }
-
-    package func appendAudit(_ records: [AuditRecord], keys: GovernanceKeys, logger: Logger) async throws -> [AuditEntry] {
-        guard !records.isEmpty else { return [] }
-        let es = try await backend.withTransaction { s in
-            var out: [AuditEntry] = []
-            out.reserveCapacity(records.count)
-            for r in records { out.append(try await Self.append(s, r, keys: keys)) }
-            return out
-        }
-        logger.debug("warehouse.audit.append", metadata: ["audit.seq": "\(es.first!.seq)–\(es.last!.seq)"])
-        return es
-    }
-
-    /// The audit key, checked against the warehouse's verifier; nil when the warehouse has no audit key.
-    static func auditKey(_ m: [String: String], _ keys: GovernanceKeys) throws -> GovernanceSecret? {
-        guard let verifier = m[GovernanceMeta.auditVerifier] else { return nil }
-        guard let key = keys.audit else {
-            throw GovernanceError(.auditKey, "this warehouse's audit log is keyed: set \(GovernanceKeys.auditVariable) or \(GovernanceKeys.auditVariable)_FILE to its audit key")
-        }
-        guard key.matches(verifier, label: GovernanceKeys.auditLabel) else {
-            throw GovernanceError(.auditKey, "the audit key from \(key.source) is not this warehouse's")
-        }
-        return key
-    }
-
-    /// Appends inside the caller's (write) transaction: reads the head, chains, MACs (when the warehouse
-    /// has an audit key), inserts, moves the head.
-    static func append(_ s: any SQLSession, _ record: AuditRecord, keys: GovernanceKeys) async throws -> AuditEntry {
-        let m = try await meta(s)
-        let key = try auditKey(m, keys)
-        let head = try parseHead(m[auditHeadKey])
-        let last = try await s.fetch("SELECT seq AS c0, entry_sha256 AS c1 FROM onco_audit_log ORDER BY seq DESC LIMIT 1", types: [.int, .text])
-        let lastSeq = last.count > 0 ? last.ints(0)[0]! : 0
-        let lastHash = last.count > 0 ? last.texts(1)[0]! : AuditChain.genesis
-        if let head, head.seq != lastSeq || head.sha256 != lastHash {
-            throw WarehouseError(.invalidData, "the audit log does not end at its recorded head (entry \(head.seq)); run `onco audit verify` — nothing more is appended to a broken log")
-        }
-        if head == nil && lastSeq != 0 {
-            throw WarehouseError(.invalidData, "the audit log has entries but no recorded head; run `onco audit verify`")
-        }
-        let version = Int(m["warehouse_version"] ?? "0") ?? 0
-        let seq = lastSeq + 1
-        let at = now()
-        let detail = AuditChain.canonicalJSON(record.detail)
-        let hash = AuditChain.entryHash(seq: seq, at: at, action: record.action, projectID: record.projectID,
-                                        definitionSHA256: record.definitionSHA256, detail: detail, oncoVersion: OncoVersion.current,
-                                        warehouseVersion: version, previousSHA256: lastHash)
-        let mac = key.map { AuditChain.entryMAC(hash, key: $0) }
-        try await s.execute(SQLFragment("""
-            INSERT INTO onco_audit_log (seq, at, action, project_id, definition_sha256, detail, onco_version, warehouse_version, prev_sha256,
-                                        entry_sha256, entry_mac)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.int(seq), .text(at), .text(record.action), record.projectID.map { .text($0) } ?? .null,
-                  record.definitionSHA256.map { .text($0) } ?? .null, .text(detail), .text(OncoVersion.current),
-                  .int(Int64(version)), .text(lastHash), .text(hash), mac.map { .text($0) } ?? .null]))
-        try await setMeta(s, auditHeadKey, "\(seq) \(hash)")
-        return AuditEntry(seq: seq, at: at, action: record.action, projectID: record.projectID, definitionSHA256: record.definitionSHA256,
-                          detail: detail, oncoVersion: OncoVersion.current, warehouseVersion: version, previousSHA256: lastHash, entrySHA256: hash,
-                          mac: mac)
-    }
-
-    static func parseHead(_ text: String?) throws -> AuditHead? {
-        guard let text else { return nil }
-        let parts = text.split(separator: " ")
-        guard parts.count == 2, let seq = Int64(parts[0]), parts[1].count == 64 else {
-            throw WarehouseError(.invalidData, "the recorded audit head is malformed")
-        }
-        return AuditHead(seq: seq, sha256: String(parts[1]))
-    }
-
-    static func readAudit(_ s: any SQLSession) async throws -> [AuditEntry] {
-        let r = try await s.fetch("""
-            SELECT seq AS c0, at AS c1, action AS c2, project_id AS c3, definition_sha256 AS c4, detail AS c5, onco_version AS c6,
-                   warehouse_version AS c7, prev_sha256 AS c8, entry_sha256 AS c9, entry_mac AS c10
-            FROM onco_audit_log ORDER BY seq
-            """, types: [.int, .text, .text, .text, .text, .text, .text, .int, .text, .text, .text])
-        return (0..<r.count).map { i in
-            AuditEntry(seq: r.ints(0)[i]!, at: r.texts(1)[i] ?? "", action: r.texts(2)[i] ?? "", projectID: r.texts(3)[i],
-                       definitionSHA256: r.texts(4)[i], detail: r.texts(5)[i] ?? "", oncoVersion: r.texts(6)[i] ?? "",
-                       warehouseVersion: Int(r.ints(7)[i] ?? 0), previousSHA256: r.texts(8)[i] ?? "", entrySHA256: r.texts(9)[i] ?? "",
-                       mac: r.texts(10)[i])
-        }
-    }
-
-    package func auditLog(logger: Logger) async throws -> [AuditEntry] {
-        try await backend.withSession { s in try await Self.readAudit(s) }
-    }
-
-    package func verifyAuditLog(keys: GovernanceKeys, checkpoint: AuditCheckpoint?, logger: Logger) async throws -> AuditVerification {
-        try await backend.withSession { s in
-            let entries = try await Self.readAudit(s)
-            let m = try await Self.meta(s)
-            let head = try Self.parseHead(m[Self.auditHeadKey])
-            let projects = try await Self.readProjects(s, id: nil)
-            var v = AuditChain.verify(entries, head: head, projects: projects)
-            AuditChain.verifyKeyedState(&v, entries: entries, meta: m, auditKey: keys.audit, retiredKeys: keys.retiredAudit, checkpoint: checkpoint)
-            return v
-        }
-    }
-
-    package func auditCheckpoint(keys: GovernanceKeys, logger: Logger) async throws -> AuditCheckpoint {
-        try await backend.withSession { s in
-            let m = try await Self.meta(s)
-            guard let key = try Self.auditKey(m, keys) else {
-                throw GovernanceError(.auditKey, "this warehouse has no audit key, so a checkpoint cannot be signed: run `onco project keys init` first")
-            }
-            guard let head = try Self.parseHead(m[Self.auditHeadKey]) else {
-                throw GovernanceError(.auditKey, "the audit log is empty: nothing to checkpoint")
-            }
-            let at = Self.now()
-            return AuditCheckpoint(seq: head.seq, sha256: head.sha256, at: at,
-                                   mac: AuditChain.checkpointMAC(seq: head.seq, sha256: head.sha256, at: at, key: key))
         }
     }
 }

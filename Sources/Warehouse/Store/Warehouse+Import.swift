@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OncoCore
 
-extension WarehouseEngine {
+extension Warehouse {
     /// Column lists of the tables onco writes (the other OMOP columns stay NULL).
     enum Columns {
         static let person = ["person_id", "gender_concept_id", "year_of_birth", "race_concept_id", "ethnicity_concept_id",
@@ -39,10 +39,15 @@ extension WarehouseEngine {
         var patients = 0, samples = 0, mutations = 0, treatmentRows = 0, rows = 0, batches = 0
     }
 
-    package func importDataset(_ d: DatasetDescriptor, from source: any WarehouseBatchSource,
+    /// Writes one dataset in a single transaction: either everything is written, or (on any error,
+    /// thrown by the source or by the database) nothing is. A dataset whose name and content hash are
+    /// already present is not read again (`ImportOutcome.action == .unchanged`); one with the same
+    /// name and a different hash replaces the old rows in the same transaction.
+    /// - Parameter progress: called after each batch with running totals (from the importing task).
+    public func importDataset(_ d: DatasetDescriptor, from source: any WarehouseBatchSource,
                                progress: (@Sendable (ImportProgress) -> Void)?, logger: Logger) async throws -> ImportOutcome {
         let box = UncheckedBox(source)
-        return try await backend.withTransaction { s in
+        return try await sql.withTransaction { s in
             let meta = try await Self.meta(s)
             let version = Int(meta["warehouse_version"] ?? "0") ?? 0
             let existing = try await s.fetch(SQLFragment(
