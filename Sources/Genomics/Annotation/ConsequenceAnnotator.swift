@@ -93,7 +93,8 @@ public final class ConsequenceAnnotator {
     func annotation(of e: CsqEntry, position: Int, ref: String, alt: String) -> VariantAnnotation {
         let terms = e.consequenceNames.map { CsqBit.soTerms[$0] ?? $0 }
             .sorted { Consequence.rank($0) < Consequence.rank($1) }
-        let p = HGVSFromCsq.protein(e)
+        let model = models[e.transcript]
+        let p = HGVSFromCsq.protein(e, residue: { k in model?.residue(k) })
         let c = models[e.transcript].flatMap { HGVSFromCsq.coding($0, pos1: position, ref: Array(ref.utf8), alt: Array(alt.utf8)) }
         return VariantAnnotation(symbol: e.gene, transcript: e.transcript, consequences: terms, hgvsc: c, hgvsp: p,
                                  hgvspShort: p.map(HGVS.oneLetter), exon: nil, impact: Self.impact(terms.first),

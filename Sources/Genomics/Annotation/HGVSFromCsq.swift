@@ -28,7 +28,9 @@ enum HGVSFromCsq {
     }
 
     /// The 3-letter HGVSp (`p.Arg132His`, `p.Arg132=`, `p.Gln236Ter`, `p.Lys100AsnfsTer5`, `p.Glu746_Ala750del`).
-    static func protein(_ entry: CsqEntry) -> String? {
+    /// `residue(k)` gives the reference amino acid at protein position `k` when the field lacks it (the
+    /// residue after an insertion at a codon boundary).
+    static func protein(_ entry: CsqEntry, residue: (Int) -> UInt8? = { _ in nil }) -> String? {
         guard let field = entry.aminoAcidChange, let p = parse(field) else { return nil }
         let names = entry.consequenceNames
         var ref = p.ref, pos = p.refPos
@@ -64,8 +66,8 @@ enum HGVSFromCsq {
         ref.removeLast(j); alt.removeLast(j)
         if ref.isEmpty && alt.isEmpty { return full.first.map { "p.\(name($0))\(p.refPos)=" } }
         if ref.isEmpty {
-            guard i >= 1, i < full.count else { return nil }
-            return "p.\(name(full[i - 1]))\(pos - 1)_\(name(full[i]))\(pos)ins\(alt.map(name).joined())"
+            guard i >= 1, let next = i < full.count ? Optional(full[i]) : residue(pos) else { return nil }
+            return "p.\(name(full[i - 1]))\(pos - 1)_\(name(next))\(pos)ins\(alt.map(name).joined())"
         }
         let span = ref.count == 1 ? "\(name(ref[0]))\(pos)" : "\(name(ref[0]))\(pos)_\(name(ref[ref.count - 1]))\(pos + ref.count - 1)"
         if alt.isEmpty { return "p.\(span)del" }

@@ -23,6 +23,8 @@ extension LocalCsqCaller {
             ret = true
             if !tr.hasReference {
                 guard tr.loadReference(genome) else { throw RecordProblem.referenceUnreadable(transcript: tr.id) }
+                loaded.append(tr)
+                loaded.sort { $0.end < $1.end }
             }
             try sanityCheck(tr, pos: pos, ref: ref)
             for (k, alt) in alts.enumerated() where !skip(alt) {

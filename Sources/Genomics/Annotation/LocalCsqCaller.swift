@@ -10,6 +10,9 @@ final class LocalCsqCaller {
     /// The consequences of the current record, in the order csq.c stages them.
     var entries: [CsqEntry] = []
     var contig = FeatureIndex.Contig()
+    private var contigName = ""
+    /// Transcripts whose reference is loaded; dropped once the records (sorted, as bcftools requires) pass them.
+    var loaded: [TranscriptModel] = []
 
     init(index: FeatureIndex, genome: ReferenceGenome) {
         self.index = index
@@ -26,7 +29,13 @@ final class LocalCsqCaller {
     func call(contig name: String, pos1: Int, ref: [UInt8], alts: [[UInt8]]) throws -> [CsqEntry] {
         entries.removeAll(keepingCapacity: true)
         guard let c = index.contigs[name] else { return [] }
-        contig = c
+        if name != contigName {
+            contig = c
+            contigName = name
+            unload { _ in true }
+        } else if let first = loaded.first, first.end < pos1 - 1 {
+            unload { $0.end < pos1 - 1 }
+        }
         guard let first = alts.first else { return [] }
         if alts.count == 1 && (first.first == UInt8(ascii: "*") || (first.count > 1 && first[1] == UInt8(ascii: "*"))) { return [] }
         if first.first == UInt8(ascii: "<") { return [] }
@@ -41,6 +50,17 @@ final class LocalCsqCaller {
     }
 
     private func skip(_ alt: [UInt8]) -> Bool { alt.first == UInt8(ascii: "<") || alt.first == UInt8(ascii: "*") }
+
+    /// Frees the reference of loaded transcripts that `done` says are behind (csq.c frees them as it moves on).
+    private func unload(_ done: (TranscriptModel) -> Bool) {
+        loaded.removeAll { tr in
+            guard done(tr) else { return false }
+            tr.ref = []
+            tr.sref = []
+            return true
+        }
+        loaded.sort { $0.end < $1.end }
+    }
 
     // MARK: UTR, splice, transcript
 

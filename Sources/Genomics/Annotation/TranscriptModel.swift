@@ -62,6 +62,18 @@ final class TranscriptModel {
         return i >= 0 && i < ref.count ? ref[i] : 0
     }
 
+    /// The reference amino acid at protein position `k` (1-based), from the spliced reference.
+    func residue(_ k: Int) -> UInt8? {
+        let pad = Self.refPad, total = sref.count - 2 * pad
+        guard k >= 1, k * 3 <= total else { return nil }
+        if isForward {
+            let o = pad + (k - 1) * 3
+            return CsqTranslate.forward(sref[o], sref[o + 1], sref[o + 2])
+        }
+        let o = pad + total - k * 3
+        return CsqTranslate.reverse(sref[o], sref[o + 1], sref[o + 2])
+    }
+
     /// Fetches the padded reference (csq.c `tscript_init_ref`) and splices it (`tscript_splice_ref`,
     /// including its 3' padding, which repeats the first bases of the last CDS part).
     func loadReference(_ genome: ReferenceGenome) -> Bool {

@@ -13,6 +13,10 @@ struct ConsequenceOptions: ParsableArguments {
 
     /// The source, given the command's reference FASTA (`--reference`, else `$ONCO_REFERENCE`).
     func source(reference: String?) throws -> ConsequenceSource? {
+        try Self.source(gff: gff, transcripts: transcripts, reference: reference)
+    }
+
+    static func source(gff: String?, transcripts: [String], reference: String?) throws -> ConsequenceSource? {
         let env = ProcessInfo.processInfo.environment
         guard let gff = gff ?? env["ONCO_GFF"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
         guard let fasta = reference ?? env["ONCO_REFERENCE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
@@ -52,20 +56,11 @@ struct AnnotateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = ConsequenceOptions(gff: gff, transcripts: transcripts)
-        guard let source = try options.source(reference: reference) else {
+        guard let source = try ConsequenceOptions.source(gff: gff, transcripts: transcripts, reference: reference) else {
             throw ValidationError("give the GFF3: --gff FILE (or ONCO_GFF)")
         }
         let annotator = try ConsequenceAnnotator(gff: source.gff, reference: source.reference, transcripts: source.transcripts)
         let s = try VCFAnnotationWriter.annotate(input: input, output: output, annotator: annotator, malformed: lenient.policy)
         StandardError.write("onco annotate: \(s.records) record\(s.records == 1 ? "" : "s"), \(s.annotated) with consequences\n")
-    }
-}
-
-extension ConsequenceOptions {
-    init(gff: String?, transcripts: [String]) {
-        self.init()
-        self.gff = gff
-        self.transcripts = transcripts
     }
 }
