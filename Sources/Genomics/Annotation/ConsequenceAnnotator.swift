@@ -52,7 +52,7 @@ public final class ConsequenceAnnotator {
     public func consequences(contig: String, position: Int, ref: String, alts: [String], site: Site) throws -> [CsqEntry] {
         guard let name = reference.resolve(contig) else {
             throw AnnotationInputError(path: reference.path, line: nil, field: nil,
-                                       problem: "contig \"\(contig)\" of \(site.file) line \(site.line) (CHROM) is not in the reference FASTA; is it the same genome build?")
+                                       problem: "contig \"\(contig)\" of \(site.file.split(separator: "/").last.map(String.init) ?? site.file) line \(site.line) (CHROM) is not in the reference FASTA; is it the same genome build?")
         }
         do {
             return try caller.call(contig: name, pos1: position, ref: Array(ref.utf8), alts: alts.map { Array($0.utf8) })
