@@ -447,6 +447,12 @@ public final class VariantFileReader {
         return .record(recordCount, site: site)
     }
 
+    /// The current record's line (text VCF read from the start) or record number, for messages.
+    var lineOrRecord: Int {
+        if case .line(let n) = location() { return n }
+        return recordCount
+    }
+
     private func lineNumber(ofRecord n: Int) -> Int? {
         if headerLineCount == nil { headerLineCount = countHeaderLines() }
         guard let h = headerLineCount else { return nil }

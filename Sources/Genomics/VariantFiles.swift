@@ -21,10 +21,13 @@ public struct VariantReadOptions: Sendable, Hashable {
     public var build: GenomeBuild?
     /// Malformed records: an error (default) or skipped and counted (`--lenient`).
     public var malformed: MalformedRecordPolicy
+    /// A GFF3 + reference FASTA to annotate, in process, the ALTs the file leaves without CSQ/ANN
+    /// (`ConsequenceAnnotator`, the rules of `bcftools csq`). `nil`: use the file's annotation only.
+    public var consequenceSource: ConsequenceSource?
 
     public init(path: String, region: String? = nil, sample: String? = nil, bamPath: String? = nil,
                 referenceFasta: String? = nil, minBaseQuality: Int = 13, minMappingQuality: Int = 0,
-                build: GenomeBuild? = nil, malformed: MalformedRecordPolicy = .fail) {
+                build: GenomeBuild? = nil, malformed: MalformedRecordPolicy = .fail, consequenceSource: ConsequenceSource? = nil) {
         self.path = path
         self.region = region
         self.sample = sample
@@ -34,6 +37,20 @@ public struct VariantReadOptions: Sendable, Hashable {
         self.minMappingQuality = minMappingQuality
         self.build = build
         self.malformed = malformed
+        self.consequenceSource = consequenceSource
+    }
+}
+
+/// The inputs of in-process consequence annotation: an Ensembl GFF3 and the reference FASTA (+ `.fai`),
+/// and optionally the transcripts to prefer.
+public struct ConsequenceSource: Sendable, Hashable {
+    public var gff: String
+    public var reference: String
+    public var transcripts: [String]
+    public init(gff: String, reference: String, transcripts: [String] = []) {
+        self.gff = gff
+        self.reference = reference
+        self.transcripts = transcripts
     }
 }
 
@@ -132,6 +149,7 @@ public final class SomaticVariantReader {
     private let picker: ConsequencePicker?
     private let annotationTag: String?
     private let reference: ReferenceGenome?
+    private let annotator: ConsequenceAnnotator?
     private var record = VariantRecord()
 
     public init(_ options: VariantReadOptions) throws {
@@ -148,6 +166,7 @@ public final class SomaticVariantReader {
             annotationTag = nil
         }
         reference = try options.referenceFasta.map { try ReferenceGenome(path: $0) }
+        annotator = try options.consequenceSource.map { try ConsequenceAnnotator(gff: $0.gff, reference: $0.reference, transcripts: $0.transcripts) }
     }
 
     /// Records read so far.
@@ -175,8 +194,13 @@ public final class SomaticVariantReader {
                                                       alt: alt, reference: referenceIfKnown(record.contig))
             let key = VariantKey(build: build, chrom: record.contig, position: n.position, ref: n.ref, alt: n.alt)
             let support = reader.formatSupport(sample: tumour.tumour, altIndex: a, ref: record.ref, alt: alt)
+            var annotation = a < annotations.count ? annotations[a] : nil
+            if annotation == nil, let annotator {
+                annotation = try annotator.annotation(contig: record.contig, position: record.position, ref: record.ref, alt: alt,
+                                                      site: .init(file: options.path, line: reader.lineOrRecord))
+            }
             variants.append(SomaticVariant(key: key, id: record.id, quality: quality, filters: record.filters,
-                                           annotation: a < annotations.count ? annotations[a] : nil, support: support))
+                                           annotation: annotation, support: support))
         }
         return true
     }

@@ -44,9 +44,9 @@ public struct RecommendationCase: Sendable {
     /// - Throws: `VariantFileError` naming the file, the record and the problem.
     public static func read(vcf path: String, sample: String? = nil, bamPath: String? = nil,
                             referenceFasta: String? = nil, malformed: MalformedRecordPolicy = .fail,
-                            clinical: ClinicalContext) throws -> RecommendationCase {
+                            consequenceSource: ConsequenceSource? = nil, clinical: ClinicalContext) throws -> RecommendationCase {
         let calls = try VariantFiles.read(VariantReadOptions(path: path, sample: sample, bamPath: bamPath, referenceFasta: referenceFasta,
-                                                             malformed: malformed))
+                                                             malformed: malformed, consequenceSource: consequenceSource))
         return RecommendationCase(
             variants: calls.variants, clinical: clinical,
             source: Source(fileName: URL(fileURLWithPath: path).lastPathComponent, sample: calls.sample, build: calls.build,

@@ -13,6 +13,7 @@ struct Onco: AsyncParsableCommand {
         version: OncoVersion.current,
         subcommands: [
             VariantsCommand.self,
+            AnnotateCommand.self,
             BatchCommand.self,
             KBCommand.self,
             SurvivalCommand.self,

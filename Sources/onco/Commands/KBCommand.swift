@@ -232,6 +232,8 @@ extension KBCommand {
         @Flag(help: "Also match variants whose FILTER is not PASS.") var includeFiltered = false
         @OptionGroup var files: CaseFileArguments
         @OptionGroup var lenient: LenientOption
+        @OptionGroup var consequence: ConsequenceOptions
+        @Option(help: "With --gff: the reference FASTA (+ .fai) of the GFF3 (default: $ONCO_REFERENCE).") var reference: String?
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
 
@@ -257,7 +259,8 @@ extension KBCommand {
             var skipped = SkippedRecords()
             var build: GenomeBuild?
             if let vcf {
-                let calls = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample, malformed: lenient.policy))
+                let calls = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample, malformed: lenient.policy,
+                                                                     consequenceSource: try consequence.source(reference: reference)))
                 vs = calls.variants
                 skipped = calls.skipped
                 build = calls.build

@@ -50,6 +50,8 @@ struct CaseOptions: ParsableArguments {
 
     @OptionGroup var lenient: LenientOption
 
+    @OptionGroup var consequence: ConsequenceOptions
+
     static func split(_ list: [String]) -> [String] {
         list.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
@@ -96,8 +98,10 @@ struct CaseOptions: ParsableArguments {
     /// The variant file (VCF/BCF or MAF) and, with a knowledge-base directory, the case files (`--cna-file`, ...)
     /// whose segments and breakends are placed on its gene spans.
     func read(knowledgeBase: URL? = nil) throws -> RecommendationCase {
+        let source = try consequence.source(reference: reference)
+        // With --gff, --reference is the annotation's FASTA; it also left-aligns indels as before.
         var c = try RecommendationCase.read(vcf: vcf, sample: sample, bamPath: bam, referenceFasta: reference,
-                                            malformed: lenient.policy, clinical: try clinical())
+                                            malformed: lenient.policy, consequenceSource: source, clinical: try clinical())
         if let knowledgeBase {
             let options = files.options(knowledgeBase: knowledgeBase)
             if !options.isEmpty {

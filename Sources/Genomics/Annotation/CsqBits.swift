@@ -1,0 +1,107 @@
+/// The consequence bits of `bcftools csq` 1.16 (csq.c `CSQ_*`), with its names, printed in bit order.
+enum CsqBit {
+    static let synonymous = 1 << 1
+    static let missense = 1 << 2
+    static let stopLost = 1 << 3
+    static let stopGained = 1 << 4
+    static let inframeDeletion = 1 << 5
+    static let inframeInsertion = 1 << 6
+    static let frameshift = 1 << 7
+    static let spliceAcceptor = 1 << 8
+    static let spliceDonor = 1 << 9
+    static let startLost = 1 << 10
+    static let spliceRegion = 1 << 11
+    static let stopRetained = 1 << 12
+    static let utr5 = 1 << 13
+    static let utr3 = 1 << 14
+    static let nonCoding = 1 << 15
+    static let intron = 1 << 16
+    static let inframeAltering = 1 << 18
+    static let upstreamStop = 1 << 19
+    static let incompleteCDS = 1 << 20
+    static let codingSequence = 1 << 21
+    static let elongation = 1 << 22
+    static let startRetained = 1 << 23
+
+    static let compound = synonymous | missense | stopLost | stopGained | inframeDeletion | inframeInsertion | frameshift
+        | startLost | stopRetained | inframeAltering | incompleteCDS | upstreamStop | startRetained
+    static let startStop = stopLost | stopGained | stopRetained | startLost | startRetained
+    static let printsTranscript = ~(intron | nonCoding)
+
+    /// bcftools' names by bit (nil: not printed).
+    static let names: [String?] = [nil, "synonymous", "missense", "stop_lost", "stop_gained", "inframe_deletion", "inframe_insertion",
+                                   "frameshift", "splice_acceptor", "splice_donor", "start_lost", "splice_region", "stop_retained",
+                                   "5_prime_utr", "3_prime_utr", "non_coding", "intron", "intergenic", "inframe_altering", nil, nil,
+                                   "coding_sequence", "feature_elongation", "start_retained"]
+
+    /// The Sequence Ontology term VEP writes for each bcftools name.
+    static let soTerms: [String: String] = [
+        "synonymous": "synonymous_variant", "missense": "missense_variant", "stop_lost": "stop_lost", "stop_gained": "stop_gained",
+        "inframe_deletion": "inframe_deletion", "inframe_insertion": "inframe_insertion", "frameshift": "frameshift_variant",
+        "splice_acceptor": "splice_acceptor_variant", "splice_donor": "splice_donor_variant", "start_lost": "start_lost",
+        "splice_region": "splice_region_variant", "stop_retained": "stop_retained_variant", "5_prime_utr": "5_prime_UTR_variant",
+        "3_prime_utr": "3_prime_UTR_variant", "non_coding": "non_coding_transcript_variant", "intron": "intron_variant",
+        "intergenic": "intergenic_variant", "inframe_altering": "protein_altering_variant", "coding_sequence": "coding_sequence_variant",
+        "feature_elongation": "feature_elongation", "start_retained": "start_retained_variant",
+    ]
+}
+
+/// One consequence of one ALT on one transcript, as `bcftools csq` prints it in `BCSQ`
+/// (`missense|IDH1|ENST00000345146|protein_coding|-|132R>132H|209113112C>T`).
+public struct CsqEntry: Sendable, Hashable {
+    /// csq.c `CSQ_*` bits.
+    var bits: Int
+    /// 1-based index of the ALT allele.
+    public let altNumber: Int
+    public let gene: String
+    public let geneID: String
+    public let transcript: String
+    public let biotype: String
+    public let forward: Bool
+    /// `|132R>132H|209113112C>T` (bcftools' `vstr`), empty when none.
+    var variantString: String
+    public let canonical: Bool
+    public let mane: Bool
+    public let codingTranscript: Bool
+
+    /// The bcftools consequence names, `&`-joined, after csq.c `kput_vcsq`'s clean-up.
+    public var consequence: String { Self.names(of: printedBits).joined(separator: "&") }
+    public var consequenceNames: [String] { Self.names(of: printedBits) }
+
+    var printedBits: Int {
+        var t = bits
+        if t & CsqBit.incompleteCDS != 0 && t & ~(CsqBit.startStop | CsqBit.incompleteCDS | CsqBit.upstreamStop) != 0 {
+            t &= ~(CsqBit.startStop | CsqBit.incompleteCDS)
+        }
+        if t & CsqBit.startStop != 0 && t & CsqBit.missense != 0 { t &= ~CsqBit.missense }
+        return t
+    }
+
+    static func names(of t: Int) -> [String] {
+        (1..<CsqBit.names.count).compactMap { i in t & (1 << i) != 0 ? CsqBit.names[i] : nil }
+    }
+
+    /// The amino-acid change field (`132R>132H`), `nil` when bcftools prints none.
+    public var aminoAcidChange: String? { field(0) }
+    /// The DNA change field (`209113112C>T`).
+    public var dnaChange: String? { field(1) }
+
+    private func field(_ i: Int) -> String? {
+        guard !variantString.isEmpty else { return nil }
+        let parts = variantString.dropFirst().split(separator: "|", omittingEmptySubsequences: false)
+        return i < parts.count ? String(parts[i]) : nil
+    }
+
+    /// The entry as `bcftools csq` writes it into `BCSQ` (csq.c `kput_vcsq`).
+    public var bcsq: String {
+        let t = printedBits
+        var s = (t & CsqBit.upstreamStop != 0 ? "*" : "") + consequence
+        s += "|" + gene + "|"
+        if t & CsqBit.printsTranscript != 0 { s += transcript }
+        s += "|" + biotype
+        let strand = t & CsqBit.compound != 0 && t & (CsqBit.spliceAcceptor | CsqBit.spliceDonor | CsqBit.spliceRegion) == 0
+        if strand || !variantString.isEmpty { s += forward ? "|+" : "|-" }
+        s += variantString
+        return s
+    }
+}

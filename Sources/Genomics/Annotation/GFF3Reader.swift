@@ -1,0 +1,255 @@
+import CHTSlib
+import Foundation
+
+/// Reads an Ensembl-style GFF3 (plain or gzip/bgzip) into transcript models, with the rules of
+/// `bcftools csq` 1.16 (csq.c `gff_parse`, `init_gff`, `tscript_init_cds`):
+///
+/// - genes are lines with `ID=gene:…` and a supported `biotype=`; the name is `Name=` (else the id);
+/// - transcripts are lines with `ID=transcript:…`, `Parent=gene:…` and a supported `biotype=`;
+/// - `CDS`, `exon`, `five_prime_UTR` and `three_prime_UTR` lines hang on `Parent=transcript:…`;
+/// - features of transcripts that are ignored (unsupported biotype, no gene) are dropped;
+/// - CDS parts are sorted; the 5' phase is trimmed, phases are checked against the running length,
+///   overlapping parts are refused, and an incomplete 3' codon is trimmed.
+///
+/// Stricter than bcftools where bcftools would print and carry on: every line it cannot read is an
+/// error naming the file, the line, the column and the value. A file without any CDS is refused.
+enum GFF3Reader {
+    struct Feature {
+        enum Kind { case cds, exon, utr5, utr3 }
+        let kind: Kind
+        let beg: Int, end: Int
+        let forward: Bool
+        let phase: Int
+        let transcript: String
+        let line: Int
+    }
+
+    static func read(path: String, reference: ReferenceGenome) throws -> [TranscriptModel] {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw AnnotationInputError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "the GFF3 is not readable" : "no such GFF3 file")
+        }
+        guard let fp = hts_open(path, "r") else { throw AnnotationInputError(path: path, problem: "htslib cannot open the GFF3") }
+        defer { hts_close(fp) }
+        var ks = kstring_t(l: 0, m: 0, s: nil)
+        defer { free(ks.s) }
+        var genes: [String: (name: String, contig: String)] = [:]
+        var transcripts: [String: (gene: String, biotype: Biotype, forward: Bool, beg: Int, end: Int, canonical: Bool, mane: Bool, line: Int)] = [:]
+        var order: [String] = []
+        var features: [Feature] = []
+        var lineNumber = 0
+        var contigOf: [String: String] = [:]
+        while true {
+            let r = hts_getline(fp, Int32(UInt8(ascii: "\n")), &ks)
+            if r < -1 { throw AnnotationInputError(path: path, line: lineNumber + 1, problem: "the file ends or breaks here (truncated or corrupt compressed data)") }
+            if r < 0 { break }
+            lineNumber += 1
+            guard let s = ks.s, ks.l > 0 else { continue }
+            var line = String(decoding: UnsafeRawBufferPointer(start: s, count: Int(ks.l)), as: UTF8.self)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if line.isEmpty { continue }
+            if line.hasPrefix("##FASTA") { break }
+            if line.hasPrefix("#") { continue }
+            let cols = line.split(separator: "\t", omittingEmptySubsequences: false)
+            func fail(_ field: String, _ problem: String) -> AnnotationInputError {
+                AnnotationInputError(path: path, line: lineNumber, field: field, problem: problem)
+            }
+            guard cols.count >= 9 else {
+                throw fail("columns", "\(cols.count) tab-separated column\(cols.count == 1 ? "" : "s"), GFF3 has 9 (seqid source type start end score strand phase attributes)")
+            }
+            func number(_ i: Int, _ name: String) throws -> Int {
+                guard let v = Int(cols[i]), v >= 1 else { throw fail("column \(i + 1) (\(name))", "\"\(cols[i].prefix(40))\" is not a positive number") }
+                return v - 1
+            }
+            let type = cols[2]
+            let attributes = cols[8]
+            let kind: Feature.Kind?
+            switch type {
+            case "CDS": kind = .cds
+            case "exon": kind = .exon
+            case "five_prime_UTR": kind = .utr5
+            case "three_prime_UTR": kind = .utr3
+            default: kind = nil
+            }
+            let isTranscript = attributes.contains("ID=transcript:"), isGene = attributes.contains("ID=gene:")
+            if kind == nil && !isTranscript && !isGene { continue }
+            let beg = try number(3, "start"), end = try number(4, "end")
+            if end < beg { throw fail("column 5 (end)", "end \(end + 1) is before start \(beg + 1)") }
+            let forward: Bool
+            switch cols[6] {
+            case "+": forward = true
+            case "-": forward = false
+            default: throw fail("column 7 (strand)", "\"\(cols[6].prefix(10))\" is not + or -")
+            }
+            let contig = contigOf[String(cols[0])] ?? {
+                let c = reference.resolve(String(cols[0])) ?? String(cols[0])
+                contigOf[String(cols[0])] = c
+                return c
+            }()
+            if let kind {
+                let phase: Int
+                switch cols[7] {
+                case "0": phase = 0
+                case "1": phase = 1
+                case "2": phase = 2
+                case ".": phase = 3
+                default: throw fail("column 8 (phase)", "\"\(cols[7].prefix(10))\" is not 0, 1, 2 or .")
+                }
+                guard let parent = value(of: "Parent=transcript:", in: attributes) else {
+                    throw fail("column 9 (Parent)", "a \(type) line needs Parent=transcript:ID (Ensembl GFF3)")
+                }
+                features.append(Feature(kind: kind, beg: beg, end: end, forward: forward, phase: phase, transcript: parent, line: lineNumber))
+                continue
+            }
+            if isTranscript {
+                guard let biotype = value(of: "biotype=", in: attributes).flatMap({ Biotype(attribute: Substring($0)) }) else { continue }
+                guard let id = value(of: "ID=transcript:", in: attributes) else { continue }
+                guard let gene = value(of: "Parent=gene:", in: attributes) else {
+                    throw fail("column 9 (Parent)", "transcript \(id) needs Parent=gene:ID")
+                }
+                let tags = value(of: "tag=", in: attributes) ?? ""
+                let canonical = tags.contains("Ensembl_canonical") || attributes.contains("Ensembl_canonical")
+                let mane = tags.contains("MANE_Select")
+                if transcripts[id] == nil { order.append(id) }
+                transcripts[id] = (gene, biotype, forward, beg, end, canonical, mane, lineNumber)
+            } else if isGene {
+                guard value(of: "biotype=", in: attributes).flatMap({ Biotype(attribute: Substring($0)) }) != nil else { continue }
+                guard let id = value(of: "ID=gene:", in: attributes) else { continue }
+                if genes[id] != nil { throw fail("column 9 (ID)", "gene:\(id) is defined twice") }
+                genes[id] = (value(of: "Name=", in: attributes) ?? id, contig)
+            }
+        }
+        return try assemble(path: path, genes: genes, transcripts: transcripts, order: order, features: features)
+    }
+
+    /// Connects features to transcripts and transcripts to genes; prepares each transcript's CDS.
+    private static func assemble(path: String, genes: [String: (name: String, contig: String)],
+                                 transcripts: [String: (gene: String, biotype: Biotype, forward: Bool, beg: Int, end: Int, canonical: Bool, mane: Bool, line: Int)],
+                                 order: [String], features: [Feature]) throws -> [TranscriptModel] {
+        var models: [String: TranscriptModel] = [:]
+        for id in order {
+            guard let t = transcripts[id], let g = genes[t.gene] else { continue }
+            models[id] = TranscriptModel(id: id, geneName: g.name, geneID: t.gene, contig: g.contig, biotype: t.biotype,
+                                         isForward: t.forward, beg: t.beg, end: t.end, canonical: t.canonical, mane: t.mane)
+        }
+        var cdsCount = 0
+        var utrs: [(TranscriptModel, Feature)] = []
+        for f in features {
+            guard let tr = models[f.transcript] else { continue }
+            if tr.isForward != f.forward {
+                throw AnnotationInputError(path: path, line: f.line, field: "column 7 (strand)",
+                                           problem: "the strand differs from that of transcript \(tr.id)")
+            }
+            switch f.kind {
+            case .cds:
+                tr.cds.append(TranscriptModel.CDS(beg: f.beg, len: f.end - f.beg + 1, phase: f.phase))
+                cdsCount += 1
+            case .exon: tr.exons.append((f.beg, f.end))
+            case .utr5, .utr3: utrs.append((tr, f))
+            }
+        }
+        if cdsCount == 0 {
+            throw AnnotationInputError(path: path, field: "column 3 (type)",
+                                       problem: "no CDS line belongs to a transcript (ID=transcript:…, Parent=gene:… with a biotype) of a gene (ID=gene:…): coding consequences cannot be computed")
+        }
+        let lineOf = transcripts.mapValues(\.line)
+        var out: [TranscriptModel] = []
+        for id in order {
+            guard let tr = models[id] else { continue }
+            try prepareCDS(tr, path: path, line: lineOf[id] ?? 0)
+            out.append(tr)
+        }
+        for (tr, f) in utrs { tr.utrs.append((f.beg, f.end, f.kind == .utr5)) }
+        return out
+    }
+
+    /// csq.c `tscript_init_cds`: sort, trim the 5' phase, check phases, refuse overlaps, trim an
+    /// incomplete 3' codon, set offsets.
+    static func prepareCDS(_ tr: TranscriptModel, path: String, line: Int) throws {
+        guard !tr.cds.isEmpty else { return }
+        tr.cds.sort { $0.beg < $1.beg }
+        let n = tr.cds.count
+        func phaseError(_ c: TranscriptModel.CDS, _ phase: Int, _ len: Int) -> AnnotationInputError {
+            AnnotationInputError(path: path, line: line, field: "column 8 (phase)",
+                                 problem: "the CDS of transcript \(tr.id) at \(c.beg + 1) has phase \(c.phase), but the coding length before it (\(len)) needs phase \((3 - len % 3) % 3)")
+        }
+        var len = 0
+        if tr.isForward {
+            if tr.cds[0].phase != 3 {
+                if tr.cds[0].phase != 0 { tr.trim5 = true }
+                tr.cds[0].beg += tr.cds[0].phase
+                tr.cds[0].len -= tr.cds[0].phase
+                tr.cds[0].phase = 0
+            }
+            for c in tr.cds {
+                if c.phase == 3 { len += c.len; continue }
+                let phase = c.phase != 0 ? 3 - c.phase : 0
+                if phase != len % 3 { throw phaseError(c, phase, len) }
+                len += c.len
+            }
+        } else {
+            if tr.cds[n - 1].phase != 3 {
+                var i = n - 1
+                var phase = tr.cds[i].phase
+                if phase != 0 { tr.trim5 = true }
+                while i >= 0 && phase > tr.cds[i].len {
+                    phase -= tr.cds[i].len
+                    tr.cds[i].phase = 0
+                    tr.cds[i].len = 0
+                    i -= 1
+                }
+                tr.cds[i].len -= tr.cds[i].phase
+                tr.cds[i].phase = 0
+            }
+            for c in tr.cds.reversed() {
+                if c.phase == 3 { len += c.len; continue }
+                let phase = c.phase != 0 ? 3 - c.phase : 0
+                if phase != len % 3 { throw phaseError(c, phase, len) }
+                len += c.len
+            }
+        }
+        len = 0
+        for i in 0..<n {
+            len += tr.cds[i].len
+            if i == 0 { continue }
+            let a = tr.cds[i - 1], b = tr.cds[i]
+            if a.beg + a.len - 1 >= b.beg {
+                throw AnnotationInputError(path: path, line: line, field: "column 4 (start)",
+                                           problem: "CDS parts of transcript \(tr.id) overlap: \(a.beg + 1)-\(a.beg + a.len) and \(b.beg + 1)-\(b.beg + b.len)")
+            }
+        }
+        if len % 3 != 0 {
+            tr.trim3 = true
+            if tr.isForward {
+                var i = n - 1
+                while i >= 0 && len % 3 != 0 {
+                    let d = tr.cds[i].len >= len % 3 ? len % 3 : tr.cds[i].len
+                    tr.cds[i].len -= d
+                    len -= d
+                    i -= 1
+                }
+            } else {
+                var i = 0
+                while i < n && len % 3 != 0 {
+                    let d = tr.cds[i].len >= len % 3 ? len % 3 : tr.cds[i].len
+                    tr.cds[i].len -= d
+                    tr.cds[i].beg += d
+                    len -= d
+                    i += 1
+                }
+            }
+        }
+        len = 0
+        for i in 0..<n {
+            tr.cds[i].pos = len
+            len += tr.cds[i].len
+        }
+    }
+
+    /// The value after `needle` up to `;` or white space (csq.c `gff_id_parse`: a substring search).
+    static func value(of needle: String, in attributes: Substring) -> String? {
+        guard let r = attributes.range(of: needle) else { return nil }
+        let rest = attributes[r.upperBound...]
+        let end = rest.firstIndex { $0 == ";" || $0 == " " || $0 == "\t" } ?? rest.endIndex
+        return String(rest[..<end])
+    }
+}
