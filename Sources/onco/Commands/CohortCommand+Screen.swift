@@ -41,33 +41,13 @@ extension CohortCommand {
             let plan = try CohortPlan(definition, source: source, hierarchy: tumorTypes)
             let keys = try GovernanceCLI.keys()
             let store = try await database.open(.existing, logger: CohortCommand.logger)
-            let result: CohortStudy.ScreenRun
-            do {
-                result = try await CohortStudy.screen(plan, store: store,
-                                                      options: .init(project: project, minimumCellCount: minCell, hierarchy: tumorTypes, keys: keys),
-                                                      logger: CohortCommand.logger)
-            } catch let e as CohortStudyError where e.code == .refused {
-                try? await store.close()
-                StandardError.write("Refused: \(e)\n")
-                throw cohortExitRefused
-            } catch let e as GovernanceError {
-                try? await store.close()
-                throw GovernanceCLI.refused(e)
-            } catch {
-                try? await store.close()
-                throw error
+            let result = try await CohortCommand.governed(store) {
+                try await CohortStudy.screen(plan, store: store,
+                                             options: .init(project: project, minimumCellCount: minCell, hierarchy: tumorTypes, keys: keys),
+                                             logger: CohortCommand.logger)
             }
-            try await store.close()
             let r = result.report
-            let text: String
-            switch format {
-            case .text: text = r.text()
-            case .markdown: text = r.markdown()
-            case .html: text = r.html()
-            case .json: text = try r.json()
-            case .csv: text = r.csv()
-            }
-            try emit(text, to: out)
+            try emit(try CohortCommand.rendered(r, as: format), to: out)
             if let volcanoPlot {
                 guard let svg = r.screenVolcanoSVG() else { throw ValidationError("no gene was tested with an estimable hazard ratio, so there is no volcano plot") }
                 try emit(svg, to: volcanoPlot)

@@ -33,6 +33,36 @@ struct CohortCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, html, json, csv }
 
+    /// Runs a study's library call on the opened warehouse and closes it on every path; a refusal becomes the
+    /// refusal exit (77) with its reason, a governance error the governance exit.
+    static func governed<T>(_ store: Warehouse, _ body: () async throws -> T) async throws -> T {
+        let value: T
+        do { value = try await body() } catch let e as CohortStudyError where e.code == .refused {
+            try? await store.close()
+            StandardError.write("Refused: \(e)\n")
+            throw cohortExitRefused
+        } catch let e as GovernanceError {
+            try? await store.close()
+            throw GovernanceCLI.refused(e)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+        return value
+    }
+
+    /// A cohort report in the chosen format.
+    static func rendered(_ r: CohortReport, as format: Format) throws -> String {
+        switch format {
+        case .text: return r.text()
+        case .markdown: return r.markdown()
+        case .html: return r.html()
+        case .json: return try r.json()
+        case .csv: return r.csv()
+        }
+    }
+
     /// The definition flags (see `CohortFlags`).
     struct DefinitionOptions: ParsableArguments {
         @Argument(help: "Study definition file (.json, .yaml); flags add to it or override its groups, endpoint and analyses.")
@@ -131,35 +161,14 @@ struct CohortCommand: AsyncParsableCommand {
             let plan = try study.plan(hierarchy: tumorTypes)
             let keys = try GovernanceCLI.keys()
             let store = try await database.open(.existing, logger: CohortCommand.logger)
-            let research = store
-            let result: CohortStudy.Run
-            do {
-                result = try await CohortStudy.run(plan, store: research,
-                                                   options: .init(project: project, exportRows: exportRows != nil, minimumCellCount: minCell,
-                                                                  hierarchy: tumorTypes, keys: keys),
-                                                   logger: CohortCommand.logger)
-            } catch let e as CohortStudyError where e.code == .refused {
-                try? await store.close()
-                StandardError.write("Refused: \(e)\n")
-                throw cohortExitRefused
-            } catch let e as GovernanceError {
-                try? await store.close()
-                throw GovernanceCLI.refused(e)
-            } catch {
-                try? await store.close()
-                throw error
+            let result = try await CohortCommand.governed(store) {
+                try await CohortStudy.run(plan, store: store,
+                                          options: .init(project: project, exportRows: exportRows != nil, minimumCellCount: minCell,
+                                                         hierarchy: tumorTypes, keys: keys),
+                                          logger: CohortCommand.logger)
             }
-            try await store.close()
             let r = result.report
-            let text: String
-            switch format {
-            case .text: text = r.text()
-            case .markdown: text = r.markdown()
-            case .html: text = r.html()
-            case .json: text = try r.json()
-            case .csv: text = r.csv()
-            }
-            try emit(text, to: out)
+            try emit(try CohortCommand.rendered(r, as: format), to: out)
             if let kmPlot {
                 guard let svg = r.kaplanMeierSVG() else { throw ValidationError("no Kaplan–Meier curve may be shown (every group is below the minimum cell count)") }
                 try emit(svg, to: kmPlot)
