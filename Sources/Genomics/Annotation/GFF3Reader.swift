@@ -1,4 +1,3 @@
-import CHTSlib
 import Foundation
 
 /// Reads an Ensembl-style GFF3 (plain or gzip/bgzip) into transcript models, with the rules of
@@ -28,10 +27,8 @@ enum GFF3Reader {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw AnnotationInputError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "the GFF3 is not readable" : "no such GFF3 file")
         }
-        guard let fp = hts_open(path, "r") else { throw AnnotationInputError(path: path, problem: "htslib cannot open the GFF3") }
-        defer { hts_close(fp) }
-        var ks = kstring_t(l: 0, m: 0, s: nil)
-        defer { free(ks.s) }
+        let reader: TextLineReader
+        do { reader = try TextLineReader(path: path) } catch { throw AnnotationInputError(path: path, problem: "cannot open the GFF3") }
         var genes: [String: (name: String, contig: String)] = [:]
         var transcripts: [String: (gene: String, biotype: Biotype, forward: Bool, beg: Int, end: Int, canonical: Bool, mane: Bool, line: Int)] = [:]
         var order: [String] = []
@@ -39,13 +36,12 @@ enum GFF3Reader {
         var lineNumber = 0
         var contigOf: [String: String] = [:]
         while true {
-            let r = hts_getline(fp, Int32(UInt8(ascii: "\n")), &ks)
-            if r < -1 { throw AnnotationInputError(path: path, line: lineNumber + 1, problem: "the file ends or breaks here (truncated or corrupt compressed data)") }
-            if r < 0 { break }
-            lineNumber += 1
-            guard let s = ks.s, ks.l > 0 else { continue }
-            var line = String(decoding: UnsafeRawBufferPointer(start: s, count: Int(ks.l)), as: UTF8.self)
-            if line.hasSuffix("\r") { line.removeLast() }
+            let next: String?
+            do { next = try reader.nextLine() } catch {
+                throw AnnotationInputError(path: path, line: reader.lineNumber + 1, problem: "the file ends or breaks here (truncated or corrupt compressed data)")
+            }
+            guard let line = next else { break }
+            lineNumber = reader.lineNumber
             if line.isEmpty { continue }
             if line.hasPrefix("##FASTA") { break }
             if line.hasPrefix("#") { continue }
