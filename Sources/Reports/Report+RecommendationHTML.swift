@@ -11,8 +11,44 @@ extension RecommendationReport {
     /// collapsed `<details>` elements.
     public func html() -> String {
         var plotIndex = 0
-        func esc(_ s: String) -> String { _xmlEscape(s) }
         let title = "Therapy ranking · \(r.caseSummary.tumourType) · \(r.caseSummary.source.fileName ?? "case")"
+        var o = htmlHead(title: title)
+        let (shown, collapsed) = Self.partition(r.therapies, all: false)
+        let (resShown, resCollapsed) = Self.partition(r.notRecommended, all: false)
+        o += htmlRankings(shown: shown, collapsed: collapsed, resistanceShown: resShown, resistanceCollapsed: resCollapsed)
+        o += htmlImplications()
+        o += "<h2>Local real-world signal <span class=\"sub\">(provisional)</span></h2>\n<p class=\"sub\">Therapies given to similar warehouse patients, without curated evidence for this case.</p>\n"
+        if case .used = r.neighbourStatus { o += htmlTable(r.realWorldOnly, prefix: "R", empty: "None passed the gates.") }
+        else { o += "<p class=\"empty\">\(esc(neighbourLine))</p>\n" }
+
+        let traced = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
+        if !traced.isEmpty {
+            o += "<h2>Evidence trace</h2>\n"
+            var inDetails = false, openPrefix = ""
+            for (prefix, t) in traced {
+                let hidden = (prefix.isEmpty && collapsed.contains { $0.rank == t.rank }) || (prefix == "N" && resCollapsed.contains { $0.rank == t.rank })
+                if inDetails && (!hidden || openPrefix != prefix) { o += "</details>\n"; inDetails = false }
+                if hidden && !inDetails {
+                    o += "<details class=\"collapsed\">\n<summary>Evidence trace of the T3/T4 \(prefix.isEmpty ? "candidates" : "resistance entries")</summary>\n"
+                    inDetails = true; openPrefix = prefix
+                }
+                o += htmlTraceCard(t, prefix: prefix, plotIndex: &plotIndex)
+            }
+            if inDetails { o += "</details>\n" }
+        }
+        o += "<h2>Method</h2>\n<h3>Sort keys, in order</h3>\n<ol>\n"
+        for k in RankingPolicy.sortKeys { o += "<li>\(esc(k))</li>\n" }
+        o += "</ol>\n<h3>Real-world evidence</h3>\n<ul>\n"
+        for m in methodsRealWorld() + gradeDefinitions() { o += "<li>\(esc(m))</li>\n" }
+        o += "<li>\(esc(disclosureNote))</li>\n</ul>\n"
+        o += "<p class=\"versions\">onco \(esc(r.oncoVersion)) · \(esc(kbLine()))\(r.warehouse.map { " · warehouse version \($0.warehouseVersion)" } ?? "")</p>\n"
+        if r.isSynthetic { o += "<div class=\"synthetic\">\(Self.syntheticBanner)</div>\n" }
+        o += "</body>\n</html>\n"
+        return o
+    }
+
+    /// The page up to the rankings: head with the inline CSS, the synthetic banner, the case's facts and the notes.
+    func htmlHead(title: String) -> String {
         var o = """
         <!DOCTYPE html>
         <html lang="en">
@@ -43,149 +79,146 @@ extension RecommendationReport {
             let cls = n.hasPrefix("SYNTHETIC") ? "note synthetic-note" : (n.hasPrefix("No actionable") ? "note strong-note" : "note")
             o += "<p class=\"\(cls)\">\(esc(n))</p>\n"
         }
+        return o
+    }
 
-        func table(_ list: [RankedTherapy], prefix: String, empty: String) -> String {
-            guard !list.isEmpty else { return "<p class=\"empty\">\(esc(empty))</p>\n" }
-            var s = "<table class=\"ranking\">\n<thead><tr><th>#</th><th>Therapy</th><th>Tier</th><th>Relation</th><th>Match</th><th>Biomarkers</th><th>Evidence</th><th>Real-world OS (HR vs otherwise)</th></tr></thead>\n<tbody>\n"
-            for t in list {
-                let tier = t.tier.map { "<span class=\"tier \($0)\">\($0)</span>" } ?? "–"
-                var name = "<a href=\"#t-\(prefix)\(t.rank)\">\(esc(t.name))</a>"
-                if !t.previouslyReceived.isEmpty { name += " <span class=\"prior\">prior</span>" }
-                let grade = t.realWorld.map { "grade-\($0.grade.rawValue)" } ?? "grade-none"
-                s += "<tr><td class=\"num\">\(t.rank)</td><td>\(name)</td><td>\(tier)</td><td>\(esc(t.relation?.rawValue ?? "–"))</td>"
-                s += "<td>\(esc(t.resolution?.description ?? "–"))</td><td>\(esc(t.biomarkers.isEmpty ? "–" : t.biomarkers.joined(separator: ", ")))</td>"
-                s += "<td>\(esc(t.direction == .realWorld ? "–" : Self.levelCounts(t)))</td><td class=\"rw-cell \(grade)\">\(esc(realWorldCell(t)))</td></tr>\n"
-            }
-            return s + "</tbody>\n</table>\n"
+    /// A ranking table; each therapy links to its card in the evidence trace (`t-<prefix><rank>`).
+    func htmlTable(_ list: [RankedTherapy], prefix: String, empty: String) -> String {
+        guard !list.isEmpty else { return "<p class=\"empty\">\(esc(empty))</p>\n" }
+        var s = "<table class=\"ranking\">\n<thead><tr><th>#</th><th>Therapy</th><th>Tier</th><th>Relation</th><th>Match</th><th>Biomarkers</th><th>Evidence</th><th>Real-world OS (HR vs otherwise)</th></tr></thead>\n<tbody>\n"
+        for t in list {
+            let tier = t.tier.map { "<span class=\"tier \($0)\">\($0)</span>" } ?? "–"
+            var name = "<a href=\"#t-\(prefix)\(t.rank)\">\(esc(t.name))</a>"
+            if !t.previouslyReceived.isEmpty { name += " <span class=\"prior\">prior</span>" }
+            let grade = t.realWorld.map { "grade-\($0.grade.rawValue)" } ?? "grade-none"
+            s += "<tr><td class=\"num\">\(t.rank)</td><td>\(name)</td><td>\(tier)</td><td>\(esc(t.relation?.rawValue ?? "–"))</td>"
+            s += "<td>\(esc(t.resolution?.description ?? "–"))</td><td>\(esc(t.biomarkers.isEmpty ? "–" : t.biomarkers.joined(separator: ", ")))</td>"
+            s += "<td>\(esc(t.direction == .realWorld ? "–" : Self.levelCounts(t)))</td><td class=\"rw-cell \(grade)\">\(esc(realWorldCell(t)))</td></tr>\n"
         }
+        return s + "</tbody>\n</table>\n"
+    }
+
+    /// Actionable alterations, ranked therapies and the not-recommended ones (T3/T4 collapsed).
+    func htmlRankings(shown: [RankedTherapy], collapsed: [RankedTherapy], resistanceShown resShown: [RankedTherapy],
+                      resistanceCollapsed resCollapsed: [RankedTherapy]) -> String {
+        var o = ""
         o += "<h2>Actionable alterations</h2>\n"
         let alterations = actionableAlterations()
         if alterations.isEmpty { o += "<p class=\"empty\">None.</p>\n" }
         else { o += "<ul class=\"actionable\">\n" + alterations.map { "<li>\(esc($0))</li>\n" }.joined() + "</ul>\n" }
-        let (shown, collapsed) = Self.partition(r.therapies, all: false)
         o += "<h2>Ranked therapies</h2>\n<p class=\"sub\">Curated evidence decides the tier; real-world evidence only orders ties.</p>\n"
         if !r.hasActionableAlteration && !r.therapies.isEmpty { o += "<p class=\"note strong-note\">No actionable alteration: the candidates below rest on weaker evidence only.</p>\n" }
-        o += table(shown, prefix: "", empty: r.hasActionableAlteration ? "None." : (r.therapies.isEmpty ? "None: no actionable alteration in this case." : "None at T1/T2: no actionable alteration in this case."))
+        o += htmlTable(shown, prefix: "", empty: r.hasActionableAlteration ? "None." : (r.therapies.isEmpty ? "None: no actionable alteration in this case." : "None at T1/T2: no actionable alteration in this case."))
         if !collapsed.isEmpty {
-            o += "<details class=\"collapsed\">\n<summary>\(esc(Self.collapsedSummary(collapsed)))</summary>\n" + table(collapsed, prefix: "", empty: "None.") + "</details>\n"
+            o += "<details class=\"collapsed\">\n<summary>\(esc(Self.collapsedSummary(collapsed)))</summary>\n" + htmlTable(collapsed, prefix: "", empty: "None.") + "</details>\n"
         }
-        let (resShown, resCollapsed) = Self.partition(r.notRecommended, all: false)
         o += "<h2>Not recommended <span class=\"sub\">(resistance in this indication)</span></h2>\n"
-        o += table(resShown, prefix: "N", empty: resCollapsed.isEmpty ? "None." : "None at T1/T2.")
+        o += htmlTable(resShown, prefix: "N", empty: resCollapsed.isEmpty ? "None." : "None at T1/T2.")
         if !resCollapsed.isEmpty {
-            o += "<details class=\"collapsed\">\n<summary>\(esc(Self.collapsedSummary(resCollapsed, what: "resistance entries")))</summary>\n" + table(resCollapsed, prefix: "N", empty: "None.") + "</details>\n"
+            o += "<details class=\"collapsed\">\n<summary>\(esc(Self.collapsedSummary(resCollapsed, what: "resistance entries")))</summary>\n" + htmlTable(resCollapsed, prefix: "N", empty: "None.") + "</details>\n"
         }
+        return o
+    }
+
+    /// Diagnostic and prognostic items (T3/T4 collapsed).
+    func htmlImplications() -> String {
+        var o = ""
         o += "<h2>Diagnostic and prognostic evidence <span class=\"sub\">(not part of the therapy ranking)</span></h2>\n"
-        func implicationRows(_ list: [ImplicationItem]) -> String {
-            var x = "<table class=\"evidence\">\n<thead><tr><th>Type</th><th>Item</th><th>Level</th><th>Tier</th><th>Significance</th><th>Disease [relation]</th><th>Biomarker</th><th>Citation</th><th>Date</th></tr></thead>\n<tbody>\n"
-            for i in list {
-                x += "<tr><td>\(esc(i.type.rawValue.lowercased()))</td><td>\(esc(i.source))&nbsp;<a href=\"\(esc(i.url))\">\(esc(i.id))</a></td>"
-                x += "<td>\(esc(i.level))\(i.rating.map { "&nbsp;(\($0)★)" } ?? "")\(i.sourceLevel.isEmpty || i.sourceLevel == i.level ? "" : " (\(esc(i.sourceLevel)))")</td>"
-                x += "<td>\(i.tier)</td><td>\(esc((i.supports ? "" : "does not support ") + i.significance))</td>"
-                x += "<td>\(esc(i.disease)) <span class=\"path\">[\(esc(i.relation.rawValue))]</span></td><td>\(esc(i.profile))</td>"
-                x += "<td>\(esc(Self.citationText(pmids: i.pmids, doi: i.doi, nctIDs: i.nctIDs, url: i.url, source: i.source)))</td><td>\(esc(i.date))</td></tr>\n"
-            }
-            return x + "</tbody>\n</table>\n"
-        }
         let (imShown, imCollapsed) = implicationsPartition(all: false)
         if r.implications.isEmpty { o += "<p class=\"empty\">None.</p>\n" }
         if !imShown.isEmpty { o += implicationRows(imShown) }
         if !imCollapsed.isEmpty {
             o += "<details class=\"collapsed\">\n<summary>\(imCollapsed.count) more at T3/T4</summary>\n" + implicationRows(imCollapsed) + "</details>\n"
         }
-        o += "<h2>Local real-world signal <span class=\"sub\">(provisional)</span></h2>\n<p class=\"sub\">Therapies given to similar warehouse patients, without curated evidence for this case.</p>\n"
-        if case .used = r.neighbourStatus { o += table(r.realWorldOnly, prefix: "R", empty: "None passed the gates.") }
-        else { o += "<p class=\"empty\">\(esc(neighbourLine))</p>\n" }
-
-        let traced = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
-        if !traced.isEmpty {
-            o += "<h2>Evidence trace</h2>\n"
-            var inDetails = false, openPrefix = ""
-            for (prefix, t) in traced {
-                let hidden = (prefix.isEmpty && collapsed.contains { $0.rank == t.rank }) || (prefix == "N" && resCollapsed.contains { $0.rank == t.rank })
-                if inDetails && (!hidden || openPrefix != prefix) { o += "</details>\n"; inDetails = false }
-                if hidden && !inDetails {
-                    o += "<details class=\"collapsed\">\n<summary>Evidence trace of the T3/T4 \(prefix.isEmpty ? "candidates" : "resistance entries")</summary>\n"
-                    inDetails = true; openPrefix = prefix
-                }
-                o += "<section class=\"card\" id=\"t-\(prefix)\(t.rank)\">\n<h3>[\(prefix)\(t.rank)] \(esc(t.name))"
-                if let tier = t.tier { o += " <span class=\"tier \(tier)\">\(tier)</span>" }
-                o += "</h3>\n<p class=\"sub\">"
-                var facts: [String] = []
-                if t.tier != nil { facts.append("\(t.relation?.rawValue ?? "-") relation, \(t.resolution?.description ?? "-") match") }
-                if !t.biomarkers.isEmpty { facts.append(t.biomarkers.joined(separator: ", ")) }
-                if let n = t.neighboursTreated { facts.append("given to \(count(n)) of the nearest neighbours") }
-                if !t.previouslyReceived.isEmpty { facts.append("previously received: \(t.previouslyReceived.joined(separator: ", "))") }
-                o += esc(facts.joined(separator: " · ")) + "</p>\n"
-                if let sl = Self.sourceLine(t) { o += "<p class=\"sub\">\(esc(sl))</p>\n" }
-                let tr = Self.traceGroups(t)
-                if !tr.groups.isEmpty || !tr.conflictsHere.isEmpty {
-                    o += "<table class=\"evidence\">\n<thead><tr><th>Item</th><th>Level</th><th>Tier</th><th>Role</th><th>Disease [relation: ontology path]</th><th>Citation</th><th>Date</th></tr></thead>\n<tbody>\n"
-                    func row(_ e: EvidenceTraceItem) -> String {
-                        var x = "<tr class=\"role-\(e.role.rawValue)\"><td>\(esc(e.source))&nbsp;<a href=\"\(esc(e.url))\">\(esc(e.id))</a></td>"
-                        x += "<td>\(esc(e.level))\(e.rating.map { "&nbsp;(\($0)★)" } ?? "")\(e.sourceLevel.isEmpty || e.sourceLevel == e.level ? "" : " (\(esc(e.sourceLevel)))")</td><td>\(e.tier)</td><td>\(esc(Self.roleText(e)))</td>"
-                        let path = e.relation == .other ? "other tumour type" : "\(e.relation.rawValue): \(e.ontologyPath.joined(separator: " ; "))"
-                        x += "<td>\(esc(e.disease)) <span class=\"path\">[\(esc(path))]</span></td>"
-                        x += "<td>\(esc(Self.citationText(pmids: e.pmids, doi: e.doi, nctIDs: e.nctIDs, url: e.url, source: e.source)))</td><td>\(esc(e.date))</td></tr>\n"
-                        return x
-                    }
-                    for g in tr.groups {
-                        o += "<tr class=\"group\"><td colspan=\"7\"><b>\(esc(g.profile))</b> · rule \(esc(g.rule)) (\(esc(g.ruleKind)), \(g.resolution) match)"
-                        o += "<br><span class=\"k\">case</span> \(esc(g.matched.joined(separator: "; ")))</td></tr>\n"
-                        for e in g.items { o += row(e) }
-                    }
-                    if !tr.conflictsHere.isEmpty {
-                        o += "<tr class=\"group\"><td colspan=\"7\"><b>Conflicts in this indication</b> (resistance or counter-evidence on one of its drugs given otherwise)</td></tr>\n"
-                        for e in tr.conflictsHere { o += row(e) }
-                    }
-                    o += "</tbody>\n</table>\n"
-                }
-                if !tr.conflictsElsewhere.isEmpty { o += "<p class=\"sub\">\(esc(Self.elsewhereLine(tr.conflictsElsewhere)))</p>\n" }
-                if let ev = t.realWorld {
-                    o += "<div class=\"rw\">\n<h4>Real-world outcomes <span class=\"grade grade-\(ev.grade.rawValue)\">\(ev.grade.rawValue)</span></h4>\n<ul>\n"
-                    for l in realWorldTrace(ev, therapy: t.name) { o += "<li>\(esc(l))</li>\n" }
-                    o += "</ul>\n"
-                    let trial = trialSection(t)
-                    if let trial { o += trialHTML(trial, prefix: prefix, t, plotIndex: &plotIndex) }
-                    if trial == nil, ev.gatesPassed, let tc = ev.treated.curve, let cc = ev.comparator.curve {
-                        plotIndex += 1
-                        // published as cohort reports publish curves: steps of ≥ k events, rounded numbers at risk
-                        let published = KaplanMeierDisclosure(k: dc.minimumCount)
-                        var plot = KaplanMeierPlot(curves: [
-                            published.series(label: "\(t.name)", tc),
-                            published.series(label: "otherwise (same setting)", cc),
-                        ])
-                        plot.xLabel = "Months from the start of the line"
-                        plot.yLabel = "Overall survival"
-                        plot.disclosure = dc
-                        plot.width = 700
-                        plot.plotHeight = 250
-                        let tMax = max(tc.time.last ?? 0, cc.time.last ?? 0)
-                        plot.xMax = min(tMax, 120)
-                        o += "<figure class=\"km\">\n"
-                        o += plot.svg(embeddedAs: "\(_SVGWriter.defaultClipID)-\(plotIndex)")
-                        o += "<figcaption>Kaplan–Meier OS from the line's start, 95% log bands; numbers at risk below (\(esc(dc.roundingStatement.map { $0 + "; steps of at least \(dc.minimumCount) deaths" } ?? "exact counts"))).</figcaption>\n</figure>\n"
-                    }
-                    o += "</div>\n"
-                } else if let why = t.realWorldUnavailable {
-                    o += "<p class=\"sub\">Real world: not assessed: \(esc(why)).</p>\n"
-                } else if r.warehouse == nil {
-                    o += "<p class=\"sub\">Real world: no warehouse configured.</p>\n"
-                }
-                o += "<p class=\"versions\">\(esc(versionsLine()))</p>\n</section>\n"
-            }
-            if inDetails { o += "</details>\n" }
-        }
-        o += "<h2>Method</h2>\n<h3>Sort keys, in order</h3>\n<ol>\n"
-        for k in RankingPolicy.sortKeys { o += "<li>\(esc(k))</li>\n" }
-        o += "</ol>\n<h3>Real-world evidence</h3>\n<ul>\n"
-        for m in methodsRealWorld() + gradeDefinitions() { o += "<li>\(esc(m))</li>\n" }
-        o += "<li>\(esc(disclosureNote))</li>\n</ul>\n"
-        o += "<p class=\"versions\">onco \(esc(r.oncoVersion)) · \(esc(kbLine()))\(r.warehouse.map { " · warehouse version \($0.warehouseVersion)" } ?? "")</p>\n"
-        if r.isSynthetic { o += "<div class=\"synthetic\">\(Self.syntheticBanner)</div>\n" }
-        o += "</body>\n</html>\n"
         return o
     }
+
+    /// The rows of diagnostic and prognostic items.
+    func implicationRows(_ list: [ImplicationItem]) -> String {
+        var x = "<table class=\"evidence\">\n<thead><tr><th>Type</th><th>Item</th><th>Level</th><th>Tier</th><th>Significance</th><th>Disease [relation]</th><th>Biomarker</th><th>Citation</th><th>Date</th></tr></thead>\n<tbody>\n"
+        for i in list {
+            x += "<tr><td>\(esc(i.type.rawValue.lowercased()))</td><td>\(esc(i.source))&nbsp;<a href=\"\(esc(i.url))\">\(esc(i.id))</a></td>"
+            x += "<td>\(esc(i.level))\(i.rating.map { "&nbsp;(\($0)★)" } ?? "")\(i.sourceLevel.isEmpty || i.sourceLevel == i.level ? "" : " (\(esc(i.sourceLevel)))")</td>"
+            x += "<td>\(i.tier)</td><td>\(esc((i.supports ? "" : "does not support ") + i.significance))</td>"
+            x += "<td>\(esc(i.disease)) <span class=\"path\">[\(esc(i.relation.rawValue))]</span></td><td>\(esc(i.profile))</td>"
+            x += "<td>\(esc(Self.citationText(pmids: i.pmids, doi: i.doi, nctIDs: i.nctIDs, url: i.url, source: i.source)))</td><td>\(esc(i.date))</td></tr>\n"
+        }
+        return x + "</tbody>\n</table>\n"
+    }
+
+    /// One therapy's card in the evidence trace: its facts, the KB items by matched profile, conflicts,
+    /// and its real-world outcomes (the target-trial section, or a KM plot published as cohort reports publish curves).
+    func htmlTraceCard(_ t: RankedTherapy, prefix: String, plotIndex: inout Int) -> String {
+        var o = ""
+        o += "<section class=\"card\" id=\"t-\(prefix)\(t.rank)\">\n<h3>[\(prefix)\(t.rank)] \(esc(t.name))"
+        if let tier = t.tier { o += " <span class=\"tier \(tier)\">\(tier)</span>" }
+        o += "</h3>\n<p class=\"sub\">"
+        var facts: [String] = []
+        if t.tier != nil { facts.append("\(t.relation?.rawValue ?? "-") relation, \(t.resolution?.description ?? "-") match") }
+        if !t.biomarkers.isEmpty { facts.append(t.biomarkers.joined(separator: ", ")) }
+        if let n = t.neighboursTreated { facts.append("given to \(count(n)) of the nearest neighbours") }
+        if !t.previouslyReceived.isEmpty { facts.append("previously received: \(t.previouslyReceived.joined(separator: ", "))") }
+        o += esc(facts.joined(separator: " · ")) + "</p>\n"
+        if let sl = Self.sourceLine(t) { o += "<p class=\"sub\">\(esc(sl))</p>\n" }
+        let tr = Self.traceGroups(t)
+        if !tr.groups.isEmpty || !tr.conflictsHere.isEmpty {
+            o += "<table class=\"evidence\">\n<thead><tr><th>Item</th><th>Level</th><th>Tier</th><th>Role</th><th>Disease [relation: ontology path]</th><th>Citation</th><th>Date</th></tr></thead>\n<tbody>\n"
+            func row(_ e: EvidenceTraceItem) -> String {
+                var x = "<tr class=\"role-\(e.role.rawValue)\"><td>\(esc(e.source))&nbsp;<a href=\"\(esc(e.url))\">\(esc(e.id))</a></td>"
+                x += "<td>\(esc(e.level))\(e.rating.map { "&nbsp;(\($0)★)" } ?? "")\(e.sourceLevel.isEmpty || e.sourceLevel == e.level ? "" : " (\(esc(e.sourceLevel)))")</td><td>\(e.tier)</td><td>\(esc(Self.roleText(e)))</td>"
+                let path = e.relation == .other ? "other tumour type" : "\(e.relation.rawValue): \(e.ontologyPath.joined(separator: " ; "))"
+                x += "<td>\(esc(e.disease)) <span class=\"path\">[\(esc(path))]</span></td>"
+                x += "<td>\(esc(Self.citationText(pmids: e.pmids, doi: e.doi, nctIDs: e.nctIDs, url: e.url, source: e.source)))</td><td>\(esc(e.date))</td></tr>\n"
+                return x
+            }
+            for g in tr.groups {
+                o += "<tr class=\"group\"><td colspan=\"7\"><b>\(esc(g.profile))</b> · rule \(esc(g.rule)) (\(esc(g.ruleKind)), \(g.resolution) match)"
+                o += "<br><span class=\"k\">case</span> \(esc(g.matched.joined(separator: "; ")))</td></tr>\n"
+                for e in g.items { o += row(e) }
+            }
+            if !tr.conflictsHere.isEmpty {
+                o += "<tr class=\"group\"><td colspan=\"7\"><b>Conflicts in this indication</b> (resistance or counter-evidence on one of its drugs given otherwise)</td></tr>\n"
+                for e in tr.conflictsHere { o += row(e) }
+            }
+            o += "</tbody>\n</table>\n"
+        }
+        if !tr.conflictsElsewhere.isEmpty { o += "<p class=\"sub\">\(esc(Self.elsewhereLine(tr.conflictsElsewhere)))</p>\n" }
+        if let ev = t.realWorld {
+            o += "<div class=\"rw\">\n<h4>Real-world outcomes <span class=\"grade grade-\(ev.grade.rawValue)\">\(ev.grade.rawValue)</span></h4>\n<ul>\n"
+            for l in realWorldTrace(ev, therapy: t.name) { o += "<li>\(esc(l))</li>\n" }
+            o += "</ul>\n"
+            let trial = trialSection(t)
+            if let trial { o += trialHTML(trial, prefix: prefix, t, plotIndex: &plotIndex) }
+            if trial == nil, ev.gatesPassed, let tc = ev.treated.curve, let cc = ev.comparator.curve {
+                plotIndex += 1
+                // published as cohort reports publish curves: steps of ≥ k events, rounded numbers at risk
+                let published = KaplanMeierDisclosure(k: dc.minimumCount)
+                var plot = KaplanMeierPlot(curves: [
+                    published.series(label: "\(t.name)", tc),
+                    published.series(label: "otherwise (same setting)", cc),
+                ])
+                plot.xLabel = "Months from the start of the line"
+                plot.yLabel = "Overall survival"
+                plot.disclosure = dc
+                plot.width = 700
+                plot.plotHeight = 250
+                let tMax = max(tc.time.last ?? 0, cc.time.last ?? 0)
+                plot.xMax = min(tMax, 120)
+                o += "<figure class=\"km\">\n"
+                o += plot.svg(embeddedAs: "\(_SVGWriter.defaultClipID)-\(plotIndex)")
+                o += "<figcaption>Kaplan–Meier OS from the line's start, 95% log bands; numbers at risk below (\(esc(dc.roundingStatement.map { $0 + "; steps of at least \(dc.minimumCount) deaths" } ?? "exact counts"))).</figcaption>\n</figure>\n"
+            }
+            o += "</div>\n"
+        } else if let why = t.realWorldUnavailable {
+            o += "<p class=\"sub\">Real world: not assessed: \(esc(why)).</p>\n"
+        } else if r.warehouse == nil {
+            o += "<p class=\"sub\">Real world: no warehouse configured.</p>\n"
+        }
+        o += "<p class=\"versions\">\(esc(versionsLine()))</p>\n</section>\n"
+        return o
+    }
+
+    private func esc(_ s: String) -> String { _xmlEscape(s) }
 
     /// The running footer of every printed page (a CSS page-margin box, so it never overlaps the
     /// content): the synthetic label when the warehouse is synthetic, onco's version and the title.

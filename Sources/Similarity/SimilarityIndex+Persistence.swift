@@ -171,11 +171,78 @@ extension SimilarityIndex {
         }
         var owned = true
         defer { if owned { munmap(base, length) } }
-        let raw = UnsafeRawBufferPointer(start: base, count: length)
-        func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
-        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
-        func bad(_ what: String) -> SimilarityError { SimilarityError(.badIndexFile, "\(path): \(what)") }
+        // the header and section table, the checksums, attributes and alleles, the rows, the genes,
+        // tumour types and pathways, then the keys (in this order, so a damaged file names its first fault)
+        let f = try _IndexFile(raw: UnsafeRawBufferPointer(start: base, count: length), path: path)
+        let h = f.header
+        if verify {
+            for i in 0..<h.sectionCount where i != 5 && IndexFileFormat.fnv1a(f.bytes(i)) != f.sections[i].checksum {
+                throw f.bad("section \(i) checksum mismatch")
+            }
+        }
+        let (attributes, alleleLabels) = try f.attributesAndAlleles()
+        let layout = Layout(wordsPerClass: h.wordsPerClass, alleleWords: h.alleleWords)
+        let rows = f.sections[5]
+        let blocks = (h.rows + Self.blockMask) >> Self.blockShift
+        guard rows.length == blocks * layout.blockWords * 8, rows.offset % 64 == 0 else {
+            throw f.bad("rows section has \(rows.length) bytes, expected \(blocks * layout.blockWords * 8)")
+        }
+        if verify, blocks > 0 {
+            let p = (base + rows.offset).assumingMemoryBound(to: UInt64.self)
+            guard IndexFileFormat.wordHash(p, count: rows.length / 8) == rows.checksum else { throw f.bad("rows checksum mismatch") }
+        }
+        let tables = try f.vocabularyTables()
+        let rowWords = (base + rows.offset).assumingMemoryBound(to: UInt64.self)
+        if h.version < 3 { Self.convertMetaFromVersion2(rowWords, rows: h.rows, layout: layout) }
+        let keys = try f.keys(rowWords: rowWords, layout: layout)
+        // The key → row table is built on first use (`RowByKeyCache`); the writer never stores a live key
+        // twice, and the key section's checksum guards the file.
 
+        self.vocabulary = tables.vocabulary
+        self.attributes = attributes
+        self.alleleLabels = alleleLabels
+        self.alleleIDs = Dictionary(uniqueKeysWithValues: alleleLabels.enumerated().map { ($1, Int32($0)) })
+        self.tumorTypes = tables.tumorTypes
+        self.pathwayCatalog = PathwayCatalog(pathwaysByGene: tables.pathways)
+        self.layout = layout
+        self.keys = keys
+        self.rowCount = h.rows
+        self.count = h.live
+        if blocks > 0 {
+            storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: blocks, mappedBase: base, length: length, offset: rows.offset)
+            owned = false
+        } else {
+            storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: 1)
+        }
+    }
+}
+
+/// An index file's mapped bytes while it is opened: the header and section table read and checked on
+/// creation, little-endian reads, and errors naming the file. Not API.
+struct _IndexFile {
+    struct Header {
+        var version: UInt32, sectionCount: Int, rows: Int, live: Int, wordsPerClass: Int, alleleWords: Int
+    }
+    /// The gene vocabulary, the tumour-type tree and the pathways by gene.
+    struct Tables {
+        var vocabulary: GeneVocabulary, tumorTypes: TumorTypeHierarchy, pathways: [String: PathwaySet]
+    }
+
+    let raw: UnsafeRawBufferPointer
+    let path: String
+    private(set) var header = Header(version: 0, sectionCount: 0, rows: 0, live: 0, wordsPerClass: 0, alleleWords: 0)
+    private(set) var sections: [(offset: Int, length: Int, checksum: UInt64)] = []
+
+    func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
+    func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
+    func bad(_ what: String) -> SimilarityError { SimilarityError(.badIndexFile, "\(path): \(what)") }
+    func bytes(_ i: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: raw[sections[i].offset..<sections[i].offset + sections[i].length]) }
+
+    /// Reads the magic, version, header checksum, header fields and the section table.
+    init(raw: UnsafeRawBufferPointer, path: String) throws {
+        self.raw = raw
+        self.path = path
+        let length = raw.count
         guard Array(raw[0..<8]) == IndexFileFormat.magic else { throw bad("not an onco similarity index (bad magic)") }
         let version = u32(8)
         guard IndexFileFormat.readable.contains(version) else {
@@ -188,51 +255,45 @@ extension SimilarityIndex {
         }
         let rows = Int(u64(16)), live = Int(u64(24)), wpc = Int(u32(32)), wpr = Int(u32(40))
         let alleleWords = wpr - 3 * wpc - 3
-        guard u32(12) == UInt32(IndexFileFormat.headerSize), u32(36) == UInt32(Self.blockRows),
+        guard u32(12) == UInt32(IndexFileFormat.headerSize), u32(36) == UInt32(SimilarityIndex.blockRows),
               Int(u32(44)) == sectionCount, wpc >= 1, alleleWords >= 0, version > 1 || alleleWords == 0,
               rows >= 0, live >= 0, live <= rows else { throw bad("inconsistent header fields") }
-        var sec: [(offset: Int, length: Int, checksum: UInt64)] = []
         for i in 0..<sectionCount {
             let o = Int(u64(48 + 24 * i)), l = Int(u64(56 + 24 * i))
             guard o >= IndexFileFormat.headerSize, l >= 0, o <= length, l <= length - o else {
                 throw bad("section \(i) lies outside the file (offset \(o), length \(l), file \(length) bytes)")
             }
-            sec.append((o, l, u64(64 + 24 * i)))
+            sections.append((o, l, u64(64 + 24 * i)))
         }
-        func bytes(_ i: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: raw[sec[i].offset..<sec[i].offset + sec[i].length]) }
-        if verify {
-            for i in 0..<sectionCount where i != 5 && IndexFileFormat.fnv1a(bytes(i)) != sec[i].checksum {
-                throw bad("section \(i) checksum mismatch")
-            }
-        }
+        header = Header(version: version, sectionCount: sectionCount, rows: rows, live: live, wordsPerClass: wpc, alleleWords: alleleWords)
+    }
+
+    /// Sections 6 (attributes) and 7 (allele labels), checked against the header.
+    func attributesAndAlleles() throws -> (attributes: [String: String], alleleLabels: [String]) {
+        let sectionCount = header.sectionCount, alleleWords = header.alleleWords
         var attributes: [String: String] = [:]
-        if sectionCount > 6, sec[6].length > 0 {
+        if sectionCount > 6, sections[6].length > 0 {
             do {
                 attributes = try JSONDecoder().decode([String: String].self, from: Data(bytes(6)))
             } catch {
                 throw bad("attributes section is not a JSON object of strings")
             }
         }
-        let layout = Layout(wordsPerClass: wpc, alleleWords: alleleWords)
         var alleleLabels: [String] = []
-        if sectionCount > 7, sec[7].length > 0 {
+        if sectionCount > 7, sections[7].length > 0 {
             alleleLabels = String(decoding: bytes(7), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
         guard alleleLabels.count <= alleleWords * 64, Set(alleleLabels).count == alleleLabels.count else {
             throw bad("allele table has \(alleleLabels.count) entries for \(alleleWords * 64) allele bits, or repeats one")
         }
-        let blocks = (rows + Self.blockMask) >> Self.blockShift
-        guard sec[5].length == blocks * layout.blockWords * 8, sec[5].offset % 64 == 0 else {
-            throw bad("rows section has \(sec[5].length) bytes, expected \(blocks * layout.blockWords * 8)")
-        }
-        if verify, blocks > 0 {
-            let p = (base + sec[5].offset).assumingMemoryBound(to: UInt64.self)
-            guard IndexFileFormat.wordHash(p, count: sec[5].length / 8) == sec[5].checksum else { throw bad("rows checksum mismatch") }
-        }
+        return (attributes, alleleLabels)
+    }
 
+    /// Sections 0 (genes), 1 (tumour-type tree) and 2 (pathways), checked.
+    func vocabularyTables() throws -> Tables {
         let genes = String(decoding: bytes(0), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let vocabulary = GeneVocabulary(genes)
-        guard vocabulary.genes == genes, (genes.count + 63) / 64 == wpc else { throw bad("vocabulary is not sorted and unique, or does not fit the row width") }
+        guard vocabulary.genes == genes, (genes.count + 63) / 64 == header.wordsPerClass else { throw bad("vocabulary is not sorted and unique, or does not fit the row width") }
         var codes: [String] = [], parents: [Int32] = []
         for (n, line) in String(decoding: bytes(1), as: UTF8.self).split(separator: "\n").enumerated() {
             let f = line.split(separator: "\t")
@@ -251,42 +312,28 @@ extension SimilarityIndex {
             guard f.count == 2, let m = UInt16(f[1]) else { throw bad("pathway table line \(n + 1) malformed") }
             pmap[String(f[0])] = PathwaySet(mask: m)
         }
-        guard sec[3].length == (rows + 1) * 8 else { throw bad("key offsets section has the wrong length") }
+        return Tables(vocabulary: vocabulary, tumorTypes: hierarchy, pathways: pmap)
+    }
+
+    /// Sections 3 (key offsets) and 4 (keys), with the live rows counted against the header.
+    func keys(rowWords: UnsafeMutablePointer<UInt64>, layout: SimilarityIndex.Layout) throws -> [PatientKey] {
+        let rows = header.rows
+        guard sections[3].length == (rows + 1) * 8 else { throw bad("key offsets section has the wrong length") }
         let kb = bytes(4)
         var keys: [PatientKey] = []
         keys.reserveCapacity(rows)
         var liveRows = 0
         var prev = 0
-        let rowWords = (base + sec[5].offset).assumingMemoryBound(to: UInt64.self)
-        if version < 3 { Self.convertMetaFromVersion2(rowWords, rows: rows, layout: layout) }
         for r in 0..<rows {
-            let end = Int(u64(sec[3].offset + 8 * (r + 1)))
+            let end = Int(u64(sections[3].offset + 8 * (r + 1)))
             guard end >= prev, end <= kb.count else { throw bad("key offsets are not increasing (row \(r))") }
             keys.append(PatientKey(String(decoding: UnsafeRawBufferPointer(rebasing: kb[prev..<end]), as: UTF8.self)))
             prev = end
-            let meta = rowWords[(r >> Self.blockShift) * layout.blockWords + layout.metaOffset + (r & Self.blockMask)]
+            let meta = rowWords[(r >> SimilarityIndex.blockShift) * layout.blockWords + layout.metaOffset + (r & SimilarityIndex.blockMask)]
             liveRows += Int(meta >> 63)
         }
-        guard liveRows == live else { throw bad("live count \(live) disagrees with the rows (\(liveRows) live)") }
-        // The key → row table is built on first use (`RowByKeyCache`); the writer never stores a live key
-        // twice, and the key section's checksum guards the file.
-
-        self.vocabulary = vocabulary
-        self.attributes = attributes
-        self.alleleLabels = alleleLabels
-        self.alleleIDs = Dictionary(uniqueKeysWithValues: alleleLabels.enumerated().map { ($1, Int32($0)) })
-        self.tumorTypes = hierarchy
-        self.pathwayCatalog = PathwayCatalog(pathwaysByGene: pmap)
-        self.layout = layout
-        self.keys = keys
-        self.rowCount = rows
-        self.count = live
-        if blocks > 0 {
-            storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: blocks, mappedBase: base, length: length, offset: sec[5].offset)
-            owned = false
-        } else {
-            storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: 1)
-        }
+        guard liveRows == header.live else { throw bad("live count \(header.live) disagrees with the rows (\(liveRows) live)") }
+        return keys
     }
 }
 

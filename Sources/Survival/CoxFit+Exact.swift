@@ -16,6 +16,8 @@ import Darwin
 
 /// R's `coxexact` driver. `x` is row-major, sorted by stratum then decreasing time, already
 /// centred and scaled. `firstInStratum` marks the first row of each stratum.
+/// Longer than 120 lines on purpose: the driver of `coxexact.c` kept in one piece (same variables, same
+/// step-halving branches) so that it can be checked against the C source; the recursion itself is `evaluate`.
 func _exactNewtonRaphson(n: Int, p: Int, x: [Double], time: [Double], status: [UInt8], firstInStratum: [UInt8], initial: [Double],
                          maxIterations: Int, epsilon: Double, cholTolerance: Double)
     -> (beta: [Double], u: [Double], imat: [Double], loglik0: Double, loglik1: Double, sctest: Double, iter: Int, flag: Int) {

@@ -169,6 +169,8 @@ struct _CoxData: Sendable {
 }
 
 /// R's `coxfit6` driver on sorted data. `x` (row-major, sorted) is centred and scaled in place.
+/// Longer than 120 lines on purpose: `coxfit6.c`'s driver kept in one piece (centring, the first
+/// iteration, the score test, the Newton loop with step-halving) so that it can be read against the C source.
 func _newtonRaphson(_ d: _CoxData, x: inout [Double], efron: Bool, doScale: [Bool], initial: [Double], maxIterations: Int,
                     epsilon: Double, cholTolerance: Double) -> _NewtonResult {
     let n = d.n, p = d.p

@@ -16,6 +16,7 @@ import Darwin
 /// `u` (length 2p) and the 2p×2p information matrix (row-major) of the PH score test.
 /// - Parameters: per input row: `entry`, `time` (stop), `status`, `weight`, `stratum`, `g` (the
 ///   centred time transform at the row's stop), `eta` (linear predictor); `x` row-major n×p, centred.
+/// Longer than 120 lines on purpose: `zph2.c`'s loop kept in one piece, to be read against the C source.
 func _zphCounting(entry: [Double], time: [Double], status: [Bool], weight: [Double], stratum: [Int32], g: [Double],
                   eta: [Double], x: [Double], p: Int, efron: Bool) -> (u: [Double], imat: [Double]) {
     let n = time.count, q = 2 * p
@@ -122,15 +123,7 @@ func _zphCounting(entry: [Double], time: [Double], status: [Bool], weight: [Doub
             }
         }
     }
-    // the symmetric rest (zph2.c)
-    for i in 0..<p {
-        for j in 0..<i {
-            imat[i * q + j] = imat[j * q + i]
-            imat[i * q + j + p] = imat[j * q + i + p]
-            imat[(i + p) * q + j + p] = imat[(j + p) * q + i + p]
-        }
-    }
-    for i in 0..<p { for j in 0..<p { imat[(i + p) * q + j] = imat[j * q + i + p] } }
+    _zphSymmetricFill(&imat, p: p)   // the symmetric rest (zph2.c)
     return (u, imat)
 }
 

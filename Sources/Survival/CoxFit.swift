@@ -165,78 +165,20 @@ public struct CoxFit: Sendable {
         for e in event where e { events += 1 }
         eventCount = events
 
-        // sort once: by time, then stably by stratum; aeqSurv's merging keeps that order valid
-        var codes = [Int32](repeating: 0, count: n)
-        var levels = [String]()
-        if let strata {
-            var used = [Int32](repeating: -1, count: strata.levels.count)
-            for c in strata.codes { used[Int(c)] = 0 }
-            var k: Int32 = 0
-            for l in used.indices where used[l] == 0 { used[l] = k; k += 1; levels.append(strata.levels[l]) }
-            for i in 0..<n { codes[i] = used[Int(strata.codes[i])] }
-        }
+        // 1. strata present, rows sorted once (R: coxph.fit's sort, agreg.fit's sort1/sort2)
+        let (codes, levels) = CoxFit._presentStrata(strata, n: n)
         strataLevels = levels
         let nStrata = max(levels.count, 1)
-        var order: [Int32]
-        if options.ties == .exact {
-            // R: order(strata, -time)
-            order = _radixOrder(time.map { ~_orderableKey($0) })
-        } else {
-            order = _timeOrder(countingProcess?.time ?? time)
-        }
-        let fixed = countingProcess?.time ?? (options.timeFix ? (_timeFix(time, sortedBy: order) ?? time) : time)
-        if strata != nil { order = _stableOrder(order, byCode: codes, levels: nStrata) }
-        var st = [Double](repeating: 0, count: n), ss = [UInt8](repeating: 0, count: n)
-        var sw = [Double](repeating: 1, count: n), sk = [Int32](repeating: 0, count: n)
-        var last = [UInt8](repeating: 0, count: n)
-        for r in 0..<n {
-            let i = Int(order[r])
-            st[r] = fixed[i]
-            ss[r] = event[i] ? 1 : 0
-            if let weights { sw[r] = weights[i] }
-            sk[r] = codes[i]
-        }
-        for r in 0..<n {
-            if options.ties == .exact {
-                last[r] = (r == 0 || sk[r] != sk[r - 1]) ? 1 : 0        // first of a stratum
-            } else {
-                last[r] = (r == n - 1 || sk[r] != sk[r + 1]) ? 1 : 0    // last of a stratum
-            }
-        }
-        var data = _CoxData(n: n, p: p, order: order, time: st, status: ss, weight: sw, stratum: sk,
-                            lastInStratum: last, unitWeights: weights == nil)
-        if let countingProcess {
-            let sortedEntry = order.map { countingProcess.entry[Int($0)] }
-            data.entry = sortedEntry
-            data.entryOrder = _entryOrder(sortedEntry: sortedEntry, stratum: sk, strata: nStrata)
-        }
-        self.data = data
-
-        // R's nocenter = c(-1, 0, 1): columns with only those values are neither centred nor scaled
-        var doScale = [Bool](repeating: false, count: p)
-        design.values.withUnsafeBufferPointer { v in
-            var undecided = p
-            var i = 0
-            while i < n && undecided > 0 {
-                let row = i &* p
-                for j in 0..<p where !doScale[j] {
-                    let x = v[row &+ j]
-                    if x != 0 && x != 1 && x != -1 { doScale[j] = true; undecided -= 1 }
-                }
-                i += 1
-            }
-        }
+        let sorted = CoxFit._sortedData(time: time, event: event, weights: weights, codes: codes, stratified: strata != nil,
+                                        strata: nStrata, countingProcess: countingProcess, p: p, options: options)
+        data = sorted.data
 
         guard events > 0 else {
             // R coxph: no events, no fit
             coefficients = [Double](repeating: .nan, count: p)
             variance = [Double](repeating: 0, count: p * p)
             naiveVariance = nil
-            means = (0..<p).map { j in
-                var s = 0.0
-                for i in 0..<n { s += design.values[i * p + j] }
-                return s / Double(n)
-            }
+            means = CoxFit._columnMeans(design, n: n)
             logLikelihoodNull = 0
             logLikelihood = 0
             iterations = 0
@@ -250,148 +192,46 @@ public struct CoxFit: Sendable {
             return
         }
 
-        var beta: [Double], u: [Double], imat: [Double], means: [Double]
-        var loglik0: Double, loglik1: Double, sctest: Double, iter: Int, flag: Int
-        var infs = [Double](repeating: 0, count: p)
-        var infScale = [Double](repeating: 0, count: p)    // |coef| on the scale infs is measured
-        // sorted copy of X: the one large allocation of the fit
-        var x = [Double](unsafeUninitializedCapacity: n * p) { xb, count in
-            design.values.withUnsafeBufferPointer { v in
-                order.withUnsafeBufferPointer { o in
-                    for r in 0..<n {
-                        let src = v.baseAddress! + Int(o[r]) &* p
-                        (xb.baseAddress! + r &* p).initialize(from: src, count: p)
-                    }
-                }
-            }
-            count = n * p
-        }
-        if options.ties == .exact {
-            // R: scale(x) (mean, sd with n − 1), except 0/±1 columns
-            means = [Double](repeating: 0, count: p)
-            var rescale = [Double](repeating: 1, count: p)
-            for j in 0..<p where doScale[j] {
-                var s = 0.0
-                for r in 0..<n { s += x[r * p + j] }
-                // a constant column centres to exactly 0 (s / n can miss the constant by an ulp,
-                // and dividing that residue by its own tiny sd would make a column of ±1)
-                let m = x.withUnsafeBufferPointer { _constantColumn($0, n: n, p: p, j) } ?? s / Double(n)
-                var ss2 = 0.0
-                for r in 0..<n { let d = x[r * p + j] - m; ss2 += d * d }
-                var sd = (ss2 / Double(n - 1)).squareRoot()
-                if !(sd > 0) { sd = 1 }
-                means[j] = m
-                rescale[j] = sd
-                for r in 0..<n { x[r * p + j] = (x[r * p + j] - m) / sd }
-            }
-            let e = _exactNewtonRaphson(n: n, p: p, x: x, time: st, status: ss, firstInStratum: last,
-                                        initial: (0..<p).map { (options.initial?[$0] ?? 0) * rescale[$0] },
-                                        maxIterations: options.maxIterations, epsilon: options.epsilon,
-                                        cholTolerance: options.cholTolerance)
-            // infinite-coefficient check on the scaled fit, as coxexact.fit does
-            for a in 0..<p {
-                var s = 0.0
-                for b in 0..<p { s += e.u[b] * e.imat[b * p + a] }
-                infs[a] = Swift.abs(s)
-                infScale[a] = Swift.abs(e.beta[a])
-            }
-            beta = (0..<p).map { e.beta[$0] / rescale[$0] }
-            imat = e.imat
-            for a in 0..<p { for b in 0..<p { imat[a * p + b] /= rescale[a] * rescale[b] } }
-            u = e.u
-            loglik0 = e.loglik0; loglik1 = e.loglik1; sctest = e.sctest; iter = e.iter; flag = e.flag
-        } else {
-            let r = _newtonRaphson(data, x: &x, efron: options.ties == .efron, doScale: doScale,
-                                   initial: options.initial ?? [Double](repeating: 0, count: p),
-                                   maxIterations: options.maxIterations, epsilon: options.epsilon,
-                                   cholTolerance: options.cholTolerance)
-            beta = r.beta; u = r.u; imat = r.imat; means = r.means
-            loglik0 = r.loglikInitial; loglik1 = r.loglikFinal; sctest = r.scoreTest; iter = r.iterations; flag = r.flag
-            for a in 0..<p {
-                var s = 0.0
-                for b in 0..<p { s += u[b] * imat[b * p + a] }
-                infs[a] = Swift.abs(s)
-                infScale[a] = Swift.abs(beta[a])
-            }
-        }
-        x = []
+        // 2. Newton–Raphson (coxfit6 for Efron/Breslow, coxexact for exact ties)
+        var fit = CoxFit._estimate(sorted.data, design: design, doScale: CoxFit._scaledColumns(design, n: n), options: options)
 
+        // 3. aliased and infinite coefficients, from the fit and its linear predictor
+        let singular = CoxFit._singularColumns(fit)
+        let lp = CoxFit._linearPredictors(design, beta: fit.beta, means: fit.means)
         var problems = [Problem]()
-        // aliased columns: zero variance (R: which.sing <- diag(var) == 0 when flag < nvar)
-        var singular = [Int]()
-        if flag < p { for j in 0..<p where imat[j * p + j] == 0 { singular.append(j) } }
         if !singular.isEmpty { problems.append(.singular(columns: singular)) }
+        problems += CoxFit._convergenceProblems(fit, linearPredictors: lp, options: options)
+        if options.maxIterations > 0 { for j in singular { fit.beta[j] = .nan } }
 
-        // centred linear predictor with the fitted beta (aliased columns contribute 0)
-        var lp = [Double](repeating: 0, count: n)
-        var center = 0.0
-        for j in 0..<p { center += beta[j] * means[j] }
-        design.values.withUnsafeBufferPointer { v in
-            lp.withUnsafeMutableBufferPointer { l in
-                for i in 0..<n {
-                    var s = 0.0
-                    let row = i &* p
-                    for j in 0..<p { s += v[row &+ j] * beta[j] }
-                    l[i] = s - center
-                }
-            }
-        }
-        if options.maxIterations > 1 {
-            if flag == 1000 {
-                problems.append(.iterationLimit)
-                var maxLp = -Double.infinity
-                for v in lp { maxLp = max(maxLp, v) }
-                if maxLp > 500 || infs.contains(where: { !$0.isFinite }) {
-                    problems.append(.infiniteCoefficient(columns: (0..<p).filter { !infs[$0].isFinite || maxLp > 500 }))
-                }
-            } else {
-                let cols = (0..<p).filter {
-                    !u[$0].isFinite || (infs[$0] > options.epsilon && infs[$0] > options.infinityTolerance * infScale[$0])
-                }
-                if !cols.isEmpty { problems.append(.infiniteCoefficient(columns: cols)) }
-            }
-        }
-        if options.maxIterations > 0 { for j in singular { beta[j] = .nan } }
-
-        coefficients = beta
+        // 4. variance: model-based, or the robust sandwich (R: coxph.fit's naive.var and rvar)
+        coefficients = fit.beta
         if options.robust || cluster != nil {
-            naiveVariance = imat
-            imat = _robustVariance(data, values: design.values, beta: beta, means: means, naive: imat,
-                                   efron: options.ties == .efron, strata: nStrata, cluster: cluster?.codes,
-                                   clusterCount: cluster?.levels.count ?? 0)
+            naiveVariance = fit.imat
+            variance = _robustVariance(sorted.data, values: design.values, beta: fit.beta, means: fit.means, naive: fit.imat,
+                                       efron: options.ties == .efron, strata: nStrata, cluster: cluster?.codes,
+                                       clusterCount: cluster?.levels.count ?? 0)
         } else {
             naiveVariance = nil
+            variance = fit.imat
         }
-        variance = imat
-        self.means = means
-        logLikelihoodNull = loglik0
-        logLikelihood = loglik1
-        iterations = iter
-        score = u
+        means = fit.means
+        logLikelihoodNull = fit.loglik0
+        logLikelihood = fit.loglik1
+        iterations = fit.iter
+        score = fit.u
         linearPredictors = lp
         self.problems = problems
 
-        // tests: df = number of estimable coefficients (R summary.coxph)
-        let estimable = (0..<p).filter { !beta[$0].isNaN }
-        let df = estimable.count
-        likelihoodRatioTest = ChiSquareTest(statistic: -2 * (loglik0 - loglik1), degreesOfFreedom: df)
-        scoreTest = ChiSquareTest(statistic: sctest, degreesOfFreedom: df)
-        // Wald: bᵀ V⁻¹ b over the estimable coefficients (R coxph.wtest, generalised Cholesky)
-        var vsub = [Double](), bsub = [Double]()
-        for a in estimable { for b in estimable { vsub.append(imat[a * p + b]) } }
-        for a in estimable { bsub.append(beta[a] - (options.initial?[a] ?? 0)) }
-        var wald = 0.0
-        if df > 0 {
-            let tol = options.cholTolerance
-            vsub.withUnsafeMutableBufferPointer { _ = _cholesky2($0.baseAddress!, df, tolerance: tol) }
-            var sol = bsub
-            vsub.withUnsafeBufferPointer { vb in sol.withUnsafeMutableBufferPointer { _chsolve2(vb.baseAddress!, df, $0.baseAddress!) } }
-            for k in 0..<df { wald += sol[k] * bsub[k] }
-        }
-        waldTest = ChiSquareTest(statistic: wald, degreesOfFreedom: df)
+        // 5. tests: df = number of estimable coefficients (R summary.coxph)
+        let df = fit.beta.filter { !$0.isNaN }.count
+        likelihoodRatioTest = ChiSquareTest(statistic: -2 * (fit.loglik0 - fit.loglik1), degreesOfFreedom: df)
+        scoreTest = ChiSquareTest(statistic: fit.sctest, degreesOfFreedom: df)
+        waldTest = ChiSquareTest(statistic: CoxFit._waldStatistic(beta: fit.beta, variance: variance, options: options),
+                                 degreesOfFreedom: df)
 
+        // 6. Harrell's C on the linear predictor (right-censored data only)
         if options.concordance && countingProcess == nil {
-            concordance = try Concordance(time: fixed, event: event, score: lp, strata: strata == nil ? nil : codes,
+            concordance = try Concordance(time: sorted.fixedTime, event: event, score: lp, strata: strata == nil ? nil : codes,
                                           strataCount: nStrata, weights: weights, reverse: true, timeFix: false)
         } else {
             concordance = nil

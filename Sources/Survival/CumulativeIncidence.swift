@@ -102,20 +102,7 @@ public struct CumulativeIncidence: Sendable {
                 for s in 1..<ns { h[s * ns + s] = 1; h[s] = d[s] / W }
                 h[0] = 1 - dTotal / W
                 // S ← Hᵀ S H
-                for a in 0..<ns {
-                    for b in 0..<ns {
-                        var v = 0.0
-                        for k in 0..<ns { v += S[a * ns + k] * h[k * ns + b] }
-                        tmp[a * ns + b] = v
-                    }
-                }
-                for a in 0..<ns {
-                    for b in 0..<ns {
-                        var v = 0.0
-                        for k in 0..<ns { v += h[k * ns + a] * tmp[k * ns + b] }
-                        S[a * ns + b] = v
-                    }
-                }
+                Self._transform(&S, by: h, scratch: &tmp, states: ns)
                 // shared row: U H − H[0,·]·p0/W + e₀·p0/W
                 c = p[0] / W
                 var nu = [Double](repeating: 0, count: ns)
@@ -131,18 +118,7 @@ public struct CumulativeIncidence: Sendable {
                 p = np
             }
             // variance: those who left, those at risk without an event here, and this time's movers
-            var w2Events = 0.0
-            for s in 1..<ns { w2Events += w2s[s] }
-            var v = [Double](repeating: 0, count: ns)
-            for a in 0..<ns {
-                v[a] = S[a * ns + a] + (W2 - w2Events) * ur[a] * ur[a]
-                for s in 1..<ns where w2s[s] > 0 {
-                    var u = ur[a]
-                    if a == s { u += c }
-                    if a == 0 { u -= c }
-                    v[a] += w2s[s] * u * u
-                }
-            }
+            let v = Self._variance(S, shared: ur, moverShift: c, atRiskW2: W2, moversW2: w2s, states: ns)
             times.append(ct)
             var r = [Int](repeating: 0, count: ns)
             r[0] = nAtRisk
@@ -156,26 +132,71 @@ public struct CumulativeIncidence: Sendable {
             for a in 0..<ns { (l[a], u[a]) = _confidenceBounds(p: p[a], se: sd[a], logScale: false, type: .log, z: level.z) }
             lo.append(l); up.append(u)
             // departures join S with their influence rows
-            for a in 0..<ns {
-                for b in 0..<ns {
-                    var add = w2c * ur[a] * ur[b]
-                    for s in 1..<ns where w2s[s] > 0 {
-                        var ua = ur[a], ub = ur[b]
-                        if a == s { ua += c }
-                        if a == 0 { ua -= c }
-                        if b == s { ub += c }
-                        if b == 0 { ub -= c }
-                        add += w2s[s] * ua * ub
-                    }
-                    S[a * ns + b] += add
-                }
-            }
+            Self._addDepartures(&S, shared: ur, moverShift: c, censoredW2: w2c, moversW2: w2s, states: ns)
             W -= wOut; W2 -= w2Out
             nAtRisk -= j - i
             i = j
         }
         time = times; atRisk = risk; events = ev; censored = cens
         probability = prob; standardError = se; lower = lo; upper = up
+    }
+
+    // The steps of one distinct time in `init` (R's `survfitci.c`), each on K+1 × K+1 row-major matrices.
+
+    /// S ← Hᵀ S H (`scratch` holds S H).
+    static func _transform(_ S: inout [Double], by h: [Double], scratch tmp: inout [Double], states ns: Int) {
+        for a in 0..<ns {
+            for b in 0..<ns {
+                var v = 0.0
+                for k in 0..<ns { v += S[a * ns + k] * h[k * ns + b] }
+                tmp[a * ns + b] = v
+            }
+        }
+        for a in 0..<ns {
+            for b in 0..<ns {
+                var v = 0.0
+                for k in 0..<ns { v += h[k * ns + a] * tmp[k * ns + b] }
+                S[a * ns + b] = v
+            }
+        }
+    }
+
+    /// The variance of each state's probability: those who left (diagonal of S), those at risk without an
+    /// event at this time (the shared row), and this time's movers (the shared row shifted by c).
+    static func _variance(_ S: [Double], shared ur: [Double], moverShift c: Double, atRiskW2 W2: Double, moversW2 w2s: [Double],
+                          states ns: Int) -> [Double] {
+        var w2Events = 0.0
+        for s in 1..<ns { w2Events += w2s[s] }
+        var v = [Double](repeating: 0, count: ns)
+        for a in 0..<ns {
+            v[a] = S[a * ns + a] + (W2 - w2Events) * ur[a] * ur[a]
+            for s in 1..<ns where w2s[s] > 0 {
+                var u = ur[a]
+                if a == s { u += c }
+                if a == 0 { u -= c }
+                v[a] += w2s[s] * u * u
+            }
+        }
+        return v
+    }
+
+    /// This time's departures (censored, and movers into each event state) join S with their influence rows.
+    static func _addDepartures(_ S: inout [Double], shared ur: [Double], moverShift c: Double, censoredW2 w2c: Double,
+                               moversW2 w2s: [Double], states ns: Int) {
+        for a in 0..<ns {
+            for b in 0..<ns {
+                var add = w2c * ur[a] * ur[b]
+                for s in 1..<ns where w2s[s] > 0 {
+                    var ua = ur[a], ub = ur[b]
+                    if a == s { ua += c }
+                    if a == 0 { ua -= c }
+                    if b == s { ub += c }
+                    if b == 0 { ub -= c }
+                    add += w2s[s] * ua * ub
+                }
+                S[a * ns + b] += add
+            }
+        }
     }
 
     /// The curve at chosen times (R: `summary(fit, times = )`): the values of the last time ≤ t;

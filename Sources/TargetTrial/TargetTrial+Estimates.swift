@@ -87,93 +87,22 @@ extension TargetTrial {
     @discardableResult
     static func estimate(entries all: [TrialEntry], covariates raw: [RawCovariate], protocol p: TargetTrialProtocol,
                          into result: inout TargetTrialResult) -> (treated: KaplanMeier, comparator: KaplanMeier)? {
+        // 2. covariates kept, complete cases, the flow, and the gates on entries and events per arm
         let selection = selectCovariates(raw, entries: all.count)
-        var kept = selection.kept
         result.covariates = selection.uses
-        var entries = all
-        if p.missingCovariates == .completeCases {
-            let drop = incompleteEntries(kept, entries: all.count)
-            result.flow.entriesMissingCovariates = drop.count
-            if !drop.isEmpty {
-                let keepIdx = all.indices.filter { !drop.contains($0) }
-                entries = keepIdx.map { all[$0] }
-                kept = kept.map { c in
-                    switch c.values {
-                    case .numeric(let v): return RawCovariate(name: c.name, values: .numeric(keepIdx.map { v[$0] }))
-                    case .categorical(let v): return RawCovariate(name: c.name, values: .categorical(keepIdx.map { v[$0] }))
-                    }
-                }
-            }
-        }
-        // flow of the entries
-        let treated = entries.map(\.treated)
-        var f = result.flow
-        f.treatedEntries = treated.filter { $0 }.count
-        f.comparatorEntries = entries.count - f.treatedEntries
-        let tp = Set(entries.filter(\.treated).map(\.person)), cp = Set(entries.filter { !$0.treated }.map(\.person))
-        f.treatedPatients = tp.count; f.comparatorPatients = cp.count
-        f.patientsInBothArms = tp.intersection(cp).count
-        struct PersonArm: Hashable { var person: Int64; var treated: Bool }
-        var seen = Set<PersonArm>(), repeated = Set<Int64>()
-        for e in entries where !seen.insert(PersonArm(person: e.person, treated: e.treated)).inserted { repeated.insert(e.person) }
-        f.patientsWithRepeatedEntries = repeated.count
-        f.treatedEvents = entries.filter { $0.treated && $0.event }.count
-        f.comparatorEvents = entries.filter { !$0.treated && $0.event }.count
-        result.flow = f
-        // too few entries or events
-        var few: [String] = []
-        for (arm, n, d) in [("treated", f.treatedEntries, f.treatedEvents), ("comparator", f.comparatorEntries, f.comparatorEvents)] {
-            if n < p.minimumEntriesPerArm || d < p.minimumEventsPerArm {
-                few.append("the \(arm) arm has \(n) entries and \(d) events (each arm needs ≥ \(p.minimumEntriesPerArm) entries and ≥ \(p.minimumEventsPerArm) events)")
-            }
-        }
+        let (entries, kept) = completeCases(all, covariates: selection.kept, protocol: p, flow: &result.flow)
+        result.flow = entryFlow(entries, flow: result.flow)
+        let few = tooFewEntries(result.flow, protocol: p)
         guard few.isEmpty else { for r in few { result.inconclusive(r) }; return nil }
-        // clusters: one per patient, dense codes in order of appearance
-        var code: [Int64: Int] = [:]
-        let clusters = entries.map { e -> Int in
-            if let c = code[e.person] { return c }
-            let c = code.count; code[e.person] = c; return c
-        }
-        let clusterFactor = Factor(codes: clusters.map { Int32($0) }, levels: (0..<code.count).map(String.init))
+        let clusters = patientClusters(entries)
         // the naive HR: unweighted, unadjusted, model-based variance
         let (naive, naiveProblem) = coxHazardRatio(entries, weights: nil, cluster: nil)
         result.naiveHazardRatio = naive
         if let naiveProblem { result.inconclusive("naive model: \(naiveProblem)") }
-        // propensity
+        // 3. propensity, weights, balance, positivity
+        let treated = entries.map(\.treated)
         let design = propensityDesign(kept, entries: entries.count)
-        let ps: [Double]
-        if design.covariates.isEmpty {
-            let share = Double(f.treatedEntries) / Double(entries.count)
-            ps = [Double](repeating: share, count: entries.count)
-            result.propensity = PropensityModelSummary(formula: "glm(treated ~ 1, family = binomial)",
-                                                       terms: [], entries: entries.count, iterations: 0,
-                                                       problems: ["no covariate kept: every propensity score is the treated share"])
-        } else {
-            let model: LogisticRegression
-            do {
-                model = try LogisticRegression(outcome: treated, design: try CoxDesign(design.covariates))
-            } catch {
-                result.inconclusive("the propensity model could not be fitted (\(error))")
-                return nil
-            }
-            let se = model.standardErrors
-            result.propensity = PropensityModelSummary(
-                formula: "glm(treated ~ \(design.formulaTerms.joined(separator: " + ")), family = binomial)",
-                terms: model.columnNames.indices.map { j in
-                    PropensityModelSummary.Term(name: model.columnNames[j], coefficient: model.coefficients[j].isNaN ? nil : model.coefficients[j],
-                                                standardError: se[j].isNaN ? nil : se[j])
-                },
-                entries: entries.count, iterations: model.iterations, problems: model.problems.map(\.description))
-            if model.problems.contains(.separation) {
-                result.inconclusive("separation in the propensity model: some covariates predict the arm exactly (no overlap)")
-                return nil
-            }
-            if model.problems.contains(.iterationLimit) {
-                result.inconclusive("the propensity model did not converge")
-                return nil
-            }
-            ps = model.fitted
-        }
+        guard let ps = propensityScores(design, treated: treated, into: &result) else { return nil }
         let (w, summary) = weights(ps: ps, treated: treated, protocol: p)
         result.weights = summary
         if summary.truncatedLow + summary.truncatedHigh == entries.count {
@@ -187,29 +116,11 @@ extension TargetTrial {
             result.inconclusive("positivity: the propensity scores of the arms do not overlap")
             return nil
         }
-        // weighted Cox, cluster-robust
-        let (adjusted, problem) = coxHazardRatio(entries, weights: w, cluster: clusterFactor)
+        // 4. weighted Cox (cluster-robust), per-arm curves and RMST, E-value
+        let (adjusted, problem) = coxHazardRatio(entries, weights: w, cluster: clusters.factor)
         result.hazardRatio = adjusted
         if let problem { result.inconclusive("weighted model: \(problem)") }
-        // per-arm curves and RMST
-        func arm(_ isTreated: Bool) -> (ArmEstimate, [Double]) {
-            let idx = entries.indices.filter { entries[$0].treated == isTreated }
-            let curve = clusteredCurve(entry: idx.map { entries[$0].entry }, stop: idx.map { entries[$0].stop },
-                                       event: idx.map { entries[$0].event }, weights: idx.map { w[$0] },
-                                       cluster: idx.map { clusters[$0] }, clusters: code.count, horizon: p.horizonMonths)
-            let estimate = armEstimate(curve, entries: idx.count, patients: Set(idx.map { entries[$0].person }).count,
-                                       events: idx.filter { entries[$0].event }.count, weightSum: idx.reduce(0) { $0 + w[$1] })
-            return (estimate, curve.rmstInfluence)
-        }
-        let (ta, ti) = arm(true), (ca, ci) = arm(false)
-        result.treated = ta
-        result.comparatorArm = ca
-        var v = 0.0
-        for c in 0..<code.count { let d = ti[c] - ci[c]; v += d * d }
-        let diff = ta.rmstMonths - ca.rmstMonths, se = v.squareRoot(), z = 1.959963984540054
-        result.rmst = RMSTDifference(horizonMonths: p.horizonMonths, treatedMonths: ta.rmstMonths, comparatorMonths: ca.rmstMonths,
-                                     differenceMonths: diff, standardError: se, lower: diff - z * se, upper: diff + z * se,
-                                     variance: "infinitesimal jackknife of each weighted Kaplan–Meier curve, clustered by patient across both arms")
+        armsAndRMST(entries, weights: w, clusters: clusters, protocol: p, into: &result)
         if let adjusted {
             let share = Double(entries.filter(\.event).count) / Double(entries.count)
             result.eValue = eValue(hazardRatio: adjusted.hazardRatio, lower: adjusted.lower, upper: adjusted.upper, eventShare: share)
@@ -228,5 +139,129 @@ extension TargetTrial {
         }
         guard let tc = curve(true), let cc = curve(false) else { return nil }
         return (tc, cc)
+    }
+
+    /// With `missingCovariates == .completeCases`, the entries without a missing kept covariate (the
+    /// count dropped goes to the flow); otherwise all of them.
+    static func completeCases(_ all: [TrialEntry], covariates kept: [RawCovariate], protocol p: TargetTrialProtocol,
+                              flow: inout TargetTrialFlow) -> (entries: [TrialEntry], kept: [RawCovariate]) {
+        guard p.missingCovariates == .completeCases else { return (all, kept) }
+        let drop = incompleteEntries(kept, entries: all.count)
+        flow.entriesMissingCovariates = drop.count
+        guard !drop.isEmpty else { return (all, kept) }
+        let keepIdx = all.indices.filter { !drop.contains($0) }
+        return (keepIdx.map { all[$0] }, kept.map { c in
+            switch c.values {
+            case .numeric(let v): return RawCovariate(name: c.name, values: .numeric(keepIdx.map { v[$0] }))
+            case .categorical(let v): return RawCovariate(name: c.name, values: .categorical(keepIdx.map { v[$0] }))
+            }
+        })
+    }
+
+    /// The flow of the entries: entries, patients (also in both arms, with repeated entries) and events per arm.
+    static func entryFlow(_ entries: [TrialEntry], flow: TargetTrialFlow) -> TargetTrialFlow {
+        var f = flow
+        f.treatedEntries = entries.filter(\.treated).count
+        f.comparatorEntries = entries.count - f.treatedEntries
+        let tp = Set(entries.filter(\.treated).map(\.person)), cp = Set(entries.filter { !$0.treated }.map(\.person))
+        f.treatedPatients = tp.count; f.comparatorPatients = cp.count
+        f.patientsInBothArms = tp.intersection(cp).count
+        struct PersonArm: Hashable { var person: Int64; var treated: Bool }
+        var seen = Set<PersonArm>(), repeated = Set<Int64>()
+        for e in entries where !seen.insert(PersonArm(person: e.person, treated: e.treated)).inserted { repeated.insert(e.person) }
+        f.patientsWithRepeatedEntries = repeated.count
+        f.treatedEvents = entries.filter { $0.treated && $0.event }.count
+        f.comparatorEvents = entries.filter { !$0.treated && $0.event }.count
+        return f
+    }
+
+    /// Why an arm has too few entries or events for the protocol (empty: enough).
+    static func tooFewEntries(_ f: TargetTrialFlow, protocol p: TargetTrialProtocol) -> [String] {
+        var few: [String] = []
+        for (arm, n, d) in [("treated", f.treatedEntries, f.treatedEvents), ("comparator", f.comparatorEntries, f.comparatorEvents)] {
+            if n < p.minimumEntriesPerArm || d < p.minimumEventsPerArm {
+                few.append("the \(arm) arm has \(n) entries and \(d) events (each arm needs ≥ \(p.minimumEntriesPerArm) entries and ≥ \(p.minimumEventsPerArm) events)")
+            }
+        }
+        return few
+    }
+
+    /// One cluster per patient: dense codes in order of appearance.
+    struct PatientClusters {
+        var codes: [Int]
+        var count: Int
+        var factor: Factor
+    }
+
+    static func patientClusters(_ entries: [TrialEntry]) -> PatientClusters {
+        var code: [Int64: Int] = [:]
+        let clusters = entries.map { e -> Int in
+            if let c = code[e.person] { return c }
+            let c = code.count; code[e.person] = c; return c
+        }
+        return PatientClusters(codes: clusters, count: code.count,
+                               factor: Factor(codes: clusters.map { Int32($0) }, levels: (0..<code.count).map(String.init)))
+    }
+
+    /// The propensity scores (the treated share when no covariate is kept), with the model's summary in
+    /// `result`; nil, with the reason in `result`, when the model cannot be used (not fitted, separation,
+    /// no convergence).
+    static func propensityScores(_ design: PropensityDesign, treated: [Bool], into result: inout TargetTrialResult) -> [Double]? {
+        let n = treated.count
+        guard !design.covariates.isEmpty else {
+            let share = Double(result.flow.treatedEntries) / Double(n)
+            result.propensity = PropensityModelSummary(formula: "glm(treated ~ 1, family = binomial)",
+                                                       terms: [], entries: n, iterations: 0,
+                                                       problems: ["no covariate kept: every propensity score is the treated share"])
+            return [Double](repeating: share, count: n)
+        }
+        let model: LogisticRegression
+        do {
+            model = try LogisticRegression(outcome: treated, design: try CoxDesign(design.covariates))
+        } catch {
+            result.inconclusive("the propensity model could not be fitted (\(error))")
+            return nil
+        }
+        let se = model.standardErrors
+        result.propensity = PropensityModelSummary(
+            formula: "glm(treated ~ \(design.formulaTerms.joined(separator: " + ")), family = binomial)",
+            terms: model.columnNames.indices.map { j in
+                PropensityModelSummary.Term(name: model.columnNames[j], coefficient: model.coefficients[j].isNaN ? nil : model.coefficients[j],
+                                            standardError: se[j].isNaN ? nil : se[j])
+            },
+            entries: n, iterations: model.iterations, problems: model.problems.map(\.description))
+        if model.problems.contains(.separation) {
+            result.inconclusive("separation in the propensity model: some covariates predict the arm exactly (no overlap)")
+            return nil
+        }
+        if model.problems.contains(.iterationLimit) {
+            result.inconclusive("the propensity model did not converge")
+            return nil
+        }
+        return model.fitted
+    }
+
+    /// Each arm's weighted curve clustered by patient, its estimate, and the RMST difference with the
+    /// infinitesimal-jackknife se clustered by patient across both arms.
+    static func armsAndRMST(_ entries: [TrialEntry], weights w: [Double], clusters: PatientClusters, protocol p: TargetTrialProtocol,
+                            into result: inout TargetTrialResult) {
+        func arm(_ isTreated: Bool) -> (ArmEstimate, [Double]) {
+            let idx = entries.indices.filter { entries[$0].treated == isTreated }
+            let curve = clusteredCurve(entry: idx.map { entries[$0].entry }, stop: idx.map { entries[$0].stop },
+                                       event: idx.map { entries[$0].event }, weights: idx.map { w[$0] },
+                                       cluster: idx.map { clusters.codes[$0] }, clusters: clusters.count, horizon: p.horizonMonths)
+            let estimate = armEstimate(curve, entries: idx.count, patients: Set(idx.map { entries[$0].person }).count,
+                                       events: idx.filter { entries[$0].event }.count, weightSum: idx.reduce(0) { $0 + w[$1] })
+            return (estimate, curve.rmstInfluence)
+        }
+        let (ta, ti) = arm(true), (ca, ci) = arm(false)
+        result.treated = ta
+        result.comparatorArm = ca
+        var v = 0.0
+        for c in 0..<clusters.count { let d = ti[c] - ci[c]; v += d * d }
+        let diff = ta.rmstMonths - ca.rmstMonths, se = v.squareRoot(), z = 1.959963984540054
+        result.rmst = RMSTDifference(horizonMonths: p.horizonMonths, treatedMonths: ta.rmstMonths, comparatorMonths: ca.rmstMonths,
+                                     differenceMonths: diff, standardError: se, lower: diff - z * se, upper: diff + z * se,
+                                     variance: "infinitesimal jackknife of each weighted Kaplan–Meier curve, clustered by patient across both arms")
     }
 }

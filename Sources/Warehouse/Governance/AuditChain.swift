@@ -196,25 +196,45 @@ public enum AuditChain {
     /// limits to `v`.
     static func verifyKeyedState(_ v: inout AuditVerification, entries: [AuditEntry], meta: [String: String], auditKey: GovernanceSecret?,
                                  retiredKeys: [GovernanceSecret] = [], checkpoint: AuditCheckpoint?) {
-        func string(_ d: [String: AuditValue], _ k: String) -> String? { if case .string(let s)? = d[k] { return s } else { return nil } }
         let keysEntry = entries.first { $0.action == GovernanceMeta.keysInitAction }
         v.keyedFrom = keysEntry?.seq
         let loggedKeys = keysEntry.map(detail) ?? [:]
+        let found = keyPeriods(&v, entries: entries, keysEntry: keysEntry, loggedKeys: loggedKeys)
+        var periods = found.periods
+        let rotations = found.rotations
+        checkVerifiers(&v, meta: meta, loggedKeys: loggedKeys, keysEntry: keysEntry, periods: periods)
+        checkSettings(&v, entries: entries, meta: meta)
+        let given = [auditKey].compactMap { $0 } + retiredKeys
+        checkMACs(&v, entries: entries, meta: meta, periods: &periods, rotations: rotations, auditKey: auditKey, given: given)
+        v.keyPeriods = periods
+        checkCheckpoint(&v, checkpoint, entries: entries, periods: periods, auditKey: auditKey, given: given)
+    }
+
+    static func auditString(_ d: [String: AuditValue], _ k: String) -> String? { if case .string(let s)? = d[k] { return s } else { return nil } }
+
+    /// The key given for a period (the one matching its verifier), if any.
+    static func periodKey(_ p: AuditKeyPeriod, given: [GovernanceSecret]) -> GovernanceSecret? {
+        given.first { $0.matches(p.verifier, label: GovernanceKeys.auditLabel) }
+    }
+
+    /// The audit key's periods (from `keys.init`, then each `keys.rotate`), and the rotations that start
+    /// all but the first; a rotation without a registered key, or from another key than the one in force, is a problem.
+    static func keyPeriods(_ v: inout AuditVerification, entries: [AuditEntry], keysEntry: AuditEntry?,
+                           loggedKeys: [String: AuditValue]) -> (periods: [AuditKeyPeriod], rotations: [AuditEntry]) {
         let lastSeq = entries.last?.seq ?? 0
-        // The audit key's periods, and the rotations that start all but the first.
         var periods: [AuditKeyPeriod] = []
-        if let k = keysEntry, let verifier = string(loggedKeys, "auditVerifier") {
+        if let k = keysEntry, let verifier = auditString(loggedKeys, "auditVerifier") {
             periods.append(AuditKeyPeriod(from: k.seq, through: lastSeq, verifier: verifier, checked: false))
         }
         var rotations: [AuditEntry] = []
         for e in entries where e.action == GovernanceMeta.keysRotateAction {
             let d = detail(e)
-            guard let current = periods.last, e.seq > current.from, let verifier = string(d, "auditVerifier") else {
+            guard let current = periods.last, e.seq > current.from, let verifier = auditString(d, "auditVerifier") else {
                 v.problems.append(AuditProblem(kind: .governanceChanged, seq: e.seq,
                     message: "entry \(e.seq) rotates the audit key of a log that has no key registered before it (keys.init): it was written outside onco"))
                 continue
             }
-            if string(d, "previousAuditVerifier") != current.verifier {
+            if auditString(d, "previousAuditVerifier") != current.verifier {
                 v.problems.append(AuditProblem(kind: .governanceChanged, seq: e.seq,
                     message: "entry \(e.seq) rotates from an audit key that is not the one in force since entry \(current.from): it was written outside onco"))
             }
@@ -222,9 +242,14 @@ public enum AuditChain {
             periods.append(AuditKeyPeriod(from: e.seq, through: lastSeq, verifier: verifier, checked: false))
             rotations.append(e)
         }
-        // Key verifiers: the administrator's as keys.init recorded it, the audit key's as the last period names it.
+        return (periods, rotations)
+    }
+
+    /// Key verifiers: the administrator's as keys.init recorded it, the audit key's as the last period names it.
+    static func checkVerifiers(_ v: inout AuditVerification, meta: [String: String], loggedKeys: [String: AuditValue],
+                               keysEntry: AuditEntry?, periods: [AuditKeyPeriod]) {
         let logged: [(String, String?, Int64?)] = [
-            (GovernanceMeta.adminVerifier, string(loggedKeys, "adminVerifier"), keysEntry?.seq),
+            (GovernanceMeta.adminVerifier, auditString(loggedKeys, "adminVerifier"), keysEntry?.seq),
             (GovernanceMeta.auditVerifier, periods.last?.verifier, periods.last?.from),
         ]
         for (metaKey, value, seq) in logged where meta[metaKey] != value {
@@ -233,7 +258,10 @@ public enum AuditChain {
                 ? "the warehouse holds a \(name) key verifier but the audit log never recorded one (keys.init): it was written outside onco"
                 : "the \(name) key verifier differs from the one the audit log recorded (entry \(seq!)): it was changed outside onco"))
         }
-        // Governance settings: as the last governance.set / governance.init / keys.init entry left them.
+    }
+
+    /// Governance settings: as the last governance.set / governance.init / keys.init entry left them.
+    static func checkSettings(_ v: inout AuditVerification, entries: [AuditEntry], meta: [String: String]) {
         let settingsEntry = entries.last { [GovernanceMeta.setAction, GovernanceMeta.initAction, GovernanceMeta.keysInitAction].contains($0.action) }
         var expectedEnabled: String? = nil, expectedMin: String? = nil
         if let e = settingsEntry {
@@ -249,9 +277,12 @@ public enum AuditChain {
             v.problems.append(AuditProblem(kind: .governanceChanged, seq: settingsEntry?.seq, message:
                 "the minimum cell count is \(meta[GovernanceMeta.minimumCell] ?? "unset (5)") in the warehouse but the audit log last set it to \(expectedMin ?? "nothing (unset)")\(settingsEntry.map { " (entry \($0.seq))" } ?? ""): the setting was changed outside onco"))
         }
-        // MACs: each period under its own key, when given.
-        let given = [auditKey].compactMap { $0 } + retiredKeys
-        func key(for p: AuditKeyPeriod) -> GovernanceSecret? { given.first { $0.matches(p.verifier, label: GovernanceKeys.auditLabel) } }
+    }
+
+    /// MACs: each period under its own key, when given; the rotations' handover MACs under the retiring key;
+    /// the limits of what could be checked.
+    static func checkMACs(_ v: inout AuditVerification, entries: [AuditEntry], meta: [String: String], periods: inout [AuditKeyPeriod],
+                          rotations: [AuditEntry], auditKey: GovernanceSecret?, given: [GovernanceSecret]) {
         if let keyedFrom = v.keyedFrom {
             for e in entries where e.seq >= keyedFrom && e.mac == nil {
                 v.problems.append(AuditProblem(kind: .unauthenticated, seq: e.seq,
@@ -264,7 +295,7 @@ public enum AuditChain {
                 } ?? "the audit key given (\(auditKey.source)) does not match the warehouse's audit key verifier"))
             }
             for i in periods.indices {
-                guard let key = key(for: periods[i]) else { continue }
+                guard let key = periodKey(periods[i], given: given) else { continue }
                 periods[i].checked = true
                 for e in entries where e.seq >= periods[i].from && e.seq <= periods[i].through {
                     if let m = e.mac, m != entryMAC(e.entrySHA256, key: key) {
@@ -274,9 +305,9 @@ public enum AuditChain {
                 }
             }
             for (i, r) in rotations.enumerated() {
-                guard let old = key(for: periods[i]) else { continue }
+                guard let old = periodKey(periods[i], given: given) else { continue }
                 let d = detail(r)
-                if string(d, "handoverMAC") != handoverMAC(previousSHA256: r.previousSHA256, newVerifier: string(d, "auditVerifier") ?? "", key: old) {
+                if auditString(d, "handoverMAC") != handoverMAC(previousSHA256: r.previousSHA256, newVerifier: auditString(d, "auditVerifier") ?? "", key: old) {
                     v.problems.append(AuditProblem(kind: .unauthenticated, seq: r.seq,
                         message: "entry \(r.seq) (keys.rotate) does not carry a valid handover MAC under the retiring audit key: the rotation was not made by its holder"))
                 }
@@ -293,13 +324,16 @@ public enum AuditChain {
         } else {
             v.limits.append("the log is not keyed (no `onco project keys init`): an edit with the chain recomputed cannot be told from a genuine log")
         }
-        v.keyPeriods = periods
-        // Checkpoint.
+    }
+
+    /// The checkpoint: its MAC under the key of the period holding its entry, and that entry unchanged.
+    static func checkCheckpoint(_ v: inout AuditVerification, _ checkpoint: AuditCheckpoint?, entries: [AuditEntry],
+                                periods: [AuditKeyPeriod], auditKey: GovernanceSecret?, given: [GovernanceSecret]) {
         if let cp = checkpoint {
             v.checkpoint = cp
             // signed under the key current when it was taken: the key of the period holding its entry
             let period = periods.last { $0.from <= cp.seq }
-            if let key = period.flatMap(key(for:)) ?? (period == nil ? auditKey : nil) {
+            if let key = period.flatMap({ periodKey($0, given: given) }) ?? (period == nil ? auditKey : nil) {
                 if cp.mac != checkpointMAC(seq: cp.seq, sha256: cp.sha256, at: cp.at, key: key) {
                     v.problems.append(AuditProblem(kind: .checkpoint, seq: cp.seq, message: "the checkpoint's MAC is not valid under the audit key: the checkpoint file was altered"))
                 }

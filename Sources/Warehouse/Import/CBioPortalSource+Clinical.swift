@@ -54,14 +54,16 @@ extension CBioPortalSource {
         }
     }
 
-    /// The patients, samples, timelines and attributes of the study's clinical files, as one batch.
-    ///
-    /// One function of ~170 lines, as before the file split: the sample file's first pass, the patient
-    /// file, the samples and the timeline share the patient map and the local id counters (measurement,
-    /// episode, observation period) that number the rows.
+    /// Local ids numbering the rows of one batch (measurements, episodes, observation periods).
+    struct RowIDs {
+        var measurement: Int64 = 0, episode: Int64 = 0, observationPeriod: Int64 = 0
+    }
+
+    /// The patients, samples, timelines and attributes of the study's clinical files, as one batch: the
+    /// sample file's first pass (each patient's first tumour type), the patient file, the samples, then the
+    /// treatment timeline; the patient map and the row ids pass from one step to the next.
     func clinicalBatch() throws -> WarehouseBatch {
         var b = WarehouseBatch()
-        let p = importer.pseudonymizer
         let patientsTable: ClinicalTable?
         let samplesTable: ClinicalTable?
         if let webTable {
@@ -71,162 +73,171 @@ extension CBioPortalSource {
             patientsTable = try study!.patientFile.map { try ClinicalTable(path: $0.path) }
             samplesTable = try study!.sampleFile.map { try ClinicalTable(path: $0.path) }
         }
+        var ids = RowIDs()
         var patients: [String: Patient] = [:]
-        var order: [String] = []
-        var measurementID: Int64 = 0, episodeID: Int64 = 0, opID: Int64 = 0
-
-        // Sample file first pass: tumour type of each patient's first sample.
-        var firstType: [String: String] = [:]
-        if let st = samplesTable, let pc = st.column("PATIENT_ID"), let oc = st.column("ONCOTREE_CODE") {
-            for row in st.rows { if firstType[row[pc]] == nil, let v = Missing.value(row[oc]) { firstType[row[pc]] = v.uppercased() } }
-        }
-
         if let t = patientsTable {
-            guard let pc = t.column("PATIENT_ID") else {
-                throw ImportError(file: t.fileName, line: 0, field: "PATIENT_ID", problem: "column is missing")
-            }
-            let yearC = t.column(anyOf: ["INITIAL_PATHOLOGIC_DX_YEAR", "YEAR_OF_DIAGNOSIS", "DX_YEAR"])
-            let ageC = t.column(anyOf: ["AGE", "AGE_AT_DIAGNOSIS", "DIAGNOSIS_AGE"])
-            let sexC = t.column(anyOf: ["SEX", "GENDER"])
-            let raceC = t.column("RACE")
-            let osS = t.column("OS_STATUS"), osM = t.column("OS_MONTHS")
-            let pfsS = t.column("PFS_STATUS"), pfsM = t.column("PFS_MONTHS")
-            let stageC = Self.stageColumns.compactMap { t.column($0) }
-            let oncoC = t.column("ONCOTREE_CODE")
-            let sampleLevel: Set<Int> = webTable == nil ? [] : Set(["SAMPLE_ID", "ONCOTREE_CODE", "CANCER_TYPE", "CANCER_TYPE_DETAILED",
-                "TMB_NONSYNONYMOUS", "SAMPLE_TYPE", "MUTATION_COUNT", "FRACTION_GENOME_ALTERED"].compactMap { t.column($0) })
-            for (r, row) in t.rows.enumerated() {
-                let line = t.lineNumbers[r]
-                guard let pid = Missing.value(row[pc]) else {
-                    throw ImportError(file: t.fileName, line: line, field: "PATIENT_ID", problem: "is empty")
-                }
-                if patients[pid] != nil {
-                    if webTable != nil { continue }   // one row per sample in the web table
-                    throw ImportError(file: t.fileName, line: line, field: "PATIENT_ID", problem: "repeats an earlier patient")
-                }
-                let local = Int64(patients.count + 1)
-                var year = 2000   // documented default when the diagnosis year is absent
-                if let yearC, let v = Missing.value(row[yearC]) {
-                    year = try integer(v, field: t.columns[yearC], in: NumberField.year, file: t.fileName, line: line)
-                }
-                let anchor = Day(year: year, month: 1, day: 1) + p.dateShift(study: studyID, patient: pid, range: 365)
-                var age: Int?
-                if let ageC, let v = Missing.value(row[ageC]) {
-                    do {
-                        age = Int(try NumberField.double(v, field: t.columns[ageC], in: NumberField.ageYears).rounded(.down))
-                    } catch { throw ImportError(file: t.fileName, line: line, number: error) }
-                }
-                let sex = sexC.map { Sex(parsing: row[$0]) } ?? .unknown
-                b.persons.append(PersonRow(id: local, key: p.patientKey(study: studyID, patient: pid), sex: sex,
-                                           yearOfBirth: age.map { anchor.year - $0 } ?? 0,
-                                           race: raceC.flatMap { Missing.value(row[$0]) }.map { String($0.prefix(50)) }, synthetic: false))
-                let tumour = firstType[pid] ?? oncoC.flatMap { Missing.value(row[$0]) }?.uppercased()
-                b.conditions.append(ConditionRow(id: local, person: local, start: anchor, tumourType: tumour))
-                // Overall survival.
-                if let osS, let osM, let status = Missing.value(row[osS]), let months = Missing.value(row[osM]) {
-                    guard let dead = Self.isEvent(status) else {
-                        throw ImportError(file: t.fileName, line: line, field: "OS_STATUS", problem: "is not a survival status such as 1:DECEASED or 0:LIVING")
-                    }
-                    let days: Int
-                    do { days = try Self.days(months: months, field: t.columns[osM]) } catch {
-                        throw ImportError(file: t.fileName, line: line, number: error)
-                    }
-                    opID += 1
-                    b.observationPeriods.append(ObservationPeriodRow(id: opID, person: local, start: anchor, end: anchor + days))
-                    if dead { b.deaths.append(DeathRow(person: local, date: anchor + days)) }
-                }
-                if let pfsS, let pfsM, let status = Missing.value(row[pfsS]), let months = Missing.value(row[pfsM]) {
-                    guard let progressed = Self.isEvent(status) else {
-                        throw ImportError(file: t.fileName, line: line, field: "PFS_STATUS", problem: "is not a status such as 1:Progressed or 0:CensorFree")
-                    }
-                    let days: Int
-                    do { days = try Self.days(months: months, field: t.columns[pfsM]) } catch {
-                        throw ImportError(file: t.fileName, line: line, number: error)
-                    }
-                    if progressed {
-                        episodeID += 1
-                        b.episodes.append(EpisodeRow(id: episodeID, person: local, start: anchor + days, end: nil, number: nil,
-                                                     kind: WarehouseSchema.EpisodeKind.progression))
-                    }
-                }
-                if let stage = stageC.lazy.compactMap({ Missing.value(row[$0]) }).first {
-                    measurementID += 1
-                    b.measurements.append(MeasurementRow(id: measurementID, person: local, date: anchor, kind: WarehouseSchema.MeasurementKind.stage,
-                                                         number: OncoCore.Stage.ordinal(stage).map(Double.init), text: String(stage.prefix(50))))
-                }
-                for (i, name) in t.columns.enumerated() where !sampleLevel.contains(i) {
-                    if Self.skipPatientAttributes.contains(name.uppercased()) || Self.isIdentifierColumn(name) { continue }
-                    guard let v = Missing.value(row[i]), !v.contains(pid) else { continue }
-                    b.attributes.append(AttributeRow(person: local, specimen: nil, attribute: name, value: v, number: ImportNumber.finite(v)))
-                }
-                patients[pid] = Patient(local: local, sourceID: pid, anchor: anchor, firstTumourType: tumour)
-                order.append(pid)
-            }
+            patients = try readPatients(t, firstTumourTypes: Self.firstTumourTypes(samplesTable), into: &b, ids: &ids)
         }
-
-        // Samples.
-        if let t = samplesTable {
-            guard let sc = t.column("SAMPLE_ID"), let pc = t.column("PATIENT_ID") else {
-                throw ImportError(file: t.fileName, line: 0, field: "SAMPLE_ID", problem: "or PATIENT_ID column is missing")
-            }
-            let typeC = t.column("SAMPLE_TYPE"), oncoC = t.column("ONCOTREE_CODE")
-            let tmbC = t.column(anyOf: ["TMB_NONSYNONYMOUS", "TMB"])
-            let patientLevel: Set<Int> = webTable == nil ? [] : Set(t.columns.indices.filter { i in
-                let c = t.columns[i]
-                return !["SAMPLE_ID", "ONCOTREE_CODE", "CANCER_TYPE", "CANCER_TYPE_DETAILED", "TMB_NONSYNONYMOUS", "SAMPLE_TYPE",
-                         "MUTATION_COUNT", "FRACTION_GENOME_ALTERED"].contains(c)
-            })
-            var specimenID: Int64 = 0
-            let timelineFile = study?.specimenTimelineFile
-            let timeline = try timelineFile.map { try readSpecimenTimeline($0, patients: patients) } ?? [:]
-            for (r, row) in t.rows.enumerated() {
-                let line = t.lineNumbers[r]
-                guard let sid = Missing.value(row[sc]) else {
-                    throw ImportError(file: t.fileName, line: line, field: "SAMPLE_ID", problem: "is empty")
-                }
-                guard let pid = Missing.value(row[pc]), let patient = patients[pid] else {
-                    throw ImportError(file: t.fileName, line: line, field: "PATIENT_ID", problem: "names a patient that is not in the clinical patient file")
-                }
-                if sampleIndex[sid] != nil {
-                    throw ImportError(file: t.fileName, line: line, field: "SAMPLE_ID", problem: "repeats an earlier sample")
-                }
-                specimenID += 1
-                sampleIndex[sid] = (specimenID, patient.local)
-                let timing = try specimenTiming(row: row, line: line, table: t, sampleID: sid, anchor: patient.anchor,
-                                                timeline: timeline, timelineFile: timelineFile?.lastPathComponent)
-                b.specimens.append(SpecimenRow(id: specimenID, person: patient.local, date: timing.collected ?? timing.sequenced ?? patient.anchor,
-                                               key: importer.pseudonymizer.sampleKey(study: studyID, sample: sid),
-                                               sampleType: typeC.flatMap { Missing.value(row[$0]) }.map { String($0.prefix(50)) },
-                                               tumourType: oncoC.flatMap { Missing.value(row[$0]) }?.uppercased(), timing: timing))
-                if let tmbC, let v = Missing.value(row[tmbC]) {
-                    let x: Double
-                    do { x = try NumberField.double(v, field: t.columns[tmbC], in: NumberField.nonNegative) } catch {
-                        throw ImportError(file: t.fileName, line: line, number: error)
-                    }
-                    measurementID += 1
-                    b.measurements.append(MeasurementRow(id: measurementID, person: patient.local, date: patient.anchor,
-                                                         kind: WarehouseSchema.MeasurementKind.tmb, number: x, unit: "mutations/Mb",
-                                                         specimen: specimenID))
-                }
-                for (i, name) in t.columns.enumerated() where !patientLevel.contains(i) {
-                    let u = name.uppercased()
-                    if u == "SAMPLE_ID" || u == "PATIENT_ID" || Self.isIdentifierColumn(name) { continue }
-                    guard let v = Missing.value(row[i]), !v.contains(pid), !v.contains(sid) else { continue }
-                    b.attributes.append(AttributeRow(person: patient.local, specimen: specimenID, attribute: name, value: v, number: ImportNumber.finite(v)))
-                }
-            }
-            if let file = timelineFile,
-               let stray = timeline.filter({ sampleIndex[$0.key] == nil }).min(by: { $0.value.line < $1.value.line }) {
-                throw ImportError(file: file.lastPathComponent, line: stray.value.line, field: "SAMPLE_ID",
-                                  problem: "names a sample that is not in the clinical sample file")
-            }
-        }
-
-        // Treatment timeline.
+        if let t = samplesTable { try readSamples(t, patients: patients, into: &b, ids: &ids) }
         if let url = study?.treatmentTimelineFile {
-            try addTimeline(url, patients: patients, batch: &b, episodeID: &episodeID)
+            try addTimeline(url, patients: patients, batch: &b, episodeID: &ids.episode)
         }
         return b
+    }
+
+    /// The sample file's first pass: the tumour type of each patient's first sample.
+    static func firstTumourTypes(_ samples: ClinicalTable?) -> [String: String] {
+        var firstType: [String: String] = [:]
+        if let st = samples, let pc = st.column("PATIENT_ID"), let oc = st.column("ONCOTREE_CODE") {
+            for row in st.rows { if firstType[row[pc]] == nil, let v = Missing.value(row[oc]) { firstType[row[pc]] = v.uppercased() } }
+        }
+        return firstType
+    }
+
+    /// The patient file (or the web table, one row per sample): a person, a condition, overall and
+    /// progression-free survival, the stage and the other patient attributes per patient.
+    func readPatients(_ t: ClinicalTable, firstTumourTypes firstType: [String: String], into b: inout WarehouseBatch,
+                      ids: inout RowIDs) throws -> [String: Patient] {
+        let p = importer.pseudonymizer
+        var patients: [String: Patient] = [:]
+        guard let pc = t.column("PATIENT_ID") else {
+            throw ImportError(file: t.fileName, line: 0, field: "PATIENT_ID", problem: "column is missing")
+        }
+        let yearC = t.column(anyOf: ["INITIAL_PATHOLOGIC_DX_YEAR", "YEAR_OF_DIAGNOSIS", "DX_YEAR"])
+        let ageC = t.column(anyOf: ["AGE", "AGE_AT_DIAGNOSIS", "DIAGNOSIS_AGE"])
+        let sexC = t.column(anyOf: ["SEX", "GENDER"])
+        let raceC = t.column("RACE")
+        let osS = t.column("OS_STATUS"), osM = t.column("OS_MONTHS")
+        let pfsS = t.column("PFS_STATUS"), pfsM = t.column("PFS_MONTHS")
+        let stageC = Self.stageColumns.compactMap { t.column($0) }
+        let oncoC = t.column("ONCOTREE_CODE")
+        let sampleLevel: Set<Int> = webTable == nil ? [] : Set(["SAMPLE_ID", "ONCOTREE_CODE", "CANCER_TYPE", "CANCER_TYPE_DETAILED",
+            "TMB_NONSYNONYMOUS", "SAMPLE_TYPE", "MUTATION_COUNT", "FRACTION_GENOME_ALTERED"].compactMap { t.column($0) })
+        for (r, row) in t.rows.enumerated() {
+            let line = t.lineNumbers[r]
+            guard let pid = Missing.value(row[pc]) else {
+                throw ImportError(file: t.fileName, line: line, field: "PATIENT_ID", problem: "is empty")
+            }
+            if patients[pid] != nil {
+                if webTable != nil { continue }   // one row per sample in the web table
+                throw ImportError(file: t.fileName, line: line, field: "PATIENT_ID", problem: "repeats an earlier patient")
+            }
+            let local = Int64(patients.count + 1)
+            var year = 2000   // documented default when the diagnosis year is absent
+            if let yearC, let v = Missing.value(row[yearC]) {
+                year = try integer(v, field: t.columns[yearC], in: NumberField.year, file: t.fileName, line: line)
+            }
+            let anchor = Day(year: year, month: 1, day: 1) + p.dateShift(study: studyID, patient: pid, range: 365)
+            var age: Int?
+            if let ageC, let v = Missing.value(row[ageC]) {
+                do {
+                    age = Int(try NumberField.double(v, field: t.columns[ageC], in: NumberField.ageYears).rounded(.down))
+                } catch { throw ImportError(file: t.fileName, line: line, number: error) }
+            }
+            let sex = sexC.map { Sex(parsing: row[$0]) } ?? .unknown
+            b.persons.append(PersonRow(id: local, key: p.patientKey(study: studyID, patient: pid), sex: sex,
+                                       yearOfBirth: age.map { anchor.year - $0 } ?? 0,
+                                       race: raceC.flatMap { Missing.value(row[$0]) }.map { String($0.prefix(50)) }, synthetic: false))
+            let tumour = firstType[pid] ?? oncoC.flatMap { Missing.value(row[$0]) }?.uppercased()
+            b.conditions.append(ConditionRow(id: local, person: local, start: anchor, tumourType: tumour))
+            // Overall survival.
+            if let os = try Self.endpoint(t, row: row, line: line, status: osS, months: osM, field: "OS_STATUS",
+                                          problem: "is not a survival status such as 1:DECEASED or 0:LIVING") {
+                ids.observationPeriod += 1
+                b.observationPeriods.append(ObservationPeriodRow(id: ids.observationPeriod, person: local, start: anchor, end: anchor + os.days))
+                if os.event { b.deaths.append(DeathRow(person: local, date: anchor + os.days)) }
+            }
+            if let pfs = try Self.endpoint(t, row: row, line: line, status: pfsS, months: pfsM, field: "PFS_STATUS",
+                                           problem: "is not a status such as 1:Progressed or 0:CensorFree") {
+                let days = pfs.days
+                if pfs.event {
+                    ids.episode += 1
+                    b.episodes.append(EpisodeRow(id: ids.episode, person: local, start: anchor + days, end: nil, number: nil,
+                                                 kind: WarehouseSchema.EpisodeKind.progression))
+                }
+            }
+            if let stage = stageC.lazy.compactMap({ Missing.value(row[$0]) }).first {
+                ids.measurement += 1
+                b.measurements.append(MeasurementRow(id: ids.measurement, person: local, date: anchor, kind: WarehouseSchema.MeasurementKind.stage,
+                                                     number: OncoCore.Stage.ordinal(stage).map(Double.init), text: String(stage.prefix(50))))
+            }
+            for (i, name) in t.columns.enumerated() where !sampleLevel.contains(i) {
+                if Self.skipPatientAttributes.contains(name.uppercased()) || Self.isIdentifierColumn(name) { continue }
+                guard let v = Missing.value(row[i]), !v.contains(pid) else { continue }
+                b.attributes.append(AttributeRow(person: local, specimen: nil, attribute: name, value: v, number: ImportNumber.finite(v)))
+            }
+            patients[pid] = Patient(local: local, sourceID: pid, anchor: anchor, firstTumourType: tumour)
+        }
+        return patients
+    }
+
+    /// A survival endpoint of a patient row: whether the event happened and after how many days; nil when
+    /// the status or the months are missing. An unknown status or bad months are errors naming file, line and field.
+    static func endpoint(_ t: ClinicalTable, row: [String], line: Int, status sc: Int?, months mc: Int?, field: String,
+                         problem: String) throws -> (event: Bool, days: Int)? {
+        guard let sc, let mc, let status = Missing.value(row[sc]), let months = Missing.value(row[mc]) else { return nil }
+        guard let event = isEvent(status) else { throw ImportError(file: t.fileName, line: line, field: field, problem: problem) }
+        do { return (event, try days(months: months, field: t.columns[mc])) } catch {
+            throw ImportError(file: t.fileName, line: line, number: error)
+        }
+    }
+
+    /// The samples: a specimen each with its timing, the TMB as a measurement, the other sample attributes.
+    func readSamples(_ t: ClinicalTable, patients: [String: Patient], into b: inout WarehouseBatch, ids: inout RowIDs) throws {
+        guard let sc = t.column("SAMPLE_ID"), let pc = t.column("PATIENT_ID") else {
+            throw ImportError(file: t.fileName, line: 0, field: "SAMPLE_ID", problem: "or PATIENT_ID column is missing")
+        }
+        let typeC = t.column("SAMPLE_TYPE"), oncoC = t.column("ONCOTREE_CODE")
+        let tmbC = t.column(anyOf: ["TMB_NONSYNONYMOUS", "TMB"])
+        let patientLevel: Set<Int> = webTable == nil ? [] : Set(t.columns.indices.filter { i in
+            let c = t.columns[i]
+            return !["SAMPLE_ID", "ONCOTREE_CODE", "CANCER_TYPE", "CANCER_TYPE_DETAILED", "TMB_NONSYNONYMOUS", "SAMPLE_TYPE",
+                     "MUTATION_COUNT", "FRACTION_GENOME_ALTERED"].contains(c)
+        })
+        var specimenID: Int64 = 0
+        let timelineFile = study?.specimenTimelineFile
+        let timeline = try timelineFile.map { try readSpecimenTimeline($0, patients: patients) } ?? [:]
+        for (r, row) in t.rows.enumerated() {
+            let line = t.lineNumbers[r]
+            guard let sid = Missing.value(row[sc]) else {
+                throw ImportError(file: t.fileName, line: line, field: "SAMPLE_ID", problem: "is empty")
+            }
+            guard let pid = Missing.value(row[pc]), let patient = patients[pid] else {
+                throw ImportError(file: t.fileName, line: line, field: "PATIENT_ID", problem: "names a patient that is not in the clinical patient file")
+            }
+            if sampleIndex[sid] != nil {
+                throw ImportError(file: t.fileName, line: line, field: "SAMPLE_ID", problem: "repeats an earlier sample")
+            }
+            specimenID += 1
+            sampleIndex[sid] = (specimenID, patient.local)
+            let timing = try specimenTiming(row: row, line: line, table: t, sampleID: sid, anchor: patient.anchor,
+                                            timeline: timeline, timelineFile: timelineFile?.lastPathComponent)
+            b.specimens.append(SpecimenRow(id: specimenID, person: patient.local, date: timing.collected ?? timing.sequenced ?? patient.anchor,
+                                           key: importer.pseudonymizer.sampleKey(study: studyID, sample: sid),
+                                           sampleType: typeC.flatMap { Missing.value(row[$0]) }.map { String($0.prefix(50)) },
+                                           tumourType: oncoC.flatMap { Missing.value(row[$0]) }?.uppercased(), timing: timing))
+            if let tmbC, let v = Missing.value(row[tmbC]) {
+                let x: Double
+                do { x = try NumberField.double(v, field: t.columns[tmbC], in: NumberField.nonNegative) } catch {
+                    throw ImportError(file: t.fileName, line: line, number: error)
+                }
+                ids.measurement += 1
+                b.measurements.append(MeasurementRow(id: ids.measurement, person: patient.local, date: patient.anchor,
+                                                     kind: WarehouseSchema.MeasurementKind.tmb, number: x, unit: "mutations/Mb",
+                                                     specimen: specimenID))
+            }
+            for (i, name) in t.columns.enumerated() where !patientLevel.contains(i) {
+                let u = name.uppercased()
+                if u == "SAMPLE_ID" || u == "PATIENT_ID" || Self.isIdentifierColumn(name) { continue }
+                guard let v = Missing.value(row[i]), !v.contains(pid), !v.contains(sid) else { continue }
+                b.attributes.append(AttributeRow(person: patient.local, specimen: specimenID, attribute: name, value: v, number: ImportNumber.finite(v)))
+            }
+        }
+        if let file = timelineFile,
+           let stray = timeline.filter({ sampleIndex[$0.key] == nil }).min(by: { $0.value.line < $1.value.line }) {
+            throw ImportError(file: file.lastPathComponent, line: stray.value.line, field: "SAMPLE_ID",
+                              problem: "names a sample that is not in the clinical sample file")
+        }
     }
 
     func addTimeline(_ url: URL, patients: [String: Patient], batch b: inout WarehouseBatch, episodeID: inout Int64) throws {

@@ -148,13 +148,21 @@ extension Warehouse {
 
     private func write(_ b: WarehouseBatch, _ s: any SQLSession, base: IDBase, datasetID: Int64,
                        variantSeq: inout Int64, counts: inout Counts) async throws {
-        func day(_ d: Day) -> SQLValue { .text(d.iso) }
-        func day(_ d: Day?) -> SQLValue { d.map { .text($0.iso) } ?? .null }
-        func text(_ t: String?) -> SQLValue { t.map { .text($0) } ?? .null }
-        func num(_ x: Double?) -> SQLValue { x.map { .double($0) } ?? .null }
-        func int(_ x: Int?) -> SQLValue { x.map { .int(Int64($0)) } ?? .null }
-        let zero = SQLValue.int(0)
+        // in the order the tables reference each other
+        try await writePersonsAndSpecimens(b, s, base: base, datasetID: datasetID)
+        try await writeEvents(b, s, base: base)
+        try await writeGenomics(b, s, base: base, variantSeq: &variantSeq)
+        counts.patients += b.persons.count
+        counts.samples += b.specimens.count
+        counts.mutations += b.variants.count
+        counts.treatmentRows += b.drugExposures.count
+        counts.rows += b.rowCount + b.persons.count
+    }
 
+    /// `person`, `onco_person`, `observation_period`, `condition_occurrence`, `specimen` and `onco_specimen_timing` rows.
+    private func writePersonsAndSpecimens(_ b: WarehouseBatch, _ s: any SQLSession, base: IDBase, datasetID: Int64) async throws {
+        typealias V = SQLRowValue
+        let zero = SQLValue.int(0)
         if !b.persons.isEmpty {
             var v: [SQLValue] = []
             v.reserveCapacity(b.persons.count * Columns.person.count)
@@ -164,7 +172,7 @@ extension Warehouse {
                 let gender: Int64 = p.sex == .female ? Int64(WarehouseSchema.Concept.female)
                     : p.sex == .male ? Int64(WarehouseSchema.Concept.male) : 0
                 v += [.int(base.person + p.id), .int(gender), .int(Int64(p.yearOfBirth)), zero, zero,
-                      .text(p.key.rawValue), .text(p.sex.rawValue), text(p.race)]
+                      .text(p.key.rawValue), .text(p.sex.rawValue), V.text(p.race)]
                 op += [.int(base.person + p.id), .int(datasetID), .int(p.synthetic ? 1 : 0)]
             }
             try await s.insert(table: "person", columns: Columns.person, values: v)
@@ -174,7 +182,7 @@ extension Warehouse {
             var v: [SQLValue] = []
             v.reserveCapacity(b.observationPeriods.count * 5)
             for o in b.observationPeriods {
-                v += [.int(base.observationPeriod + o.id), .int(base.person + o.person), day(o.start), day(o.end), zero]
+                v += [.int(base.observationPeriod + o.id), .int(base.person + o.person), V.day(o.start), V.day(o.end), zero]
             }
             try await s.insert(table: "observation_period", columns: Columns.observationPeriod, values: v)
         }
@@ -182,7 +190,7 @@ extension Warehouse {
             var v: [SQLValue] = []
             v.reserveCapacity(b.conditions.count * 6)
             for c in b.conditions {
-                v += [.int(base.condition + c.id), .int(base.person + c.person), zero, day(c.start), zero, text(c.tumourType)]
+                v += [.int(base.condition + c.id), .int(base.person + c.person), zero, V.day(c.start), zero, V.text(c.tumourType)]
             }
             try await s.insert(table: "condition_occurrence", columns: Columns.condition, values: v)
         }
@@ -190,38 +198,44 @@ extension Warehouse {
             var v: [SQLValue] = []
             v.reserveCapacity(b.specimens.count * 8)
             for x in b.specimens {
-                v += [.int(base.specimen + x.id), .int(base.person + x.person), zero, zero, day(x.date),
-                      .text(x.key.rawValue), text(x.sampleType), text(x.tumourType)]
+                v += [.int(base.specimen + x.id), .int(base.person + x.person), zero, zero, V.day(x.date),
+                      .text(x.key.rawValue), V.text(x.sampleType), V.text(x.tumourType)]
             }
             try await s.insert(table: "specimen", columns: Columns.specimen, values: v)
             var t: [SQLValue] = []
             t.reserveCapacity(b.specimens.count * 5)
             for x in b.specimens {
-                t += [.int(base.specimen + x.id), .int(base.person + x.person), day(x.timing.collected), day(x.timing.sequenced),
+                t += [.int(base.specimen + x.id), .int(base.person + x.person), V.day(x.timing.collected), V.day(x.timing.sequenced),
                       .text(String(x.timing.source.prefix(60)))]
             }
             try await s.insert(table: "onco_specimen_timing", columns: Columns.specimenTiming, values: t)
         }
+    }
+
+    /// `drug_exposure`, `death`, `measurement`, `episode` and `episode_event` rows.
+    private func writeEvents(_ b: WarehouseBatch, _ s: any SQLSession, base: IDBase) async throws {
+        typealias V = SQLRowValue
+        let zero = SQLValue.int(0)
         if !b.drugExposures.isEmpty {
             var v: [SQLValue] = []
             v.reserveCapacity(b.drugExposures.count * 8)
             for x in b.drugExposures {
-                v += [.int(base.drug + x.id), .int(base.person + x.person), zero, day(x.start), day(x.end), day(x.verbatimEnd),
+                v += [.int(base.drug + x.id), .int(base.person + x.person), zero, V.day(x.start), V.day(x.end), V.day(x.verbatimEnd),
                       zero, .text(x.drug)]
             }
             try await s.insert(table: "drug_exposure", columns: Columns.drug, values: v)
         }
         if !b.deaths.isEmpty {
             var v: [SQLValue] = []
-            for x in b.deaths { v += [.int(base.person + x.person), day(x.date), zero] }
+            for x in b.deaths { v += [.int(base.person + x.person), V.day(x.date), zero] }
             try await s.insert(table: "death", columns: Columns.death, values: v)
         }
         if !b.measurements.isEmpty {
             var v: [SQLValue] = []
             v.reserveCapacity(b.measurements.count * 11)
             for x in b.measurements {
-                v += [.int(base.measurement + x.id), .int(base.person + x.person), zero, day(x.date), zero, num(x.number),
-                      .text(x.kind), text(x.unit), text(x.text), x.specimen.map { .int(base.specimen + $0) } ?? .null,
+                v += [.int(base.measurement + x.id), .int(base.person + x.person), zero, V.day(x.date), zero, V.num(x.number),
+                      .text(x.kind), V.text(x.unit), V.text(x.text), x.specimen.map { .int(base.specimen + $0) } ?? .null,
                       x.specimen == nil ? .null : zero]
             }
             try await s.insert(table: "measurement", columns: Columns.measurement, values: v)
@@ -230,7 +244,7 @@ extension Warehouse {
             var v: [SQLValue] = []
             v.reserveCapacity(b.episodes.count * 9)
             for x in b.episodes {
-                v += [.int(base.episode + x.id), .int(base.person + x.person), zero, day(x.start), day(x.end), int(x.number),
+                v += [.int(base.episode + x.id), .int(base.person + x.person), zero, V.day(x.start), V.day(x.end), V.int(x.number),
                       zero, zero, .text(x.kind)]
             }
             try await s.insert(table: "episode", columns: Columns.episode, values: v)
@@ -241,6 +255,11 @@ extension Warehouse {
             for x in b.episodeEvents { v += [.int(base.episode + x.episode), .int(base.drug + x.drugExposure), zero] }
             try await s.insert(table: "episode_event", columns: Columns.episodeEvent, values: v)
         }
+    }
+
+    /// `onco_somatic_variant` (numbered by `variantSeq`) and `onco_clinical_attribute` rows.
+    private func writeGenomics(_ b: WarehouseBatch, _ s: any SQLSession, base: IDBase, variantSeq: inout Int64) async throws {
+        typealias V = SQLRowValue
         if !b.variants.isEmpty {
             var v: [SQLValue] = []
             v.reserveCapacity(b.variants.count * 16)
@@ -248,8 +267,8 @@ extension Warehouse {
                 variantSeq += 1
                 v += [.int(base.variant + variantSeq), .int(base.person + x.person), .int(base.specimen + x.specimen),
                       .text(x.key.build.rawValue), .text(x.key.chrom), .int(Int64(x.key.position)), .text(x.key.ref), .text(x.key.alt),
-                      text(x.gene), text(x.hgvsp), text(x.consequence), text(x.consequenceClass), text(x.alteration),
-                      num(x.vaf), int(x.depth), text(x.filter)]
+                      V.text(x.gene), V.text(x.hgvsp), V.text(x.consequence), V.text(x.consequenceClass), V.text(x.alteration),
+                      V.num(x.vaf), V.int(x.depth), V.text(x.filter)]
             }
             try await s.insert(table: "onco_somatic_variant", columns: Columns.variant, values: v)
         }
@@ -258,14 +277,18 @@ extension Warehouse {
             v.reserveCapacity(b.attributes.count * 5)
             for x in b.attributes {
                 v += [.int(base.person + x.person), x.specimen.map { .int(base.specimen + $0) } ?? .null, .text(x.attribute),
-                      .text(x.value), num(x.number)]
+                      .text(x.value), V.num(x.number)]
             }
             try await s.insert(table: "onco_clinical_attribute", columns: Columns.attribute, values: v)
         }
-        counts.patients += b.persons.count
-        counts.samples += b.specimens.count
-        counts.mutations += b.variants.count
-        counts.treatmentRows += b.drugExposures.count
-        counts.rows += b.rowCount + b.persons.count
     }
+}
+
+/// SQL values of optional fields: NULL when absent.
+private enum SQLRowValue {
+    static func day(_ d: Day) -> SQLValue { .text(d.iso) }
+    static func day(_ d: Day?) -> SQLValue { d.map { .text($0.iso) } ?? .null }
+    static func text(_ t: String?) -> SQLValue { t.map { .text($0) } ?? .null }
+    static func num(_ x: Double?) -> SQLValue { x.map { .double($0) } ?? .null }
+    static func int(_ x: Int?) -> SQLValue { x.map { .int(Int64($0)) } ?? .null }
 }
