@@ -1,5 +1,6 @@
 import ArgumentParser
 import OncoCore
+import Reports
 import Survival
 import SurvivalInput
 
@@ -39,7 +40,7 @@ struct SurvivalFineGrayCommand: ParsableCommand {
     var confLevel: Double = 0.95
 
     func validate() throws {
-        guard !SurvivalText.list(covariates).isEmpty else { throw ValidationError("--covariates needs at least one column") }
+        guard !SurvivalArguments.list(covariates).isEmpty else { throw ValidationError("--covariates needs at least one column") }
         guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
         guard eventOfInterest >= 1 else { throw ValidationError("--event-of-interest must be a cause 1, 2, … (0 means censored)") }
         if ties == .exact { throw ValidationError("--ties exact is not supported for Fine–Gray (weighted (start, stop] data)") }
@@ -47,8 +48,8 @@ struct SurvivalFineGrayCommand: ParsableCommand {
 
     func run() throws {
         let table = try DelimitedTable(path: io.input)
-        let covs = SurvivalText.list(covariates)
-        let cats = Set(SurvivalText.list(categorical))
+        let covs = SurvivalArguments.list(covariates)
+        let cats = Set(SurvivalArguments.list(categorical))
         for c in cats where !covs.contains(c) { throw ValidationError("--categorical \(c) is not among --covariates") }
         let data = try SurvivalRows(table, time: io.time, event: io.event, columns: covs + [weights].compactMap { $0 },
                                     weightColumn: weights, competingRisks: true)
@@ -66,51 +67,5 @@ struct SurvivalFineGrayCommand: ParsableCommand {
                               options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel))
         let report = SurvivalFineGrayReport(file: io.input, fineGray: fg, rows: data, categorical: categoricalUsed)
         try emit(io.format == .json ? report.json() : report.text(), to: io.output)
-    }
-}
-
-/// Text and JSON of a Fine–Gray fit; `terms[]` as `survival cox` writes them.
-struct SurvivalFineGrayReport {
-    let file: String
-    let fineGray: FineGray
-    let rows: SurvivalRows
-    let categorical: [String]
-
-    var events: [Int: Int] { rows.status.reduce(into: [:]) { if $1 > 0 { $0[$1, default: 0] += 1 } } }
-
-    func text() -> String {
-        let fit = fineGray.fit
-        var s = "Fine-Gray subdistribution hazards (R: finegray + coxph(weights = fgwt, cluster = id)), cause \(fineGray.data.eventOfInterest)"
-            + ", ties = \(fit.options.ties.rawValue), robust variance clustered by subject\n"
-        s += SurvivalText.inputLine(file, rows)
-        s += "  events by cause: " + events.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "\n"
-        s += "  n= \(fineGray.n) subjects, \(fineGray.data.count) weighted (start, stop] rows, events of interest= \(fit.eventCount)\n\n"
-        s += SurvivalCoxReport.coefficientText(fit)
-        s += "\nexp(coef) is the subdistribution hazard ratio.\n"
-        if !fit.problems.isEmpty { s += "\nWarning: " + fit.problems.map(\.description).joined(separator: "; ") + "\n" }
-        return s
-    }
-
-    func json() -> String {
-        let fit = fineGray.fit
-        return SurvivalJSON.object([
-            ("analysis", .string("finegray")),
-            ("event_of_interest", .int(fineGray.data.eventOfInterest)),
-            ("n", .int(fineGray.n)),
-            ("n_expanded", .int(fineGray.data.count)),
-            ("events", .int(fit.eventCount)),
-            ("events_by_cause", .object(events.sorted { $0.key < $1.key }.map { (String($0.key), .int($0.value)) })),
-            ("n_dropped_missing", .int(rows.dropped)),
-            ("ties", .string(fit.options.ties.rawValue)),
-            ("iterations", .int(fit.iterations)),
-            ("converged", .bool(!fit.problems.contains(.iterationLimit))),
-            ("loglik_null", .number(fit.logLikelihoodNull)),
-            ("loglik", .number(fit.logLikelihood)),
-            ("conf_level", .number(fit.options.confidenceLevel)),
-            ("variance_type", .string("robust, cluster subject")),
-            ("terms", SurvivalCoxReport.termsJSON(fit)),
-            ("categorical", .array(categorical.map { .string($0) })),
-            ("problems", .array(fit.problems.map { .string($0.description) })),
-        ]).rendered() + "\n"
     }
 }

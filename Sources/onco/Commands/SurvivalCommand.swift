@@ -67,14 +67,15 @@ struct SurvivalInputOptions: ParsableArguments {
     var noTimeFix = false
 }
 
-extension SurvivalText {
+/// The list and number arguments of the survival commands.
+enum SurvivalArguments {
     /// Splits `a,b,c` lists.
     static func list(_ s: String?) -> [String] {
         (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     static func times(_ s: String?, option: String) throws -> [Double] {
-        try SurvivalText.list(s).map {
+        try SurvivalArguments.list(s).map {
             guard case .success(let v) = ExactNumber.double($0) else { throw ValidationError("\(option): '\($0)' is not a finite number") }
             return v
         }
@@ -132,7 +133,7 @@ struct SurvivalKMCommand: ParsableCommand {
         let used = [group, start, weights].compactMap { $0 }
         let data = try SurvivalRows(table, time: io.time, event: io.event, columns: used, weightColumn: weights)
         try data.requireRows(2)
-        let at = try SurvivalText.times(times, option: "--times")
+        let at = try SurvivalArguments.times(times, option: "--times")
         let entry = try start.map { try data.entry($0) }
         let w = try weights.map { try data.weights($0) }
         let labels: [String], curves: [KaplanMeier]
@@ -250,7 +251,7 @@ struct SurvivalCoxCommand: ParsableCommand {
     var confLevel: Double = 0.95
 
     func validate() throws {
-        guard !SurvivalText.list(covariates).isEmpty else { throw ValidationError("--covariates needs at least one column") }
+        guard !SurvivalArguments.list(covariates).isEmpty else { throw ValidationError("--covariates needs at least one column") }
         guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
         if weights != nil && ties == .exact { throw ValidationError("case weights are not supported with --ties exact") }
         if start != nil && ties == .exact { throw ValidationError("--start is not supported with --ties exact") }
@@ -260,8 +261,8 @@ struct SurvivalCoxCommand: ParsableCommand {
 
     func run() throws {
         let table = try DelimitedTable(path: io.input)
-        let covs = SurvivalText.list(covariates)
-        let cats = Set(SurvivalText.list(categorical))
+        let covs = SurvivalArguments.list(covariates)
+        let cats = Set(SurvivalArguments.list(categorical))
         for c in cats where !covs.contains(c) {
             throw ValidationError("--categorical \(c) is not among --covariates")
         }
