@@ -59,15 +59,15 @@ struct SyntheticCalibrationTests {
         let t = try #require(try JSONSerialization.jsonObject(with: Data(truth.utf8)) as? [String: Any])
         #expect(t["matchedTargetedScale"] as? String == "marginal")
         #expect(t["trueHazardRatioMatchedTargetedVsChemotherapy"] as? Double == c.conditionalHazardRatio)
-        let mc = try #require(t["marginalCalibration"] as? [String: Any])
-        #expect(mc["targetMarginalHazardRatio"] as? Double == 0.6)
-        #expect(mc["conditionalHazardRatio"] as? Double == c.conditionalHazardRatio)
-        #expect(mc["achievedMarginalHazardRatio"] as? Double == c.achievedMarginalHazardRatio)
-        #expect(mc["toleranceLog"] as? Double == 1e-4 && mc["patients"] as? Int == 20_000 && mc["seed"] as? Int == 7)
+        // The calibration block, decoded with JSONDecoder (exact doubles), is the generator's.
+        struct Recorded: Decodable { var marginalCalibration: SyntheticCohortGenerator.Calibration }
+        let mc = try JSONDecoder().decode(Recorded.self, from: Data(truth.utf8)).marginalCalibration
+        #expect(mc == c && mc.targetMarginalHazardRatio == 0.6 && mc.toleranceLog == 1e-4 && mc.patients == 20_000 && mc.seed == 7)
         #expect(t["marginalHazardRatio"] as? Double == g.marginalTruth?.hazardRatio)
         // A conditional-scale file says so and has no calibration.
         let plain = try SyntheticCohortGenerator(parametersPath: SyntheticTrapTests.parameters(conditional: true) { _ in }, patients: 500, seed: 4)
-        let p = try #require(try JSONSerialization.jsonObject(with: Data(#require(plain.descriptor.plantedTruth).utf8)) as? [String: Any])
+        let plainTruth = try #require(plain.descriptor.plantedTruth)
+        let p = try #require(try JSONSerialization.jsonObject(with: Data(plainTruth.utf8)) as? [String: Any])
         #expect(p["matchedTargetedScale"] as? String == "conditional" && p["marginalCalibration"] == nil)
         #expect(p["trueHazardRatioMatchedTargetedVsChemotherapy"] as? Double == 0.6 && plain.calibration == nil)
     }

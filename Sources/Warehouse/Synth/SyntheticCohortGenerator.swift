@@ -160,18 +160,20 @@ public struct SyntheticCohortGenerator: Sendable {
                 regimen = t.chemotherapy[r.int(0...(t.chemotherapy.count - 1))]
             }
         }
-        // Survival.
-        var lp = 0.0
+        // Survival. `lp0` is the linear predictor without the treatment term (the comparator's), summed in the
+        // same order so that it equals `lp` bit for bit under chemotherapy.
+        var lp = 0.0, lp0 = 0.0
+        func add(_ x: Double) { lp += x; lp0 += x }
         switch cls {
         case .matchedTargeted: lp += log(matchedHazardRatio)
         case .immunotherapy: lp += log(e.immunotherapy) + log(e.immunotherapyPerTMBDoubling) * log2(tmb / e.tmbReference)
         case .olderOrNonMatched: lp += log(e.olderOrNonMatched)
         case .chemotherapy: break
         }
-        if tp53 { lp += log(e.tp53) }
-        if let ecog, let ps = P.performanceStatus { lp += log(ps.hazardRatioPerStep) * Double(ecog) }
-        lp += log(e.perStage) * Double(stage - 2)
-        lp += log(e.per10YearsOfAge) * (Double(age) - e.ageReference) / 10
+        if tp53 { add(log(e.tp53)) }
+        if let ecog, let ps = P.performanceStatus { add(log(ps.hazardRatioPerStep) * Double(ecog)) }
+        add(log(e.perStage) * Double(stage - 2))
+        add(log(e.per10YearsOfAge) * (Double(age) - e.ageReference) / 10)
         let k = P.weibullShape
         let scale = t.baselineMedianMonths * 30.4375 / pow(log(2.0), 1 / k)
         let hazardDraw = -log(r.uniformOpen())
@@ -229,7 +231,7 @@ public struct SyntheticCohortGenerator: Sendable {
         // The draws of the patient's survival under both strategies (common random numbers).
         let counterfactual: CounterfactualDraw? = {
             guard let d = driver, !d.targeted.isEmpty, cls == .matchedTargeted || cls == .chemotherapy else { return nil }
-            return CounterfactualDraw(comparatorLP: cls == .matchedTargeted ? lp - log(matchedHazardRatio) : lp, hazardDraw: hazardDraw,
+            return CounterfactualDraw(comparatorLP: lp0, hazardDraw: hazardDraw,
                                       startDraw: startDraw, scale: scale)
         }()
         let firstLineStart = start
