@@ -29,6 +29,9 @@ struct SurvivalFineGrayCommand: ParsableCommand {
     @Option(help: "Covariates to treat as categorical even when numeric (treatment contrasts, first level = reference).")
     var categorical: String?
 
+    @Option(help: "Column to stratify the baseline subdistribution hazard by (R: + strata(x) in the weighted coxph; the censoring distribution stays over all subjects, as finegray(Surv(time, status) ~ .)).")
+    var strata: String?
+
     @Option(help: "Column of case weights (they multiply the Fine–Gray weights).")
     var weights: String?
 
@@ -50,7 +53,7 @@ struct SurvivalFineGrayCommand: ParsableCommand {
         let covs = SurvivalText.list(covariates)
         let cats = Set(SurvivalText.list(categorical))
         for c in cats where !covs.contains(c) { throw ValidationError("--categorical \(c) is not among --covariates") }
-        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: covs + [weights].compactMap { $0 },
+        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: covs + [strata, weights].compactMap { $0 },
                                     weightColumn: weights, competingRisks: true)
         try data.requireRows(2)
         let present = Set(data.status.filter { $0 > 0 })
@@ -62,9 +65,9 @@ struct SurvivalFineGrayCommand: ParsableCommand {
         }
         let (design, categoricalUsed) = try data.coxCovariates(covs, categorical: cats)
         let fg = try FineGray(time: data.time, status: data.status, eventOfInterest: eventOfInterest, design: CoxDesign(design),
-                              weights: try weights.map { try data.weights($0) },
+                              strata: try strata.map { try data.factor($0) }, weights: try weights.map { try data.weights($0) },
                               options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel))
-        let report = SurvivalFineGrayReport(file: io.input, fineGray: fg, rows: data, categorical: categoricalUsed)
+        let report = SurvivalFineGrayReport(file: io.input, fineGray: fg, rows: data, categorical: categoricalUsed, strataColumn: strata)
         try emit(io.format == .json ? report.json() : report.text(), to: io.output)
     }
 }
@@ -75,12 +78,14 @@ struct SurvivalFineGrayReport {
     let fineGray: FineGray
     let rows: SurvivalRows
     let categorical: [String]
+    let strataColumn: String?
 
     var events: [Int: Int] { rows.status.reduce(into: [:]) { if $1 > 0 { $0[$1, default: 0] += 1 } } }
 
     func text() -> String {
         let fit = fineGray.fit
         var s = "Fine-Gray subdistribution hazards (R: finegray + coxph(weights = fgwt, cluster = id)), cause \(fineGray.data.eventOfInterest)"
+            + (strataColumn.map { ", stratified by \($0)" } ?? "")
             + ", ties = \(fit.options.ties.rawValue), robust variance clustered by subject\n"
         s += SurvivalText.inputLine(file, rows)
         s += "  events by cause: " + events.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "\n"
@@ -110,6 +115,7 @@ struct SurvivalFineGrayReport {
             ("variance_type", .string("robust, cluster subject")),
             ("terms", SurvivalCoxReport.termsJSON(fit)),
             ("categorical", .array(categorical.map { .string($0) })),
+            ("strata", strataColumn.map { _ in .array(fit.strata.map { .string($0) }) } ?? .null),
             ("problems", .array(fit.problems.map { .string($0.description) })),
         ]).rendered() + "\n"
     }
