@@ -154,12 +154,15 @@ public struct SurvivalFineGrayReport {
     public let fineGray: FineGray
     public let rows: SurvivalRows
     public let categorical: [String]
+    /// The `--strata` column, when the baseline subdistribution hazard is stratified.
+    public let strataColumn: String?
 
-    public init(file: String, fineGray: FineGray, rows: SurvivalRows, categorical: [String]) {
+    public init(file: String, fineGray: FineGray, rows: SurvivalRows, categorical: [String], strataColumn: String? = nil) {
         self.file = file
         self.fineGray = fineGray
         self.rows = rows
         self.categorical = categorical
+        self.strataColumn = strataColumn
     }
 
     var events: [Int: Int] { rows.status.reduce(into: [:]) { if $1 > 0 { $0[$1, default: 0] += 1 } } }
@@ -167,6 +170,7 @@ public struct SurvivalFineGrayReport {
     public func text() -> String {
         let fit = fineGray.fit
         var s = "Fine-Gray subdistribution hazards (R: finegray + coxph(weights = fgwt, cluster = id)), cause \(fineGray.data.eventOfInterest)"
+            + (strataColumn.map { ", stratified by \($0)" } ?? "")
             + ", ties = \(fit.options.ties.rawValue), robust variance clustered by subject\n"
         s += SurvivalText.inputLine(file, rows)
         s += "  events by cause: " + events.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "\n"
@@ -196,6 +200,7 @@ public struct SurvivalFineGrayReport {
             ("variance_type", .string("robust, cluster subject")),
             ("terms", SurvivalCoxReport.termsJSON(fit)),
             ("categorical", .array(categorical.map { .string($0) })),
+            ("strata", strataColumn.map { _ in .array(fit.strata.map { .string($0) }) } ?? .null),
             ("problems", .array(fit.problems.map { .string($0.description) })),
         ]).rendered() + "\n"
     }

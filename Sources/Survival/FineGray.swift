@@ -134,12 +134,16 @@ public struct FineGray: Sendable {
 
     /// - Parameters:
     ///   - design: one row per subject.
+    ///   - strata: one level per subject, or nil: a separate baseline subdistribution hazard per level (R:
+    ///     `+ strata(s)` in the weighted `coxph`); the censoring distribution G stays the one of all subjects
+    ///     (R's `finegray(Surv(time, status) ~ ., ...)`, whose formula has no `strata()` term).
     ///   - options: Cox fitting controls; `robust` is implied (clustered by subject). Not exact ties.
     /// - Throws: `SurvivalError` for invalid input (see `FineGrayData.init`), `.lengthMismatch` for a
     ///   design of another length, `.invalidArgument` for exact ties.
-    public init(time: [Double], status: [Int], eventOfInterest: Int, design: CoxDesign, weights: [Double]? = nil,
-                options: CoxFit.Options = CoxFit.Options()) throws {
+    public init(time: [Double], status: [Int], eventOfInterest: Int, design: CoxDesign, strata: Factor? = nil,
+                weights: [Double]? = nil, options: CoxFit.Options = CoxFit.Options()) throws {
         guard design.rowCount == time.count else { throw SurvivalError(.lengthMismatch, "time and design") }
+        if let strata, strata.codes.count != time.count { throw SurvivalError(.lengthMismatch, "time and strata") }
         guard options.ties != .exact else { throw SurvivalError(.invalidArgument, "exact ties are not supported with Fine–Gray data") }
         let d = try FineGrayData(time: time, status: status, eventOfInterest: eventOfInterest, weights: weights,
                                  timeFix: options.timeFix)
@@ -155,8 +159,9 @@ public struct FineGray: Sendable {
         // CoxFit takes times ≥ 0: with R's zero of −1 (a time is 0) the fit sees every time shifted by +1,
         // which keeps every risk set (times are already merged by aeqSurv, so no two become equal)
         let shift = d.start.min().map { Swift.max(0, -$0) } ?? 0
+        let expandedStrata = strata.map { s in Factor(codes: d.subject.map { s.codes[$0] }, levels: s.levels) }
         fit = try CoxFit(entry: d.start.map { $0 + shift }, time: d.stop.map { $0 + shift }, event: d.event, design: expanded,
-                         weights: d.weight, cluster: cluster, options: o)
+                         strata: expandedStrata, weights: d.weight, cluster: cluster, options: o)
         data = d
         n = time.count
     }

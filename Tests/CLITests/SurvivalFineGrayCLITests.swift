@@ -40,6 +40,39 @@ import _TestSupport
         #expect(text.status == 0 && text.stdout.contains("robust se") && text.stdout.contains("subdistribution hazard ratio"), "\(text.stdout)")
     }
 
+    /// `--strata`: R's finegray (censoring distribution over all subjects) + coxph(... + strata(x), weights = fgwt,
+    /// cluster = id), rwe/finegray_strata.json (scripts/reference/finegray_strata_reference.R).
+    @Test(arguments: ["pbc_death_by_edema", "mgus2_pcm_by_male"])
+    func fineGrayStrataMatchesR(_ key: String) throws {
+        let all = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.dir.appendingPathComponent("finegray_strata.json"))) as! [String: Any]
+        let fit = all[key] as! [String: Any]
+        let r = try runOnco(["survival", "finegray", "--input", "data/\(fit["data"] as! String)", "--time", fit["time"] as! String,
+                             "--event", fit["event"] as! String, "--event-of-interest", String(fit["event_of_interest"] as! Int),
+                             "--covariates", (fit["terms"] as! [String]).joined(separator: ","), "--strata", fit["strata"] as! String,
+                             "--format", "json"], currentDirectory: Self.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(out["n"] as? Int == fit["n"] as? Int && out["n_expanded"] as? Int == fit["n_expanded"] as? Int)
+        #expect(out["events"] as? Int == fit["nevent"] as? Int)
+        #expect((out["strata"] as? [String])?.isEmpty == false, "\(String(describing: out["strata"]))")
+        let loglik = Self.doubles(fit["loglik"])
+        #expect(isClose((out["loglik_null"] as! NSNumber).doubleValue, loglik[0], rel: 1e-9))
+        #expect(isClose((out["loglik"] as! NSNumber).doubleValue, loglik[1], rel: 1e-9))
+        let terms = out["terms"] as! [[String: Any]]
+        #expect(terms.map { $0["name"] as! String } == fit["terms"] as! [String])
+        for field in ["coef", "se", "naive_se"] {
+            let ours = terms.map { ($0[field] as! NSNumber).doubleValue }, theirs = Self.doubles(fit[field])
+            #expect(ours.count == theirs.count)
+            for (a, b) in zip(ours, theirs) { #expect(isClose(a, b, rel: 1e-6), "\(key) \(field) \(a) vs R \(b)") }
+        }
+        // Without --strata the fit differs (the strata matter on these data).
+        let plain = try runOnco(["survival", "finegray", "--input", "data/\(fit["data"] as! String)", "--time", fit["time"] as! String,
+                                 "--event", fit["event"] as! String, "--event-of-interest", String(fit["event_of_interest"] as! Int),
+                                 "--covariates", (fit["terms"] as! [String]).joined(separator: ","), "--format", "json"], currentDirectory: Self.dir)
+        let p = try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as! [String: Any]
+        #expect(p["strata"] is NSNull && !isClose((p["loglik"] as! NSNumber).doubleValue, loglik[1], rel: 1e-6))
+    }
+
     @Test func grayTestMatchesCmprsk() throws {
         let t = (try Self.reference()["gray"] as! [String: Any])["pbc_edema"] as! [String: Any]
         let r = try runOnco(["survival", "cif", "--input", "data/pbc_cr.csv", "--time", "time", "--event", "status", "--group", "edema",

@@ -20,15 +20,20 @@ import Survival
 public struct SyntheticCohortGenerator: Sendable {
     public static let generatorVersion = "onco-synth-v2"
     public let parameters: SyntheticCohortParameters
-    public let patients: Int
-    public let seed: UInt64
+    public internal(set) var patients: Int
+    public internal(set) var seed: UInt64
     public var chunkSize: Int = 10_000
     let passengers: [SyntheticCohortParameters.Driver]
     let contentHash: String
     let cumulativeTypes: [Double]
     /// The marginal hazard ratio of the matched regimen in this cohort (`MarginalTruth`); computed when
-    /// the parameter file plants a truth (traps or performance status), else nil.
+    /// the parameter file plants a truth (traps, performance status or a marginal effect), else nil.
     public private(set) var marginalTruth: MarginalTruth?
+    /// The conditional hazard ratio of the matched regimen planted in the linear predictor: the parameter
+    /// file's `effects.matchedTargeted`, or, on the marginal scale, the one calibrated to it (`calibration`).
+    public private(set) var matchedHazardRatio: Double
+    /// How `matchedHazardRatio` was calibrated to a marginal target; nil on the conditional scale.
+    public private(set) var calibration: Calibration?
 
     /// Loads the parameter file and its passenger pool.
     public init(parametersPath: String, patients: Int, seed: UInt64) throws {
@@ -58,14 +63,22 @@ public struct SyntheticCohortGenerator: Sendable {
         cumulativeTypes = params.tumourTypes.map { acc += $0.frequency / total; return acc }
         contentHash = try CBioPortalImporter.contentHash([URL(fileURLWithPath: parametersPath), poolURL],
                                                          extra: [Self.generatorVersion, String(seed), String(patients)])
-        if params.plantsTruth { marginalTruth = try computeMarginalTruth(file: URL(fileURLWithPath: parametersPath).lastPathComponent) }
+        matchedHazardRatio = params.effects.matchedTargeted
+        let file = URL(fileURLWithPath: parametersPath).lastPathComponent
+        if params.effects.resolvedMatchedTargetedScale == .marginal {
+            let c = try calibratedToMarginal(file: file)
+            calibration = c
+            matchedHazardRatio = c.conditionalHazardRatio
+        }
+        if params.plantsTruth { marginalTruth = try computeMarginalTruth(file: file) }
     }
 
     /// The dataset this run writes: named by parameter set, seed and size; always synthetic.
     public var descriptor: DatasetDescriptor {
         DatasetDescriptor(name: "synthetic:\(parameters.name):seed=\(seed):n=\(patients)", sourceKind: "synthetic",
                           contentSHA256: contentHash, synthetic: true, pseudonymKeyFingerprint: nil,
-                          plantedTruth: parameters.plantedTruthJSON(marginal: marginalTruth))
+                          plantedTruth: parameters.plantedTruthJSON(matchedHazardRatio: matchedHazardRatio, marginal: marginalTruth,
+                                                                    calibration: calibration))
     }
 
     /// A batch source generating `parallelism` chunks at a time.
@@ -92,14 +105,14 @@ public struct SyntheticCohortGenerator: Sendable {
     /// The first-line class a patient received (what the model's treatment terms describe).
     public enum FirstLineClass: String, Sendable, Codable { case chemotherapy, matchedTargeted, immunotherapy, olderOrNonMatched }
 
-    /// Generates patient `i` into `b`; returns the patient's survival under both strategies of the
-    /// target trial when the patient belongs to its population (see `Counterfactual`).
+    /// Generates patient `i` into `b`; returns the draws giving the patient's survival under both strategies
+    /// of the target trial when the patient belongs to its population (see `CounterfactualDraw`).
     ///
     /// One function of ~170 lines on purpose: every draw comes from the patient's one random stream in a
     /// fixed order, which the seeded tests and goldens depend on; split, that order would be spread over
     /// functions that each must be called at exactly the same point.
     @discardableResult
-    func generatePatient(index i: Int, into b: inout WarehouseBatch, ids: inout LocalIDs) -> Counterfactual? {
+    func generatePatient(index i: Int, into b: inout WarehouseBatch, ids: inout LocalIDs) -> CounterfactualDraw? {
         // Each patient's stream starts at a hashed (seed, index) state. Starting patient i at seed + γ·(i+1)
         // (γ being SplitMix64's own increment) made patient i+1's stream patient i's shifted by one draw
         // (onco-synth-v1): consecutive patients were correlated. Streams now start ~uniformly over 2^64.
@@ -147,18 +160,20 @@ public struct SyntheticCohortGenerator: Sendable {
                 regimen = t.chemotherapy[r.int(0...(t.chemotherapy.count - 1))]
             }
         }
-        // Survival.
-        var lp = 0.0
+        // Survival. `lp0` is the linear predictor without the treatment term (the comparator's), summed in the
+        // same order so that it equals `lp` bit for bit under chemotherapy.
+        var lp = 0.0, lp0 = 0.0
+        func add(_ x: Double) { lp += x; lp0 += x }
         switch cls {
-        case .matchedTargeted: lp += log(e.matchedTargeted)
+        case .matchedTargeted: lp += log(matchedHazardRatio)
         case .immunotherapy: lp += log(e.immunotherapy) + log(e.immunotherapyPerTMBDoubling) * log2(tmb / e.tmbReference)
         case .olderOrNonMatched: lp += log(e.olderOrNonMatched)
         case .chemotherapy: break
         }
-        if tp53 { lp += log(e.tp53) }
-        if let ecog, let ps = P.performanceStatus { lp += log(ps.hazardRatioPerStep) * Double(ecog) }
-        lp += log(e.perStage) * Double(stage - 2)
-        lp += log(e.per10YearsOfAge) * (Double(age) - e.ageReference) / 10
+        if tp53 { add(log(e.tp53)) }
+        if let ecog, let ps = P.performanceStatus { add(log(ps.hazardRatioPerStep) * Double(ecog)) }
+        add(log(e.perStage) * Double(stage - 2))
+        add(log(e.per10YearsOfAge) * (Double(age) - e.ageReference) / 10)
         let k = P.weibullShape
         let scale = t.baselineMedianMonths * 30.4375 / pow(log(2.0), 1 / k)
         let hazardDraw = -log(r.uniformOpen())
@@ -213,15 +228,11 @@ public struct SyntheticCohortGenerator: Sendable {
         // Lines of therapy and progressions (progression = a fraction of the remaining true survival).
         let startDraw = r.int(7...42)
         var start = min(startDraw, max(0, follow / 4))
-        // The patient's survival under both strategies (same draws: common random numbers), uncensored.
-        let counterfactual: Counterfactual? = {
+        // The draws of the patient's survival under both strategies (common random numbers).
+        let counterfactual: CounterfactualDraw? = {
             guard let d = driver, !d.targeted.isEmpty, cls == .matchedTargeted || cls == .chemotherapy else { return nil }
-            let comparatorLP = cls == .matchedTargeted ? lp - log(e.matchedTargeted) : lp
-            func fromLineStart(_ lp: Double) -> Double {
-                let t = scale * pow(hazardDraw / exp(lp), 1 / k)
-                return t - Double(min(startDraw, max(0, max(1, Int(t.rounded())) / 4)))
-            }
-            return Counterfactual(matched: fromLineStart(comparatorLP + log(e.matchedTargeted)), comparator: fromLineStart(comparatorLP))
+            return CounterfactualDraw(comparatorLP: lp0, hazardDraw: hazardDraw,
+                                      startDraw: startDraw, scale: scale)
         }()
         let firstLineStart = start
         var line = 1
@@ -264,66 +275,6 @@ public struct SyntheticCohortGenerator: Sendable {
         writeSample(sample, person: pid, day: diag + sequencedDay, source: source, sampleKey: keyHex, tumourType: t.code,
                     into: &b, ids: &ids)
         return counterfactual
-    }
-
-    /// One patient of the emulated target trial's population (a driver with a matched regimen, first line
-    /// with the matched regimen or chemotherapy) under each strategy: overall survival in days from the
-    /// start of line 1, uncensored, from the patient's own draws (common random numbers) with the linear
-    /// predictor's treatment term set to the matched regimen or to chemotherapy.
-    public struct Counterfactual: Sendable, Hashable {
-        public var matched: Double
-        public var comparator: Double
-    }
-
-    /// The marginal truth an inverse-probability-weighted analysis estimates. The planted effect
-    /// (`effects.matchedTargeted`) is conditional on the other covariates of the model; a hazard ratio is
-    /// not collapsible, so the population-averaged (marginal) one differs even without confounding. It
-    /// is computed by fitting the Cox model `Surv(time) ~ strategy` (Efron ties) to the 2n counterfactual
-    /// rows of the n patients of the population (`Counterfactual`): each patient's survival under both
-    /// strategies from the same random draws, without disturbing the generator's stream (a seed's data
-    /// are unchanged).
-    public struct MarginalTruth: Sendable, Hashable, Codable {
-        /// exp(β) of `strategy` (matched regimen = 1, chemotherapy = 0).
-        public var hazardRatio: Double
-        /// Its model-based standard error of log HR over the 2n rows (a sampling-error scale only: the
-        /// rows come in correlated pairs).
-        public var standardErrorLog: Double
-        /// n: patients of the population.
-        public var patients: Int
-    }
-
-    /// The counterfactual survival of every patient of the population, in patient order (patients are
-    /// generated again, in parallel chunks, and their rows dropped).
-    public func counterfactuals() -> [Counterfactual] {
-        let n = chunkCount
-        let results = UncheckedBox([[Counterfactual]](repeating: [], count: n))
-        let lock = NSLock()
-        let g = self
-        DispatchQueue.concurrentPerform(iterations: n) { k in
-            var out: [Counterfactual] = []
-            var ids = LocalIDs()
-            for i in (k * g.chunkSize)..<min(g.patients, (k + 1) * g.chunkSize) {
-                var scratch = WarehouseBatch()
-                if let c = g.generatePatient(index: i, into: &scratch, ids: &ids) { out.append(c) }
-            }
-            lock.lock(); results.value[k] = out; lock.unlock()
-        }
-        return results.value.flatMap { $0 }
-    }
-
-    func computeMarginalTruth(file: String) throws -> MarginalTruth? {
-        let pairs = counterfactuals()
-        guard !pairs.isEmpty else { return nil }
-        let n = pairs.count
-        let time = pairs.map(\.matched) + pairs.map(\.comparator)
-        let strategy = [Double](repeating: 1, count: n) + [Double](repeating: 0, count: n)
-        let fit = try CoxFit(time: time, event: [Bool](repeating: true, count: 2 * n),
-                             design: CoxDesign(rowMajor: strategy, rowCount: 2 * n, columnNames: ["strategy"]))
-        guard fit.problems.isEmpty, fit.coefficients[0].isFinite else {
-            throw ImportError(file: file, line: 0, field: "effects.matchedTargeted",
-                              problem: "gives a marginal hazard ratio that cannot be estimated (\(fit.problems))")
-        }
-        return MarginalTruth(hazardRatio: exp(fit.coefficients[0]), standardErrorLog: fit.variance[0].squareRoot(), patients: n)
     }
 
     /// A patient's specimen, drawn before its dates are known.

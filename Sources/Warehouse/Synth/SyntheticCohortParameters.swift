@@ -30,6 +30,38 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
     public var performanceStatus: PerformanceStatus?
     /// Biases planted to test real-world-evidence designs (issue #22); nil: none.
     public var traps: Traps?
+    /// How the conditional effect is calibrated when `effects.matchedTargetedScale` is `marginal`; nil: the
+    /// defaults of `MarginalCalibration`.
+    public var marginalCalibration: MarginalCalibration?
+
+    /// The scale of the planted matched-regimen hazard ratio (`effects.matchedTargetedScale`).
+    public enum EffectScale: String, Codable, Sendable, Hashable {
+        /// `effects.matchedTargeted` is the coefficient of the linear predictor: the HR given ECOG, TP53,
+        /// stage and age (the default).
+        case conditional
+        /// `effects.matchedTargeted` is the target trial's marginal HR (the population-averaged one an
+        /// inverse-probability-weighted Cox model estimates); the conditional coefficient is calibrated to it.
+        case marginal
+    }
+
+    /// The calibration of a marginal effect: the conditional HR whose counterfactual marginal HR
+    /// (`SyntheticCohortGenerator.MarginalTruth`, over a calibration cohort of `patients` drawn from its own
+    /// stream, `seed`) is the target within `toleranceLog` on the log scale.
+    public struct MarginalCalibration: Codable, Sendable, Hashable {
+        /// Patients of the calibration cohort (all tumour types; the population is the target trial's).
+        public var patients: Int?
+        /// Seed of the calibration cohort; its streams are apart from every cohort seed's.
+        public var seed: UInt64?
+        /// |log achieved − log target| allowed.
+        public var toleranceLog: Double?
+
+        public static let defaultPatients = 200_000
+        public static let defaultSeed: UInt64 = 22
+        public static let defaultToleranceLog = 1e-4
+        public var resolvedPatients: Int { patients ?? Self.defaultPatients }
+        public var resolvedSeed: UInt64 { seed ?? Self.defaultSeed }
+        public var resolvedToleranceLog: Double { toleranceLog ?? Self.defaultToleranceLog }
+    }
 
     public struct PerformanceStatus: Codable, Sendable, Hashable {
         /// Probabilities of ECOG 0, 1, 2, … (at most 5 values: ECOG 0–4).
@@ -63,8 +95,11 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
 
     /// Hazard ratios planted in the data (the Cox model's true exp(β)).
     public struct PlantedEffects: Codable, Sendable, Hashable {
-        /// First-line matched targeted therapy vs chemotherapy.
+        /// First-line matched targeted therapy vs chemotherapy, on the scale `matchedTargetedScale`.
         public var matchedTargeted: Double
+        /// `conditional` (nil: the default) or `marginal` (see `EffectScale`).
+        public var matchedTargetedScale: EffectScale?
+        public var resolvedMatchedTargetedScale: EffectScale { matchedTargetedScale ?? .conditional }
         /// First-line immunotherapy vs chemotherapy at TMB = `tmbReference`.
         public var immunotherapy: Double
         /// Multiplier of the immunotherapy HR per doubling of TMB (< 1: benefit rising with TMB).
@@ -153,6 +188,9 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
             throw e
         } catch let DecodingError.keyNotFound(key, ctx) {
             throw ImportError(file: url.lastPathComponent, line: 0, field: (ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."), problem: "is missing")
+        } catch let DecodingError.dataCorrupted(ctx) {
+            throw ImportError(file: url.lastPathComponent, line: 0, field: ctx.codingPath.map(\.stringValue).joined(separator: "."),
+                              problem: "has an invalid value (\(ctx.debugDescription))")
         } catch let DecodingError.typeMismatch(_, ctx) {
             throw ImportError(file: url.lastPathComponent, line: 0, field: ctx.codingPath.map(\.stringValue).joined(separator: "."), problem: "has the wrong type")
         } catch {
@@ -183,6 +221,16 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
             guard or > 0, or.isFinite else { throw bad("traps.matchedOddsRatioPerECOGStep", "must be a positive number") }
             guard performanceStatus != nil else { throw bad("traps.matchedOddsRatioPerECOGStep", "needs performanceStatus (the confounder)") }
         }
+        guard effects.matchedTargeted > 0, effects.matchedTargeted.isFinite else { throw bad("effects.matchedTargeted", "must be a positive number") }
+        if let c = marginalCalibration {
+            guard effects.resolvedMatchedTargetedScale == .marginal else {
+                throw bad("marginalCalibration", "is used only when effects.matchedTargetedScale is \"marginal\"")
+            }
+            guard (1_000...10_000_000).contains(c.resolvedPatients) else { throw bad("marginalCalibration.patients", "must be 1000 to 10000000") }
+            guard c.resolvedToleranceLog > 0, c.resolvedToleranceLog <= 0.01 else {
+                throw bad("marginalCalibration.toleranceLog", "must be in (0, 0.01]")
+            }
+        }
         if let it = traps?.immortalTime {
             guard (0...1).contains(it.fraction) else { throw bad("traps.immortalTime.fraction", "must be in [0, 1]") }
             guard it.delayDays.min >= 0, it.delayDays.max >= it.delayDays.min, it.delayDays.max <= 36_525 else {
@@ -193,17 +241,22 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
 }
 
 extension SyntheticCohortParameters {
-    /// True when the parameter file plants something beyond the base model (performance status, traps).
-    public var plantsTruth: Bool { performanceStatus != nil || traps != nil }
+    /// True when the parameter file plants something beyond the base model (performance status, traps, a
+    /// marginal matched effect).
+    public var plantsTruth: Bool { performanceStatus != nil || traps != nil || effects.resolvedMatchedTargetedScale == .marginal }
 
     /// What the parameter file planted beyond the base model, as JSON for `onco_dataset.planted_truth`
-    /// (nil when it planted nothing beyond it): the true (conditional) hazard ratio of the matched
-    /// regimen, the marginal one of the generated cohort when given (`SyntheticCohortGenerator.MarginalTruth`),
-    /// the performance-status effect, and each trap.
-    public func plantedTruthJSON(marginal: SyntheticCohortGenerator.MarginalTruth?) -> String? {
+    /// (nil when it planted nothing beyond it): the true conditional hazard ratio of the matched regimen
+    /// (`matchedHazardRatio`: the file's, or the one calibrated to its marginal target), the scale the file
+    /// gave it on, the calibration when marginal, the marginal HR of the generated cohort when given
+    /// (`SyntheticCohortGenerator.MarginalTruth`), the performance-status effect, and each trap.
+    public func plantedTruthJSON(matchedHazardRatio: Double, marginal: SyntheticCohortGenerator.MarginalTruth?,
+                                 calibration: SyntheticCohortGenerator.Calibration?) -> String? {
         guard plantsTruth else { return nil }
         struct Truth: Encodable {
             var trueHazardRatioMatchedTargetedVsChemotherapy: Double
+            var matchedTargetedScale: String
+            var marginalCalibration: SyntheticCohortGenerator.Calibration?
             var marginalHazardRatio: Double?
             var marginalHazardRatioStandardErrorLog: Double?
             var marginalHazardRatioPatients: Int?
@@ -212,7 +265,8 @@ extension SyntheticCohortParameters {
             var immortalTime: ImmortalTime?
             struct Confounding: Encodable { var confounder: String; var matchedOddsRatioPerECOGStep: Double }
         }
-        let t = Truth(trueHazardRatioMatchedTargetedVsChemotherapy: effects.matchedTargeted,
+        let t = Truth(trueHazardRatioMatchedTargetedVsChemotherapy: matchedHazardRatio,
+                      matchedTargetedScale: effects.resolvedMatchedTargetedScale.rawValue, marginalCalibration: calibration,
                       marginalHazardRatio: marginal?.hazardRatio, marginalHazardRatioStandardErrorLog: marginal?.standardErrorLog,
                       marginalHazardRatioPatients: marginal?.patients, performanceStatus: performanceStatus,
                       confoundingByIndication: traps?.matchedOddsRatioPerECOGStep.map { .init(confounder: "ECOG", matchedOddsRatioPerECOGStep: $0) },

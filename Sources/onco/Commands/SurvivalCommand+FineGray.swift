@@ -30,6 +30,9 @@ struct SurvivalFineGrayCommand: ParsableCommand {
     @Option(help: "Covariates to treat as categorical even when numeric (treatment contrasts, first level = reference).")
     var categorical: String?
 
+    @Option(help: "Column to stratify the baseline subdistribution hazard by (R: + strata(x) in the weighted coxph; the censoring distribution stays over all subjects, as finegray(Surv(time, status) ~ .)).")
+    var strata: String?
+
     @Option(help: "Column of case weights (they multiply the Fine–Gray weights).")
     var weights: String?
 
@@ -51,7 +54,7 @@ struct SurvivalFineGrayCommand: ParsableCommand {
         let covs = SurvivalArguments.list(covariates)
         let cats = Set(SurvivalArguments.list(categorical))
         for c in cats where !covs.contains(c) { throw ValidationError("--categorical \(c) is not among --covariates") }
-        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: covs + [weights].compactMap { $0 },
+        let data = try SurvivalRows(table, time: io.time, event: io.event, columns: covs + [strata, weights].compactMap { $0 },
                                     weightColumn: weights, competingRisks: true)
         try data.requireRows(2)
         let present = Set(data.status.filter { $0 > 0 })
@@ -63,9 +66,9 @@ struct SurvivalFineGrayCommand: ParsableCommand {
         }
         let (design, categoricalUsed) = try data.coxCovariates(covs, categorical: cats)
         let fg = try FineGray(time: data.time, status: data.status, eventOfInterest: eventOfInterest, design: CoxDesign(design),
-                              weights: try weights.map { try data.weights($0) },
+                              strata: try strata.map { try data.factor($0) }, weights: try weights.map { try data.weights($0) },
                               options: .init(ties: ties.value, timeFix: !io.noTimeFix, confidenceLevel: confLevel))
-        let report = SurvivalFineGrayReport(file: io.input, fineGray: fg, rows: data, categorical: categoricalUsed)
+        let report = SurvivalFineGrayReport(file: io.input, fineGray: fg, rows: data, categorical: categoricalUsed, strataColumn: strata)
         try emit(io.format == .json ? report.json() : report.text(), to: io.output)
     }
 }
