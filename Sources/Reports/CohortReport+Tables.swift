@@ -66,7 +66,10 @@ extension CohortReport {
                              rows: cutoffs.map { [$0.level, $0.n.description, f.value($0.value), $0.nAbove.description] },
                              numericColumns: [1, 2, 3], note: nil))
         }
-        if let s = screen { out.append(screenTable(s, f)) }
+        if let s = screen {
+            out.append(screenTable(s, f))
+            if let m = screenMembersTable(s) { out.append(m) }
+        }
         if !groups.isEmpty { out.append(Table(id: "groups", title: "Groups: counts and median \(endpoint) (\(timeUnit), 95% CI)",
                          headers: ["group", "patients", "events", "censored", "median", "95% CI"],
                          rows: groups.map { g in
