@@ -177,6 +177,7 @@ extension CohortAnalysis {
         if let a = p.age { pop.append("age " + rangeText(a)) }
         if !p.sex.isEmpty { pop.append("sex \(p.sex.joined(separator: " or "))") }
         for a in p.alterations { pop.append("\(a.label) \((a.status ?? "mutated").lowercased())" + (a.classes.map { " (\($0.joined(separator: ", ")))" } ?? "")) }
+        for (s, m) in zip(p.alterationSets, plan.populationSetMembers) { pop.append(CohortPlan.populationSetText(s, members: m)) }
         if let t = p.tmb { pop.append("TMB " + rangeText(t) + " mut/Mb") }
         for t in p.therapies {
             pop.append(((t.received ?? true) ? "received " : "never received ") + t.label + (t.line.map { " in line \($0)" } ?? ""))

@@ -17,8 +17,9 @@ import Warehouse
 /// or as flags: `--group-by mutation:IDH1|IDH2[:classes]`, `--group-by mutation:BRAF:p.V600E|NRAS:p.Q61R`,
 /// `--group-by set:RTK-RAS` (alias `pathway:`), with `--alteration-sets FILE` for sets of one's own.
 /// A member is `GENE` (any change of `classes`), `GENE p.X` / `GENE:p.X` (that protein change), or a
-/// gene-level alteration `cna:GENE` (amplification or deletion), `amp:GENE`, `del:GENE`, `fusion:GENE` —
-/// ready for when the importer reads copy-number and structural-variant files (until then no patient has one).
+/// gene-level alteration `cna:GENE` (amplification or deletion), `amp:GENE`, `del:GENE`, `fusion:GENE` (the rows the
+/// cBioPortal importer writes from `data_CNA.txt` and `data_sv.txt`; a fusion row's gene is its 3′ partner).
+/// The same sets select a population (`CohortDefinition+PopulationSets.swift`).
 public struct AlterationSetSpec: Sendable, Hashable, Codable {
     public var genes: [String]?
     public var variants: [String]?
@@ -27,9 +28,13 @@ public struct AlterationSetSpec: Sendable, Hashable, Codable {
     /// A named set: one of the definition's `alterationSets`, else a Sanchez-Vega pathway (`RTK-RAS`, `PI3K`, `TP53`, ...).
     public var set: String?
     public var passOnly: Bool?
+    /// `mutated` (default) or `wildtype`: population conditions only (`CohortDefinition+PopulationSets.swift`).
+    public var status: String?
 
-    public init(genes: [String]? = nil, variants: [String]? = nil, classes: [String]? = nil, set: String? = nil, passOnly: Bool? = nil) {
+    public init(genes: [String]? = nil, variants: [String]? = nil, classes: [String]? = nil, set: String? = nil, passOnly: Bool? = nil,
+                status: String? = nil) {
         self.genes = genes; self.variants = variants; self.classes = classes; self.set = set; self.passOnly = passOnly
+        self.status = status
     }
 
     /// `IDH1|IDH2`, `BRAF p.V600E|NRAS p.Q61R`, or the set's name.
@@ -48,7 +53,7 @@ public struct AlterationSetSpec: Sendable, Hashable, Codable {
     static func member(_ text: String, classes: [String], passOnly: Bool, field: String,
                        fail: (String, String) -> CohortStudyError) throws -> Member {
         let t = text.trimmingCharacters(in: .whitespaces)
-        let kinds: [String: [String]] = ["cna": ["amplification", "deletion"], "amp": ["amplification"], "del": ["deletion"], "fusion": ["fusion"]]
+        let kinds = CohortFlags.geneLevelKinds
         var gene = t, hgvsp: String?, cls = classes, label = t
         if let colon = t.firstIndex(of: ":"), let k = kinds[t[..<colon].lowercased()] {
             gene = String(t[t.index(after: colon)...]).uppercased()

@@ -13,7 +13,8 @@ public struct CohortFlags: Sendable, Hashable {
     /// `40-70`, `40-`, `-70`.
     public var age: String?
     public var sex: [String] = []
-    /// `TP53`, `TP53:truncating,missense`, `BRAF:p.V600E`.
+    /// `TP53`, `TP53:truncating,missense`, `BRAF:p.V600E`, `cna:CDKN2A`; a set, altered in any member: `IDH1|IDH2[:classes]`,
+    /// `set:NAME`, `pathway:NAME` (`CohortDefinition+PopulationSets.swift`). `wildType`: the same, altered in none.
     public var altered: [String] = []
     public var wildType: [String] = []
     /// `10-`.
@@ -140,8 +141,8 @@ public struct CohortFlags: Sendable, Hashable {
         p.stages += stages.flatMap { $0.split(separator: ",").map(String.init) }
         if let age { p.age = try Self.range(age, flag: "--age", fail: fail) }
         p.sex += sex.flatMap { $0.split(separator: ",").map(String.init) }
-        for a in altered { p.alterations.append(try Self.alteration(a, status: "mutated", flag: "--altered", fail: fail)) }
-        for a in wildType { p.alterations.append(try Self.alteration(a, status: "wildtype", flag: "--wild-type", fail: fail)) }
+        for a in altered { try Self.addAlteration(a, status: "mutated", flag: "--altered", to: &p, fail: fail) }
+        for a in wildType { try Self.addAlteration(a, status: "wildtype", flag: "--wild-type", to: &p, fail: fail) }
         if let tmb { p.tmb = try Self.range(tmb, flag: "--tmb", fail: fail) }
         for t in therapies { p.therapies.append(try Self.therapy(t, flag: "--therapy", fail: fail)) }
         if let diagnosed {

@@ -173,13 +173,18 @@ public struct Population: Sendable, Hashable, Codable {
     public var attributes: [AttributeCondition]
     /// Dataset (study) names.
     public var datasets: [String]
+    /// Alteration-set conditions: altered in any member (or, with `status: wildtype`, genotyped and altered in
+    /// none). Written in the same `alterations` list as one-gene conditions, as an entry with `genes`, `variants`
+    /// or `set` (`CohortDefinition+PopulationSets.swift`); flags `--altered 'IDH1|IDH2'`, `--altered set:NAME`.
+    public var alterationSets: [AlterationSetSpec]
 
     public init(tumourTypes: [String] = [], includeDescendants: Bool = true, stages: [String] = [], age: NumericRange? = nil,
                 sex: [String] = [], alterations: [AlterationSpec] = [], tmb: NumericRange? = nil, therapies: [TherapySpec] = [],
-                diagnosed: DateBounds? = nil, attributes: [AttributeCondition] = [], datasets: [String] = []) {
+                diagnosed: DateBounds? = nil, attributes: [AttributeCondition] = [], datasets: [String] = [],
+                alterationSets: [AlterationSetSpec] = []) {
         self.tumourTypes = tumourTypes; self.includeDescendants = includeDescendants; self.stages = stages; self.age = age
         self.sex = sex; self.alterations = alterations; self.tmb = tmb; self.therapies = therapies; self.diagnosed = diagnosed
-        self.attributes = attributes; self.datasets = datasets
+        self.attributes = attributes; self.datasets = datasets; self.alterationSets = alterationSets
     }
 
     enum CodingKeys: String, CodingKey {
@@ -189,17 +194,31 @@ public struct Population: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         try CohortDefinition.rejectUnknownKeys(decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let entries = try c.decodeIfPresent([PopulationAlteration].self, forKey: .alterations) ?? []
         self.init(tumourTypes: try c.decodeIfPresent([String].self, forKey: .tumourTypes) ?? [],
                   includeDescendants: try c.decodeIfPresent(Bool.self, forKey: .includeDescendants) ?? true,
                   stages: try c.decodeIfPresent([LooseString].self, forKey: .stages)?.map(\.value) ?? [],
                   age: try c.decodeIfPresent(NumericRange.self, forKey: .age),
                   sex: try c.decodeIfPresent([String].self, forKey: .sex) ?? [],
-                  alterations: try c.decodeIfPresent([AlterationSpec].self, forKey: .alterations) ?? [],
+                  alterations: entries.compactMap(\.one),
                   tmb: try c.decodeIfPresent(NumericRange.self, forKey: .tmb),
                   therapies: try c.decodeIfPresent([TherapySpec].self, forKey: .therapies) ?? [],
                   diagnosed: try c.decodeIfPresent(DateBounds.self, forKey: .diagnosed),
                   attributes: try c.decodeIfPresent([AttributeCondition].self, forKey: .attributes) ?? [],
-                  datasets: try c.decodeIfPresent([String].self, forKey: .datasets) ?? [])
+                  datasets: try c.decodeIfPresent([String].self, forKey: .datasets) ?? [],
+                  alterationSets: entries.compactMap(\.set))
+    }
+
+    /// As the synthesised encoder wrote it before sets existed (optionals left out when nil), with the set
+    /// conditions after the one-gene ones in `alterations`: definitions without sets keep their canonical JSON.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tumourTypes, forKey: .tumourTypes); try c.encode(includeDescendants, forKey: .includeDescendants)
+        try c.encode(stages, forKey: .stages); try c.encodeIfPresent(age, forKey: .age); try c.encode(sex, forKey: .sex)
+        try c.encode(alterations.map(PopulationAlteration.init(one:)) + alterationSets.map(PopulationAlteration.init(set:)), forKey: .alterations)
+        try c.encodeIfPresent(tmb, forKey: .tmb); try c.encode(therapies, forKey: .therapies)
+        try c.encodeIfPresent(diagnosed, forKey: .diagnosed); try c.encode(attributes, forKey: .attributes)
+        try c.encode(datasets, forKey: .datasets)
     }
 }
 

@@ -136,6 +136,9 @@ public struct TargetTrialPlan: Sendable, Hashable {
         var biomarkers: [BiomarkerCriterion] = []
         let small: Set<String> = ["truncating", "missense", "inframeIndel", "splice", "synonymous", "noncoding"]
         let kinds: Set<String> = ["amplification", "deletion", "fusion"]
+        if let s = d.population.alterationSets.first {
+            throw fail("population.alterations[\(s.label)]", "a target trial dates each biomarker of its eligibility by its specimen; an alteration set (any of several members) is not supported there: select by one alteration per condition, or run the set as a cohort comparison")
+        }
         for (i, a) in d.population.alterations.enumerated() {
             let field = "population.alterations[\(i)]"
             if let st = a.status?.lowercased(), ["wildtype", "wild-type", "absent"].contains(st) {

@@ -45,6 +45,8 @@ public struct CohortPlan: Sendable {
     public let targetTrial: TargetTrialPlan?
     /// The members of an alteration-set grouping (`CohortDefinition+AlterationSets.swift`), in order; empty otherwise.
     public let setMembers: [AlterationSetSpec.Member]
+    /// The members of each of the population's alteration sets (`population.alterationSets`, in order).
+    public let populationSetMembers: [[AlterationSetSpec.Member]]
     /// A gene screen's settings (`CohortDefinition+Screen.swift`), when the definition is one.
     public let screen: ScreenPlan?
 
@@ -133,6 +135,9 @@ public struct CohortPlan: Sendable {
             alterations.append(try Self.filter(a, field: "population.alterations[\(i)]", fail: fail))
             fields.insert("mutations")
         }
+        let popSets = try Self.populationSets(d, fail: fail)
+        if !popSets.filters.isEmpty { fields.insert("mutations") }
+        populationSetMembers = popSets.members
         if let r = p.age, let lo = r.min, let hi = r.max, lo > hi { throw fail("population.age", "min is above max") }
         if let r = p.tmb, let lo = r.min, let hi = r.max, lo > hi { throw fail("population.tmb", "min is above max") }
         if p.tmb != nil { fields.insert("tmb") }
@@ -171,7 +176,8 @@ public struct CohortPlan: Sendable {
             fields.insert(a.name)
         }
         criteria = CohortCriteria(tumourTypes: codes, attributes: attributes, datasets: p.datasets, stages: stages, age: p.age,
-                                  sexes: sexes, tmb: p.tmb, diagnosed: diagnosed, alterations: alterations, therapies: therapies)
+                                  sexes: sexes, tmb: p.tmb, diagnosed: diagnosed, alterations: alterations, therapies: therapies,
+                                  alterationSets: popSets.filters)
 
         // Groups.
         var groupVariable: CohortVariable?
@@ -321,12 +327,7 @@ public struct CohortPlan: Sendable {
         for c in a.classes ?? [] where !AlterationSpec.knownClasses.contains(c) {
             throw fail("\(field).classes", "unknown class \"\(c)\" (\(AlterationSpec.knownClasses.sorted().joined(separator: ", ")))")
         }
-        let present: Bool
-        switch (a.status ?? "mutated").lowercased() {
-        case "mutated", "altered", "present": present = true
-        case "wildtype", "wild-type", "absent": present = false
-        default: throw fail("\(field).status", "must be mutated or wildtype")
-        }
+        let present = try isPresent(a.status, field: field, fail: fail)
         return AlterationFilter(gene: a.gene.uppercased(), hgvsp: a.hgvsp, classes: a.resolvedClasses, passOnly: a.passOnly ?? false,
                                 present: present)
     }

@@ -7,16 +7,23 @@ import Warehouse
 /// listing the close matches, never a silent empty cohort (issue #20, point 5). When only some of a
 /// condition's values are held by nobody (a definition written for a larger study, e.g. `Primary Blood Tumor`
 /// in a warehouse without blood cancers), the study runs and the report says which values matched no patient.
+///
+/// The levels named in these messages (close matches, or the whole list) are only those held by at least k patients
+/// (k = the study's small-cell threshold): a level held by fewer would otherwise become visible by name, outside the
+/// suppressed counts of a report.
 extension CohortStudy {
+    /// - Parameter minimum: the small-cell threshold k; levels held by fewer patients are never named.
     /// - Returns: report notes for values that matched no patient beside values that did.
-    static func checkAttributeValues(_ plan: CohortPlan, store: Warehouse, logger: Logger) async throws -> [String] {
+    static func checkAttributeValues(_ plan: CohortPlan, store: Warehouse, minimum: Int, logger: Logger) async throws -> [String] {
         var notes: [String] = []
         for (i, a) in plan.definition.population.attributes.enumerated() {
             guard let values = a.values else { continue }
-            let levels = try await store.attributeLevels(a.name, logger: logger)
-            let known = Set(levels)
+            let all = try await store.attributeLevels(a.name, logger: logger)
+            let known = Set(all.map(\.value))
+            let levels = all.filter { $0.patients >= max(minimum, 1) }.map(\.value)
+            let withheld = all.count - levels.count
             let where_ = plan.source == "flags" ? "--where \(a.name)" : "\(plan.source): population.attributes[\(i)]"
-            guard !levels.isEmpty else {
+            guard !all.isEmpty else {
                 throw CohortStudyError(.invalidDefinition, where_, "no patient has the attribute \(a.name)")
             }
             let unmatched = values.filter { !known.contains($0) }
@@ -31,9 +38,11 @@ extension CohortStudy {
             for v in unmatched {
                 let close = closeMatches(v, in: levels)
                 var message = "\(a.name) value \"\(v)\" matches no patient"
-                message += close.isEmpty ? "; \(a.name) has \(levels.count) value\(levels.count == 1 ? "" : "s")"
-                                           + (levels.count <= 12 ? ": " + levels.map { "\"\($0)\"" }.joined(separator: ", ") : "")
+                let held = withheld > 0 ? " held by at least \(minimum) patients" : ""
+                message += close.isEmpty ? "; \(a.name) has \(levels.count) value\(levels.count == 1 ? "" : "s")\(held)"
+                                           + (!levels.isEmpty && levels.count <= 12 ? ": " + levels.map { "\"\($0)\"" }.joined(separator: ", ") : "")
                                          : "; close: " + close.map { "\"\($0)\"" }.joined(separator: ", ")
+                if withheld > 0 { message += " (values held by fewer than \(minimum) patients are not named)" }
                 if close.contains(where: { $0.contains(",") }) || levels.contains(where: { $0.contains(",") && $0.contains(v.trimmingCharacters(in: .whitespaces)) }) {
                     message += " (a value holding a comma is written in double quotes: --where '\(a.name)=\"A, B\"')"
                 }

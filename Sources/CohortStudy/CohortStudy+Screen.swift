@@ -25,6 +25,9 @@ extension CohortStudy {
             public var name: String
             public var comparison: TwoGroupScreen.Result
             public var q: Double
+            /// A set's member genes with at least one carrier among the analysed patients, and how many carry each
+            /// (a patient may carry several); empty for a gene.
+            public var members: [(gene: String, carriers: Int)] = []
         }
         public var flow: [(label: String, count: Int)] = []
         /// Tested units, by log-rank p (then name).
@@ -122,15 +125,21 @@ extension CohortStudy {
             return out
         }
         var units: [(String, [Int])] = []
+        var memberCounts: [String: [(gene: String, carriers: Int)]] = [:]
         if sp.sets.isEmpty {
             for k in carriers.genes.indices { units.append((carriers.genes[k], rows(ofGene: k))) }
         } else {
             var mark = [Bool](repeating: false, count: ids.count)
             for s in sp.sets {
-                var members: [Int] = []
-                for gene in s.genes { if let k = geneIndex[gene] { for i in rows(ofGene: k) where !mark[i] { mark[i] = true; members.append(i) } } }
+                var members: [Int] = [], counts: [(gene: String, carriers: Int)] = []
+                for gene in s.genes {
+                    guard let k = geneIndex[gene] else { continue }
+                    let r = rows(ofGene: k)
+                    if !r.isEmpty, !counts.contains(where: { $0.gene == gene }) { counts.append((gene, r.count)) }
+                    for i in r where !mark[i] { mark[i] = true; members.append(i) }
+                }
                 for i in members { mark[i] = false }
-                if !members.isEmpty { units.append((s.name, members.sorted())) }
+                if !members.isEmpty { units.append((s.name, members.sorted())); memberCounts[s.name] = counts }
             }
         }
         let testable = units.filter { $0.1.count >= r.minimumCarriers && ids.count - $0.1.count >= max(minimum, 1) }
@@ -144,7 +153,7 @@ extension CohortStudy {
         }
         let tested = zip(testable.map { $0.0 }, results.values).map { ($0, $1!) }
         let q = benjaminiHochberg(tested.map { $0.1.logRankP })
-        r.units = zip(tested, q).map { ScreenResult.Unit(name: $0.0, comparison: $0.1, q: $1) }
+        r.units = zip(tested, q).map { ScreenResult.Unit(name: $0.0, comparison: $0.1, q: $1, members: memberCounts[$0.0] ?? []) }
             .sorted { ($0.comparison.logRankP.isNaN ? 2 : $0.comparison.logRankP, $0.name) < ($1.comparison.logRankP.isNaN ? 2 : $1.comparison.logRankP, $1.name) }
         return r
     }
@@ -174,7 +183,8 @@ extension CohortStudy {
             return CohortReport.ScreenSection.Row(unit: u.name, carriers: dc.count(c.n), carrierEvents: dc.count(c.events), others: dc.count(c.nOthers),
                                                   otherEvents: dc.count(c.eventsOthers), hazardRatio: opt(c.hazardRatio), lower: opt(c.lower),
                                                   upper: opt(c.upper), coefficient: opt(c.coefficient), standardError: opt(c.standardError),
-                                                  waldP: opt(c.waldP), chiSquare: c.chiSquare, logRankP: c.logRankP, q: u.q)
+                                                  waldP: opt(c.waldP), chiSquare: c.chiSquare, logRankP: c.logRankP, q: u.q,
+                                                  members: sp.sets.isEmpty ? nil : u.members.map { CohortReport.SetMember(member: $0.gene, carriers: dc.count($0.carriers)) })
         }
         var notes: [String] = []
         if provenance.synthetic { notes.append(CohortReport.syntheticBanner) }

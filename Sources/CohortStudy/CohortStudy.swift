@@ -134,7 +134,8 @@ extension CohortStudy {
 
     /// The checks every study passes before it reads a patient: the project (refusals logged and thrown as
     /// `.refused`), the small-cell threshold, then the values of the population's attribute conditions
-    /// (`checkAttributeValues`: a value held by nobody is an error, logged as `cohort.invalid`).
+    /// (`checkAttributeValues`: a value held by nobody is an error, logged as `cohort.invalid`, naming only close
+    /// matches held by at least `minimum` patients).
     static func authorise(_ plan: CohortPlan, store: Warehouse, options: Options, logger: Logger) async throws -> Authorisation {
         let meta = try await store.metadata(logger: logger)
         let settings = try await store.governanceSettings(logger: logger)
@@ -168,7 +169,7 @@ extension CohortStudy {
 
         let notes: [String]
         do {
-            notes = try await checkAttributeValues(plan, store: store, logger: logger)
+            notes = try await checkAttributeValues(plan, store: store, minimum: minimum, logger: logger)
         } catch let e as CohortStudyError {
             _ = try await store.appendAudit(AuditRecord(action: "cohort.invalid", projectID: options.project, definitionSHA256: definitionHash,
                                                         detail: ["reason": .string(e.location), "study": .string(plan.definition.name)]),

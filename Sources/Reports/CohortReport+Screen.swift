@@ -23,13 +23,16 @@ extension CohortReport {
             public var chiSquare: Double
             public var logRankP: Double
             public var q: Double
+            /// A set's members with at least one carrier among the analysed patients, and the carriers of each (counted
+            /// and suppressed like `carriers`, so no difference reveals a suppressed count); nil for a gene.
+            public var members: [SetMember]?
             public init(unit: String, carriers: SuppressedCount, carrierEvents: SuppressedCount, others: SuppressedCount,
                         otherEvents: SuppressedCount, hazardRatio: Double?, lower: Double?, upper: Double?, coefficient: Double?,
-                        standardError: Double?, waldP: Double?, chiSquare: Double, logRankP: Double, q: Double) {
+                        standardError: Double?, waldP: Double?, chiSquare: Double, logRankP: Double, q: Double, members: [SetMember]? = nil) {
                 self.unit = unit; self.carriers = carriers; self.carrierEvents = carrierEvents; self.others = others
                 self.otherEvents = otherEvents; self.hazardRatio = hazardRatio; self.lower = lower; self.upper = upper
                 self.coefficient = coefficient; self.standardError = standardError; self.waldP = waldP
-                self.chiSquare = chiSquare; self.logRankP = logRankP; self.q = q
+                self.chiSquare = chiSquare; self.logRankP = logRankP; self.q = q; self.members = members
             }
         }
         /// `gene` or `set`.
@@ -58,6 +61,16 @@ extension CohortReport {
               numericColumns: [1, 2, 3, 4, 5, 7, 8],
               note: "\(s.tested) \(s.unit)s tested, \(s.belowMinimum) with fewer carriers not tested; alteration classes: \(s.classes.joined(separator: ", ")); "
                   + "hazard ratio: Cox of the carrier indicator (Efron ties), NA when one group has no event; q: Benjamini–Hochberg over the \(s.tested) log-rank p-values")
+    }
+
+    /// A set screen's members: for each tested set (in the screen table's order), each member gene with a carrier
+    /// among the analysed patients; nil for a gene screen.
+    func screenMembersTable(_ s: ScreenSection) -> Table? {
+        let rows = s.rows.flatMap { r in (r.members ?? []).map { [r.unit, $0.member, $0.carriers.description] } }
+        guard s.rows.contains(where: { $0.members != nil }) else { return nil }
+        return Table(id: "screen-members", title: "Members of the screened sets: carriers among the analysed patients",
+                     headers: ["set", "member", "carriers"], rows: rows, numericColumns: [2],
+                     note: "a patient may carry several members; members without a carrier are not listed")
     }
 
     /// The volcano plot of a screen (x: log2 hazard ratio, y: −log10 log-rank p; q < 0.05 in red, the ten

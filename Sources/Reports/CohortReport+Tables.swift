@@ -29,6 +29,8 @@ extension CohortReport {
             return Self.significant(x, 3)
         }
         func value(_ x: Double?) -> String { x.map { full ? Self.exact($0) : Self.significant($0, 6) } ?? "NA" }
+        /// A cut-off as R prints `quantile()` (7 significant digits, `options(digits = 7)`), or exact.
+        func cutoff(_ x: Double?) -> String { x.map { full ? Self.exact($0) : Self.significant($0, 7) } ?? "NA" }
 
         static func exact(_ x: Double) -> String {
             if x.isNaN { return "NaN" }
@@ -63,10 +65,13 @@ extension CohortReport {
         if !cutoffs.isEmpty {
             out.append(Table(id: "cutoffs", title: "Cut-offs (\(grouping); ties at the cut-off included)",
                              headers: ["level", "patients with a value", "cut-off", cutoffs.contains { $0.below == true } ? "at or below the cut-off" : "at or above the cut-off"],
-                             rows: cutoffs.map { [$0.level, $0.n.description, f.value($0.value), $0.nAbove.description] },
+                             rows: cutoffs.map { [$0.level, $0.n.description, f.cutoff($0.value), $0.nAbove.description] },
                              numericColumns: [1, 2, 3], note: nil))
         }
-        if let s = screen { out.append(screenTable(s, f)) }
+        if let s = screen {
+            out.append(screenTable(s, f))
+            if let m = screenMembersTable(s) { out.append(m) }
+        }
         if !groups.isEmpty { out.append(Table(id: "groups", title: "Groups: counts and median \(endpoint) (\(timeUnit), 95% CI)",
                          headers: ["group", "patients", "events", "censored", "median", "95% CI"],
                          rows: groups.map { g in

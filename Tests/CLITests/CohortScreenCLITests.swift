@@ -44,5 +44,24 @@ struct CohortScreenCLITests {
         #expect(split.status == 1)
         #expect(split.stderr.contains("--where CANCER_TYPE_DETAILED") && split.stderr.contains("\"Glioblastoma\" matches no patient")
                 && split.stderr.contains("Glioblastoma, IDH-Wildtype"), "\(split.stderr)")
+        // a value held by 2 patients ("Metastatic") is never named as a close match
+        let rare = try runOnco(["cohort", "run", "--db", db, "--where", "SAMPLE_TYPE=Metastasis"] + Self.endpoint, environment: CohortCLITests.audit)
+        #expect(rare.status == 1 && !rare.stderr.contains("Metastatic") && rare.stderr.contains("not named"), "\(rare.stderr)")
+    }
+
+    @Test("a population selected by a set (--altered 'A|B'), and a set screen's members")
+    func populationSetsAndScreenMembers() throws {
+        let (dir, db) = try CohortCLITests.warehouse()
+        // IDH-mutant glioblastoma by sex (R: 26 patients, HR male 2.843, tcga_population_sets_reference.json)
+        let pop = try runOnco(["cohort", "run", "--db", db, "--tumour-type", "GB", "--altered", "IDH1|IDH2", "--group-by", "sex", "--adjust", "age"] + Self.endpoint,
+                              environment: CohortCLITests.audit)
+        #expect(pop.status == 0, "\(pop.stderr)")
+        #expect(pop.stdout.contains("IDH1|IDH2 altered (any of IDH1, IDH2)") && pop.stdout.contains("2.843"), "\(pop.stdout)")
+        let sets = dir.appendingPathComponent("sets.tsv")
+        try "IDH\tIDH1,IDH2\n".write(to: sets, atomically: true, encoding: .utf8)
+        let screen = try runOnco(["cohort", "screen", "--db", db, "--tumour-type", "GB", "--alteration-sets", sets.path, "--screen-sets", "IDH",
+                                  "--format", "json"] + Self.endpoint, environment: CohortCLITests.audit)
+        #expect(screen.status == 0, "\(screen.stderr)")
+        #expect(screen.stdout.contains("\"member\" : \"IDH2\"") && screen.stdout.contains("\"carriers\" : \"<5\""), "\(screen.stdout)")
     }
 }

@@ -100,5 +100,13 @@ import _TestSupport
         let type7 = try #require(Self.reference.cases.first { $0.side == "top" && $0.percent == 40 && $0.type == 7 })
         let nsclc = try #require(type7.levels.first { $0.level == "NSCLC" })
         print("QuantileCutoffTests: top 40% TMB, NSCLC, R type 7: cut-off \(nsclc.cutoff), \(nsclc.n_in_group) of \(nsclc.n) patients")
+        // the text report prints the cut-off as R prints it (`print(quantile(x, 0.6))`: 8.196721, 7 significant digits)
+        let table = try Self.table()
+        let plan = try CohortPlan(CohortDefinition(name: "top 40", groups: .top(variable: "TMB", percent: 40, within: "tumour_type"),
+                                                   endpoint: EndpointSpec(kind: .os)), source: "test")
+        let report = try CohortAnalysis.compute(plan: plan, table: table, lines: nil).report(plan: plan, provenance: GroupingTests.provenance, definitionJSON: "{}")
+        let row = try #require(report.tables().first { $0.id == "cutoffs" }?.rows.first { $0[0] == "NSCLC" })
+        #expect(row[2] == "8.196721" && row[3] == "669", "\(row)")
+        #expect(report.tables(full: true).first { $0.id == "cutoffs" }?.rows.first { $0[0] == "NSCLC" }?[2] == "8.19672131147541")
     }
 }

@@ -72,6 +72,8 @@ import _TestSupport
                 #expect(html.contains("volcano plot") && html.contains("<circle"))
                 #expect(try report.json().contains("\"screen\""))
                 #expect(report.screenVolcanoSVG()?.hasPrefix("<?xml") == true)
+                // a gene screen has no member counts
+                #expect(screen.rows.allSatisfy { $0.members == nil } && !report.text().contains("Members of the screened sets"))
             }
             let log = try await store.auditLog(logger: TestWarehouse.logger)
             #expect(log.filter { $0.action == "cohort.screen" }.count == 2)
@@ -102,6 +104,65 @@ import _TestSupport
             #expect(names.contains("PI3K") && run.report.screen?.unit == "set")
             // PI3K in HNSC: the pathway's carriers are the union of PIK3CA, PIK3R1 and PTEN's (R: 108, tcga_alteration_sets_reference.json)
             #expect(run.result.units.first { $0.name == "PI3K" }?.comparison.n == 108)
+        }
+    }
+
+    /// A set screen says how many analysed patients carry each member (issue #20, point 1), under the same rounding as
+    /// the set's carriers, so no member count can be recovered by subtraction: IDH1|IDH2 in GB has 26 carriers, IDH1 25,
+    /// IDH2 1 (R: tcga_alteration_sets_reference.json), shown as 25, 25 and <5 (26 − 25 = 1 is not derivable).
+    @Test(arguments: StoreKind.allCases) func setScreensCountEachMember(kind: StoreKind) async throws {
+        struct Ref: Decodable {
+            struct Member: Decodable { let member: String, carriers: Int }
+            struct Analysis: Decodable { let oncotree_code: String, set: String, members: [Member], groups: [Group] }
+            struct Group: Decodable { let altered: Int, n: Int }
+            let analyses: [Analysis]
+        }
+        let ref = try JSONDecoder().decode(Ref.self, from: Data(contentsOf: RepoPaths.fixture("cohort/tcga_alteration_sets_reference.json")))
+        func expected(_ code: String, _ set: String) -> (n: Int, members: [String: Int]) {
+            let a = ref.analyses.first { $0.oncotree_code == code && $0.set == set }!
+            return (a.groups[1].n, Dictionary(uniqueKeysWithValues: a.members.filter { $0.carriers > 0 }.map { ($0.member, $0.carriers) }))
+        }
+        try await withWarehouse(kind) { store in
+            try await TCGAFixture.importStudy(store)
+            let keys = try TestKeys.auditOnly()
+            let endpoint = EndpointSpec(kind: .study, time: "OS_MONTHS", status: "OS_STATUS")
+            let gb = CohortDefinition(name: "IDH in GB", population: Population(tumourTypes: ["GB"]), endpoint: endpoint,
+                                      alterationSets: ["IDH1|IDH2": ["IDH1", "IDH2"]], screen: ScreenSpec(minimumCarriers: 10, sets: ["IDH1|IDH2"]))
+            let hnsc = CohortDefinition(name: "pathways in HNSC", population: Population(tumourTypes: ["HNSC"]), endpoint: endpoint,
+                                        screen: ScreenSpec(minimumCarriers: 10, sets: ["pathways"]))
+            let dc = DisclosureControl(minimumCount: 5)
+            for (d, code, set) in [(gb, "GB", "IDH1|IDH2"), (hnsc, "HNSC", "PI3K")] {
+                let run = try await CohortStudy.screen(try CohortPlan(d, source: "test"), store: store, options: .init(keys: keys), logger: TestWarehouse.logger)
+                let want = expected(code, set)
+                let unit = try #require(run.result.units.first { $0.name == set })
+                #expect(unit.comparison.n == want.n, "\(set) carriers")
+                #expect(Dictionary(uniqueKeysWithValues: unit.members.map { ($0.gene, $0.carriers) }) == want.members, "\(set) members")
+                // every tested set lists its members; each member count ≤ the set's, and the largest ≥ its share
+                for u in run.result.units {
+                    #expect(!u.members.isEmpty && u.members.allSatisfy { $0.carriers >= 1 && $0.carriers <= u.comparison.n })
+                    #expect(u.members.map(\.carriers).reduce(0, +) >= u.comparison.n, "\(u.name): members cover the carriers")
+                }
+                // the report: rounded / suppressed as the set's carriers, so every difference is a multiple of k
+                let row = try #require(run.report.screen?.rows.first { $0.unit == set })
+                #expect(row.carriers == dc.rounded(want.n))
+                #expect(row.members == unit.members.map { CohortReport.SetMember(member: $0.gene, carriers: dc.rounded($0.carriers)) })
+                for r in run.report.screen!.rows {
+                    for c in [r.carriers] + (r.members ?? []).map(\.carriers) {
+                        if case .exact(let n) = c { #expect(n % 5 == 0, "\(r.unit): \(n)") }
+                    }
+                }
+                let text = run.report.text()
+                #expect(text.contains("Members of the screened sets") && run.report.markdown().contains("| set | member | carriers |"))
+                #expect(run.report.csv().contains("screen-members") && run.report.html().contains("Members of the screened sets"))
+                #expect(try run.report.json().contains("\"members\""))
+            }
+            // IDH2's single carrier: <5 in every output, never 1
+            let run = try await CohortStudy.screen(try CohortPlan(gb, source: "test"), store: store, options: .init(keys: keys), logger: TestWarehouse.logger)
+            let row = try #require(run.report.screen?.rows.first)
+            #expect(row.carriers == .exact(25))
+            #expect(row.members == [CohortReport.SetMember(member: "IDH1", carriers: .exact(25)), CohortReport.SetMember(member: "IDH2", carriers: .suppressed(below: 5))])
+            let json = try run.report.json()
+            #expect(json.contains("\"carriers\" : \"<5\"") && !json.contains("\"carriers\" : 1,") && !json.contains("\"carriers\" : 26"))
         }
     }
 

@@ -63,7 +63,7 @@ import _TestSupport
             #expect(gb > 100 && gb == byCode.analysis.rows.personIDs.count)
             // repeated flags: the union (HNSC patients have a different detailed type)
             let levels = try await store.attributeLevels("CANCER_TYPE_DETAILED", logger: TestWarehouse.logger)
-            let hnsc = try #require(levels.first { !$0.contains("Glioblastoma") })
+            let hnsc = try #require(levels.first { !$0.value.contains("Glioblastoma") }).value
             let both = try await CohortStudy.run(try Self.plan(["CANCER_TYPE_DETAILED=\"Glioblastoma, IDH-Wildtype\"", "CANCER_TYPE_DETAILED=\(hnsc)"]),
                                                  store: store, options: .init(keys: keys), logger: TestWarehouse.logger)
             #expect(both.analysis.rows.personIDs.count > gb)
@@ -101,6 +101,50 @@ import _TestSupport
             // each rejection is in the audit log
             let log = try await store.auditLog(logger: TestWarehouse.logger)
             #expect(log.filter { $0.action == "cohort.invalid" }.count == 3)
+        }
+    }
+
+    /// The close matches (and the list of levels) name only levels held by at least k patients: the fixture's
+    /// SAMPLE_TYPE "Metastatic" (2 patients) is close to "Metastasis" but never named; "Recurrent Solid Tumor"
+    /// (10 patients) is named at k = 5, not at k = 11.
+    @Test(arguments: StoreKind.allCases) func closeMatchesNameOnlyLevelsHeldByK(kind: StoreKind) async throws {
+        try await withWarehouse(kind) { store in
+            try await TCGAFixture.importStudy(store)
+            let keys = try TestKeys.auditOnly()
+            // the levels and their patients, as the sample file has them
+            let levels = try await store.attributeLevels("SAMPLE_TYPE", logger: TestWarehouse.logger)
+            let text = try String(contentsOf: TCGAFixture.study.appendingPathComponent("data_clinical_sample.txt"), encoding: .utf8)
+            let rows = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            let p = rows[0].firstIndex(of: "PATIENT_ID")!, t = rows[0].firstIndex(of: "SAMPLE_TYPE")!
+            var byLevel: [String: Set<String>] = [:]
+            for r in rows.dropFirst() { byLevel[r[t], default: []].insert(r[p]) }
+            #expect(levels == byLevel.keys.sorted().map { AttributeLevel(value: $0, patients: byLevel[$0]!.count) })
+            #expect(levels.first { $0.value == "Metastatic" }?.patients == 2 && levels.first { $0.value == "Recurrent Solid Tumor" }?.patients == 10)
+            // without the rule, "Metastatic" would be the close match
+            #expect(CohortStudy.closeMatches("Metastasis", in: levels.map(\.value)) == ["Metastatic"])
+            func message(_ value: String, minimum: Int? = nil) async throws -> String {
+                do {
+                    _ = try await CohortStudy.run(try Self.plan(["SAMPLE_TYPE=\(value)"]), store: store,
+                                                  options: .init(minimumCellCount: minimum, keys: keys), logger: TestWarehouse.logger)
+                    Issue.record("\(value) matched")
+                    return ""
+                } catch let e as CohortStudyError {
+                    #expect(e.code == .invalidDefinition && e.location == "--where SAMPLE_TYPE")
+                    return e.message
+                }
+            }
+            let m = try await message("Metastasis")
+            #expect(!m.contains("Metastatic"), "\(m)")
+            #expect(m == "SAMPLE_TYPE value \"Metastasis\" matches no patient; SAMPLE_TYPE has 2 values held by at least 5 patients: "
+                       + "\"Primary Solid Tumor\", \"Recurrent Solid Tumor\" (values held by fewer than 5 patients are not named)", "\(m)")
+            #expect(try await message("Recurrent").contains("close: \"Recurrent Solid Tumor\""))
+            let strict = try await message("Recurrent", minimum: 11)
+            #expect(!strict.contains("Recurrent Solid Tumor") && strict.contains("1 value held by at least 11 patients: \"Primary Solid Tumor\""), "\(strict)")
+            // a value beside one that matches: the report's note names no small level either
+            let partial = try await CohortStudy.run(try Self.plan(["SAMPLE_TYPE=Primary Solid Tumor,Metastasis"]), store: store,
+                                                    options: .init(keys: keys), logger: TestWarehouse.logger)
+            let note = try #require(partial.report.notes.first { $0.contains("\"Metastasis\"") })
+            #expect(!note.contains("Metastatic"), "\(note)")
         }
     }
 }

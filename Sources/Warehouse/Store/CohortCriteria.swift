@@ -2,7 +2,8 @@ import Foundation
 import OncoCore
 
 /// Which patients. Every non-empty criterion must hold (AND); lists inside one criterion are ORs
-/// except `alteredGenes`, `variants`, `alterations` and `therapies`, where each listed item must hold.
+/// except `alteredGenes`, `variants`, `alterations`, `alterationSets` and `therapies`, where each listed item
+/// must hold (within one alteration set, any member).
 public struct CohortCriteria: Sendable, Hashable, Codable {
     /// Tumour types (OncoTree codes of the diagnosis), any of. Codes are matched exactly: expand an
     /// OncoTree code to its descendants before (CohortStudy does).
@@ -35,22 +36,24 @@ public struct CohortCriteria: Sendable, Hashable, Codable {
     public var alterations: [AlterationFilter]
     /// Therapy conditions (any of some drugs, optionally in one line; received or not); all of.
     public var therapies: [TherapyFilter]
+    /// Alteration-set conditions (altered in any member, or genotyped and altered in none); all of.
+    public var alterationSets: [AlterationSetFilter]
 
     public init(tumourTypes: [String] = [], alteredGenes: [String] = [], variants: [GeneVariant] = [],
                 attributes: [AttributeFilter] = [], drugs: [String] = [], datasets: [String] = [],
                 personIDs: [Int64]? = nil, patientKeys: [String]? = nil, stages: [Int] = [], age: NumericRange? = nil, sexes: [Sex] = [],
                 tmb: NumericRange? = nil, diagnosed: DayRange? = nil, alterations: [AlterationFilter] = [],
-                therapies: [TherapyFilter] = []) {
+                therapies: [TherapyFilter] = [], alterationSets: [AlterationSetFilter] = []) {
         self.tumourTypes = tumourTypes; self.alteredGenes = alteredGenes; self.variants = variants
         self.attributes = attributes; self.drugs = drugs; self.datasets = datasets; self.personIDs = personIDs
         self.patientKeys = patientKeys
         self.stages = stages; self.age = age; self.sexes = sexes; self.tmb = tmb; self.diagnosed = diagnosed
-        self.alterations = alterations; self.therapies = therapies
+        self.alterations = alterations; self.therapies = therapies; self.alterationSets = alterationSets
     }
 
     enum CodingKeys: String, CodingKey {
         case tumourTypes, alteredGenes, variants, attributes, drugs, datasets, personIDs, patientKeys, stages, age, sexes, tmb, diagnosed,
-             alterations, therapies
+             alterations, therapies, alterationSets
     }
 
     /// Decodes with every key optional (criteria written before a field existed still read).
@@ -70,7 +73,8 @@ public struct CohortCriteria: Sendable, Hashable, Codable {
                   tmb: try c.decodeIfPresent(NumericRange.self, forKey: .tmb),
                   diagnosed: try c.decodeIfPresent(DayRange.self, forKey: .diagnosed),
                   alterations: try c.decodeIfPresent([AlterationFilter].self, forKey: .alterations) ?? [],
-                  therapies: try c.decodeIfPresent([TherapyFilter].self, forKey: .therapies) ?? [])
+                  therapies: try c.decodeIfPresent([TherapyFilter].self, forKey: .therapies) ?? [],
+                  alterationSets: try c.decodeIfPresent([AlterationSetFilter].self, forKey: .alterationSets) ?? [])
     }
 
     /// Everyone.
@@ -119,6 +123,17 @@ public struct AlterationFilter: Sendable, Hashable, Codable {
                 passOnly: Bool = false, present: Bool = true) {
         self.gene = gene; self.hgvsp = hgvsp; self.classes = classes; self.passOnly = passOnly; self.present = present
     }
+}
+
+/// A condition on a patient's alterations in any of several members (issue #20: "IDH1 or IDH2 mutated").
+///
+/// `present: true` matches patients with a qualifying row for at least one member (each member's `present` is
+/// ignored); `present: false` genotyped patients (with a specimen) with none. No member: nobody, or every
+/// genotyped patient.
+public struct AlterationSetFilter: Sendable, Hashable, Codable {
+    public var members: [AlterationFilter]
+    public var present: Bool
+    public init(members: [AlterationFilter], present: Bool = true) { self.members = members; self.present = present }
 }
 
 /// A condition on the drugs a patient received.

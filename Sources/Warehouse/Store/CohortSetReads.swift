@@ -7,6 +7,13 @@ import OncoCore
 // matches, not an empty cohort) and the carriers of every altered gene of a cohort (the gene screen, `onco cohort
 // screen`). The reads are `Warehouse.attributeLevels` and `Warehouse.alterationCarriers` (`Warehouse+CohortSets.swift`).
 
+/// One level of a clinical attribute and the number of distinct patients holding it.
+public struct AttributeLevel: Sendable, Hashable, Codable {
+    public var value: String
+    public var patients: Int
+    public init(value: String, patients: Int) { self.value = value; self.patients = patients }
+}
+
 /// Which alterations make a carrier: the same classes and PASS rule as `AlterationFilter`, in every gene
 /// (or in `genes` only).
 public struct CarrierRequest: Sendable, Hashable, Codable {

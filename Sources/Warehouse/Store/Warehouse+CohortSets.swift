@@ -4,13 +4,17 @@ import OncoCore
 
 /// The reads of cohort sets and screens (see `CohortSetReads.swift`).
 extension Warehouse {
-    /// The distinct text values of the clinical attribute `name` over the whole warehouse, sorted; empty when
-    /// no patient has the attribute.
-    public func attributeLevels(_ name: String, logger: Logger) async throws -> [String] {
-        let q = SQLFragment("SELECT DISTINCT a.value_as_string AS c0 FROM onco_clinical_attribute a WHERE a.attribute = ? AND a.value_as_string IS NOT NULL ORDER BY c0",
-                            [.text(name)])
-        let r = try await sql.withSession { try await $0.fetch(q, types: [.text]) }
-        return r.texts(0).compactMap { $0 }
+    /// The distinct text values of the clinical attribute `name` over the whole warehouse, sorted, each with the
+    /// number of patients holding it (patient- or sample-level); empty when no patient has the attribute. The
+    /// counts let a caller name only levels held by at least k patients (small-cell rule).
+    public func attributeLevels(_ name: String, logger: Logger) async throws -> [AttributeLevel] {
+        let q = SQLFragment("""
+            SELECT a.value_as_string AS c0, COUNT(DISTINCT a.person_id) AS c1 FROM onco_clinical_attribute a
+            WHERE a.attribute = ? AND a.value_as_string IS NOT NULL GROUP BY a.value_as_string ORDER BY c0
+            """, [.text(name)])
+        let r = try await sql.withSession { try await $0.fetch(q, types: [.text, .int]) }
+        let values = r.texts(0), counts = r.ints(1)
+        return (0..<r.count).compactMap { i in values[i].map { AttributeLevel(value: $0, patients: Int(counts[i] ?? 0)) } }
     }
 
     /// One scan of the qualifying variant rows (dictionary-coded genes), grouped and sorted here; and the

@@ -9,7 +9,7 @@ import OncoCore
 /// SQL-only read `cohortTableReference` here is its test reference).
 extension Warehouse {
     /// SQL conditions (on `person p`) for the clinical criteria: stage, age, sex, TMB, diagnosis date,
-    /// alterations and therapies.
+    /// alterations, alteration sets and therapies.
     func clinicalConditions(_ c: CohortCriteria) -> [SQLFragment] {
         let d = dialect
         var conds: [SQLFragment] = []
@@ -60,6 +60,13 @@ extension Warehouse {
         for a in c.alterations {
             let q = alteredPersons(a)
             conds.append(a.present ? SQLFragment("p.person_id IN (") + q + ")"
+                                   : SQLFragment("p.person_id IN (SELECT person_id FROM specimen) AND p.person_id NOT IN (") + q + ")")
+        }
+        for s in c.alterationSets {
+            // one index probe per member (`idx_variant_gene`), as for a single alteration; UNION in both dialects
+            let q = s.members.isEmpty ? SQLFragment("SELECT person_id FROM specimen WHERE 1 = 0")
+                                      : SQLFragment.join(s.members.map { alteredPersons($0) }, separator: " UNION ")
+            conds.append(s.present ? SQLFragment("p.person_id IN (") + q + ")"
                                    : SQLFragment("p.person_id IN (SELECT person_id FROM specimen) AND p.person_id NOT IN (") + q + ")")
         }
         for t in c.therapies where !t.drugs.isEmpty {

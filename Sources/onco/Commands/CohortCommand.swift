@@ -74,8 +74,10 @@ struct CohortCommand: AsyncParsableCommand {
         @Option(help: "Stage(s): 0, I, II, III, IV.") var stage: [String] = []
         @Option(help: "Age at diagnosis range in years: 40-70, 40-, -70.") var age: String?
         @Option(help: "female, male or unknown.") var sex: [String] = []
-        @Option(help: "Altered gene: GENE, GENE:class1,class2, GENE:p.V600E (repeatable, all must hold).") var altered: [String] = []
-        @Option(name: .customLong("wild-type"), help: "Gene without a qualifying alteration (genotyped patients).") var wildType: [String] = []
+        @Option(help: "Altered gene: GENE, GENE:class1,class2, GENE:p.V600E, cna:GENE (amp:, del:, fusion:); or any member of a set: 'IDH1|IDH2[:classes]', set:NAME, pathway:NAME (repeatable, all must hold).")
+        var altered: [String] = []
+        @Option(name: .customLong("wild-type"), help: "Genotyped patients without a qualifying alteration of the gene, or of any member of a set (same forms as --altered).")
+        var wildType: [String] = []
         @Option(help: "TMB range in mutations/Mb: 10-, 5-20.") var tmb: String?
         @Option(help: "Received a drug or class in any (or a given) line: pembrolizumab, class:platinum, osimertinib@1.") var therapy: [String] = []
         @Option(help: "Diagnosis date range: 2010-01-01..2015-12-31 (either end optional).") var diagnosed: String?
@@ -84,7 +86,7 @@ struct CohortCommand: AsyncParsableCommand {
         @Option(help: "Dataset (study) name.") var dataset: [String] = []
         @Option(name: .customLong("group-by"), help: "Groups: mutation:GENE[:classes|:p.X], a set mutation:GENE1|GENE2[:classes] (members GENE, GENE:p.X, cna:GENE, amp:GENE, del:GENE, fusion:GENE), set:NAME (a Sanchez-Vega pathway such as RTK-RAS, or a set of --alteration-sets), a variable (sex, stage, tumour_type, an attribute), or cuts:VARIABLE:c1,c2.")
         var groupBy: String?
-        @Option(name: .customLong("alteration-sets"), help: "A file of alteration sets (YAML NAME: [MEMBER, ...], or TSV NAME<TAB>MEMBER,MEMBER) for --group-by set:NAME.")
+        @Option(name: .customLong("alteration-sets"), help: "A file of alteration sets (YAML NAME: [MEMBER, ...], or TSV NAME<TAB>MEMBER,MEMBER) for --group-by set:NAME and --altered set:NAME.")
         var alterationSets: String?
         @Option(help: "Groups: the top PERCENT % of --of within each level of --within (at or above R's quantile(x, 1 - PERCENT/100); ties included) vs the rest.")
         var top: Double?
