@@ -59,4 +59,61 @@ import _TestSupport
                                   environment: ["ONCO_REFERENCE": ""])
         #expect(missing.status == 64, "\(missing.stderr)")
     }
+
+    /// `onco batch`: batch-wide `--gff/--reference`, a row's own `gff`/`reference` columns, and a row with
+    /// only one of them rejected (naming line and field); without annotation the bare VCF gives no match.
+    @Test func batchAnnotatesEveryCaseOrARowsOwn() throws {
+        let dir = try makeTemporaryDirectory("onco-annotate-batch")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (gff, fa) = (Self.fx("cases/cases.gff3"), Self.fx("cases/cases.fa.gz"))
+        let manifest = dir.appendingPathComponent("m.tsv").path
+        try ("case_id\tvcf\ttumor_type\n" + "A\t\(Self.fx("cases/aml_idh1_r132h.grch37.bare.vcf"))\tAML\n"
+             + "B\t\(Self.fx("cases/blca_fgfr3_s249c.grch37.bare.vcf"))\tBLCA\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        func lines(_ args: [String], _ out: String) throws -> [String: String] {
+            let r = try runOnco(["batch", "--kb", kb, "--jobs", "1", "--progress", "none", "-o", out] + args, environment: ["ONCO_GFF": "", "ONCO_REFERENCE": ""])
+            #expect(r.status == 0, "\(r.stderr)")
+            var byCase: [String: String] = [:]
+            for l in try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n") {
+                let o = try #require(try JSONSerialization.jsonObject(with: Data(l.utf8)) as? [String: Any])
+                byCase[o["case_id"] as? String ?? ""] = String(l)
+            }
+            return byCase
+        }
+        let annotated = try lines([manifest, "--gff", gff, "--reference", fa], dir.appendingPathComponent("a.jsonl").path)
+        #expect(annotated["A"]?.contains("ivosidenib") == true)
+        #expect(annotated["B"]?.contains("erdafitinib") == true)
+        let bare = try lines([manifest], dir.appendingPathComponent("b.jsonl").path)
+        #expect(bare["A"]?.contains("ivosidenib") == false && bare["B"]?.contains("erdafitinib") == false)
+
+        let own = dir.appendingPathComponent("own.tsv").path
+        try ("case_id\tvcf\ttumor_type\tgff\treference\n" + "A\t\(Self.fx("cases/aml_idh1_r132h.grch37.bare.vcf"))\tAML\t\(gff)\t\(fa)\n"
+             + "B\t\(Self.fx("cases/blca_fgfr3_s249c.grch37.bare.vcf"))\tBLCA\t.\t.\n").write(toFile: own, atomically: true, encoding: .utf8)
+        let perRow = try lines([own], dir.appendingPathComponent("c.jsonl").path)
+        #expect(perRow["A"]?.contains("ivosidenib") == true && perRow["B"]?.contains("erdafitinib") == false)
+
+        let half = dir.appendingPathComponent("half.tsv").path
+        try ("case_id\tvcf\ttumor_type\tgff\treference\n" + "A\ta.vcf\tAML\t\(gff)\t\n").write(toFile: half, atomically: true, encoding: .utf8)
+        let r = try runOnco(["batch", half, "--kb", kb, "--progress", "none"])
+        #expect(r.status == 1 && r.stderr.contains("line 2, field reference"), "\(r.stderr)")
+    }
+
+    /// `onco similar --gff/--reference`: the bare PIK3CA case's profile names the annotated allele.
+    @Test func similarAnnotatesTheCase() throws {
+        let dir = try makeTemporaryDirectory("onco-annotate-similar")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("w.sqlite").path
+        let env = ["ONCO_CACHE_DIR": dir.appendingPathComponent("cache").path, "ONCO_PSEUDONYM_KEY": "cli-similar-key-0123456789abcdef",
+                   "ONCO_GFF": "", "ONCO_REFERENCE": ""]
+        let s = try runOnco(["warehouse", "synth", "--patients", "300", "--seed", "7", "--db", db], environment: env)
+        #expect(s.status == 0, "\(s.stderr)")
+        let base = ["similar", "--vcf", Self.fx("cases/idc_pik3ca_h1047r.grch37.bare.vcf"), "--tumor-type", "BRCA", "--db", db, "--format", "json", "--k", "5"]
+        let r = try runOnco(base + ["--gff", Self.fx("cases/cases.gff3"), "--reference", Self.fx("cases/cases.fa.gz")], environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("PIK3CA p.H1047R"), "\(r.stdout.prefix(600))")
+        let bare = try runOnco(base, environment: env)
+        #expect(bare.status == 0, "\(bare.stderr)")
+        #expect(!bare.stdout.contains("PIK3CA p.H1047R"))
+        let noFasta = try runOnco(base + ["--gff", Self.fx("cases/cases.gff3")], environment: env)
+        #expect(noFasta.status == 64, "\(noFasta.stderr)")
+    }
 }
