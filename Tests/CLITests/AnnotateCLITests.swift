@@ -116,4 +116,58 @@ import _TestSupport
         let noFasta = try runOnco(base + ["--gff", Self.fx("cases/cases.gff3")], environment: env)
         #expect(noFasta.status == 64, "\(noFasta.stderr)")
     }
+
+    /// A gene pack (`onco kb transcripts build --genes`) annotates the variants of its genes exactly as the
+    /// GFF3 + FASTA do: per record, the pack's CSQ entries are the full run's entries of those genes (PICK
+    /// aside: the choice is among the transcripts each run knows).
+    @Test func genePackGivesTheSameAnnotationForItsGenes() throws {
+        let dir = try makeTemporaryDirectory("onco-annotate-pack")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pack = dir.appendingPathComponent("mini.pack.gz").path
+        let b = try runOnco(["kb", "transcripts", "build", "--gff", Self.fx("mini.gff3"), "--reference", Self.fx("mini.fa.gz"),
+                             "--genes", "ALPHA,DELTA,NOSUCH", "-o", pack])
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(b.stderr.contains("2 genes, 2 transcripts") && b.stderr.contains("NOSUCH"), "\(b.stderr)")
+        let full = dir.appendingPathComponent("full.vcf").path, packed = dir.appendingPathComponent("pack.vcf").path
+        let f = try runOnco(["annotate", Self.fx("variants.vcf"), "--gff", Self.fx("mini.gff3"), "--reference", Self.fx("mini.fa.gz"), "-o", full])
+        let p = try runOnco(["annotate", Self.fx("variants.vcf"), "--gene-pack", pack, "-o", packed], environment: ["ONCO_GFF": ""])
+        #expect(f.status == 0 && p.status == 0, "\(f.stderr) \(p.stderr)")
+        func entries(_ path: String) throws -> [[String]] {
+            let q = try run("bcftools", ["query", "-f", "%POS %REF %ALT\\t%INFO/CSQ\\n", path])
+            #expect(q.status == 0)
+            return q.stdout.split(separator: "\n").map { line in
+                let csq = line.split(separator: "\t").last.map(String.init) ?? "."
+                guard csq != "." else { return [] }
+                return csq.split(separator: ",").map { e in
+                    var fields = e.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                    fields[14] = ""  // PICK
+                    return fields.joined(separator: "|")
+                }
+            }
+        }
+        let all = try entries(full), mine = try entries(packed)
+        #expect(all.count == 2830 && mine.count == 2830)
+        var compared = 0
+        for (a, m) in zip(all, mine) {
+            let inPack = a.filter { $0.split(separator: "|", omittingEmptySubsequences: false)[3] == "ALPHA" || $0.split(separator: "|", omittingEmptySubsequences: false)[3] == "DELTA" }
+            #expect(m == inPack)
+            if !m.isEmpty { compared += 1 }
+        }
+        #expect(compared > 1000, "only \(compared) records touch the packed genes")
+        let notPack = try runOnco(["annotate", Self.fx("variants.vcf"), "--gene-pack", Self.fx("mini.gff3"), "-o", packed])
+        #expect(notPack.status == 1 && notPack.stderr.contains("not an onco gene pack"), "\(notPack.stderr)")
+    }
+
+    /// The KB's genes: a pack built from the cases' GFF3 holds IDH1, and `recommend --gene-pack` finds ivosidenib.
+    @Test func kbGenePackServesRecommend() throws {
+        let dir = try makeTemporaryDirectory("onco-annotate-kbpack")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pack = dir.appendingPathComponent("kb.pack.gz").path
+        let b = try runOnco(["kb", "transcripts", "build", "--kb", kb, "--gff", Self.fx("cases/cases.gff3"), "--reference", Self.fx("cases/cases.fa.gz"), "-o", pack])
+        #expect(b.status == 0 && b.stderr.contains("3 genes"), "\(b.stderr)")
+        let rec = try runOnco(["recommend", "--kb", kb, "--vcf", Self.fx("cases/aml_idh1_r132h.grch37.bare.vcf"), "--tumor-type", "AML", "--format", "json"],
+                              environment: ["ONCO_GENE_PACK": pack, "ONCO_GFF": ""])
+        #expect(rec.status == 0, "\(rec.stderr)")
+        #expect(rec.stdout.contains("ivosidenib"))
+    }
 }

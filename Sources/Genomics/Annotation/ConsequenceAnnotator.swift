@@ -10,7 +10,10 @@ import OncoCore
 /// Not `Sendable` (it holds an htslib FASTA handle): one per thread.
 public final class ConsequenceAnnotator {
     public let gffPath: String
-    public let reference: ReferenceGenome
+    /// The FASTA, or the gene pack's stored regions.
+    let reference: any AnnotationReference
+    /// The reference FASTA's path (the gene pack's for a pack).
+    public var referencePath: String { reference.path }
     let caller: LocalCsqCaller
     let models: [String: TranscriptModel]
     /// Transcript ids (without version) to prefer, if given.
@@ -25,9 +28,29 @@ public final class ConsequenceAnnotator {
 
     /// Reads the GFF3 and opens the FASTA (`.fai` beside it; bgzipped with `.gzi` works too).
     /// - Throws: `AnnotationInputError` naming the file, line and field; `VariantFileError` for the FASTA.
-    public init(gff: String, reference fasta: String, transcripts: [String] = []) throws {
+    public convenience init(gff: String, reference fasta: String, transcripts: [String] = []) throws {
+        try self.init(gff: gff, sequence: try ReferenceGenome(path: fasta), transcripts: transcripts)
+    }
+
+    /// Reads a gene pack (`onco kb transcripts build`): the same annotation as its GFF3 and FASTA for
+    /// variants in its genes, none elsewhere.
+    /// - Throws: `AnnotationInputError` naming the file and line.
+    public convenience init(genePack path: String, transcripts: [String] = []) throws {
+        try self.init(gff: path, sequence: try GenePack(path: path), transcripts: transcripts)
+    }
+
+    /// The annotator of a `ConsequenceSource` (a GFF3 + FASTA, or a gene pack).
+    public convenience init(source: ConsequenceSource) throws {
+        if source.isGenePack {
+            try self.init(genePack: source.gff, transcripts: source.transcripts)
+        } else {
+            try self.init(gff: source.gff, reference: source.reference, transcripts: source.transcripts)
+        }
+    }
+
+    init(gff: String, sequence: any AnnotationReference, transcripts: [String]) throws {
         gffPath = gff
-        reference = try ReferenceGenome(path: fasta)
+        reference = sequence
         let list = try GFF3Reader.read(path: gff, reference: reference)
         var m: [String: TranscriptModel] = [:]
         for t in list { m[t.id] = t }
