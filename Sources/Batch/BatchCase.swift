@@ -35,10 +35,13 @@ public struct BatchCase: Sendable, Hashable {
     /// `cna_format`, `cna_sample`, `fusion_file`, `fusion_format`, `msi_file`, `tmb_bed`, `tmb_megabases`,
     /// `genome_build`); the gene-span table is the scorer's. Empty when the manifest has none.
     public var caseFiles: CaseFileOptions
+    /// The case's own GFF3 + reference FASTA for in-process consequence annotation (manifest columns `gff`
+    /// and `reference`, given together); `nil`: the batch's (`onco batch --gff/--reference`), if any.
+    public var consequenceSource: ConsequenceSource?
 
     public init(id: String, index: Int, line: Int, vcf: String, tumorType: String, sample: String? = nil,
                 bam: String? = nil, age: Int? = nil, sex: Sex? = nil, stage: String? = nil, lenient: Bool = false,
-                caseFiles: CaseFileOptions = CaseFileOptions()) {
+                caseFiles: CaseFileOptions = CaseFileOptions(), consequenceSource: ConsequenceSource? = nil) {
         self.id = id
         self.index = index
         self.line = line
@@ -51,6 +54,7 @@ public struct BatchCase: Sendable, Hashable {
         self.stage = stage
         self.lenient = lenient
         self.caseFiles = caseFiles
+        self.consequenceSource = consequenceSource
     }
 }
 

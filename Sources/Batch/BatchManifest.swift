@@ -8,7 +8,8 @@ import OncoCore
 /// Required columns `case_id`, `vcf`, `tumor_type` (`tumour_type` is accepted too); optional `sample`,
 /// `bam`, `age`, `sex`, `stage`, `lenient` (`yes`/`no`, `true`/`false`, `1`/`0`: skip malformed VCF
 /// records and count them in the report), and the case files of `CaseFileOptions` (`cna_file`, `cna_format`,
-/// `cna_sample`, `fusion_file`, `fusion_format`, `msi_file`, `tmb_bed` or `tmb_megabases`, `genome_build`);
+/// `cna_sample`, `fusion_file`, `fusion_format`, `msi_file`, `tmb_bed` or `tmb_megabases`, `genome_build`),
+/// and `gff` with `reference` (the case's own GFF3 + FASTA for in-process annotation, both or neither);
 /// `vcf` may name a MAF. Other columns are ignored and listed in `ignoredColumns`.
 /// Lines starting with `#` and blank lines are skipped; CRLF line ends are accepted. Empty, `NA` and
 /// `.` mean "not given" in optional columns. Relative paths are resolved against the manifest's folder.
@@ -41,7 +42,7 @@ public struct BatchManifest: Sendable {
 
     static let required = ["case_id", "vcf", "tumor_type"]
     static let optional = ["sample", "bam", "age", "sex", "stage", "lenient", "cna_file", "cna_format", "cna_sample",
-                           "fusion_file", "fusion_format", "msi_file", "tmb_bed", "tmb_megabases", "genome_build"]
+                           "fusion_file", "fusion_format", "msi_file", "tmb_bed", "tmb_megabases", "genome_build", "gff", "reference"]
 
     /// Reads a TSV manifest.
     /// - Throws: `ManifestError` naming the file, line and field of the first problem.
@@ -192,9 +193,11 @@ public struct BatchManifest: Sendable {
                 }
                 files.build = build
             }
+            let annotation = try consequenceSource(gff: value("gff"), reference: value("reference"), base: baseDirectory,
+                                                   file: file, line: lineNumber)
             cases.append(BatchCase(id: id, index: cases.count, line: lineNumber, vcf: vcf, tumorType: tumorType,
                                    sample: value("sample"), bam: bam, age: age, sex: sex, stage: stage, lenient: lenient,
-                                   caseFiles: files))
+                                   caseFiles: files, consequenceSource: annotation))
         }
         guard header != nil else {
             throw ManifestError(.malformed, file: file, line: nil, field: nil, "has no header line")
@@ -238,6 +241,18 @@ public struct BatchManifest: Sendable {
                                 "has no VCF (\(vcfSuffixes.joined(separator: ", ")))")
         }
         return BatchManifest(source: path, cases: cases)
+    }
+
+    /// The `gff` and `reference` columns of one row: both (resolved paths) or neither.
+    static func consequenceSource(gff: String?, reference: String?, base: String, file: String, line: Int) throws -> ConsequenceSource? {
+        switch (gff, reference) {
+        case (nil, nil): return nil
+        case let (g?, r?): return ConsequenceSource(gff: resolve(g, against: base), reference: resolve(r, against: base))
+        case (_?, nil):
+            throw ManifestError(.malformed, file: file, line: line, field: "reference", "empty, but gff is given: the GFF3 needs the reference FASTA of its build")
+        case (nil, _?):
+            throw ManifestError(.malformed, file: file, line: line, field: "gff", "empty, but reference is given: give the GFF3 too (reference is only used to annotate)")
+        }
     }
 
     static func resolve(_ p: String, against base: String) -> String {

@@ -38,13 +38,19 @@ public struct RecommendScorer: CaseScorer {
     public let knownTumorTypes: Set<String>?
     /// The gene-span table (`KnowledgeBase/genes/gene_spans.tsv`) for cases with segment or breakend files.
     public let geneSpansPath: String?
+    /// In-process consequence annotation (GFF3 + FASTA) for the ALTs a case's VCF leaves without CSQ/ANN,
+    /// for cases whose manifest row names none (`BatchCase.consequenceSource`). Each case builds its own
+    /// annotator (one per read, not shared between threads).
+    public let consequenceSource: ConsequenceSource?
     let logger: Logger
 
     public init(recommender: Recommender, knownTumorTypes: Set<String>? = nil, geneSpansPath: String? = nil,
+                consequenceSource: ConsequenceSource? = nil,
                 logger: Logger = Logger(label: "onco.batch.recommend", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.recommender = recommender
         self.knownTumorTypes = knownTumorTypes.map { Set($0.map { $0.uppercased() }) }
         self.geneSpansPath = geneSpansPath
+        self.consequenceSource = consequenceSource
         self.logger = logger
     }
 
@@ -58,7 +64,9 @@ public struct RecommendScorer: CaseScorer {
         if let known = knownTumorTypes, !known.contains(code) {
             throw CaseError(.tumorTypeUnknown, "\(where: c), field tumor_type: not in the tumour-type list in use")
         }
-        let rc = try StageTiming.measure("read", into: &timings) { try Self.read(c, clinical: clinical, geneSpansPath: geneSpansPath) }
+        let rc = try StageTiming.measure("read", into: &timings) {
+            try Self.read(c, clinical: clinical, geneSpansPath: geneSpansPath, consequenceSource: c.consequenceSource ?? consequenceSource)
+        }
 
         let clock = ContinuousClock()
         let start = clock.now
@@ -101,7 +109,8 @@ public struct RecommendScorer: CaseScorer {
     /// manifest line and field (not the file's path).
     /// The case files (`BatchCase.caseFiles`) are read after the variant file, whose build places segments
     /// and breakends; their errors are `case_file_invalid`, naming the manifest line, the file, line and field.
-    static func read(_ c: BatchCase, clinical: ClinicalContext, geneSpansPath: String? = nil) throws -> RecommendationCase {
+    static func read(_ c: BatchCase, clinical: ClinicalContext, geneSpansPath: String? = nil,
+                     consequenceSource: ConsequenceSource? = nil) throws -> RecommendationCase {
         try FileCheckScorer.checkFile(c.vcf, field: "vcf", c, missing: .vcfMissing, unreadable: .vcfUnreadable)
         if let bam = c.bam {
             try FileCheckScorer.checkFile(bam, field: "bam", c, missing: .bamUnreadable, unreadable: .bamUnreadable)
@@ -109,9 +118,11 @@ public struct RecommendScorer: CaseScorer {
         var rc: RecommendationCase
         do {
             rc = try RecommendationCase.read(vcf: c.vcf, sample: c.sample, bamPath: c.bam, malformed: c.lenient ? .skip : .fail,
-                                             clinical: clinical)
+                                             consequenceSource: consequenceSource, clinical: clinical)
         } catch let e as VariantFileError {
             throw CaseError(e, c)
+        } catch let e as AnnotationInputError {
+            throw CaseError(.annotationInputInvalid, "\(where: c): consequence annotation: \(e)")
         } catch let e as MAFError {
             throw CaseError(.vcfMalformed, "\(where: c), field vcf: \(e)")
         } catch let e as CaseInputError {
@@ -134,6 +145,9 @@ extension CaseError.Code {
     public static let warehouseFailed = CaseError.Code("warehouse_failed")
     /// A copy-number, fusion, MSI or panel-BED file of the case cannot be read (`Genomics.CaseInputError`).
     public static let caseFileInvalid = CaseError.Code("case_file_invalid")
+    /// The GFF3 or reference FASTA of in-process annotation cannot be read, or the VCF disagrees with the
+    /// FASTA (REF differs, contig missing: another genome build) (`Genomics.AnnotationInputError`).
+    public static let annotationInputInvalid = CaseError.Code("annotation_input_invalid")
 }
 
 extension RecommendScorer {
@@ -163,7 +177,7 @@ extension RecommendScorer {
     public static func prepare(knowledgeBase directory: URL, warehouse: Warehouse?, neighbours: Int = 200,
                                similarityIndexPath: String? = nil, cacheWarehouse: Bool = true,
                                knownTumorTypes: Set<String>? = nil, minimumCount: Int = 5,
-                               logger: Logger) async throws -> (scorer: RecommendScorer, loaded: Loaded) {
+                               consequenceSource: ConsequenceSource? = nil, logger: Logger) async throws -> (scorer: RecommendScorer, loaded: Loaded) {
         let clock = ContinuousClock()
         let t0 = clock.now
         let kb = try KnowledgeBase.load(directory: directory)
@@ -196,6 +210,7 @@ extension RecommendScorer {
                                       realWorldCache: cacheWarehouse ? RealWorldCache() : nil)
         loaded.seconds = seconds(clock.now - t0)
         return (RecommendScorer(recommender: recommender, knownTumorTypes: knownTumorTypes,
-                                geneSpansPath: directory.appendingPathComponent(GeneSpans.knowledgeBasePath).path), loaded)
+                                geneSpansPath: directory.appendingPathComponent(GeneSpans.knowledgeBasePath).path,
+                                consequenceSource: consequenceSource), loaded)
     }
 }

@@ -315,11 +315,11 @@ struct AlleleMatcher {
     static func vepAlleles(ref: String, alts: [String]) -> [String] {
         let isIndel = alts.contains { $0.utf8.count != ref.utf8.count }
         guard isIndel else { return alts }
-        let considered = [ref] + alts.filter { !$0.contains("*") }
+        let considered = [ref] + alts.filter { !$0.utf8.contains(UInt8(ascii: "*")) }
         let firsts = Set(considered.map { $0.utf8.first })
         guard firsts.count == 1 else { return alts }
         return alts.map { a in
-            if a.contains("*") { return a }
+            if a.utf8.contains(UInt8(ascii: "*")) { return a }
             let rest = String(a.dropFirst())
             return rest.isEmpty ? "-" : rest
         }

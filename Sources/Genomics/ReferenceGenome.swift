@@ -32,6 +32,14 @@ public final class ReferenceGenome {
 
     deinit { fai_destroy(fai) }
 
+    /// The contigs of the `.fai`, in its order, with their lengths.
+    public func contigLengths() -> [(name: String, length: Int)] {
+        (0..<faidx_nseq(fai)).compactMap { i -> (name: String, length: Int)? in
+            guard let s = faidx_iseq(fai, i) else { return nil }
+            return (String(cString: s), Int(faidx_seq_len(fai, s)))
+        }
+    }
+
     /// The FASTA's spelling of `contig`, or `nil` when it has none.
     public func resolve(_ contig: String) -> String? { GenomicRegion.resolve(contig, in: names) }
 

@@ -42,15 +42,24 @@ public struct VariantReadOptions: Sendable, Hashable {
 }
 
 /// The inputs of in-process consequence annotation: an Ensembl GFF3 and the reference FASTA (+ `.fai`),
-/// and optionally the transcripts to prefer.
+/// or a gene pack (`onco kb transcripts build`, both paths the pack's), and optionally the transcripts to prefer.
 public struct ConsequenceSource: Sendable, Hashable {
     public var gff: String
     public var reference: String
     public var transcripts: [String]
+    /// `gff` (and `reference`) name a gene pack.
+    public var isGenePack = false
     public init(gff: String, reference: String, transcripts: [String] = []) {
         self.gff = gff
         self.reference = reference
         self.transcripts = transcripts
+    }
+
+    /// A gene pack as the source.
+    public static func genePack(_ path: String, transcripts: [String] = []) -> ConsequenceSource {
+        var s = ConsequenceSource(gff: path, reference: path, transcripts: transcripts)
+        s.isGenePack = true
+        return s
     }
 }
 
@@ -166,7 +175,7 @@ public final class SomaticVariantReader {
             annotationTag = nil
         }
         reference = try options.referenceFasta.map { try ReferenceGenome(path: $0) }
-        annotator = try options.consequenceSource.map { try ConsequenceAnnotator(gff: $0.gff, reference: $0.reference, transcripts: $0.transcripts) }
+        annotator = try options.consequenceSource.map { try ConsequenceAnnotator(source: $0) }
     }
 
     /// Records read so far.

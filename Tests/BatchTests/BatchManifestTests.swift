@@ -73,6 +73,22 @@ import _TestSupport
         #expect(m.cases[1].caseFiles.isEmpty && m.ignoredColumns.isEmpty)
     }
 
+    /// `gff` and `reference`: a case's own annotation inputs, resolved, both or neither on a row.
+    @Test func annotationColumns() throws {
+        let m = try parse("case_id\tvcf\ttumor_type\tgff\treference\n"
+                          + "A\ta.vcf\tAML\tref/genes.gff3.gz\t/abs/genome.fa.gz\nB\tb.vcf\tLUAD\t.\t.\n")
+        #expect(m.cases[0].consequenceSource == ConsequenceSource(gff: "/data/run1/ref/genes.gff3.gz", reference: "/abs/genome.fa.gz"))
+        #expect(m.cases[1].consequenceSource == nil && m.ignoredColumns.isEmpty)
+        for (row, field) in [("C\tc.vcf\tAML\tg.gff3\t.\n", "reference"), ("C\tc.vcf\tAML\t\tr.fa\n", "gff")] {
+            #expect {
+                _ = try parse("case_id\tvcf\ttumor_type\tgff\treference\n" + row)
+            } throws: { e in
+                guard let e = e as? ManifestError else { return false }
+                return e.line == 2 && e.field == field && e.file == "m.tsv"
+            }
+        }
+    }
+
     @Test func invalidUTF8NamesItsLine() {
         var bytes = Array("case_id\tvcf\ttumor_type\nA\ta.vcf\tLUAD\nB\tb".utf8)
         bytes += [0xFF, 0xFE] + Array(".vcf\tLUAD\n".utf8)

@@ -59,4 +59,115 @@ import _TestSupport
                                   environment: ["ONCO_REFERENCE": ""])
         #expect(missing.status == 64, "\(missing.stderr)")
     }
+
+    /// `onco batch`: batch-wide `--gff/--reference`, a row's own `gff`/`reference` columns, and a row with
+    /// only one of them rejected (naming line and field); without annotation the bare VCF gives no match.
+    @Test func batchAnnotatesEveryCaseOrARowsOwn() throws {
+        let dir = try makeTemporaryDirectory("onco-annotate-batch")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (gff, fa) = (Self.fx("cases/cases.gff3"), Self.fx("cases/cases.fa.gz"))
+        let manifest = dir.appendingPathComponent("m.tsv").path
+        try ("case_id\tvcf\ttumor_type\n" + "A\t\(Self.fx("cases/aml_idh1_r132h.grch37.bare.vcf"))\tAML\n"
+             + "B\t\(Self.fx("cases/blca_fgfr3_s249c.grch37.bare.vcf"))\tBLCA\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        func lines(_ args: [String], _ out: String) throws -> [String: String] {
+            let r = try runOnco(["batch", "--kb", kb, "--jobs", "1", "--progress", "none", "-o", out] + args, environment: ["ONCO_GFF": "", "ONCO_REFERENCE": ""])
+            #expect(r.status == 0, "\(r.stderr)")
+            var byCase: [String: String] = [:]
+            for l in try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n") {
+                let o = try #require(try JSONSerialization.jsonObject(with: Data(l.utf8)) as? [String: Any])
+                byCase[o["case_id"] as? String ?? ""] = String(l)
+            }
+            return byCase
+        }
+        let annotated = try lines([manifest, "--gff", gff, "--reference", fa], dir.appendingPathComponent("a.jsonl").path)
+        #expect(annotated["A"]?.contains("ivosidenib") == true)
+        #expect(annotated["B"]?.contains("erdafitinib") == true)
+        let bare = try lines([manifest], dir.appendingPathComponent("b.jsonl").path)
+        #expect(bare["A"]?.contains("ivosidenib") == false && bare["B"]?.contains("erdafitinib") == false)
+
+        let own = dir.appendingPathComponent("own.tsv").path
+        try ("case_id\tvcf\ttumor_type\tgff\treference\n" + "A\t\(Self.fx("cases/aml_idh1_r132h.grch37.bare.vcf"))\tAML\t\(gff)\t\(fa)\n"
+             + "B\t\(Self.fx("cases/blca_fgfr3_s249c.grch37.bare.vcf"))\tBLCA\t.\t.\n").write(toFile: own, atomically: true, encoding: .utf8)
+        let perRow = try lines([own], dir.appendingPathComponent("c.jsonl").path)
+        #expect(perRow["A"]?.contains("ivosidenib") == true && perRow["B"]?.contains("erdafitinib") == false)
+
+        let half = dir.appendingPathComponent("half.tsv").path
+        try ("case_id\tvcf\ttumor_type\tgff\treference\n" + "A\ta.vcf\tAML\t\(gff)\t\n").write(toFile: half, atomically: true, encoding: .utf8)
+        let r = try runOnco(["batch", half, "--kb", kb, "--progress", "none"])
+        #expect(r.status == 1 && r.stderr.contains("line 2, field reference"), "\(r.stderr)")
+    }
+
+    /// `onco similar --gff/--reference`: the bare PIK3CA case's profile names the annotated allele.
+    @Test func similarAnnotatesTheCase() throws {
+        let dir = try makeTemporaryDirectory("onco-annotate-similar")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("w.sqlite").path
+        let env = ["ONCO_CACHE_DIR": dir.appendingPathComponent("cache").path, "ONCO_PSEUDONYM_KEY": "cli-similar-key-0123456789abcdef",
+                   "ONCO_GFF": "", "ONCO_REFERENCE": ""]
+        let s = try runOnco(["warehouse", "synth", "--patients", "300", "--seed", "7", "--db", db], environment: env)
+        #expect(s.status == 0, "\(s.stderr)")
+        let base = ["similar", "--vcf", Self.fx("cases/idc_pik3ca_h1047r.grch37.bare.vcf"), "--tumor-type", "BRCA", "--db", db, "--format", "json", "--k", "5"]
+        let r = try runOnco(base + ["--gff", Self.fx("cases/cases.gff3"), "--reference", Self.fx("cases/cases.fa.gz")], environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("PIK3CA p.H1047R"), "\(r.stdout.prefix(600))")
+        let bare = try runOnco(base, environment: env)
+        #expect(bare.status == 0, "\(bare.stderr)")
+        #expect(!bare.stdout.contains("PIK3CA p.H1047R"))
+        let noFasta = try runOnco(base + ["--gff", Self.fx("cases/cases.gff3")], environment: env)
+        #expect(noFasta.status == 64, "\(noFasta.stderr)")
+    }
+
+    /// A gene pack (`onco kb transcripts build --genes`) annotates the variants of its genes exactly as the
+    /// GFF3 + FASTA do: per record, the pack's CSQ entries are the full run's entries of those genes (PICK
+    /// aside: the choice is among the transcripts each run knows).
+    @Test func genePackGivesTheSameAnnotationForItsGenes() throws {
+        let dir = try makeTemporaryDirectory("onco-annotate-pack")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pack = dir.appendingPathComponent("mini.pack.gz").path
+        let b = try runOnco(["kb", "transcripts", "build", "--gff", Self.fx("mini.gff3"), "--reference", Self.fx("mini.fa.gz"),
+                             "--genes", "ALPHA,DELTA,NOSUCH", "-o", pack])
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(b.stderr.contains("2 genes, 2 transcripts") && b.stderr.contains("NOSUCH"), "\(b.stderr)")
+        let full = dir.appendingPathComponent("full.vcf").path, packed = dir.appendingPathComponent("pack.vcf").path
+        let f = try runOnco(["annotate", Self.fx("variants.vcf"), "--gff", Self.fx("mini.gff3"), "--reference", Self.fx("mini.fa.gz"), "-o", full])
+        let p = try runOnco(["annotate", Self.fx("variants.vcf"), "--gene-pack", pack, "-o", packed], environment: ["ONCO_GFF": ""])
+        #expect(f.status == 0 && p.status == 0, "\(f.stderr) \(p.stderr)")
+        func entries(_ path: String) throws -> [[String]] {
+            let q = try run("bcftools", ["query", "-f", "%POS %REF %ALT\\t%INFO/CSQ\\n", path])
+            #expect(q.status == 0)
+            return q.stdout.split(separator: "\n").map { line in
+                let csq = line.split(separator: "\t").last.map(String.init) ?? "."
+                guard csq != "." else { return [] }
+                return csq.split(separator: ",").map { e in
+                    var fields = e.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                    fields[14] = ""  // PICK
+                    return fields.joined(separator: "|")
+                }
+            }
+        }
+        let all = try entries(full), mine = try entries(packed)
+        #expect(all.count == 2830 && mine.count == 2830)
+        var compared = 0
+        for (a, m) in zip(all, mine) {
+            let inPack = a.filter { $0.split(separator: "|", omittingEmptySubsequences: false)[3] == "ALPHA" || $0.split(separator: "|", omittingEmptySubsequences: false)[3] == "DELTA" }
+            #expect(m == inPack)
+            if !m.isEmpty { compared += 1 }
+        }
+        #expect(compared > 1000, "only \(compared) records touch the packed genes")
+        let notPack = try runOnco(["annotate", Self.fx("variants.vcf"), "--gene-pack", Self.fx("mini.gff3"), "-o", packed])
+        #expect(notPack.status == 1 && notPack.stderr.contains("not an onco gene pack"), "\(notPack.stderr)")
+    }
+
+    /// The KB's genes: a pack built from the cases' GFF3 holds IDH1, and `recommend --gene-pack` finds ivosidenib.
+    @Test func kbGenePackServesRecommend() throws {
+        let dir = try makeTemporaryDirectory("onco-annotate-kbpack")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pack = dir.appendingPathComponent("kb.pack.gz").path
+        let b = try runOnco(["kb", "transcripts", "build", "--kb", kb, "--gff", Self.fx("cases/cases.gff3"), "--reference", Self.fx("cases/cases.fa.gz"), "-o", pack])
+        #expect(b.status == 0 && b.stderr.contains("3 genes"), "\(b.stderr)")
+        let rec = try runOnco(["recommend", "--kb", kb, "--vcf", Self.fx("cases/aml_idh1_r132h.grch37.bare.vcf"), "--tumor-type", "AML", "--format", "json"],
+                              environment: ["ONCO_GENE_PACK": pack, "ONCO_GFF": ""])
+        #expect(rec.status == 0, "\(rec.stderr)")
+        #expect(rec.stdout.contains("ivosidenib"))
+    }
 }

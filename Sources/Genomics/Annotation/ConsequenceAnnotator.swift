@@ -10,7 +10,10 @@ import OncoCore
 /// Not `Sendable` (it holds an htslib FASTA handle): one per thread.
 public final class ConsequenceAnnotator {
     public let gffPath: String
-    public let reference: ReferenceGenome
+    /// The FASTA, or the gene pack's stored regions.
+    let reference: any AnnotationReference
+    /// The reference FASTA's path (the gene pack's for a pack).
+    public var referencePath: String { reference.path }
     let caller: LocalCsqCaller
     let models: [String: TranscriptModel]
     /// Transcript ids (without version) to prefer, if given.
@@ -25,9 +28,29 @@ public final class ConsequenceAnnotator {
 
     /// Reads the GFF3 and opens the FASTA (`.fai` beside it; bgzipped with `.gzi` works too).
     /// - Throws: `AnnotationInputError` naming the file, line and field; `VariantFileError` for the FASTA.
-    public init(gff: String, reference fasta: String, transcripts: [String] = []) throws {
+    public convenience init(gff: String, reference fasta: String, transcripts: [String] = []) throws {
+        try self.init(gff: gff, sequence: try ReferenceGenome(path: fasta), transcripts: transcripts)
+    }
+
+    /// Reads a gene pack (`onco kb transcripts build`): the same annotation as its GFF3 and FASTA for
+    /// variants in its genes, none elsewhere.
+    /// - Throws: `AnnotationInputError` naming the file and line.
+    public convenience init(genePack path: String, transcripts: [String] = []) throws {
+        try self.init(gff: path, sequence: try GenePack(path: path), transcripts: transcripts)
+    }
+
+    /// The annotator of a `ConsequenceSource` (a GFF3 + FASTA, or a gene pack).
+    public convenience init(source: ConsequenceSource) throws {
+        if source.isGenePack {
+            try self.init(genePack: source.gff, transcripts: source.transcripts)
+        } else {
+            try self.init(gff: source.gff, reference: source.reference, transcripts: source.transcripts)
+        }
+    }
+
+    init(gff: String, sequence: any AnnotationReference, transcripts: [String]) throws {
         gffPath = gff
-        reference = try ReferenceGenome(path: fasta)
+        reference = sequence
         let list = try GFF3Reader.read(path: gff, reference: reference)
         var m: [String: TranscriptModel] = [:]
         for t in list { m[t.id] = t }
@@ -36,8 +59,28 @@ public final class ConsequenceAnnotator {
         caller = LocalCsqCaller(index: FeatureIndex(list), genome: reference)
     }
 
+    /// `text` with every byte `b` replaced by `r` (Foundation's `replacingOccurrences` costs more than the
+    /// whole consequence call on a 300k-record file).
+    static func replacing(_ b: UInt8, with r: String, in text: String) -> String {
+        guard text.utf8.contains(b) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        for c in text.utf8 { if c == b { out += r.utf8 } else { out.append(c) } }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func unversioned(_ id: String) -> String {
         id.split(separator: ".").first.map(String.init) ?? id
+    }
+
+    private var lastContig: (vcf: String, fasta: String?)?
+
+    /// The FASTA's spelling of a VCF contig, remembered for the run of records on one contig.
+    private func resolved(_ contig: String) -> String? {
+        if let last = lastContig, last.vcf == contig { return last.fasta }
+        let name = reference.resolve(contig)
+        lastContig = (contig, name)
+        return name
     }
 
     /// Where a record comes from, for error messages.
@@ -50,7 +93,7 @@ public final class ConsequenceAnnotator {
     /// All consequences of a record as `bcftools csq -l` stages them (one `BCSQ` entry each).
     /// - Throws: `AnnotationInputError` when the contig is not in the FASTA or REF differs from it.
     public func consequences(contig: String, position: Int, ref: String, alts: [String], site: Site) throws -> [CsqEntry] {
-        guard let name = reference.resolve(contig) else {
+        guard let name = resolved(contig) else {
             throw AnnotationInputError(path: reference.path, line: nil, field: nil,
                                        problem: "contig \"\(contig)\" of \(site.file.split(separator: "/").last.map(String.init) ?? site.file) line \(site.line) (CHROM) is not in the reference FASTA; is it the same genome build?")
         }
@@ -123,9 +166,9 @@ public final class ConsequenceAnnotator {
                 let a = annotation(of: e, position: position, ref: ref, alt: alt)
                 let fields: [String] = [
                     vepAlleles[k], a.consequences.joined(separator: "&"), a.impact ?? "", e.gene, e.geneID, "Transcript", e.transcript,
-                    e.biotype, a.hgvsc ?? "", (a.hgvsp ?? "").replacingOccurrences(of: "=", with: "%3D"),
+                    e.biotype, a.hgvsc ?? "", Self.replacing(UInt8(ascii: "="), with: "%3D", in: a.hgvsp ?? ""),
                     e.aminoAcidChange ?? "", e.forward ? "1" : "-1", e.canonical ? "YES" : "", e.mane ? "YES" : "",
-                    e == chosen ? "1" : "", e.bcsq.replacingOccurrences(of: "|", with: ":"),
+                    e == chosen ? "1" : "", Self.replacing(UInt8(ascii: "|"), with: ":", in: e.bcsq),
                 ]
                 parts.append(fields.joined(separator: "|"))
             }

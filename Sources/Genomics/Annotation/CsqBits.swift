@@ -88,8 +88,16 @@ public struct CsqEntry: Sendable, Hashable {
 
     private func field(_ i: Int) -> String? {
         guard !variantString.isEmpty else { return nil }
-        let parts = variantString.dropFirst().split(separator: "|", omittingEmptySubsequences: false)
-        return i < parts.count ? String(parts[i]) : nil
+        // `|f0|f1...`: the bytes after the (i+1)-th bar, up to the next (read per entry: kept off Substring splits).
+        let u = variantString.utf8
+        var bars = 0
+        var start = u.startIndex
+        for j in u.indices where u[j] == UInt8(ascii: "|") {
+            bars += 1
+            if bars == i + 1 { start = u.index(after: j) }
+            if bars == i + 2 { return String(u[start..<j]) }
+        }
+        return bars == i + 1 ? String(u[start...]) : nil
     }
 
     /// The entry as `bcftools csq` writes it into `BCSQ` (csq.c `kput_vcsq`).

@@ -52,13 +52,19 @@ struct FeatureIndex {
     private(set) var contigs: [String: Contig] = [:]
 
     init(_ transcripts: [TranscriptModel]) {
-        for tr in transcripts {
-            var c = contigs[tr.contig] ?? Contig()
-            c.transcript.add(tr.beg, tr.end, tr)
-            for (i, p) in tr.cds.enumerated() { c.cds.add(p.beg, p.beg + p.len - 1, CDSRef(tr: tr, icds: i)) }
-            for u in tr.utrs { c.utr.add(u.beg, u.end, UTRRef(tr: tr, beg: u.beg, end: u.end, prime5: u.prime5)) }
-            for e in tr.exons { c.exon.add(e.beg - 8, e.end + 8, ExonRef(tr: tr, beg: e.beg, end: e.end)) }
-            contigs[tr.contig] = c
+        // Grouped by contig first: copying a contig's lists out of the dictionary and back for every
+        // transcript made building the index quadratic in the transcripts per contig.
+        var byContig: [String: [TranscriptModel]] = [:]
+        for tr in transcripts { byContig[tr.contig, default: []].append(tr) }
+        for (name, list) in byContig {
+            var c = Contig()
+            for tr in list {
+                c.transcript.add(tr.beg, tr.end, tr)
+                for (i, p) in tr.cds.enumerated() { c.cds.add(p.beg, p.beg + p.len - 1, CDSRef(tr: tr, icds: i)) }
+                for u in tr.utrs { c.utr.add(u.beg, u.end, UTRRef(tr: tr, beg: u.beg, end: u.end, prime5: u.prime5)) }
+                for e in tr.exons { c.exon.add(e.beg - 8, e.end + 8, ExonRef(tr: tr, beg: e.beg, end: e.end)) }
+            }
+            contigs[name] = c
         }
         for k in contigs.keys {
             contigs[k]!.cds.finish()

@@ -23,7 +23,7 @@ enum GFF3Reader {
         let line: Int
     }
 
-    static func read(path: String, reference: ReferenceGenome) throws -> [TranscriptModel] {
+    static func read(path: String, reference: any AnnotationReference) throws -> [TranscriptModel] {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw AnnotationInputError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "the GFF3 is not readable" : "no such GFF3 file")
         }
@@ -66,7 +66,7 @@ enum GFF3Reader {
             case "three_prime_UTR": kind = .utr3
             default: kind = nil
             }
-            let isTranscript = attributes.contains("ID=transcript:"), isGene = attributes.contains("ID=gene:")
+            let isTranscript = after("ID=transcript:", in: attributes) != nil, isGene = after("ID=gene:", in: attributes) != nil
             if kind == nil && !isTranscript && !isGene { continue }
             let beg = try number(3, "start"), end = try number(4, "end")
             if end < beg { throw fail("column 5 (end)", "end \(end + 1) is before start \(beg + 1)") }
@@ -103,8 +103,8 @@ enum GFF3Reader {
                     throw fail("column 9 (Parent)", "transcript \(id) needs Parent=gene:ID")
                 }
                 let tags = value(of: "tag=", in: attributes) ?? ""
-                let canonical = tags.contains("Ensembl_canonical") || attributes.contains("Ensembl_canonical")
-                let mane = tags.contains("MANE_Select")
+                let canonical = after("Ensembl_canonical", in: attributes) != nil
+                let mane = after("MANE_Select", in: Substring(tags)) != nil
                 if transcripts[id] == nil { order.append(id) }
                 transcripts[id] = (gene, biotype, forward, beg, end, canonical, mane, lineNumber)
             } else if isGene {
@@ -243,9 +243,26 @@ enum GFF3Reader {
 
     /// The value after `needle` up to `;` or white space (csq.c `gff_id_parse`: a substring search).
     static func value(of needle: String, in attributes: Substring) -> String? {
-        guard let r = attributes.range(of: needle) else { return nil }
-        let rest = attributes[r.upperBound...]
+        guard let from = after(needle, in: attributes) else { return nil }
+        let rest = attributes[from...]
         let end = rest.firstIndex { $0 == ";" || $0 == " " || $0 == "\t" } ?? rest.endIndex
         return String(rest[..<end])
+    }
+
+    /// The index just past the first occurrence of `needle` in `text`, compared as bytes (the attribute
+    /// keys are ASCII; Foundation's `range(of:)` cost a tenth of an annotation run on a 5 MB GFF3).
+    static func after(_ needle: String, in text: Substring) -> Substring.Index? {
+        let n = Array(needle.utf8), u = text.utf8
+        guard let first = n.first else { return text.startIndex }
+        var i = u.startIndex
+        while i != u.endIndex {
+            if u[i] == first {
+                var j = i, k = 0
+                while k < n.count, j != u.endIndex, u[j] == n[k] { j = u.index(after: j); k += 1 }
+                if k == n.count { return j }
+            }
+            i = u.index(after: i)
+        }
+        return nil
     }
 }

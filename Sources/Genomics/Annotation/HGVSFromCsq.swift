@@ -15,11 +15,13 @@ enum HGVSFromCsq {
 
     /// Splits `132R>132H` into (132, "R", 132, "H"); synonymous `132R` gives no alternative.
     static func parse(_ field: String) -> (refPos: Int, ref: [UInt8], altPos: Int, alt: [UInt8]?)? {
-        let sides = field.split(separator: ">", omittingEmptySubsequences: false)
-        func side(_ s: Substring) -> (Int, [UInt8])? {
-            let digits = s.prefix { $0.isNumber }
-            guard let n = Int(digits) else { return nil }
-            return (n, Array(s.dropFirst(digits.count).utf8))
+        let bytes = Array(field.utf8)
+        let sides = bytes.split(separator: UInt8(ascii: ">"), maxSplits: 1, omittingEmptySubsequences: false)
+        func side(_ s: ArraySlice<UInt8>) -> (Int, [UInt8])? {
+            var n = 0, i = s.startIndex
+            while i < s.endIndex, s[i] >= 48, s[i] <= 57, n < Int.max / 100 { n = n * 10 + Int(s[i] - 48); i += 1 }
+            guard i > s.startIndex else { return nil }
+            return (n, Array(s[i...]))
         }
         guard let r = side(sides[0]) else { return nil }
         if sides.count == 1 { return (r.0, r.1, r.0, nil) }
@@ -32,14 +34,14 @@ enum HGVSFromCsq {
     /// residue after an insertion at a codon boundary).
     static func protein(_ entry: CsqEntry, residue: (Int) -> UInt8? = { _ in nil }) -> String? {
         guard let field = entry.aminoAcidChange, let p = parse(field) else { return nil }
-        let names = entry.consequenceNames
+        let bits = entry.printedBits
         var ref = p.ref, pos = p.refPos
         guard let alt0 = p.alt else {
             guard let first = ref.first else { return nil }
             return "p.\(name(first))\(pos)="
         }
         var alt = alt0
-        if names.contains("frameshift") {
+        if bits & CsqBit.frameshift != 0 {
             var i = 0
             while i < ref.count && i < alt.count && ref[i] == alt[i] { i += 1 }
             guard i < ref.count else { return "p.\(name(ref.last ?? 0))\(pos + ref.count - 1)fs" }
@@ -49,13 +51,13 @@ enum HGVSFromCsq {
             if alt.last == UInt8(ascii: "*") { return "p.\(name(ref[i]))\(at)\(name(alt[i]))fsTer\(alt.count - i)" }
             return "p.\(name(ref[i]))\(at)\(name(alt[i]))fs"
         }
-        if names.contains("stop_lost"), let r = ref.last, r == UInt8(ascii: "*") {
+        if bits & CsqBit.stopLost != 0, let r = ref.last, r == UInt8(ascii: "*") {
             let at = pos + ref.count - 1
             let i = ref.count - 1
             let a = i < alt.count ? name(alt[i]) : "Xaa"
             return "p.Ter\(at)\(a)ext*?"
         }
-        if names.contains("start_lost") { return "p.Met1?" }
+        if bits & CsqBit.startLost != 0 { return "p.Met1?" }
         // Trim the shared prefix and suffix; what is left is deleted, inserted or replaced.
         let full = ref
         var i = 0

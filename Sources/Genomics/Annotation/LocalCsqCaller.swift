@@ -6,7 +6,7 @@
 /// sites-only file, or with `-s -`.
 final class LocalCsqCaller {
     let index: FeatureIndex
-    let genome: ReferenceGenome
+    let genome: any AnnotationReference
     /// The consequences of the current record, in the order csq.c stages them.
     var entries: [CsqEntry] = []
     var contig = FeatureIndex.Contig()
@@ -14,7 +14,7 @@ final class LocalCsqCaller {
     /// Transcripts whose reference is loaded; dropped once the records (sorted, as bcftools requires) pass them.
     var loaded: [TranscriptModel] = []
 
-    init(index: FeatureIndex, genome: ReferenceGenome) {
+    init(index: FeatureIndex, genome: any AnnotationReference) {
         self.index = index
         self.genome = genome
     }

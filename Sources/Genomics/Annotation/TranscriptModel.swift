@@ -76,7 +76,7 @@ final class TranscriptModel {
 
     /// Fetches the padded reference (csq.c `tscript_init_ref`) and splices it (`tscript_splice_ref`,
     /// including its 3' padding, which repeats the first bases of the last CDS part).
-    func loadReference(_ genome: ReferenceGenome) -> Bool {
+    func loadReference(_ genome: any AnnotationReference) -> Bool {
         let pad = Self.refPad
         let padBeg = beg >= pad ? pad : beg
         guard var seq = genome.bases(contig: contig, start: beg - padBeg + 1, end: end + 1) else { return false }

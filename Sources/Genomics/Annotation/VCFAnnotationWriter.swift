@@ -40,7 +40,7 @@ public enum VCFAnnotationWriter {
         if hadCSQ { bcf_hdr_remove(hdr, BCF_HL_INFO, "CSQ") }
         let description = ConsequenceAnnotator.csqHeaderDescription
         let line = "##INFO=<ID=CSQ,Number=.,Type=String,Description=\"\(description)\">"
-        guard bcf_hdr_append(hdr, line) == 0, bcf_hdr_append(hdr, "##onco_annotate=GFF3 \((annotator.gffPath as NSString).lastPathComponent), reference \((annotator.reference.path as NSString).lastPathComponent)") == 0,
+        guard bcf_hdr_append(hdr, line) == 0, bcf_hdr_append(hdr, "##onco_annotate=GFF3 \((annotator.gffPath as NSString).lastPathComponent), reference \((annotator.referencePath as NSString).lastPathComponent)") == 0,
               bcf_hdr_sync(hdr) == 0 else {
             throw AnnotationInputError(path: input, problem: "cannot add the CSQ definition to the header")
         }

@@ -8,21 +8,28 @@ struct ConsequenceOptions: ParsableArguments {
     @Option(help: "Ensembl GFF3 (plain or gzipped): annotate ALTs without CSQ/ANN in process, by the rules of `bcftools csq` (default: $ONCO_GFF). Needs --reference.")
     var gff: String?
 
+    @Option(name: .customLong("gene-pack"), help: "Gene pack from `onco kb transcripts build`, instead of --gff/--reference (default: $ONCO_GENE_PACK).")
+    var genePack: String?
+
     @Option(name: .customLong("transcripts"), help: "Transcript ids to prefer over MANE Select/canonical (comma-separated).")
     var transcripts: [String] = []
 
     /// The source, given the command's reference FASTA (`--reference`, else `$ONCO_REFERENCE`).
     func source(reference: String?) throws -> ConsequenceSource? {
-        try Self.source(gff: gff, transcripts: transcripts, reference: reference)
+        try Self.source(gff: gff, genePack: genePack, transcripts: transcripts, reference: reference)
     }
 
-    static func source(gff: String?, transcripts: [String], reference: String?) throws -> ConsequenceSource? {
+    /// `--gff` (with `--reference`) or `--gene-pack`; else `ONCO_GFF` (with `ONCO_REFERENCE`); else `ONCO_GENE_PACK`.
+    static func source(gff: String?, genePack: String? = nil, transcripts: [String], reference: String?) throws -> ConsequenceSource? {
         let env = ProcessInfo.processInfo.environment
-        guard let gff = gff ?? env["ONCO_GFF"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
-        guard let fasta = reference ?? env["ONCO_REFERENCE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+        func value(_ k: String) -> String? { env[k].flatMap { $0.isEmpty ? nil : $0 } }
+        let list = transcripts.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if gff != nil && genePack != nil { throw ValidationError("give --gff/--reference or --gene-pack, not both") }
+        if let genePack { return ConsequenceSource.genePack(genePack, transcripts: list) }
+        guard let gff = gff ?? value("ONCO_GFF") else { return value("ONCO_GENE_PACK").map { ConsequenceSource.genePack($0, transcripts: list) } }
+        guard let fasta = reference ?? value("ONCO_REFERENCE") else {
             throw ValidationError("--gff needs the reference FASTA the GFF3 belongs to: --reference FILE (or ONCO_REFERENCE)")
         }
-        let list = transcripts.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return ConsequenceSource(gff: gff, reference: fasta, transcripts: list)
     }
 }
@@ -47,6 +54,7 @@ struct AnnotateCommand: ParsableCommand {
     @Argument(help: "The VCF/BCF to annotate (plain, gzip or bgzip).") var input: String
     @Option(help: "Ensembl GFF3 (default: $ONCO_GFF).") var gff: String?
     @Option(help: "Reference FASTA with .fai (default: $ONCO_REFERENCE).") var reference: String?
+    @Option(name: .customLong("gene-pack"), help: "Gene pack (`onco kb transcripts build`) instead of --gff/--reference (default: $ONCO_GENE_PACK).") var genePack: String?
     @Option(name: .customLong("transcripts"), help: "Transcript ids to prefer (comma-separated).") var transcripts: [String] = []
     @Option(name: .shortAndLong, help: "Output file (.vcf.gz, .bcf or .vcf).") var output: String
     @OptionGroup var lenient: LenientOption
@@ -56,10 +64,10 @@ struct AnnotateCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let source = try ConsequenceOptions.source(gff: gff, transcripts: transcripts, reference: reference) else {
-            throw ValidationError("give the GFF3: --gff FILE (or ONCO_GFF)")
+        guard let source = try ConsequenceOptions.source(gff: gff, genePack: genePack, transcripts: transcripts, reference: reference) else {
+            throw ValidationError("give the GFF3: --gff FILE (or ONCO_GFF), or a gene pack: --gene-pack FILE (or ONCO_GENE_PACK)")
         }
-        let annotator = try ConsequenceAnnotator(gff: source.gff, reference: source.reference, transcripts: source.transcripts)
+        let annotator = try ConsequenceAnnotator(source: source)
         let s = try VCFAnnotationWriter.annotate(input: input, output: output, annotator: annotator, malformed: lenient.policy)
         StandardError.write("onco annotate: \(s.records) record\(s.records == 1 ? "" : "s"), \(s.annotated) with consequences\n")
     }

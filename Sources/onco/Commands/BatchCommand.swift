@@ -1,6 +1,7 @@
 import ArgumentParser
 import Batch
 import Foundation
+import Genomics
 import Logging
 import OncoCore
 import Warehouse
@@ -31,8 +32,9 @@ struct BatchRunCommand: AsyncParsableCommand {
         discussion: """
             MANIFEST is a TSV with columns case_id, vcf (a VCF/BCF or a MAF), tumor_type and optionally sample, bam, \
             age, sex, stage, lenient and the case files cna_file, cna_format, cna_sample, fusion_file, fusion_format, \
-            msi_file, tmb_bed or tmb_megabases, genome_build, as the flags of `onco recommend` (relative paths are \
-            read from the manifest's folder), or a folder of VCFs with --tumor-type.
+            msi_file, tmb_bed or tmb_megabases, genome_build, as the flags of `onco recommend`, and gff with reference \
+            (a case's own GFF3 + FASTA for in-process annotation; else --gff/--reference apply to every case) \
+            (relative paths are read from the manifest's folder), or a folder of VCFs with --tumor-type.
 
             One JSON line per case, in completion order: {"case_id", "status": "ok"|"failed", "error": null | \
             {"code","message"}, "scorer", ...the scorer's members..., "timings": {"<stage>_ms", "total_ms"}}. \
@@ -109,6 +111,9 @@ struct BatchRunCommand: AsyncParsableCommand {
     var verbose = false
 
     @OptionGroup var lenient: LenientOption
+    @OptionGroup var consequence: ConsequenceOptions
+    @Option(help: "With --gff: the reference FASTA (+ .fai) of the GFF3, for every case (default: $ONCO_REFERENCE).")
+    var reference: String?
 
     enum ProgressStyle: String, ExpressibleByArgument, CaseIterable { case auto, bar, lines, none }
     enum ScorerChoice: String, ExpressibleByArgument, CaseIterable {
@@ -170,6 +175,8 @@ struct BatchRunCommand: AsyncParsableCommand {
         var warehouseCache: Bool
         var tumorTypes: Set<String>?
         var connectTimeout: Duration?
+        /// `--gff`/`--reference` (or ONCO_GFF/ONCO_REFERENCE): annotation for cases whose row names none.
+        var consequenceSource: ConsequenceSource?
         /// The small-cell threshold (the warehouse's under governance).
         var minimumCount: Int = 5
     }
@@ -189,7 +196,8 @@ struct BatchRunCommand: AsyncParsableCommand {
                     knowledgeBase: kbURL, warehouse: store, neighbours: setup.neighbours,
                     similarityIndexPath: setup.warehouse.flatMap { WarehouseCommand.similarityIndexPath(db: $0, index: setup.similarityIndex) },
                     cacheWarehouse: setup.warehouseCache,
-                    knownTumorTypes: setup.tumorTypes, minimumCount: setup.minimumCount, logger: logger)
+                    knownTumorTypes: setup.tumorTypes, minimumCount: setup.minimumCount,
+                    consequenceSource: setup.consequenceSource, logger: logger)
                 StandardError.write("batch: \(loaded.description)\n")
                 return (scorer, store)
             } catch {
@@ -238,6 +246,7 @@ struct BatchRunCommand: AsyncParsableCommand {
         var setup = ScorerSetup(scorer: scorer, kb: scorer == .recommend ? try kb.resolve() : nil, warehouse: warehouse,
                                 similarityIndex: similarityIndex, neighbours: neighbours, warehouseCache: !noWarehouseCache, tumorTypes: known,
                                 connectTimeout: connection.duration)
+        setup.consequenceSource = try consequence.source(reference: reference)
         // Governance: the batch names its authorisation once; each case scored is audited (`batch.case`: the case's hash,
         // never its id or path), then the batch (`batch.run`: the manifest's hash and the cases scored), in one transaction.
         let keys = try GovernanceCLI.keys()

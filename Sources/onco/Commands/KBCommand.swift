@@ -11,7 +11,7 @@ struct KBCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kb",
         abstract: "Knowledge base: biomarker rules, disease mapping, CIViC/MOAlmanac import, case matching.",
-        subcommands: [Rules.self, Diseases.self, Update.self, Match.self]
+        subcommands: [Rules.self, Diseases.self, Update.self, Match.self, Transcripts.self]
     )
 }
 

@@ -26,7 +26,7 @@ struct SimilarCommand: AsyncParsableCommand {
         and is audited (the case's hash and the counts shown).
         """)
 
-    @Option(help: "Case VCF/BCF (plain or bgzipped, annotated with VEP CSQ or snpEff ANN).") var vcf: String
+    @Option(help: "Case VCF/BCF (plain or bgzipped, annotated with VEP CSQ or snpEff ANN, or annotated in process with --gff/--reference).") var vcf: String
     @Option(help: "The tumour sample column (default: ##tumor_sample=, the only sample, or the first non-normal).") var sample: String?
     @Option(name: [.customLong("tumor-type"), .customLong("tumour-type")], help: "OncoTree code of the case (LUAD, BRCA, ...).")
     var tumorType: String
@@ -48,6 +48,8 @@ struct SimilarCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
     @OptionGroup var database: WarehouseCommand.DatabaseOption
     @OptionGroup var lenient: LenientOption
+    @OptionGroup var consequence: ConsequenceOptions
+    @Option(help: "With --gff: the reference FASTA (+ .fai) of the GFF3 (default: $ONCO_REFERENCE).") var reference: String?
     @OptionGroup var authorisation: AuthorisationOptions
 
     func validate() throws {
@@ -73,7 +75,9 @@ struct SimilarCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = WarehouseCommand.logger
-        let calls = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample, malformed: lenient.policy))
+        let annotation = try consequence.source(reference: reference)
+        let calls = try VariantFiles.read(VariantReadOptions(path: vcf, sample: sample, malformed: lenient.policy,
+                                                             consequenceSource: annotation))
         noteSkipped(calls.skipped)
         let variants = calls.variants
         let clinical = ClinicalContext(
@@ -85,9 +89,11 @@ struct SimilarCommand: AsyncParsableCommand {
         let caseLabels = WarehouseSimilarity.alterationLabels(variants: variants, clinical: clinical)
 
         let keys = try GovernanceCLI.keys()
-        let caseHash = try AccessRequest.caseSHA256(files: [vcf], options: [
+        var hashed: [String] = annotation.map { ["annotation", ($0.gff as NSString).lastPathComponent, ($0.reference as NSString).lastPathComponent] } ?? []
+        hashed = [
             sample ?? "", tumorType, age.map(String.init) ?? "", sex ?? "", stage ?? "", priorLines.map(String.init) ?? "",
-            tmb.map { String($0) } ?? "", amplification.joined(separator: ","), deletion.joined(separator: ","), fusion.joined(separator: ",")])
+            tmb.map { String($0) } ?? "", amplification.joined(separator: ","), deletion.joined(separator: ","), fusion.joined(separator: ",")] + hashed
+        let caseHash = try AccessRequest.caseSHA256(files: [vcf], options: hashed)
         let store = try await database.open(.existing, logger: logger)
         do {
             let grant = try await GovernanceCLI.authorise(store, AccessRequest(
