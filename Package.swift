@@ -109,7 +109,7 @@ let package = Package(
         ),
 
         // Renderers: terminal table, Markdown, HTML with SVG plots, JSON.
-        .target(name: "Reports", dependencies: ["OncoCore", "Survival", "SurvivalInput", "Knowledge", "Recommendation", "TargetTrial"], swiftSettings: settings),
+        .target(name: "Reports", dependencies: ["OncoCore", "Genomics", "Knowledge", "Survival", "SurvivalInput", "Recommendation", "TargetTrial"], swiftSettings: settings),
 
         // Cohort outcome studies: definitions, groups, endpoints, analyses.
         .target(

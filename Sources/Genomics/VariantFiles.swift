@@ -112,15 +112,12 @@ public enum VariantFiles {
     /// A MAF (`MAFCase.isMAF`) is read as one case's MAF rows (`MAFCase.read`).
     public static func read(_ options: VariantReadOptions) throws -> TumourCallSet {
         if MAFCase.isMAF(path: options.path) { return try MAFCase.read(options) }
-        let reader = try SomaticVariantReader(options)
         var all: [SomaticVariant] = []
         var contigs: [String] = []
-        var batch: [SomaticVariant] = []
-        while try reader.next(into: &batch) {
-            all.append(contentsOf: batch)
-            for _ in batch { contigs.append(reader.currentContig) }
+        var calls = try stream(reading: options) { variant, contig in
+            all.append(variant)
+            if options.bamPath != nil { contigs.append(contig) }
         }
-        var source: ReadSupport.Source? = reader.tumour.tumour != nil ? .format : nil
         if let bam = options.bamPath {
             let counter = try AlignmentReadCounter(path: bam, referenceFasta: options.referenceFasta)
             let sites = all.indices.map { i in
@@ -129,13 +126,41 @@ public enum VariantFiles {
             let counts = try counter.count(sites, options: ReadCountOptions(minBaseQuality: options.minBaseQuality,
                                                                             minMappingQuality: options.minMappingQuality))
             for i in all.indices where counts[i] != nil { all[i].support = counts[i] }
-            source = .bam
+            calls.supportSource = .bam
+        }
+        calls.variants = all
+        return calls
+    }
+
+    /// Hands each variant to `body` as it is read (with its CHROM as spelled in the file), in file order,
+    /// without keeping them: what `onco variants` uses to list a 300k-record file without holding 300k
+    /// values. Returns the call set's description with `variants` empty. A MAF, or a read with
+    /// `bamPath` (the pileup needs every site first), is read whole by `read` and then handed out.
+    /// - Throws: as `read`; variants already handed to `body` stay with the caller, who decides
+    ///   whether a half-read file's output is written (`onco variants` writes nothing then).
+    public static func stream(_ options: VariantReadOptions, _ body: (SomaticVariant) throws -> Void) throws -> TumourCallSet {
+        if MAFCase.isMAF(path: options.path) || options.bamPath != nil {
+            var calls = try read(options)
+            for v in calls.variants { try body(v) }
+            calls.variants = []
+            return calls
+        }
+        return try stream(reading: options) { variant, _ in try body(variant) }
+    }
+
+    /// The record loop of `read` and `stream` (VCF/BCF, FORMAT support only).
+    private static func stream(reading options: VariantReadOptions,
+                               _ body: (SomaticVariant, String) throws -> Void) throws -> TumourCallSet {
+        let reader = try SomaticVariantReader(options)
+        var batch: [SomaticVariant] = []
+        while try reader.next(into: &batch) {
+            for v in batch { try body(v, reader.currentContig) }
         }
         let tumourName = reader.tumour.tumour.map { reader.header.samples[$0] }
         let normalName = reader.tumour.normal.map { reader.header.samples[$0] }
-        return TumourCallSet(build: reader.build, sample: tumourName, normalSample: normalName, variants: all,
+        return TumourCallSet(build: reader.build, sample: tumourName, normalSample: normalName, variants: [],
                              annotator: reader.header.annotationLayout?.annotator, recordCount: reader.recordCount,
-                             supportSource: source, skipped: reader.skipped)
+                             supportSource: reader.tumour.tumour != nil ? .format : nil, skipped: reader.skipped)
     }
 }
 

@@ -38,6 +38,12 @@ func emit(_ text: String, to path: String?) throws {
     }
 }
 
+/// `emit` for text already in bytes.
+func emit(_ bytes: [UInt8], to path: String?) throws {
+    let data = Data(bytes)
+    if let path { try OutputFile.write(data, to: path) } else { FileHandle.standardOutput.write(data) }
+}
+
 /// True when standard output is a terminal.
 var stdoutIsTTY: Bool { isatty(1) == 1 }
 var stderrIsTTY: Bool { isatty(2) == 1 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Genomics
 import OncoCore
+import Reports
 
 /// `onco variants FILE`: prints a tumour's normalised variants, one per ALT allele.
 struct VariantsCommand: ParsableCommand {
@@ -16,8 +17,6 @@ struct VariantsCommand: ParsableCommand {
         counted as samtools mpileup -B -Q BQ -q MQ counts them). Missing values print as '.'.
         """
     )
-
-    enum Format: String, ExpressibleByArgument, CaseIterable { case tsv, json }
 
     @Argument(help: "A VCF or BCF, plain, gzip or bgzip-compressed.")
     var file: String
@@ -47,7 +46,7 @@ struct VariantsCommand: ParsableCommand {
     var passOnly = false
 
     @Option(help: "Output format: tsv or json.")
-    var format: Format = .tsv
+    var format: VariantListing.Format = .tsv
 
     @OptionGroup var lenient: LenientOption
 
@@ -64,105 +63,14 @@ struct VariantsCommand: ParsableCommand {
                                          referenceFasta: reference, minBaseQuality: minBaseQuality,
                                          minMappingQuality: minMappingQuality,
                                          build: build.map { GenomeBuild(parsing: $0) }, malformed: lenient.policy)
-        var calls = try VariantFiles.read(options)
+        var listing = VariantListing(format: format)
+        let calls = try VariantFiles.stream(options) { v in
+            if !passOnly || v.isPass { try listing.append(v) }
+        }
         noteSkipped(calls.skipped)
-        if passOnly { calls.variants.removeAll { !$0.isPass } }
-        let text: String
-        switch format {
-        case .tsv: text = Self.tsv(calls)
-        case .json: text = try Self.json(calls)
-        }
-        try emit(text, to: nil)
-    }
-
-    static let columns = ["chrom", "pos", "ref", "alt", "filter", "gene", "consequence", "hgvsp", "vaf", "depth"]
-
-    /// One line per variant, written as bytes into one buffer (no string per field; the VAF through
-    /// C's `%.4f`, as `String(format:)` writes it, without Foundation's formatter).
-    static func tsv(_ calls: TumourCallSet) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(calls.variants.count * 64 + 128)
-        func put(_ s: String) { var s = s; s.withUTF8 { out.append(contentsOf: $0) } }
-        func tab() { out.append(UInt8(ascii: "\t")) }
-        func dot() { out.append(UInt8(ascii: ".")) }
-        put(columns.joined(separator: "\t"))
-        out.append(UInt8(ascii: "\n"))
-        var number = [CChar](repeating: 0, count: 64)
-        for v in calls.variants {
-            put(v.key.chrom); tab()
-            put(String(v.key.position)); tab()
-            put(v.key.ref); tab()
-            put(v.key.alt); tab()
-            if v.filters.isEmpty { dot() } else {
-                for (k, f) in v.filters.enumerated() {
-                    if k > 0 { out.append(UInt8(ascii: ";")) }
-                    put(f)
-                }
-            }
-            tab()
-            if let g = v.gene { put(g) } else { dot() }
-            tab()
-            if let c = v.annotation?.consequence { put(c) } else { dot() }
-            tab()
-            if let h = v.annotation?.hgvspShort { put(h) } else { dot() }
-            tab()
-            if let vaf = v.support?.vaf {
-                let n = withVaList([vaf]) { vsnprintf(&number, number.count, "%.4f", $0) }
-                number.withUnsafeBytes { out.append(contentsOf: $0.prefix(Int(max(0, min(n, 63))))) }
-            } else { dot() }
-            tab()
-            if let d = v.support?.depth { put(String(d)) } else { dot() }
-            out.append(UInt8(ascii: "\n"))
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    struct JSONVariant: Encodable {
-        var chrom: String
-        var pos: Int
-        var ref: String
-        var alt: String
-        var id: String?
-        var qual: Double?
-        var filter: [String]
-        var gene: String?
-        var consequence: String?
-        var transcript: String?
-        var hgvsc: String?
-        var hgvsp: String?
-        var hgvsp_short: String?
-        var exon: String?
-        var impact: String?
-        var ref_reads: Int?
-        var alt_reads: Int?
-        var vaf: Double?
-        var depth: Int?
-        var support_source: String?
-    }
-
-    struct JSONCallSet: Encodable {
-        var onco_version = OncoVersion.current
-        var build: String
-        var sample: String?
-        var normal_sample: String?
-        var annotation: String?
-        var records: Int
-        var variants: [JSONVariant]
-    }
-
-    static func json(_ calls: TumourCallSet) throws -> String {
-        let doc = JSONCallSet(
-            build: calls.build.rawValue, sample: calls.sample, normal_sample: calls.normalSample,
-            annotation: calls.annotator?.rawValue, records: calls.recordCount,
-            variants: calls.variants.map { v in
-                JSONVariant(chrom: v.key.chrom, pos: v.key.position, ref: v.key.ref, alt: v.key.alt, id: v.id,
-                            qual: v.quality, filter: v.filters, gene: v.gene, consequence: v.annotation?.consequence,
-                            transcript: v.annotation?.transcript, hgvsc: v.annotation?.hgvsc, hgvsp: v.annotation?.hgvsp,
-                            hgvsp_short: v.annotation?.hgvspShort, exon: v.annotation?.exon, impact: v.annotation?.impact,
-                            ref_reads: v.support?.refReads, alt_reads: v.support?.altReads, vaf: v.support?.vaf,
-                            depth: v.support?.depth, support_source: v.support?.source.rawValue)
-            })
-        // PrettyJSON: the bytes of JSONEncoder [.prettyPrinted, .sortedKeys] (slashes escaped), faster
-        return try PrettyJSON.string(doc, options: .init(escapesSlashes: true)) + "\n"
+        // Written once the whole file has been read: an error half-way leaves no half listing.
+        try emit(listing.finish(calls), to: nil)
     }
 }
+
+extension VariantListing.Format: ExpressibleByArgument {}
