@@ -29,7 +29,7 @@ struct VariantListingTests {
         let expected = try PrettyJSON.encode(VariantListing.Document(whole), options: .init(escapesSlashes: true)) + Array("\n".utf8)
         let written = listing.finish(streamed)
         #expect(written.count == expected.count)
-        #expect(written == expected, "first difference at byte \(zip(written, expected).firstIndex { $0 != $1 } ?? -1)")
+        #expect(written == expected, "first difference at byte \(zip(written, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1)")
     }
 
     @Test(arguments: files)
