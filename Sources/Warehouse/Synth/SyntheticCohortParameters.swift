@@ -188,7 +188,9 @@ public struct SyntheticCohortParameters: Codable, Sendable, Hashable {
             throw e
         } catch let DecodingError.keyNotFound(key, ctx) {
             throw ImportError(file: url.lastPathComponent, line: 0, field: (ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."), problem: "is missing")
-        } catch let DecodingError.dataCorrupted(ctx) {
+        } catch let DecodingError.dataCorrupted(ctx) where !ctx.codingPath.isEmpty {
+            // A value that does not decode (an unknown `matchedTargetedScale`); an empty path is the document
+            // itself not being JSON, reported below.
             throw ImportError(file: url.lastPathComponent, line: 0, field: ctx.codingPath.map(\.stringValue).joined(separator: "."),
                               problem: "has an invalid value (\(ctx.debugDescription))")
         } catch let DecodingError.typeMismatch(_, ctx) {
