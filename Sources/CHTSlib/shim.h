@@ -82,13 +82,15 @@ static inline int chts_fmt_ints(const bcf_fmt_t *f, int s, int32_t *out, int cap
 }
 
 /// Copies sample `s`'s float values of a FORMAT field (integers are converted). Missing values
-/// become NaN. Returns the number written, -1 for a string field.
+/// become NaN (payload 0); a value written as `nan` in the file becomes NaN with payload 1, so callers
+/// that must tell them apart can (`chts_nan_is_value`). Returns the number written, -1 for a string field.
 static inline int chts_fmt_floats(const bcf_fmt_t *f, int s, double *out, int cap) {
     int n = f->n < cap ? f->n : cap, i;
     const uint8_t *p = f->p + (size_t)s * f->size;
     if (f->type == BCF_BT_FLOAT) {
         for (i = 0; i < n; i++) { float x; memcpy(&x, p + 4 * i, 4);
-            if (bcf_float_is_vector_end(x)) break; out[i] = bcf_float_is_missing(x) ? __builtin_nan("") : (double)x; }
+            if (bcf_float_is_vector_end(x)) break;
+            out[i] = bcf_float_is_missing(x) ? __builtin_nan("") : x != x ? __builtin_nan("1") : (double)x; }
         return i;
     }
     int32_t tmp[64];
@@ -133,11 +135,17 @@ static inline int32_t chts_info_int(const bcf_info_t *info, int i) {
     }
 }
 /// Float i of an INFO field (integers converted), NaN when missing.
+/// True for the NaN `chts_fmt_floats`/`chts_info_float` write for a value given as `nan` (not a missing one).
+static inline int chts_nan_is_value(double x) {
+    uint64_t b; memcpy(&b, &x, 8);
+    return x != x && (b & 1) ? 1 : 0;
+}
+
 static inline double chts_info_float(const bcf_info_t *info, int i) {
     if (i >= info->len) return __builtin_nan("");
     if (info->type == BCF_BT_FLOAT) {
         float x; memcpy(&x, info->vptr + 4 * i, 4);
-        return bcf_float_is_missing(x) || bcf_float_is_vector_end(x) ? __builtin_nan("") : (double)x;
+        return bcf_float_is_missing(x) || bcf_float_is_vector_end(x) ? __builtin_nan("") : x != x ? __builtin_nan("1") : (double)x;
     }
     int32_t v = chts_info_int(info, i);
     return v == bcf_int32_missing ? __builtin_nan("") : (double)v;

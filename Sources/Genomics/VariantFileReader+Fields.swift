@@ -56,7 +56,7 @@ extension VariantFileReader {
     public func infoDouble(_ key: FieldKey, at index: Int = 0) -> Double? {
         guard let i = bcf_get_info_id(rec, key.id), chts_info_is_string(i) == 0 else { return nil }
         let v = chts_info_float(i, Int32(index))
-        return v.isNaN ? nil : v
+        return v.isNaN && chts_nan_is_value(v) == 0 ? nil : v   // `nan` written in the file stays NaN
     }
 
     /// An integer INFO value, `nil` when absent or `.`.
@@ -112,7 +112,7 @@ extension VariantFileReader {
                 // Declared as a string (VarScan's FREQ "48.7%"): parse numbers, percentages as fractions.
                 return formatString(key, sample: sample).map { s in s.split(separator: ",").map(Self.parseFraction) }
             }
-            return (0..<Int(n)).map { buf[$0].isNaN ? nil : buf[$0] }
+            return (0..<Int(n)).map { buf[$0].isNaN && chts_nan_is_value(buf[$0]) == 0 ? nil : buf[$0] }
         }
     }
 
@@ -147,7 +147,7 @@ extension VariantFileReader {
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: cap) { buf -> [Double?]? in
             let n = chts_fmt_floats(f, Int32(sample), buf.baseAddress, Int32(cap))
             guard n >= 0 else { return nil }
-            return (0..<Int(n)).map { buf[$0].isNaN ? nil : buf[$0] }
+            return (0..<Int(n)).map { buf[$0].isNaN && chts_nan_is_value(buf[$0]) == 0 ? nil : buf[$0] }
         }
     }
 

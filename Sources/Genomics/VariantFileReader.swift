@@ -206,6 +206,12 @@ public final class VariantFileReader {
                                        problem: "htslib cannot decode the record")
             }
             if text == nil, let problem = allelesProblem() ?? samplesProblem() { try reject(problem); continue }
+            // htslib (and VCF 4.3's Float) accept NaN and Inf; a quality score cannot be either.
+            if chts_float_missing(rec.pointee.qual) == 0, !rec.pointee.qual.isFinite {
+                try reject(VariantFileError(.recordMalformed, path: path, location: location(site: "\(currentContig):\(currentPosition)"),
+                                            problem: "QUAL \"\(rec.pointee.qual)\" is not a finite number"))
+                continue
+            }
             if case .streamFilter(let region) = source {
                 let contig = currentContig
                 let len = Int(rec.pointee.rlen)
@@ -215,8 +221,9 @@ public final class VariantFileReader {
         }
     }
 
-    /// Throws `error` (strict), or counts the record as skipped (`malformed == .skip`).
-    private func reject(_ error: VariantFileError) throws {
+    /// Throws `error` (strict), or counts the record as skipped (`malformed == .skip`); also for problems
+    /// found by the readers built on this one (`SomaticVariantReader`: a non-finite allele fraction).
+    func reject(_ error: VariantFileError) throws {
         guard malformed == .skip else { throw error }
         skipped.add(error)
     }

@@ -228,6 +228,13 @@ public final class SomaticVariantReader {
                                                       alt: alt, reference: referenceIfKnown(record.contig))
             let key = VariantKey(build: build, chrom: record.contig, position: n.position, ref: n.ref, alt: n.alt)
             let support = reader.formatSupport(sample: tumour.tumour, altIndex: a, ref: record.ref, alt: alt)
+            if let vaf = support?.vaf, !vaf.isFinite {
+                // FORMAT AF/FA/FREQ (or INFO TVAF) given as NaN or Inf: no allele fraction, and never a silent one.
+                try reader.reject(VariantFileError(.recordMalformed, path: options.path, location: reader.location(site: "\(record.contig):\(record.position)"),
+                                                   problem: "the tumour sample's allele fraction (FORMAT AF/FA/FREQ or INFO TVAF) for ALT \(alt) is \"\(vaf.isNaN ? "nan" : vaf > 0 ? "inf" : "-inf")\", not a finite number"))
+                variants.removeAll()
+                return true
+            }
             var annotation = a < annotations.count ? annotations[a] : nil
             if annotation == nil, let annotator {
                 annotation = try annotator.annotation(contig: record.contig, position: record.position, ref: record.ref, alt: alt,
