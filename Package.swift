@@ -108,19 +108,22 @@ let package = Package(
             swiftSettings: settings
         ),
 
-        // Renderers: terminal table, Markdown, HTML with SVG plots, JSON.
-        .target(name: "Reports", dependencies: ["OncoCore", "Genomics", "Knowledge", "Survival", "SurvivalInput", "Recommendation", "TargetTrial"], swiftSettings: settings),
-
-        // Cohort outcome studies: definitions, groups, endpoints, analyses.
+        // Cohort outcome studies: definitions, groups, endpoints, analyses; the cohort report (the model, disclosure
+        // applied), the target-trial section and the published Kaplan–Meier curves. Rendering is Reports'.
         .target(
             name: "CohortStudy",
             dependencies: [
-                "OncoCore", "Warehouse", "Survival", "Reports", "TargetTrial", "Vocabulary",
+                "OncoCore", "Warehouse", "Survival", "TargetTrial", "Vocabulary",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
         ),
+
+        // Renderers: terminal table, Markdown, HTML with SVG plots, JSON, of the tumour-board report (Recommendation),
+        // the cohort report (CohortStudy) and the survival command's results.
+        .target(name: "Reports", dependencies: ["OncoCore", "Genomics", "Knowledge", "Survival", "SurvivalInput", "Recommendation", "TargetTrial",
+                                                "CohortStudy"], swiftSettings: settings),
 
         // Batch scoring: manifests, parallel streaming engine, resume, shards and merge; the recommendation and file-check scorers.
         .target(

@@ -1,6 +1,5 @@
 import Foundation
 import OncoCore
-import Reports
 import Survival
 import Warehouse
 

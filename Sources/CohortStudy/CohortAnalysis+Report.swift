@@ -1,6 +1,5 @@
 import Foundation
 import OncoCore
-import Reports
 import Survival
 import Warehouse
 
@@ -21,7 +20,7 @@ extension CohortAnalysis {
 
         var summaries: [CohortReport.GroupSummary] = []
         var curvesOut: [CohortReport.Curve] = []
-        var series: [KaplanMeierPlot.Series] = []
+        var series: [KaplanMeierSeries] = []
         for g in groups {
             let withheld = dc.isSmall(g.n)
             guard let km = g.curve, !withheld else {

@@ -1,6 +1,5 @@
 import Foundation
 import OncoCore
-import Reports
 import Survival
 import Warehouse
 
@@ -38,7 +37,7 @@ struct CohortDisclosure {
         KaplanMeierDisclosure(k: k).survival(km, steps: steps, end: end, at: t)
     }
 
-    func series(label: String, _ km: KaplanMeier, steps: [Step], end: Int, scale: Double) -> KaplanMeierPlot.Series {
+    func series(label: String, _ km: KaplanMeier, steps: [Step], end: Int, scale: Double) -> KaplanMeierSeries {
         KaplanMeierDisclosure(k: k).series(label: label, km, steps: steps, end: end, scale: scale)
     }
 }

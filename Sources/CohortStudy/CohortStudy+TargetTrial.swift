@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import OncoCore
-import Reports
 import TargetTrial
 import Warehouse
 

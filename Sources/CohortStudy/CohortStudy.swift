@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import OncoCore
-import Reports
 import Survival
 import TargetTrial
 import Vocabulary

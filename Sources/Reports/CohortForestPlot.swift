@@ -1,4 +1,5 @@
 import Foundation
+import CohortStudy
 import OncoCore
 
 /// A forest plot of Cox hazard ratios as a self-contained SVG: one row per coefficient (reference

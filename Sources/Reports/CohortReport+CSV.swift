@@ -1,4 +1,5 @@
 import Foundation
+import CohortStudy
 
 extension CohortReport {
     /// Tidy long CSV (RFC 4180): `table,row,column,value`, one line per cell of every table (numbers
@@ -37,13 +38,5 @@ extension CohortReport {
         for (i, n) in notes.enumerated() { add("notes", i + 1, "note", n) }
         add("definition", 1, "json", definition)
         return out
-    }
-
-    /// An RFC 4180 field: quoted when it holds a comma, quote or line break.
-    public static func csvField(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import CohortStudy
 
 extension CohortReport {
     /// One self-contained HTML page: inline CSS, the Kaplan–Meier and forest plots as inline SVG, every

@@ -1,4 +1,5 @@
 import Foundation
+import CohortStudy
 import OncoCore
 
 extension CohortReport {

@@ -1,4 +1,5 @@
 import Foundation
+import CohortStudy
 
 extension CohortReport {
     /// GitHub-flavoured Markdown: headings, pipe tables, the definition in a code block.

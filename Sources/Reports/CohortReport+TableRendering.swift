@@ -1,4 +1,5 @@
 import Foundation
+import CohortStudy
 
 extension CohortReport.Table {
     /// The table as plain text: its title, the aligned columns, its note in parentheses (`indent` before every line).

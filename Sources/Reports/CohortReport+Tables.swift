@@ -1,4 +1,5 @@
 import Foundation
+import CohortStudy
 import OncoCore
 
 extension CohortReport {
@@ -32,23 +33,9 @@ extension CohortReport {
         /// A cut-off as R prints `quantile()` (7 significant digits, `options(digits = 7)`), or exact.
         func cutoff(_ x: Double?) -> String { x.map { full ? Self.exact($0) : Self.significant($0, 7) } ?? "NA" }
 
-        static func exact(_ x: Double) -> String {
-            if x.isNaN { return "NaN" }
-            if x.isInfinite { return x > 0 ? "Inf" : "-Inf" }
-            if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-            return "\(x)"
-        }
-        static func fixed(_ x: Double, _ digits: Int) -> String {
-            if !x.isFinite { return exact(x) }
-            return String(format: "%.\(digits)f", x)
-        }
-        static func significant(_ x: Double, _ digits: Int) -> String {
-            if !x.isFinite { return exact(x) }
-            var s = String(format: "%.\(digits)g", x)
-            if s.contains("e") { return s }
-            if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
-            return s
-        }
+        static func exact(_ x: Double) -> String { NumberText.exact(x) }
+        static func fixed(_ x: Double, _ digits: Int) -> String { NumberText.fixed(x, digits) }
+        static func significant(_ x: Double, _ digits: Int) -> String { NumberText.significant(x, digits) }
     }
 
     func ci(_ lo: Double?, _ hi: Double?, _ f: (Double?) -> String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import CohortStudy
 
 extension CohortReport {
     /// Plain text for a terminal: aligned tables, then the definition and provenance.

@@ -9,74 +9,8 @@ import Survival
 /// minimum prints as `<5`. The SVG has no external references (no fonts, images or scripts), so it
 /// can be embedded in HTML reports or saved as a file.
 public struct KaplanMeierPlot: Sendable {
-    /// One curve to draw.
-    public struct Series: Sendable {
-        public var label: String
-        /// Distinct times, S(t) and its bounds (NaN = no bound there), as `KaplanMeier` holds them.
-        public var time: [Double]
-        public var survival: [Double]
-        public var lower: [Double]
-        public var upper: [Double]
-        /// Number at risk just before each distinct time.
-        public var atRisk: [Int]
-        /// Times with a censoring (drawn as ticks on the curve).
-        public var censorTimes: [Double]
-        /// Group size.
-        public var n: Int
-
-        public init(label: String, time: [Double], survival: [Double], lower: [Double], upper: [Double],
-                    atRisk: [Int], censorTimes: [Double], n: Int) {
-            self.label = label
-            self.time = time
-            self.survival = survival
-            self.lower = lower
-            self.upper = upper
-            self.atRisk = atRisk
-            self.censorTimes = censorTimes
-            self.n = n
-        }
-
-        /// A series from a Kaplan–Meier estimate.
-        public init(label: String, curve: KaplanMeier) {
-            self.init(label: label, time: curve.time, survival: curve.survival, lower: curve.lower, upper: curve.upper,
-                      atRisk: curve.atRisk, censorTimes: curve.time.indices.filter { curve.censored[$0] > 0 }.map { curve.time[$0] },
-                      n: curve.n)
-        }
-
-        /// A series from a Cox model's predicted curve (no censoring ticks; numbers at risk of its stratum).
-        public init(label: String, curve: CoxSurvivalCurve) {
-            self.init(label: label, time: curve.time, survival: curve.survival, lower: curve.lower, upper: curve.upper,
-                      atRisk: curve.atRisk.map { Int($0.rounded()) }, censorTimes: [], n: Int((curve.atRisk.first ?? 0).rounded()))
-        }
-
-        /// S just after t (1 before the first time).
-        func survival(at t: Double) -> Double {
-            var s = 1.0
-            for (k, u) in time.enumerated() { if u <= t { s = survival[k] } else { break } }
-            return s
-        }
-
-        /// `survival(at:)` by binary search, for `time` in ascending order (`timesAscend`); the scan otherwise.
-        /// A plot looks up every censoring time: the scan made that quadratic in the number of times.
-        func survival(at t: Double, timesAscend: Bool) -> Double {
-            guard timesAscend else { return survival(at: t) }
-            var lo = 0, hi = time.count                 // first index with time > t
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if time[mid] <= t { lo = mid + 1 } else { hi = mid }
-            }
-            return lo == 0 ? 1 : survival[lo - 1]
-        }
-
-        /// Whether `time` is non-decreasing (no NaN), so that `survival(at:timesAscend:)` may search.
-        var timesAscend: Bool { zip(time, time.dropFirst()).allSatisfy { $0 <= $1 } && !(time.first?.isNaN ?? false) }
-
-        /// Number at risk at t: those still followed just before t (R: `summary(fit, times = t)$n.risk`).
-        func atRisk(at t: Double) -> Int {
-            for (k, u) in time.enumerated() where u >= t { return atRisk[k] }
-            return 0
-        }
-    }
+    /// One curve to draw (the data, `Survival.KaplanMeierSeries`).
+    public typealias Series = KaplanMeierSeries
 
     public var series: [Series]
     public var title: String?
@@ -209,4 +143,35 @@ public struct KaplanMeierPlot: Sendable {
     }
 
     func color(_ k: Int) -> String { palette[k % palette.count] }
+}
+
+/// What drawing a series needs to look up.
+extension KaplanMeierSeries {
+    /// S just after t (1 before the first time).
+    func survival(at t: Double) -> Double {
+        var s = 1.0
+        for (k, u) in time.enumerated() { if u <= t { s = survival[k] } else { break } }
+        return s
+    }
+
+    /// `survival(at:)` by binary search, for `time` in ascending order (`timesAscend`); the scan otherwise.
+    /// A plot looks up every censoring time: the scan made that quadratic in the number of times.
+    func survival(at t: Double, timesAscend: Bool) -> Double {
+        guard timesAscend else { return survival(at: t) }
+        var lo = 0, hi = time.count                 // first index with time > t
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if time[mid] <= t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo == 0 ? 1 : survival[lo - 1]
+    }
+
+    /// Whether `time` is non-decreasing (no NaN), so that `survival(at:timesAscend:)` may search.
+    var timesAscend: Bool { zip(time, time.dropFirst()).allSatisfy { $0 <= $1 } && !(time.first?.isNaN ?? false) }
+
+    /// Number at risk at t: those still followed just before t (R: `summary(fit, times = t)$n.risk`).
+    func atRisk(at t: Double) -> Int {
+        for (k, u) in time.enumerated() where u >= t { return atRisk[k] }
+        return 0
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import CohortStudy
 import Knowledge
 import OncoCore
 import Recommendation

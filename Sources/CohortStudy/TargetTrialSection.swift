@@ -120,7 +120,7 @@ public struct TargetTrialSection: Sendable, Codable {
     public var notes: [String]
 
     /// The weighted curves to draw (months), published steps only; not encoded (the plot suppresses its own counts).
-    public var plotSeries: [KaplanMeierPlot.Series] = []
+    public var plotSeries: [KaplanMeierSeries] = []
 
     enum CodingKeys: String, CodingKey {
         case therapy, comparator, comparatorStrategy, settings, protocolTable, status, reasons, flow, arms, covariates, propensityFormula,
@@ -218,7 +218,7 @@ public struct TargetTrialSection: Sendable, Codable {
         gradeReason = grade?.1
 
         // Weighted curves: published steps only.
-        var series: [KaplanMeierPlot.Series] = []
+        var series: [KaplanMeierSeries] = []
         for (a, e) in zip(arms, [result.treated, result.comparatorArm]) where !a.withheld {
             guard let e, !e.time.isEmpty else { continue }
             series.append(Self.publishedSeries(label: a.label, e, k: k))
@@ -232,11 +232,11 @@ public struct TargetTrialSection: Sendable, Codable {
     /// each time with a death and nowhere else, so such a step holds at least k deaths whatever the
     /// weights), ending before a last run of fewer; weighted numbers at risk rounded for the plot.
     /// The whole curve when k ≤ 1.
-    static func publishedSeries(label: String, _ e: ArmEstimate, k: Int) -> KaplanMeierPlot.Series {
+    static func publishedSeries(label: String, _ e: ArmEstimate, k: Int) -> KaplanMeierSeries {
         let dc = DisclosureControl(minimumCount: k)
         let risk = e.atRisk.map { dc.roundedForPlot(Int($0.rounded())) }
         guard k > 1 else {
-            return KaplanMeierPlot.Series(label: label, time: e.time, survival: e.survival, lower: e.lower, upper: e.upper,
+            return KaplanMeierSeries(label: label, time: e.time, survival: e.survival, lower: e.lower, upper: e.upper,
                                           atRisk: risk, censorTimes: [], n: dc.roundedForPlot(e.entries))
         }
         // a death time: the curve drops there
@@ -255,7 +255,7 @@ public struct TargetTrialSection: Sendable, Codable {
             if published[j] { current = (e.survival[j], e.lower[j], e.upper[j]) }
             time.append(e.time[j]); surv.append(current.0); lo.append(current.1); hi.append(current.2); atRisk.append(risk[j])
         }
-        return KaplanMeierPlot.Series(label: label, time: time, survival: surv, lower: lo, upper: hi, atRisk: atRisk, censorTimes: [],
+        return KaplanMeierSeries(label: label, time: time, survival: surv, lower: lo, upper: hi, atRisk: atRisk, censorTimes: [],
                                       n: dc.roundedForPlot(e.entries))
     }
 
@@ -279,11 +279,11 @@ public struct TargetTrialSection: Sendable, Codable {
         return out
     }
 
-    static func number(_ x: Double) -> String { CohortReport.NumberStyle.significant(x, 4) }
+    public static func number(_ x: Double) -> String { NumberText.significant(x, 4) }
     /// A fraction as an ordinal percentile: 0.01 → `1st`, 0.99 → `99th`, 0.025 → `2.5th`.
-    static func percent(_ x: Double) -> String {
+    public static func percent(_ x: Double) -> String {
         let p = x * 100
-        let text = CohortReport.NumberStyle.significant(p, 4)
+        let text = NumberText.significant(p, 4)
         guard p == p.rounded(), let n = Int(exactly: p) else { return text + "th" }
         let suffix = (11...13).contains(n % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][n % 10] ?? "th"
         return text + suffix

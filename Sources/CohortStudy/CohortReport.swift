@@ -1,5 +1,6 @@
 import Foundation
 import OncoCore
+import Survival
 
 /// A cohort outcome study ready to render: provenance, the definition, the patient flow, cut-offs
 /// of derived groups, Kaplan–Meier summaries and curves, log-rank, Cox (with forest-plot rows) and the
@@ -255,7 +256,7 @@ public struct CohortReport: Sendable, Codable {
 
     /// The curves to draw (times in `timeUnit`); groups withheld by suppression are absent. Not encoded:
     /// the plot suppresses its own at-risk numbers.
-    public var plotSeries: [KaplanMeierPlot.Series] = []
+    public var plotSeries: [KaplanMeierSeries] = []
 
     enum CodingKeys: String, CodingKey {
         case title, provenance, definition, definitionSummary, endpoint, timeUnit, flow, grouping, cutoffs, groups, levelCounts, curves, logRank, cox,
@@ -265,7 +266,7 @@ public struct CohortReport: Sendable, Codable {
     public init(title: String, provenance: Provenance, definition: String, definitionSummary: [String], endpoint: String, timeUnit: String,
                 flow: [FlowStep], grouping: String, cutoffs: [Cutoff], groups: [GroupSummary], levelCounts: LevelCounts?, curves: [Curve],
                 logRank: LogRankSummary?,
-                cox: CoxSummary?, proportionalHazards: PHTest?, notes: [String], plotSeries: [KaplanMeierPlot.Series]) {
+                cox: CoxSummary?, proportionalHazards: PHTest?, notes: [String], plotSeries: [KaplanMeierSeries]) {
         self.title = title; self.provenance = provenance; self.definition = definition; self.definitionSummary = definitionSummary
         self.endpoint = endpoint; self.timeUnit = timeUnit; self.flow = flow; self.grouping = grouping; self.cutoffs = cutoffs
         self.groups = groups; self.levelCounts = levelCounts; self.curves = curves; self.logRank = logRank; self.cox = cox; self.proportionalHazards = proportionalHazards
@@ -274,6 +275,14 @@ public struct CohortReport: Sendable, Codable {
 
     /// The banner every output carries for synthetic data.
     public static let syntheticBanner = "SYNTHETIC DATA: every patient in this warehouse was generated; no result describes real people."
+
+    /// An RFC 4180 field: quoted when it holds a comma, quote or line break (the CSV report and the row-level export).
+    public static func csvField(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
 
     /// One line of provenance, as shown under every table and figure.
     public var provenanceLine: String {

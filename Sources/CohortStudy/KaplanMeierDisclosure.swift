@@ -13,9 +13,9 @@ public struct KaplanMeierDisclosure: Sendable {
     var dc: DisclosureControl { DisclosureControl(minimumCount: k) }
 
     /// The curve as a plot series: published steps (see the type) when k > 1, the whole estimate otherwise; times × `scale`.
-    public func series(label: String, _ km: KaplanMeier, scale: Double = 1) -> KaplanMeierPlot.Series {
+    public func series(label: String, _ km: KaplanMeier, scale: Double = 1) -> KaplanMeierSeries {
         guard active else {
-            var s = KaplanMeierPlot.Series(label: label, curve: km)
+            var s = KaplanMeierSeries(label: label, curve: km)
             s.time = s.time.map { $0 * scale }
             s.censorTimes = s.censorTimes.map { $0 * scale }
             return s
@@ -65,7 +65,7 @@ public struct KaplanMeierDisclosure: Sendable {
 
     /// The plotted series: the published step function, held flat between steps, at every original time up to
     /// the end (so the at-risk row is right), with rounded at-risk numbers and no censoring ticks.
-    public func series(label: String, _ km: KaplanMeier, steps: [Step], end: Int, scale: Double) -> KaplanMeierPlot.Series {
+    public func series(label: String, _ km: KaplanMeier, steps: [Step], end: Int, scale: Double) -> KaplanMeierSeries {
         var time: [Double] = [], surv: [Double] = [], lo: [Double] = [], hi: [Double] = [], risk: [Int] = []
         var current = (1.0, Double.nan, Double.nan)
         var next = 0
@@ -77,7 +77,7 @@ public struct KaplanMeierDisclosure: Sendable {
             time.append(km.time[j] * scale); surv.append(current.0); lo.append(current.1); hi.append(current.2)
             risk.append(dc.roundedForPlot(km.atRisk[j]))
         }
-        return KaplanMeierPlot.Series(label: label, time: time, survival: surv, lower: lo, upper: hi, atRisk: risk, censorTimes: [],
+        return KaplanMeierSeries(label: label, time: time, survival: surv, lower: lo, upper: hi, atRisk: risk, censorTimes: [],
                                       n: dc.roundedForPlot(km.n))
     }
 }
