@@ -43,8 +43,8 @@ struct BatchRunCommand: AsyncParsableCommand {
             fsync'ed once a second and at the end (--fsync).
 
             The scorer "recommend" (default) runs the tumour-board recommendation for every case, as `onco \
-            recommend` does: the knowledge base (--kb), the warehouse (--warehouse, SQLite path or postgres:// URL; \
-            optional) and a similarity index over the warehouse's patients are loaded once, before the first case, \
+            recommend` does: the knowledge base (--kb), the warehouse (--db, also spelled --warehouse: SQLite path or \
+            postgres:// URL; optional) and a similarity index over the warehouse's patients are loaded once, before the first case, \
             and shared. Each line carries the recommend JSON; timings give read, match, similarity, survival, rank \
             and render. Cohort reads that are the same for many cases (a biomarker's real-world cohort) are made \
             once per batch (--no-warehouse-cache to read them per case). The scorer "file-check" only validates each \
@@ -83,9 +83,8 @@ struct BatchRunCommand: AsyncParsableCommand {
 
     @OptionGroup var kb: KBLocation
 
-    @Option(help: "Warehouse (SQLite path or postgres:// URL) for real-world evidence and similar patients; default: none (curated evidence only).")
-    var warehouse: String?
-    @OptionGroup var connection: ConnectTimeoutOption
+    /// `--db` or `--warehouse`: real-world evidence and similar patients; none by default (curated evidence only).
+    @OptionGroup var database: OptionalWarehouseOptions
 
     @Option(help: "Nearest warehouse patients searched per case (0: no similarity index, no neighbour-based candidates).")
     var neighbours: Int = 200
@@ -139,7 +138,7 @@ struct BatchRunCommand: AsyncParsableCommand {
         if progressInterval <= 0 { throw ValidationError("--progress-interval must be positive") }
         if neighbours < 0 { throw ValidationError("--neighbours must be 0 or more") }
         if scorer == .fileCheck {
-            if warehouse != nil { throw ValidationError("--scorer file-check does not use a warehouse; drop --warehouse") }
+            if database.db != nil { throw ValidationError("--scorer file-check does not use a warehouse; drop --db/--warehouse") }
             if kb.directory != nil { throw ValidationError("--scorer file-check does not use a knowledge base; drop --kb") }
         }
     }
@@ -243,16 +242,16 @@ struct BatchRunCommand: AsyncParsableCommand {
             StandardError.write("batch: ignoring manifest columns \(m.ignoredColumns.joined(separator: ", "))\n")
         }
         let known = try tumorTypes.map { try FileCheckScorer.loadTumorTypes(path: $0) }
-        var setup = ScorerSetup(scorer: scorer, kb: scorer == .recommend ? try kb.resolve() : nil, warehouse: warehouse,
+        var setup = ScorerSetup(scorer: scorer, kb: scorer == .recommend ? try kb.resolve() : nil, warehouse: database.db,
                                 similarityIndex: similarityIndex, neighbours: neighbours, warehouseCache: !noWarehouseCache, tumorTypes: known,
-                                connectTimeout: connection.duration)
+                                connectTimeout: database.connection.duration)
         setup.consequenceSource = try consequence.source(reference: reference)
         // Governance: the batch names its authorisation once; each case scored is audited (`batch.case`: the case's hash,
         // never its id or path), then the batch (`batch.run`: the manifest's hash and the cases scored), in one transaction.
         let keys = try GovernanceCLI.keys()
         var grant: AccessGrant?
-        if let warehouse, scorer == .recommend {
-            let w = try await Self.openWarehouse(warehouse, connectTimeout: connection.duration, logger: logger)
+        if let warehouse = database.db, scorer == .recommend {
+            let w = try await Self.openWarehouse(warehouse, connectTimeout: database.connection.duration, logger: logger)
             do {
                 let g = try await GovernanceCLI.authorise(w, AccessRequest(
                     command: "batch", authorisation: authorisation.id, kind: authorisation.kind, outputs: [.aggregates],

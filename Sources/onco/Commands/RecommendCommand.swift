@@ -140,9 +140,7 @@ struct RecommendCommand: AsyncParsableCommand {
     @OptionGroup var caseOptions: CaseOptions
     @OptionGroup var kb: KBLocation
 
-    @Option(help: "Warehouse: a SQLite file, or postgres://user@host:port/database (default: none; curated evidence only).")
-    var db: String?
-    @OptionGroup var connection: ConnectTimeoutOption
+    @OptionGroup var database: OptionalWarehouseOptions
 
     @Option(help: "Output format: text (default on a terminal), markdown, html or json.")
     var format: RecommendFormat?
@@ -194,8 +192,7 @@ struct RecommendCommand: AsyncParsableCommand {
         var store: Warehouse?
         var grant: AccessGrant?
         let keys = try GovernanceCLI.keys()
-        if let db {
-            let w = try await Warehouse.open(db: db, mode: .existing, connectTimeout: connection.duration, logger: RecommendCommand.logger)
+        if let w = try await database.open(logger: RecommendCommand.logger) {
             store = w
             do {
                 // The warehouse is read for real-world evidence (aggregates) of the case's tumour type and neighbours of every type.
@@ -212,7 +209,7 @@ struct RecommendCommand: AsyncParsableCommand {
         }
         let r: Recommendation
         do {
-            r = try await RecommendCommand.recommend(c, knowledgeBase: knowledge, warehouse: store, db: db, similarityIndex: similarityIndex,
+            r = try await RecommendCommand.recommend(c, knowledgeBase: knowledge, warehouse: store, db: database.db, similarityIndex: similarityIndex,
                                                      searchNeighbours: !noNeighbours, options: options)
             if let store, let grant {
                 try await GovernanceCLI.record(store, grant, shown: RecommendCommand.auditedCounts(r), keys: keys, logger: RecommendCommand.logger)

@@ -34,3 +34,17 @@ struct WarehouseOptions: ParsableArguments {
         try await Warehouse.open(db: db, mode: mode, connectTimeout: connection.duration, logger: logger)
     }
 }
+
+/// `--db` (also spelled `--warehouse`) and `--connect-timeout`: the warehouse of a command that also runs without one,
+/// on curated evidence only (`recommend`, `batch`); no default location.
+struct OptionalWarehouseOptions: ParsableArguments {
+    @Option(name: [.customLong("db"), .customLong("warehouse")],
+            help: "Warehouse: a SQLite file, or postgres://user@host:port/database[?connect_timeout=SECONDS] (default: none; curated evidence only).")
+    var db: String?
+    @OptionGroup var connection: ConnectTimeoutOption
+
+    /// Opens the warehouse when one is named (existing only: these commands read it).
+    func open(logger: Logger) async throws -> Warehouse? {
+        try await db.asyncMap { try await Warehouse.open(db: $0, mode: .existing, connectTimeout: connection.duration, logger: logger) }
+    }
+}
