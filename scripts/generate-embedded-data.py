@@ -118,7 +118,7 @@ def outputs():
          "// OncoTree (cBioPortal/oncotree), CC BY 4.0; attribution: OncoTree, Memorial Sloan Kettering Cancer Center /",
          "// cBioPortal (Kundra et al., JCO CCI 2021). Origin of the file: KnowledgeBase/MANIFEST.tsv."],
         ["The OncoTree release of the knowledge base, embedded: the fallback tumour-type tree where no knowledge base",
-         "is loaded (`TumorTypeHierarchy.embedded`)."],
+         "is loaded (`TumourTypeHierarchy.embedded`)."],
         "EmbeddedOncoTree",
         [(None, f'static let release = "{release}"', None),
          ("parentsTSV", f"Columns `code` and `parent` of every node of {ot_rel}, in the file's order.", oncotree_parents(ot))])

@@ -17,7 +17,7 @@ public struct BatchCase: Sendable, Hashable {
     /// Absolute path of the tumour VCF (`.vcf`, `.vcf.gz`, `.bcf`) or MAF (`MAFCase.isMAF`).
     public let vcf: String
     /// The tumour type as written in the manifest (an OncoTree code is expected).
-    public let tumorType: String
+    public let tumourType: String
     /// The tumour sample's column in the VCF; nil means "the only sample" or, for tumour/normal
     /// VCFs, the scorer's rule (`TUMOR`, or the second sample).
     public let sample: String?
@@ -39,14 +39,14 @@ public struct BatchCase: Sendable, Hashable {
     /// and `reference`, given together); `nil`: the batch's (`onco batch --gff/--reference`), if any.
     public var consequenceSource: ConsequenceSource?
 
-    public init(id: String, index: Int, line: Int, vcf: String, tumorType: String, sample: String? = nil,
+    public init(id: String, index: Int, line: Int, vcf: String, tumourType: String, sample: String? = nil,
                 bam: String? = nil, age: Int? = nil, sex: Sex? = nil, stage: String? = nil, lenient: Bool = false,
                 caseFiles: CaseFileOptions = CaseFileOptions(), consequenceSource: ConsequenceSource? = nil) {
         self.id = id
         self.index = index
         self.line = line
         self.vcf = vcf
-        self.tumorType = tumorType
+        self.tumourType = tumourType
         self.sample = sample
         self.bam = bam
         self.age = age
@@ -64,13 +64,13 @@ extension BatchCase {
     /// OncoTree codes (release 2025-10-03: 898 codes) are 2–16 characters of upper-case letters,
     /// digits, `_`, `-` and `/` (`LUAD`, `COADREAD`, `HCL-V`, `MDS/MPN`, `SOFT_TISSUE`), starting
     /// with a letter. Lower case is accepted and upper-cased, as OncoTree's own API does.
-    /// - Throws: `CaseError.tumorTypeInvalid` naming the manifest line and field.
+    /// - Throws: `CaseError.tumourTypeInvalid` naming the manifest line and field.
     public func oncoTreeCode() throws -> OncoTreeCode {
-        guard Self.isOncoTreeSyntax(tumorType) else {
-            throw CaseError(.tumorTypeInvalid,
+        guard Self.isOncoTreeSyntax(tumourType) else {
+            throw CaseError(.tumourTypeInvalid,
                             "manifest line \(line), field tumor_type: not an OncoTree code (2-32 letters, digits, '_', '-', '/', starting with a letter)")
         }
-        return OncoTreeCode(tumorType)
+        return OncoTreeCode(tumourType)
     }
 
     /// True if `text` is syntactically an OncoTree code (see `oncoTreeCode()`).
@@ -85,8 +85,8 @@ extension BatchCase {
     }
 
     /// The clinical context the recommendation needs: tumour type, age, sex, stage.
-    /// - Throws: `CaseError.tumorTypeInvalid` if the tumour type is not an OncoTree code.
+    /// - Throws: `CaseError.tumourTypeInvalid` if the tumour type is not an OncoTree code.
     public func clinicalContext() throws -> ClinicalContext {
-        ClinicalContext(tumorType: try oncoTreeCode(), age: age, sex: sex, stage: stage)
+        ClinicalContext(tumourType: try oncoTreeCode(), age: age, sex: sex, stage: stage)
     }
 }

@@ -123,7 +123,7 @@ public struct BatchManifest: Sendable {
             }
             firstLine[id] = lineNumber
             let vcf = resolve(try requiredValue("vcf"), against: baseDirectory)
-            let tumorType = try requiredValue("tumor_type")
+            let tumourType = try requiredValue("tumor_type")
             let bam = value("bam").map { resolve($0, against: baseDirectory) }
             var age: Int? = nil
             if let a = value("age") {
@@ -195,7 +195,7 @@ public struct BatchManifest: Sendable {
             }
             let annotation = try consequenceSource(gff: value("gff"), reference: value("reference"), base: baseDirectory,
                                                    file: file, line: lineNumber)
-            cases.append(BatchCase(id: id, index: cases.count, line: lineNumber, vcf: vcf, tumorType: tumorType,
+            cases.append(BatchCase(id: id, index: cases.count, line: lineNumber, vcf: vcf, tumourType: tumourType,
                                    sample: value("sample"), bam: bam, age: age, sex: sex, stage: stage, lenient: lenient,
                                    caseFiles: files, consequenceSource: annotation))
         }
@@ -215,9 +215,9 @@ public struct BatchManifest: Sendable {
 
     /// Makes a manifest from every VCF in a folder (not recursive), one case per file in name order.
     ///
-    /// `case_id` is the file name without its VCF ending; all cases get `tumorType`.
+    /// `case_id` is the file name without its VCF ending; all cases get `tumourType`.
     /// - Throws: `ManifestError` if the folder cannot be listed, has no VCF, or two files give the same case id.
-    public static func folder(_ path: String, tumorType: String) throws -> BatchManifest {
+    public static func folder(_ path: String, tumourType: String) throws -> BatchManifest {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
             throw ManifestError(.unreadable, file: path, line: nil, field: nil, "cannot be listed as a folder")
@@ -234,7 +234,7 @@ public struct BatchManifest: Sendable {
             seen[id] = name
             cases.append(BatchCase(id: id, index: cases.count, line: 0,
                                    vcf: URL(fileURLWithPath: path).appendingPathComponent(name).path,
-                                   tumorType: tumorType))
+                                   tumourType: tumourType))
         }
         guard !cases.isEmpty else {
             throw ManifestError(.malformed, file: path, line: nil, field: nil,

@@ -97,9 +97,9 @@ public struct CaseError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The BAM named in the manifest does not exist or cannot be read.
         public static let bamUnreadable = Code("bam_unreadable")
         /// The tumour type is not an OncoTree code (syntax) or not a known one.
-        public static let tumorTypeInvalid = Code("tumor_type_invalid")
+        public static let tumourTypeInvalid = Code("tumor_type_invalid")
         /// The tumour type is syntactically valid but not in the tumour-type list in use.
-        public static let tumorTypeUnknown = Code("tumor_type_unknown")
+        public static let tumourTypeUnknown = Code("tumor_type_unknown")
         /// The scorer's payload used a member name that the engine writes itself.
         public static let payloadInvalid = Code("payload_invalid")
         /// Anything else a scorer threw.

@@ -40,15 +40,15 @@ import OncoCore
 public struct FileCheckScorer: CaseScorer {
     public let name = "file-check"
     /// Known tumour-type codes (upper case); nil checks syntax only.
-    public let knownTumorTypes: Set<String>?
+    public let knownTumourTypes: Set<String>?
 
-    public init(knownTumorTypes: Set<String>? = nil) {
-        self.knownTumorTypes = knownTumorTypes.map { Set($0.map { $0.uppercased() }) }
+    public init(knownTumourTypes: Set<String>? = nil) {
+        self.knownTumourTypes = knownTumourTypes.map { Set($0.map { $0.uppercased() }) }
     }
 
     /// Reads tumour-type codes: the `code` column of a TSV with a header (OncoTree's flattened
     /// tree), or else the first column of every non-comment line.
-    public static func loadTumorTypes(path: String) throws -> Set<String> {
+    public static func loadTumourTypes(path: String) throws -> Set<String> {
         let text: String
         do throws(InputFileError) { text = try InputFile.utf8(path: path) } catch {
             throw ManifestError(.unreadable, file: path, line: nil, field: nil, error.reason)
@@ -72,8 +72,8 @@ public struct FileCheckScorer: CaseScorer {
     public func score(_ c: BatchCase) async throws -> ScoredCase {
         var timings: [StageTiming] = []
         let code = try c.oncoTreeCode()
-        if let known = knownTumorTypes, !known.contains(code.rawValue) {
-            throw CaseError(.tumorTypeUnknown, "\(where: c), field tumor_type: not in the tumour-type list in use")
+        if let known = knownTumourTypes, !known.contains(code.rawValue) {
+            throw CaseError(.tumourTypeUnknown, "\(where: c), field tumor_type: not in the tumour-type list in use")
         }
         var payload: JSONObject = ["tumor_type": .string(code.rawValue)]
         payload["vcf"] = .object(try StageTiming.measure("vcf", into: &timings) { try Self.checkVCF(c) })

@@ -35,7 +35,7 @@ public struct RecommendScorer: CaseScorer {
     public let name = "recommend"
     public let recommender: Recommender
     /// Known tumour-type codes (upper case) on top of the KB's OncoTree; nil: the KB's OncoTree only.
-    public let knownTumorTypes: Set<String>?
+    public let knownTumourTypes: Set<String>?
     /// The gene-span table (`KnowledgeBase/genes/gene_spans.tsv`) for cases with segment or breakend files.
     public let geneSpansPath: String?
     /// In-process consequence annotation (GFF3 + FASTA) for the ALTs a case's VCF leaves without CSQ/ANN,
@@ -44,11 +44,11 @@ public struct RecommendScorer: CaseScorer {
     public let consequenceSource: ConsequenceSource?
     let logger: Logger
 
-    public init(recommender: Recommender, knownTumorTypes: Set<String>? = nil, geneSpansPath: String? = nil,
+    public init(recommender: Recommender, knownTumourTypes: Set<String>? = nil, geneSpansPath: String? = nil,
                 consequenceSource: ConsequenceSource? = nil,
                 logger: Logger = Logger(label: "onco.batch.recommend", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.recommender = recommender
-        self.knownTumorTypes = knownTumorTypes.map { Set($0.map { $0.uppercased() }) }
+        self.knownTumourTypes = knownTumourTypes.map { Set($0.map { $0.uppercased() }) }
         self.geneSpansPath = geneSpansPath
         self.consequenceSource = consequenceSource
         self.logger = logger
@@ -57,12 +57,12 @@ public struct RecommendScorer: CaseScorer {
     public func score(_ c: BatchCase) async throws -> ScoredCase {
         var timings: [StageTiming] = []
         let clinical = try c.clinicalContext()
-        let code = clinical.tumorType.rawValue
+        let code = clinical.tumourType.rawValue
         guard recommender.knowledgeBase.oncotree.node(code) != nil else {
-            throw CaseError(.tumorTypeUnknown, "\(where: c), field tumor_type: '\(code)' is not in OncoTree (\(recommender.knowledgeBase.version.oncotree))")
+            throw CaseError(.tumourTypeUnknown, "\(where: c), field tumor_type: '\(code)' is not in OncoTree (\(recommender.knowledgeBase.version.oncotree))")
         }
-        if let known = knownTumorTypes, !known.contains(code) {
-            throw CaseError(.tumorTypeUnknown, "\(where: c), field tumor_type: not in the tumour-type list in use")
+        if let known = knownTumourTypes, !known.contains(code) {
+            throw CaseError(.tumourTypeUnknown, "\(where: c), field tumor_type: not in the tumour-type list in use")
         }
         let rc = try StageTiming.measure("read", into: &timings) {
             try Self.read(c, clinical: clinical, geneSpansPath: geneSpansPath, consequenceSource: c.consequenceSource ?? consequenceSource)
@@ -74,7 +74,7 @@ public struct RecommendScorer: CaseScorer {
         do {
             r = try await recommender.recommend(rc, logger: logger)
         } catch let e as KnowledgeError {
-            throw CaseError(e.code == .unknownTumourType ? .tumorTypeUnknown : .other, "\(where: c): knowledge base: \(e)")
+            throw CaseError(e.code == .unknownTumourType ? .tumourTypeUnknown : .other, "\(where: c): knowledge base: \(e)")
         } catch let e as WarehouseError {
             throw CaseError(.warehouseFailed, "\(where: c): warehouse: \(e)")
         }
@@ -176,7 +176,7 @@ extension RecommendScorer {
     ///   for curated evidence only. The caller closes it after the batch.
     public static func prepare(knowledgeBase directory: URL, warehouse: Warehouse?, neighbours: Int = 200,
                                similarityIndexPath: String? = nil, cacheWarehouse: Bool = true,
-                               knownTumorTypes: Set<String>? = nil, minimumCount: Int = 5,
+                               knownTumourTypes: Set<String>? = nil, minimumCount: Int = 5,
                                consequenceSource: ConsequenceSource? = nil, logger: Logger) async throws -> (scorer: RecommendScorer, loaded: Loaded) {
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -192,7 +192,7 @@ extension RecommendScorer {
             if neighbours > 0 {
                 let (s, reason) = await SimilarityNeighbourSource.load(store: opened, indexPath: similarityIndexPath,
                                                                        preloadingPersonIDs: true, threads: 1,
-                                                                       tumorTypes: try kb.tumorTypeHierarchy(), logger: logger)
+                                                                       tumourTypes: try kb.tumourTypeHierarchy(), logger: logger)
                 if let s {
                     loaded.similarityPatients = s.index.count
                     source = s
@@ -209,7 +209,7 @@ extension RecommendScorer {
                                       options: RecommenderOptions(disclosure: DisclosureControl(minimumCount: minimumCount), neighbours: max(1, neighbours)),
                                       realWorldCache: cacheWarehouse ? RealWorldCache() : nil)
         loaded.seconds = seconds(clock.now - t0)
-        return (RecommendScorer(recommender: recommender, knownTumorTypes: knownTumorTypes,
+        return (RecommendScorer(recommender: recommender, knownTumourTypes: knownTumourTypes,
                                 geneSpansPath: directory.appendingPathComponent(GeneSpans.knowledgeBasePath).path,
                                 consequenceSource: consequenceSource), loaded)
     }

@@ -83,7 +83,7 @@ public struct CohortPlan: Sendable {
     /// Checks and resolves a definition.
     /// - Parameter source: the file name or `flags`, used in error messages.
     /// - Throws: `CohortStudyError.invalidDefinition` naming the field.
-    public init(_ d: CohortDefinition, source: String, hierarchy: TumorTypeHierarchy = .embedded) throws {
+    public init(_ d: CohortDefinition, source: String, hierarchy: TumourTypeHierarchy = .embedded) throws {
         definition = d
         self.source = source
         func fail(_ field: String, _ message: String) -> CohortStudyError {

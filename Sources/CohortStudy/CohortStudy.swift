@@ -22,11 +22,11 @@ public enum CohortStudy {
         public var exportRows: Bool
         /// Raise (or, for a synthetic warehouse without governance, lower) the small-cell threshold.
         public var minimumCellCount: Int?
-        public var hierarchy: TumorTypeHierarchy
+        public var hierarchy: TumourTypeHierarchy
         /// The audit key (needed once the warehouse's keys are registered).
         public var keys: GovernanceKeys
         public init(project: String? = nil, today: Day = CohortStudy.today(), exportRows: Bool = false, minimumCellCount: Int? = nil,
-                    hierarchy: TumorTypeHierarchy = .embedded, keys: GovernanceKeys = GovernanceKeys()) {
+                    hierarchy: TumourTypeHierarchy = .embedded, keys: GovernanceKeys = GovernanceKeys()) {
             self.project = project; self.today = today; self.exportRows = exportRows; self.minimumCellCount = minimumCellCount
             self.hierarchy = hierarchy; self.keys = keys
         }

@@ -14,7 +14,7 @@ import Warehouse
 public enum GovernancePolicy {
     /// The reason the study is refused, or nil when it may run.
     public static func refusal(plan: CohortPlan, projectID: String?, project: ResearchProject?, settings: GovernanceSettings,
-                               today: Day, exportRows: Bool, hierarchy: TumorTypeHierarchy = .embedded) -> String? {
+                               today: Day, exportRows: Bool, hierarchy: TumourTypeHierarchy = .embedded) -> String? {
         guard let projectID else {
             return settings.enabled ? "governance is on in this warehouse: name an approved research project (--project)" : nil
         }
@@ -47,7 +47,7 @@ public enum GovernancePolicy {
     }
 
     /// True when `code` is one of `scope` or a descendant of one in the OncoTree.
-    public static func covered(_ code: String, by scope: [String], hierarchy: TumorTypeHierarchy) -> Bool {
+    public static func covered(_ code: String, by scope: [String], hierarchy: TumourTypeHierarchy) -> Bool {
         if scope.contains(code) { return true }
         guard let id = hierarchy.id(of: OncoTreeCode(code)) else { return false }
         for s in scope {

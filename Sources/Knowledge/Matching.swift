@@ -93,7 +93,7 @@ extension KnowledgeBase {
     /// - Complexity: O(*v* + *r*) for *v* variants and the *r* rules on the case's genes.
     public func match(variants: [SomaticVariant], context: ClinicalContext,
                       options: MatchOptions = MatchOptions()) throws -> CaseInterpretation {
-        let indication = try indication(for: context.tumorType)
+        let indication = try indication(for: context.tumourType)
         var observed: [ObservedVariant] = []
         observed.reserveCapacity(variants.count)
         var ignored = 0

@@ -46,7 +46,7 @@ public enum Sex: String, Sendable, Codable, Hashable, CaseIterable {
 
 /// What is known of a new patient's case besides the variants: tumour type and clinical context.
 public struct ClinicalContext: Hashable, Sendable, Codable {
-    public var tumorType: OncoTreeCode
+    public var tumourType: OncoTreeCode
     public var age: Int?
     public var sex: Sex?
     /// AJCC-like stage, normalised to `I`..`IV` where possible.
@@ -61,10 +61,15 @@ public struct ClinicalContext: Hashable, Sendable, Codable {
     /// (`Genomics.CaseFiles`); nil when they were given directly.
     public var inputMethods: [String]?
 
-    public init(tumorType: OncoTreeCode, age: Int? = nil, sex: Sex? = nil, stage: String? = nil,
+    /// The encoded keys: `tumorType` as written before the identifiers were spelled `tumour`.
+    enum CodingKeys: String, CodingKey {
+        case tumourType = "tumorType", age, sex, stage, priorTherapies, tmb, msi, copyNumber, fusions, inputMethods
+    }
+
+    public init(tumourType: OncoTreeCode, age: Int? = nil, sex: Sex? = nil, stage: String? = nil,
                 priorTherapies: [String] = [], tmb: Double? = nil, msi: MSIStatus? = nil,
                 copyNumber: [CopyNumberAlteration] = [], fusions: [GeneFusion] = []) {
-        self.tumorType = tumorType
+        self.tumourType = tumourType
         self.age = age
         self.sex = sex
         self.stage = stage

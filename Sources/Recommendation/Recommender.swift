@@ -42,7 +42,7 @@ public struct RecommenderOptions: Sendable, Hashable {
 /// let kb = try KnowledgeBase.load(directory: kbURL)
 /// let store = try await Warehouse.openSQLite(path: "warehouse.sqlite")
 /// let recommender = Recommender(knowledgeBase: kb, warehouse: store)
-/// let c = try RecommendationCase.read(vcf: "case.vcf.gz", clinical: ClinicalContext(tumorType: OncoTreeCode("SKCM")))
+/// let c = try RecommendationCase.read(vcf: "case.vcf.gz", clinical: ClinicalContext(tumourType: OncoTreeCode("SKCM")))
 /// let r = try await recommender.recommend(c, logger: logger)
 /// print(r.therapies.first?.name ?? "no actionable alteration")
 /// ```
@@ -89,7 +89,7 @@ public struct Recommender: Sendable {
             summary = try await clock.lap("warehouse") { try await Self.summary(of: warehouse, logger: logger) }
         }
         // 2. each candidate ranked on curated evidence, with its biomarker cohort
-        let family = BiomarkerCohort.family(of: c.clinical.tumorType, in: kb.oncotree)
+        let family = BiomarkerCohort.family(of: c.clinical.tumourType, in: kb.oncotree)
         let ranked = rankedWithCohorts(candidates, case: c, family: family)
         // 3. the cohorts' lines (read in one batch) and each therapy's real-world evidence in them.
         // This case's memo (a model is fitted once per distinct split), or the batch's shared one.

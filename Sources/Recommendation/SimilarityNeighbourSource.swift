@@ -54,14 +54,14 @@ public struct SimilarityNeighbourSource: NeighbourSource {
     /// memory when `indexPath` is nil or cannot be written), or the reason neighbour candidates are off.
     /// - Parameters:
     ///   - preloadingPersonIDs: read every person's key once (a batch) instead of per case.
-    ///   - tumorTypes: the tumour-type tree profiles are compared over: the knowledge base's OncoTree
-    ///     (`KnowledgeBase.tumorTypeHierarchy()`); an index built over another tree is rebuilt.
+    ///   - tumourTypes: the tumour-type tree profiles are compared over: the knowledge base's OncoTree
+    ///     (`KnowledgeBase.tumourTypeHierarchy()`); an index built over another tree is rebuilt.
     public static func load(store: Warehouse, indexPath: String?, preloadingPersonIDs: Bool = false,
-                            threads: Int? = nil, tumorTypes: TumorTypeHierarchy = .embedded,
+                            threads: Int? = nil, tumourTypes: TumourTypeHierarchy = .embedded,
                             logger: Logger) async -> (source: SimilarityNeighbourSource?, reason: String) {
         do {
             // An index that cannot be written beside the warehouse (read-only folder) is used from memory.
-            let idx = try await WarehouseSimilarity.index(for: store, at: indexPath, mapping: WarehouseProfileMapping(tumorTypes: tumorTypes),
+            let idx = try await WarehouseSimilarity.index(for: store, at: indexPath, mapping: WarehouseProfileMapping(tumourTypes: tumourTypes),
                                                           mustPersist: false, logger: logger).index
             guard idx.count > 0 else { return (nil, "the warehouse has no patient profiles") }
             var ids: [PatientKey: Int64]? = nil

@@ -55,7 +55,7 @@ public struct PatientProfile: Hashable, Sendable, Codable {
     public var pathways: PathwaySet
     /// Tumour mutational burden (mutations per megabase), if known.
     public var tmb: Double?
-    public var tumorType: OncoTreeCode
+    public var tumourType: OncoTreeCode
     /// Stage ordinal 0...4 (`Stage.ordinal`), if known.
     public var stage: Int?
     /// Age in years at diagnosis (or at the index date), if known.
@@ -64,12 +64,17 @@ public struct PatientProfile: Hashable, Sendable, Codable {
     /// Number of prior lines of systemic therapy, if known.
     public var priorLines: Int?
 
-    public init(key: PatientKey, tumorType: OncoTreeCode, hotspotGenes: Set<String> = [],
+    /// The encoded keys: `tumorType` as written before the identifiers were spelled `tumour`.
+    enum CodingKeys: String, CodingKey {
+        case key, hotspotGenes, truncatingGenes, otherGenes, hotspotAlleles, pathways, tmb, tumourType = "tumorType", stage, age, sex, priorLines
+    }
+
+    public init(key: PatientKey, tumourType: OncoTreeCode, hotspotGenes: Set<String> = [],
                 truncatingGenes: Set<String> = [], otherGenes: Set<String> = [], hotspotAlleles: Set<String> = [],
                 pathways: PathwaySet = PathwaySet(),
                 tmb: Double? = nil, stage: Int? = nil, age: Int? = nil, sex: Sex? = nil, priorLines: Int? = nil) {
         self.key = key
-        self.tumorType = tumorType
+        self.tumourType = tumourType
         self.hotspotGenes = hotspotGenes
         self.truncatingGenes = truncatingGenes
         self.otherGenes = otherGenes

@@ -97,7 +97,7 @@ public struct ProfileBuilder: Sendable {
     /// A profile for a new case.
     public func profile(key: PatientKey, variants: [SomaticVariant], clinical: ClinicalContext,
                         priorLines: Int? = nil) -> PatientProfile {
-        var p = PatientProfile(key: key, tumorType: clinical.tumorType)
+        var p = PatientProfile(key: key, tumourType: clinical.tumourType)
         for v in variants {
             guard let (g, c) = classify(v) else { continue }
             add(g, c, to: &p)

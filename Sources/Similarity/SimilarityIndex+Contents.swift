@@ -10,7 +10,7 @@ extension SimilarityIndex {
     public func storedProfile(for key: PatientKey) -> PatientProfile? {
         guard let r32 = rowByKey[key] else { return nil }
         let r = Int(r32)
-        var p = PatientProfile(key: key, tumorType: OncoTreeCode(tumorTypes.codes[Int(plain(r, layout.clinicalWord) & 0xFFFF)]))
+        var p = PatientProfile(key: key, tumourType: OncoTreeCode(tumourTypes.codes[Int(plain(r, layout.clinicalWord) & 0xFFFF)]))
         for w in 0..<layout.geneWords {
             var v = rowWord(r, w)
             if w >= layout.alleleBase {
@@ -58,7 +58,7 @@ extension SimilarityIndex {
         for k in live {
             let p = storedProfile(for: k)!
             let c = plain(Int(rowByKey[k]!), layout.clinicalWord)
-            add(k.rawValue); add("\t"); add(p.tumorType.rawValue)
+            add(k.rawValue); add("\t"); add(p.tumourType.rawValue)
             add("\tH:" + p.hotspotGenes.sorted().joined(separator: ","))
             add("\tT:" + p.truncatingGenes.sorted().joined(separator: ","))
             add("\tO:" + p.otherGenes.sorted().joined(separator: ","))

@@ -5,7 +5,7 @@ import Vocabulary
 /// and each feature's similarity and weight.
 public struct NeighbourExplanation: Hashable, Sendable, Codable {
     /// How the neighbour's tumour type relates to the query's.
-    public enum TumorTypeRelation: Hashable, Sendable, Codable {
+    public enum TumourTypeRelation: Hashable, Sendable, Codable {
         case same
         /// Related through `commonAncestor`, `distance` edges apart in OncoTree.
         case related(commonAncestor: OncoTreeCode, distance: Int)
@@ -32,10 +32,16 @@ public struct NeighbourExplanation: Hashable, Sendable, Codable {
     public var sharedHotspotAlleles: [String]
     /// Pathways hit in both.
     public var sharedPathways: [OncogenicPathway]
-    public var tumorType: OncoTreeCode
-    public var tumorTypeRelation: TumorTypeRelation
+    public var tumourType: OncoTreeCode
+    public var tumourTypeRelation: TumourTypeRelation
     /// In the order of `SimilarityWeights`: genes, pathways, tumour type, stage, age, sex, prior lines, TMB.
     public var components: [Component]
+
+    /// The encoded keys: `tumorType`, `tumorTypeRelation` as written before the identifiers were spelled `tumour`.
+    enum CodingKeys: String, CodingKey {
+        case key, similarity, sharedHotspotGenes, sharedTruncatingGenes, sharedOtherGenes, sharedHotspotAlleles, sharedPathways,
+             tumourType = "tumorType", tumourTypeRelation = "tumorTypeRelation", components
+    }
 
     /// All shared genes, any class, sorted and unique.
     public var sharedGenes: [String] { Array(Set(sharedHotspotGenes + sharedTruncatingGenes + sharedOtherGenes)).sorted() }
@@ -68,10 +74,10 @@ extension SimilarityIndex {
         let pm = UInt16(meta >> 48 & 0x3FF)
         let sharedPathways = Array(PathwaySet(mask: pm & query.pathways.mask))
 
-        var types = tumorTypes
-        let q = types.idAdding(query.tumorType)
+        var types = tumourTypes
+        let q = types.idAdding(query.tumourType)
         let t = Int32(clin & 0xFFFF)
-        let relation: NeighbourExplanation.TumorTypeRelation
+        let relation: NeighbourExplanation.TumourTypeRelation
         if q == t { relation = .same } else {
             let l = types.lowestCommonAncestor(q, t)
             relation = l == 0 ? .unrelated
@@ -87,7 +93,7 @@ extension SimilarityIndex {
         comps.append(.init(feature: "genes", similarity: u > 0 ? i / u : nil, weight: weights.genes))
         let pu = (UInt64(pm) | plan.qPathways).nonzeroBitCount
         comps.append(.init(feature: "pathways", similarity: pu > 0 ? Double(sharedPathways.count) / Double(pu) : nil, weight: weights.pathways))
-        comps.append(.init(feature: "tumour type", similarity: types.wuPalmer(q, t), weight: weights.tumorType))
+        comps.append(.init(feature: "tumour type", similarity: types.wuPalmer(q, t), weight: weights.tumourType))
         func field(_ name: String, _ shift: UInt64, _ num: UnsafeMutablePointer<Double>, _ den: UnsafeMutablePointer<Double>, _ w: Double) {
             let v = Int(clin >> shift & 0xFF)
             comps.append(.init(feature: name, similarity: den[v] > 0 ? num[v] / den[v] : nil, weight: w))
@@ -104,7 +110,7 @@ extension SimilarityIndex {
             key: key, similarity: score(plan, row: r),
             sharedHotspotGenes: shared[0].sorted(), sharedTruncatingGenes: shared[1].sorted(), sharedOtherGenes: shared[2].sorted(),
             sharedHotspotAlleles: sharedAlleles.sorted(),
-            sharedPathways: sharedPathways, tumorType: OncoTreeCode(types.codes[Int(t)]), tumorTypeRelation: relation,
+            sharedPathways: sharedPathways, tumourType: OncoTreeCode(types.codes[Int(t)]), tumourTypeRelation: relation,
             components: comps)
     }
 }

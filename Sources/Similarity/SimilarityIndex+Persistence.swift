@@ -72,7 +72,7 @@ extension SimilarityIndex {
         var sections: [Data] = []
         sections.append(Data(compact.vocabulary.genes.joined(separator: "\n").utf8))
         var types = ""
-        for (i, c) in compact.tumorTypes.codes.enumerated() { types += "\(c)\t\(compact.tumorTypes.parent[i])\n" }
+        for (i, c) in compact.tumourTypes.codes.enumerated() { types += "\(c)\t\(compact.tumourTypes.parent[i])\n" }
         sections.append(Data(types.utf8))
         var pc = ""
         for g in compact.pathwayCatalog.genes { pc += "\(g)\t\(compact.pathwayCatalog.pathways(of: g).mask)\n" }
@@ -202,7 +202,7 @@ extension SimilarityIndex {
         self.attributes = attributes
         self.alleleLabels = alleleLabels
         self.alleleIDs = Dictionary(uniqueKeysWithValues: alleleLabels.enumerated().map { ($1, Int32($0)) })
-        self.tumorTypes = tables.tumorTypes
+        self.tumourTypes = tables.tumourTypes
         self.pathwayCatalog = PathwayCatalog(pathwaysByGene: tables.pathways)
         self.layout = layout
         self.keys = keys
@@ -225,7 +225,7 @@ struct _IndexFile {
     }
     /// The gene vocabulary, the tumour-type tree and the pathways by gene.
     struct Tables {
-        var vocabulary: GeneVocabulary, tumorTypes: TumorTypeHierarchy, pathways: [String: PathwaySet]
+        var vocabulary: GeneVocabulary, tumourTypes: TumourTypeHierarchy, pathways: [String: PathwaySet]
     }
 
     let raw: UnsafeRawBufferPointer
@@ -300,9 +300,9 @@ struct _IndexFile {
             guard f.count == 2, let p = Int32(f[1]) else { throw bad("tumour-type table line \(n + 1) malformed") }
             codes.append(String(f[0])); parents.append(p)
         }
-        let hierarchy: TumorTypeHierarchy
+        let hierarchy: TumourTypeHierarchy
         do {
-            hierarchy = try TumorTypeHierarchy(codes: codes, parentIds: parents, source: "\(path): tumour-type table")
+            hierarchy = try TumourTypeHierarchy(codes: codes, parentIds: parents, source: "\(path): tumour-type table")
         } catch let e as VocabularyError {
             throw SimilarityError(.badIndexFile, e.detail)
         }
@@ -312,7 +312,7 @@ struct _IndexFile {
             guard f.count == 2, let m = UInt16(f[1]) else { throw bad("pathway table line \(n + 1) malformed") }
             pmap[String(f[0])] = PathwaySet(mask: m)
         }
-        return Tables(vocabulary: vocabulary, tumorTypes: hierarchy, pathways: pmap)
+        return Tables(vocabulary: vocabulary, tumourTypes: hierarchy, pathways: pmap)
     }
 
     /// Sections 3 (key offsets) and 4 (keys), with the live rows counted against the header.

@@ -81,17 +81,17 @@ struct QueryPlan: Sendable {
         qh = counts[0]; qt = counts[1]; qo = counts[2]; qx = counts[3]
         qPathways = UInt64(query.pathways.mask)
         wh = w.hotspotClass; wt = w.truncatingClass; wo = w.otherClass; wx = w.exactClass
-        wG = w.genes; wP = w.pathways; wT = w.tumorType; wM = w.tmb
+        wG = w.genes; wP = w.pathways; wT = w.tumourType; wM = w.tmb
         tmbQ = query.tmb.map { SimilarityWeights.quantisedTMB($0) } ?? -1
         tmbDen = 1000 * w.tmbLogRange
         let knownSex = query.sex == .female || query.sex == .male
         clinicalWeightBound = (query.stage != nil ? w.stage : 0) + (query.age != nil ? w.age : 0) + (knownSex ? w.sex : 0)
             + (query.priorLines != nil ? w.priorLines : 0) + (query.tmb != nil ? w.tmb : 0)
 
-        var types = index.tumorTypes
-        let qType = types.idAdding(query.tumorType)
+        var types = index.tumourTypes
+        let qType = types.idAdding(query.tumourType)
         let tb = Tables(typeCount: types.count)
-        for t in 0..<types.count { tb.typeNum[t] = w.tumorType * types.wuPalmer(qType, Int32(t)) }
+        for t in 0..<types.count { tb.typeNum[t] = w.tumourType * types.wuPalmer(qType, Int32(t)) }
         func fill(_ num: UnsafeMutablePointer<Double>, _ den: UnsafeMutablePointer<Double>, _ q: Int?, _ weight: Double,
                   _ sim: (Int, Int) -> Double) {
             guard let q else { return }
@@ -111,7 +111,7 @@ struct QueryPlan: Sendable {
         let queryGeneWeight = wh * Double(qh) + wt * Double(qt) + wo * Double(qo) + wx * Double(qx)
         let gDen = queryGeneWeight > 0 ? w.genes : 0
         for ty in 0..<types.count {
-            let b = (w.pathways + tb.typeNum[ty] + clinicalWeightBound) / (gDen + w.pathways + w.tumorType + clinicalWeightBound)
+            let b = (w.pathways + tb.typeNum[ty] + clinicalWeightBound) / (gDen + w.pathways + w.tumourType + clinicalWeightBound)
             tb.noShareBound[ty] = b.isNaN ? 1 : b
             tb.noShareMax = max(tb.noShareMax, tb.noShareBound[ty])
         }
@@ -126,13 +126,13 @@ struct QueryPlan: Sendable {
         switch options.filter {
         case .any: allowedTypes = nil
         case .exactly(let codes):
-            var a = [Bool](repeating: false, count: index.tumorTypes.count)
-            for c in codes { if let id = index.tumorTypes.id(of: c) { a[Int(id)] = true } }
+            var a = [Bool](repeating: false, count: index.tumourTypes.count)
+            for c in codes { if let id = index.tumourTypes.id(of: c) { a[Int(id)] = true } }
             allowedTypes = a
         case .within(let code):
-            var a = [Bool](repeating: false, count: index.tumorTypes.count)
-            if let anc = index.tumorTypes.id(of: code) {
-                for t in 0..<a.count { a[t] = index.tumorTypes.isDescendant(Int32(t), of: anc) }
+            var a = [Bool](repeating: false, count: index.tumourTypes.count)
+            if let anc = index.tumourTypes.id(of: code) {
+                for t in 0..<a.count { a[t] = index.tumourTypes.isDescendant(Int32(t), of: anc) }
             }
             allowedTypes = a
         }

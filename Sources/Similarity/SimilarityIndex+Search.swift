@@ -11,7 +11,7 @@ public struct Neighbour: Hashable, Sendable, Codable {
 }
 
 /// Which tumour types a search may return.
-public enum TumorTypeFilter: Hashable, Sendable {
+public enum TumourTypeFilter: Hashable, Sendable {
     /// Every tumour type.
     case any
     /// Only these exact codes.
@@ -25,13 +25,13 @@ public struct SearchOptions: Hashable, Sendable {
     /// Number of neighbours.
     public var k: Int
     public var weights: SimilarityWeights
-    public var filter: TumorTypeFilter
+    public var filter: TumourTypeFilter
     /// Threads for the scan (results do not depend on it); default 1.
     public var threads: Int
     /// Skip the row whose key equals the query's (a warehouse patient is not its own neighbour).
     public var excludeQueryKey: Bool
 
-    public init(k: Int = 50, weights: SimilarityWeights = .default, filter: TumorTypeFilter = .any,
+    public init(k: Int = 50, weights: SimilarityWeights = .default, filter: TumourTypeFilter = .any,
                 threads: Int = 1, excludeQueryKey: Bool = true) {
         self.k = k
         self.weights = weights

@@ -36,7 +36,7 @@ extension SimilarityIndex {
 
     /// The same patients without tombstones, in row order.
     public func compacted() -> SimilarityIndex {
-        var out = SimilarityIndex(vocabulary: vocabulary, tumorTypes: tumorTypes, pathways: pathwayCatalog, reservingCapacity: count)
+        var out = SimilarityIndex(vocabulary: vocabulary, tumourTypes: tumourTypes, pathways: pathwayCatalog, reservingCapacity: count)
         out.attributes = attributes
         out.registerAlleles(alleleLabels)
         if out.layout.alleleWords != layout.alleleWords { out.relayout(alleleWords: layout.alleleWords) }
@@ -53,7 +53,7 @@ extension SimilarityIndex {
     /// Built by a warehouse from a few SQL aggregates (gene ids index `SimilarityIndex.vocabulary`).
     public struct ProfileColumns: Sendable {
         public var keys: [PatientKey] = []
-        public var tumorTypes: [OncoTreeCode] = []
+        public var tumourTypes: [OncoTreeCode] = []
         /// Stage ordinal 0…4, or −1 when unknown.
         public var stages: [Int8] = []
         /// Age in years, or −1.
@@ -80,7 +80,7 @@ extension SimilarityIndex {
     /// truncating alterations with `pathwayCatalog`, as `ProfileBuilder` does.
     public mutating func upsert(_ c: ProfileColumns) throws {
         let n = c.count
-        guard c.tumorTypes.count == n, c.stages.count == n, c.ages.count == n, c.sexes.count == n,
+        guard c.tumourTypes.count == n, c.stages.count == n, c.ages.count == n, c.sexes.count == n,
               c.priorLines.count == n, c.tmb.count == n, c.alterationOffsets.count == n + 1,
               c.alterationGenes.count == c.alterationClasses.count,
               Int(c.alterationOffsets[n]) == c.alterationGenes.count else {
@@ -111,7 +111,7 @@ extension SimilarityIndex {
                     if let id = alleleIDs[c.hotspotAlleles[a]] { row[layout.alleleBase + Int(id) >> 6] |= 1 << UInt64(id & 63) }
                 }
             }
-            let clinical = encodeClinical(tumorType: c.tumorTypes[i], stage: c.stages[i] < 0 ? nil : Int(c.stages[i]),
+            let clinical = encodeClinical(tumourType: c.tumourTypes[i], stage: c.stages[i] < 0 ? nil : Int(c.stages[i]),
                                           age: c.ages[i] < 0 ? nil : Int(c.ages[i]), sex: c.sexes[i],
                                           priorLines: c.priorLines[i] < 0 ? nil : Int(c.priorLines[i]),
                                           tmb: c.tmb[i].isNaN ? nil : c.tmb[i])

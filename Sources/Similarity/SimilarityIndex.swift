@@ -44,7 +44,7 @@ public struct SimilarityIndex: Sendable {
     var alleleLabels: [String] = []
     var alleleIDs: [String: Int32] = [:]
     /// The tumour-type tree rows refer to (node ids are stored in the clinical word).
-    public internal(set) var tumorTypes: TumorTypeHierarchy
+    public internal(set) var tumourTypes: TumourTypeHierarchy
     /// Pathway membership used to derive pathways for column input.
     public let pathwayCatalog: PathwayCatalog
     var layout: Layout
@@ -109,10 +109,10 @@ public struct SimilarityIndex: Sendable {
     }
 
     /// An empty index.
-    public init(vocabulary: GeneVocabulary = .default, tumorTypes: TumorTypeHierarchy = .embedded,
+    public init(vocabulary: GeneVocabulary = .default, tumourTypes: TumourTypeHierarchy = .embedded,
                 pathways: PathwayCatalog = .sanchezVega2018, reservingCapacity capacity: Int = 0) {
         self.vocabulary = vocabulary
-        self.tumorTypes = tumorTypes
+        self.tumourTypes = tumourTypes
         self.pathwayCatalog = pathways
         precondition(vocabulary.count <= Self.maxFeaturesPerTier, "a vocabulary of more than \(Self.maxFeaturesPerTier) genes")
         layout = Layout(vocabularySize: vocabulary.count)
@@ -126,8 +126,8 @@ public struct SimilarityIndex: Sendable {
 
     /// An index of these profiles (later duplicates of a key replace earlier ones).
     public init(profiles: [PatientProfile], vocabulary: GeneVocabulary = .default,
-                tumorTypes: TumorTypeHierarchy = .embedded, pathways: PathwayCatalog = .sanchezVega2018) {
-        self.init(vocabulary: vocabulary, tumorTypes: tumorTypes, pathways: pathways, reservingCapacity: profiles.count)
+                tumourTypes: TumourTypeHierarchy = .embedded, pathways: PathwayCatalog = .sanchezVega2018) {
+        self.init(vocabulary: vocabulary, tumourTypes: tumourTypes, pathways: pathways, reservingCapacity: profiles.count)
         upsert(profiles)
     }
 
@@ -187,7 +187,7 @@ public struct SimilarityIndex: Sendable {
         for a in p.hotspotAlleles {
             if let id = alleleIDs[a] { row[layout.alleleBase + Int(id) >> 6] |= 1 << UInt64(id & 63) }
         }
-        let clinical = encodeClinical(tumorType: p.tumorType, stage: p.stage, age: p.age, sex: p.sex,
+        let clinical = encodeClinical(tumourType: p.tumourType, stage: p.stage, age: p.age, sex: p.sex,
                                       priorLines: p.priorLines, tmb: p.tmb)
         finishRow(&row, pathways: p.pathways.mask, clinical: clinical, key: p.key)
     }
@@ -209,8 +209,8 @@ public struct SimilarityIndex: Sendable {
         row[layout.keyWord] = Self.keyPrefix(key)
     }
 
-    mutating func encodeClinical(tumorType: OncoTreeCode, stage: Int?, age: Int?, sex: Sex?, priorLines: Int?, tmb: Double?) -> UInt64 {
-        let t = UInt64(tumorTypes.idAdding(tumorType))
+    mutating func encodeClinical(tumourType: OncoTreeCode, stage: Int?, age: Int?, sex: Sex?, priorLines: Int?, tmb: Double?) -> UInt64 {
+        let t = UInt64(tumourTypes.idAdding(tumourType))
         precondition(t < 0xFFFF, "more than 65534 tumour types")
         func byte(_ v: Int?) -> UInt64 { v.map { UInt64(min(254, max(0, $0))) } ?? 0xFF }
         let s: UInt64 = sex == .female ? 1 : sex == .male ? 2 : 0

@@ -26,7 +26,7 @@ import Vocabulary
 ///    the query that no indexed patient carries still counts in the union.
 /// 2. **pathways** (`pathways`): Jaccard of the sets of canonical pathways hit; δ = 1 when the union is
 ///    not empty.
-/// 3. **tumour type** (`tumorType`): Wu–Palmer similarity on OncoTree, 2·depth(lca)/(depth(a)+depth(b))
+/// 3. **tumour type** (`tumourType`): Wu–Palmer similarity on OncoTree, 2·depth(lca)/(depth(a)+depth(b))
 ///    (1 same type, 0 different tissue); always known (δ = 1).
 /// 4. **stage** (`stage`): max(0, 1 − |Δ|/`stageRange`) on stage ordinals 0…4.
 /// 5. **age** (`age`): max(0, 1 − |Δ|/`ageRange`) on whole years (clamped to 0…254).
@@ -53,7 +53,7 @@ import Vocabulary
 public struct SimilarityWeights: Hashable, Sendable, Codable {
     public var genes: Double = 8
     public var pathways: Double = 2
-    public var tumorType: Double = 3
+    public var tumourType: Double = 3
     public var stage: Double = 0.5
     public var age: Double = 0.5
     public var sex: Double = 0.25
@@ -71,6 +71,12 @@ public struct SimilarityWeights: Hashable, Sendable, Codable {
     public var priorLinesRange: Double = 4
     public var tmbLogRange: Double = 4
 
+    /// The encoded keys (a weights file's fields): `tumorType` as written before the identifiers were spelled `tumour`.
+    enum CodingKeys: String, CodingKey {
+        case genes, pathways, tumourType = "tumorType", stage, age, sex, priorLines, tmb, hotspotClass, truncatingClass, otherClass,
+             exactClass, stageRange, ageRange, priorLinesRange, tmbLogRange
+    }
+
     public init() {}
 
     /// The default weights.
@@ -79,13 +85,13 @@ public struct SimilarityWeights: Hashable, Sendable, Codable {
     /// Genomic features only (genes and pathways), for pure molecular matching.
     public static var molecularOnly: SimilarityWeights {
         var w = SimilarityWeights()
-        w.tumorType = 0; w.stage = 0; w.age = 0; w.sex = 0; w.priorLines = 0; w.tmb = 0
+        w.tumourType = 0; w.stage = 0; w.age = 0; w.sex = 0; w.priorLines = 0; w.tmb = 0
         return w
     }
 
     /// Throws `invalidArgument` when a weight is negative or not finite, or a range is not positive.
     public func validate() throws {
-        let ws = [genes, pathways, tumorType, stage, age, sex, priorLines, tmb, hotspotClass, truncatingClass, otherClass, exactClass]
+        let ws = [genes, pathways, tumourType, stage, age, sex, priorLines, tmb, hotspotClass, truncatingClass, otherClass, exactClass]
         guard ws.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
             throw SimilarityError(.invalidArgument, "similarity weights must be finite and non-negative")
         }

@@ -24,7 +24,7 @@ import _TestSupport
         let p1 = m.cases[0], p2 = m.cases[1]
         #expect(p1.id == "P1" && p1.index == 0 && p1.line == 3)
         #expect(p1.vcf == "/data/run1/vcf/p1.vcf.gz")
-        #expect(p1.tumorType == "LUAD" && p1.sample == "TUMOR" && p1.age == 61 && p1.sex == .female && p1.stage == "III")
+        #expect(p1.tumourType == "LUAD" && p1.sample == "TUMOR" && p1.age == 61 && p1.sex == .female && p1.stage == "III")
         #expect(p2.index == 1 && p2.line == 5 && p2.vcf == "/abs/p2.bcf")
         #expect(p2.sample == nil && p2.age == nil && p2.sex == nil && p2.stage == nil)
         #expect(try p2.oncoTreeCode() == OncoTreeCode("SKCM"))
@@ -104,8 +104,8 @@ import _TestSupport
         for bad in ["", "L", "Lung adenocarcinoma", "NSCLC?", "1234", "LUAD (met)", String(repeating: "A", count: 33)] {
             #expect(!BatchCase.isOncoTreeSyntax(bad), "\(bad)")
         }
-        let c = BatchCase(id: "X", index: 0, line: 7, vcf: "/x", tumorType: "colon ca")
-        #expect(throws: CaseError(.tumorTypeInvalid, "manifest line 7, field tumor_type: not an OncoTree code (2-32 letters, digits, '_', '-', '/', starting with a letter)")) {
+        let c = BatchCase(id: "X", index: 0, line: 7, vcf: "/x", tumourType: "colon ca")
+        #expect(throws: CaseError(.tumourTypeInvalid, "manifest line 7, field tumor_type: not an OncoTree code (2-32 letters, digits, '_', '-', '/', starting with a letter)")) {
             try c.clinicalContext()
         }
     }
@@ -116,14 +116,14 @@ import _TestSupport
         for name in ["b.vcf.gz", "a.bcf", "c.vcf", "b.vcf.gz.tbi", "notes.txt"] {
             _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data())
         }
-        let m = try BatchManifest.folder(dir.path, tumorType: "PAAD")
+        let m = try BatchManifest.folder(dir.path, tumourType: "PAAD")
         #expect(m.cases.map(\.id) == ["a", "b", "c"])
-        #expect(m.cases.allSatisfy { $0.tumorType == "PAAD" && $0.line == 0 })
+        #expect(m.cases.allSatisfy { $0.tumourType == "PAAD" && $0.line == 0 })
         #expect(m.cases[1].vcf == dir.appendingPathComponent("b.vcf.gz").path)
         _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("a.vcf").path, contents: Data())
-        #expect(throws: ManifestError.self) { try BatchManifest.folder(dir.path, tumorType: "PAAD") }
+        #expect(throws: ManifestError.self) { try BatchManifest.folder(dir.path, tumourType: "PAAD") }
         let empty = try makeTemporaryDirectory("onco-batch-empty")
-        #expect(throws: ManifestError.self) { try BatchManifest.folder(empty.path, tumorType: "PAAD") }
+        #expect(throws: ManifestError.self) { try BatchManifest.folder(empty.path, tumourType: "PAAD") }
     }
 
     @Test func shardsPartitionTheManifest() throws {
@@ -156,9 +156,9 @@ import _TestSupport
         #expect(error { try BatchManifest.read(path: missing) } == "manifest \(missing): does not exist")
         #expect(error { try BatchManifest.read(path: dir.path) } == "manifest \(dir.path): is a folder (give --tumor-type to read a folder of VCFs)")
         #expect(error { try BatchManifest.read(path: empty.path) } == "manifest \(empty.path): has no header line")
-        #expect(error { try FileCheckScorer.loadTumorTypes(path: missing) } == "manifest \(missing): does not exist")
-        #expect(error { try FileCheckScorer.loadTumorTypes(path: dir.path) } == "manifest \(dir.path): is a folder, not a file")
-        #expect(error { try FileCheckScorer.loadTumorTypes(path: latin1.path) } == "manifest \(latin1.path): is not UTF-8 text")
-        #expect(error { try FileCheckScorer.loadTumorTypes(path: empty.path) } == "manifest \(empty.path), field code: no tumour-type codes")
+        #expect(error { try FileCheckScorer.loadTumourTypes(path: missing) } == "manifest \(missing): does not exist")
+        #expect(error { try FileCheckScorer.loadTumourTypes(path: dir.path) } == "manifest \(dir.path): is a folder, not a file")
+        #expect(error { try FileCheckScorer.loadTumourTypes(path: latin1.path) } == "manifest \(latin1.path): is not UTF-8 text")
+        #expect(error { try FileCheckScorer.loadTumourTypes(path: empty.path) } == "manifest \(empty.path), field code: no tumour-type codes")
     }
 }

@@ -86,7 +86,7 @@ import _TestSupport
             let r = t.alterationStart[i]..<t.alterationStart[i + 1]
             // Only patients whose alterations are all small variants (gene-level events go in the clinical context).
             guard r.allSatisfy({ term[t.classes[$0]] != nil }), let tt = t.tumourTypes[i] else { continue }
-            let clinical = ClinicalContext(tumorType: OncoTreeCode(tt), age: t.ages[i], sex: t.sexes[i], stage: t.stages[i], tmb: t.tmb[i])
+            let clinical = ClinicalContext(tumourType: OncoTreeCode(tt), age: t.ages[i], sex: t.sexes[i], stage: t.stages[i], tmb: t.tmb[i])
             let c = RecommendationCase(variants: r.compactMap(variant), clinical: clinical)
             let n = try await batch.neighbours(of: c, k: 5, logger: Self.logger)
             #expect(n == (try await perCase.neighbours(of: c, k: 5, logger: Self.logger)))

@@ -34,10 +34,10 @@ import _TestSupport
         return path + ".gz"
     }
 
-    func score(_ vcf: String, sample: String? = "TUMOR", tumorType: String = "SKCM", bam: String? = nil,
+    func score(_ vcf: String, sample: String? = "TUMOR", tumourType: String = "SKCM", bam: String? = nil,
                known: Set<String>? = nil, lenient: Bool = false) async -> Result<JSONObject, CaseError> {
-        let c = BatchCase(id: "T", index: 0, line: 2, vcf: vcf, tumorType: tumorType, sample: sample, bam: bam, lenient: lenient)
-        do { return .success(try await FileCheckScorer(knownTumorTypes: known).score(c).payload) } catch let e as CaseError {
+        let c = BatchCase(id: "T", index: 0, line: 2, vcf: vcf, tumourType: tumourType, sample: sample, bam: bam, lenient: lenient)
+        do { return .success(try await FileCheckScorer(knownTumourTypes: known).score(c).payload) } catch let e as CaseError {
             return .failure(e)
         } catch { return .failure(CaseError(.other, "\(error)")) }
     }
@@ -118,9 +118,9 @@ import _TestSupport
         let text = try write("hello, not a VCF\n", "t.txt", in: dir)
         #expect(code(await score(text)) == "vcf_unreadable")
         #expect(code(await score(gz, sample: "TUMOUR")) == "sample_not_found")
-        #expect(code(await score(gz, tumorType: "melanoma of skin")) == "tumor_type_invalid")
-        #expect(code(await score(gz, tumorType: "ZZZZ", known: ["SKCM", "LUAD"])) == "tumor_type_unknown")
-        if case .failure = await score(gz, tumorType: "skcm", known: ["SKCM"]) { Issue.record("known lower-case type refused") }
+        #expect(code(await score(gz, tumourType: "melanoma of skin")) == "tumor_type_invalid")
+        #expect(code(await score(gz, tumourType: "ZZZZ", known: ["SKCM", "LUAD"])) == "tumor_type_unknown")
+        if case .failure = await score(gz, tumourType: "skcm", known: ["SKCM"]) { Issue.record("known lower-case type refused") }
     }
 
     /// The case files of a manifest row are read whole by the recommendation's readers: formats and record
@@ -130,7 +130,7 @@ import _TestSupport
         let vcf = try write(Self.header + Self.records(3), "p.vcf", in: dir)
         func fx(_ name: String) -> String { RepoPaths.fixture("caseinputs/" + name).path }
         func check(_ files: CaseFileOptions) async -> Result<JSONObject, CaseError> {
-            let c = BatchCase(id: "T", index: 0, line: 2, vcf: vcf, tumorType: "BRCA", sample: "TUMOR", caseFiles: files)
+            let c = BatchCase(id: "T", index: 0, line: 2, vcf: vcf, tumourType: "BRCA", sample: "TUMOR", caseFiles: files)
             do { return .success(try await FileCheckScorer().score(c).payload) } catch let e as CaseError {
                 return .failure(e)
             } catch { return .failure(CaseError(.other, "\(error)")) }

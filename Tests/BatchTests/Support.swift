@@ -31,7 +31,7 @@ final class RecordingScorer: CaseScorer {
         defer { state.withLock { $0.current -= 1 } }
         if let delay { try await Task.sleep(for: delay) }
         if failing.contains(c.id) { throw CaseError(.other, "planned failure of case \(c.index)") }
-        var payload: JSONObject = ["index": .int(c.index), "tumor_type": .string(c.tumorType),
+        var payload: JSONObject = ["index": .int(c.index), "tumor_type": .string(c.tumourType),
                                    "checksum": .int(Self.fnv(c.id))]
         if reservedKeyFor.contains(c.id) { payload["status"] = .string("hijacked") }
         return ScoredCase(payload: payload, timings: [StageTiming("work", .microseconds(5))])
@@ -50,7 +50,7 @@ let quietLogger = Logger(label: "test.batch", factory: { _ in SwiftLogNoOpLogHan
 func syntheticManifest(_ n: Int) -> BatchManifest {
     BatchManifest(source: "memory", cases: (0..<n).map {
         BatchCase(id: String(format: "C%05d", $0), index: $0, line: $0 + 2, vcf: "/nonexistent/\($0).vcf.gz",
-                  tumorType: ["LUAD", "SKCM", "BRCA"][$0 % 3])
+                  tumourType: ["LUAD", "SKCM", "BRCA"][$0 % 3])
     })
 }
 

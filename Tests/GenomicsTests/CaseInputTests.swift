@@ -234,7 +234,7 @@ import _TestSupport
         let options = CaseFileOptions(copyNumberPath: Self.fx("brca_erbb2.cnvkit.cns"), fusionPath: Self.fx("luad_eml4_alk.arriba.tsv"),
                                       msiPath: Self.fx("msisensor.txt"), tmbMegabases: 30, geneSpansPath: Self.spansPath)
         let f = try CaseFiles.read(options, variants: [], variantBuild: .grch37)
-        var ctx = ClinicalContext(tumorType: OncoTreeCode("BRCA"), copyNumber: [CopyNumberAlteration(gene: "ERBB2", kind: .amplification)])
+        var ctx = ClinicalContext(tumourType: OncoTreeCode("BRCA"), copyNumber: [CopyNumberAlteration(gene: "ERBB2", kind: .amplification)])
         f.apply(to: &ctx)
         #expect(ctx.copyNumber.map(\.gene) == ["ERBB2", "CDKN2A", "CDKN2B"])
         #expect(ctx.fusions == [GeneFusion(fivePrime: "EML4", threePrime: "ALK")] && ctx.msi == .high && ctx.tmb == 0)

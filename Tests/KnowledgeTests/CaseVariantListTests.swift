@@ -50,7 +50,7 @@ import _TestSupport
     /// The `kb match --format json` document of a real interpretation: `PrettyJSON` writes Foundation's bytes.
     @Test func interpretationJSONMatchesFoundation() throws {
         let vs = try CaseVariantList.read(path: RepoPaths.fixture("knowledge/variants_luad_grch37.tsv").path)
-        let r = try Shared.kb.match(variants: vs, context: ClinicalContext(tumorType: OncoTreeCode("LUAD"), tmb: 12,
+        let r = try Shared.kb.match(variants: vs, context: ClinicalContext(tumourType: OncoTreeCode("LUAD"), tmb: 12,
                                                                            copyNumber: [CopyNumberAlteration(gene: "ERBB2", kind: .amplification)]),
                                     options: MatchOptions(includeFiltered: true))
         #expect(!r.matches.isEmpty)
@@ -66,7 +66,7 @@ import _TestSupport
 @Suite struct TherapyAssessmentOrderTests {
     @Test func evidenceListsAreTotallyOrdered() throws {
         let vs = try CaseVariantList.read(path: RepoPaths.fixture("knowledge/variants_luad_grch37.tsv").path)
-        let r = try Shared.kb.match(variants: vs, context: ClinicalContext(tumorType: OncoTreeCode("LUAD"), tmb: 30, msi: .high,
+        let r = try Shared.kb.match(variants: vs, context: ClinicalContext(tumourType: OncoTreeCode("LUAD"), tmb: 30, msi: .high,
                                                                            copyNumber: [CopyNumberAlteration(gene: "ERBB2", kind: .amplification)]),
                                     options: MatchOptions(includeFiltered: true))
         var lists = 0

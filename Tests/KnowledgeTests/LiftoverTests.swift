@@ -169,7 +169,7 @@ import _TestSupport
     let kb = Shared.kb
 
     @Test func bareGRCh38BRAFV600EMatchesExactlyAndSaysLifted() throws {
-        let ctx = ClinicalContext(tumorType: OncoTreeCode("SKCM"))
+        let ctx = ClinicalContext(tumourType: OncoTreeCode("SKCM"))
         let g38 = try kb.match(variants: [variant(.grch38, "chr7", 140_753_336, "A", "T")], context: ctx)
         let g37 = try kb.match(variants: [variant(.grch37, "7", 140_453_136, "A", "T")], context: ctx)
         let m = try #require(g38.match(named: "BRAF V600E"))
@@ -188,14 +188,14 @@ import _TestSupport
 
     /// A call on an unknown build still cannot match and is said to be unmatchable.
     @Test func unknownBuildIsUnmatchable() throws {
-        let r = try kb.match(variants: [variant(.unknown, "7", 140_753_336, "A", "T")], context: ClinicalContext(tumorType: OncoTreeCode("SKCM")))
+        let r = try kb.match(variants: [variant(.unknown, "7", 140_753_336, "A", "T")], context: ClinicalContext(tumourType: OncoTreeCode("SKCM")))
         #expect(r.matches.isEmpty && r.unmatchableUnannotated == 1)
         #expect(r.annotationWarning?.contains("neither GRCh37 nor GRCh38") == true)
     }
 
     /// The bare GRCh38 exon 19 deletion now matches its exact allele too, like its GRCh37 twin.
     @Test func bareGRCh38Exon19DeletionMatchesLiftedAllele() throws {
-        let ctx = ClinicalContext(tumorType: OncoTreeCode("LUAD"))
+        let ctx = ClinicalContext(tumourType: OncoTreeCode("LUAD"))
         let r38 = try kb.match(variants: [Hotspots.egfrDel19(.grch38, annotated: false, exon: false)], context: ctx)
         let r37 = try kb.match(variants: [Hotspots.egfrDel19(.grch37, annotated: false, exon: false)], context: ctx)
         let m = try #require(r38.match(named: "EGFR E746_A750del"))

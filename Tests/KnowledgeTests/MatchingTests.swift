@@ -29,7 +29,7 @@ enum Hotspots {
     /// KB broader = same indication); the dabrafenib-monotherapy resistance item (EID 91, NSCLC, level C)
     /// is shown as a conflict.
     @Test func brafV600EInLUAD() throws {
-        let r = try kb.match(variants: [Hotspots.brafV600E(.grch37)], context: ClinicalContext(tumorType: OncoTreeCode("LUAD")))
+        let r = try kb.match(variants: [Hotspots.brafV600E(.grch37)], context: ClinicalContext(tumourType: OncoTreeCode("LUAD")))
         let m = try #require(r.match(named: "BRAF V600E"))
         #expect(m.resolution == .exact)
         let dt = try #require(r.therapy("dabrafenib", "trametinib"))
@@ -49,7 +49,7 @@ enum Hotspots {
     @Test(arguments: [(true, true, "annotation"), (true, false, "exon table"), (false, false, "exon table")])
     func egfrExon19Deletion(annotated: Bool, exon: Bool, source: String) throws {
         let v = Hotspots.egfrDel19(.grch37, annotated: annotated, exon: exon)
-        let r = try kb.match(variants: [v], context: ClinicalContext(tumorType: OncoTreeCode("LUAD")))
+        let r = try kb.match(variants: [v], context: ClinicalContext(tumourType: OncoTreeCode("LUAD")))
         let m = try #require(r.match(named: "EGFR EXON 19 DELETION"))
         #expect(m.resolution == .exon)
         #expect(m.alterations.first?.exonSource?.hasPrefix(source) == true)
@@ -64,7 +64,7 @@ enum Hotspots {
     @Test func grch38TwinGetsSameEvidence() throws {
         func run(_ b: GenomeBuild, annotated: Bool) throws -> CaseInterpretation {
             try kb.match(variants: [Hotspots.brafV600E(b), Hotspots.egfrDel19(b, annotated: annotated, exon: annotated), Hotspots.krasG12D(b)],
-                         context: ClinicalContext(tumorType: OncoTreeCode("LUAD")))
+                         context: ClinicalContext(tumourType: OncoTreeCode("LUAD")))
         }
         let a = try run(.grch37, annotated: true), b = try run(.grch38, annotated: true)
         #expect(!a.evidenceIDs.isEmpty)
@@ -77,7 +77,7 @@ enum Hotspots {
 
     /// KRAS G12D colorectal: cetuximab and panitumumab resistance.
     @Test func krasG12DColorectal() throws {
-        let r = try kb.match(variants: [Hotspots.krasG12D(.grch37)], context: ClinicalContext(tumorType: OncoTreeCode("COADREAD")))
+        let r = try kb.match(variants: [Hotspots.krasG12D(.grch37)], context: ClinicalContext(tumourType: OncoTreeCode("COADREAD")))
         let cet = try #require(r.therapy("cetuximab")), pan = try #require(r.therapy("panitumumab"))
         #expect(cet.resistance.contains { $0.evidenceID == 5345 && $0.tier == .t1 })
         #expect(pan.resistance.contains { $0.evidenceID == 5345 && $0.tier == .t1 })
@@ -91,7 +91,7 @@ enum Hotspots {
     /// A non-PASS actionable variant is ignored unless includeFiltered.
     @Test func filteredVariantsAreIgnored() throws {
         let v = Hotspots.brafV600E(.grch37, filters: ["LowQual"])
-        let ctx = ClinicalContext(tumorType: OncoTreeCode("SKCM"))
+        let ctx = ClinicalContext(tumourType: OncoTreeCode("SKCM"))
         let r = try kb.match(variants: [v], context: ctx)
         #expect(r.matches.isEmpty && r.ignoredFiltered == 1)
         let r2 = try kb.match(variants: [v], context: ctx, options: MatchOptions(includeFiltered: true))
@@ -125,14 +125,14 @@ enum Hotspots {
     /// Copy number, fusions: ERBB2 amplification in breast cancer; EML4::ALK in LUAD.
     @Test func copyNumberAndFusions() throws {
         let r = try kb.match(variants: [], context: ClinicalContext(
-            tumorType: OncoTreeCode("LUAD"), copyNumber: [CopyNumberAlteration(gene: "MET", kind: .amplification, copyNumber: 12)],
+            tumourType: OncoTreeCode("LUAD"), copyNumber: [CopyNumberAlteration(gene: "MET", kind: .amplification, copyNumber: 12)],
             fusions: [GeneFusion(fivePrime: "EML4", threePrime: "ALK")]))
         #expect(r.match(named: "ALK EML4-ALK")?.resolution == .exact)
         #expect(r.match(named: "ALK ALK FUSIONS")?.resolution == .gene)
         #expect(r.match(named: "MET AMPLIFICATION")?.alterations.first?.source == .copyNumber)
         #expect(r.match(named: "ALK EML4-ALK C1156Y") == nil) // needs the kinase mutation too
         #expect(r.therapy("crizotinib")?.bestTier == .t1)
-        let b = try kb.match(variants: [], context: ClinicalContext(tumorType: OncoTreeCode("BRCA"),
+        let b = try kb.match(variants: [], context: ClinicalContext(tumourType: OncoTreeCode("BRCA"),
                                                                  copyNumber: [CopyNumberAlteration(gene: "ERBB2", kind: .amplification)]))
         #expect(b.match(named: "ERBB2 AMPLIFICATION") != nil)
         // CIViC's ERBB2 items are on 'Her2-receptor Positive Breast Cancer' (DO: is_a breast cancer, not
@@ -157,7 +157,7 @@ enum Hotspots {
         #expect(kb2.version.civicSchema == .v2)
         let l858r = variant(.grch37, "7", 55259515, "T", "G", gene: "EGFR", hgvsp: "p.L858R", consequence: "missense_variant")
         let t790m = variant(.grch37, "7", 55249071, "C", "T", gene: "EGFR", hgvsp: "p.T790M", consequence: "missense_variant")
-        let ctx = ClinicalContext(tumorType: OncoTreeCode("LUAD"))
+        let ctx = ClinicalContext(tumourType: OncoTreeCode("LUAD"))
         let both = try kb2.match(variants: [l858r, t790m], context: ctx)
         let m = try #require(both.match(named: "EGFR L858R AND EGFR T790M"))
         #expect(m.ruleKind == .combination && m.evidence.map(\.evidenceID) == [900001])

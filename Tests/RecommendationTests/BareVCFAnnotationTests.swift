@@ -15,7 +15,7 @@ import _TestSupport
 
     func first(_ vcf: String, _ tumourType: String, annotate: Bool) async throws -> String? {
         let c = try RecommendationCase.read(vcf: vcf, consequenceSource: annotate ? Self.source : nil,
-                                            clinical: ClinicalContext(tumorType: OncoTreeCode(tumourType)))
+                                            clinical: ClinicalContext(tumourType: OncoTreeCode(tumourType)))
         return try await Recommender(knowledgeBase: Fixtures.kb, warehouse: nil).recommend(c, logger: Fixtures.logger).therapies.first?.name
     }
 

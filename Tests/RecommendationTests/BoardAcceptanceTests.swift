@@ -11,7 +11,7 @@ import _TestSupport
 @Suite struct BoardAcceptanceTests {
     func recommend(_ name: String, _ tumourType: String, tmb: Double? = nil, msi: MSIStatus? = nil,
                    fusions: [GeneFusion] = []) async throws -> Recommendation {
-        let ctx = ClinicalContext(tumorType: OncoTreeCode(tumourType), tmb: tmb, msi: msi, fusions: fusions)
+        let ctx = ClinicalContext(tumourType: OncoTreeCode(tumourType), tmb: tmb, msi: msi, fusions: fusions)
         let c = try RecommendationCase.read(vcf: Fixtures.casePath(name), clinical: ctx)
         return try await Recommender(knowledgeBase: Fixtures.kb, warehouse: nil).recommend(c, logger: Fixtures.logger)
     }

@@ -19,7 +19,7 @@ import _TestSupport
 
     static func recommend(_ tumourType: String, copyNumber: [CopyNumberAlteration] = [], fusions: [GeneFusion] = [],
                           warehouse: Warehouse) async throws -> [RankedTherapy] {
-        let ctx = ClinicalContext(tumorType: OncoTreeCode(tumourType), copyNumber: copyNumber, fusions: fusions)
+        let ctx = ClinicalContext(tumourType: OncoTreeCode(tumourType), copyNumber: copyNumber, fusions: fusions)
         let c = try RecommendationCase.read(vcf: Fixtures.casePath("luad_no_driver.grch37.vep"), clinical: ctx)
         return try await Recommender(knowledgeBase: Fixtures.kb, warehouse: warehouse).recommend(c, logger: Fixtures.logger).therapies
     }

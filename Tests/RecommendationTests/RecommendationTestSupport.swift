@@ -19,7 +19,7 @@ enum Fixtures {
 
     static func readCase(_ name: String, tumourType: String, amplification: [String] = [], prior: [String] = [],
                          age: Int? = nil, stage: String? = nil) throws -> RecommendationCase {
-        let ctx = ClinicalContext(tumorType: OncoTreeCode(tumourType), age: age, stage: stage, priorTherapies: prior,
+        let ctx = ClinicalContext(tumourType: OncoTreeCode(tumourType), age: age, stage: stage, priorTherapies: prior,
                                   copyNumber: amplification.map { CopyNumberAlteration(gene: $0, kind: .amplification) })
         return try RecommendationCase.read(vcf: casePath(name), clinical: ctx)
     }

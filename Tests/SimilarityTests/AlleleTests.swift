@@ -15,7 +15,7 @@ import Vocabulary
     ///   gene {KRAS} (no allele known): I = 1, U = 1 + 3 → genes 1/4 → S = (2 + 2) / 10 = 2/5
     @Test func alleleSharingByHand() throws {
         func p(_ key: String, _ alleles: Set<String>) -> PatientProfile {
-            PatientProfile(key: PatientKey(key), tumorType: OncoTreeCode("LUAD"), hotspotGenes: ["KRAS"], hotspotAlleles: alleles,
+            PatientProfile(key: PatientKey(key), tumourType: OncoTreeCode("LUAD"), hotspotGenes: ["KRAS"], hotspotAlleles: alleles,
                            pathways: PathwaySet([.rtkRas]))
         }
         let index = SimilarityIndex(profiles: [p("g12d", ["KRAS p.G12D"]), p("g12c", ["KRAS p.G12C"]), p("gene", [])])

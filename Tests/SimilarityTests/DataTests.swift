@@ -79,7 +79,7 @@ import Vocabulary
     @Test func buildsACaseProfile() {
         let vs = [Self.variant("KRAS", "missense_variant", "p.G12D"), Self.variant("TP53", "stop_gained", "p.R213*"),
                   Self.variant("TTN", "missense_variant", "p.A5T"), Self.variant("APC", "intron_variant", nil)]
-        let ctx = ClinicalContext(tumorType: OncoTreeCode("coad"), age: 61, sex: .female, stage: "Stage IIIB", tmb: 7.5,
+        let ctx = ClinicalContext(tumourType: OncoTreeCode("coad"), age: 61, sex: .female, stage: "Stage IIIB", tmb: 7.5,
                                   copyNumber: [CopyNumberAlteration(gene: "ERBB2", kind: .amplification),
                                                CopyNumberAlteration(gene: "CDKN2A", kind: .deletion)],
                                   fusions: [GeneFusion(fivePrime: "EML4", threePrime: "ALK")])
@@ -88,6 +88,6 @@ import Vocabulary
         #expect(p.truncatingGenes == ["TP53", "CDKN2A"])
         #expect(p.otherGenes == ["TTN", "EML4"])
         #expect(p.pathways == PathwaySet([.rtkRas, .p53, .cellCycle]))
-        #expect(p.tumorType == OncoTreeCode("COAD") && p.stage == 3 && p.age == 61 && p.sex == .female && p.tmb == 7.5 && p.priorLines == 2)
+        #expect(p.tumourType == OncoTreeCode("COAD") && p.stage == 3 && p.age == 61 && p.sex == .female && p.tmb == 7.5 && p.priorLines == 2)
     }
 }

@@ -52,7 +52,7 @@ struct DriverSharingTests {
                 let sharing = ns.filter { labels[$0.key]?.contains(d) == true }.count
                 f.withDriver += 1
                 shareSum += Double(sharing) / Double(ns.count)
-                if sharing >= 45 { f.succeeded += 1 } else { f.worst.append((d + " in " + q.clinical.tumorType.rawValue, sharing)) }
+                if sharing >= 45 { f.succeeded += 1 } else { f.worst.append((d + " in " + q.clinical.tumourType.rawValue, sharing)) }
             }
             f.meanShare = shareSum / Double(max(1, f.withDriver))
             out.append(f)

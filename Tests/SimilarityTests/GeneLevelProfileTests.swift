@@ -28,9 +28,9 @@ import _TestSupport
             mapping.builder.profile(key: PatientKey("case"), variants: [], clinical: ctx)
         }
         let cases: [(String, ClinicalContext)] = [
-            ("B01", ClinicalContext(tumorType: OncoTreeCode("IDC"), copyNumber: [CopyNumberAlteration(gene: "ERBB2", kind: .amplification)])),
-            ("B31", ClinicalContext(tumorType: OncoTreeCode("IDC"), copyNumber: [CopyNumberAlteration(gene: "CDKN2A", kind: .deletion)])),
-            ("L01", ClinicalContext(tumorType: OncoTreeCode("LUAD"), fusions: [GeneFusion(fivePrime: "EML4", threePrime: "ALK")])),
+            ("B01", ClinicalContext(tumourType: OncoTreeCode("IDC"), copyNumber: [CopyNumberAlteration(gene: "ERBB2", kind: .amplification)])),
+            ("B31", ClinicalContext(tumourType: OncoTreeCode("IDC"), copyNumber: [CopyNumberAlteration(gene: "CDKN2A", kind: .deletion)])),
+            ("L01", ClinicalContext(tumourType: OncoTreeCode("LUAD"), fusions: [GeneFusion(fivePrime: "EML4", threePrime: "ALK")])),
         ]
         for (patient, ctx) in cases {
             let w = try stored(patient), c = asCase(ctx)

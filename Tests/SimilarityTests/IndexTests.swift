@@ -53,7 +53,7 @@ import _TestSupport
     @Test func tiesAreBrokenByKey() throws {
         // Identical profiles: every score ties, so the order is the key order (UTF-8 bytes).
         let keys = ["b", "a", "patient-10", "patient-1", "patient-100", "Z", "é", "e"]
-        let base = PatientProfile(key: PatientKey("x"), tumorType: OncoTreeCode("LUAD"), hotspotGenes: ["KRAS"])
+        let base = PatientProfile(key: PatientKey("x"), tumourType: OncoTreeCode("LUAD"), hotspotGenes: ["KRAS"])
         let profiles = keys.map { var p = base; p.key = PatientKey($0); return p }
         let index = SimilarityIndex(profiles: profiles)
         let got = try index.search(base, options: SearchOptions(k: 8)).map(\.key.rawValue)
@@ -62,18 +62,18 @@ import _TestSupport
     }
 
     @Test(arguments: 0..<6 as Range<UInt64>)
-    func tumorTypeFilter(seed: UInt64) throws {
+    func tumourTypeFilter(seed: UInt64) throws {
         let profiles = RandomCohort.cohort(900, seed: seed)
         let index = SimilarityIndex(profiles: profiles)
-        let tree = TumorTypeHierarchy.embedded
+        let tree = TumourTypeHierarchy.embedded
         var g = SeededGenerator(seed: seed)
         let q = RandomCohort.profile("q", &g)
         let within = try index.search(q, options: SearchOptions(k: 30, filter: .within(OncoTreeCode("NSCLC"))))
         let nsclc = ["NSCLC", "LUAD", "LUSC"].map(OncoTreeCode.init)
-        Self.check(within, Reference.search(q, in: profiles, k: 30, allowed: { nsclc.contains($0.tumorType) }), "within NSCLC")
+        Self.check(within, Reference.search(q, in: profiles, k: 30, allowed: { nsclc.contains($0.tumourType) }), "within NSCLC")
         #expect(tree.ancestry(of: OncoTreeCode("LUSC")).contains(OncoTreeCode("NSCLC")))
         let exact = try index.search(q, options: SearchOptions(k: 30, filter: .exactly([OncoTreeCode("COAD"), OncoTreeCode("UNKNOWNTYPE")])))
-        Self.check(exact, Reference.search(q, in: profiles, k: 30, allowed: { ["COAD", "UNKNOWNTYPE"].contains($0.tumorType.rawValue) }), "exactly")
+        Self.check(exact, Reference.search(q, in: profiles, k: 30, allowed: { ["COAD", "UNKNOWNTYPE"].contains($0.tumourType.rawValue) }), "exactly")
     }
 
     @Test func badArgumentsThrow() throws {
@@ -110,8 +110,8 @@ import _TestSupport
                     .filter { vocab.id(of: String($0.split(separator: " ")[0])) != nil }.sorted())
                 #expect(e.sharedPathways == Array(q.pathways.intersection(p.pathways)))
                 #expect(e.similarity == n.similarity)
-                #expect(e.tumorType == p.tumorType)
-                if q.tumorType == p.tumorType { #expect(e.tumorTypeRelation == .same) }
+                #expect(e.tumourType == p.tumourType)
+                if q.tumourType == p.tumourType { #expect(e.tumourTypeRelation == .same) }
                 // Recombining the components reproduces the similarity.
                 var num = 0.0, den = 0.0
                 for c in e.components { if let s = c.similarity { num += c.weight * s; den += c.weight } }
@@ -121,16 +121,16 @@ import _TestSupport
     }
 
     @Test func relationOfRelatedTypes() throws {
-        let a = PatientProfile(key: PatientKey("a"), tumorType: OncoTreeCode("LUSC"), hotspotGenes: ["KRAS"], truncatingGenes: ["TP53"])
-        let b = PatientProfile(key: PatientKey("b"), tumorType: OncoTreeCode("SKCM"), hotspotGenes: ["BRAF"])
+        let a = PatientProfile(key: PatientKey("a"), tumourType: OncoTreeCode("LUSC"), hotspotGenes: ["KRAS"], truncatingGenes: ["TP53"])
+        let b = PatientProfile(key: PatientKey("b"), tumourType: OncoTreeCode("SKCM"), hotspotGenes: ["BRAF"])
         let index = SimilarityIndex(profiles: [a, b])
-        let q = PatientProfile(key: PatientKey("q"), tumorType: OncoTreeCode("LUAD"), hotspotGenes: ["KRAS", "BRAF"],
+        let q = PatientProfile(key: PatientKey("q"), tumourType: OncoTreeCode("LUAD"), hotspotGenes: ["KRAS", "BRAF"],
                                truncatingGenes: ["TP53"], pathways: PathwaySet([.rtkRas, .p53]))
         let ea = try #require(index.explain(q, neighbour: PatientKey("a")))
-        #expect(ea.tumorTypeRelation == .related(commonAncestor: OncoTreeCode("NSCLC"), distance: 2))
+        #expect(ea.tumourTypeRelation == .related(commonAncestor: OncoTreeCode("NSCLC"), distance: 2))
         #expect(ea.sharedHotspotGenes == ["KRAS"] && ea.sharedTruncatingGenes == ["TP53"] && ea.sharedGenes == ["KRAS", "TP53"])
         let eb = try #require(index.explain(q, neighbour: PatientKey("b")))
-        #expect(eb.tumorTypeRelation == .unrelated && eb.sharedHotspotGenes == ["BRAF"])
+        #expect(eb.tumourTypeRelation == .unrelated && eb.sharedHotspotGenes == ["BRAF"])
         #expect(index.explain(q, neighbour: PatientKey("nobody")) == nil)
     }
 }
@@ -180,7 +180,7 @@ import _TestSupport
         let loaded = try SimilarityIndex(contentsOf: url)
         #expect(loaded.count == index.count && loaded.rowCount == index.rowCount)
         #expect(loaded.patientKeys == index.patientKeys)
-        #expect(loaded.vocabulary == index.vocabulary && loaded.tumorTypes == index.tumorTypes)
+        #expect(loaded.vocabulary == index.vocabulary && loaded.tumourTypes == index.tumourTypes)
         try Self.sameSearches(loaded, index, seed: seed)
         // Updating a mapped index copies it; the file is untouched and still loads to the old contents.
         var updated = loaded
@@ -273,7 +273,7 @@ import _TestSupport
         var c = SimilarityIndex.ProfileColumns()
         c.alleleOffsets = [0]
         for p in profiles {
-            c.keys.append(p.key); c.tumorTypes.append(p.tumorType)
+            c.keys.append(p.key); c.tumourTypes.append(p.tumourType)
             c.stages.append(Int8(p.stage ?? -1)); c.ages.append(Int16(p.age ?? -1)); c.sexes.append(p.sex ?? .unknown)
             c.priorLines.append(Int16(p.priorLines ?? -1)); c.tmb.append(p.tmb ?? .nan)
             for cls in AlterationClass.allCases {

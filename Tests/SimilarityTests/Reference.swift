@@ -7,7 +7,7 @@ import _TestSupport
 /// A deliberately naive reference: scores every profile from its sets with the formula documented on
 /// `SimilarityWeights`, sorts everything, and takes the first k. No bitsets, no tables, no heaps.
 enum Reference {
-    static func wuPalmer(_ a: OncoTreeCode, _ b: OncoTreeCode, _ tree: TumorTypeHierarchy) -> Double {
+    static func wuPalmer(_ a: OncoTreeCode, _ b: OncoTreeCode, _ tree: TumourTypeHierarchy) -> Double {
         if a == b { return 1 }
         let pa = tree.ancestry(of: a), pb = tree.ancestry(of: b)
         let setB = Set(pb)
@@ -24,7 +24,7 @@ enum Reference {
     }
 
     static func score(_ q0: PatientProfile, _ p: PatientProfile, _ w: SimilarityWeights, vocabulary: GeneVocabulary,
-                      tree: TumorTypeHierarchy) -> Double {
+                      tree: TumourTypeHierarchy) -> Double {
         func inVocab(_ s: Set<String>) -> Set<String> { s.filter { vocabulary.id(of: $0) != nil } }
         // Exact alterations (`GENE p.X`, `GENE amplification`, ...) of vocabulary genes are a fourth tier
         // (all of them, known to the index or not: one only the query has still counts in the union).
@@ -42,7 +42,7 @@ enum Reference {
         }
         let pu = q0.pathways.union(p.pathways).count
         if pu > 0 { num += w.pathways * (Double(q0.pathways.intersection(p.pathways).count) / Double(pu)); den += w.pathways }
-        num += w.tumorType * wuPalmer(q0.tumorType, p.tumorType, tree); den += w.tumorType
+        num += w.tumourType * wuPalmer(q0.tumourType, p.tumourType, tree); den += w.tumourType
         if let a = clamp(q0.stage), let b = clamp(p.stage) { num += w.stage * max(0, 1 - Double(abs(a - b)) / w.stageRange); den += w.stage }
         if let a = clamp(q0.age), let b = clamp(p.age) { num += w.age * max(0, 1 - Double(abs(a - b)) / w.ageRange); den += w.age }
         if let a = knownSex(q0.sex), let b = knownSex(p.sex) { num += w.sex * (a == b ? 1 : 0); den += w.sex }
@@ -54,7 +54,7 @@ enum Reference {
     }
 
     static func search(_ q: PatientProfile, in profiles: [PatientProfile], k: Int, weights: SimilarityWeights = .default,
-                       vocabulary: GeneVocabulary = .default, tree: TumorTypeHierarchy = .embedded,
+                       vocabulary: GeneVocabulary = .default, tree: TumourTypeHierarchy = .embedded,
                        allowed: ((PatientProfile) -> Bool)? = nil) -> [(key: PatientKey, score: Double)] {
         var all: [(key: PatientKey, score: Double)] = []
         for p in profiles where p.key != q.key && (allowed?(p) ?? true) {
@@ -92,7 +92,7 @@ enum RandomCohort {
             alleles.insert("\(gene) \(["p.W288Cfs*12", "p.R213*", "deletion"].randomElement(using: &g)!)")
         }
         return PatientProfile(
-            key: PatientKey(key), tumorType: OncoTreeCode(types.randomElement(using: &g)!),
+            key: PatientKey(key), tumourType: OncoTreeCode(types.randomElement(using: &g)!),
             hotspotGenes: h, truncatingGenes: t, otherGenes: o, hotspotAlleles: alleles, pathways: b.pathwaySet(hotspot: h, truncating: t),
             tmb: maybe(Double(Int.random(in: 0...400, using: &g)) / 10), stage: maybe(Int.random(in: 0...4, using: &g)),
             age: maybe(Int.random(in: 20...90, using: &g)), sex: maybe([Sex.female, .male, .unknown].randomElement(using: &g)!),

@@ -94,7 +94,7 @@ enum Synthetic {
             for p in b.persons {
                 let age = diagYear[p.id].map { $0 - p.yearOfBirth }
                 let type = b.conditions.first { $0.person == p.id }!.tumourType!
-                byPerson[p.id] = Case(key: p.key, variants: [], clinical: ClinicalContext(tumorType: OncoTreeCode(type), age: age, sex: p.sex),
+                byPerson[p.id] = Case(key: p.key, variants: [], clinical: ClinicalContext(tumourType: OncoTreeCode(type), age: age, sex: p.sex),
                                       lines: 0, driver: nil)
             }
             for m in b.measurements {

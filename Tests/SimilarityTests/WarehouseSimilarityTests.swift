@@ -119,7 +119,7 @@ struct WarehouseSimilarityTests {
             Issue.record("an unstamped index was accepted"); return
         }
         // Another tumour-type tree (a knowledge base with another OncoTree release): incompatible, rebuilt.
-        let otherTree = WarehouseProfileMapping(tumorTypes: try TumorTypeHierarchy(parents: ["TISSUE": "", "LUNG": "TISSUE", "LUAD": "LUNG"]))
+        let otherTree = WarehouseProfileMapping(tumourTypes: try TumourTypeHierarchy(parents: ["TISSUE": "", "LUNG": "TISSUE", "LUAD": "LUNG"]))
         guard case .incompatible(let why) = WarehouseSimilarity.freshness(of: updated, for: meta2, mapping: otherTree),
               why.contains("tumour-type tree") else {
             Issue.record("another tumour-type tree not detected"); return

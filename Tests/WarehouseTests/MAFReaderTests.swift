@@ -32,7 +32,7 @@ struct MAFReaderTests {
         let r = try MAFReader(path: url.path)
         let a = try #require(try r.next())
         #expect(a.line == 3)
-        #expect(a.tumorSampleBarcode == "S1")
+        #expect(a.tumourSampleBarcode == "S1")
         #expect(a.variant.key == VariantKey(build: .grch37, chrom: "7", position: 140453136, ref: "A", alt: "T"))
         #expect(a.variant.annotation?.hgvsp == "p.Val600Glu")
         #expect(a.variant.annotation?.hgvspShort == "p.V600E")
@@ -59,7 +59,7 @@ struct MAFReaderTests {
         let url = try Self.write([Self.braf, Self.ins].map { row in perm.map { row[$0] } }, header: perm.map { Self.header[$0] }, gzip: true)
         let r = try MAFReader(path: url.path)
         #expect(try r.next()?.variant.annotation?.hgvspShort == "p.V600E")
-        #expect(try r.next()?.tumorSampleBarcode == "S2")
+        #expect(try r.next()?.tumourSampleBarcode == "S2")
         #expect(try r.next() == nil)
     }
 

@@ -24,7 +24,7 @@ import Glibc
 struct NullScorer: CaseScorer {
     let name = "null"
     func score(_ c: BatchCase) async throws -> ScoredCase {
-        ScoredCase(payload: ["tumor_type": .string(c.tumorType), "index": .int(c.index)])
+        ScoredCase(payload: ["tumor_type": .string(c.tumourType), "index": .int(c.index)])
     }
 }
 

@@ -95,7 +95,7 @@ if let caseOut {
     }
     try tsv.write(toFile: caseOut, atomically: true, encoding: .utf8)
 }
-let ctx = ClinicalContext(tumorType: OncoTreeCode("LUAD"), tmb: 12.5,
+let ctx = ClinicalContext(tumourType: OncoTreeCode("LUAD"), tmb: 12.5,
                           copyNumber: [CopyNumberAlteration(gene: "MET", kind: .amplification)],
                           fusions: [GeneFusion(fivePrime: "EML4", threePrime: "ALK")])
 var loads: [Double] = [], matches: [Double] = [], totals: [Double] = [], cpuTotals: [Double] = []

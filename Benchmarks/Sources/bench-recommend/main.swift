@@ -70,7 +70,7 @@ case "case":
     let vcf = args.count > 3 ? args[3] : repo.appendingPathComponent("Cohorts/demo/melanoma-braf-v600e.grch37.vcf").path
     let tumourType = args.count > 4 ? args[4] : "SKCM"
     let repeats = args.count > 5 ? Int(args[5])! : 5
-    let clinical = ClinicalContext(tumorType: OncoTreeCode(tumourType), age: 58, sex: .male, stage: "IV")
+    let clinical = ClinicalContext(tumourType: OncoTreeCode(tumourType), age: 58, sex: .male, stage: "IV")
 
     var t0 = wall(), c0 = cpu()
     let kb = try KnowledgeBase.load(directory: repo.appendingPathComponent("KnowledgeBase"))
@@ -150,7 +150,7 @@ case "render":
     let tumourType = args.count > 4 ? args[4] : "SKCM"
     let repeats = args.count > 5 ? Int(args[5])! : 20
     let outDir = args.count > 6 ? args[6] : nil
-    let clinical = ClinicalContext(tumorType: OncoTreeCode(tumourType), age: 58, sex: .male, stage: "IV")
+    let clinical = ClinicalContext(tumourType: OncoTreeCode(tumourType), age: 58, sex: .male, stage: "IV")
     let kb = try KnowledgeBase.load(directory: repo.appendingPathComponent("KnowledgeBase"))
     let c = try RecommendationCase.read(vcf: vcf, clinical: clinical)
     let store = try await Warehouse.openSQLite(path: db, logger: logger)

@@ -129,7 +129,7 @@ func syntheticCases(patients: Int, seed: UInt64) throws -> [SyntheticCase] {
         for p in b.persons {
             let type = diagType[p.id] ?? "TISSUE"
             byPerson[p.id] = SyntheticCase(key: p.key, type: type, variants: [],
-                                           clinical: ClinicalContext(tumorType: OncoTreeCode(type), age: diagYear[p.id].map { $0 - p.yearOfBirth }, sex: p.sex),
+                                           clinical: ClinicalContext(tumourType: OncoTreeCode(type), age: diagYear[p.id].map { $0 - p.yearOfBirth }, sex: p.sex),
                                            lines: 0, driver: nil)
         }
         for m in b.measurements {

@@ -156,7 +156,7 @@ struct Synth {
                        tmb: u() < 0.1 ? nil : exp(1.0 + 1.0 * normal()))
     }
     func profile(_ p: Patient, key: String) -> PatientProfile {
-        var prof = PatientProfile(key: PatientKey(key), tumorType: OncoTreeCode(p.type), tmb: p.tmb, stage: p.stage, age: p.age,
+        var prof = PatientProfile(key: PatientKey(key), tumourType: OncoTreeCode(p.type), tmb: p.tmb, stage: p.stage, age: p.age,
                                   sex: p.sex, priorLines: p.lines)
         for (gname, c) in p.alterations {
             switch c {
@@ -223,7 +223,7 @@ func run() throws {
     let t0 = now()
     for i in 0..<patients {
         let p = synth.patient()
-        cols.keys.append(PatientKey(key(i))); cols.tumorTypes.append(OncoTreeCode(p.type))
+        cols.keys.append(PatientKey(key(i))); cols.tumourTypes.append(OncoTreeCode(p.type))
         cols.stages.append(Int8(p.stage ?? -1)); cols.ages.append(Int16(p.age ?? -1)); cols.sexes.append(p.sex)
         cols.priorLines.append(Int16(p.lines ?? -1)); cols.tmb.append(p.tmb ?? .nan)
         for (gname, c) in p.alterations {
@@ -301,7 +301,7 @@ func run() throws {
 
     // Dense worst case: every vocabulary gene in every class (reads every feature mask: the whole buffer).
     do {
-        var dense = PatientProfile(key: PatientKey("dense"), tumorType: OncoTreeCode("LUAD"), tmb: 12, stage: 3, age: 60, sex: .male, priorLines: 1)
+        var dense = PatientProfile(key: PatientKey("dense"), tumourType: OncoTreeCode("LUAD"), tmb: 12, stage: 3, age: 60, sex: .male, priorLines: 1)
         for gname in index.vocabulary.genes {
             dense.hotspotGenes.insert(gname); dense.truncatingGenes.insert(gname); dense.otherGenes.insert(gname)
         }

@@ -41,9 +41,9 @@ public enum MAFCase {
         var rows = 0
         while let r = try reader.next() {
             rows += 1
-            if let wanted = options.sample, r.tumorSampleBarcode != wanted { continue }
-            if bySample[r.tumorSampleBarcode] == nil { order.append(r.tumorSampleBarcode) }
-            bySample[r.tumorSampleBarcode, default: []].append(r)
+            if let wanted = options.sample, r.tumourSampleBarcode != wanted { continue }
+            if bySample[r.tumourSampleBarcode] == nil { order.append(r.tumourSampleBarcode) }
+            bySample[r.tumourSampleBarcode, default: []].append(r)
         }
         guard let sample = order.first else {
             throw CaseInputError(options.sample == nil ? .empty : .unknownSample, file: path, field: "Tumor_Sample_Barcode",

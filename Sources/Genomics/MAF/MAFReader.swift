@@ -6,7 +6,7 @@ public struct MAFRecord: Sendable, Hashable {
     /// 1-based line number in the file (header and `#` lines counted).
     public var line: Int
     /// `Tumor_Sample_Barcode` as written in the file (a source identifier: pseudonymise before storing).
-    public var tumorSampleBarcode: String
+    public var tumourSampleBarcode: String
     /// `Matched_Norm_Sample_Barcode`, if present (a source identifier).
     public var normalSampleBarcode: String?
     /// `Variant_Classification` (`Missense_Mutation`, `Silent`, ...).
@@ -206,7 +206,7 @@ public final class MAFReader {
             hgvsp: hgvsp, hgvspShort: hgvspShort, exon: s(c.exon), impact: s(c.impact),
             canonical: s(c.canonical) == "YES", biotype: s(c.biotype))
         let key = VariantKey(build: build, chrom: chromRaw, position: start, ref: ref, alt: alt)
-        return MAFRecord(line: lines.lineNumber, tumorSampleBarcode: sample, normalSampleBarcode: s(c.normal),
+        return MAFRecord(line: lines.lineNumber, tumourSampleBarcode: sample, normalSampleBarcode: s(c.normal),
                          variantClassification: classification, variantType: s(c.type),
                          variant: SomaticVariant(key: key, filters: filters, annotation: annotation, support: support))
     }

@@ -24,16 +24,16 @@ import Warehouse
 public struct WarehouseProfileMapping: Sendable {
     public var builder: ProfileBuilder
     public var vocabulary: GeneVocabulary
-    public var tumorTypes: TumorTypeHierarchy
+    public var tumourTypes: TumourTypeHierarchy
 
     /// Changes whenever the rules above change: an index built under other rules is rebuilt.
     public static let rulesVersion = "warehouse-profile-rules-2+exact-alterations+civic-truncating"
 
     public init(builder: ProfileBuilder = ProfileBuilder(), vocabulary: GeneVocabulary = .default,
-                tumorTypes: TumorTypeHierarchy = .embedded) {
+                tumourTypes: TumourTypeHierarchy = .embedded) {
         self.builder = builder
         self.vocabulary = vocabulary
-        self.tumorTypes = tumorTypes
+        self.tumourTypes = tumourTypes
     }
 
     /// What to read from the warehouse: every protein-altering class, PASS only when the builder says so.
@@ -87,7 +87,7 @@ public struct WarehouseProfileMapping: Sendable {
     public func columns(_ t: ProfileTable) -> SimilarityIndex.ProfileColumns {
         var c = SimilarityIndex.ProfileColumns()
         let n = t.count
-        c.keys.reserveCapacity(n); c.tumorTypes.reserveCapacity(n); c.stages.reserveCapacity(n); c.ages.reserveCapacity(n)
+        c.keys.reserveCapacity(n); c.tumourTypes.reserveCapacity(n); c.stages.reserveCapacity(n); c.ages.reserveCapacity(n)
         c.sexes.reserveCapacity(n); c.priorLines.reserveCapacity(n); c.tmb.reserveCapacity(n)
         c.alterationOffsets.reserveCapacity(n + 1)
         c.alleleOffsets.reserveCapacity(n + 1)
@@ -108,16 +108,16 @@ public struct WarehouseProfileMapping: Sendable {
             }
         }
         var memo = ClassMemo(mapping: self)
-        let root = OncoTreeCode(tumorTypes.rootCode)
+        let root = OncoTreeCode(tumourTypes.rootCode)
         var typeCache: [String: OncoTreeCode] = [:]
         for i in 0..<n {
             c.keys.append(PatientKey(t.keys[i]))
             if let tt = t.tumourTypes[i] {
-                if let code = typeCache[tt] { c.tumorTypes.append(code) } else {
-                    let code = OncoTreeCode(tt); typeCache[tt] = code; c.tumorTypes.append(code)
+                if let code = typeCache[tt] { c.tumourTypes.append(code) } else {
+                    let code = OncoTreeCode(tt); typeCache[tt] = code; c.tumourTypes.append(code)
                 }
             } else {
-                c.tumorTypes.append(root)
+                c.tumourTypes.append(root)
             }
             c.stages.append(Int8(Stage.ordinal(t.stages[i]) ?? -1))
             c.ages.append(Int16(clamping: t.ages[i] ?? -1))
@@ -148,7 +148,7 @@ public struct WarehouseProfileMapping: Sendable {
     /// Row `i` of the table as a `PatientProfile` (the same content `columns` gives the index, with
     /// genes outside the vocabulary kept).
     public func profile(_ t: ProfileTable, _ i: Int) -> PatientProfile {
-        var p = PatientProfile(key: PatientKey(t.keys[i]), tumorType: t.tumourTypes[i].map(OncoTreeCode.init) ?? OncoTreeCode(tumorTypes.rootCode))
+        var p = PatientProfile(key: PatientKey(t.keys[i]), tumourType: t.tumourTypes[i].map(OncoTreeCode.init) ?? OncoTreeCode(tumourTypes.rootCode))
         for a in t.alterationStart[i]..<t.alterationStart[i + 1] {
             for (g, cls) in classify(gene: t.genes[a], kind: t.classes[a], hgvsp: t.hgvsp[a]) {
                 switch cls {

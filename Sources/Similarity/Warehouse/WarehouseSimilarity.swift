@@ -70,7 +70,7 @@ public enum WarehouseSimilarity {
         let now = Stamp(metadata: metadata, mapping: mapping)
         guard s.rules == now.rules else { return .incompatible("profile rules \(s.rules), now \(now.rules)") }
         guard index.vocabulary == mapping.vocabulary else { return .incompatible("gene vocabulary differs") }
-        guard index.tumorTypes.extends(mapping.tumorTypes) else {
+        guard index.tumourTypes.extends(mapping.tumourTypes) else {
             return .incompatible("tumour-type tree differs (another OncoTree release)")
         }
         if s == now { return .current }
@@ -85,7 +85,7 @@ public enum WarehouseSimilarity {
         // Metadata first: the profiles read afterwards hold at least what the stamp says.
         let meta = try await store.metadata(logger: logger)
         let table = try await store.similarityProfiles(cohort: .all, options: mapping.readOptions, logger: logger)
-        var index = SimilarityIndex(vocabulary: mapping.vocabulary, tumorTypes: mapping.tumorTypes,
+        var index = SimilarityIndex(vocabulary: mapping.vocabulary, tumourTypes: mapping.tumourTypes,
                                     pathways: mapping.builder.pathways, reservingCapacity: table.count)
         try index.upsert(mapping.columns(table))
         setStamp(Stamp(metadata: meta, mapping: mapping), on: &index)

@@ -3,7 +3,7 @@
 // cBioPortal (Kundra et al., JCO CCI 2021). Origin of the file: KnowledgeBase/MANIFEST.tsv.
 
 /// The OncoTree release of the knowledge base, embedded: the fallback tumour-type tree where no knowledge base
-/// is loaded (`TumorTypeHierarchy.embedded`).
+/// is loaded (`TumourTypeHierarchy.embedded`).
 enum EmbeddedOncoTree {
     static let release = "oncotree_2025_10_03"
     /// Columns `code` and `parent` of every node of KnowledgeBase/oncotree/oncotree_2025_10_03.tsv, in the file's order.

@@ -243,7 +243,7 @@ final class CBioPortalSource: WarehouseBatchSource {
             var b = WarehouseBatch()
             b.variants.reserveCapacity(importer.mafBatchSize)
             while b.variants.count < importer.mafBatchSize, let r = try maf!.next() {
-                guard let target = sampleIndex[r.tumorSampleBarcode] else {
+                guard let target = sampleIndex[r.tumourSampleBarcode] else {
                     throw ImportError(file: maf!.fileName, line: r.line, field: "Tumor_Sample_Barcode",
                                       problem: "names a sample that is not in the clinical sample file")
                 }

@@ -24,8 +24,8 @@ struct BatchMergeCommand: AsyncParsableCommand {
     @Option(help: "The manifest the shards were run from (TSV, or a folder of VCFs with --tumor-type).")
     var manifest: String
 
-    @Option(help: "Tumour type, when --manifest is a folder of VCFs (only used to list its cases).")
-    var tumorType: String?
+    @Option(name: .customLong("tumor-type"), help: "Tumour type, when --manifest is a folder of VCFs (only used to list its cases).")
+    var tumourType: String?
 
     @Option(name: [.short, .customLong("output")], help: "Merged output (default: standard output).")
     var output: String?
@@ -41,7 +41,7 @@ struct BatchMergeCommand: AsyncParsableCommand {
         var isDir: ObjCBool = false
         let m: BatchManifest
         if FileManager.default.fileExists(atPath: manifest, isDirectory: &isDir), isDir.boolValue {
-            m = try BatchManifest.folder(manifest, tumorType: tumorType ?? "NA")
+            m = try BatchManifest.folder(manifest, tumourType: tumourType ?? "NA")
         } else {
             m = try BatchManifest.read(path: manifest)
         }

@@ -72,11 +72,11 @@ struct BatchRunCommand: AsyncParsableCommand {
     @Option(help: "Cases scored at once (default: the number of cores).")
     var jobs: Int?
 
-    @Option(help: "Tumour type (OncoTree code) for every case when MANIFEST is a folder of VCFs.")
-    var tumorType: String?
+    @Option(name: .customLong("tumor-type"), help: "Tumour type (OncoTree code) for every case when MANIFEST is a folder of VCFs.")
+    var tumourType: String?
 
-    @Option(help: "Known tumour-type codes (OncoTree's flattened TSV with a 'code' column, or one code per line); default: check syntax only.")
-    var tumorTypes: String?
+    @Option(name: .customLong("tumor-types"), help: "Known tumour-type codes (OncoTree's flattened TSV with a 'code' column, or one code per line); default: check syntax only.")
+    var tumourTypes: String?
 
     @Option(help: "What to run per case: recommend (the recommendation) or file-check (validate the inputs only).")
     var scorer: ScorerChoice = .recommend
@@ -172,7 +172,7 @@ struct BatchRunCommand: AsyncParsableCommand {
         var similarityIndex: String?
         var neighbours: Int
         var warehouseCache: Bool
-        var tumorTypes: Set<String>?
+        var tumourTypes: Set<String>?
         var connectTimeout: Duration?
         /// `--gff`/`--reference` (or ONCO_GFF/ONCO_REFERENCE): annotation for cases whose row names none.
         var consequenceSource: ConsequenceSource?
@@ -186,7 +186,7 @@ struct BatchRunCommand: AsyncParsableCommand {
     static func makeScorer(_ setup: ScorerSetup, logger: Logger) async throws -> (scorer: any CaseScorer, store: Warehouse?) {
         switch setup.scorer {
         case .fileCheck:
-            return (FileCheckScorer(knownTumorTypes: setup.tumorTypes), nil)
+            return (FileCheckScorer(knownTumourTypes: setup.tumourTypes), nil)
         case .recommend:
             guard let kbURL = setup.kb else { throw BatchInputError("the recommend scorer needs a knowledge base (--kb)") }
             let store = try await setup.warehouse.asyncMap { try await openWarehouse($0, connectTimeout: setup.connectTimeout, logger: logger) }
@@ -195,7 +195,7 @@ struct BatchRunCommand: AsyncParsableCommand {
                     knowledgeBase: kbURL, warehouse: store, neighbours: setup.neighbours,
                     similarityIndexPath: setup.warehouse.flatMap { WarehouseCommand.similarityIndexPath(db: $0, index: setup.similarityIndex) },
                     cacheWarehouse: setup.warehouseCache,
-                    knownTumorTypes: setup.tumorTypes, minimumCount: setup.minimumCount,
+                    knownTumourTypes: setup.tumourTypes, minimumCount: setup.minimumCount,
                     consequenceSource: setup.consequenceSource, logger: logger)
                 StandardError.write("batch: \(loaded.description)\n")
                 return (scorer, store)
@@ -213,7 +213,7 @@ struct BatchRunCommand: AsyncParsableCommand {
         scored.map { s in
             let c = s.batchCase
             let hash = try? AccessRequest.caseSHA256(files: [c.vcf], options: [
-                c.tumorType.uppercased(), c.age.map(String.init) ?? "", c.sex?.rawValue ?? "", c.stage ?? "", c.sample ?? ""])
+                c.tumourType.uppercased(), c.age.map(String.init) ?? "", c.sex?.rawValue ?? "", c.stage ?? "", c.sample ?? ""])
             return AccessedCase(caseSHA256: hash, shown: ["status": .string(s.status.rawValue)])
         }
     }
@@ -230,10 +230,10 @@ struct BatchRunCommand: AsyncParsableCommand {
         do {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: manifest, isDirectory: &isDir), isDir.boolValue {
-                guard let tumorType else { throw BatchInputError("\(manifest) is a folder: give --tumor-type for its VCFs") }
-                m = try BatchManifest.folder(manifest, tumorType: tumorType)
+                guard let tumourType else { throw BatchInputError("\(manifest) is a folder: give --tumor-type for its VCFs") }
+                m = try BatchManifest.folder(manifest, tumourType: tumourType)
             } else {
-                if tumorType != nil { throw BatchInputError("--tumor-type is for a folder of VCFs; the manifest has a tumor_type column") }
+                if tumourType != nil { throw BatchInputError("--tumor-type is for a folder of VCFs; the manifest has a tumor_type column") }
                 m = try BatchManifest.read(path: manifest)
             }
         }
@@ -241,9 +241,9 @@ struct BatchRunCommand: AsyncParsableCommand {
         if !m.ignoredColumns.isEmpty {
             StandardError.write("batch: ignoring manifest columns \(m.ignoredColumns.joined(separator: ", "))\n")
         }
-        let known = try tumorTypes.map { try FileCheckScorer.loadTumorTypes(path: $0) }
+        let known = try tumourTypes.map { try FileCheckScorer.loadTumourTypes(path: $0) }
         var setup = ScorerSetup(scorer: scorer, kb: scorer == .recommend ? try kb.resolve() : nil, warehouse: database.db,
-                                similarityIndex: similarityIndex, neighbours: neighbours, warehouseCache: !noWarehouseCache, tumorTypes: known,
+                                similarityIndex: similarityIndex, neighbours: neighbours, warehouseCache: !noWarehouseCache, tumourTypes: known,
                                 connectTimeout: database.connection.duration)
         setup.consequenceSource = try consequence.source(reference: reference)
         // Governance: the batch names its authorisation once; each case scored is audited (`batch.case`: the case's hash,
@@ -255,7 +255,7 @@ struct BatchRunCommand: AsyncParsableCommand {
             do {
                 let g = try await GovernanceCLI.authorise(w, AccessRequest(
                     command: "batch", authorisation: authorisation.id, kind: authorisation.kind, outputs: [.aggregates],
-                    caseSHA256: try AccessRequest.caseSHA256(files: [manifest].filter { !Self.isFolder($0) }, options: [tumorType ?? ""])),
+                    caseSHA256: try AccessRequest.caseSHA256(files: [manifest].filter { !Self.isFolder($0) }, options: [tumourType ?? ""])),
                     keys: keys, logger: logger)
                 setup.minimumCount = g.minimumCellCount
                 grant = g

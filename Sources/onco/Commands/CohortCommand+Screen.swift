@@ -31,19 +31,19 @@ extension CohortCommand {
         var minCell: Int?
 
         func run() async throws {
-            let tumorTypes = try KBLocation.defaultTumorTypes()
+            let tumourTypes = try KBLocation.defaultTumourTypes()
             var flags = study.flags
             flags.screen = true; flags.minCarriers = minCarriers; flags.screenClasses = screenClasses
             flags.screenGenes = screenGenes; flags.screenSets = screenSets
             let base = try study.definition.map { try CohortDefinition.load(path: $0) }
             let definition = try flags.apply(to: base)
             let source = study.definition.map { URL(fileURLWithPath: $0).lastPathComponent + " + flags" } ?? "flags"
-            let plan = try CohortPlan(definition, source: source, hierarchy: tumorTypes)
+            let plan = try CohortPlan(definition, source: source, hierarchy: tumourTypes)
             let keys = try GovernanceCLI.keys()
             let store = try await database.open(.existing, logger: CohortCommand.logger)
             let result = try await CohortCommand.governed(store) {
                 try await CohortStudy.screen(plan, store: store,
-                                             options: .init(project: project, minimumCellCount: minCell, hierarchy: tumorTypes, keys: keys),
+                                             options: .init(project: project, minimumCellCount: minCell, hierarchy: tumourTypes, keys: keys),
                                              logger: CohortCommand.logger)
             }
             let r = result.report

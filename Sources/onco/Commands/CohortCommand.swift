@@ -130,8 +130,8 @@ struct CohortCommand: AsyncParsableCommand {
             return f
         }
 
-        /// The checked plan; tumour types are expanded over `hierarchy` (`KBLocation.defaultTumorTypes()`).
-        func plan(hierarchy: TumorTypeHierarchy) throws -> CohortPlan {
+        /// The checked plan; tumour types are expanded over `hierarchy` (`KBLocation.defaultTumourTypes()`).
+        func plan(hierarchy: TumourTypeHierarchy) throws -> CohortPlan {
             let f = flags
             guard definition != nil || !f.isEmpty else {
                 throw ValidationError("give a definition file or definition flags (e.g. --tumour-type HNSC --group-by mutation:TP53)")
@@ -159,14 +159,14 @@ struct CohortCommand: AsyncParsableCommand {
         var minCell: Int?
 
         func run() async throws {
-            let tumorTypes = try KBLocation.defaultTumorTypes()
-            let plan = try study.plan(hierarchy: tumorTypes)
+            let tumourTypes = try KBLocation.defaultTumourTypes()
+            let plan = try study.plan(hierarchy: tumourTypes)
             let keys = try GovernanceCLI.keys()
             let store = try await database.open(.existing, logger: CohortCommand.logger)
             let result = try await CohortCommand.governed(store) {
                 try await CohortStudy.run(plan, store: store,
                                           options: .init(project: project, exportRows: exportRows != nil, minimumCellCount: minCell,
-                                                         hierarchy: tumorTypes, keys: keys),
+                                                         hierarchy: tumourTypes, keys: keys),
                                           logger: CohortCommand.logger)
             }
             let r = result.report
@@ -193,7 +193,7 @@ struct CohortCommand: AsyncParsableCommand {
             abstract: "Check a study definition (file and/or flags) without running it; print it as canonical JSON with the fields it uses.")
         @OptionGroup var study: DefinitionOptions
         func run() async throws {
-            let plan = try study.plan(hierarchy: try KBLocation.defaultTumorTypes())
+            let plan = try study.plan(hierarchy: try KBLocation.defaultTumourTypes())
             print(try plan.definition.canonicalJSON())
             print("fields used: \(plan.fields.sorted().joined(separator: ", "))")
             if !plan.criteria.tumourTypes.isEmpty {

@@ -40,11 +40,11 @@ struct KBLocation: ParsableArguments {
 
     /// The tumour-type tree of commands that load no knowledge base (`similar`, `cohort`, `project`, the
     /// similarity index after an import): the OncoTree of the KB the default search finds, so that these
-    /// commands and `recommend` compare over the same tree; the embedded copy (`TumorTypeHierarchy.embedded`)
+    /// commands and `recommend` compare over the same tree; the embedded copy (`TumourTypeHierarchy.embedded`)
     /// only when no KB is found. A KB that is found but whose OncoTree cannot be read is an error.
-    static func defaultTumorTypes() throws -> TumorTypeHierarchy {
+    static func defaultTumourTypes() throws -> TumourTypeHierarchy {
         guard let directory = try? locate(nil) else { return .embedded }
-        return try KnowledgeBase.tumorTypeHierarchy(directory: directory)
+        return try KnowledgeBase.tumourTypeHierarchy(directory: directory)
     }
 }
 
@@ -223,7 +223,7 @@ extension KBCommand {
         @Option(help: "With --vcf: the tumour sample column (default: ##tumor_sample=, the only sample, or the first non-normal).")
         var sample: String?
         @Option(name: [.customLong("tumor-type"), .customLong("tumour-type")], help: "OncoTree code of the case (LUAD, COADREAD, ...).")
-        var tumorType: String
+        var tumourType: String
         @Option(help: "Amplified gene (repeatable).") var amplification: [String] = []
         @Option(help: "Deleted gene (repeatable).") var deletion: [String] = []
         @Option(help: "Fusion, 5' partner first: EML4::ALK (repeatable).") var fusion: [String] = []
@@ -267,7 +267,7 @@ extension KBCommand {
                 noteSkipped(skipped)
             }
             var ctx = ClinicalContext(
-                tumorType: OncoTreeCode(tumorType), tmb: tmb, msi: msi.flatMap { MSIStatus(rawValue: $0.uppercased()) },
+                tumourType: OncoTreeCode(tumourType), tmb: tmb, msi: msi.flatMap { MSIStatus(rawValue: $0.uppercased()) },
                 copyNumber: amplification.map { CopyNumberAlteration(gene: $0, kind: .amplification) }
                     + deletion.map { CopyNumberAlteration(gene: $0, kind: .deletion) },
                 fusions: fusion.map { f in let p = f.components(separatedBy: "::"); return GeneFusion(fivePrime: p[0], threePrime: p[1]) })

@@ -30,7 +30,7 @@ enum GovernanceCLI {
     static func authorise(_ store: Warehouse, _ request: AccessRequest, keys: GovernanceKeys, logger: Logger) async throws -> AccessGrant {
         let g = store
         // OncoTree coverage (descendants included) for `AccessPolicy`, over the knowledge base's tree.
-        let tree = try KBLocation.defaultTumorTypes()
+        let tree = try KBLocation.defaultTumourTypes()
         return try await run {
             try await g.authorise(request, keys: keys, covers: { GovernancePolicy.covered($0, by: $1, hierarchy: tree) }, logger: logger)
         }
@@ -324,7 +324,7 @@ extension CaseOptions {
     /// The case's hash for the audit log: the VCF's bytes and the clinical options (never a path or sample name).
     func auditSHA256() throws -> String {
         try AccessRequest.caseSHA256(files: [vcf] + files.paths, options: [
-            tumorType.uppercased(), age.map(String.init) ?? "", sex ?? "", stage ?? "", priorTherapy.joined(separator: ","),
+            tumourType.uppercased(), age.map(String.init) ?? "", sex ?? "", stage ?? "", priorTherapy.joined(separator: ","),
             tmb.map { String($0) } ?? "", msi ?? "", cna.joined(separator: ","), fusion.joined(separator: ","), includeFiltered ? "filtered" : "",
         ])
     }

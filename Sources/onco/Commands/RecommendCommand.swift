@@ -16,7 +16,7 @@ struct CaseOptions: ParsableArguments {
     var vcf: String
 
     @Option(name: [.customLong("tumor-type"), .customLong("tumour-type")], help: "OncoTree code of the case (SKCM, LUAD, COADREAD, ...).")
-    var tumorType: String
+    var tumourType: String
 
     @Option(help: "The tumour sample column (default: ##tumor_sample=, the only sample, or the first that is not a normal).")
     var sample: String?
@@ -90,7 +90,7 @@ struct CaseOptions: ParsableArguments {
     }
 
     func clinical() throws -> ClinicalContext {
-        ClinicalContext(tumorType: OncoTreeCode(tumorType), age: age, sex: sex.map(Sex.init(parsing:)), stage: Stage.normalise(stage),
+        ClinicalContext(tumourType: OncoTreeCode(tumourType), age: age, sex: sex.map(Sex.init(parsing:)), stage: Stage.normalise(stage),
                         priorTherapies: Self.split(priorTherapy).map(DrugName.canonical), tmb: tmb,
                         msi: msi.flatMap { MSIStatus(rawValue: $0.uppercased()) }, copyNumber: try copyNumbers(), fusions: try fusions())
     }
@@ -198,7 +198,7 @@ struct RecommendCommand: AsyncParsableCommand {
                 // The warehouse is read for real-world evidence (aggregates) of the case's tumour type and neighbours of every type.
                 let g = try await GovernanceCLI.authorise(w, AccessRequest(
                     command: "recommend", authorisation: authorisation.id, kind: authorisation.kind, outputs: [.aggregates],
-                    tumourTypes: noNeighbours ? [caseOptions.tumorType] : nil, caseSHA256: try caseOptions.auditSHA256(),
+                    tumourTypes: noNeighbours ? [caseOptions.tumourType] : nil, caseSHA256: try caseOptions.auditSHA256(),
                     minimumCellCount: minimumCount), keys: keys, logger: RecommendCommand.logger)
                 options.disclosure = DisclosureControl(minimumCount: g.minimumCellCount)
                 grant = g
@@ -252,7 +252,7 @@ struct RecommendCommand: AsyncParsableCommand {
         var reason = "not requested (--no-neighbours)"
         if let warehouse, searchNeighbours {
             (source, reason) = await SimilarityNeighbourSource.make(store: warehouse, db: db, index: similarityIndex,
-                                                                     tumorTypes: try knowledgeBase.tumorTypeHierarchy(), logger: logger)
+                                                                     tumourTypes: try knowledgeBase.tumourTypeHierarchy(), logger: logger)
         }
         let recommender = Recommender(knowledgeBase: knowledgeBase, warehouse: warehouse, neighbourSource: source,
                                       neighbourUnavailableReason: reason, options: options)

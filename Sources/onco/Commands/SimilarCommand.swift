@@ -29,7 +29,7 @@ struct SimilarCommand: AsyncParsableCommand {
     @Option(help: "Case VCF/BCF (plain or bgzipped, annotated with VEP CSQ or snpEff ANN, or annotated in process with --gff/--reference).") var vcf: String
     @Option(help: "The tumour sample column (default: ##tumor_sample=, the only sample, or the first non-normal).") var sample: String?
     @Option(name: [.customLong("tumor-type"), .customLong("tumour-type")], help: "OncoTree code of the case (LUAD, BRCA, ...).")
-    var tumorType: String
+    var tumourType: String
     @Option(help: "Age at diagnosis, years.") var age: Int?
     @Option(help: "Sex: female or male.") var sex: String?
     @Option(help: "Stage (I, II, III, IV; IIIA etc. are read as III).") var stage: String?
@@ -55,9 +55,9 @@ struct SimilarCommand: AsyncParsableCommand {
     func validate() throws {
         guard format == .text || format == .json else { throw ValidationError("--format must be text or json") }
         guard (1...10_000).contains(k) else { throw ValidationError("--k must be between 1 and 10000") }
-        let tree = try KBLocation.defaultTumorTypes()
-        guard tree.id(of: OncoTreeCode(tumorType)) != nil else {
-            throw ValidationError("--tumor-type '\(tumorType)' is not an OncoTree code (the knowledge base's OncoTree; e.g. LUAD, BRCA, COADREAD)")
+        let tree = try KBLocation.defaultTumourTypes()
+        guard tree.id(of: OncoTreeCode(tumourType)) != nil else {
+            throw ValidationError("--tumor-type '\(tumourType)' is not an OncoTree code (the knowledge base's OncoTree; e.g. LUAD, BRCA, COADREAD)")
         }
         if let within, tree.id(of: OncoTreeCode(within)) == nil {
             throw ValidationError("--within '\(within)' is not an OncoTree code (the knowledge base's OncoTree)")
@@ -81,7 +81,7 @@ struct SimilarCommand: AsyncParsableCommand {
         noteSkipped(calls.skipped)
         let variants = calls.variants
         let clinical = ClinicalContext(
-            tumorType: OncoTreeCode(tumorType), age: age, sex: sex.map(Sex.init(parsing:)), stage: stage.flatMap(Stage.normalise), tmb: tmb,
+            tumourType: OncoTreeCode(tumourType), age: age, sex: sex.map(Sex.init(parsing:)), stage: stage.flatMap(Stage.normalise), tmb: tmb,
             copyNumber: amplification.map { CopyNumberAlteration(gene: $0, kind: .amplification) }
                 + deletion.map { CopyNumberAlteration(gene: $0, kind: .deletion) },
             fusions: fusion.map { f in let p = f.components(separatedBy: "::"); return GeneFusion(fivePrime: p[0], threePrime: p[1]) })
@@ -91,7 +91,7 @@ struct SimilarCommand: AsyncParsableCommand {
         let keys = try GovernanceCLI.keys()
         var hashed: [String] = annotation.map { ["annotation", ($0.gff as NSString).lastPathComponent, ($0.reference as NSString).lastPathComponent] } ?? []
         hashed = [
-            sample ?? "", tumorType, age.map(String.init) ?? "", sex ?? "", stage ?? "", priorLines.map(String.init) ?? "",
+            sample ?? "", tumourType, age.map(String.init) ?? "", sex ?? "", stage ?? "", priorLines.map(String.init) ?? "",
             tmb.map { String($0) } ?? "", amplification.joined(separator: ","), deletion.joined(separator: ","), fusion.joined(separator: ",")] + hashed
         let caseHash = try AccessRequest.caseSHA256(files: [vcf], options: hashed)
         let store = try await database.open(.existing, logger: logger)
@@ -106,7 +106,7 @@ struct SimilarCommand: AsyncParsableCommand {
                 throw ValidationError("--min-count below 5 is allowed only for a synthetic warehouse")
             }
             let path = WarehouseCommand.similarityIndexPath(db: database.db, index: index)
-            let mapping = WarehouseProfileMapping(tumorTypes: try KBLocation.defaultTumorTypes())
+            let mapping = WarehouseProfileMapping(tumourTypes: try KBLocation.defaultTumourTypes())
             let (idx, provenance) = try await WarehouseSimilarity.index(for: store, at: path, mapping: mapping, logger: logger)
             guard idx.count > 0 else {
                 try await store.close()
@@ -178,7 +178,7 @@ struct SimilarReport {
         var same = 0, deaths = 0
         var times: [Double] = [], events: [Bool] = []
         for n in neighbours {
-            if n.explanation.tumorTypeRelation == .same { same += 1 }
+            if n.explanation.tumourTypeRelation == .same { same += 1 }
             for a in n.sharedAlterations { sharing[a, default: 0] += 1 }
             for d in Set(n.lines.flatMap(\.drugs)) { drugs[d, default: 0] += 1 }
             if let l1 = n.lines.first(where: { $0.line == 1 }) { first[l1.regimen.isEmpty ? "(no drug recorded)" : l1.regimen, default: 0] += 1 }
@@ -198,7 +198,7 @@ struct SimilarReport {
                        medianOverallSurvivalMonths: median, minimumCount: disclosure.minimumCount)
     }
 
-    static func relation(_ r: NeighbourExplanation.TumorTypeRelation) -> String {
+    static func relation(_ r: NeighbourExplanation.TumourTypeRelation) -> String {
         switch r {
         case .same: return "same type"
         case .related(let a, let d): return "related via \(a) (\(d) steps)"
@@ -217,7 +217,7 @@ struct SimilarReport {
     func text() -> String {
         var s = ""
         if synthetic { s += Self.syntheticNotice + "\n" }
-        s += "Case: \(query.tumorType)"
+        s += "Case: \(query.tumourType)"
         s += caseAlterations.isEmpty ? ", no profiled alterations" : ", alterations: " + caseAlterations.joined(separator: ", ")
         let pw = query.pathways.map(\.name)
         if !pw.isEmpty { s += "; pathways: " + pw.joined(separator: ", ") }
@@ -235,7 +235,7 @@ struct SimilarReport {
         s += "\nNeighbours\(synthetic ? " (SYNTHETIC)" : "") — pseudonymous keys:\n"
         for n in neighbours {
             let e = n.explanation
-            s += String(format: "%3d  %@  similarity %.4f  %@ (%@)\n", n.rank, n.key.rawValue, n.similarity, e.tumorType.rawValue, Self.relation(e.tumorTypeRelation))
+            s += String(format: "%3d  %@  similarity %.4f  %@ (%@)\n", n.rank, n.key.rawValue, n.similarity, e.tumourType.rawValue, Self.relation(e.tumourTypeRelation))
             var shared: [String] = []
             if !e.sharedHotspotGenes.isEmpty { shared.append("hotspot/activating " + e.sharedHotspotGenes.joined(separator: ",")) }
             if !e.sharedTruncatingGenes.isEmpty { shared.append("truncating " + e.sharedTruncatingGenes.joined(separator: ",")) }
@@ -293,15 +293,15 @@ struct SimilarReport {
             synthetic: synthetic, notice: synthetic ? Self.syntheticNotice : nil,
             warehouse: ["backend": backend, "version": String(warehouseVersion), "data": synthetic ? "SYNTHETIC" : "real"],
             index: idx,
-            caseProfile: ["tumourType": [query.tumorType.rawValue], "alterations": caseAlterations,
+            caseProfile: ["tumourType": [query.tumourType.rawValue], "alterations": caseAlterations,
                           "hotspotGenes": query.hotspotGenes.sorted(), "truncatingGenes": query.truncatingGenes.sorted(),
                           "otherGenes": query.otherGenes.sorted(), "pathways": query.pathways.map(\.name)],
             summary: summary,
             neighbours: neighbours.map { n in
                 let e = n.explanation
                 return JSONNeighbour(
-                    rank: n.rank, key: n.key.rawValue, similarity: n.similarity, tumourType: e.tumorType.rawValue,
-                    tumourTypeRelation: Self.relation(e.tumorTypeRelation), sharedHotspotGenes: e.sharedHotspotGenes,
+                    rank: n.rank, key: n.key.rawValue, similarity: n.similarity, tumourType: e.tumourType.rawValue,
+                    tumourTypeRelation: Self.relation(e.tumourTypeRelation), sharedHotspotGenes: e.sharedHotspotGenes,
                     sharedTruncatingGenes: e.sharedTruncatingGenes, sharedOtherGenes: e.sharedOtherGenes,
                     sharedAlterations: n.sharedAlterations, sharedPathways: e.sharedPathways.map(\.name), components: e.components,
                     lines: n.lines.map { JSONNeighbour.Line(line: $0.line, drugs: $0.drugs, startDay: $0.startDay, endDay: $0.endDay) },

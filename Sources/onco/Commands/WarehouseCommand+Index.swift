@@ -27,7 +27,7 @@ extension WarehouseCommand {
     static func refreshSimilarityIndex(store: Warehouse, db: String?) async -> String? {
         guard let path = similarityIndexPath(db: db, index: nil), FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            let mapping = WarehouseProfileMapping(tumorTypes: try KBLocation.defaultTumorTypes())
+            let mapping = WarehouseProfileMapping(tumourTypes: try KBLocation.defaultTumourTypes())
             let (idx, p) = try await WarehouseSimilarity.index(for: store, at: path, mapping: mapping, logger: logger)
             switch p {
             case .loaded: return "similarity index \(path): current"
@@ -65,7 +65,7 @@ extension WarehouseCommand {
             let meta: WarehouseMetadata
             do {
                 meta = try await store.metadata(logger: WarehouseCommand.logger)
-                let mapping = WarehouseProfileMapping(tumorTypes: try KBLocation.defaultTumorTypes())
+                let mapping = WarehouseProfileMapping(tumourTypes: try KBLocation.defaultTumourTypes())
                 if rebuild {
                     let idx = try await WarehouseSimilarity.build(from: store, mapping: mapping, logger: WarehouseCommand.logger)
                     if let path { try idx.write(to: URL(fileURLWithPath: path)) }

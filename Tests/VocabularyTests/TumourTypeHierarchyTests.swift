@@ -4,10 +4,10 @@ import Testing
 import Vocabulary
 import _TestSupport
 
-@Suite struct TumorTypeHierarchyTests {
+@Suite struct TumourTypeHierarchyTests {
     /// OncoTree levels: TISSUE 0, LUNG 1, NSCLC 2, LUAD/LUSC 3 (from the flattened TSV's `level` column).
     @Test func oncoTreeAncestryAndWuPalmer() throws {
-        let t = TumorTypeHierarchy.embedded
+        let t = TumourTypeHierarchy.embedded
         #expect(t.count == 898)
         #expect(t.ancestry(of: OncoTreeCode("LUAD")).map(\.rawValue) == ["LUAD", "NSCLC", "LUNG", "TISSUE"])
         let luad = try #require(t.id(of: OncoTreeCode("LUAD"))), lusc = try #require(t.id(of: OncoTreeCode("LUSC")))
@@ -23,28 +23,28 @@ import _TestSupport
         #expect(u.wuPalmer(x, luad) == 0 && u.wuPalmer(x, x) == 1)
         // a tree with codes added on demand extends the one it started from, not the other way round
         #expect(u.extends(t) && t.extends(t) && !t.extends(u))
-        #expect(!t.extends(try TumorTypeHierarchy(parents: ["TISSUE": "", "LUNG": "TISSUE"])))
+        #expect(!t.extends(try TumourTypeHierarchy(parents: ["TISSUE": "", "LUNG": "TISSUE"])))
     }
 
     @Test func malformedTreesNameTheProblem() throws {
-        #expect(throws: VocabularyError.self) { try TumorTypeHierarchy(parents: ["A": "", "B": "C"]) }
-        #expect(throws: VocabularyError.self) { try TumorTypeHierarchy(parents: ["A": "", "B": "C", "C": "B"]) }
+        #expect(throws: VocabularyError.self) { try TumourTypeHierarchy(parents: ["A": "", "B": "C"]) }
+        #expect(throws: VocabularyError.self) { try TumourTypeHierarchy(parents: ["A": "", "B": "C", "C": "B"]) }
         do {
-            _ = try TumorTypeHierarchy(tsv: "code\tparent\nA\t\nB\tZ\n", source: "tree.tsv")
+            _ = try TumourTypeHierarchy(tsv: "code\tparent\nA\t\nB\tZ\n", source: "tree.tsv")
             Issue.record("expected an error")
         } catch let e as VocabularyError {
             #expect(e.code == .malformedTree && e.description.contains("tree.tsv: code B: field parent: 'Z'"), "\(e)")
         }
-        #expect(throws: VocabularyError.self) { try TumorTypeHierarchy(tsv: "code\tparent\nA\n", source: "tree.tsv") }
+        #expect(throws: VocabularyError.self) { try TumourTypeHierarchy(tsv: "code\tparent\nA\n", source: "tree.tsv") }
     }
 
     /// The node-id form an index file stores round-trips; bad ids and repeated codes are errors.
     @Test func codesAndParentIds() throws {
-        let t = TumorTypeHierarchy.embedded
-        #expect(try TumorTypeHierarchy(codes: t.codes, parentIds: t.parent, source: "copy") == t)
-        #expect(throws: VocabularyError.self) { try TumorTypeHierarchy(codes: ["A", "B"], parentIds: [0, 7], source: "x") }
-        #expect(throws: VocabularyError.self) { try TumorTypeHierarchy(codes: ["A", "A"], parentIds: [0, 0], source: "x") }
-        #expect(throws: VocabularyError.self) { try TumorTypeHierarchy(codes: [], parentIds: [], source: "x") }
+        let t = TumourTypeHierarchy.embedded
+        #expect(try TumourTypeHierarchy(codes: t.codes, parentIds: t.parent, source: "copy") == t)
+        #expect(throws: VocabularyError.self) { try TumourTypeHierarchy(codes: ["A", "B"], parentIds: [0, 7], source: "x") }
+        #expect(throws: VocabularyError.self) { try TumourTypeHierarchy(codes: ["A", "A"], parentIds: [0, 0], source: "x") }
+        #expect(throws: VocabularyError.self) { try TumourTypeHierarchy(codes: [], parentIds: [], source: "x") }
     }
 }
 
@@ -68,6 +68,6 @@ import _TestSupport
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             return "\(f[0])\t\(f[4])"
         }
-        #expect(try TumorTypeHierarchy(tsv: pairs.joined(separator: "\n") + "\n") == .embedded)
+        #expect(try TumourTypeHierarchy(tsv: pairs.joined(separator: "\n") + "\n") == .embedded)
     }
 }

@@ -3,14 +3,14 @@ import OncoCore
 /// A tumour-type tree (OncoTree): each code, its parent and its depth, with ancestry and the
 /// Wu–Palmer similarity used to compare two patients' tumour types.
 ///
-/// Where a knowledge base is loaded, the tree is built from its OncoTree (`KnowledgeBase.tumorTypeHierarchy()`),
+/// Where a knowledge base is loaded, the tree is built from its OncoTree (`KnowledgeBase.tumourTypeHierarchy()`),
 /// so a KB update reaches similarity search and cohort scoping. Without one, the embedded copy
-/// `TumorTypeHierarchy.embedded` is the fallback (898 nodes, `TISSUE` at depth 0, the 32 tissues at
+/// `TumourTypeHierarchy.embedded` is the fallback (898 nodes, `TISSUE` at depth 0, the 32 tissues at
 /// depth 1; generated from `KnowledgeBase/oncotree/` by `scripts/generate-embedded-data.py`). The tree
 /// depends on nothing but OncoTree's code → parent table; any other tree can be given with `init(parents:)`.
 /// Codes not in the tree are added on demand as children of the root, so two unknown codes are
 /// unrelated to everything but themselves.
-public struct TumorTypeHierarchy: Sendable, Hashable {
+public struct TumourTypeHierarchy: Sendable, Hashable {
     /// Node codes; the index of a code is its node id. Node 0 is the root.
     public private(set) var codes: [String]
     /// Parent node id of each node (the root is its own parent).
@@ -103,16 +103,16 @@ public struct TumorTypeHierarchy: Sendable, Hashable {
     /// The OncoTree release of the shipped knowledge base (`EmbeddedOncoTree.release`, today 2025-10-03;
     /// cBioPortal/oncotree, CC BY 4.0), embedded in onco: the fallback where no knowledge base is loaded.
     /// Generated from `KnowledgeBase/oncotree/` by `scripts/generate-embedded-data.py`.
-    public static let embedded: TumorTypeHierarchy = {
+    public static let embedded: TumourTypeHierarchy = {
         // The embedded table is checked against KnowledgeBase/ by EmbeddedDataGenerationTests; failure here is a build defect.
-        try! TumorTypeHierarchy(tsv: EmbeddedOncoTree.parentsTSV, source: "embedded \(EmbeddedOncoTree.release) code/parent table")
+        try! TumourTypeHierarchy(tsv: EmbeddedOncoTree.parentsTSV, source: "embedded \(EmbeddedOncoTree.release) code/parent table")
     }()
 
     public var count: Int { codes.count }
 
     /// True when this tree is `base` with zero or more codes added under the root (`idAdding`), as the
     /// tree of an index built over `base` is: same codes and parents in the same node order, then extras.
-    public func extends(_ base: TumorTypeHierarchy) -> Bool {
+    public func extends(_ base: TumourTypeHierarchy) -> Bool {
         codes.count >= base.codes.count && codes.prefix(base.codes.count).elementsEqual(base.codes)
             && parent.prefix(base.parent.count).elementsEqual(base.parent)
     }
