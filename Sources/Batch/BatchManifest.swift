@@ -57,9 +57,10 @@ public struct BatchManifest: Sendable {
     }
 
     /// Parses manifest text. `file` is used in errors; relative paths are resolved against `baseDirectory`.
+    /// The header names the columns (`parseHeader`); every other line that is not blank or a comment is a case
+    /// (`parseCase`, in `BatchManifest+Rows.swift`).
     public static func parse(_ data: Data, file: String, baseDirectory: String) throws -> BatchManifest {
-        var header: [String]? = nil
-        var column: [String: Int] = [:]
+        var header: (names: [String], column: [String: Int])? = nil
         var ignored: [String] = []
         var cases: [BatchCase] = []
         var firstLine: [String: Int] = [:]
@@ -76,128 +77,20 @@ public struct BatchManifest: Sendable {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let names = header else {
-                // The header.
-                var seen: Set<String> = []
-                for (i, raw) in fields.enumerated() {
-                    var name = raw.lowercased()
-                    if name == "tumour_type" { name = "tumor_type" }
-                    guard !name.isEmpty else {
-                        throw ManifestError(.malformed, file: file, line: lineNumber, field: nil, "header column \(i + 1) is empty")
-                    }
-                    guard seen.insert(name).inserted else {
-                        throw ManifestError(.malformed, file: file, line: lineNumber, field: name, "column appears twice in the header")
-                    }
-                    if required.contains(name) || optional.contains(name) { column[name] = i } else { ignored.append(raw) }
-                }
-                for r in required where column[r] == nil {
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: r,
-                                        "required column missing from the header (need case_id, vcf, tumor_type)")
-                }
-                header = fields
+            guard let h = header else {
+                let parsed = try parseHeader(fields, file: file, line: lineNumber)
+                ignored = parsed.ignored
+                header = (fields, parsed.column)
                 continue
             }
+            let (names, column) = h
             guard fields.count == names.count else {
                 throw ManifestError(.malformed, file: file, line: lineNumber, field: nil,
                                     "\(fields.count) fields, the header has \(names.count)")
             }
-            func value(_ name: String) -> String? {
-                guard let i = column[name] else { return nil }
-                let v = fields[i]
-                return v.isEmpty || v == "NA" || v == "." ? nil : v
-            }
-            func requiredValue(_ name: String) throws -> String {
-                guard let v = value(name) else {
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: name, "required field is empty")
-                }
-                return v
-            }
-            let id = try requiredValue("case_id")
-            guard id.utf8.count <= 256, !id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) else {
-                throw ManifestError(.malformed, file: file, line: lineNumber, field: "case_id",
-                                    "must be at most 256 characters without spaces or control characters")
-            }
-            if let first = firstLine[id] {
-                throw ManifestError(.malformed, file: file, line: lineNumber, field: "case_id",
-                                    "duplicate case_id (first at line \(first))")
-            }
-            firstLine[id] = lineNumber
-            let vcf = resolve(try requiredValue("vcf"), against: baseDirectory)
-            let tumourType = try requiredValue("tumor_type")
-            let bam = value("bam").map { resolve($0, against: baseDirectory) }
-            var age: Int? = nil
-            if let a = value("age") {
-                guard let n = Int(a), (0...150).contains(n) else {
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "age", "not a whole number of years in 0...150")
-                }
-                age = n
-            }
-            var sex: Sex? = nil
-            if let s = value("sex") {
-                switch s.lowercased() {
-                case "f", "female": sex = .female
-                case "m", "male": sex = .male
-                case "u", "unknown": sex = .unknown
-                default:
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "sex", "expected female, male, unknown (or f, m, u)")
-                }
-            }
-            var stage: String? = nil
-            if let s = value("stage") {
-                guard let n = Stage.normalise(s) else {
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "stage", "expected 0, I-IV (with sub-stage) or 1-4")
-                }
-                stage = n
-            }
-            var lenient = false
-            if let l = value("lenient") {
-                switch l.lowercased() {
-                case "yes", "true", "1": lenient = true
-                case "no", "false", "0": lenient = false
-                default:
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "lenient", "expected yes or no (true/false, 1/0)")
-                }
-            }
-            var files = CaseFileOptions(copyNumberPath: value("cna_file").map { resolve($0, against: baseDirectory) },
-                                        copyNumberSample: value("cna_sample"),
-                                        fusionPath: value("fusion_file").map { resolve($0, against: baseDirectory) },
-                                        msiPath: value("msi_file").map { resolve($0, against: baseDirectory) },
-                                        tmbBedPath: value("tmb_bed").map { resolve($0, against: baseDirectory) })
-            if let f = value("cna_format") {
-                guard let format = CopyNumberFormat(rawValue: f.lowercased()) else {
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "cna_format",
-                                        "expected \(CopyNumberFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                files.copyNumberFormat = format
-            }
-            if let f = value("fusion_format") {
-                guard let format = FusionFormat(rawValue: f.lowercased()) else {
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "fusion_format",
-                                        "expected \(FusionFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                files.fusionFormat = format
-            }
-            if let m = value("tmb_megabases") {
-                guard let mb = Double(m), mb > 0, mb.isFinite else {
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "tmb_megabases", "not a positive number of megabases")
-                }
-                guard files.tmbBedPath == nil else {
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "tmb_megabases", "give tmb_bed or tmb_megabases, not both")
-                }
-                files.tmbMegabases = mb
-            }
-            if let b = value("genome_build") {
-                let build = GenomeBuild(parsing: b)
-                guard build != .unknown else {
-                    throw ManifestError(.malformed, file: file, line: lineNumber, field: "genome_build", "expected GRCh37 or GRCh38")
-                }
-                files.build = build
-            }
-            let annotation = try consequenceSource(gff: value("gff"), reference: value("reference"), base: baseDirectory,
-                                                   file: file, line: lineNumber)
-            cases.append(BatchCase(id: id, index: cases.count, line: lineNumber, vcf: vcf, tumourType: tumourType,
-                                   sample: value("sample"), bam: bam, age: age, sex: sex, stage: stage, lenient: lenient,
-                                   caseFiles: files, consequenceSource: annotation))
+            let row = ManifestRow(fields: fields, column: column, file: file, line: lineNumber)
+            let c = try parseCase(row, index: cases.count, baseDirectory: baseDirectory, firstLine: &firstLine)
+            cases.append(c)
         }
         guard header != nil else {
             throw ManifestError(.malformed, file: file, line: nil, field: nil, "has no header line")

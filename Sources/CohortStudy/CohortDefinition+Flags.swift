@@ -130,11 +130,31 @@ public struct CohortFlags: Sendable, Hashable {
         return spec
     }
 
-    /// The definition: `base` (from a file) with these flags applied, or a new one.
+    /// The definition: `base` (from a file) with these flags applied, or a new one; the parts in order (population,
+    /// alteration sets, groups, endpoint, analyses and screen, target trial), each throwing on its own flags.
     public func apply(to base: CohortDefinition?) throws -> CohortDefinition {
-        let fail = self.fail
         var d = base ?? CohortDefinition(name: name ?? "cohort study")
         if let name { d.name = name }
+        try applyPopulation(to: &d)
+        if let alterationSetsFile {
+            let sets = try Self.loadAlterationSets(path: alterationSetsFile)
+            var all = d.alterationSets ?? [:]
+            for (k, v) in sets { all[k] = v }
+            d.alterationSets = all
+        }
+        try applyGroups(to: &d)
+        // Under a target-trial design, --line is the trial's setting, not the endpoint's line.
+        let trialLine = trial.requestsTargetTrial(base: d.design)
+        try applyEndpoint(to: &d, base: base, line: trialLine ? nil : self.line)
+        try applyAnalyses(to: &d)
+        try trial.apply(to: &d, line: trialLine ? self.line : nil, fail: fail)
+        return d
+    }
+
+    /// The population flags (tumour types, stages, age, sex, `--altered`, `--wild-type`, TMB, therapies, diagnosis
+    /// dates, `--where`, datasets): criteria added to the definition's population.
+    func applyPopulation(to d: inout CohortDefinition) throws {
+        let fail = self.fail
         var p = d.population
         p.tumourTypes += tumourTypes.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         if exactTumourTypes { p.includeDescendants = false }
@@ -154,14 +174,11 @@ public struct CohortFlags: Sendable, Hashable {
         p.datasets += datasets
         d.population = p
 
-        if let alterationSetsFile {
-            let sets = try Self.loadAlterationSets(path: alterationSetsFile)
-            var all = d.alterationSets ?? [:]
-            for (k, v) in sets { all[k] = v }
-            d.alterationSets = all
-        }
+    }
 
-        // Groups.
+    /// `--group-by`, `--top`/`--bottom` (`--of`, `--within`, `--quantile-type`), `--therapy-a`/`--therapy-b`: one grouping.
+    func applyGroups(to d: inout CohortDefinition) throws {
+        let fail = self.fail
         let groupings = [groupBy != nil, top != nil, bottom != nil, therapyA != nil || therapyB != nil].filter { $0 }.count
         if groupings > 1 { throw fail("--group-by", "give one grouping: --group-by, --top, --bottom or --therapy-a/--therapy-b") }
         if let g = groupBy {
@@ -206,9 +223,11 @@ public struct CohortFlags: Sendable, Hashable {
                                 line: line)
         }
 
-        // Endpoint (under a target-trial design, --line is the trial's setting).
-        let trialLine = trial.requestsTargetTrial(base: d.design)
-        let line = trialLine ? nil : self.line
+    }
+
+    /// `--endpoint`, `--from`, `--line` (not under a target trial), `--time-attribute`, `--status-attribute`,
+    /// `--time-attribute-unit`, `--landmark`, `--time-unit`.
+    func applyEndpoint(to d: inout CohortDefinition, base: CohortDefinition?, line: Int?) throws {
         if endpoint != nil || from != nil || timeAttribute != nil || statusAttribute != nil || landmark != nil || (line != nil && therapyA == nil) {
             var e = base == nil || endpoint != nil ? EndpointSpec() : d.endpoint
             if let k = endpoint {
@@ -239,7 +258,11 @@ public struct CohortFlags: Sendable, Hashable {
             d.timeUnit = unit
         }
 
-        // Analyses.
+    }
+
+    /// Cox (`--adjust`, strata, ties), `--logrank-strata`, `--km-times`, `--skip`, `--competing-cause`, and the
+    /// screen's settings (`--min-carriers`, `--screen-classes`, `--screen-genes`, `--screen-sets`).
+    func applyAnalyses(to d: inout CohortDefinition) throws {
         if !adjust.isEmpty || !strata.isEmpty || ties != nil {
             var c = d.analysis.cox ?? AnalysisSpec.Cox()
             if !adjust.isEmpty { c.covariates = adjust.flatMap { $0.split(separator: ",").map { CovariateSpec(String($0)) } } }
@@ -266,7 +289,5 @@ public struct CohortFlags: Sendable, Hashable {
             if !screenSets.isEmpty { s.sets = list(screenSets) }
             d.screen = s
         }
-        try trial.apply(to: &d, line: trialLine ? self.line : nil, fail: fail)
-        return d
     }
 }

@@ -80,7 +80,8 @@ public struct CohortPlan: Sendable {
         CohortStudyError(.invalidDefinition, "\(source): \(field)", message)
     }
 
-    /// Checks and resolves a definition.
+    /// Checks and resolves a definition, in the order its parts are written: the population, the groups,
+    /// the endpoint, the analyses (`CohortPlan+Resolve.swift`), then the design's own parts.
     /// - Parameter source: the file name or `flags`, used in error messages.
     /// - Throws: `CohortStudyError.invalidDefinition` naming the field.
     public init(_ d: CohortDefinition, source: String, hierarchy: TumourTypeHierarchy = .embedded) throws {
@@ -91,226 +92,39 @@ public struct CohortPlan: Sendable {
         }
         guard !d.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("name", "is empty") }
         var fields = Set<String>()
-        let p = d.population
-        let extra = d.drugClasses ?? [:]
 
-        // Tumour types, expanded to descendants.
-        var codes: [String] = []
-        tumourTypesAsGiven = p.tumourTypes.map { $0.uppercased() }
-        for code in tumourTypesAsGiven {
-            guard !code.isEmpty, code.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
-                throw fail("population.tumourTypes", "\"\(code)\" is not an OncoTree code")
-            }
-            codes.append(code)
-            if p.includeDescendants, let id = hierarchy.id(of: OncoTreeCode(code)) {
-                for (k, other) in hierarchy.codes.enumerated() where k != Int(id) && hierarchy.isDescendant(Int32(k), of: id) {
-                    codes.append(other)
-                }
-            }
-        }
-        if !codes.isEmpty { fields.insert("tumour_type") }
-        var seen = Set<String>()
-        codes = codes.filter { seen.insert($0).inserted }
+        let population = try Self.resolvePopulation(d, hierarchy: hierarchy, fields: &fields, fail: fail)
+        tumourTypesAsGiven = population.tumourTypesAsGiven
+        populationSetMembers = population.setMembers
+        criteria = population.criteria
 
-        // Stages.
-        var stages: [Int] = []
-        for s in p.stages {
-            guard let o = Stage.ordinal(s) else { throw fail("population.stages", "\"\(s)\" is not a stage (0, I, II, III, IV)") }
-            stages.append(o)
-        }
-        if !stages.isEmpty { fields.insert("stage") }
-        if p.age != nil { fields.insert("age") }
-        var sexes: [Sex] = []
-        for s in p.sex {
-            switch s.lowercased() {
-            case "female", "f": sexes.append(.female)
-            case "male", "m": sexes.append(.male)
-            case "unknown": sexes.append(.unknown)
-            default: throw fail("population.sex", "\"\(s)\" is not female, male or unknown")
-            }
-        }
-        if !sexes.isEmpty { fields.insert("sex") }
-        var alterations: [AlterationFilter] = []
-        for (i, a) in p.alterations.enumerated() {
-            alterations.append(try Self.filter(a, field: "population.alterations[\(i)]", fail: fail))
-            fields.insert("mutations")
-        }
-        let popSets = try Self.populationSets(d, fail: fail)
-        if !popSets.filters.isEmpty { fields.insert("mutations") }
-        populationSetMembers = popSets.members
-        if let r = p.age, let lo = r.min, let hi = r.max, lo > hi { throw fail("population.age", "min is above max") }
-        if let r = p.tmb, let lo = r.min, let hi = r.max, lo > hi { throw fail("population.tmb", "min is above max") }
-        if p.tmb != nil { fields.insert("tmb") }
-        var therapies: [TherapyFilter] = []
-        for (i, t) in p.therapies.enumerated() {
-            let drugs = try Self.drugs(t, extra: extra, field: "population.therapies[\(i)]", fail: fail)
-            if let l = t.line, l < 1 { throw fail("population.therapies[\(i)].line", "must be 1 or more") }
-            therapies.append(TherapyFilter(drugs: drugs, line: t.line, received: t.received ?? true))
-            fields.insert("therapies")
-        }
-        var diagnosed: DayRange?
-        if let b = p.diagnosed {
-            var r = DayRange()
-            if let f = b.from {
-                guard let day = Day(iso: f) else { throw fail("population.diagnosed.from", "\"\(f)\" is not a date (YYYY-MM-DD)") }
-                r.from = day
-            }
-            if let t = b.to {
-                guard let day = Day(iso: t) else { throw fail("population.diagnosed.to", "\"\(t)\" is not a date (YYYY-MM-DD)") }
-                r.to = day
-            }
-            if let a = r.from, let b = r.to, a > b { throw fail("population.diagnosed", "from is after to") }
-            diagnosed = r
-            fields.insert("diagnosis_date")
-        }
-        var attributes: [AttributeFilter] = []
-        for (i, a) in p.attributes.enumerated() {
-            guard !a.name.isEmpty else { throw fail("population.attributes[\(i)].name", "is empty") }
-            if let v = a.values {
-                guard a.min == nil && a.max == nil else { throw fail("population.attributes[\(i)]", "give values or min/max, not both") }
-                attributes.append(.oneOf(a.name, v))
-            } else {
-                guard a.min != nil || a.max != nil else { throw fail("population.attributes[\(i)]", "needs values, min or max") }
-                attributes.append(.range(a.name, min: a.min, max: a.max))
-            }
-            fields.insert(a.name)
-        }
-        criteria = CohortCriteria(tumourTypes: codes, attributes: attributes, datasets: p.datasets, stages: stages, age: p.age,
-                                  sexes: sexes, tmb: p.tmb, diagnosed: diagnosed, alterations: alterations, therapies: therapies,
-                                  alterationSets: popSets.filters)
+        let groups = try Self.resolveGroups(d, fields: &fields, fail: fail)
+        groupVariable = groups.groupVariable
+        withinVariable = groups.withinVariable
+        setMembers = groups.setMembers
+        therapyA = groups.therapyA
+        therapyB = groups.therapyB
+        therapyLabels = groups.therapyLabels
 
-        // Groups.
-        var groupVariable: CohortVariable?
-        var withinVariable: CohortVariable?
-        var ta: [String] = [], tb: [String] = [], labels = ("", "")
-        var therapyLine: Int? = nil
-        var therapyGrouping = false
-        var members: [AlterationSetSpec.Member] = []
-        switch d.groups {
-        case nil: break
-        case .variable(let name, _)?:
-            groupVariable = CohortVariable(parsing: name)
-        case .mutation(let a)?:
-            _ = try Self.filter(a, field: "groups", fail: fail)
-            fields.insert("mutations")
-        case .alterationSet(let s)?:
-            for (name, m) in d.alterationSets ?? [:] where name.isEmpty || m.isEmpty {
-                throw fail("alterationSets", "set \"\(name)\" needs a name and at least one member")
-            }
-            members = try s.members(sets: d.alterationSets ?? [:], field: "groups", fail: fail)
-            fields.insert("mutations")
-        case .therapy(let a, let b, let line)?:
-            ta = try Self.drugs(a, extra: extra, field: "groups.a", fail: fail)
-            tb = try Self.drugs(b, extra: extra, field: "groups.b", fail: fail)
-            if let line, line < 1 { throw fail("groups.line", "must be 1 or more") }
-            if !Set(ta).isDisjoint(with: tb) { throw fail("groups", "therapies A and B share drugs (\(Set(ta).intersection(tb).sorted().joined(separator: ", ")))") }
-            labels = (a.label, b.label)
-            therapyLine = line
-            therapyGrouping = true
-            fields.insert("therapies")
-        case .top(let v, let percent, let within, _)?, .bottom(let v, let percent, let within, _)?:
-            guard percent > 0, percent < 100 else { throw fail("groups.percent", "must be between 0 and 100 (exclusive)") }
-            groupVariable = CohortVariable(parsing: v)
-            withinVariable = within.map { CohortVariable(parsing: $0) }
-        case .cuts(let v, let at)?:
-            guard !at.isEmpty, zip(at, at.dropFirst()).allSatisfy({ $0 < $1 }), at.allSatisfy(\.isFinite) else {
-                throw fail("groups.at", "needs one or more increasing cut points")
-            }
-            groupVariable = CohortVariable(parsing: v)
-        }
-        if let g = groupVariable { fields.insert(g.field) }
-        if let w = withinVariable { fields.insert(w.field) }
-        self.groupVariable = groupVariable
-        self.withinVariable = withinVariable
-        setMembers = members
-        therapyA = ta
-        therapyB = tb
-        therapyLabels = labels
-
-        // Endpoint.
         let e = d.endpoint
-        if let l = e.line, l < 1 { throw fail("endpoint.line", "must be 1 or more") }
-        var fromTherapy = false
-        switch e.kind {
-        case .study:
-            guard let t = e.time, let s = e.status, !t.isEmpty, !s.isEmpty else {
-                throw fail("endpoint", "kind study needs `time` and `status` (the study's attributes, e.g. OS_MONTHS and OS_STATUS)")
-            }
-            guard e.from == nil && e.line == nil else { throw fail("endpoint", "a study endpoint is measured as the study recorded it; from/line do not apply") }
-            tableEndpoint = .attributes(time: t, status: s)
-            nativeUnit = e.unit ?? .months
-            fields.insert(t); fields.insert(s)
-        case .os, .pfs, .ttnt:
-            guard e.time == nil && e.status == nil else { throw fail("endpoint", "time/status apply to kind study only") }
-            if e.unit != nil { throw fail("endpoint.unit", "derived endpoints are in days; set timeUnit for display") }
-            fields.insert(e.kind.rawValue)
-            let fromLine = e.kind == .ttnt || e.from == .line
-            if fromLine { fields.insert("therapies") }
-            var index: IndexEvent = .diagnosis
-            if fromLine {
-                if let l = e.line {
-                    index = .lineStart(l)
-                    if therapyGrouping, let tl = therapyLine, tl != l { throw fail("endpoint.line", "differs from groups.line") }
-                } else if therapyGrouping {
-                    fromTherapy = true
-                } else {
-                    throw fail("endpoint.line", "needed for \(e.kind == .ttnt ? "time to next treatment" : "an endpoint from a line start")")
-                }
-            }
-            if fromTherapy {
-                tableEndpoint = nil
-            } else {
-                switch e.kind {
-                case .os: tableEndpoint = .derived(.overallSurvival(from: index))
-                case .pfs: tableEndpoint = .derived(.progressionFreeSurvival(from: index))
-                default:
-                    guard case .lineStart(let l) = index else { throw fail("endpoint.line", "needed for time to next treatment") }
-                    tableEndpoint = .derived(.timeToNextTreatment(line: l))
-                }
-            }
-            nativeUnit = .days
-        }
-        endpointFromTherapyLine = fromTherapy
+        let endpoint = try Self.resolveEndpoint(d, groups: groups, fields: &fields, fail: fail)
+        tableEndpoint = endpoint.tableEndpoint
+        nativeUnit = endpoint.nativeUnit
+        endpointFromTherapyLine = endpoint.fromTherapyLine
         displayUnit = d.timeUnit ?? (e.kind == .study ? (e.unit ?? .months) : .months)
 
-        // Analyses.
-        let a = d.analysis
-        let skip = Set((a.skip ?? []).map { $0.lowercased() })
-        for s in skip where !["logrank", "cox", "phtest"].contains(s) { throw fail("analysis.skip", "unknown analysis \"\(s)\" (logrank, cox, phtest)") }
-        covariates = (a.cox?.covariates ?? []).map { (CohortVariable(parsing: $0.variable), $0.type) }
-        coxStrata = (a.cox?.strata ?? []).map { CohortVariable(parsing: $0) }
-        logRankStrata = (a.logRank?.strata ?? []).map { CohortVariable(parsing: $0) }
-        for v in covariates.map(\.variable) + coxStrata + logRankStrata { fields.insert(v.field) }
-        if let g = groupVariable, covariates.contains(where: { $0.variable == g }) {
-            throw fail("analysis.cox.covariates", "\(g) is the grouping variable; it is in the model already")
-        }
-        runLogRank = d.groups != nil && !skip.contains("logrank")
-        runCox = (d.groups != nil || !covariates.isEmpty) && !skip.contains("cox")
-        runPHTest = runCox && (a.cox?.phTest ?? true) && !skip.contains("phtest")
-        switch (a.cox?.ties ?? "efron").lowercased() {
-        case "efron": ties = .efron
-        case "breslow": ties = .breslow
-        case "exact": ties = .exact
-        default: throw fail("analysis.cox.ties", "must be efron, breslow or exact")
-        }
-        switch (a.km?.confidence ?? "log").lowercased() {
-        case "log": confidence = .log
-        case "log-log", "loglog": confidence = .logLog
-        case "plain": confidence = .plain
-        default: throw fail("analysis.km.confidence", "must be log, log-log or plain")
-        }
-        if let times = a.km?.times, times.contains(where: { !$0.isFinite || $0 < 0 }) {
-            throw fail("analysis.km.times", "must be non-negative numbers")
-        }
-        kmTimes = a.km?.times
-        competingCause = try a.competingRisks.map { cr in
-            let v = CohortVariable(parsing: cr.cause)
-            guard case .attribute = v else {
-                throw fail("analysis.competingRisks.cause", "\"\(cr.cause)\" must be a clinical attribute holding a status (e.g. DSS_STATUS)")
-            }
-            return v
-        }
-        if let c = competingCause { fields.insert(c.field) }
+        let analyses = try Self.resolveAnalyses(d, groupVariable: groups.groupVariable, fields: &fields, fail: fail)
+        covariates = analyses.covariates
+        coxStrata = analyses.coxStrata
+        logRankStrata = analyses.logRankStrata
+        runLogRank = analyses.runLogRank
+        runCox = analyses.runCox
+        runPHTest = analyses.runPHTest
+        ties = analyses.ties
+        confidence = analyses.confidence
+        kmTimes = analyses.kmTimes
+        competingCause = analyses.competingCause
+
         if let m = d.minimumCellCount, m < 1 { throw fail("minimumCellCount", "must be 1 or more") }
         if let l = e.landmark, l.days < 0 { throw fail("endpoint.landmark", "must not be negative") }
         screen = try d.screen.map { _ in try ScreenPlan(d, fail: fail) }

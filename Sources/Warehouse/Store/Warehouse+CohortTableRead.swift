@@ -31,12 +31,67 @@ extension Warehouse {
         }
     }
 
-    /// Answers a `CohortTableRequest`: the cohort's rows with the endpoint and the requested columns.
-    ///
-    /// One function of ~150 lines on purpose: the streams are planned, read concurrently and merged by
-    /// their indices (`personsK`, `diagnosisK`, the endpoint and column streams); split, a dozen indices
-    /// would travel between the parts.
+    /// The streams of one cohort-table read, and which result each part of the table comes from.
+    private struct StreamPlan {
+        var streams: [Stream] = []
+        /// The cohort's persons (with the year of birth when the age is asked for).
+        var personsK = 0
+        /// (person, day, tumour type) of the diagnosis, when the endpoint or a column needs it.
+        var diagnosisK: Int?
+        /// The derived endpoint's (person, day) streams.
+        var followUpK: Int?, deathK: Int?, lineK: Int?, nextLineK: Int?, progressionK: Int?
+        /// A study endpoint's time and status attributes.
+        var attributeKs: [Int] = []
+        /// The sequenced persons, when an alteration column is asked for.
+        var genotypedK: Int?
+        /// Per requested column, its stream (nil: made from the diagnosis or persons streams).
+        var columnK: [Int?] = []
+    }
+
+    /// Answers a `CohortTableRequest`: the cohort's rows with the endpoint and the requested columns. The
+    /// streams are planned (`planStreams`), read concurrently, then merged by person: the rows with the
+    /// endpoint (`endpointRows`), then the columns (`appendColumns`).
     public func cohortTable(_ request: CohortTableRequest, logger: Logger) async throws -> CohortTable {
+        let plan = planStreams(request)
+
+        // Read them concurrently.
+        let sql = self.sql, reads = plan.streams
+        let results: [ResultColumns] = try await withThrowingTaskGroup(of: (Int, ResultColumns).self) { g in
+            for (k, s) in reads.enumerated() {
+                g.addTask { (k, try await sql.withSession { try await $0.fetch(s.query, types: s.types) }) }
+            }
+            var out = [ResultColumns?](repeating: nil, count: reads.count)
+            for try await (k, r) in g { out[k] = r }
+            return out.map { $0! }
+        }
+
+        var table = CohortTable()
+        let persons = results[plan.personsK]
+        let cohortIDs = persons.ints(0).map { $0! }
+        table.cohortSize = cohortIDs.count
+        let diagnosis = plan.diagnosisK.map { Self.diagnoses(results[$0]) }
+
+        // Rows.
+        if case .derived(let e)? = request.endpoint {
+            let rows = Self.endpointRows(e, cohortIDs: cohortIDs, index: plan.lineK.map { Self.dayStream(results[$0]) } ?? diagnosis!.days,
+                                         followUp: Self.dayStream(results[plan.followUpK!], latest: true), death: Self.dayStream(results[plan.deathK!]),
+                                         progression: plan.progressionK.map { results[$0] }, nextLine: plan.nextLineK.map { Self.dayStream(results[$0]) })
+            table.personIDs = rows.ids; table.time = rows.time; table.event = rows.event
+        } else if plan.attributeKs.count == 2 {
+            Self.attributeEndpointRows(cohortIDs, time: results[plan.attributeKs[0]], status: results[plan.attributeKs[1]], into: &table)
+        } else {
+            table.personIDs = cohortIDs
+        }
+
+        Self.appendColumns(request, plan: plan, results: results, cohortIDs: cohortIDs, diagnosis: diagnosis, to: &table)
+        logger.debug("warehouse.cohort_table", metadata: ["cohort.size": "\(table.cohortSize)", "cohort.rows": "\(table.count)",
+                                                          "cohort.columns": "\(request.columns.count)", "cohort.queries": "\(plan.streams.count)"])
+        return table
+    }
+
+    /// The queries of a read: the cohort's persons, the diagnosis when needed, the endpoint's streams, the
+    /// sequenced persons and one stream per requested column that is not made from those.
+    private func planStreams(_ request: CohortTableRequest) -> StreamPlan {
         let c = request.cohort
         let d = dialect
         let everyone = Self.isEveryone(c)
@@ -115,36 +170,15 @@ extension Warehouse {
             }
         }
 
-        // Read them concurrently.
-        let sql = self.sql, reads = streams
-        let results: [ResultColumns] = try await withThrowingTaskGroup(of: (Int, ResultColumns).self) { g in
-            for (k, s) in reads.enumerated() {
-                g.addTask { (k, try await sql.withSession { try await $0.fetch(s.query, types: s.types) }) }
-            }
-            var out = [ResultColumns?](repeating: nil, count: reads.count)
-            for try await (k, r) in g { out[k] = r }
-            return out.map { $0! }
-        }
+        return StreamPlan(streams: streams, personsK: personsK, diagnosisK: diagnosisK, followUpK: followUpK, deathK: deathK, lineK: lineK,
+                          nextLineK: nextLineK, progressionK: progressionK, attributeKs: attributeKs, genotypedK: genotypedK, columnK: columnK)
+    }
 
-        var table = CohortTable()
-        let persons = results[personsK]
-        let cohortIDs = persons.ints(0).map { $0! }
-        table.cohortSize = cohortIDs.count
-        let diagnosis = diagnosisK.map { Self.diagnoses(results[$0]) }
-
-        // Rows.
-        if let e = derived {
-            let rows = Self.endpointRows(e, cohortIDs: cohortIDs, index: lineK.map { Self.dayStream(results[$0]) } ?? diagnosis!.days,
-                                         followUp: Self.dayStream(results[followUpK!], latest: true), death: Self.dayStream(results[deathK!]),
-                                         progression: progressionK.map { results[$0] }, nextLine: nextLineK.map { Self.dayStream(results[$0]) })
-            table.personIDs = rows.ids; table.time = rows.time; table.event = rows.event
-        } else if attributeKs.count == 2 {
-            Self.attributeEndpointRows(cohortIDs, time: results[attributeKs[0]], status: results[attributeKs[1]], into: &table)
-        } else {
-            table.personIDs = cohortIDs
-        }
-
-        // Columns.
+    /// The requested columns, aligned to the table's rows: tumour type, diagnosis year and age from the diagnosis
+    /// stream, the others from their own streams.
+    private static func appendColumns(_ request: CohortTableRequest, plan: StreamPlan, results: [ResultColumns], cohortIDs: [Int64],
+                                      diagnosis: (days: DayStream, tumourTypes: [String?])?, to table: inout CohortTable) {
+        let persons = results[plan.personsK]
         for (k, col) in request.columns.enumerated() {
             switch col {
             case .tumourType:
@@ -164,32 +198,29 @@ extension Warehouse {
                 }
                 table.columns.append(.init(column: col, texts: nil, numbers: ages))
             case .sex, .patientKey:
-                let r = results[columnK[k]!]
+                let r = results[plan.columnK[k]!]
                 table.columns.append(.init(column: col, texts: Self.align(table.personIDs, r.ints(0).map { $0! }, r.texts(1)), numbers: nil))
             case .tmb:
-                let r = results[columnK[k]!]
+                let r = results[plan.columnK[k]!]
                 table.columns.append(.init(column: col, texts: nil, numbers: Self.align(table.personIDs, r.ints(0).map { $0! }, r.doubles(1))))
             case .stage:
-                let r = results[columnK[k]!]
+                let r = results[plan.columnK[k]!]
                 let n = Self.align(table.personIDs, r.ints(0).map { $0! }, r.doubles(1))
                 let names = ["0", "I", "II", "III", "IV"]
                 table.columns.append(.init(column: col, texts: n.map { v in v.map { names[max(0, min(4, Int($0)))] } }, numbers: n))
             case .attribute:
-                let first = Self.firstPerPerson(results[columnK[k]!])
+                let first = Self.firstPerPerson(results[plan.columnK[k]!])
                 table.columns.append(.init(column: col, texts: Self.align(table.personIDs, first.ids, first.texts),
                                            numbers: Self.align(table.personIDs, first.ids, first.numbers)))
             case .alteration:
-                let genotypedIDs = results[genotypedK!].ints(0).map { $0! }
-                let alteredIDs = results[columnK[k]!].ints(0).map { $0! }
+                let genotypedIDs = results[plan.genotypedK!].ints(0).map { $0! }
+                let alteredIDs = results[plan.columnK[k]!].ints(0).map { $0! }
                 let genotyped = Self.align(table.personIDs, genotypedIDs, [Bool?](repeating: true, count: genotypedIDs.count))
                 let altered = Self.align(table.personIDs, alteredIDs, [Bool?](repeating: true, count: alteredIDs.count))
                 let v: [Double?] = zip(altered, genotyped).map { a, g in a != nil ? 1 : (g != nil ? 0 : nil) }
                 table.columns.append(.init(column: col, texts: nil, numbers: v))
             }
         }
-        logger.debug("warehouse.cohort_table", metadata: ["cohort.size": "\(table.cohortSize)", "cohort.rows": "\(table.count)",
-                                                          "cohort.columns": "\(request.columns.count)", "cohort.queries": "\(streams.count)"])
-        return table
     }
 
     /// Per-person days (ascending person ids, one entry each).
