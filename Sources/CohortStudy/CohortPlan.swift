@@ -94,36 +94,21 @@ public struct CohortPlan: Sendable {
         var fields = Set<String>()
 
         let population = try Self.resolvePopulation(d, hierarchy: hierarchy, fields: &fields, fail: fail)
-        tumourTypesAsGiven = population.tumourTypesAsGiven
-        populationSetMembers = population.setMembers
-        criteria = population.criteria
+        (tumourTypesAsGiven, populationSetMembers, criteria) = (population.tumourTypesAsGiven, population.setMembers, population.criteria)
 
         let groups = try Self.resolveGroups(d, fields: &fields, fail: fail)
-        groupVariable = groups.groupVariable
-        withinVariable = groups.withinVariable
-        setMembers = groups.setMembers
-        therapyA = groups.therapyA
-        therapyB = groups.therapyB
-        therapyLabels = groups.therapyLabels
+        (groupVariable, withinVariable, setMembers) = (groups.groupVariable, groups.withinVariable, groups.setMembers)
+        (therapyA, therapyB, therapyLabels) = (groups.therapyA, groups.therapyB, groups.therapyLabels)
 
         let e = d.endpoint
         let endpoint = try Self.resolveEndpoint(d, groups: groups, fields: &fields, fail: fail)
-        tableEndpoint = endpoint.tableEndpoint
-        nativeUnit = endpoint.nativeUnit
-        endpointFromTherapyLine = endpoint.fromTherapyLine
+        (tableEndpoint, nativeUnit, endpointFromTherapyLine) = (endpoint.tableEndpoint, endpoint.nativeUnit, endpoint.fromTherapyLine)
         displayUnit = d.timeUnit ?? (e.kind == .study ? (e.unit ?? .months) : .months)
 
         let analyses = try Self.resolveAnalyses(d, groupVariable: groups.groupVariable, fields: &fields, fail: fail)
-        covariates = analyses.covariates
-        coxStrata = analyses.coxStrata
-        logRankStrata = analyses.logRankStrata
-        runLogRank = analyses.runLogRank
-        runCox = analyses.runCox
-        runPHTest = analyses.runPHTest
-        ties = analyses.ties
-        confidence = analyses.confidence
-        kmTimes = analyses.kmTimes
-        competingCause = analyses.competingCause
+        (covariates, coxStrata, logRankStrata) = (analyses.covariates, analyses.coxStrata, analyses.logRankStrata)
+        (runLogRank, runCox, runPHTest) = (analyses.runLogRank, analyses.runCox, analyses.runPHTest)
+        (ties, confidence, kmTimes, competingCause) = (analyses.ties, analyses.confidence, analyses.kmTimes, analyses.competingCause)
 
         if let m = d.minimumCellCount, m < 1 { throw fail("minimumCellCount", "must be 1 or more") }
         if let l = e.landmark, l.days < 0 { throw fail("endpoint.landmark", "must not be negative") }

@@ -58,11 +58,8 @@ extension CohortStudy {
         do {
             result = try computeScreen(plan: plan, screen: sp, table: table, carriers: carriers, minimum: minimum)
         } catch let e as CohortStudyError where e.code == .noPatients {
-            _ = try await store.appendAudit(AuditRecord(action: "cohort.screen", projectID: options.project, definitionSHA256: gate.definitionHash,
-                                                        detail: ["study": .string(plan.definition.name),
-                                                                 "cohortSize": CohortDisclosure(k: minimum).auditValue(table.cohortSize),
-                                                                 "analysed": .int(0), "minimumCellCount": .int(minimum)]),
-                                            keys: options.keys, logger: logger)
+            try await auditNobodyAnalysed("cohort.screen", plan: plan, cohortSize: table.cohortSize, definitionHash: gate.definitionHash,
+                                          minimum: minimum, store: store, options: options, logger: logger)
             throw e
         }
         let dc = CohortDisclosure(k: minimum)

@@ -49,6 +49,16 @@ public enum CohortStudy {
         Day(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
+    /// Audits a run that left nobody to analyse (`analysed` 0; the cohort's size as shown) before its error is thrown.
+    static func auditNobodyAnalysed(_ action: String, plan: CohortPlan, cohortSize: Int, definitionHash: String, minimum: Int,
+                                    store: Warehouse, options: Options, logger: Logger) async throws {
+        _ = try await store.appendAudit(AuditRecord(action: action, projectID: options.project, definitionSHA256: definitionHash,
+                                                    detail: ["study": .string(plan.definition.name),
+                                                             "cohortSize": CohortDisclosure(k: minimum).auditValue(cohortSize),
+                                                             "analysed": .int(0), "minimumCellCount": .int(minimum)]),
+                                        keys: options.keys, logger: logger)
+    }
+
     /// Runs a study.
     /// - Throws: `CohortStudyError.refused` (logged) when governance refuses; `.noPatients`, `.analysis`;
     ///   warehouse errors.
@@ -79,11 +89,8 @@ public enum CohortStudy {
             analysis = try CohortAnalysis.compute(plan: plan, table: table, lines: lines)
             analysis.notes += gate.notes
         } catch let e as CohortStudyError where e.code == .noPatients {
-            _ = try await store.appendAudit(AuditRecord(action: "cohort.run", projectID: options.project, definitionSHA256: definitionHash,
-                                                        detail: ["study": .string(plan.definition.name),
-                                                                 "cohortSize": CohortDisclosure(k: minimum).auditValue(table.cohortSize),
-                                                                 "analysed": .int(0), "minimumCellCount": .int(minimum)]),
-                                            keys: options.keys, logger: logger)
+            try await auditNobodyAnalysed("cohort.run", plan: plan, cohortSize: table.cohortSize, definitionHash: definitionHash,
+                                          minimum: minimum, store: store, options: options, logger: logger)
             throw e
         }
 

@@ -8,28 +8,19 @@ extension SyntheticCohortGenerator {
     /// The patient at diagnosis.
     struct ClinicalDraw {
         var type: SyntheticCohortParameters.TumourType
-        var female: Bool
-        var age: Int
-        var stage: Int
-        var diagnosis: Day
-        var msi: Bool
-        var tmb: Double
-        var driver: SyntheticCohortParameters.Driver?
-        var tp53: Bool
+        var female: Bool, age: Int, stage: Int, diagnosis: Day
+        var msi: Bool, tmb: Double
+        var driver: SyntheticCohortParameters.Driver?, tp53: Bool
         /// Drawn only when the parameter file asks for it, so that cohorts without it keep their streams.
         var ecog: Int?
     }
 
     /// The patient's survival and follow-up.
     struct SurvivalDraw {
-        /// The linear predictor without the treatment term (the comparator's).
-        var comparatorLP: Double
-        var hazardDraw: Double
-        var scale: Double
+        /// The linear predictor without the treatment term (the comparator's), the hazard draw and the Weibull scale.
+        var comparatorLP: Double, hazardDraw: Double, scale: Double
         /// Days of follow-up (≥ 1), whether it ends in death, and the true survival in days.
-        var follow: Int
-        var died: Bool
-        var trueDeath: Int
+        var follow: Int, died: Bool, trueDeath: Int
     }
 
     /// Generates patient `i` into `b`; returns the draws giving the patient's survival under both strategies
