@@ -34,8 +34,6 @@ extension Warehouse {
     /// The streams of one cohort-table read, and which result each part of the table comes from.
     private struct StreamPlan {
         var streams: [Stream] = []
-        /// The cohort's persons (with the year of birth when the age is asked for).
-        var personsK = 0
         /// (person, day, tumour type) of the diagnosis, when the endpoint or a column needs it.
         var diagnosisK: Int?
         /// The derived endpoint's (person, day) streams.
@@ -49,13 +47,23 @@ extension Warehouse {
     }
 
     /// Answers a `CohortTableRequest`: the cohort's rows with the endpoint and the requested columns. The
-    /// streams are planned (`planStreams`), read concurrently, then merged by person: the rows with the
-    /// endpoint (`endpointRows`), then the columns (`appendColumns`).
+    /// cohort's persons are read first, its criteria evaluated once (`personsQuery`); the other streams are
+    /// scoped by that result (`streamScope`), planned (`planStreams`), read concurrently, then merged by
+    /// person: the rows with the endpoint (`endpointRows`), then the columns (`appendColumns`). Scoping every
+    /// stream by the criteria instead re-evaluated them per stream: a stage and age population took 24 s of
+    /// CPU at a million patients in nine streams (docs/scale.md, stop 19).
     public func cohortTable(_ request: CohortTableRequest, logger: Logger) async throws -> CohortTable {
-        let plan = planStreams(request)
+        let sql = self.sql
+        let everyone = Self.isEveryone(request.cohort)
+        async let personCount: Int64? = everyone ? nil
+            : try await sql.withSession { try await $0.fetch(SQLFragment("SELECT COUNT(*) AS c0 FROM person"), types: [.int]) }.ints(0).first ?? nil
+        let personsQ = personsQuery(request)
+        let persons = try await sql.withSession { try await $0.fetch(personsQ, types: [.int, .int]) }
+        let cohortIDs = persons.ints(0).map { $0! }
+        let plan = planStreams(request, scope: Self.streamScope(request.cohort, cohortIDs: cohortIDs, persons: try await personCount))
 
         // Read them concurrently.
-        let sql = self.sql, reads = plan.streams
+        let reads = plan.streams
         let results: [ResultColumns] = try await withThrowingTaskGroup(of: (Int, ResultColumns).self) { g in
             for (k, s) in reads.enumerated() {
                 g.addTask { (k, try await sql.withSession { try await $0.fetch(s.query, types: s.types) }) }
@@ -66,8 +74,6 @@ extension Warehouse {
         }
 
         var table = CohortTable()
-        let persons = results[plan.personsK]
-        let cohortIDs = persons.ints(0).map { $0! }
         table.cohortSize = cohortIDs.count
         let diagnosis = plan.diagnosisK.map { Self.diagnoses(results[$0]) }
 
@@ -83,18 +89,37 @@ extension Warehouse {
             table.personIDs = cohortIDs
         }
 
-        Self.appendColumns(request, plan: plan, results: results, cohortIDs: cohortIDs, diagnosis: diagnosis, to: &table)
+        Self.appendColumns(request, plan: plan, results: results, persons: persons, cohortIDs: cohortIDs, diagnosis: diagnosis, to: &table)
         logger.debug("warehouse.cohort_table", metadata: ["cohort.size": "\(table.cohortSize)", "cohort.rows": "\(table.count)",
                                                           "cohort.columns": "\(request.columns.count)", "cohort.queries": "\(plan.streams.count)"])
         return table
     }
 
-    /// The queries of a read: the cohort's persons, the diagnosis when needed, the endpoint's streams, the
-    /// sequenced persons and one stream per requested column that is not made from those.
-    private func planStreams(_ request: CohortTableRequest) -> StreamPlan {
+    /// The cohort's persons (with the year of birth when the age is asked for), ascending.
+    private func personsQuery(_ request: CohortTableRequest) -> SQLFragment {
         let c = request.cohort
+        let born = request.columns.contains(.age) ? "p.year_of_birth" : "0"
+        return Self.isEveryone(c)
+            ? SQLFragment("SELECT p.person_id AS c0, \(born) AS c1 FROM person p ORDER BY c0")
+            : SQLFragment("WITH ") + cohortCTE(c) + SQLFragment(" SELECT p.person_id AS c0, \(born) AS c1 FROM person p JOIN cohort ON cohort.person_id = p.person_id ORDER BY c0")
+    }
+
+    /// How the streams after the persons' read are scoped: everyone when the criteria select everyone or
+    /// when the cohort holds more than a tenth of the warehouse's persons (a scan of the whole table costs
+    /// less than looking up that many ids, and the merges keep only the cohort's rows: each walks the
+    /// ascending cohort ids and skips the others); else the cohort's ids as a list (an indexed lookup
+    /// each). Never the criteria again.
+    static func streamScope(_ c: CohortCriteria, cohortIDs: [Int64], persons: Int64?) -> CohortCriteria {
+        if isEveryone(c) { return .all }
+        if let persons, Int64(cohortIDs.count) * 10 > persons { return .all }
+        return CohortCriteria(personIDs: cohortIDs)
+    }
+
+    /// The queries of a read after the persons': the diagnosis when needed, the endpoint's streams, the
+    /// sequenced persons and one stream per requested column that is not made from those, each scoped by
+    /// `scope` (the cohort's ids, or everyone).
+    private func planStreams(_ request: CohortTableRequest, scope c: CohortCriteria) -> StreamPlan {
         let d = dialect
-        let everyone = Self.isEveryone(c)
         let lineKind = WarehouseSchema.EpisodeKind.lineOfTherapy
 
         // What is needed.
@@ -107,7 +132,6 @@ extension Warehouse {
             }
             return request.columns.contains { [CohortColumn.tumourType, .age, .diagnosisYear].contains($0) }
         }()
-        let needsAge = request.columns.contains(.age)
 
         // The streams.
         var streams: [Stream] = []
@@ -116,12 +140,6 @@ extension Warehouse {
             let s = cohortScope(c, alias: alias)
             return s.with + body.replacingJoin(s.join)
         }
-        // Persons of the cohort (with the year of birth when the age is asked for).
-        let personsK = everyone
-            ? add(SQLFragment("SELECT p.person_id AS c0, \(needsAge ? "p.year_of_birth" : "0") AS c1 FROM person p ORDER BY c0"), [.int, .int])
-            : add(SQLFragment("WITH ") + cohortCTE(c) + SQLFragment("""
-                 SELECT p.person_id AS c0, \(needsAge ? "p.year_of_birth" : "0") AS c1 FROM person p JOIN cohort ON cohort.person_id = p.person_id ORDER BY c0
-                """), [.int, .int])
         // Diagnosis: (person, day, tumour type), several rows per person on SQLite.
         var diagnosisK: Int?
         if needsDiagnosis {
@@ -170,15 +188,14 @@ extension Warehouse {
             }
         }
 
-        return StreamPlan(streams: streams, personsK: personsK, diagnosisK: diagnosisK, followUpK: followUpK, deathK: deathK, lineK: lineK,
+        return StreamPlan(streams: streams, diagnosisK: diagnosisK, followUpK: followUpK, deathK: deathK, lineK: lineK,
                           nextLineK: nextLineK, progressionK: progressionK, attributeKs: attributeKs, genotypedK: genotypedK, columnK: columnK)
     }
 
     /// The requested columns, aligned to the table's rows: tumour type, diagnosis year and age from the diagnosis
     /// stream, the others from their own streams.
-    private static func appendColumns(_ request: CohortTableRequest, plan: StreamPlan, results: [ResultColumns], cohortIDs: [Int64],
+    private static func appendColumns(_ request: CohortTableRequest, plan: StreamPlan, results: [ResultColumns], persons: ResultColumns, cohortIDs: [Int64],
                                       diagnosis: (days: DayStream, tumourTypes: [String?])?, to table: inout CohortTable) {
-        let persons = results[plan.personsK]
         for (k, col) in request.columns.enumerated() {
             switch col {
             case .tumourType:
