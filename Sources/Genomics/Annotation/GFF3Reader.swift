@@ -110,7 +110,9 @@ enum GFF3Reader {
         case "three_prime_UTR": kind = .utr3
         default: kind = nil
         }
-        let isTranscript = after("ID=transcript:", in: attributes) != nil, isGene = after("ID=gene:", in: attributes) != nil
+        // Feature lines (most of a GFF3) are never genes or transcripts: their attributes are not searched for those.
+        let isTranscript = kind == nil && after("ID=transcript:", in: attributes) != nil
+        let isGene = kind == nil && !isTranscript && after("ID=gene:", in: attributes) != nil
         if !p.isRefSeq && kind == nil && !isTranscript && !isGene && RefSeqForm.showsRefSeq(seqid: cols[0], type: type, attributes: attributes) { p.isRefSeq = true }
         let refseq = p.isRefSeq && kind == nil && !isTranscript && !isGene ? RefSeqForm.Line(type: type) : nil
         if kind == nil && !isTranscript && !isGene && refseq == nil { return }
