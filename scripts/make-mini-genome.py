@@ -4,7 +4,12 @@
 Writes into OUT (default Tests/Fixtures/annotate):
   mini.fa.gz (+ .fai, .gzi)  one contig, chr1, of random bases (bgzip + samtools faidx)
   mini.gff3                   Ensembl-style GFF3: multi-exon coding genes on both strands (UTRs,
-                              Ensembl_canonical tags), a second transcript of one gene, a lincRNA
+                              Ensembl_canonical tags), a lincRNA
+  mini.refseq.gff3            the same genes in NCBI's RefSeq GFF3 form: seqid NC_000001.11 (GRCh38
+                              chr1's accession; a region line with chromosome=1), ID=gene-NAME with
+                              gene_biotype and Dbxref=GeneID, mRNA/lnc_RNA ID=rna-NM_/NR_ with
+                              transcript_id, exon/CDS Parent=rna-..., no UTR lines, tag=MANE Select on
+                              ALPHA, BETA and GAMMA and tag=RefSeq Select on DELTA
   variants.vcf                sites-only VCF: SNVs, MNVs, insertions and deletions in exons, at
                               start and stop codons, across splice sites and in introns and UTRs
   variants.bcsq.vcf           `bcftools csq -l` on the above (the stored reference output)
@@ -38,6 +43,26 @@ genes = [
 ]
 gff = ["##gff-version 3", "##sequence-region chr1 1 %d" % LEN]
 transcripts = []
+# The RefSeq twin (NCBI annotwriter layout: gene, mRNA, its exons, then its CDS lines, transcript order).
+ACC = "NC_000001.11"
+refseq = ["##gff-version 3", "#!gff-spec-version 1.21", "#!processor NCBI annotwriter",
+          "#!genome-build GRCh38.p14 (synthetic twin of mini.gff3, scripts/make-mini-genome.py)",
+          "##sequence-region %s 1 %d" % (ACC, LEN),
+          "%s\tRefSeq\tregion\t1\t%d\t.\t+\t.\tID=%s:1..%d;Dbxref=taxon:9606;Name=1;chromosome=1;gbkey=Src;genome=chromosome;mol_type=genomic DNA" % (ACC, LEN, ACC, LEN)]
+
+def refseq_transcript(k, name, strand, order, cds_runs, tag):
+    start, end = min(s for s, _ in order), max(e for _, e in order)
+    nm, np_ = "NM_90000%d.1" % k, "NP_90000%d.1" % k
+    refseq.append("%s\tBestRefSeq\tgene\t%d\t%d\t.\t%s\t.\tID=gene-%s;Dbxref=GeneID:90000%d;Name=%s;description=synthetic gene %s;gbkey=Gene;gene=%s;gene_biotype=protein_coding"
+                  % (ACC, start, end, strand, name, k, name, name, name))
+    refseq.append("%s\tBestRefSeq\tmRNA\t%d\t%d\t.\t%s\t.\tID=rna-%s;Parent=gene-%s;Dbxref=GeneID:90000%d,GenBank:%s;Name=%s;gbkey=mRNA;gene=%s;product=synthetic protein %s%%2C isoform a;tag=%s;transcript_id=%s"
+                  % (ACC, start, end, strand, nm, name, k, nm, nm, name, name, tag, nm))
+    for i, (s, e) in enumerate(order):
+        refseq.append("%s\tBestRefSeq\texon\t%d\t%d\t.\t%s\t.\tID=exon-%s-%d;Parent=rna-%s;Dbxref=GeneID:90000%d,GenBank:%s;gbkey=mRNA;gene=%s;tag=%s;transcript_id=%s"
+                      % (ACC, s, e, strand, nm, i + 1, nm, k, nm, name, tag, nm))
+    for s, e, phase in cds_runs:
+        refseq.append("%s\tBestRefSeq\tCDS\t%d\t%d\t.\t%s\t%d\tID=cds-%s;Parent=rna-%s;Dbxref=GeneID:90000%d,GenBank:%s;Name=%s;gbkey=CDS;gene=%s;product=synthetic protein %s;protein_id=%s;tag=%s"
+                      % (ACC, s, e, strand, phase, np_, nm, k, np_, np_, name, name, np_, tag))
 
 def add_transcript(gid, tid, strand, exons, u5, u3, canonical, name=None, gene_line=True):
     # CDS = exon bases minus UTRs, in transcript order
@@ -59,12 +84,14 @@ def add_transcript(gid, tid, strand, exons, u5, u3, canonical, name=None, gene_l
     gff.append("chr1\tsynthetic\tmRNA\t%d\t%d\t.\t%s\t.\tID=transcript:%s;Parent=gene:%s;biotype=protein_coding%s" % (start, end, strand, tid, gid, tag))
     cset = set(cds_pos)
     done = 0
+    cds_runs = []
     for s, e in order:
         gff.append("chr1\tsynthetic\texon\t%d\t%d\t.\t%s\t.\tParent=transcript:%s" % (s, e, strand, tid))
         inside = [p for p in range(s, e + 1) if p in cset]
         if inside:
             phase = (3 - done % 3) % 3
             gff.append("chr1\tsynthetic\tCDS\t%d\t%d\t.\t%s\t%d\tParent=transcript:%s" % (min(inside), max(inside), strand, phase, tid))
+            cds_runs.append((min(inside), max(inside), phase))
             done += len(inside)
         utr = [p for p in range(s, e + 1) if p not in cset]
         if utr:
@@ -78,6 +105,8 @@ def add_transcript(gid, tid, strand, exons, u5, u3, canonical, name=None, gene_l
                 if part:
                     gff.append("chr1\tsynthetic\t%s\t%d\t%d\t.\t%s\t.\tParent=transcript:%s" % (kind, min(part), max(part), strand, tid))
     transcripts.append((tid, strand, exons, cds_pos))
+    k = int(tid[2:])
+    refseq_transcript(k, name, strand, order, cds_runs, "MANE Select" if k <= 3 else "RefSeq Select")
 
 for i, (gid, name, strand, exons, u5, u3) in enumerate(genes):
     add_transcript(gid, "TX%d" % (i + 1), strand, exons, u5, u3, True, name)
@@ -86,6 +115,10 @@ gff.append("chr1\tsynthetic\tlincRNA_gene\t40001\t43000\t.\t+\t.\tID=gene:GENE5;
 gff.append("chr1\tsynthetic\tlnc_RNA\t40001\t43000\t.\t+\t.\tID=transcript:TX5;Parent=gene:GENE5;biotype=lincRNA")
 for s, e in [(40001, 40500), (42001, 43000)]:
     gff.append("chr1\tsynthetic\texon\t%d\t%d\t.\t+\t.\tParent=transcript:TX5" % (s, e))
+refseq.append("%s\tBestRefSeq\tgene\t40001\t43000\t.\t+\t.\tID=gene-EPSILON;Dbxref=GeneID:900005;Name=EPSILON;gbkey=Gene;gene=EPSILON;gene_biotype=lncRNA" % ACC)
+refseq.append("%s\tBestRefSeq\tlnc_RNA\t40001\t43000\t.\t+\t.\tID=rna-NR_900005.1;Parent=gene-EPSILON;Dbxref=GeneID:900005,GenBank:NR_900005.1;Name=NR_900005.1;gbkey=ncRNA;gene=EPSILON;transcript_id=NR_900005.1" % ACC)
+for i, (s, e) in enumerate([(40001, 40500), (42001, 43000)]):
+    refseq.append("%s\tBestRefSeq\texon\t%d\t%d\t.\t+\t.\tID=exon-NR_900005.1-%d;Parent=rna-NR_900005.1;gbkey=ncRNA;gene=EPSILON;transcript_id=NR_900005.1" % (ACC, s, e, i + 1))
 
 # Variants
 variants = set()
@@ -137,6 +170,7 @@ for ext in (".gz", ".gz.fai", ".gz.gzi"):
 subprocess.check_call(["bgzip", "-f", "-i", fa])
 subprocess.check_call(["samtools", "faidx", fa + ".gz"])
 with open(os.path.join(OUT, "mini.gff3"), "w") as f: f.write("\n".join(gff) + "\n")
+with open(os.path.join(OUT, "mini.refseq.gff3"), "w") as f: f.write("\n".join(refseq) + "\n")
 vcf = os.path.join(OUT, "variants.vcf")
 with open(vcf, "w") as f:
     f.write("##fileformat=VCFv4.2\n##contig=<ID=chr1,length=%d>\n" % LEN)

@@ -119,17 +119,18 @@ import _TestSupport
 
     /// A gene pack (`onco kb transcripts build --genes`) annotates the variants of its genes exactly as the
     /// GFF3 + FASTA do: per record, the pack's CSQ entries are the full run's entries of those genes (PICK
-    /// aside: the choice is among the transcripts each run knows).
-    @Test func genePackGivesTheSameAnnotationForItsGenes() throws {
+    /// aside: the choice is among the transcripts each run knows). The same for the RefSeq twin of the GFF3
+    /// (its pack keeps the RefSeq lines and the NC_ region line).
+    @Test(arguments: ["mini.gff3", "mini.refseq.gff3"]) func genePackGivesTheSameAnnotationForItsGenes(gff: String) throws {
         let dir = try makeTemporaryDirectory("onco-annotate-pack")
         defer { try? FileManager.default.removeItem(at: dir) }
         let pack = dir.appendingPathComponent("mini.pack.gz").path
-        let b = try runOnco(["kb", "transcripts", "build", "--gff", Self.fx("mini.gff3"), "--reference", Self.fx("mini.fa.gz"),
+        let b = try runOnco(["kb", "transcripts", "build", "--gff", Self.fx(gff), "--reference", Self.fx("mini.fa.gz"),
                              "--genes", "ALPHA,DELTA,NOSUCH", "-o", pack])
         #expect(b.status == 0, "\(b.stderr)")
         #expect(b.stderr.contains("2 genes, 2 transcripts") && b.stderr.contains("NOSUCH"), "\(b.stderr)")
         let full = dir.appendingPathComponent("full.vcf").path, packed = dir.appendingPathComponent("pack.vcf").path
-        let f = try runOnco(["annotate", Self.fx("variants.vcf"), "--gff", Self.fx("mini.gff3"), "--reference", Self.fx("mini.fa.gz"), "-o", full])
+        let f = try runOnco(["annotate", Self.fx("variants.vcf"), "--gff", Self.fx(gff), "--reference", Self.fx("mini.fa.gz"), "-o", full])
         let p = try runOnco(["annotate", Self.fx("variants.vcf"), "--gene-pack", pack, "-o", packed], environment: ["ONCO_GFF": ""])
         #expect(f.status == 0 && p.status == 0, "\(f.stderr) \(p.stderr)")
         func entries(_ path: String) throws -> [[String]] {

@@ -16,6 +16,12 @@ public final class ConsequenceAnnotator {
     public var referencePath: String { reference.path }
     let caller: LocalCsqCaller
     let models: [String: TranscriptModel]
+    /// The transcripts by `TranscriptModel.index`, with what `choose` ranks them by.
+    let transcripts: [TranscriptModel]
+    let isPreferred: [Bool]
+    let codingLengths: [Int]
+    /// Per consequence bits: the SO terms, IMPACT and bcftools names as `csqValue` writes them.
+    var termsByBits: [Int: Terms] = [:]
     /// Transcript ids (without version) to prefer, if given.
     public let preferred: Set<String>
 
@@ -53,20 +59,17 @@ public final class ConsequenceAnnotator {
         reference = sequence
         let list = try GFF3Reader.read(path: gff, reference: reference)
         var m: [String: TranscriptModel] = [:]
-        for t in list { m[t.id] = t }
+        for (i, t) in list.enumerated() {
+            t.index = i
+            m[t.id] = t
+        }
         models = m
-        preferred = Set(transcripts.map { Self.unversioned($0) })
+        let preferred = Set(transcripts.map { Self.unversioned($0) })
+        self.preferred = preferred
+        self.transcripts = list
+        isPreferred = list.map { preferred.contains(Self.unversioned($0.id)) }
+        codingLengths = list.map(\.codingLength)
         caller = LocalCsqCaller(index: FeatureIndex(list), genome: reference)
-    }
-
-    /// `text` with every byte `b` replaced by `r` (Foundation's `replacingOccurrences` costs more than the
-    /// whole consequence call on a 300k-record file).
-    static func replacing(_ b: UInt8, with r: String, in text: String) -> String {
-        guard text.utf8.contains(b) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 8)
-        for c in text.utf8 { if c == b { out += r.utf8 } else { out.append(c) } }
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func unversioned(_ id: String) -> String {
@@ -116,8 +119,9 @@ public final class ConsequenceAnnotator {
     /// The chosen entry among one ALT's entries (see the type's documentation).
     public func choose(_ entries: [CsqEntry]) -> CsqEntry? {
         func key(_ e: CsqEntry) -> (Int, Int, Int, Int, Int) {
-            let listed = preferred.contains(Self.unversioned(e.transcript)) ? 0 : 1
-            let length = models[e.transcript]?.codingLength ?? 0
+            let i = e.transcriptIndex
+            let listed = (i >= 0 ? isPreferred[i] : preferred.contains(Self.unversioned(e.transcript))) ? 0 : 1
+            let length = i >= 0 ? codingLengths[i] : models[e.transcript]?.codingLength ?? 0
             return (listed, e.mane ? 0 : 1, e.canonical ? 0 : 1, e.codingTranscript ? 0 : 1, -length)
         }
         var best: CsqEntry?
@@ -154,25 +158,10 @@ public final class ConsequenceAnnotator {
     }
 
     /// The VEP-style `CSQ` value of a record (every ALT, every transcript; `PICK=1` on the chosen one),
-    /// `nil` when no ALT touches a transcript.
+    /// `nil` when no ALT touches a transcript. Written by `appendCSQ`.
     public func csqValue(contig: String, position: Int, ref: String, alts: [String], site: Site) throws -> String? {
-        var parts: [String] = []
-        let vepAlleles = AlleleMatcher.vepAlleles(ref: ref, alts: alts)
-        for (k, alt) in alts.enumerated() {
-            if alt.hasPrefix("<") || alt == "*" || alt == "." { continue }
-            let entries = try consequences(contig: contig, position: position, ref: ref, alt: alt, site: site)
-            let chosen = choose(entries)
-            for e in entries {
-                let a = annotation(of: e, position: position, ref: ref, alt: alt)
-                let fields: [String] = [
-                    vepAlleles[k], a.consequences.joined(separator: "&"), a.impact ?? "", e.gene, e.geneID, "Transcript", e.transcript,
-                    e.biotype, a.hgvsc ?? "", Self.replacing(UInt8(ascii: "="), with: "%3D", in: a.hgvsp ?? ""),
-                    e.aminoAcidChange ?? "", e.forward ? "1" : "-1", e.canonical ? "YES" : "", e.mane ? "YES" : "",
-                    e == chosen ? "1" : "", Self.replacing(UInt8(ascii: "|"), with: ":", in: e.bcsq),
-                ]
-                parts.append(fields.joined(separator: "|"))
-            }
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: ",")
+        var bytes: [UInt8] = []
+        guard try appendCSQ(to: &bytes, contig: contig, position: position, ref: ref, alts: alts, site: site) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -63,6 +63,8 @@ public struct CsqEntry: Sendable, Hashable {
     public let canonical: Bool
     public let mane: Bool
     public let codingTranscript: Bool
+    /// The transcript's `TranscriptModel.index` (-1: not from an annotator).
+    var transcriptIndex = -1
 
     /// The bcftools consequence names, `&`-joined, after csq.c `kput_vcsq`'s clean-up.
     public var consequence: String { Self.names(of: printedBits).joined(separator: "&") }
@@ -98,6 +100,29 @@ public struct CsqEntry: Sendable, Hashable {
             if bars == i + 2 { return String(u[start..<j]) }
         }
         return bars == i + 1 ? String(u[start...]) : nil
+    }
+
+    /// `bcsq` appended to `out` with every `|` written as `bar` (`names`: the `&`-joined consequence
+    /// names of `printedBits`, as `consequence` spells them).
+    func appendBCSQ(to out: inout [UInt8], bar: UInt8, names: [UInt8]) {
+        @inline(__always) func put(_ s: String) {
+            for b in s.utf8 { out.append(b == UInt8(ascii: "|") ? bar : b) }
+        }
+        let t = printedBits
+        if t & CsqBit.upstreamStop != 0 { out.append(UInt8(ascii: "*")) }
+        out += names
+        out.append(bar)
+        put(gene)
+        out.append(bar)
+        if t & CsqBit.printsTranscript != 0 { put(transcript) }
+        out.append(bar)
+        put(biotype)
+        let strand = t & CsqBit.compound != 0 && t & (CsqBit.spliceAcceptor | CsqBit.spliceDonor | CsqBit.spliceRegion) == 0
+        if strand || !variantString.isEmpty {
+            out.append(bar)
+            out.append(forward ? UInt8(ascii: "+") : UInt8(ascii: "-"))
+        }
+        put(variantString)
     }
 
     /// The entry as `bcftools csq` writes it into `BCSQ` (csq.c `kput_vcsq`).

@@ -1,6 +1,9 @@
 /// The genetic code and translation of csq.c (`gencode`, `dna2aa`, `cdna2aa`, `cds_translate`).
 enum CsqTranslate {
-    private static let gencode = Array("KNKNTTTTRSRSIIMIQHQHPPPPRRRRLLLLEDEDAAAAGGGGVVVV*Y*YSSSS*CWCLFLF".utf8)
+    /// The codon table as a literal (a `static let` array cost a lazy-initialisation check per codon).
+    @inline(__always) private static var gencode: UnsafePointer<UInt8> {
+        ("KNKNTTTTRSRSIIMIQHQHPPPPRRRRLLLLEDEDAAAAGGGGVVVV*Y*YSSSS*CWCLFLF" as StaticString).utf8Start
+    }
 
     @inline(__always) static func nt4(_ b: UInt8) -> Int {
         switch b {
@@ -29,8 +32,11 @@ enum CsqTranslate {
 
     /// csq.c `cds_translate`. `ref` is the padded spliced reference; `seq` the (query) segment on the
     /// reference strand whose transcript is `seqM` long; `sbeg` its offset in the query, `rbeg`/`rend`
-    /// its span in the reference; `fill` translates on to the end (frameshifts).
-    static func translate(ref: [UInt8], seq: [UInt8], seqM: Int, sbeg: Int, rbeg: Int, rend: Int, forward fwd: Bool, fill: Bool) -> [UInt8] {
+    /// its span in the reference; `fill` translates on to the end (frameshifts). With `untilStop`, filling
+    /// ends at the first stop codon (for callers that keep nothing after the first `*`).
+    static func translate(ref: [UInt8], seq: [UInt8], seqM: Int, sbeg: Int, rbeg: Int, rend: Int, forward fwd: Bool, fill: Bool,
+                          untilStop: Bool = false) -> [UInt8] {
+        let star = UInt8(ascii: "*")
         let pad = TranscriptModel.refPad
         @inline(__always) func r(_ i: Int) -> UInt8 { i >= 0 && i < ref.count ? ref[i] : 0 }
         var out: [UInt8] = []
@@ -58,10 +64,12 @@ enum CsqTranslate {
                 while i < 3 { tmp[i] = r(rc); rc += 1; i += 1 }
                 out.append(forward(tmp[0], tmp[1], tmp[2]))
             }
-            if fill {
+            if fill && !(untilStop && out.contains(star)) {
                 let end = ref.count - pad
                 while rc + 3 <= end {
-                    out.append(forward(ref[rc], ref[rc + 1], ref[rc + 2]))
+                    let aa = forward(ref[rc], ref[rc + 1], ref[rc + 2])
+                    out.append(aa)
+                    if untilStop && aa == star { break }
                     rc += 3
                 }
             }
@@ -98,10 +106,12 @@ enum CsqTranslate {
                 while i >= 0 && re >= 0 { re -= 1; tmp[i] = r(re); i -= 1 }
                 out.append(reverse(tmp[0], tmp[1], tmp[2]))
             }
-            if fill {
+            if fill && !(untilStop && out.contains(star)) {
                 var codon = re - 3
                 while codon >= pad {
-                    out.append(reverse(ref[codon], ref[codon + 1], ref[codon + 2]))
+                    let aa = reverse(ref[codon], ref[codon + 1], ref[codon + 2])
+                    out.append(aa)
+                    if untilStop && aa == star { break }
                     codon -= 3
                 }
             }

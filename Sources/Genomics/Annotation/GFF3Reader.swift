@@ -1,7 +1,7 @@
 import Foundation
 
-/// Reads an Ensembl-style GFF3 (plain or gzip/bgzip) into transcript models, with the rules of
-/// `bcftools csq` 1.16 (csq.c `gff_parse`, `init_gff`, `tscript_init_cds`):
+/// Reads an Ensembl-style or NCBI RefSeq GFF3 (plain or gzip/bgzip) into transcript models, with the
+/// rules of `bcftools csq` 1.16 (csq.c `gff_parse`, `init_gff`, `tscript_init_cds`):
 ///
 /// - genes are lines with `ID=gene:…` and a supported `biotype=`; the name is `Name=` (else the id);
 /// - transcripts are lines with `ID=transcript:…`, `Parent=gene:…` and a supported `biotype=`;
@@ -9,6 +9,11 @@ import Foundation
 /// - features of transcripts that are ignored (unsupported biotype, no gene) are dropped;
 /// - CDS parts are sorted; the 5' phase is trimmed, phases are checked against the running length,
 ///   overlapping parts are refused, and an incomplete 3' codon is trimmed.
+///
+/// RefSeq GFF3 (NCBI's GRCh37/GRCh38 annotation) is read with the same rules once the file shows itself
+/// as RefSeq (`#!processor NCBI`/`#!annotation-source` header, `ID=gene-…`/`ID=rna-…`, or an `NC_` region
+/// line); its forms are in `GFF3Reader+RefSeq.swift` (seqids as accessions, `gene_biotype=`, transcript
+/// types, `transcript_id=`, `tag=MANE Select`, UTRs from exons minus CDS).
 ///
 /// Stricter than bcftools where bcftools would print and carry on: every line it cannot read is an
 /// error naming the file, the line, the column and the value. A file without any CDS is refused.
@@ -19,8 +24,43 @@ enum GFF3Reader {
         let beg: Int, end: Int
         let forward: Bool
         let phase: Int
+        /// The transcript's key (Ensembl: the id after `transcript:`; RefSeq: the whole `ID`, `rna-…`).
         let transcript: String
         let line: Int
+    }
+
+    struct Gene {
+        let name: String
+        /// The id printed in the output (Ensembl gene id; RefSeq: the NCBI GeneID).
+        let id: String
+        let contig: String
+    }
+
+    struct Transcript {
+        let gene: String
+        /// The id printed in the output (`ENST…`; RefSeq: `NM_…` with its version).
+        let id: String
+        let biotype: Biotype
+        let forward: Bool
+        let beg: Int, end: Int
+        let canonical: Bool, mane: Bool
+        let line: Int
+        /// RefSeq GFF3 has no UTR lines: they are the exon parts outside the CDS.
+        let utrsFromExons: Bool
+    }
+
+    /// What the lines read so far hold.
+    struct Parsed {
+        var genes: [String: Gene] = [:]
+        var transcripts: [String: Transcript] = [:]
+        var order: [String] = []
+        var features: [Feature] = []
+        var contigOf: [Substring: String] = [:]
+        /// RefSeq `region` lines: seqid → `chromosome=`.
+        var regionChromosome: [Substring: String] = [:]
+        /// RefSeq genes' biotypes (a non-coding gene's transcripts take it).
+        var geneBiotypes: [String: Biotype] = [:]
+        var isRefSeq = false
     }
 
     static func read(path: String, reference: any AnnotationReference) throws -> [TranscriptModel] {
@@ -29,107 +69,128 @@ enum GFF3Reader {
         }
         let reader: TextLineReader
         do { reader = try TextLineReader(path: path) } catch { throw AnnotationInputError(path: path, problem: "cannot open the GFF3") }
-        var genes: [String: (name: String, contig: String)] = [:]
-        var transcripts: [String: (gene: String, biotype: Biotype, forward: Bool, beg: Int, end: Int, canonical: Bool, mane: Bool, line: Int)] = [:]
-        var order: [String] = []
-        var features: [Feature] = []
-        var lineNumber = 0
-        var contigOf: [String: String] = [:]
+        var parsed = Parsed()
         while true {
             let next: String?
             do { next = try reader.nextLine() } catch {
                 throw AnnotationInputError(path: path, line: reader.lineNumber + 1, problem: "the file ends or breaks here (truncated or corrupt compressed data)")
             }
             guard let line = next else { break }
-            lineNumber = reader.lineNumber
             if line.isEmpty { continue }
             if line.hasPrefix("##FASTA") { break }
-            if line.hasPrefix("#") { continue }
-            let cols = line.split(separator: "\t", omittingEmptySubsequences: false)
-            func fail(_ field: String, _ problem: String) -> AnnotationInputError {
-                AnnotationInputError(path: path, line: lineNumber, field: field, problem: problem)
-            }
-            guard cols.count >= 9 else {
-                throw fail("columns", "\(cols.count) tab-separated column\(cols.count == 1 ? "" : "s"), GFF3 has 9 (seqid source type start end score strand phase attributes)")
-            }
-            func number(_ i: Int, _ name: String) throws -> Int {
-                guard let v = Int(cols[i]), v >= 1 else { throw fail("column \(i + 1) (\(name))", "\"\(cols[i].prefix(40))\" is not a positive number") }
-                return v - 1
-            }
-            let type = cols[2]
-            let attributes = cols[8]
-            let kind: Feature.Kind?
-            switch type {
-            case "CDS": kind = .cds
-            case "exon": kind = .exon
-            case "five_prime_UTR": kind = .utr5
-            case "three_prime_UTR": kind = .utr3
-            default: kind = nil
-            }
-            let isTranscript = after("ID=transcript:", in: attributes) != nil, isGene = after("ID=gene:", in: attributes) != nil
-            if kind == nil && !isTranscript && !isGene { continue }
-            let beg = try number(3, "start"), end = try number(4, "end")
-            if end < beg { throw fail("column 5 (end)", "end \(end + 1) is before start \(beg + 1)") }
-            let forward: Bool
-            switch cols[6] {
-            case "+": forward = true
-            case "-": forward = false
-            default: throw fail("column 7 (strand)", "\"\(cols[6].prefix(10))\" is not + or -")
-            }
-            let contig = contigOf[String(cols[0])] ?? {
-                let c = reference.resolve(String(cols[0])) ?? String(cols[0])
-                contigOf[String(cols[0])] = c
-                return c
-            }()
-            if let kind {
-                let phase: Int
-                switch cols[7] {
-                case "0": phase = 0
-                case "1": phase = 1
-                case "2": phase = 2
-                case ".": phase = 3
-                default: throw fail("column 8 (phase)", "\"\(cols[7].prefix(10))\" is not 0, 1, 2 or .")
-                }
-                guard let parent = value(of: "Parent=transcript:", in: attributes) else {
-                    throw fail("column 9 (Parent)", "a \(type) line needs Parent=transcript:ID (Ensembl GFF3)")
-                }
-                features.append(Feature(kind: kind, beg: beg, end: end, forward: forward, phase: phase, transcript: parent, line: lineNumber))
+            if line.hasPrefix("#") {
+                if line.hasPrefix("#!processor NCBI") || line.hasPrefix("#!annotation-source") { parsed.isRefSeq = true }
                 continue
             }
-            if isTranscript {
-                guard let biotype = value(of: "biotype=", in: attributes).flatMap({ Biotype(attribute: Substring($0)) }) else { continue }
-                guard let id = value(of: "ID=transcript:", in: attributes) else { continue }
-                guard let gene = value(of: "Parent=gene:", in: attributes) else {
-                    throw fail("column 9 (Parent)", "transcript \(id) needs Parent=gene:ID")
-                }
-                let tags = value(of: "tag=", in: attributes) ?? ""
-                let canonical = after("Ensembl_canonical", in: attributes) != nil
-                let mane = after("MANE_Select", in: Substring(tags)) != nil
-                if transcripts[id] == nil { order.append(id) }
-                transcripts[id] = (gene, biotype, forward, beg, end, canonical, mane, lineNumber)
-            } else if isGene {
-                guard value(of: "biotype=", in: attributes).flatMap({ Biotype(attribute: Substring($0)) }) != nil else { continue }
-                guard let id = value(of: "ID=gene:", in: attributes) else { continue }
-                if genes[id] != nil { throw fail("column 9 (ID)", "gene:\(id) is defined twice") }
-                genes[id] = (value(of: "Name=", in: attributes) ?? id, contig)
-            }
+            try parse(line: line, number: reader.lineNumber, path: path, reference: reference, into: &parsed)
         }
-        return try assemble(path: path, genes: genes, transcripts: transcripts, order: order, features: features)
+        return try assemble(path: path, parsed)
+    }
+
+    /// One feature line.
+    private static func parse(line: String, number lineNumber: Int, path: String, reference: any AnnotationReference, into p: inout Parsed) throws {
+        let cols = line.split(separator: "\t", omittingEmptySubsequences: false)
+        func fail(_ field: String, _ problem: String) -> AnnotationInputError {
+            AnnotationInputError(path: path, line: lineNumber, field: field, problem: problem)
+        }
+        guard cols.count >= 9 else {
+            throw fail("columns", "\(cols.count) tab-separated column\(cols.count == 1 ? "" : "s"), GFF3 has 9 (seqid source type start end score strand phase attributes)")
+        }
+        func number(_ i: Int, _ name: String) throws -> Int {
+            guard let v = Int(cols[i]), v >= 1 else { throw fail("column \(i + 1) (\(name))", "\"\(cols[i].prefix(40))\" is not a positive number") }
+            return v - 1
+        }
+        let type = cols[2]
+        let attributes = cols[8]
+        let kind: Feature.Kind?
+        switch type {
+        case "CDS": kind = .cds
+        case "exon": kind = .exon
+        case "five_prime_UTR": kind = .utr5
+        case "three_prime_UTR": kind = .utr3
+        default: kind = nil
+        }
+        // Feature lines (most of a GFF3) are never genes or transcripts: their attributes are not searched for those.
+        let isTranscript = kind == nil && after("ID=transcript:", in: attributes) != nil
+        let isGene = kind == nil && !isTranscript && after("ID=gene:", in: attributes) != nil
+        if !p.isRefSeq && kind == nil && !isTranscript && !isGene && RefSeqForm.showsRefSeq(seqid: cols[0], type: type, attributes: attributes) { p.isRefSeq = true }
+        let refseq = p.isRefSeq && kind == nil && !isTranscript && !isGene ? RefSeqForm.Line(type: type) : nil
+        if kind == nil && !isTranscript && !isGene && refseq == nil { return }
+        let beg = try number(3, "start"), end = try number(4, "end")
+        if end < beg { throw fail("column 5 (end)", "end \(end + 1) is before start \(beg + 1)") }
+        if refseq == .region {
+            if let chromosome = RefSeqForm.attribute("chromosome", in: attributes), RefSeqAccessions.isChromosomeAccession(cols[0]) {
+                p.regionChromosome[cols[0]] = String(chromosome)
+            }
+            return
+        }
+        let forward: Bool
+        switch cols[6] {
+        case "+": forward = true
+        case "-": forward = false
+        default: throw fail("column 7 (strand)", "\"\(cols[6].prefix(10))\" is not + or -")
+        }
+        let contig: String
+        if let known = p.contigOf[cols[0]] { contig = known } else {
+            contig = try RefSeqForm.contig(cols[0], reference: reference, regions: p.regionChromosome) { fail("column 1 (seqid)", $0) }
+            p.contigOf[cols[0]] = contig
+        }
+        if let kind {
+            let phase: Int
+            switch cols[7] {
+            case "0": phase = 0
+            case "1": phase = 1
+            case "2": phase = 2
+            case ".": phase = 3
+            default: throw fail("column 8 (phase)", "\"\(cols[7].prefix(10))\" is not 0, 1, 2 or .")
+            }
+            if let parent = value(of: "Parent=transcript:", in: attributes) {
+                p.features.append(Feature(kind: kind, beg: beg, end: end, forward: forward, phase: phase, transcript: parent, line: lineNumber))
+                return
+            }
+            guard p.isRefSeq, let parents = RefSeqForm.attribute("Parent", in: attributes) else {
+                throw fail("column 9 (Parent)", "a \(type) line needs Parent=transcript:ID (Ensembl GFF3) or Parent=rna-ID (RefSeq GFF3)")
+            }
+            for parent in parents.split(separator: ",") {
+                p.features.append(Feature(kind: kind, beg: beg, end: end, forward: forward, phase: phase, transcript: String(parent), line: lineNumber))
+            }
+            return
+        }
+        if isTranscript {
+            guard let biotype = value(of: "biotype=", in: attributes).flatMap({ Biotype(attribute: Substring($0)) }) else { return }
+            guard let id = value(of: "ID=transcript:", in: attributes) else { return }
+            guard let gene = value(of: "Parent=gene:", in: attributes) else {
+                throw fail("column 9 (Parent)", "transcript \(id) needs Parent=gene:ID")
+            }
+            let tags = value(of: "tag=", in: attributes) ?? ""
+            let canonical = after("Ensembl_canonical", in: attributes) != nil
+            let mane = after("MANE_Select", in: Substring(tags)) != nil
+            if p.transcripts[id] == nil { p.order.append(id) }
+            p.transcripts[id] = Transcript(gene: gene, id: id, biotype: biotype, forward: forward, beg: beg, end: end,
+                                           canonical: canonical, mane: mane, line: lineNumber, utrsFromExons: false)
+        } else if isGene {
+            guard value(of: "biotype=", in: attributes).flatMap({ Biotype(attribute: Substring($0)) }) != nil else { return }
+            guard let id = value(of: "ID=gene:", in: attributes) else { return }
+            if p.genes[id] != nil { throw fail("column 9 (ID)", "gene:\(id) is defined twice") }
+            p.genes[id] = Gene(name: value(of: "Name=", in: attributes) ?? id, id: id, contig: contig)
+        } else if let refseq {
+            try RefSeqForm.add(refseq, attributes: attributes, contig: contig, forward: forward, beg: beg, end: end,
+                               line: lineNumber, into: &p, fail: fail)
+        }
     }
 
     /// Connects features to transcripts and transcripts to genes; prepares each transcript's CDS.
-    private static func assemble(path: String, genes: [String: (name: String, contig: String)],
-                                 transcripts: [String: (gene: String, biotype: Biotype, forward: Bool, beg: Int, end: Int, canonical: Bool, mane: Bool, line: Int)],
-                                 order: [String], features: [Feature]) throws -> [TranscriptModel] {
+    private static func assemble(path: String, _ p: Parsed) throws -> [TranscriptModel] {
         var models: [String: TranscriptModel] = [:]
-        for id in order {
-            guard let t = transcripts[id], let g = genes[t.gene] else { continue }
-            models[id] = TranscriptModel(id: id, geneName: g.name, geneID: t.gene, contig: g.contig, biotype: t.biotype,
-                                         isForward: t.forward, beg: t.beg, end: t.end, canonical: t.canonical, mane: t.mane)
+        for key in p.order {
+            guard let t = p.transcripts[key], let g = p.genes[t.gene] else { continue }
+            models[key] = TranscriptModel(id: t.id, geneName: g.name, geneID: g.id, contig: g.contig, biotype: t.biotype,
+                                          isForward: t.forward, beg: t.beg, end: t.end, canonical: t.canonical, mane: t.mane,
+                                          gffKeys: (gene: t.gene, transcript: key))
         }
         var cdsCount = 0
         var utrs: [(TranscriptModel, Feature)] = []
-        for f in features {
+        for f in p.features {
             guard let tr = models[f.transcript] else { continue }
             if tr.isForward != f.forward {
                 throw AnnotationInputError(path: path, line: f.line, field: "column 7 (strand)",
@@ -145,13 +206,14 @@ enum GFF3Reader {
         }
         if cdsCount == 0 {
             throw AnnotationInputError(path: path, field: "column 3 (type)",
-                                       problem: "no CDS line belongs to a transcript (ID=transcript:…, Parent=gene:… with a biotype) of a gene (ID=gene:…): coding consequences cannot be computed")
+                                       problem: "no CDS line belongs to a transcript (Ensembl: ID=transcript:…, Parent=gene:… with a biotype; RefSeq: mRNA ID=rna-…, Parent=gene-…) of a gene (ID=gene:… or ID=gene-…): coding consequences cannot be computed")
         }
-        let lineOf = transcripts.mapValues(\.line)
+        let withUTRLines = Set(utrs.map { ObjectIdentifier($0.0) })
         var out: [TranscriptModel] = []
-        for id in order {
-            guard let tr = models[id] else { continue }
-            try prepareCDS(tr, path: path, line: lineOf[id] ?? 0)
+        for key in p.order {
+            guard let tr = models[key], let t = p.transcripts[key] else { continue }
+            if t.utrsFromExons && !withUTRLines.contains(ObjectIdentifier(tr)) { RefSeqForm.deriveUTRs(tr) }
+            try prepareCDS(tr, path: path, line: t.line)
             out.append(tr)
         }
         for (tr, f) in utrs { tr.utrs.append((f.beg, f.end, f.kind == .utr5)) }

@@ -109,7 +109,7 @@ public enum GenePackBuilder {
         summary.genesFound = found.sorted()
         summary.genesMissing = genes.subtracting(found).sorted()
         summary.transcripts = chosen.count
-        let transcriptIDs = Set(chosen.map(\.id)), geneIDs = Set(chosen.map(\.geneID))
+        let transcriptIDs = Set(chosen.map(\.gffKeys.transcript)), geneIDs = Set(chosen.map(\.gffKeys.gene))
 
         var text = "##gff-version 3\n\(GenePack.magic)\n##onco-source\tgff=\(name(gff))\treference=\(name(fasta))\tgenes=\(found.count)\n"
         for c in reference.contigLengths() { text += "##onco-contig\t\(c.name)\t\(c.length)\n" }
@@ -173,8 +173,19 @@ public enum GenePackBuilder {
         return out
     }
 
+    /// RefSeq GFF3 lines to keep: chromosome `region` lines (they name the chromosome of an accession), and
+    /// the lines whose `ID` is a chosen gene or transcript or whose `Parent` is a chosen transcript.
+    private static func refSeqKeep(_ line: String, _ attributes: Substring, transcripts: Set<String>, genes: Set<String>) -> Bool {
+        let cols = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
+        if cols.count > 2, cols[2] == "region" { return RefSeqAccessions.isChromosomeAccession(cols[0]) }
+        let form = GFF3Reader.RefSeqForm.self
+        if let id = form.attribute("ID", in: attributes).map(form.decoded), genes.contains(id) || transcripts.contains(id) { return true }
+        guard let parents = form.attribute("Parent", in: attributes) else { return false }
+        return parents.split(separator: ",").contains { transcripts.contains(form.decoded($0)) }
+    }
+
     /// Copies the GFF3 lines of the chosen genes (`ID=gene:`), transcripts (`ID=transcript:`) and their
-    /// features (`Parent=transcript:`).
+    /// features (`Parent=transcript:`); for RefSeq GFF3, see `refSeqKeep`.
     private static func copyLines(gff: String, transcripts: Set<String>, genes: Set<String>, write: (String) throws -> Void) throws {
         let reader: TextLineReader
         do { reader = try TextLineReader(path: gff) } catch { throw AnnotationInputError(path: gff, problem: "cannot open the GFF3") }
@@ -194,7 +205,8 @@ public enum GenePackBuilder {
             let attributes = line[line.index(after: tab)...]
             let keep = id("Parent=transcript:", attributes).map { transcripts.contains($0) }
                 ?? id("ID=transcript:", attributes).map { transcripts.contains($0) }
-                ?? id("ID=gene:", attributes).map { genes.contains($0) } ?? false
+                ?? id("ID=gene:", attributes).map { genes.contains($0) }
+                ?? refSeqKeep(line, attributes, transcripts: transcripts, genes: genes)
             if keep { try write(line + "\n") }
         }
     }

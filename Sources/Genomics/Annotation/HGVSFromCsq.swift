@@ -87,8 +87,16 @@ enum HGVSFromCsq {
             return nil
         }
         func comp(_ s: [UInt8]) -> String {
-            let m: [UInt8: UInt8] = [65: 84, 84: 65, 67: 71, 71: 67]
-            return String(decoding: tr.isForward ? s : s.reversed().map { m[$0] ?? $0 }, as: UTF8.self)
+            @inline(__always) func m(_ b: UInt8) -> UInt8 {
+                switch b {
+                case 65: return 84
+                case 84: return 65
+                case 67: return 71
+                case 71: return 67
+                default: return b
+                }
+            }
+            return String(decoding: tr.isForward ? s : s.reversed().map(m), as: UTF8.self)
         }
         let g = pos1 - 1
         if ref.count == alt.count {

@@ -118,10 +118,10 @@ extension LocalCsqCaller {
         let alen = node.seq.count
         let fill = node.dlen % 3 != 0 && alen != 0
         var tseq = CsqTranslate.translate(ref: sref, seq: node.seq, seqM: sref.count - 2 * pad + node.dlen, sbeg: node.sbeg,
-                                          rbeg: node.sbeg, rend: node.sbeg + node.rlen, forward: tr.isForward, fill: fill)
+                                          rbeg: node.sbeg, rend: node.sbeg + node.rlen, forward: tr.isForward, fill: fill, untilStop: true)
         let lo = min(pad + node.sbeg, sref.count), hi = min(max(pad + node.sbeg + node.rlen, lo), sref.count)
         var tref = CsqTranslate.translate(ref: sref, seq: Array(sref[lo..<hi]), seqM: sref.count - 2 * pad, sbeg: node.sbeg,
-                                          rbeg: node.sbeg, rend: node.sbeg + node.rlen, forward: tr.isForward, fill: fill)
+                                          rbeg: node.sbeg, rend: node.sbeg + node.rlen, forward: tr.isForward, fill: fill, untilStop: true)
         let star = UInt8(ascii: "*")
         if let j = tref.firstIndex(of: star) { tref.removeSubrange((j + 1)...) }
         if let j = tseq.firstIndex(of: star) { tseq.removeSubrange((j + 1)...) }

@@ -28,8 +28,8 @@ final class LocalCsqCaller {
     /// The consequences of one record (`pos` 1-based; `contig` as the FASTA spells it).
     func call(contig name: String, pos1: Int, ref: [UInt8], alts: [[UInt8]]) throws -> [CsqEntry] {
         entries.removeAll(keepingCapacity: true)
-        guard let c = index.contigs[name] else { return [] }
         if name != contigName {
+            guard let c = index.contigs[name] else { return [] }
             contig = c
             contigName = name
             unload { _ in true }
@@ -40,8 +40,11 @@ final class LocalCsqCaller {
         if alts.count == 1 && (first.first == UInt8(ascii: "*") || (first.count > 1 && first[1] == UInt8(ascii: "*"))) { return [] }
         if first.first == UInt8(ascii: "<") { return [] }
         let pos = pos1 - 1
-        let ref = ref.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
-        let alts = alts.map { $0.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 } }
+        @inline(__always) func upper(_ s: [UInt8]) -> [UInt8] {
+            s.contains { $0 >= 97 && $0 <= 122 } ? s.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 } : s
+        }
+        let ref = upper(ref)
+        let alts = alts.map(upper)
         var hit = try testCDS(pos: pos, ref: ref, alts: alts) ? 1 : 0
         hit += testUTR(pos: pos, ref: ref, alts: alts) ? 1 : 0
         hit += testSplice(pos: pos, ref: ref, alts: alts) ? 1 : 0
@@ -164,6 +167,6 @@ final class LocalCsqCaller {
         }
         entries.append(CsqEntry(bits: type, altNumber: ial, gene: tr.geneName, geneID: tr.geneID, transcript: tr.id,
                                 biotype: tr.biotype.name, forward: tr.isForward, variantString: vstr,
-                                canonical: tr.canonical, mane: tr.mane, codingTranscript: tr.isCoding))
+                                canonical: tr.canonical, mane: tr.mane, codingTranscript: tr.isCoding, transcriptIndex: tr.index))
     }
 }

@@ -16,8 +16,11 @@ final class TranscriptModel {
 
     static let refPad = 10
 
-    /// The transcript id without `transcript:` (e.g. `ENST00000345146`).
+    /// The transcript id without `transcript:` (e.g. `ENST00000345146`; RefSeq `NM_004333.6`).
     let id: String
+    /// The GFF3's keys of the gene and the transcript (`ID=gene:X` → `X`, RefSeq `ID=gene-X` → `gene-X`),
+    /// for copying their lines (`GenePack`).
+    let gffKeys: (gene: String, transcript: String)
     let geneName: String
     let geneID: String
     let contig: String
@@ -30,7 +33,10 @@ final class TranscriptModel {
     var utrs: [(beg: Int, end: Int, prime5: Bool)] = []
     var trim5 = false
     var trim3 = false
-    /// `tag=Ensembl_canonical` (or `Ensembl_canonical` among the tags); `tag=MANE_Select`.
+    /// Position in the annotator's transcript list (`CsqEntry.transcriptIndex`), -1 before.
+    var index = -1
+    /// `tag=Ensembl_canonical` (or `Ensembl_canonical` among the tags); `tag=MANE_Select`. RefSeq:
+    /// `tag=MANE Select` is both, `tag=RefSeq Select` canonical.
     let canonical: Bool
     let mane: Bool
     /// The reference from `beg - 10` to `end + 10` (upper case; `N` beyond the contig), and the spliced
@@ -39,8 +45,9 @@ final class TranscriptModel {
     var sref: [UInt8] = []
 
     init(id: String, geneName: String, geneID: String, contig: String, biotype: Biotype, isForward: Bool,
-         beg: Int, end: Int, canonical: Bool, mane: Bool) {
+         beg: Int, end: Int, canonical: Bool, mane: Bool, gffKeys: (gene: String, transcript: String)? = nil) {
         self.id = id
+        self.gffKeys = gffKeys ?? (geneID, id)
         self.geneName = geneName
         self.geneID = geneID
         self.contig = contig

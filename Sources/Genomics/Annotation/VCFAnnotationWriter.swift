@@ -47,6 +47,8 @@ public enum VCFAnnotationWriter {
         guard bcf_hdr_write(out, hdr) == 0 else { throw AnnotationInputError(path: output, problem: "write failed (disk full?)") }
         var summary = Summary()
         var record = VariantRecord()
+        var value: [UInt8] = []
+        value.reserveCapacity(1 << 16)
         while try reader.read(into: &record) {
             summary.records += 1
             let rec = reader.rec
@@ -54,11 +56,13 @@ public enum VCFAnnotationWriter {
             if bcf_translate(hdr, reader.hdr, rec) != 0 {
                 throw AnnotationInputError(path: input, line: reader.lineOrRecord, problem: "htslib cannot move the record to the new header")
             }
-            let value = try annotator.csqValue(contig: record.contig, position: record.position, ref: record.ref, alts: record.alts,
-                                               site: .init(file: input, line: reader.lineOrRecord))
-            if let value {
+            value.removeAll(keepingCapacity: true)
+            if try annotator.appendCSQ(to: &value, contig: record.contig, position: record.position, ref: record.ref, alts: record.alts,
+                                       site: .init(file: input, line: reader.lineOrRecord)) {
                 summary.annotated += 1
-                let status = value.withCString { bcf_update_info(hdr, rec, "CSQ", $0, Int32(value.utf8.count), BCF_HT_STR) }
+                let count = Int32(value.count)
+                value.append(0)  // htslib takes the length of a string value from its NUL (strlen), not from `n`
+                let status = value.withUnsafeBytes { bcf_update_info(hdr, rec, "CSQ", $0.baseAddress, count, BCF_HT_STR) }
                 if status < 0 { throw AnnotationInputError(path: input, line: reader.lineOrRecord, field: "INFO/CSQ", problem: "htslib cannot set the value") }
             }
             if bcf_write(out, hdr, rec) != 0 { throw AnnotationInputError(path: output, problem: "write failed (disk full?)") }

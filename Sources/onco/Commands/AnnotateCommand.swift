@@ -5,7 +5,7 @@ import Genomics
 /// `--gff`/`--reference`/`--transcripts` (or `ONCO_GFF`/`ONCO_REFERENCE`): in-process consequence
 /// annotation of a VCF's un-annotated ALTs, for the commands that read a case VCF.
 struct ConsequenceOptions: ParsableArguments {
-    @Option(help: "Ensembl GFF3 (plain or gzipped): annotate ALTs without CSQ/ANN in process, by the rules of `bcftools csq` (default: $ONCO_GFF). Needs --reference.")
+    @Option(help: "Ensembl or RefSeq GFF3 (plain or gzipped): annotate ALTs without CSQ/ANN in process, by the rules of `bcftools csq` (default: $ONCO_GFF). Needs --reference.")
     var gff: String?
 
     @Option(name: .customLong("gene-pack"), help: "Gene pack from `onco kb transcripts build`, instead of --gff/--reference (default: $ONCO_GENE_PACK).")
@@ -41,10 +41,11 @@ struct AnnotateCommand: ParsableCommand {
         abstract: "Add consequence annotation (gene, transcript, SO terms, HGVSc, HGVSp) to a VCF, in process, by the rules of `bcftools csq`.",
         discussion: """
         Reads an Ensembl GFF3 (Homo_sapiens.GRCh38.<release>.gff3.gz from https://ftp.ensembl.org/pub/current_gff3/homo_sapiens/, \
-        or for GRCh37 https://ftp.ensembl.org/pub/grch37/current/gff3/homo_sapiens/) and the reference FASTA of the same build \
+        or for GRCh37 https://ftp.ensembl.org/pub/grch37/current/gff3/homo_sapiens/; or NCBI's RefSeq GFF3, GCF_000001405.40 \
+        for GRCh38 or GCF_000001405.25 for GRCh37, whose NC_ seqids are read as the FASTA's chromosomes) and the reference FASTA of the same build \
         (bgzipped or plain, with its .fai from `samtools faidx`). Every ALT gets the consequences `bcftools csq --local-csq` \
         computes on every transcript; they are written as a VEP-style CSQ INFO field (Allele|Consequence|IMPACT|SYMBOL|Gene|...|PICK), \
-        the transcript onco uses flagged PICK=1 (--transcripts, else MANE Select, else Ensembl canonical, else the longest CDS), \
+        the transcript onco uses flagged PICK=1 (--transcripts, else MANE Select, else Ensembl canonical or RefSeq Select, else the longest CDS), \
         so `onco recommend`, `kb match`, `variants` and `batch` read it like a VEP-annotated file.
 
         Output type from the name: .vcf.gz (BGZF), .bcf, else plain VCF. Nothing is written on error.
@@ -52,7 +53,7 @@ struct AnnotateCommand: ParsableCommand {
         """)
 
     @Argument(help: "The VCF/BCF to annotate (plain, gzip or bgzip).") var input: String
-    @Option(help: "Ensembl GFF3 (default: $ONCO_GFF).") var gff: String?
+    @Option(help: "Ensembl or RefSeq GFF3 (default: $ONCO_GFF).") var gff: String?
     @Option(help: "Reference FASTA with .fai (default: $ONCO_REFERENCE).") var reference: String?
     @Option(name: .customLong("gene-pack"), help: "Gene pack (`onco kb transcripts build`) instead of --gff/--reference (default: $ONCO_GENE_PACK).") var genePack: String?
     @Option(name: .customLong("transcripts"), help: "Transcript ids to prefer (comma-separated).") var transcripts: [String] = []

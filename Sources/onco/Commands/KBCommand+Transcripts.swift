@@ -12,7 +12,7 @@ extension KBCommand {
 
         struct Build: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Write a gene pack (one BGZF file) from an Ensembl GFF3 and its reference FASTA.",
+                abstract: "Write a gene pack (one BGZF file) from an Ensembl or RefSeq GFF3 and its reference FASTA.",
                 discussion: """
                 The pack holds the GFF3 lines of every transcript of the genes the knowledge base's rules name (or \
                 --genes) and the reference bases those transcripts span (plus 10 bases either side), so that \
@@ -22,7 +22,7 @@ extension KBCommand {
                 """)
 
             @OptionGroup var kb: KBLocation
-            @Option(help: "Ensembl GFF3 (plain or gzipped).") var gff: String
+            @Option(help: "Ensembl or RefSeq GFF3 (plain or gzipped).") var gff: String
             @Option(help: "The reference FASTA (+ .fai) of the GFF3.") var reference: String
             @Option(help: "Genes to pack instead of the KB's (comma-separated GFF3 Name= values).") var genes: [String] = []
             @Option(name: .shortAndLong, help: "Output file (BGZF text; e.g. grch38.onco-genes.gz).") var output: String
