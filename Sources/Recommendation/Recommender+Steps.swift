@@ -172,7 +172,7 @@ extension Recommender {
         if warehouse == nil {
             notes.append("No warehouse configured: therapies are ranked on curated evidence alone; no real-world evidence.")
         } else {
-            if case .unavailable = neighbourStatus { notes.append("Similarity index unavailable: neighbour-based candidates are disabled (\(neighbourUnavailableReason)).") }
+            if case .unavailable(let reason) = neighbourStatus { notes.append("Similarity index unavailable: neighbour-based candidates are disabled (\(reason)).") }
             if summary?.synthetic == true {
                 notes.append("SYNTHETIC DATA: the warehouse holds synthetic patients only; its outcomes are simulated, not evidence.")
             }
