@@ -38,8 +38,9 @@ import Darwin
 /// sections, no attributes or alleles, words per row 3 × words per class + 3, header checksum at 192 over
 /// bytes 0..<192) are read the same way, with empty attributes and no alleles.
 /// Checksums are FNV-1a 64 over bytes (sections 0–4) and a word-wise multiply–xor over UInt64s
-/// (section 5). The rows section is mapped, not read: opening a 1M-patient index costs the key table
-/// plus, when `verify` is true, one pass over the rows to check their checksum.
+/// (section 5). The rows and the keys are mapped, not read: opening a 1M-patient index checks the key
+/// offsets (no strings are made; `KeyColumn`) plus, when `verify` is true, one pass over the file for the
+/// checksums (`IndexVerificationRecord` lets a one-shot command skip it for a file it verified before).
 enum IndexFileFormat {
     static let magic: [UInt8] = Array("ONCOSIM\0".utf8)
     static let version: UInt32 = 3

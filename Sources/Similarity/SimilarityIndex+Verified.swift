@@ -16,7 +16,9 @@ import Darwin
 /// changes the record's fields, and the file is verified again. Structural checks (header, section
 /// bounds, vocabulary, tumour types, keys, live count) run on every open either way.
 ///
-/// The record is best effort: a folder that cannot be written just means verifying on every open.
+/// Times have the file system's granularity (a few milliseconds on ext4): an in-place edit within that
+/// long of the file's last write keeps them, though not the inode. The record is best effort: a folder
+/// that cannot be written just means verifying on every open.
 public enum IndexVerificationRecord {
     /// The record's path for an index file.
     public static func path(for index: String) -> String { index + ".verified" }
