@@ -51,3 +51,34 @@ public enum NeighbourStatus: Sendable, Hashable {
         }
     }
 }
+
+/// A neighbour source still being prepared — a similarity index opened, updated or built while the
+/// recommender matches the case and reads its biomarker cohorts — that `neighbours` waits for. The
+/// preparation starts when this value is made. When it yields no source, `neighbours` throws
+/// `NeighbourSourceUnavailable` with its reason, and the recommender reports the neighbours unavailable
+/// for that reason, as when it is given no source. Results do not depend on the overlap.
+public struct DeferredNeighbourSource: NeighbourSource {
+    public let summary: String
+    let pending: Task<(source: (any NeighbourSource)?, reason: String), Never>
+
+    /// - Parameters:
+    ///   - summary: the prepared source's `summary` (known before it is ready).
+    ///   - preparing: makes the source, or says why there is none.
+    public init(summary: String, preparing: @escaping @Sendable () async -> (source: (any NeighbourSource)?, reason: String)) {
+        self.summary = summary
+        pending = Task { await preparing() }
+    }
+
+    public func neighbours(of c: RecommendationCase, k: Int, logger: Logger) async throws -> NeighbourSet {
+        let (source, reason) = await pending.value
+        guard let source else { throw NeighbourSourceUnavailable(reason: reason) }
+        return try await source.neighbours(of: c, k: k, logger: logger)
+    }
+}
+
+/// A neighbour source that turned out to have no neighbours to offer (`DeferredNeighbourSource`): the
+/// recommender reports `NeighbourStatus.unavailable(reason:)`.
+public struct NeighbourSourceUnavailable: Error, Sendable {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+}

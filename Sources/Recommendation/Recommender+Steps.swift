@@ -86,19 +86,22 @@ extension Recommender {
                                family: (root: String, codes: [String]), cache: RealWorldCache,
                                trialProtocol: TargetTrialProtocol,
                                clock: StageClock) async -> (sensitivity: [RankedTherapy], resistance: [RankedTherapy]) {
-        var sens: [RankedTherapy] = [], res: [RankedTherapy] = []
+        var jobs: [EvidenceJob] = [], jobOf: [Int?] = []
         for (therapy, cohort) in ranked {
+            guard let cohort, let lines = tables[cohort.query] else { jobOf.append(nil); continue }
+            let rwc = RealWorldCohort(kind: .biomarker, description: cohort.text, tumourTypes: family.codes,
+                                      biomarkers: cohort.biomarkers, patients: lines.table.cohortSize, query: cohort.query)
+            jobOf.append(jobs.count)
+            jobs.append(EvidenceJob(lines: lines, drugs: therapy.drugs, cohort: rwc,
+                                    expected: therapy.direction == .resistance ? .noBenefit : .benefit))
+        }
+        let evidence = await clock.lap("real-world") { await evidenceConcurrently(jobs, cache: cache, trialProtocol: trialProtocol) }
+        var sens: [RankedTherapy] = [], res: [RankedTherapy] = []
+        for ((therapy, _), j) in zip(ranked, jobOf) {
             var t = therapy
-            if let cohort, let lines = tables[cohort.query] {
-                let rwc = RealWorldCohort(kind: .biomarker, description: cohort.text, tumourTypes: family.codes,
-                                          biomarkers: cohort.biomarkers, patients: lines.table.cohortSize, query: cohort.query)
-                let ev = await clock.lap("real-world") {
-                    cache.evidence(lines, drugs: t.drugs, cohort: rwc,
-                                   expected: t.direction == .resistance ? .noBenefit : .benefit, gates: options.gates,
-                                   trialProtocol: trialProtocol)
-                }
-                t.realWorld = ev
-                t.sortKey.realWorld = ev.grade.rank
+            if let j {
+                t.realWorld = evidence[j]
+                t.sortKey.realWorld = evidence[j].grade.rank
             }
             if t.direction == .resistance { res.append(t) } else { sens.append(t) }
         }
@@ -128,12 +131,13 @@ extension Recommender {
                                      tumourTypes: [], biomarkers: [], patients: table.cohortSize, query: q)
         let prior = Set(c.clinical.priorTherapies.map(DrugName.canonical))
         var rwOnly: [RankedTherapy] = []
-        for (drugs, n) in lines.regimenCounts().sorted(by: { ($0.value, $1.key.joined()) > ($1.value, $0.key.joined()) })
-        where n >= options.gates.minimumPatients && !curated.contains(drugs) {
-            let ev = await clock.lap("real-world") {
-                cache.evidence(lines, drugs: drugs, cohort: cohort, expected: .benefit, gates: options.gates,
-                               trialProtocol: trialProtocol)
-            }
+        let regimens = lines.regimenCounts().sorted(by: { ($0.value, $1.key.joined()) > ($1.value, $0.key.joined()) })
+            .filter { $0.value >= options.gates.minimumPatients && !curated.contains($0.key) }
+        let evidence = await clock.lap("real-world") {
+            await evidenceConcurrently(regimens.map { EvidenceJob(lines: lines, drugs: $0.key, cohort: cohort, expected: .benefit) },
+                                       cache: cache, trialProtocol: trialProtocol)
+        }
+        for ((drugs, n), ev) in zip(regimens, evidence) {
             guard ev.gatesPassed else { continue }
             rwOnly.append(RankedTherapy(
                 rank: 0, drugs: drugs, direction: .realWorld, tier: nil, relation: nil, resolution: nil, biomarkers: [],
@@ -150,6 +154,31 @@ extension Recommender {
         if rwOnly.count > options.realWorldOnlyLimit { rwOnly.removeLast(rwOnly.count - options.realWorldOnlyLimit) }
         for i in rwOnly.indices { rwOnly[i].rank = i + 1 }
         return (status, rwOnly)
+    }
+
+    /// One therapy's real-world analysis in one cohort.
+    struct EvidenceJob: Sendable {
+        var lines: RealWorldAnalysis.PreparedLines
+        var drugs: [String]
+        var cohort: RealWorldCohort
+        var expected: ExpectedEffect
+    }
+
+    /// The jobs' evidence, in their order. The analyses are independent and the cache gives what the
+    /// computation gives, so they run concurrently (a one-shot case's target trials on both cores).
+    func evidenceConcurrently(_ jobs: [EvidenceJob], cache: RealWorldCache,
+                              trialProtocol: TargetTrialProtocol) async -> [RealWorldEvidence] {
+        let gates = options.gates
+        return await withTaskGroup(of: (Int, RealWorldEvidence).self) { g in
+            for (k, j) in jobs.enumerated() {
+                g.addTask {
+                    (k, cache.evidence(j.lines, drugs: j.drugs, cohort: j.cohort, expected: j.expected, gates: gates, trialProtocol: trialProtocol))
+                }
+            }
+            var out = [RealWorldEvidence?](repeating: nil, count: jobs.count)
+            for await (k, e) in g { out[k] = e }
+            return out.map { $0! }
+        }
     }
 
     /// The report's notes on the case as a whole: skipped records first (they may be why nothing is
@@ -172,7 +201,7 @@ extension Recommender {
         if warehouse == nil {
             notes.append("No warehouse configured: therapies are ranked on curated evidence alone; no real-world evidence.")
         } else {
-            if case .unavailable = neighbourStatus { notes.append("Similarity index unavailable: neighbour-based candidates are disabled (\(neighbourUnavailableReason)).") }
+            if case .unavailable(let reason) = neighbourStatus { notes.append("Similarity index unavailable: neighbour-based candidates are disabled (\(reason)).") }
             if summary?.synthetic == true {
                 notes.append("SYNTHETIC DATA: the warehouse holds synthetic patients only; its outcomes are simulated, not evidence.")
             }

@@ -104,9 +104,13 @@ public struct Recommender: Sendable {
         if let warehouse {
             if let src = neighbourSource {
                 let curated = Set((sens + res).map(\.drugs)).union(candidates.map(\.drugs))
-                (neighbourStatus, rwOnly) = try await neighbourTherapies(c, warehouse: warehouse, source: src, curated: curated,
-                                                                          cache: caseCache, trialProtocol: trialProtocol,
-                                                                          clock: clock, logger: logger)
+                do {
+                    (neighbourStatus, rwOnly) = try await neighbourTherapies(c, warehouse: warehouse, source: src, curated: curated,
+                                                                              cache: caseCache, trialProtocol: trialProtocol,
+                                                                              clock: clock, logger: logger)
+                } catch let u as NeighbourSourceUnavailable {
+                    neighbourStatus = .unavailable(reason: u.reason)
+                }
             } else {
                 neighbourStatus = .unavailable(reason: neighbourUnavailableReason)
             }

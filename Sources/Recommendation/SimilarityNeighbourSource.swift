@@ -28,7 +28,9 @@ public struct SimilarityNeighbourSource: NeighbourSource {
         self.threads = threads
     }
 
-    public var summary: String { "exact top-k similarity search over the warehouse's profiles" }
+    public var summary: String { Self.summaryText }
+    /// The `summary` of every such source.
+    public static let summaryText = "exact top-k similarity search over the warehouse's profiles"
 
     public func neighbours(of c: RecommendationCase, k: Int, logger: Logger) async throws -> NeighbourSet {
         let query = WarehouseSimilarity.caseProfile(variants: c.variants, clinical: c.clinical)

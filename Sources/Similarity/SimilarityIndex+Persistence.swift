@@ -38,8 +38,9 @@ import Darwin
 /// sections, no attributes or alleles, words per row 3 × words per class + 3, header checksum at 192 over
 /// bytes 0..<192) are read the same way, with empty attributes and no alleles.
 /// Checksums are FNV-1a 64 over bytes (sections 0–4) and a word-wise multiply–xor over UInt64s
-/// (section 5). The rows section is mapped, not read: opening a 1M-patient index costs the key table
-/// plus, when `verify` is true, one pass over the rows to check their checksum.
+/// (section 5). The rows and the keys are mapped, not read: opening a 1M-patient index checks the key
+/// offsets (no strings are made; `KeyColumn`) plus, when `verify` is true, one pass over the file for the
+/// checksums (`IndexVerificationRecord` lets a one-shot command skip it for a file it verified before).
 enum IndexFileFormat {
     static let magic: [UInt8] = Array("ONCOSIM\0".utf8)
     static let version: UInt32 = 3
@@ -80,7 +81,7 @@ extension SimilarityIndex {
         var offsets = [UInt64](repeating: 0, count: rowCount + 1)
         var keyBytes = Data()
         for r in 0..<rowCount {
-            keyBytes.append(contentsOf: Array(keys[r].rawValue.utf8))
+            keys.appendUTF8(r, to: &keyBytes)
             offsets[r + 1] = UInt64(keyBytes.count).littleEndian
         }
         sections.append(offsets.withUnsafeBytes { Data($0) })
@@ -169,8 +170,7 @@ extension SimilarityIndex {
         guard let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
             throw SimilarityError(.unreadableFile, "\(path): mmap failed (errno \(errno))")
         }
-        var owned = true
-        defer { if owned { munmap(base, length) } }
+        let file = FileMapping(base: base, length: length)   // unmapped on any error below, else kept by the rows and keys
         // the header and section table, the checksums, attributes and alleles, the rows, the genes,
         // tumour types and pathways, then the keys (in this order, so a damaged file names its first fault)
         let f = try _IndexFile(raw: UnsafeRawBufferPointer(start: base, count: length), path: path)
@@ -194,7 +194,7 @@ extension SimilarityIndex {
         let tables = try f.vocabularyTables()
         let rowWords = (base + rows.offset).assumingMemoryBound(to: UInt64.self)
         if h.version < 3 { Self.convertMetaFromVersion2(rowWords, rows: h.rows, layout: layout) }
-        let keys = try f.keys(rowWords: rowWords, layout: layout)
+        let keys = try f.keys(rowWords: rowWords, layout: layout, file: file)
         // The key → row table is built on first use (`RowByKeyCache`); the writer never stores a live key
         // twice, and the key section's checksum guards the file.
 
@@ -209,8 +209,7 @@ extension SimilarityIndex {
         self.rowCount = h.rows
         self.count = h.live
         if blocks > 0 {
-            storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: blocks, mappedBase: base, length: length, offset: rows.offset)
-            owned = false
+            storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: blocks, file: file, offset: rows.offset)
         } else {
             storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: 1)
         }
@@ -315,25 +314,25 @@ struct _IndexFile {
         return Tables(vocabulary: vocabulary, tumourTypes: hierarchy, pathways: pmap)
     }
 
-    /// Sections 3 (key offsets) and 4 (keys), with the live rows counted against the header.
-    func keys(rowWords: UnsafeMutablePointer<UInt64>, layout: SimilarityIndex.Layout) throws -> [PatientKey] {
+    /// Sections 3 (key offsets) and 4 (keys), checked (offsets from 0, increasing, inside the key bytes)
+    /// and left in the mapping; the live rows counted against the header.
+    func keys(rowWords: UnsafeMutablePointer<UInt64>, layout: SimilarityIndex.Layout, file: FileMapping) throws -> KeyColumn {
         let rows = header.rows
         guard sections[3].length == (rows + 1) * 8 else { throw bad("key offsets section has the wrong length") }
+        guard u64(sections[3].offset) == 0 else { throw bad("key offsets do not start at 0") }
         let kb = bytes(4)
-        var keys: [PatientKey] = []
-        keys.reserveCapacity(rows)
         var liveRows = 0
         var prev = 0
         for r in 0..<rows {
             let end = Int(u64(sections[3].offset + 8 * (r + 1)))
             guard end >= prev, end <= kb.count else { throw bad("key offsets are not increasing (row \(r))") }
-            keys.append(PatientKey(String(decoding: UnsafeRawBufferPointer(rebasing: kb[prev..<end]), as: UTF8.self)))
             prev = end
             let meta = rowWords[(r >> SimilarityIndex.blockShift) * layout.blockWords + layout.metaOffset + (r & SimilarityIndex.blockMask)]
             liveRows += Int(meta >> 63)
         }
         guard liveRows == header.live else { throw bad("live count \(header.live) disagrees with the rows (\(liveRows) live)") }
-        return keys
+        guard let base = raw.baseAddress else { return KeyColumn() }
+        return KeyColumn(offsets: base + sections[3].offset, bytes: base + sections[4].offset, count: rows, file: file)
     }
 }
 

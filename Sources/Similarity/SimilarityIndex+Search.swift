@@ -125,7 +125,7 @@ extension SimilarityIndex {
         let pa = plain(a, layout.keyWord)
         let pb = plain(b, layout.keyWord)
         if pa != pb { return pa < pb }
-        return keys[a].rawValue.utf8.lexicographicallyPrecedes(keys[b].rawValue.utf8)
+        return keys.utf8Less(a, b)
     }
 
     /// Scores one row (the scan's arithmetic, for `similarity(_:to:)` and explanations).

@@ -12,8 +12,10 @@ final class RowStorage: @unchecked Sendable {
     let blockWords: Int
     private(set) var capacityBlocks: Int
     private(set) var words: UnsafeMutablePointer<UInt64>
-    /// The mapping that holds `words`: anonymous (owned, zero-filled on demand) or a private file mapping.
+    /// The anonymous mapping that holds `words` (owned, zero-filled on demand), or nil for rows inside a
+    /// file mapping (`file`, shared with the index's keys).
     private var mapping: (base: UnsafeMutableRawPointer, length: Int)?
+    private var file: FileMapping?
     private var ownsAnonymous = false
 
     /// True when the rows are a file mapping (copied before the first update).
@@ -29,11 +31,12 @@ final class RowStorage: @unchecked Sendable {
     }
 
     /// Rows inside a private mapping of a file (`words` must be 64-byte aligned).
-    init(blockWords: Int, capacityBlocks: Int, mappedBase: UnsafeMutableRawPointer, length: Int, offset: Int) {
+    init(blockWords: Int, capacityBlocks: Int, file: FileMapping, offset: Int) {
         self.blockWords = blockWords
         self.capacityBlocks = capacityBlocks
-        words = (mappedBase + offset).assumingMemoryBound(to: UInt64.self)
-        mapping = (mappedBase, length)
+        words = (file.base + offset).assumingMemoryBound(to: UInt64.self)
+        self.file = file
+        mapping = nil
         ownsAnonymous = false
     }
 
@@ -62,6 +65,7 @@ final class RowStorage: @unchecked Sendable {
         let (n, len) = Self.allocate(words: c * blockWords)
         memcpy(n, words, capacityBlocks * blockWords * 8)
         if let m = mapping { munmap(m.base, m.length) }
+        file = nil
         words = n
         mapping = (UnsafeMutableRawPointer(n), len)
         ownsAnonymous = true

@@ -8,13 +8,13 @@ struct KeyOrder {
     let words: UnsafeMutablePointer<UInt64>
     let blockWords: Int
     let keyOffset: Int
-    let keys: [PatientKey]
+    let keys: KeyColumn
     @inline(__always)
     func less(_ a: Int, _ b: Int) -> Bool {
         let pa = words[(a >> SimilarityIndex.blockShift) * blockWords + keyOffset + (a & SimilarityIndex.blockMask)]
         let pb = words[(b >> SimilarityIndex.blockShift) * blockWords + keyOffset + (b & SimilarityIndex.blockMask)]
         if pa != pb { return pa < pb }
-        return keys[a].rawValue.utf8.lexicographicallyPrecedes(keys[b].rawValue.utf8)
+        return keys.utf8Less(a, b)
     }
 }
 

@@ -49,8 +49,8 @@ public struct SimilarityIndex: Sendable {
     public let pathwayCatalog: PathwayCatalog
     var layout: Layout
     var storage: RowStorage
-    /// Key of each row (tombstoned rows keep theirs until `compacted()`).
-    var keys: [PatientKey]
+    /// Key of each row (tombstoned rows keep theirs until `compacted()`); mapped from an opened file.
+    var keys: KeyColumn
     /// The row of each live key, built on first use (see `RowByKeyCache`).
     var rowByKeyCache = RowByKeyCache()
     var rowByKey: [PatientKey: Int32] {
@@ -117,7 +117,7 @@ public struct SimilarityIndex: Sendable {
         precondition(vocabulary.count <= Self.maxFeaturesPerTier, "a vocabulary of more than \(Self.maxFeaturesPerTier) genes")
         layout = Layout(vocabularySize: vocabulary.count)
         storage = RowStorage(blockWords: layout.blockWords, capacityBlocks: max(1, (capacity + Self.blockMask) >> Self.blockShift))
-        keys = []
+        keys = KeyColumn()
         keys.reserveCapacity(capacity)
         rowByKeyCache = RowByKeyCache([:])
         rowCount = 0

@@ -81,7 +81,7 @@ extension WarehouseSimilarity {
             let pid = ids[n.key]
             return WarehouseNeighbour(
                 rank: r + 1, key: n.key, personID: pid, similarity: n.similarity,
-                explanation: index.explain(query, neighbour: n.key, weights: options.weights)!,
+                explanation: index.explain(query, neighbour: n, weights: options.weights)!,
                 sharedAlterations: pid.flatMap { labelsBy[$0] }.map { Array($0.intersection(caseSet)).sorted() } ?? [],
                 lines: pid.flatMap { linesBy[$0] }?.sorted { $0.line < $1.line } ?? [],
                 overallSurvival: pid.flatMap { osBy[$0] })

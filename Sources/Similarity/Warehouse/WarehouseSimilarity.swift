@@ -155,7 +155,8 @@ public enum WarehouseSimilarity {
         case built(reason: String)
     }
 
-    /// As `index(for:at:logger:)`, also saying whether the index was loaded, updated or built.
+    /// As `index(for:at:logger:)`, also saying whether the index was loaded, updated or built. The file's
+    /// checksums are verified on the first open of each file, not on every open (`IndexVerificationRecord`).
     /// - Parameter mustPersist: when false, an index that cannot be written to `path` (a read-only folder)
     ///   is still returned, with a warning (`similarity.index.not_persisted`), instead of the write error.
     public static func index(for store: Warehouse, at path: String?, mapping: WarehouseProfileMapping,
@@ -174,7 +175,7 @@ public enum WarehouseSimilarity {
         var reason = "no index at the path"
         if FileManager.default.fileExists(atPath: path) {
             do {
-                var idx = try SimilarityIndex(contentsOf: url, verify: true)
+                var idx = try SimilarityIndex(contentsOfRecordedFile: url)
                 let meta = try await store.metadata(logger: logger)
                 switch freshness(of: idx, for: meta, mapping: mapping) {
                 case .current:

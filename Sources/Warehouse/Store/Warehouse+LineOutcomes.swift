@@ -282,9 +282,15 @@ extension Warehouse {
     func readLineOutcomes(_ queries: [LineOutcomeQuery], logger: Logger) async throws -> [LineOutcomeTable] {
         if queries.count <= 1 { return try await queries.asyncMap { try await readLineOutcomes($0, logger: logger) } }
         let idQueries = queries.map { SQLFragment("WITH ") + targetedCohortCTE($0) + SQLFragment(" SELECT person_id AS c0 FROM cohort") }
-        let cohorts: [Set<Int64>] = try await sql.withSession { s in
-            var out: [Set<Int64>] = []
-            for q in idQueries { out.append(Set(try await s.fetch(q, types: [.int]).ints(0).compactMap { $0 })) }
+        // The cohorts' selections are independent: read concurrently (SQLite: WAL readers of the pool;
+        // PostgreSQL: pooled connections), kept in the order of `queries`.
+        let sql = self.sql
+        let cohorts: [Set<Int64>] = try await withThrowingTaskGroup(of: (Int, Set<Int64>).self) { g in
+            for (k, q) in idQueries.enumerated() {
+                g.addTask { (k, Set(try await sql.withSession { try await $0.fetch(q, types: [.int]) }.ints(0).compactMap { $0 })) }
+            }
+            var out = [Set<Int64>](repeating: [], count: idQueries.count)
+            for try await (k, ids) in g { out[k] = ids }
             return out
         }
         let union = cohorts.reduce(into: Set<Int64>()) { $0.formUnion($1) }

@@ -51,8 +51,22 @@ extension Warehouse {
         return out + ")"
     }
 
-    static let diagCTE = "diag AS (SELECT person_id, MIN(condition_start_date) AS d, MIN(condition_source_value) AS tt FROM condition_occurrence GROUP BY person_id)"
-    static let obsCTE = "obs AS (SELECT person_id, MAX(observation_period_end_date) AS d FROM observation_period GROUP BY person_id)"
+    /// `AND person_id IN (SELECT person_id FROM cohort)` unless the cohort is everyone: the per-person CTEs
+    /// below (diagnosis, end of observation, line starts) are always joined with `cohort`, so restricting
+    /// them changes no row, and lets the database read only the cohort's rows through the person indexes
+    /// instead of grouping every person's (`onco similar` at 1M patients: 1.4–2.6 s per query for a
+    /// cohort of 50 neighbours, ~4 ms restricted).
+    static func inCohort(_ cohort: CohortCriteria, where clause: Bool) -> String {
+        cohort == .all ? "" : (clause ? " WHERE" : " AND") + " person_id IN (SELECT person_id FROM cohort)"
+    }
+    /// Earliest diagnosis (date `d`, tumour type `tt`) per person of the cohort.
+    static func diagCTE(_ cohort: CohortCriteria) -> String {
+        "diag AS (SELECT person_id, MIN(condition_start_date) AS d, MIN(condition_source_value) AS tt FROM condition_occurrence\(inCohort(cohort, where: true)) GROUP BY person_id)"
+    }
+    /// End of observation (`d`) per person of the cohort.
+    static func obsCTE(_ cohort: CohortCriteria) -> String {
+        "obs AS (SELECT person_id, MAX(observation_period_end_date) AS d FROM observation_period\(inCohort(cohort, where: true)) GROUP BY person_id)"
+    }
 
     /// The per-patient outcome query (columns: person, days, event, group), without ORDER BY.
     func outcomeQuery(_ endpoint: OutcomeEndpoint, cohort: CohortCriteria, groupBy: OutcomeGrouping) -> SQLFragment {
@@ -63,14 +77,14 @@ extension Warehouse {
             switch i {
             case .diagnosis: return "idx AS (SELECT person_id, d FROM diag)"
             case .lineStart(let n):
-                return SQLFragment("idx AS (SELECT person_id, MIN(episode_start_date) AS d FROM episode WHERE episode_source_value = ? AND episode_number = ? GROUP BY person_id)",
+                return SQLFragment("idx AS (SELECT person_id, MIN(episode_start_date) AS d FROM episode WHERE episode_source_value = ? AND episode_number = ?\(Self.inCohort(cohort, where: false)) GROUP BY person_id)",
                                    [.text(line), .int(Int64(n))])
             }
         }
         func earliest(_ a: String, _ b: String) -> String {
             "CASE WHEN \(a) IS NULL THEN \(b) WHEN \(b) IS NULL THEN \(a) WHEN \(a) < \(b) THEN \(a) ELSE \(b) END"
         }
-        var ctes: [SQLFragment] = [cohortCTE(cohort), SQLFragment(Self.diagCTE), SQLFragment(Self.obsCTE)]
+        var ctes: [SQLFragment] = [cohortCTE(cohort), SQLFragment(Self.diagCTE(cohort)), SQLFragment(Self.obsCTE(cohort))]
         switch endpoint {
         case .overallSurvival(let i):
             ctes.append(index(i))
@@ -85,7 +99,7 @@ extension Warehouse {
             ctes.append(SQLFragment("ev AS (SELECT i.person_id, \(earliest("pr.d", "de.death_date")) AS d FROM idx i LEFT JOIN pr ON pr.person_id = i.person_id LEFT JOIN death de ON de.person_id = i.person_id)"))
         case .timeToNextTreatment(let n):
             ctes.append(index(.lineStart(n)))
-            ctes.append(SQLFragment("nx AS (SELECT person_id, MIN(episode_start_date) AS d FROM episode WHERE episode_source_value = ? AND episode_number = ? GROUP BY person_id)",
+            ctes.append(SQLFragment("nx AS (SELECT person_id, MIN(episode_start_date) AS d FROM episode WHERE episode_source_value = ? AND episode_number = ?\(Self.inCohort(cohort, where: false)) GROUP BY person_id)",
                                     [.text(line), .int(Int64(n + 1))]))
             ctes.append(SQLFragment("ev AS (SELECT i.person_id, \(earliest("nx.d", "de.death_date")) AS d FROM idx i LEFT JOIN nx ON nx.person_id = i.person_id LEFT JOIN death de ON de.person_id = i.person_id)"))
         }
@@ -182,7 +196,7 @@ extension Warehouse {
         let d = dialect
         var main = SQLFragment("WITH ")
         main += cohortCTE(cohort)
-        main += SQLFragment(",\n" + Self.diagCTE)
+        main += SQLFragment(",\n" + Self.diagCTE(cohort))
         main += SQLFragment("""
             ,
             st AS (SELECT person_id, MAX(value_as_number) AS v FROM measurement WHERE measurement_source_value = ? GROUP BY person_id),
@@ -245,7 +259,7 @@ extension Warehouse {
         let line = WarehouseSchema.EpisodeKind.lineOfTherapy
         var head = SQLFragment("WITH ")
         head += cohortCTE(cohort)
-        head += SQLFragment(",\n" + Self.diagCTE + ",\n" + Self.obsCTE + "\n")
+        head += SQLFragment(",\n" + Self.diagCTE(cohort) + ",\n" + Self.obsCTE(cohort) + "\n")
         let linesQ = head + SQLFragment("""
             SELECT e.person_id AS c0, e.episode_number AS c1, \(d.daysBetween("diag.d", "e.episode_start_date")) AS c2,
                    \(d.daysBetween("diag.d", "e.episode_end_date")) AS c3, e.episode_id AS c4

@@ -248,11 +248,17 @@ struct RecommendCommand: AsyncParsableCommand {
     /// (`SimilarityNeighbourSource`).
     static func recommend(_ c: RecommendationCase, knowledgeBase: KnowledgeBase, warehouse: Warehouse?, db: String?,
                           similarityIndex: String?, searchNeighbours: Bool, options: RecommenderOptions) async throws -> Recommendation {
-        var source: SimilarityNeighbourSource?
-        var reason = "not requested (--no-neighbours)"
+        var source: (any NeighbourSource)?
+        let reason = "not requested (--no-neighbours)"
         if let warehouse, searchNeighbours {
-            (source, reason) = await SimilarityNeighbourSource.make(store: warehouse, db: db, index: similarityIndex,
-                                                                     tumourTypes: try knowledgeBase.tumourTypeHierarchy(), logger: logger)
+            // The index is opened (or updated, or built) while the recommender matches the case and reads
+            // its biomarker cohorts: one-shot, these overlap on two cores.
+            let tumourTypes = try knowledgeBase.tumourTypeHierarchy()
+            source = DeferredNeighbourSource(summary: SimilarityNeighbourSource.summaryText) {
+                let made = await SimilarityNeighbourSource.make(store: warehouse, db: db, index: similarityIndex, tumourTypes: tumourTypes,
+                                                                logger: logger)
+                return (made.source, made.reason)
+            }
         }
         let recommender = Recommender(knowledgeBase: knowledgeBase, warehouse: warehouse, neighbourSource: source,
                                       neighbourUnavailableReason: reason, options: options)
