@@ -1,3 +1,4 @@
+import Foundation
 import OncoCore
 
 /// One transcript (or regulatory, intergenic) consequence of one ALT allele, as annotated.
@@ -38,21 +39,32 @@ public struct TranscriptConsequence: Sendable, Hashable {
 /// snpEff has no MANE/canonical/APPRIS/TSL/CCDS fields, so its entries are ordered by biotype,
 /// severity and length.
 public struct ConsequencePicker: Sendable {
+    /// How much of the chosen entry is turned into strings.
+    public enum Detail: Sendable, Hashable {
+        /// Every field of `VariantAnnotation`.
+        case full
+        /// Only gene symbol, consequence terms and the 1-letter HGVSp (what `onco variants --format tsv`
+        /// prints); the other fields stay `nil`/`false`. The choice of entry is the same.
+        case summary
+    }
+
     public let layout: AnnotationLayout
+    public var detail: Detail
     /// Whether an entry VEP flagged `PICK=1` wins outright (default). Turn off to apply the order
     /// above to every entry (how the tests check this order against VEP's own picks).
     public var honoursAnnotatorPick: Bool
 
-    public init(layout: AnnotationLayout, honoursAnnotatorPick: Bool = true) {
+    public init(layout: AnnotationLayout, honoursAnnotatorPick: Bool = true, detail: Detail = .full) {
         self.layout = layout
         self.honoursAnnotatorPick = honoursAnnotatorPick
+        self.detail = detail
     }
 
     /// The chosen annotation for each ALT (`nil` where no entry matches that ALT).
     /// - Complexity: O(length of the value); strings are made only for the chosen entries.
     public func pick(_ value: UnsafeRawBufferPointer, ref: String, alts: [String]) -> [VariantAnnotation?] {
         guard !alts.isEmpty, value.count > 0 else { return Array(repeating: nil, count: alts.count) }
-        let matcher = AlleleMatcher(layout: layout, ref: ref, alts: alts)
+        var matcher = AlleleMatcher(layout: layout, ref: ref, alts: alts)
         var best = [(key: PickKey, start: Int, end: Int)?](repeating: nil, count: alts.count)
         var order = 0
         forEachEntry(value) { start, end, fields in
@@ -83,7 +95,7 @@ public struct ConsequencePicker: Sendable {
         var v = value
         return v.withUTF8 { buf -> [TranscriptConsequence] in
             let raw = UnsafeRawBufferPointer(buf)
-            let matcher = AlleleMatcher(layout: layout, ref: ref, alts: alts)
+            var matcher = AlleleMatcher(layout: layout, ref: ref, alts: alts)
             var out: [TranscriptConsequence] = []
             forEachEntry(raw) { _, _, fields in
                 guard let alt = matcher.altIndex(raw, fields) else { return }
@@ -183,24 +195,18 @@ public struct ConsequencePicker: Sendable {
             guard let i, !f.isEmpty(i) else { return nil }
             return String(decoding: f.slice(v, i), as: UTF8.self)
         }
-        var terms: [String] = []
-        if let c = text(l.consequence) {
-            terms = c.split(separator: "&").map { ConsequenceTerms.vepTerm(String($0)) }
-            if terms.count > 1 {
-                terms = terms.enumerated().sorted { a, b in
-                    let ra = Consequence.rank(a.element), rb = Consequence.rank(b.element)
-                    return ra != rb ? ra < rb : a.offset < b.offset
-                }.map(\.element)
-            }
+        let terms = l.consequence.map { Self.terms(f.slice(v, $0)) } ?? []
+        let hgvsp = l.hgvsp.flatMap { f.isEmpty($0) ? nil : HGVS.protein(f.slice(v, $0)) }
+        if detail == .summary {
+            return VariantAnnotation(symbol: text(l.symbol), consequences: terms, hgvspShort: hgvsp.map(HGVS.oneLetter))
         }
         var exon = text(l.exon)
         if l.annotator == .snpEff, terms.contains(where: { $0.contains("intron") }) { exon = nil }
-        let hgvsp = text(l.hgvsp).flatMap(HGVS.protein)
         return VariantAnnotation(
             symbol: text(l.symbol),
             transcript: text(l.feature),
             consequences: terms,
-            hgvsc: text(l.hgvsc).map(HGVS.coding),
+            hgvsc: l.hgvsc.flatMap { f.isEmpty($0) ? nil : HGVS.coding(f.slice(v, $0)) },
             hgvsp: hgvsp.map(HGVS.threeLetter),
             hgvspShort: hgvsp.map(HGVS.oneLetter),
             exon: exon,
@@ -208,6 +214,31 @@ public struct ConsequencePicker: Sendable {
             canonical: l.canonical.map { f.equals(v, $0, "YES") } ?? false,
             mane: l.maneSelect.map { !f.isEmpty($0) } ?? false,
             biotype: text(l.biotype))
+    }
+
+    /// The `&`-separated terms of a Consequence field as VEP terms (`ConsequenceTerms.vepTerm`), most
+    /// severe first (`Consequence.rank`; equal ranks keep their order). Empty terms are dropped.
+    static func terms(_ field: UnsafeRawBufferPointer) -> [String] {
+        var terms: [(term: String, rank: Int)] = []
+        terms.reserveCapacity(4)
+        var start = 0
+        for i in 0...field.count where i == field.count || field[i] == UInt8(ascii: "&") {
+            if i > start {
+                let t = UnsafeRawBufferPointer(rebasing: field[start..<i])
+                terms.append(ConsequenceTerms.lookup(t))
+            }
+            start = i + 1
+        }
+        if terms.count > 1 {
+            // Insertion sort: stable, and the lists are a few terms long.
+            for i in 1..<terms.count {
+                let x = terms[i]
+                var j = i - 1
+                while j >= 0 && terms[j].rank > x.rank { terms[j + 1] = terms[j]; j -= 1 }
+                terms[j + 1] = x
+            }
+        }
+        return terms.map(\.term)
     }
 }
 
@@ -272,23 +303,30 @@ struct PickKey: Comparable {
 /// Maps an entry's `Allele` to the record's ALT index.
 struct AlleleMatcher {
     let layout: AnnotationLayout
-    /// Per ALT: the spelling the annotator uses first, then fallbacks (raw ALT, minimal form).
+    let ref: String
+    let alts: [String]
+    /// Per ALT: the spelling the annotator uses. The fallbacks (raw ALT or VEP's spelling, then the
+    /// minimal form) are made only when an entry matches no primary spelling.
     let primary: [String]
-    let fallbacks: [[String]]
+    private var fallbackCache: [[String]]?
 
     init(layout: AnnotationLayout, ref: String, alts: [String]) {
         self.layout = layout
-        let vep = Self.vepAlleles(ref: ref, alts: alts)
-        if layout.annotator == .snpEff {
-            primary = alts
-            fallbacks = alts.indices.map { [vep[$0], Self.minimal(ref: ref, alt: alts[$0])] }
-        } else {
-            primary = vep
-            fallbacks = alts.indices.map { [alts[$0], Self.minimal(ref: ref, alt: alts[$0])] }
-        }
+        self.ref = ref
+        self.alts = alts
+        primary = layout.annotator == .snpEff ? alts : Self.vepAlleles(ref: ref, alts: alts)
     }
 
-    func altIndex(_ v: UnsafeRawBufferPointer, _ f: EntryFields) -> Int? {
+    /// Per ALT, the spellings tried after every primary one, in order.
+    var fallbacks: [[String]] {
+        if layout.annotator == .snpEff {
+            let vep = Self.vepAlleles(ref: ref, alts: alts)
+            return alts.indices.map { [vep[$0], Self.minimal(ref: ref, alt: alts[$0])] }
+        }
+        return alts.indices.map { [alts[$0], Self.minimal(ref: ref, alt: alts[$0])] }
+    }
+
+    mutating func altIndex(_ v: UnsafeRawBufferPointer, _ f: EntryFields) -> Int? {
         if let n = layout.alleleNumber, !f.isEmpty(n) {
             // 1-based; anything but digits, or a number past the last ALT (checked digit by digit, so
             // a long run of digits cannot overflow), falls through to the allele spelling.
@@ -302,11 +340,21 @@ struct AlleleMatcher {
         }
         guard let a = layout.allele else { return primary.count == 1 ? 0 : nil }
         let allele = f.slice(v, a)
-        for (i, p) in primary.enumerated() where p.utf8.elementsEqual(allele) { return i }
-        for (i, list) in fallbacks.enumerated() {
-            for p in list where p.utf8.elementsEqual(allele) { return i }
+        for (i, p) in primary.enumerated() where Self.spells(p, allele) { return i }
+        if fallbackCache == nil { fallbackCache = fallbacks }
+        for (i, list) in fallbackCache!.enumerated() {
+            for p in list where Self.spells(p, allele) { return i }
         }
         return nil
+    }
+
+    /// Whether `s` is spelled by exactly these bytes.
+    @inline(__always) static func spells(_ s: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        if let same = s.utf8.withContiguousStorageIfAvailable({ u in
+            u.count == n && (n == 0 || memcmp(u.baseAddress!, bytes.baseAddress!, n) == 0)
+        }) { return same }
+        return s.utf8.elementsEqual(bytes)
     }
 
     /// VEP's spelling of each ALT (Bio::EnsEMBL::VEP::Parser::VCF): when any ALT differs in length
@@ -315,9 +363,9 @@ struct AlleleMatcher {
     static func vepAlleles(ref: String, alts: [String]) -> [String] {
         let isIndel = alts.contains { $0.utf8.count != ref.utf8.count }
         guard isIndel else { return alts }
-        let considered = [ref] + alts.filter { !$0.utf8.contains(UInt8(ascii: "*")) }
-        let firsts = Set(considered.map { $0.utf8.first })
-        guard firsts.count == 1 else { return alts }
+        // REF and every ALT but `*` alleles share their first base (or are all empty).
+        let first = ref.utf8.first
+        for a in alts where !a.utf8.contains(UInt8(ascii: "*")) && a.utf8.first != first { return alts }
         return alts.map { a in
             if a.utf8.contains(UInt8(ascii: "*")) { return a }
             let rest = String(a.dropFirst())

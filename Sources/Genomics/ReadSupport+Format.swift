@@ -96,12 +96,14 @@ extension VariantFileReader {
         return k
     }
 
+    /// A, C, G, T (any case) → 0…3; anything else (several bases, N) → nil.
     static func baseIndex(_ s: String) -> Int? {
-        switch s.uppercased() {
-        case "A": return 0
-        case "C": return 1
-        case "G": return 2
-        case "T": return 3
+        guard s.utf8.count == 1, let b = s.utf8.first else { return nil }
+        switch b | 0x20 {
+        case UInt8(ascii: "a"): return 0
+        case UInt8(ascii: "c"): return 1
+        case UInt8(ascii: "g"): return 2
+        case UInt8(ascii: "t"): return 3
         default: return nil
         }
     }

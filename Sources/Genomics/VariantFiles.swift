@@ -24,6 +24,9 @@ public struct VariantReadOptions: Sendable, Hashable {
     /// A GFF3 + reference FASTA to annotate, in process, the ALTs the file leaves without CSQ/ANN
     /// (`ConsequenceAnnotator`, the rules of `bcftools csq`). `nil`: use the file's annotation only.
     public var consequenceSource: ConsequenceSource?
+    /// How much of each chosen CSQ/ANN entry is kept (`.summary` for a listing that prints only gene,
+    /// consequence and 1-letter HGVSp). Default `.full`.
+    public var annotationDetail: ConsequencePicker.Detail = .full
 
     public init(path: String, region: String? = nil, sample: String? = nil, bamPath: String? = nil,
                 referenceFasta: String? = nil, minBaseQuality: Int = 13, minMappingQuality: Int = 0,
@@ -185,6 +188,8 @@ public final class SomaticVariantReader {
     private let reference: ReferenceGenome?
     private let annotator: ConsequenceAnnotator?
     private var record = VariantRecord()
+    /// The CSQ/ANN key, once the header (or htslib, meeting the tag undeclared) defines it.
+    private var annotationKey: FieldKey?
 
     public init(_ options: VariantReadOptions) throws {
         self.options = options
@@ -193,7 +198,7 @@ public final class SomaticVariantReader {
         build = options.build ?? header.build
         tumour = try TumourSampleChoice(header: header, requested: options.sample, path: options.path)
         if let layout = header.annotationLayout {
-            picker = ConsequencePicker(layout: layout)
+            picker = ConsequencePicker(layout: layout, detail: options.annotationDetail)
             annotationTag = layout.tag
         } else {
             picker = nil
@@ -218,10 +223,11 @@ public final class SomaticVariantReader {
         let usable = record.alts.indices.filter { !Self.isPlaceholder(record.alts[$0]) }
         guard !usable.isEmpty else { return true }
         var annotations: [VariantAnnotation?] = []
-        if let picker, let tag = annotationTag, let key = reader.infoKey(tag) {
+        if annotationKey == nil, let tag = annotationTag { annotationKey = reader.infoKey(tag) }
+        if let picker, let key = annotationKey {
             annotations = reader.withInfoBytes(key) { picker.pick($0, ref: record.ref, alts: record.alts) } ?? []
         }
-        let quality = record.quality.map { Double(Float($0).description) ?? $0 }
+        let quality = record.quality.map(Self.decimalQuality)
         for a in usable {
             let alt = record.alts[a]
             let n = try AlleleNormalisation.normalise(contig: record.contig, position: record.position, ref: record.ref,
@@ -254,6 +260,13 @@ public final class SomaticVariantReader {
                                    problem: "contig \"\(contig)\" of record \(record.recordNumber) is not in the reference FASTA; is it the same genome build?")
         }
         return reference
+    }
+
+    /// QUAL (a `Float` in htslib) as the `Double` of its shortest decimal spelling (`29.6`, not
+    /// `29.600000381…`). A whole number below 2^24 is that number already: no text round trip.
+    static func decimalQuality(_ q: Double) -> Double {
+        if q == q.rounded(.towardZero), abs(q) < 16_777_216 { return q }
+        return Double(Float(q).description) ?? q
     }
 
     /// ALTs that are not a variant allele: `*` (spanning deletion), `<*>` and `<NON_REF>` (gVCF), `<X>`

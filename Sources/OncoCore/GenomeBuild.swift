@@ -66,6 +66,18 @@ public enum GenomeBuild: String, Hashable, Sendable, Codable, CaseIterable, Cust
 public enum Chromosome {
     /// `chr7` → `7`, `chrM`/`M` → `MT`, others unchanged.
     public static func normalise(_ name: String) -> String {
+        // Byte path for the usual ASCII names (once per variant read); the Character path below decides
+        // anything else (a combining mark after `chr`, a string without contiguous UTF-8).
+        let fast = name.utf8.withContiguousStorageIfAvailable { b -> String? in
+            if b.count > 3, b[0] | 0x20 == UInt8(ascii: "c"), b[1] | 0x20 == UInt8(ascii: "h"), b[2] | 0x20 == UInt8(ascii: "r") {
+                guard b[3] < 0x80 else { return nil }
+                let rest = String(decoding: UnsafeBufferPointer(rebasing: b[3...]), as: UTF8.self)
+                return rest == "M" ? "MT" : rest
+            }
+            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return name == "M" ? "MT" : name
+        }
+        if let fast, let fast { return fast }
         var n = Substring(name)
         if n.count > 3, n.lowercased().hasPrefix("chr") { n = n.dropFirst(3) }
         if n == "M" { return "MT" }

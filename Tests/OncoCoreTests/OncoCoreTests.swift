@@ -27,6 +27,12 @@ import _TestSupport
         #expect(Chromosome.normalise("7") == "7")
         #expect(Chromosome.normalise("chrM") == "MT")
         #expect(Chromosome.normalise("chrX") == "X")
+        // The byte path and the Character path agree at their edges.
+        #expect(Chromosome.normalise("CHR12") == "12" && Chromosome.normalise("Chr_Un") == "_Un")
+        #expect(Chromosome.normalise("chr") == "chr" && Chromosome.normalise("M") == "MT" && Chromosome.normalise("chrMT") == "MT")
+        #expect(Chromosome.normalise("chr\r\n") == "\r\n")
+        #expect(Chromosome.normalise("chr\u{301}7") == "chr\u{301}7")      // ŕ is not r: nothing stripped
+        #expect(Chromosome.normalise("chré") == "é" && Chromosome.normalise("Ω") == "Ω")
     }
 
     @Test func buildFromText() {

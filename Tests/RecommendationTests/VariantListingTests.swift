@@ -1,7 +1,7 @@
 import Foundation
 import Genomics
 import OncoCore
-import Reports
+@testable import Reports
 import Testing
 import _TestSupport
 
@@ -40,6 +40,28 @@ struct VariantListingTests {
         #expect(streamed == (try VariantFiles.read(options)).variants)
     }
 
+    /// The TSV listing reads only the summary of each chosen CSQ/ANN entry: its bytes equal those of a
+    /// listing of fully materialised annotations, and the summary keeps exactly the printed fields.
+    @Test(arguments: files)
+    func tsvFromSummaryAnnotationsEqualsTSVFromFullOnes(_ file: String) throws {
+        var full = VariantReadOptions(path: Self.fixture(file))
+        full.annotationDetail = .full
+        var summary = full
+        summary.annotationDetail = VariantListing(format: .tsv).annotationDetail
+        #expect(summary.annotationDetail == .summary)
+        var a = VariantListing(format: .tsv), b = VariantListing(format: .tsv)
+        var fullVariants: [SomaticVariant] = [], summaryVariants: [SomaticVariant] = []
+        let ca = try VariantFiles.stream(full) { try a.append($0); fullVariants.append($0) }
+        let cb = try VariantFiles.stream(summary) { try b.append($0); summaryVariants.append($0) }
+        #expect(a.finish(ca) == b.finish(cb))
+        #expect(fullVariants.count == summaryVariants.count)
+        for (f, s) in zip(fullVariants, summaryVariants) {
+            #expect(f.gene == s.gene && f.annotation?.consequences == s.annotation?.consequences
+                    && f.annotation?.hgvspShort == s.annotation?.hgvspShort && f.key == s.key && f.support == s.support)
+        }
+        #expect(summaryVariants.allSatisfy { $0.annotation?.transcript == nil && $0.annotation?.hgvsc == nil && $0.annotation?.hgvsp == nil })
+    }
+
     @Test func emptyListingsKeepFoundationsLayout() throws {
         let calls = TumourCallSet(build: .grch38, sample: nil, variants: [], recordCount: 0)
         let json = VariantListing(format: .json).finish(calls)
@@ -66,5 +88,33 @@ struct VariantListingTests {
             "7\t140453136\tA\tT\tPASS\tBRAF\tmissense_variant\tp.V600E\t0.3148\t54",
             "X\t5\tG\tGA\tLowQual;strand_bias\t.\t.\t.\t.\t.",
         ])
+    }
+
+    /// The VAF column's `%.4f` without `vsnprintf`: equal to `String(format: "%.4f")` on every read-count
+    /// fraction up to 400 reads (the ties at x.xxxx5 included), decimal ties and their neighbours, signed
+    /// zeros, negatives and random doubles; values past 1e6 and non-finite ones are left to `vsnprintf`.
+    @Test func fixedFourDecimalsEqualPrintf() {
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, 0.00005, 0.00015, 0.00025, 0.99995, 0.12345, 2.5e-5, -2.5e-5, -0.00004,
+                                999_999.99995, 123_456.78905, Double.leastNonzeroMagnitude, 1e-300]
+        for total in 1...400 { for alt in 0...total { values.append(Double(alt) / Double(total)) } }
+        for k in 0..<200_000 {
+            let tie = (Double(k) + 0.5) / 10_000
+            values += [tie, tie.nextUp, tie.nextDown, -tie]
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<100_000 { values.append(Double.random(in: -1_000...1_000, using: &rng)) }
+        var mismatches: [String] = []
+        for x in values {
+            var out: [UInt8] = []
+            #expect(VariantListing.appendFixed4(x, to: &out))
+            let expected = String(format: "%.4f", x)
+            if String(decoding: out, as: UTF8.self) != expected, mismatches.count < 5 {
+                mismatches.append("\(x): \(String(decoding: out, as: UTF8.self)) vs \(expected)")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+        var out: [UInt8] = []
+        for x in [1e6, -1e7, .nan, .infinity] { #expect(!VariantListing.appendFixed4(x, to: &out)) }
+        #expect(out.isEmpty)
     }
 }

@@ -59,11 +59,12 @@ struct VariantsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = VariantReadOptions(path: file, region: region, sample: sample, bamPath: bam,
+        var options = VariantReadOptions(path: file, region: region, sample: sample, bamPath: bam,
                                          referenceFasta: reference, minBaseQuality: minBaseQuality,
                                          minMappingQuality: minMappingQuality,
                                          build: build.map { GenomeBuild(parsing: $0) }, malformed: lenient.policy)
         var listing = VariantListing(format: format)
+        options.annotationDetail = listing.annotationDetail
         let calls = try VariantFiles.stream(options) { v in
             if !passOnly || v.isPass { try listing.append(v) }
         }
