@@ -23,10 +23,11 @@ extension Warehouse {
                               "episode_number", "episode_object_concept_id", "episode_type_concept_id", "episode_source_value"]
         static let episodeEvent = ["episode_id", "event_id", "episode_event_field_concept_id"]
         static let variant = ["variant_id", "person_id", "specimen_id", "build", "chrom", "pos", "ref", "alt", "gene", "hgvsp",
-                              "consequence", "consequence_class", "alteration", "vaf", "depth", "filter"]
+                              "consequence", "consequence_class", "alteration", "vaf", "depth", "filter", "fusion_frame"]
         static let attribute = ["person_id", "specimen_id", "attribute", "value_as_string", "value_as_number"]
         static let oncoPerson = ["person_id", "dataset_id", "synthetic"]
         static let specimenTiming = ["specimen_id", "person_id", "collected_date", "sequenced_date", "source"]
+        static let specimenPanel = ["specimen_id", "person_id", "panel_id", "coding_megabases", "genes"]
     }
 
     /// Current maximum ids, added to dataset-local ids.
@@ -257,18 +258,18 @@ extension Warehouse {
         }
     }
 
-    /// `onco_somatic_variant` (numbered by `variantSeq`) and `onco_clinical_attribute` rows.
+    /// `onco_somatic_variant` (numbered by `variantSeq`), `onco_clinical_attribute` and `onco_specimen_panel` rows.
     private func writeGenomics(_ b: WarehouseBatch, _ s: any SQLSession, base: IDBase, variantSeq: inout Int64) async throws {
         typealias V = SQLRowValue
         if !b.variants.isEmpty {
             var v: [SQLValue] = []
-            v.reserveCapacity(b.variants.count * 16)
+            v.reserveCapacity(b.variants.count * 17)
             for x in b.variants {
                 variantSeq += 1
                 v += [.int(base.variant + variantSeq), .int(base.person + x.person), .int(base.specimen + x.specimen),
                       .text(x.key.build.rawValue), .text(x.key.chrom), .int(Int64(x.key.position)), .text(x.key.ref), .text(x.key.alt),
                       V.text(x.gene), V.text(x.hgvsp), V.text(x.consequence), V.text(x.consequenceClass), V.text(x.alteration),
-                      V.num(x.vaf), V.int(x.depth), V.text(x.filter)]
+                      V.num(x.vaf), V.int(x.depth), V.text(x.filter), V.text(x.fusionFrame?.rawValue)]
             }
             try await s.insert(table: "onco_somatic_variant", columns: Columns.variant, values: v)
         }
@@ -280,6 +281,14 @@ extension Warehouse {
                       .text(x.value), V.num(x.number)]
             }
             try await s.insert(table: "onco_clinical_attribute", columns: Columns.attribute, values: v)
+        }
+        if !b.specimenPanels.isEmpty {
+            var v: [SQLValue] = []
+            v.reserveCapacity(b.specimenPanels.count * 5)
+            for x in b.specimenPanels {
+                v += [.int(base.specimen + x.specimen), .int(base.person + x.person), .text(x.panelID), V.num(x.codingMegabases), V.int(x.genes)]
+            }
+            try await s.insert(table: "onco_specimen_panel", columns: Columns.specimenPanel, values: v)
         }
     }
 }
