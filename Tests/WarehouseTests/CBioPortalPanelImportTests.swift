@@ -96,7 +96,7 @@ struct CBioPortalPanelImportTests {
             ("data_gene_panel_matrix.txt", { $0.replacingOccurrences(of: "\tgistic\n", with: "\tcopy_number\n") }, 1, "column 3",
              "value 'copy_number' is not the stable_id of a genetic profile of the study (meta_*.txt), or repeats one"),
             ("data_gene_panel_matrix.txt", { $0.replacingOccurrences(of: "SYN-B36-T1\tPANEL_A\tPANEL_A", with: "SYN-B36-T1\tPANEL_A") }, 6, "",
-             "has 2 columns, the header has 3"),
+             "2 fields, the header has 3"),
             ("data_gene_panel_matrix.txt", { $0 + "SYN-B32-T1\tPANEL_B\tNA\n" }, 11, "SAMPLE_ID", "repeats an earlier sample"),
             ("data_gene_panel_a.txt", { $0.replacingOccurrences(of: "coding_megabases: 0.8", with: "coding_megabases: 0,8") }, 3,
              "coding_megabases", "value '0,8' is not a number"),

@@ -256,6 +256,7 @@ final class CBioPortalSource: WarehouseBatchSource {
             if maf == nil {
                 guard !mafQueue.isEmpty else { return try alterationBatch() }
                 maf = try MAFReader(path: mafQueue.removeFirst().path, defaultBuild: study?.referenceGenome ?? .grch37)
+                maf!.importFieldsOnly = true
             }
             var b = WarehouseBatch()
             b.variants.reserveCapacity(importer.mafBatchSize)
