@@ -21,6 +21,7 @@ public enum AminoAcid {
         // Byte by byte: every code this converts is ASCII, and a byte of a multi-byte character never
         // equals an ASCII one, so the result is the same as walking Characters (~10× faster; this runs
         // for every annotated variant a VCF or case list yields).
+        if isShortAlready(hgvsp) { return hgvsp }
         let s = stripPrefix(Array(hgvsp.utf8))
         var out: [UInt8] = []
         out.reserveCapacity(s.count)
@@ -68,6 +69,28 @@ public enum AminoAcid {
     }
 
     private static func pack(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 { UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c) }
+
+    /// True when `shortHGVSp` would return `hgvsp` unchanged: empty or starting `p.`, no `:` (a transcript
+    /// prefix), no `%` (URL escapes) and no three-letter code (an upper-case letter, two lower-case ones, a known triplet).
+    /// MAFs carry `HGVSp_Short` already short (`p.V600E`): this answers without allocating.
+    private static func isShortAlready(_ hgvsp: String) -> Bool {
+        var probe = hgvsp
+        return probe.withUTF8 { b -> Bool in
+            let n = b.count
+            if n > 0 && !(n >= 2 && b[0] == 0x70 && b[1] == 0x2E) { return false }   // `p.` is added when missing
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if c == 0x3A || c == 0x25 { return false }
+                if c >= 0x41 && c <= 0x5A, i + 3 <= n, b[i + 1] >= 0x61 && b[i + 1] <= 0x7A, b[i + 2] >= 0x61 && b[i + 2] <= 0x7A,
+                   threeToOneBytes[pack(c, b[i + 1], b[i + 2])] != nil {
+                    return false
+                }
+                i += 1
+            }
+            return true
+        }
+    }
 
     /// `threeToOne` keyed by the triplet's three ASCII bytes.
     private static let threeToOneBytes: [UInt32: UInt8] = {

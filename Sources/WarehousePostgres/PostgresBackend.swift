@@ -146,14 +146,39 @@ struct PostgresSession: SQLSession {
 
     /// COPY text format: `\N` is NULL; backslash, tab, newline and carriage return are escaped.
     static func appendCopyText(_ s: String, to buf: inout ByteBuffer) {
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\\"): buf.writeStaticString("\\\\")
-            case UInt8(ascii: "\t"): buf.writeStaticString("\\t")
-            case UInt8(ascii: "\n"): buf.writeStaticString("\\n")
-            case UInt8(ascii: "\r"): buf.writeStaticString("\\r")
-            default: buf.writeInteger(b)
+        var s = s
+        s.withUTF8 { p in
+            // the common case: nothing to escape, one copy
+            var clean = true
+            for b in p where b == UInt8(ascii: "\\") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+                clean = false
+                break
             }
+            if clean { buf.writeBytes(UnsafeRawBufferPointer(p)); return }
+            for b in p {
+                switch b {
+                case UInt8(ascii: "\\"): buf.writeStaticString("\\\\")
+                case UInt8(ascii: "\t"): buf.writeStaticString("\\t")
+                case UInt8(ascii: "\n"): buf.writeStaticString("\\n")
+                case UInt8(ascii: "\r"): buf.writeStaticString("\\r")
+                default: buf.writeInteger(b)
+                }
+            }
+        }
+    }
+
+    /// A 64-bit integer in decimal, written without a `String`.
+    static func appendInt(_ x: Int64, to buf: inout ByteBuffer) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { tmp in
+            var v = x.magnitude
+            var i = 20
+            repeat {
+                i -= 1
+                tmp[i] = UInt8(truncatingIfNeeded: 0x30 &+ v % 10)
+                v /= 10
+            } while v > 0
+            if x < 0 { i -= 1; tmp[i] = UInt8(ascii: "-") }
+            buf.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(tmp)[i..<20]))
         }
     }
 
@@ -170,7 +195,7 @@ struct PostgresSession: SQLSession {
                     if k > 0 { buf.writeInteger(UInt8(ascii: "\t")) }
                     switch vals[i + k] {
                     case .null: buf.writeStaticString("\\N")
-                    case .int(let x): buf.writeString(String(x))
+                    case .int(let x): Self.appendInt(x, to: &buf)
                     case .double(let x): buf.writeString(x.description)
                     case .text(let s): Self.appendCopyText(s, to: &buf)
                     case .idList, .textList: preconditionFailure("lists are not column values")

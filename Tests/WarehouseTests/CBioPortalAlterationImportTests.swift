@@ -66,14 +66,17 @@ struct CBioPortalAlterationImportTests {
         #expect(outcome.action == .imported)
         let stats = try await t.store.stats(logger: TestStore.logger)
         #expect(stats.patients == 60 && stats.samples == 60)
-        // 12 EML4::ALK + KIF5B::RET + CD74::ROS1 fusions; every gene-level row is an onco_somatic_variant row.
-        #expect(stats.mutations == amplifications + deletions + 14)
+        // 12 EML4::ALK + KIF5B::RET + CD74::ROS1 fusions and the 8 MAF rows; every gene-level row is an onco_somatic_variant row.
+        #expect(stats.mutations == amplifications + deletions + 14 + 8)
         #expect(notes == [
             "copy number (data_CNA.txt): 30 amplifications (2) and 2 deep deletions (-2) over 5 genes x 60 samples; "
                 + "\(5 * 60 - 32 - Self.missingCells()) values -1.5/-1/0/1 and \(Self.missingCells()) missing values not calls",
-            "fusions (data_sv.txt): 14 from 18 rows (site 1 = 5', site 2 = 3'); 13 in frame, 1 out of frame (Site2_Effect_On_Frame); "
+            "fusions (data_sv.txt): 14 from 18 rows (site 1 = 5', site 2 = 3'); 12 in frame, 1 frameshift, 1 frame unknown "
+                + "(Site2_Effect_On_Frame, else Event_Info); "
                 + "set aside: 1 germline, 1 intragenic (both sites in one gene), 1 repeats of a sample's fusion, "
                 + "1 with one partner missing (intergenic or unannotated)",
+            "gene panels (data_gene_panel_matrix.txt): 9 samples named; TMB over the panel's coding_megabases for 7; "
+                + "1 whole exome/genome; 1 NA (not profiled); samples not computed over a panel keep TMB_NONSYNONYMOUS as given",
         ])
         let again = try await Self.importStudy(t.store)
         #expect(again.0.action == .unchanged && again.0.rowsWritten == 0)

@@ -48,6 +48,10 @@ public final class MAFReader {
     /// Whole numbers read so far that were written in scientific or decimal notation and accepted
     /// because their value is exact (`Start_Position` `4.7e+07` = 47000000, as R writes it).
     public private(set) var scientificIntegers = 0
+    /// Only the fields a warehouse import stores (`importFields`): when true, the 3-letter `hgvsp`, the
+    /// normal barcode, `Variant_Type`, HGVSc, transcript, exon, IMPACT, CANONICAL and BIOTYPE are left nil
+    /// (not converted, no `String` made). Everything else is read and checked as in the full record.
+    public var importFieldsOnly = false
 
     struct Columns {
         var hugo, chrom, start, end, ref, allele1, allele2, sample, normal, classification, type: Int?
@@ -178,13 +182,13 @@ public final class MAFReader {
         let longSource = s(c.hgvsp)
         let shortSource = s(c.hgvspShort) ?? s(c.proteinChange) ?? s(c.aaChange)
         var hgvsp: String?, hgvspShort: String?
+        let lean = importFieldsOnly
         if let longSource {
-            let stripped = AminoAcid.shortHGVSp(longSource)
-            hgvspShort = shortSource.map { AminoAcid.shortHGVSp($0) } ?? stripped
-            hgvsp = AminoAcid.longHGVSp(longSource)
+            hgvspShort = shortSource.map { AminoAcid.shortHGVSp($0) } ?? AminoAcid.shortHGVSp(longSource)
+            hgvsp = lean ? nil : AminoAcid.longHGVSp(longSource)
         } else if let shortSource {
             hgvspShort = AminoAcid.shortHGVSp(shortSource)
-            hgvsp = AminoAcid.longHGVSp(hgvspShort!)
+            hgvsp = lean ? nil : AminoAcid.longHGVSp(hgvspShort!)
         }
         if hgvspShort == "p." { hgvspShort = nil; hgvsp = nil }
         let tRef = try int(c.tRef, "t_ref_count", in: NumberField.count), tAlt = try int(c.tAlt, "t_alt_count", in: NumberField.count)
@@ -202,12 +206,12 @@ public final class MAFReader {
             f.split(whereSeparator: { $0 == "," || $0 == ";" }).map(String.init)
         } ?? []
         let annotation = VariantAnnotation(
-            symbol: s(c.hugo), transcript: s(c.transcript), consequences: consequences, hgvsc: s(c.hgvsc),
-            hgvsp: hgvsp, hgvspShort: hgvspShort, exon: s(c.exon), impact: s(c.impact),
-            canonical: s(c.canonical) == "YES", biotype: s(c.biotype))
+            symbol: s(c.hugo), transcript: lean ? nil : s(c.transcript), consequences: consequences, hgvsc: lean ? nil : s(c.hgvsc),
+            hgvsp: hgvsp, hgvspShort: hgvspShort, exon: lean ? nil : s(c.exon), impact: lean ? nil : s(c.impact),
+            canonical: !lean && s(c.canonical) == "YES", biotype: lean ? nil : s(c.biotype))
         let key = VariantKey(build: build, chrom: chromRaw, position: start, ref: ref, alt: alt)
-        return MAFRecord(line: lines.lineNumber, tumourSampleBarcode: sample, normalSampleBarcode: s(c.normal),
-                         variantClassification: classification, variantType: s(c.type),
+        return MAFRecord(line: lines.lineNumber, tumourSampleBarcode: sample, normalSampleBarcode: lean ? nil : s(c.normal),
+                         variantClassification: classification, variantType: lean ? nil : s(c.type),
                          variant: SomaticVariant(key: key, filters: filters, annotation: annotation, support: support))
     }
 }

@@ -47,6 +47,19 @@ public final class TextLineReader {
         }
     }
 
+    /// The whole (decompressed) file, lines joined by `\n`.
+    /// - Throws: `TextFileError` when it cannot be opened or read.
+    public static func bytes(path: String) throws -> [UInt8] {
+        let reader = try TextLineReader(path: path)
+        var out: [UInt8] = []
+        while try reader.withNextLine({ (line: UnsafeBufferPointer<UInt8>) -> Bool in
+            out.append(contentsOf: line)
+            out.append(0x0A)
+            return true
+        }) != nil {}
+        return out
+    }
+
     /// The next line as a `String`, or nil at end of file.
     public func nextLine() throws -> String? {
         try withNextLine { String(decoding: $0, as: UTF8.self) }
@@ -84,14 +97,19 @@ struct TabFields {
     mutating func split(_ line: UnsafeBufferPointer<UInt8>) {
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
+        let n = line.count
         var s = 0
-        for i in 0..<line.count where line[i] == 9 {
-            starts.append(s)
-            ends.append(i)
-            s = i + 1
+        if let base = line.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while s < n, let p = memchr(raw + s, 9, n - s) {
+                let i = raw.distance(to: UnsafeRawPointer(p))
+                starts.append(s)
+                ends.append(i)
+                s = i + 1
+            }
         }
         starts.append(s)
-        ends.append(line.count)
+        ends.append(n)
     }
 
     var count: Int { starts.count }

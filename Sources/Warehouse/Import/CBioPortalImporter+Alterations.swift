@@ -32,7 +32,9 @@ import OncoCore
 ///   `SV_Status` is an error.
 /// - Row: gene = the 3′ partner, `hgvsp` = `FIVE::THREE` (as `WarehouseProfileMapping` and
 ///   `BiomarkerCriterion.alteration` read it), consequence `gene_fusion`, locus the site-2 breakpoint
-///   when given (else empty, 0), alleles `-` → `<FUSION>`. The reading frame is counted in the notes, not stored.
+///   when given (else empty, 0), alleles `-` → `<FUSION>`. The reading frame → `fusion_frame`
+///   (`FusionFrame`: `Site2_Effect_On_Frame`, else `Event_Info`; in frame or frameshift, NULL when neither
+///   says, never a default of in-frame), also counted in the notes.
 ///
 /// Counts go to the import's notes (`importNotes`); the rows are part of the dataset's `mutations` count
 /// (every `onco_somatic_variant` row).
@@ -42,7 +44,7 @@ struct AlterationImport {
         var withoutSymbol = 0, repeatedGenes = 0
     }
     struct FusionCounts {
-        var rows = 0, fusions = 0, inFrame = 0, outOfFrame = 0
+        var rows = 0, fusions = 0, inFrame = 0, outOfFrame = 0, frameUnknown = 0
         var setAside: [String: Int] = [:]
     }
     var copyNumber: DiscreteCopyNumberReader?
@@ -64,7 +66,7 @@ struct AlterationImport {
         }
         if let f = fusionCounts {
             var s = "fusions (\(fusionFile)): \(f.fusions) from \(f.rows) row\(f.rows == 1 ? "" : "s") (site 1 = 5', site 2 = 3')"
-            if f.inFrame + f.outOfFrame > 0 { s += "; \(f.inFrame) in frame, \(f.outOfFrame) out of frame (Site2_Effect_On_Frame)" }
+            s += "; \(f.inFrame) in frame, \(f.outOfFrame) frameshift, \(f.frameUnknown) frame unknown (Site2_Effect_On_Frame, else Event_Info)"
             if !f.setAside.isEmpty {
                 s += "; set aside: " + f.setAside.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             }
@@ -107,7 +109,7 @@ extension CBioPortalSource {
                 }
             }
         }
-        return nil
+        return panelTMBBatch()
     }
 
     /// `data_sv.txt` → fusion rows (see `AlterationImport`).
@@ -120,7 +122,7 @@ extension CBioPortalSource {
             throw ImportError(file: t.fileName, line: 1, field: "Site1_Hugo_Symbol", problem: "or Site2_Hugo_Symbol column is missing")
         }
         let statusC = t.column("SV_Status"), chromC = t.column("Site2_Chromosome"), posC = t.column("Site2_Position")
-        let frameC = t.column("Site2_Effect_On_Frame")
+        let frameC = t.column("Site2_Effect_On_Frame"), eventC = t.column("Event_Info")
         var counts = AlterationImport.FusionCounts()
         var seen = Set<String>()
         for (r, row) in t.rows.enumerated() {
@@ -159,15 +161,19 @@ extension CBioPortalSource {
                 pos = try integer(p, field: t.columns[posC], in: NumberField.position, file: t.fileName, line: line)
                 chrom = c
             }
-            if let frameC, let f = Missing.value(row[frameC]) {
-                let k = f.lowercased().filter(\.isLetter)
-                if k == "inframe" { counts.inFrame += 1 } else if k.contains("frameshift") || k.contains("outofframe") { counts.outOfFrame += 1 }
+            // The frame: Site2_Effect_On_Frame, else Event_Info; unknown when neither says.
+            let frame = frameC.flatMap { Missing.value(row[$0]) }.flatMap(FusionFrame.init(describing:))
+                ?? eventC.flatMap { Missing.value(row[$0]) }.flatMap(FusionFrame.init(describing:))
+            switch frame {
+            case .inFrame?: counts.inFrame += 1
+            case .frameshift?: counts.outOfFrame += 1
+            case nil: counts.frameUnknown += 1
             }
             counts.fusions += 1
             rows.append(VariantRow(person: target.person, specimen: target.specimen,
                                    key: VariantKey(build: build, chrom: chrom, position: pos, ref: "-", alt: "<FUSION>"),
                                    gene: three, hgvsp: pair, consequence: "gene_fusion", consequenceClass: nil, alteration: "fusion",
-                                   vaf: nil, depth: nil, filter: nil))
+                                   vaf: nil, depth: nil, filter: nil, fusionFrame: frame))
         }
         return counts
     }

@@ -24,6 +24,14 @@ public struct CBioPortalStudy: Sendable {
     public var copyNumberFile: URL?
     /// `data_sv.txt`: structural variants (fusions).
     public var structuralVariantFile: URL?
+    /// `data_gene_panel_matrix.txt`: the gene panel of each sample per genetic profile.
+    public var genePanelMatrixFile: URL?
+    /// `data_gene_panel_*.txt` and `gene_panels/*.txt`: the panels (`CBioPortalImporter+Panels`).
+    public var genePanelFiles: [URL] = []
+    /// The `stable_id` of every genetic profile of the study (from its `meta_*.txt` files).
+    public var profileIDs: Set<String> = []
+    /// The `stable_id` of the mutation profile (`MUTATION_EXTENDED`), when a meta file names one.
+    public var mutationProfileID: String?
 
     /// Finds the files of the study in `directory`.
     /// - Throws: `ImportError` when `meta_study.txt` or the patient file is missing.
@@ -70,6 +78,10 @@ public struct CBioPortalStudy: Sendable {
         copyNumberFile = existing(named["DISCRETE|COPY_NUMBER_ALTERATION"]) ?? existing(named["DISCRETE_LONG|COPY_NUMBER_ALTERATION"])
             ?? existing("data_CNA.txt") ?? existing("data_cna.txt")
         structuralVariantFile = existing(named["SV|STRUCTURAL_VARIANT"]) ?? existing("data_sv.txt") ?? existing("data_SV.txt")
+        genePanelMatrixFile = existing("data_gene_panel_matrix.txt")
+        genePanelFiles = Self.genePanelFiles(in: directory, files: files)
+        profileIDs = Self.profileIDs(in: directory, files: files)
+        mutationProfileID = Self.mutationProfileID(in: directory, files: files)
         guard patientFile != nil || sampleFile != nil else {
             throw ImportError(file: "data_clinical_patient.txt", line: 0, field: nil, problem: "not found in the study folder")
         }
@@ -90,7 +102,8 @@ public struct CBioPortalStudy: Sendable {
     /// Every file the import reads, in a fixed order.
     public var files: [URL] {
         [directory.appendingPathComponent("meta_study.txt"), patientFile, sampleFile].compactMap { $0 } + mutationFiles
-            + [treatmentTimelineFile, specimenTimelineFile, copyNumberFile, structuralVariantFile].compactMap { $0 }
+            + [treatmentTimelineFile, specimenTimelineFile, copyNumberFile, structuralVariantFile, genePanelMatrixFile].compactMap { $0 }
+            + (genePanelMatrixFile == nil ? [] : genePanelFiles)
     }
 }
 
@@ -133,7 +146,7 @@ public struct CBioPortalStudy: Sendable {
 /// stored as drug exposures but belong to no line.
 public struct CBioPortalImporter: Sendable {
     /// Changes whenever the mapping changes, so re-imports after an upgrade are not taken as unchanged.
-    public static let mappingVersion = "cbioportal-import-v3"   // v2: specimen timing (schema 11); v3: data_CNA.txt, data_sv.txt
+    public static let mappingVersion = "cbioportal-import-v4"   // v2: specimen timing (schema 11); v3: data_CNA.txt, data_sv.txt; v4: gene panels, fusion frame (schema 13)
     public var pseudonymizer: Pseudonymizer
     /// MAF rows per batch.
     public var mafBatchSize: Int
@@ -221,6 +234,10 @@ final class CBioPortalSource: WarehouseBatchSource {
     var scientificIntegers = 0
     /// `data_CNA.txt` and `data_sv.txt`, read after the MAFs (`CBioPortalImporter+Alterations`).
     var alterations = AlterationImport()
+    /// Gene panels and panel TMB (`CBioPortalImporter+Panels`).
+    var panels = PanelImport()
+    /// The last measurement id used (the clinical batch's), continued by the panel TMB batch.
+    var nextMeasurementID: Int64 = 0
 
     init(study: CBioPortalStudy, importer: CBioPortalImporter) {
         self.study = study; self.importer = importer; self.studyID = study.studyID; self.webTable = nil
@@ -239,6 +256,7 @@ final class CBioPortalSource: WarehouseBatchSource {
             if maf == nil {
                 guard !mafQueue.isEmpty else { return try alterationBatch() }
                 maf = try MAFReader(path: mafQueue.removeFirst().path, defaultBuild: study?.referenceGenome ?? .grch37)
+                maf!.importFieldsOnly = true
             }
             var b = WarehouseBatch()
             b.variants.reserveCapacity(importer.mafBatchSize)
@@ -247,7 +265,9 @@ final class CBioPortalSource: WarehouseBatchSource {
                     throw ImportError(file: maf!.fileName, line: r.line, field: "Tumor_Sample_Barcode",
                                       problem: "names a sample that is not in the clinical sample file")
                 }
-                b.variants.append(Self.variantRow(r, person: target.person, specimen: target.specimen))
+                let row = Self.variantRow(r, person: target.person, specimen: target.specimen)
+                panels.count(row)
+                b.variants.append(row)
             }
             if b.variants.isEmpty { scientificIntegers += maf!.scientificIntegers; maf = nil; continue }
             variantCount += b.variants.count

@@ -40,7 +40,7 @@ extension CBioPortalSource {
     var importNotes: [String] {
         let n = scientificIntegers + (maf?.scientificIntegers ?? 0)
         let numbers = n == 0 ? [] : ["\(n) whole number\(n == 1 ? "" : "s") written in scientific or decimal notation (such as 4.7e+07) accepted at \(n == 1 ? "its" : "their") exact value"]
-        return numbers + alterations.notes
+        return numbers + alterations.notes + panels.notes
     }
 
     /// `1:DECEASED` → true, `0:LIVING` → false; also bare words.
@@ -79,9 +79,17 @@ extension CBioPortalSource {
             patients = try readPatients(t, firstTumourTypes: Self.firstTumourTypes(samplesTable), into: &b, ids: &ids)
         }
         if let t = samplesTable { try readSamples(t, patients: patients, into: &b, ids: &ids) }
+        if let study {
+            let anchors = Dictionary(patients.values.map { ($0.local, $0.anchor) }, uniquingKeysWith: { a, _ in a })
+            b.specimenPanels = try readGenePanels(study, anchors: anchors)
+            // Samples whose TMB is computed over their panel get that measurement after the MAF (`panelTMBBatch`).
+            let tmb = WarehouseSchema.MeasurementKind.tmb
+            b.measurements.removeAll { m in m.kind == tmb && m.specimen.map { panels.targets[$0] != nil } == true }
+        }
         if let url = study?.treatmentTimelineFile {
             try addTimeline(url, patients: patients, batch: &b, episodeID: &ids.episode)
         }
+        nextMeasurementID = ids.measurement
         return b
     }
 

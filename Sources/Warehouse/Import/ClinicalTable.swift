@@ -5,12 +5,14 @@ import OncoCore
 /// A tab-separated table with a header row, as cBioPortal writes them: optional `#` metadata lines
 /// before the header (clinical files have four: display names, descriptions, datatypes, priorities),
 /// then one row per record. Every row must have as many cells as the header.
+///
+/// Read by `OncoCore.DelimitedTable` (the byte-level reader of every delimited input: survival tables,
+/// OMOP CSV, cBioPortal files), whose rules apply: blank and `#` lines are skipped, header names are
+/// trimmed, a repeated header name is an error; a gzip file is decompressed first (htslib BGZF).
 public struct ClinicalTable: Sendable {
     public var fileName: String
     /// Column ids of the header row (`PATIENT_ID`, `OS_MONTHS`, ...).
     public var columns: [String]
-    /// The `#` lines before the header, without the `#`, split on tabs.
-    public var metaLines: [[String]]
     public var rows: [[String]]
     /// 1-based line number of each row in the file.
     public var lineNumbers: [Int]
@@ -18,34 +20,27 @@ public struct ClinicalTable: Sendable {
     /// Reads a whole table (plain or gzip).
     /// - Throws: `ImportError` naming file and line for a row of the wrong width or a missing header.
     public init(path: String) throws {
-        let reader = try TextLineReader(path: path)
-        fileName = reader.fileName
-        columns = []
-        metaLines = []
-        rows = []
-        lineNumbers = []
-        var headerSeen = false
-        while let line = try reader.nextLine() {
-            if !headerSeen {
-                if line.hasPrefix("#") {
-                    metaLines.append(line.dropFirst().split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
-                    continue
-                }
-                if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-                columns = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-                headerSeen = true
-                continue
-            }
-            if line.isEmpty { continue }
-            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map { String($0) }
-            guard cells.count == columns.count else {
-                throw ImportError(file: fileName, line: reader.lineNumber, field: nil,
-                                  problem: "has \(cells.count) columns, the header has \(columns.count)")
-            }
-            rows.append(cells)
-            lineNumbers.append(reader.lineNumber)
+        fileName = URL(fileURLWithPath: path).lastPathComponent
+        let table = try Self.delimited(path: path, name: fileName)
+        columns = table.header
+        lineNumbers = table.lines
+        rows = table.rows
+    }
+
+    /// The file as a `DelimitedTable` (tab-separated: the name is given as `.txt` unless it says `.csv`).
+    static func delimited(path: String, name: String) throws -> DelimitedTable {
+        let bytes: [UInt8]
+        if let plain = InputFile.bytes(path: path), !(plain.count >= 2 && plain[0] == 0x1F && plain[1] == 0x8B) {
+            bytes = plain
+        } else {
+            bytes = try TextLineReader.bytes(path: path)
         }
-        guard headerSeen else { throw ImportError(file: fileName, line: reader.lineNumber, field: nil, problem: "has no header row") }
+        let tableName = name.lowercased().hasSuffix(".csv") ? name : name + (name.lowercased().hasSuffix(".txt") ? "" : ".txt")
+        do throws(DelimitedTableError) {
+            return try DelimitedTable(bytes: bytes, path: tableName)
+        } catch {
+            throw ImportError(file: name, line: error.line ?? 0, field: error.column, problem: error.message)
+        }
     }
 
     /// Index of a column by id (case-insensitive).

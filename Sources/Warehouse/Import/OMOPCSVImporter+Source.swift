@@ -58,7 +58,7 @@ final class OMOPSource: WarehouseBatchSource {
     /// `person.csv` (required): pseudonymised keys, sex from the gender concept or its source value.
     func readPersons(into b: inout WarehouseBatch, known: inout Known) throws {
         let persons = try table("person")!
-        for r in persons.rows.indices {
+        for r in persons.rowIndices {
             let id = try persons.id(r, "person_id")
             guard known.persons.insert(id).inserted else { throw ImportError(file: persons.file, line: persons.lines[r], field: "person_id", problem: "repeats an earlier person") }
             let source = persons.text(r, "person_source_value") ?? String(id)
@@ -73,27 +73,27 @@ final class OMOPSource: WarehouseBatchSource {
     /// `observation_period`, `condition_occurrence` (the tumour type) and `death`.
     func readObservationsConditionsDeaths(into b: inout WarehouseBatch, known: Known) throws {
         if let t = try table("observation_period") {
-            for r in t.rows.indices {
+            for r in t.rowIndices {
                 b.observationPeriods.append(ObservationPeriodRow(id: try t.id(r, "observation_period_id"), person: try known.person(t, r),
                                                                  start: try t.day(r, "observation_period_start_date")!,
                                                                  end: try t.day(r, "observation_period_end_date")!))
             }
         }
         if let t = try table("condition_occurrence") {
-            for r in t.rows.indices {
+            for r in t.rowIndices {
                 b.conditions.append(ConditionRow(id: try t.id(r, "condition_occurrence_id"), person: try known.person(t, r),
                                                  start: try t.day(r, "condition_start_date")!, tumourType: t.text(r, "condition_source_value")?.uppercased()))
             }
         }
         if let t = try table("death") {
-            for r in t.rows.indices { b.deaths.append(DeathRow(person: try known.person(t, r), date: try t.day(r, "death_date")!)) }
+            for r in t.rowIndices { b.deaths.append(DeathRow(person: try known.person(t, r), date: try t.day(r, "death_date")!)) }
         }
     }
 
     /// `specimen`: pseudonymised sample keys; `specimen_date` is the collection date.
     func readSpecimens(into b: inout WarehouseBatch, known: inout Known) throws {
         guard let t = try table("specimen") else { return }
-        for r in t.rows.indices {
+        for r in t.rowIndices {
             let id = try t.id(r, "specimen_id")
             known.specimens.insert(id)
             let source = t.text(r, "specimen_source_id") ?? String(id)
@@ -109,7 +109,7 @@ final class OMOPSource: WarehouseBatchSource {
     /// `drug_exposure`: the drug name is required and normalised to its generic name.
     func readDrugExposures(into b: inout WarehouseBatch, known: inout Known) throws {
         guard let t = try table("drug_exposure") else { return }
-        for r in t.rows.indices {
+        for r in t.rowIndices {
             guard let name = t.text(r, "drug_source_value") else {
                 throw ImportError(file: t.file, line: t.lines[r], field: "drug_source_value", problem: "is empty (onco needs the drug name)")
             }
@@ -124,7 +124,7 @@ final class OMOPSource: WarehouseBatchSource {
     /// `measurement` rows with a source value, linked to a specimen through `measurement_event_id`.
     func readMeasurements(into b: inout WarehouseBatch, known: Known) throws {
         guard let t = try table("measurement") else { return }
-        for r in t.rows.indices {
+        for r in t.rowIndices {
             guard let kind = t.text(r, "measurement_source_value") else { continue }
             b.measurements.append(MeasurementRow(id: try t.id(r, "measurement_id"), person: try known.person(t, r), date: try t.day(r, "measurement_date")!,
                                                  kind: kind, number: try t.double(r, "value_as_number"), text: t.text(r, "value_source_value"),
@@ -136,7 +136,7 @@ final class OMOPSource: WarehouseBatchSource {
     /// drug exposures; links to other domains are not used).
     func readEpisodes(into b: inout WarehouseBatch, known: inout Known) throws {
         if let t = try table("episode") {
-            for r in t.rows.indices {
+            for r in t.rowIndices {
                 let source = t.text(r, "episode_source_value")
                 let number = try t.int(r, "episode_number").map(Int.init)
                 let kind: String
@@ -152,7 +152,7 @@ final class OMOPSource: WarehouseBatchSource {
             }
         }
         if let t = try table("episode_event") {
-            for r in t.rows.indices {
+            for r in t.rowIndices {
                 let e = try t.id(r, "episode_id"), x = try t.id(r, "event_id")
                 guard known.episodes.contains(e), known.drugExposures.contains(x) else { continue }   // links to other domains are not used
                 b.episodeEvents.append(EpisodeEventRow(episode: e, drugExposure: x))
@@ -163,7 +163,7 @@ final class OMOPSource: WarehouseBatchSource {
     /// onco's `onco_somatic_variant`: chrom/pos/ref/alt and the specimen are required.
     func readVariants(into b: inout WarehouseBatch, known: Known) throws {
         guard let t = try table("onco_somatic_variant") else { return }
-        for r in t.rows.indices {
+        for r in t.rowIndices {
             guard let chrom = t.text(r, "chrom"), let pos = try t.int(r, "pos", required: true, in: NumberField.position), let ref = t.text(r, "ref"), let alt = t.text(r, "alt"),
                   let spec = try known.specimen(t, r, "specimen_id") else {
                 throw ImportError(file: t.file, line: t.lines[r], field: "chrom/pos/ref/alt/specimen_id", problem: "is empty")
@@ -181,7 +181,7 @@ final class OMOPSource: WarehouseBatchSource {
     /// onco's `onco_clinical_attribute`: a number when the value reads as a finite one.
     func readAttributes(into b: inout WarehouseBatch, known: Known) throws {
         guard let t = try table("onco_clinical_attribute") else { return }
-        for r in t.rows.indices {
+        for r in t.rowIndices {
             guard let a = t.text(r, "attribute"), let v = t.text(r, "value_as_string") else { continue }
             b.attributes.append(AttributeRow(person: try known.person(t, r), specimen: try known.specimen(t, r, "specimen_id"), attribute: a, value: v,
                                              number: try t.double(r, "value_as_number") ?? ImportNumber.finite(v)))

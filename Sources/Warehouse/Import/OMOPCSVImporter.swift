@@ -45,58 +45,29 @@ public struct OMOPCSVImporter: Sendable {
 /// A parsed CSV file with access by column name and errors by line.
 struct CSVTable {
     var file: String
+    /// Lower-cased, trimmed header name → column.
     var header: [String: Int]
-    var rows: [[String]]
-    var lines: [Int]
+    let table: DelimitedTable
+    /// 1-based line of each row.
+    var lines: [Int] { table.lines }
+    var rowIndices: Range<Int> { 0..<table.rowCount }
 
+    /// Reads the file with `OncoCore.DelimitedTable` (RFC 4180 quoting; a quoted field does not span lines).
     init(url: URL) throws {
         file = url.lastPathComponent
-        guard let data = InputFile.read(path: url.path) else { throw ImportError(file: file, line: 0, field: nil, problem: "cannot be read") }
-        let text = String(decoding: data, as: UTF8.self)
-        var records: [[String]] = [], lineNos: [Int] = []
-        var field = "", record: [String] = [], inQuotes = false, line = 1, recordLine = 1
-        var it = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func endRecord() {
-            record.append(field); field = ""
-            if !(record.count == 1 && record[0].isEmpty) { records.append(record); lineNos.append(recordLine) }
-            record = []
+        guard let bytes = InputFile.bytes(path: url.path) else { throw ImportError(file: file, line: 0, field: nil, problem: "cannot be read") }
+        do throws(DelimitedTableError) {
+            table = try DelimitedTable(bytes: bytes, path: file)
+        } catch {
+            if error.message == "no header line" { throw ImportError(file: file, line: 1, field: nil, problem: "has no header row") }
+            throw ImportError(file: file, line: error.line ?? 0, field: error.column, problem: error.message)
         }
-        while let c = pending ?? it.next() {
-            pending = nil
-            if inQuotes {
-                if c == "\"" {
-                    if let n = it.next() {
-                        if n == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = n }
-                    } else { inQuotes = false }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"": inQuotes = true
-            case ",": record.append(field); field = ""
-            case "\r": continue
-            case "\n": endRecord(); line += 1; recordLine = line
-            default: field.unicodeScalars.append(c)
-            }
-        }
-        if inQuotes { throw ImportError(file: file, line: recordLine, field: nil, problem: "has an unterminated quoted field") }
-        if !field.isEmpty || !record.isEmpty { endRecord() }
-        guard let head = records.first else { throw ImportError(file: file, line: 1, field: nil, problem: "has no header row") }
-        header = Dictionary(head.enumerated().map { ($0.element.trimmingCharacters(in: .whitespaces).lowercased(), $0.offset) }, uniquingKeysWith: { a, _ in a })
-        rows = Array(records.dropFirst())
-        lines = Array(lineNos.dropFirst())
-        for (i, r) in rows.enumerated() where r.count != head.count {
-            throw ImportError(file: file, line: lines[i], field: nil, problem: "has \(r.count) fields, the header has \(head.count)")
-        }
+        header = Dictionary(table.header.enumerated().map { ($0.element.lowercased(), $0.offset) }, uniquingKeysWith: { a, _ in a })
     }
 
     func text(_ r: Int, _ col: String) -> String? {
         guard let i = header[col] else { return nil }
-        let v = rows[r][i].trimmingCharacters(in: .whitespaces)
+        let v = table.withCell(r, i) { DelimitedTable.trimmedString($0) }
         return v.isEmpty ? nil : v
     }
     /// A whole number in `range` (`OncoCore.NumberField` rules), nil when empty and not required.

@@ -82,6 +82,9 @@ final class SQLiteBackend: SQLBackend {
     }
 }
 
+/// SQLite's `SQLITE_TRANSIENT` destructor: SQLite copies the bound bytes before the call returns.
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
 struct SQLiteSession: SQLSession {
     let writer: any DatabaseWriter
     let inTransaction: Bool
@@ -212,6 +215,9 @@ struct SQLiteSession: SQLSession {
         }
     }
 
+    /// Inserts rows through one statement prepared for the call and bound with `sqlite3_bind_*` directly
+    /// (no GRDB `StatementArguments` per row): text is copied by SQLite (`SQLITE_TRANSIENT`), so the
+    /// stored values are those GRDB would bind.
     func insert(table: String, columns: [String], values: [SQLValue]) async throws {
         let n = columns.count
         precondition(values.count % n == 0)
@@ -219,21 +225,47 @@ struct SQLiteSession: SQLSession {
         let box = UncheckedBox(values)
         do {
             try await writer.writeWithoutTransaction { db in
-                let stmt = try db.cachedStatement(sql: sql)
-                let vals = box.value
-                var row: [DatabaseValue] = []
-                row.reserveCapacity(n)
-                var i = 0
-                while i < vals.count {
-                    row.removeAll(keepingCapacity: true)
-                    for k in 0..<n { row.append(Self.bind(vals[i + k])) }
-                    stmt.setUncheckedArguments(StatementArguments(row))
-                    try stmt.execute()
-                    i += n
+                let connection = db.sqliteConnection
+                var prepared: OpaquePointer?
+                guard sqlite3_prepare_v2(connection, sql, -1, &prepared, nil) == SQLITE_OK, let stmt = prepared else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: sqlite3_errcode(connection)),
+                                        message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+                }
+                defer { sqlite3_finalize(stmt) }
+                try box.value.withUnsafeBufferPointer { vals in
+                    var i = 0
+                    while i < vals.count {
+                        for k in 0..<n { Self.bindRaw(vals[i + k], stmt, Int32(k + 1)) }
+                        let rc = sqlite3_step(stmt)
+                        guard rc == SQLITE_DONE else {
+                            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+                        }
+                        sqlite3_reset(stmt)
+                        i += n
+                    }
                 }
             }
         } catch {
             throw SQLiteBackend.wrap(error)
+        }
+    }
+
+    /// Binds one value at the 1-based parameter `index`, as `bind` + GRDB would store it.
+    @inline(__always)
+    static func bindRaw(_ v: SQLValue, _ stmt: OpaquePointer, _ index: Int32) {
+        switch v {
+        case .null: sqlite3_bind_null(stmt, index)
+        case .int(let x): sqlite3_bind_int64(stmt, index, x)
+        case .double(let x): sqlite3_bind_double(stmt, index, x)
+        case .text(var t):
+            t.withUTF8 { p in
+                if let base = p.baseAddress, p.count > 0 {
+                    _ = base.withMemoryRebound(to: CChar.self, capacity: p.count) { sqlite3_bind_text(stmt, index, $0, Int32(p.count), sqliteTransient) }
+                } else {
+                    sqlite3_bind_text(stmt, index, "", 0, sqliteTransient)
+                }
+            }
+        case .idList, .textList: preconditionFailure("lists are not column values")
         }
     }
 }

@@ -74,6 +74,7 @@ public enum WarehouseSchema {
         Migration(name: "0010_governance_keys", statements: governanceKeys),
         Migration(name: "0011_specimen_timing", statements: specimenTiming),
         lineOutcomeTimeZero,
+        Migration(name: "0013_gene_panels_fusion_frame", statements: genePanels),
     ]
 
     /// The statements of a migration in a dialect.
@@ -87,7 +88,7 @@ public enum WarehouseSchema {
     public static let tables: [String] = [
         "person", "observation_period", "condition_occurrence", "drug_exposure", "death", "measurement",
         "specimen", "episode", "episode_event", "onco_somatic_variant", "onco_clinical_attribute", "onco_line_outcome",
-        "onco_specimen_timing", "onco_person",
+        "onco_specimen_timing", "onco_specimen_panel", "onco_person",
     ]
 
     static let omopCore: [String] = [

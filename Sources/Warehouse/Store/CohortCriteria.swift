@@ -111,6 +111,9 @@ public struct AlterationFilter: Sendable, Hashable, Codable {
     public var passOnly: Bool
     /// True: altered; false: wild-type.
     public var present: Bool
+    /// Only fusions with this reading frame (`onco_somatic_variant.fusion_frame`); fusions of unknown frame
+    /// never match a frame. nil: any frame, unknown included. Other rows are unaffected.
+    public var fusionFrame: FusionFrame?
 
     /// Non-synonymous coding changes (truncating incl. splice donor/acceptor and start lost, missense
     /// incl. stop lost, in-frame indels) and gene-level alterations: the MAF `Variant_Classification`s
@@ -120,8 +123,9 @@ public struct AlterationFilter: Sendable, Hashable, Codable {
     public static let nonSynonymousClasses = ["truncating", "missense", "inframeIndel", "amplification", "deletion", "fusion"]
 
     public init(gene: String, hgvsp: String? = nil, classes: [String] = AlterationFilter.nonSynonymousClasses,
-                passOnly: Bool = false, present: Bool = true) {
+                passOnly: Bool = false, present: Bool = true, fusionFrame: FusionFrame? = nil) {
         self.gene = gene; self.hgvsp = hgvsp; self.classes = classes; self.passOnly = passOnly; self.present = present
+        self.fusionFrame = fusionFrame
     }
 }
 

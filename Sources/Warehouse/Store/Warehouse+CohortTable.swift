@@ -98,6 +98,7 @@ extension Warehouse {
         q += parts.isEmpty ? SQLFragment(" AND 1 = 0") : SQLFragment(" AND (") + SQLFragment.join(parts, separator: " OR ") + ")"
         if let h = a.hgvsp { q += SQLFragment(" AND v.hgvsp = ?", [.text(AminoAcid.shortHGVSp(h))]) }
         if a.passOnly { q += " AND (v.filter IS NULL OR v.filter = 'PASS')" }
+        if let f = a.fusionFrame { q += SQLFragment(" AND (v.alteration IS NULL OR v.alteration <> 'fusion' OR v.fusion_frame = ?)", [.text(f.rawValue)]) }
         return q
     }
 

@@ -21,6 +21,8 @@ public struct WarehouseBatch: Sendable {
     public var episodeEvents: [EpisodeEventRow] = []
     public var variants: [VariantRow] = []
     public var attributes: [AttributeRow] = []
+    /// `onco_specimen_panel`: the gene panel each specimen was sequenced with, when the source says.
+    public var specimenPanels: [SpecimenPanelRow] = []
 
     public init() {}
 
@@ -28,7 +30,7 @@ public struct WarehouseBatch: Sendable {
     public var rowCount: Int {
         persons.count + observationPeriods.count + conditions.count + drugExposures.count + deaths.count
             + measurements.count + specimens.count + episodes.count + episodeEvents.count + variants.count
-            + attributes.count
+            + attributes.count + specimenPanels.count
     }
 
     /// Appends another batch's rows (ids unchanged).
@@ -36,7 +38,7 @@ public struct WarehouseBatch: Sendable {
         persons += b.persons; observationPeriods += b.observationPeriods; conditions += b.conditions
         drugExposures += b.drugExposures; deaths += b.deaths; measurements += b.measurements
         specimens += b.specimens; episodes += b.episodes; episodeEvents += b.episodeEvents
-        variants += b.variants; attributes += b.attributes
+        variants += b.variants; attributes += b.attributes; specimenPanels += b.specimenPanels
     }
 }
 
@@ -181,11 +183,52 @@ public struct VariantRow: Sendable, Hashable {
     public var vaf: Double?
     public var depth: Int?
     public var filter: String?
+    /// A fusion's reading frame as the source said (`FusionFrame`); nil when unknown or not a fusion.
+    public var fusionFrame: FusionFrame?
     public init(person: Int64, specimen: Int64, key: VariantKey, gene: String?, hgvsp: String?, consequence: String?,
-                consequenceClass: String?, alteration: String? = nil, vaf: Double?, depth: Int?, filter: String?) {
+                consequenceClass: String?, alteration: String? = nil, vaf: Double?, depth: Int?, filter: String?,
+                fusionFrame: FusionFrame? = nil) {
         self.person = person; self.specimen = specimen; self.key = key; self.gene = gene; self.hgvsp = hgvsp
         self.consequence = consequence; self.consequenceClass = consequenceClass; self.alteration = alteration
-        self.vaf = vaf; self.depth = depth; self.filter = filter
+        self.vaf = vaf; self.depth = depth; self.filter = filter; self.fusionFrame = fusionFrame
+    }
+}
+
+/// The reading frame of a fusion (`onco_somatic_variant.fusion_frame`): whether the 3′ partner's coding
+/// sequence continues in the 5′ partner's frame. Stored only when the source says; no default.
+public enum FusionFrame: String, Sendable, Hashable, Codable, CaseIterable {
+    case inFrame = "in_frame"
+    case frameshift = "frameshift"
+
+    /// Reads cBioPortal's `Site2_Effect_On_Frame` / `Event_Info` wording, letters only and case ignored:
+    /// containing `frameshift` or `outofframe` (`Frameshift`, `Out-of-frame`, `Protein fusion: out of
+    /// frame`) → frameshift; else containing `inframe` (`In_frame`, `in-frame`) → in frame; anything
+    /// else (`Fusion`, `NA`) → nil, unknown.
+    public init?(describing text: String) {
+        let k = text.lowercased().filter(\.isLetter)
+        if k.contains("frameshift") || k.contains("outofframe") {
+            self = .frameshift
+        } else if k.contains("inframe") {
+            self = .inFrame
+        } else {
+            return nil
+        }
+    }
+
+    /// `in-frame` / `frameshift`, as reports print it.
+    public var label: String { self == .inFrame ? "in-frame" : "frameshift" }
+}
+
+/// `onco_specimen_panel`: the gene panel a specimen was sequenced with (cBioPortal
+/// `data_gene_panel_matrix.txt`), its coding size in megabases when stated, and its gene count.
+public struct SpecimenPanelRow: Sendable, Hashable {
+    public var specimen: Int64, person: Int64
+    public var panelID: String
+    public var codingMegabases: Double?
+    public var genes: Int?
+    public init(specimen: Int64, person: Int64, panelID: String, codingMegabases: Double?, genes: Int?) {
+        self.specimen = specimen; self.person = person; self.panelID = panelID; self.codingMegabases = codingMegabases
+        self.genes = genes
     }
 }
 

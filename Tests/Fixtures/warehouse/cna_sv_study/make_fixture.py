@@ -12,6 +12,18 @@ Design (what the tests rely on):
   somatic). Set aside: L13 EML4::ALK GERMLINE, L14 EGFR/EGFR (intragenic), L15 EML4/NA (one partner
   missing), a repeat of L01's EML4::ALK.
 - Every sample: DAYS_TO_COLLECTION 0, DAYS_TO_SEQUENCING 14; first line starts on day 30-60.
+- Fusion frames: L01-L11 Site2_Effect_On_Frame In_frame; L12 Site2_Effect_On_Frame empty and Event_Info
+  "Protein fusion: in frame (EML4-ALK)" (in frame from Event_Info); L16 neither says (frame unknown);
+  L17 Out-of-frame (frameshift).
+- Gene panels (data_gene_panel_matrix.txt, columns = profile stable_ids mutations/gistic): PANEL_A
+  (data_gene_panel_a.txt, coding_megabases 0.8, TP53 KRAS ERBB2 EGFR CDKN2A) for B32-B36; PANEL_B
+  (gene_panels/panel_b.txt, coding_megabases 1.25, TP53 EGFR: no KRAS) for B37-B38; WES for B39;
+  L18 NA (not profiled). Every other sample is absent from the matrix.
+- MAF (data_mutations.txt): B32 TP53 missense + KRAS missense (2 counted / 0.8 = 2.5/Mb), B33 TP53
+  Silent (0), B37 TP53 nonsense + KRAS missense (KRAS not on PANEL_B: 1 / 1.25 = 0.8/Mb), B38 TP53
+  frameshift (0.8/Mb), B39 TP53 missense, L19 KRAS missense. TMB_NONSYNONYMOUS (clinical) 99 for
+  B32-B38 (replaced by the panel TMB), 3.3 for B39 (WES: kept), 1.5 for L19 (not in the matrix: kept);
+  NA for every other sample.
 Run: python3 make_fixture.py (from any directory).
 """
 import os
@@ -72,12 +84,13 @@ for p in patients:
                  rng.randint(2010, 2015), "Stage IV", "1:DECEASED" if dead else "0:LIVING", months])
 write("data_clinical_patient.txt", table(["PATIENT_ID", "SEX", "AGE", "INITIAL_PATHOLOGIC_DX_YEAR", "AJCC_PATHOLOGIC_TUMOR_STAGE",
                                           "OS_STATUS", "OS_MONTHS"], prow))
+clinical_tmb = {**{f"B{i}": "99" for i in range(32, 39)}, "B39": "3.3", "L19": "1.5"}
 srow = []
 for p in patients:
     code = ("IDC" if int(p[1:]) % 2 else "BRCA") if p.startswith("B") else "LUAD"
-    srow.append([sample(p), p, code, "Primary", 0, 14])
+    srow.append([sample(p), p, code, "Primary", 0, 14, clinical_tmb.get(p, "NA")])
 write("data_clinical_sample.txt", table(["SAMPLE_ID", "PATIENT_ID", "ONCOTREE_CODE", "SAMPLE_TYPE", "DAYS_TO_COLLECTION",
-                                         "DAYS_TO_SEQUENCING"], srow))
+                                         "DAYS_TO_SEQUENCING", "TMB_NONSYNONYMOUS"], srow))
 
 # Treatment timeline: one first line per patient.
 trow = []
@@ -117,12 +130,38 @@ svh = ["Sample_Id", "Site1_Hugo_Symbol", "Site1_Chromosome", "Site1_Position", "
        "Site2_Position", "Site2_Effect_On_Frame", "SV_Status", "Class", "Event_Info"]
 sv = []
 for i in range(1, 13):
-    sv.append([sample(f"L{i:02d}"), "EML4", 2, 42522656 - i, "ALK", 2, 29446394 + i, "In_frame", "SOMATIC", "INVERSION",
-               "Fusion"])
+    frame, info = ("In_frame", "Fusion") if i < 12 else ("", "Protein fusion: in frame (EML4-ALK)")
+    sv.append([sample(f"L{i:02d}"), "EML4", 2, 42522656 - i, "ALK", 2, 29446394 + i, frame, "SOMATIC", "INVERSION", info])
 sv.append([sample("L01"), "EML4", 2, 42522656, "ALK", 2, 29446394, "In_frame", "SOMATIC", "INVERSION", "Fusion"])  # repeat
 sv.append([sample("L13"), "EML4", 2, 42522000, "ALK", 2, 29446000, "In_frame", "GERMLINE", "INVERSION", "Fusion"])
 sv.append([sample("L14"), "EGFR", 7, 55240000, "EGFR", 7, 55260000, "In_frame", "SOMATIC", "DELETION", "EGFR-intragenic"])
 sv.append([sample("L15"), "EML4", 2, 42500000, "NA", 2, 60000000, "NA", "SOMATIC", "TRANSLOCATION", "intergenic"])
-sv.append([sample("L16"), "KIF5B", 10, 32317000, "RET", 10, 43610000, "In_frame", "SOMATIC", "INVERSION", "Fusion"])
+sv.append([sample("L16"), "KIF5B", 10, 32317000, "RET", 10, 43610000, "NA", "SOMATIC", "INVERSION", "Fusion"])
 sv.append([sample("L17"), "CD74", 5, 149784000, "ROS1", 6, 117645000, "Out-of-frame", "", "TRANSLOCATION", "Fusion"])
 write("data_sv.txt", table(svh, sv, meta=False))
+
+# Gene panels and the panel matrix.
+write("meta_mutations_extended.txt", "cancer_study_identifier: onco_synthetic_cna_sv\ngenetic_alteration_type: MUTATION_EXTENDED\n"
+      "datatype: MAF\nstable_id: mutations\nshow_profile_in_analysis_tab: true\nprofile_name: Mutations (synthetic)\n"
+      "profile_description: Synthetic mutations.\ndata_filename: data_mutations.txt\n")
+write("data_gene_panel_a.txt", "stable_id: PANEL_A\ndescription: Synthetic 5-gene panel.\ncoding_megabases: 0.8\n"
+      "gene_list: TP53\tKRAS\tERBB2\tEGFR\tCDKN2A\n")
+os.makedirs(os.path.join(HERE, "gene_panels"), exist_ok=True)
+write("gene_panels/panel_b.txt", "stable_id: PANEL_B\ndescription: Synthetic 2-gene panel.\ncoding_megabases: 1.25\n"
+      "gene_list: TP53\tEGFR\n")
+mrow = [[sample(f"B{i}"), "PANEL_A", "PANEL_A"] for i in range(32, 37)] + [[sample(f"B{i}"), "PANEL_B", "NA"] for i in (37, 38)]
+mrow += [[sample("B39"), "WES", "WES"], [sample("L18"), "NA", "NA"]]
+write("data_gene_panel_matrix.txt", table(["SAMPLE_ID", "mutations", "gistic"], mrow, meta=False))
+mafh = ["Hugo_Symbol", "NCBI_Build", "Chromosome", "Start_Position", "End_Position", "Variant_Classification", "Variant_Type",
+        "Reference_Allele", "Tumor_Seq_Allele2", "Tumor_Sample_Barcode", "HGVSp_Short", "FILTER"]
+maf = [
+    ["TP53", "GRCh37", 17, 7577120, 7577120, "Missense_Mutation", "SNP", "C", "T", sample("B32"), "p.R273H", "PASS"],
+    ["KRAS", "GRCh37", 12, 25398284, 25398284, "Missense_Mutation", "SNP", "C", "T", sample("B32"), "p.G12D", "PASS"],
+    ["TP53", "GRCh37", 17, 7579472, 7579472, "Silent", "SNP", "G", "A", sample("B33"), "p.P72P", "PASS"],
+    ["TP53", "GRCh37", 17, 7577538, 7577538, "Nonsense_Mutation", "SNP", "C", "A", sample("B37"), "p.R248*", "PASS"],
+    ["KRAS", "GRCh37", 12, 25398285, 25398285, "Missense_Mutation", "SNP", "C", "A", sample("B37"), "p.G12C", "PASS"],
+    ["TP53", "GRCh37", 17, 7578406, 7578407, "Frame_Shift_Del", "DEL", "CT", "-", sample("B38"), "p.R175fs", "PASS"],
+    ["TP53", "GRCh37", 17, 7577548, 7577548, "Missense_Mutation", "SNP", "C", "T", sample("B39"), "p.G245S", "PASS"],
+    ["KRAS", "GRCh37", 12, 25398281, 25398281, "Missense_Mutation", "SNP", "C", "T", sample("L19"), "p.G13D", "PASS"],
+]
+write("data_mutations.txt", table(mafh, maf, meta=False))
