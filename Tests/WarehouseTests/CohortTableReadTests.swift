@@ -86,6 +86,9 @@ struct CohortTableReadTests {
     static let cohorts: [CohortCriteria] = [
         .all, CohortCriteria(tumourTypes: ["LUAD", "COAD"]), CohortCriteria(age: NumericRange(min: 40, max: 70), sexes: [.female]),
         CohortCriteria(alterations: [AlterationFilter(gene: "TP53")]),
+        // Under a tenth of the warehouse: the streams after the persons' read are scoped by the cohort's ids
+        // (`Warehouse.streamScope`); the larger cohorts above read the tables whole and merge.
+        CohortCriteria(tumourTypes: ["LUAD"], age: NumericRange(min: 40, max: 70), sexes: [.female]),
     ]
 
     @Test("every endpoint, column kind and a few cohorts: identical tables", arguments: StoreKind.allCases)
@@ -96,6 +99,7 @@ struct CohortTableReadTests {
         _ = try await t.store.importDataset(d, from: src, progress: nil, logger: TestStore.logger)
         let engine = t.store
         var rowsSeen = 0
+        var scopedByIDs = 0, readWhole = 0
         for cohort in Self.cohorts {
             for endpoint in Self.endpoints {
                 let request = CohortTableRequest(cohort: cohort, endpoint: endpoint, columns: Self.columns)
@@ -111,7 +115,11 @@ struct CohortTableReadTests {
                 #expect(streamed.columns.count == reference.columns.count)
                 rowsSeen += streamed.count
             }
+            let size = try await engine.cohortTable(CohortTableRequest(cohort: cohort, endpoint: nil, columns: []), logger: TestStore.logger).cohortSize
+            if Warehouse.streamScope(cohort, cohortIDs: [Int64](repeating: 0, count: size), persons: 600) == .all { readWhole += 1 } else { scopedByIDs += 1 }
         }
+        // Both ways of scoping the streams were compared with the reference.
+        #expect(scopedByIDs >= 1 && readWhole >= 2, "scoped by ids \(scopedByIDs), read whole \(readWhole)")
         // The warehouse is not degenerate: the endpoints keep most patients, some are left out.
         let os = try await engine.cohortTable(CohortTableRequest(cohort: .all, endpoint: .derived(.overallSurvival(from: .diagnosis)), columns: []),
                                               logger: TestStore.logger)
