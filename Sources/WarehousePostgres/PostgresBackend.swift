@@ -211,6 +211,59 @@ struct PostgresSession: SQLSession {
             if buf.readableBytes > 0 { try await writer.write(buf) }
         }
     }
+    /// COPY text straight from the row closure (`CopyTextRowWriter`): no `[SQLValue]` for the batch.
+    func insert(table: String, columns: [String], count: Int, row: @escaping (Int, any SQLRowWriter) -> Void) async throws {
+        let n = columns.count
+        let box = CopyRows(row)
+        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+            let w = CopyTextRowWriter()
+            for i in 0..<count {
+                w.column = 0
+                box.value(i, w)
+                precondition(w.column == n, "a row of \(w.column) values for \(n) columns of \(table)")
+                w.buffer.writeInteger(UInt8(ascii: "\n"))
+                if w.buffer.readableBytes > (1 << 20) - 4096 {
+                    try await writer.write(w.buffer)
+                    w.buffer.clear()
+                }
+            }
+            if w.buffer.readableBytes > 0 { try await writer.write(w.buffer) }
+        }
+    }
+}
+
+/// Writes a row's values as COPY text (`PostgresSession.insert(table:columns:values:)`'s format): tab
+/// between values, `\N` for NULL, integers as digits, doubles as `description`, text escaped.
+final class CopyTextRowWriter: SQLRowWriter {
+    var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20)
+    var column = 0
+
+    @inline(__always) private func separate() {
+        if column > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+        column += 1
+    }
+    func int(_ x: Int64) {
+        separate()
+        PostgresSession.appendInt(x, to: &buffer)
+    }
+    func int(_ x: Int?) {
+        separate()
+        if let x { PostgresSession.appendInt(Int64(x), to: &buffer) } else { buffer.writeStaticString("\\N") }
+    }
+    func double(_ x: Double?) {
+        separate()
+        if let x { buffer.writeString(x.description) } else { buffer.writeStaticString("\\N") }
+    }
+    func text(_ s: String?) {
+        separate()
+        if let s { PostgresSession.appendCopyText(s, to: &buffer) } else { buffer.writeStaticString("\\N") }
+    }
+}
+
+/// The row closure of one `COPY`, moved into postgres-nio's `@Sendable` writer closure (run once, serially).
+private final class CopyRows: @unchecked Sendable {
+    let value: (Int, any SQLRowWriter) -> Void
+    init(_ value: @escaping (Int, any SQLRowWriter) -> Void) { self.value = value }
 }
 
 /// Moves the rows of one `COPY` into postgres-nio's `@Sendable` writer closure, which runs once, serially.

@@ -115,6 +115,19 @@ public final class MAFReader {
         }
     }
 
+    /// `-`, or bases `ACGTN` in either case.
+    static func isAllele(_ allele: String) -> Bool {
+        if allele == "-" { return true }
+        for b in allele.utf8 {
+            switch b {
+            case UInt8(ascii: "A"), UInt8(ascii: "C"), UInt8(ascii: "G"), UInt8(ascii: "T"), UInt8(ascii: "N"),
+                 UInt8(ascii: "a"), UInt8(ascii: "c"), UInt8(ascii: "g"), UInt8(ascii: "t"), UInt8(ascii: "n"): continue
+            default: return false
+            }
+        }
+        return true
+    }
+
     private func fail(_ code: MAFError.Code, _ field: String?, _ detail: String = "") -> MAFError {
         MAFError(code: code, file: lines.fileName, line: lines.lineNumber, field: field, detail: detail)
     }
@@ -125,11 +138,6 @@ public final class MAFReader {
             throw fail(.columnCount, nil, "\(fields.count) columns, header has \(header.count)")
         }
         let c = columns
-        func s(_ i: Int?) -> String? {
-            guard let i else { return nil }
-            let v = fields.string(i, in: bytes)
-            return v.isEmpty || v == "." || v == "NA" ? nil : v
-        }
         /// A cell's bytes, nil when absent or missing (empty, `.`, `NA`).
         func cell(_ i: Int?) -> UnsafeBufferPointer<UInt8>? {
             guard let i else { return nil }
@@ -138,6 +146,10 @@ public final class MAFReader {
                 return nil
             }
             return b
+        }
+        /// A cell as a string, nil when absent or missing (checked on the bytes, before a `String` is made).
+        func s(_ i: Int?) -> String? {
+            cell(i).map { String(decoding: $0, as: UTF8.self) }
         }
         func int(_ i: Int?, _ name: String, in range: ClosedRange<Int>) throws -> Int? {
             guard let b = cell(i) else { return nil }
@@ -160,11 +172,8 @@ public final class MAFReader {
         var alt: String?
         if let a2, a2 != ref { alt = a2 } else if let a1, a1 != ref { alt = a1 } else { alt = a2 ?? a1 }
         guard let alt, alt != ref else { throw fail(.missingValue, "Tumor_Seq_Allele2", "no tumour allele different from the reference") }
-        for (name, allele) in [("Reference_Allele", ref), ("Tumor_Seq_Allele2", alt)] {
-            if allele != "-" && !allele.utf8.allSatisfy({ "ACGTNacgtn".utf8.contains($0) }) {
-                throw fail(.badAllele, name, allele)
-            }
-        }
+        if !Self.isAllele(ref) { throw fail(.badAllele, "Reference_Allele", ref) }
+        if !Self.isAllele(alt) { throw fail(.badAllele, "Tumor_Seq_Allele2", alt) }
         var build = defaultBuild
         if let b = s(c.build) {
             let parsed = GenomeBuild(parsing: b)

@@ -121,6 +121,11 @@ extension CBioPortalSource {
         let oncoC = t.column("ONCOTREE_CODE")
         let sampleLevel: Set<Int> = webTable == nil ? [] : Set(["SAMPLE_ID", "ONCOTREE_CODE", "CANCER_TYPE", "CANCER_TYPE_DETAILED",
             "TMB_NONSYNONYMOUS", "SAMPLE_TYPE", "MUTATION_COUNT", "FRACTION_GENOME_ALTERED"].compactMap { t.column($0) })
+        // The attribute columns, decided once per file.
+        let attributeColumns = t.columns.indices.filter { i in
+            let name = t.columns[i]
+            return !sampleLevel.contains(i) && !Self.skipPatientAttributes.contains(name.uppercased()) && !Self.isIdentifierColumn(name)
+        }
         for (r, row) in t.rows.enumerated() {
             let line = t.lineNumbers[r]
             guard let pid = Missing.value(row[pc]) else {
@@ -169,10 +174,9 @@ extension CBioPortalSource {
                 b.measurements.append(MeasurementRow(id: ids.measurement, person: local, date: anchor, kind: WarehouseSchema.MeasurementKind.stage,
                                                      number: OncoCore.Stage.ordinal(stage).map(Double.init), text: String(stage.prefix(50))))
             }
-            for (i, name) in t.columns.enumerated() where !sampleLevel.contains(i) {
-                if Self.skipPatientAttributes.contains(name.uppercased()) || Self.isIdentifierColumn(name) { continue }
-                guard let v = Missing.value(row[i]), !v.contains(pid) else { continue }
-                b.attributes.append(AttributeRow(person: local, specimen: nil, attribute: name, value: v, number: ImportNumber.finite(v)))
+            for i in attributeColumns {
+                guard let v = Missing.value(row[i]), !Missing.mentions(v, pid) else { continue }
+                b.attributes.append(AttributeRow(person: local, specimen: nil, attribute: t.columns[i], value: v, number: ImportNumber.finite(v)))
             }
             patients[pid] = Patient(local: local, sourceID: pid, anchor: anchor, firstTumourType: tumour)
         }
@@ -205,6 +209,10 @@ extension CBioPortalSource {
         var specimenID: Int64 = 0
         let timelineFile = study?.specimenTimelineFile
         let timeline = try timelineFile.map { try readSpecimenTimeline($0, patients: patients) } ?? [:]
+        let attributeColumns = t.columns.indices.filter { i in
+            let name = t.columns[i], u = name.uppercased()
+            return !patientLevel.contains(i) && u != "SAMPLE_ID" && u != "PATIENT_ID" && !Self.isIdentifierColumn(name)
+        }
         for (r, row) in t.rows.enumerated() {
             let line = t.lineNumbers[r]
             guard let sid = Missing.value(row[sc]) else {
@@ -234,11 +242,10 @@ extension CBioPortalSource {
                                                      kind: WarehouseSchema.MeasurementKind.tmb, number: x, unit: "mutations/Mb",
                                                      specimen: specimenID))
             }
-            for (i, name) in t.columns.enumerated() where !patientLevel.contains(i) {
-                let u = name.uppercased()
-                if u == "SAMPLE_ID" || u == "PATIENT_ID" || Self.isIdentifierColumn(name) { continue }
-                guard let v = Missing.value(row[i]), !v.contains(pid), !v.contains(sid) else { continue }
-                b.attributes.append(AttributeRow(person: patient.local, specimen: specimenID, attribute: name, value: v, number: ImportNumber.finite(v)))
+            for i in attributeColumns {
+                guard let v = Missing.value(row[i]), !Missing.mentions(v, pid), !Missing.mentions(v, sid) else { continue }
+                b.attributes.append(AttributeRow(person: patient.local, specimen: specimenID, attribute: t.columns[i], value: v,
+                                                 number: ImportNumber.finite(v)))
             }
         }
         if let file = timelineFile,

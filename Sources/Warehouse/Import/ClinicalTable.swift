@@ -81,10 +81,44 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
 enum Missing {
     static let markers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "[Not Available]", "[Not Applicable]", "[Unknown]",
                                        "[Not Evaluated]", "[Discrepancy]", "[Completed]", "Unknown", "null", "NULL", "."]
-    static func isMissing(_ s: String) -> Bool { markers.contains(s.trimmingCharacters(in: .whitespaces)) }
+    /// The longest marker, in bytes (`[Not Applicable]`).
+    static let longestMarker = markers.map(\.utf8.count).max()!
+
+    static func isMissing(_ s: String) -> Bool { value(s) == nil }
+
+    /// The value without surrounding spaces (`.whitespaces`), or nil when it is a missing marker.
+    /// A cell whose edge bytes are ASCII and not spaces or tabs needs no trim (`.whitespaces` is tab
+    /// and the Unicode space separators), so it is taken as it is, byte-level, without Foundation's trim.
     static func value(_ s: String) -> String? {
+        let u = s.utf8
+        if let f = u.first, let l = u.last, f < 0x80, l < 0x80, f != 0x20, f != 0x09, l != 0x20, l != 0x09 {
+            return u.count <= longestMarker && markers.contains(s) ? nil : s
+        }
         let t = s.trimmingCharacters(in: .whitespaces)
         return markers.contains(t) ? nil : t
+    }
+
+    /// Whether `value` contains `id` (identifiers are kept out of attributes): a byte search when both
+    /// are ASCII, else Foundation's `contains` (canonical equivalence), as before.
+    static func mentions(_ value: String, _ id: String) -> Bool {
+        let v = value.utf8, i = id.utf8
+        guard !i.isEmpty else { return value.contains(id) }
+        if v.allSatisfy({ $0 < 0x80 }) && i.allSatisfy({ $0 < 0x80 }) {
+            guard v.count >= i.count else { return false }
+            var vv = value, ii = id
+            return vv.withUTF8 { vb in
+                ii.withUTF8 { ib in
+                    let m = ib.count, first = ib[0]
+                    var k = 0
+                    while k + m <= vb.count {
+                        if vb[k] == first && memcmp(vb.baseAddress! + k, ib.baseAddress!, m) == 0 { return true }
+                        k += 1
+                    }
+                    return false
+                }
+            }
+        }
+        return value.contains(id)
     }
 }
 

@@ -250,6 +250,38 @@ struct SQLiteSession: SQLSession {
         }
     }
 
+    /// Inserts rows through one prepared statement, binding each value as the row closure gives it
+    /// (`SQLiteRowBinder`): no `[SQLValue]` for the batch.
+    func insert(table: String, columns: [String], count: Int, row: @escaping (Int, any SQLRowWriter) -> Void) async throws {
+        let n = columns.count
+        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: n).joined(separator: ", ")))"
+        let box = UncheckedBox(row)
+        do {
+            try await writer.writeWithoutTransaction { db in
+                let connection = db.sqliteConnection
+                var prepared: OpaquePointer?
+                guard sqlite3_prepare_v2(connection, sql, -1, &prepared, nil) == SQLITE_OK, let stmt = prepared else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: sqlite3_errcode(connection)),
+                                        message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+                }
+                defer { sqlite3_finalize(stmt) }
+                let binder = SQLiteRowBinder(stmt)
+                for i in 0..<count {
+                    binder.index = 0
+                    box.value(i, binder)
+                    precondition(binder.index == n, "a row of \(binder.index) values for \(n) columns of \(table)")
+                    let rc = sqlite3_step(stmt)
+                    guard rc == SQLITE_DONE else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+                    }
+                    sqlite3_reset(stmt)
+                }
+            }
+        } catch {
+            throw SQLiteBackend.wrap(error)
+        }
+    }
+
     /// Binds one value at the 1-based parameter `index`, as `bind` + GRDB would store it.
     @inline(__always)
     static func bindRaw(_ v: SQLValue, _ stmt: OpaquePointer, _ index: Int32) {
@@ -266,6 +298,39 @@ struct SQLiteSession: SQLSession {
                 }
             }
         case .idList, .textList: preconditionFailure("lists are not column values")
+        }
+    }
+}
+
+/// Binds a row's values to the next parameters of a prepared statement, as `SQLiteSession.bindRaw`
+/// binds the same `SQLValue`s.
+final class SQLiteRowBinder: SQLRowWriter {
+    let stmt: OpaquePointer
+    var index: Int32 = 0
+    init(_ stmt: OpaquePointer) { self.stmt = stmt }
+
+    func int(_ x: Int64) {
+        index += 1
+        sqlite3_bind_int64(stmt, index, x)
+    }
+    func int(_ x: Int?) {
+        index += 1
+        if let x { sqlite3_bind_int64(stmt, index, Int64(x)) } else { sqlite3_bind_null(stmt, index) }
+    }
+    func double(_ x: Double?) {
+        index += 1
+        if let x { sqlite3_bind_double(stmt, index, x) } else { sqlite3_bind_null(stmt, index) }
+    }
+    func text(_ s: String?) {
+        index += 1
+        guard var t = s else { sqlite3_bind_null(stmt, index); return }
+        let (stmt, index) = (self.stmt, self.index)
+        t.withUTF8 { p in
+            if let base = p.baseAddress, p.count > 0 {
+                _ = base.withMemoryRebound(to: CChar.self, capacity: p.count) { sqlite3_bind_text(stmt, index, $0, Int32(p.count), sqliteTransient) }
+            } else {
+                sqlite3_bind_text(stmt, index, "", 0, sqliteTransient)
+            }
         }
     }
 }

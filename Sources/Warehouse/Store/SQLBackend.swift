@@ -50,6 +50,41 @@ public protocol SQLSession {
     /// Runs a query whose columns are `c0` (integer, not null) and `c1`…`c<textColumns>` (text), returning
     /// the texts dictionary-coded. Row order is the query's.
     func fetchCoded(_ query: SQLFragment, textColumns: Int) async throws -> CodedRows
+    /// Inserts `count` rows into `table`: `row(i, w)` gives row `i`'s values to `w` in column order, one
+    /// call per column. The import's path: values go from the row structs to the database (SQLite binds
+    /// them, PostgreSQL writes them as COPY text) without an `[SQLValue]` in between.
+    func insert(table: String, columns: [String], count: Int, row: @escaping (Int, any SQLRowWriter) -> Void) async throws
+}
+
+/// Takes one row's values, in column order (`SQLSession.insert(table:columns:count:row:)`).
+public protocol SQLRowWriter: AnyObject {
+    func int(_ x: Int64)
+    func int(_ x: Int?)
+    func double(_ x: Double?)
+    func text(_ s: String?)
+}
+
+public extension SQLRowWriter {
+    func day(_ d: Day?) { text(d?.iso) }
+}
+
+public extension SQLSession {
+    /// Through `insert(table:columns:values:)`: the rows collected as `SQLValue`s first.
+    func insert(table: String, columns: [String], count: Int, row: @escaping (Int, any SQLRowWriter) -> Void) async throws {
+        let collect = SQLValueCollector()
+        collect.values.reserveCapacity(count * columns.count)
+        for i in 0..<count { row(i, collect) }
+        try await insert(table: table, columns: columns, values: collect.values)
+    }
+}
+
+/// Collects written values as `SQLValue`s (the default `insert(table:columns:count:row:)`).
+final class SQLValueCollector: SQLRowWriter {
+    var values: [SQLValue] = []
+    func int(_ x: Int64) { values.append(.int(x)) }
+    func int(_ x: Int?) { values.append(x.map { .int(Int64($0)) } ?? .null) }
+    func double(_ x: Double?) { values.append(x.map { .double($0) } ?? .null) }
+    func text(_ s: String?) { values.append(s.map { .text($0) } ?? .null) }
 }
 
 public extension SQLSession {
