@@ -64,6 +64,12 @@ public struct ConsequencePicker: Sendable {
     /// - Complexity: O(length of the value); strings are made only for the chosen entries.
     public func pick(_ value: UnsafeRawBufferPointer, ref: String, alts: [String]) -> [VariantAnnotation?] {
         guard !alts.isEmpty, value.count > 0 else { return Array(repeating: nil, count: alts.count) }
+        return chooseEntries(value, ref: ref, alts: alts).map { $0.flatMap { annotation(value, entry: $0) } }
+    }
+
+    /// The entry `pick` chooses for each ALT, as its byte range in `value` (`nil` where no entry matches
+    /// that ALT); nothing is turned into strings. `value` must not be empty.
+    func chooseEntries(_ value: UnsafeRawBufferPointer, ref: String, alts: [String]) -> [Range<Int>?] {
         var matcher = AlleleMatcher(layout: layout, ref: ref, alts: alts)
         var best = [(key: PickKey, start: Int, end: Int)?](repeating: nil, count: alts.count)
         var order = 0
@@ -74,14 +80,15 @@ public struct ConsequencePicker: Sendable {
             if let current = best[alt], !(key < current.key) { return }
             best[alt] = (key, start, end)
         }
-        return best.map { b in
-            guard let b else { return nil }
-            var annotation: VariantAnnotation?
-            forEachEntry(UnsafeRawBufferPointer(rebasing: value[b.start..<b.end])) { _, _, fields in
-                annotation = materialise(UnsafeRawBufferPointer(rebasing: value[b.start..<b.end]), fields)
-            }
-            return annotation
-        }
+        return best.map { b in b.map { $0.start..<$0.end } }
+    }
+
+    /// The annotation of one entry of `value` (a range from `chooseEntries`), with this picker's detail.
+    func annotation(_ value: UnsafeRawBufferPointer, entry: Range<Int>) -> VariantAnnotation? {
+        let e = UnsafeRawBufferPointer(rebasing: value[entry])
+        var annotation: VariantAnnotation?
+        forEachEntry(e) { _, _, fields in annotation = materialise(e, fields) }
+        return annotation
     }
 
     /// `pick` over a `String` value.
@@ -109,7 +116,7 @@ public struct ConsequencePicker: Sendable {
     // MARK: Scanning
 
     /// Calls `body` for each `,`-separated entry with the byte ranges of its first `scanLimit` fields.
-    private func forEachEntry(_ value: UnsafeRawBufferPointer, _ body: (Int, Int, EntryFields) -> Void) {
+    func forEachEntry(_ value: UnsafeRawBufferPointer, _ body: (Int, Int, EntryFields) -> Void) {
         let limit = layout.scanLimit
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * limit) { ranges in
             var i = 0

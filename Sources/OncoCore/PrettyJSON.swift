@@ -158,31 +158,43 @@ final class PrettyJSONScalars {
 
     /// `s` quoted and escaped as Foundation's JSON writer does.
     static func appendQuoted(_ s: String, to out: inout [UInt8], slashes: Bool) {
-        out.append(UInt8(ascii: "\""))
         var copy = s
-        copy.withUTF8 { buf in
-            var mark = 0
-            for i in 0..<buf.count {
-                let b = buf[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || (slashes && b == UInt8(ascii: "/")) else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[mark..<i]))
-                mark = i + 1
-                out.append(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(b)
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    let hex: StaticString = "0123456789abcdef"
-                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    hex.withUTF8Buffer { h in out.append(h[Int(b >> 4)]); out.append(h[Int(b & 0xF)]) }
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[mark..<buf.count]))
+        copy.withUTF8 { appendQuotedUTF8(UnsafeRawBufferPointer($0), to: &out, slashes: slashes) }
+    }
+
+    /// `appendQuoted` of bytes taken as UTF-8: ill-formed sequences are written as U+FFFD, as
+    /// `String(decoding:as:)` would make them, so the output equals that of the `String`.
+    static func appendQuoted(bytes: UnsafeRawBufferPointer, to out: inout [UInt8], slashes: Bool) {
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            appendQuoted(String(decoding: bytes, as: UTF8.self), to: &out, slashes: slashes)
+        } else {
+            appendQuotedUTF8(bytes, to: &out, slashes: slashes)
         }
+    }
+
+    private static func appendQuotedUTF8(_ buf: UnsafeRawBufferPointer, to out: inout [UInt8], slashes: Bool) {
+        out.append(UInt8(ascii: "\""))
+        var mark = 0
+        for i in 0..<buf.count {
+            let b = buf[i]
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || (slashes && b == UInt8(ascii: "/")) else { continue }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[mark..<i]))
+            mark = i + 1
+            out.append(UInt8(ascii: "\\"))
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(b)
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(UInt8(ascii: "f"))
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                out.append(UInt8(ascii: "u")); out.append(UInt8(ascii: "0")); out.append(UInt8(ascii: "0"))
+                hex.withUTF8Buffer { h in out.append(h[Int(b >> 4)]); out.append(h[Int(b & 0xF)]) }
+            }
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[mark..<buf.count]))
         out.append(UInt8(ascii: "\""))
     }
 }
