@@ -179,7 +179,11 @@ public final class VariantRowReader {
 
     /// `SomaticVariantReader.isPlaceholder` of a C string.
     static func isPlaceholder(_ a: UnsafePointer<CChar>) -> Bool {
-        strcmp(a, "*") == 0 || strcmp(a, "<*>") == 0 || strcmp(a, "<NON_REF>") == 0 || strcmp(a, ".") == 0
+        switch UInt8(bitPattern: a[0]) {
+        case UInt8(ascii: "*"), UInt8(ascii: "<"), UInt8(ascii: "."), UInt8(ascii: "X"): break
+        default: return false   // every placeholder starts with one of these
+        }
+        return strcmp(a, "*") == 0 || strcmp(a, "<*>") == 0 || strcmp(a, "<NON_REF>") == 0 || strcmp(a, ".") == 0
             || strcmp(a, "<X>") == 0 || strcmp(a, "X") == 0
     }
 

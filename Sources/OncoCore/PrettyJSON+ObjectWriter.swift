@@ -93,15 +93,16 @@ extension PrettyJSON {
             out.append(UInt8(ascii: "]"))
         }
 
-        /// `strings` of UTF-8 byte arrays.
-        public mutating func strings<C: Collection>(_ k: StaticString, utf8 values: C, into out: inout [UInt8]) where C.Element == [UInt8] {
+        /// `strings` of `count` UTF-8 byte arrays, the `i`-th given by `element(i)` (not generic: a generic
+        /// collection would run unspecialised outside this module).
+        public mutating func strings(_ k: StaticString, count: Int, into out: inout [UInt8], utf8 element: (Int) -> [UInt8]) {
             key(k, &out)
             out.append(UInt8(ascii: "["))
             out.append(UInt8(ascii: "\n"))
-            for (i, v) in values.enumerated() {
+            for i in 0..<count {
                 if i > 0 { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: "\n")) }
                 PrettyJSONNode.writeIndent(indent + 2, into: &out)
-                v.withUnsafeBytes { PrettyJSONScalars.appendQuoted(bytes: $0, to: &out, slashes: slashes) }
+                element(i).withUnsafeBytes { PrettyJSONScalars.appendQuoted(bytes: $0, to: &out, slashes: slashes) }
             }
             out.append(UInt8(ascii: "\n"))
             PrettyJSONNode.writeIndent(indent + 1, into: &out)

@@ -173,29 +173,42 @@ final class PrettyJSONScalars {
     }
 
     private static func appendQuotedUTF8(_ buf: UnsafeRawBufferPointer, to out: inout [UInt8], slashes: Bool) {
-        out.append(UInt8(ascii: "\""))
-        var mark = 0
-        for i in 0..<buf.count {
-            let b = buf[i]
-            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || (slashes && b == UInt8(ascii: "/")) else { continue }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[mark..<i]))
-            mark = i + 1
-            out.append(UInt8(ascii: "\\"))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: PrettyJSON.quotedCapacity(buf.count)) { tmp in
+            let n = PrettyJSON.writeQuoted(utf8: buf, to: tmp.baseAddress!, slashes: slashes)
+            out.append(contentsOf: UnsafeBufferPointer(start: tmp.baseAddress, count: n))
+        }
+    }
+}
+
+extension PrettyJSON {
+    /// The most bytes `writeQuoted` writes for `count` bytes of text (each may become `\u00XX`).
+    public static func quotedCapacity(_ count: Int) -> Int { 6 * count + 2 }
+
+    /// Writes well-formed UTF-8 `text` quoted and escaped as Foundation's JSON writer does (`\"`, `\\`,
+    /// `\/` when `slashes`, `\b \f \n \r \t`, other control bytes as `\u00xx`) at `out`, which must hold
+    /// `quotedCapacity(text.count)` bytes; returns the bytes written. The one implementation of the rules.
+    public static func writeQuoted(utf8 text: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>, slashes: Bool) -> Int {
+        var n = 0
+        @inline(__always) func put(_ b: UInt8) { out[n] = b; n += 1 }
+        put(UInt8(ascii: "\""))
+        for b in text {
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || (slashes && b == UInt8(ascii: "/")) else { put(b); continue }
+            put(UInt8(ascii: "\\"))
             switch b {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(b)
-            case 0x08: out.append(UInt8(ascii: "b"))
-            case 0x0C: out.append(UInt8(ascii: "f"))
-            case 0x0A: out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): put(b)
+            case 0x08: put(UInt8(ascii: "b"))
+            case 0x0C: put(UInt8(ascii: "f"))
+            case 0x0A: put(UInt8(ascii: "n"))
+            case 0x0D: put(UInt8(ascii: "r"))
+            case 0x09: put(UInt8(ascii: "t"))
             default:
                 let hex: StaticString = "0123456789abcdef"
-                out.append(UInt8(ascii: "u")); out.append(UInt8(ascii: "0")); out.append(UInt8(ascii: "0"))
-                hex.withUTF8Buffer { h in out.append(h[Int(b >> 4)]); out.append(h[Int(b & 0xF)]) }
+                put(UInt8(ascii: "u")); put(UInt8(ascii: "0")); put(UInt8(ascii: "0"))
+                hex.withUTF8Buffer { h in put(h[Int(b >> 4)]); put(h[Int(b & 0xF)]) }
             }
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[mark..<buf.count]))
-        out.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
+        return n
     }
 }
 

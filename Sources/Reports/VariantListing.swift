@@ -123,29 +123,12 @@ public struct VariantListing {
     /// rounded half to even, `-` kept on a negative value that rounds to zero), without `vsnprintf`.
     /// Returns `false`, appending nothing, for values it leaves to `vsnprintf` (non-finite, |x| ≥ 1e6).
     static func appendFixed4(_ x: Double, to out: inout [UInt8]) -> Bool {
-        let a = abs(x)
-        guard x.isFinite, a < 1e6 else { return false }
-        // a·10⁴ exactly as hi + lo (10⁴ is exact, and fma gives the product's rounding error).
-        let hi = a * 10_000
-        let lo = (-hi).addingProduct(a, 10_000)    // fused: a·10⁴ − hi, exact
-        var q = hi.rounded(.down)
-        var frac = hi - q                          // exact: hi and its floor share an exponent range
-        if frac == 0 && lo < 0 { q -= 1; frac = 1 }
-        let d = (frac - 0.5) + lo                  // the sign of (a·10⁴ − q − ½); zero only on an exact tie
-        if d > 0 || (d == 0 && q.truncatingRemainder(dividingBy: 2) == 1) { q += 1 }
-        let n = Int(q)
-        if x.sign == .minus { out.append(UInt8(ascii: "-")) }
-        PrettyJSON.ObjectWriter.appendDecimal(n / 10_000, to: &out)
-        out.append(UInt8(ascii: "."))
-        var f = n % 10_000
-        var digits: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-        digits.3 = UInt8(f % 10); f /= 10
-        digits.2 = UInt8(f % 10); f /= 10
-        digits.1 = UInt8(f % 10); f /= 10
-        digits.0 = UInt8(f)
-        let zero = UInt8(ascii: "0")
-        out.append(zero + digits.0); out.append(zero + digits.1); out.append(zero + digits.2); out.append(zero + digits.3)
-        return true
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buf in
+            var w = ByteCursor(buf.baseAddress!)
+            guard w.fixed4(x) else { return false }
+            out.append(contentsOf: UnsafeBufferPointer(start: buf.baseAddress, count: w.count))
+            return true
+        }
     }
 
     // MARK: JSON
