@@ -1,20 +1,16 @@
 import OncoCore
 
 extension ConsequencePicker {
-    /// What `onco variants --format tsv` prints of one entry of `value` (a range from `chooseEntries`):
-    /// the fields of `annotation(_:entry:)` at `.summary` detail, the symbol left as the field's bytes.
-    func summary(_ value: UnsafeRawBufferPointer, entry: Range<Int>) -> EntrySummary? {
-        let e = UnsafeRawBufferPointer(rebasing: value[entry])
-        let l = layout
-        var summary: EntrySummary?
-        forEachEntry(e) { _, _, f in
-            var s = EntrySummary()
-            if let i = l.symbol, !f.isEmpty(i) { s.symbol = f.slice(e, i) }
-            if let i = l.consequence { s.consequence = Self.mostSevereTerm(f.slice(e, i)) }
-            if let i = l.hgvsp, !f.isEmpty(i), let p = HGVS.protein(f.slice(e, i)) { s.hgvspShort = HGVS.oneLetter(p) }
-            summary = s
-        }
-        return summary
+    /// What `onco variants --format tsv` prints of one entry of `value`: the fields of
+    /// `annotation(_:entry:)` at `.summary` detail, the symbol left as the field's bytes. `fields` are the
+    /// entry's field ranges as `chooseEntries(_:ref:alts:fields:)` copied them (offsets into `value`).
+    func summary(_ value: UnsafeRawBufferPointer, fields: UnsafeBufferPointer<Int>) -> EntrySummary {
+        let f = EntryFields(ranges: fields, base: 0)
+        var s = EntrySummary()
+        if let i = layout.symbol, !f.isEmpty(i) { s.symbol = f.slice(value, i) }
+        if let i = layout.consequence { s.consequence = Self.mostSevereTerm(f.slice(value, i)) }
+        if let i = layout.hgvsp, !f.isEmpty(i), let p = HGVS.protein(f.slice(value, i)) { s.hgvspShort = HGVS.oneLetter(p) }
+        return s
     }
 
     /// `terms(field).first` without the list: the first of the most severe terms.

@@ -70,15 +70,23 @@ public struct ConsequencePicker: Sendable {
     /// The entry `pick` chooses for each ALT, as its byte range in `value` (`nil` where no entry matches
     /// that ALT); nothing is turned into strings. `value` must not be empty.
     func chooseEntries(_ value: UnsafeRawBufferPointer, ref: String, alts: [String]) -> [Range<Int>?] {
+        chooseEntries(value, ref: ref, alts: alts, fields: nil)
+    }
+
+    /// `chooseEntries`, also copying each chosen entry's field ranges (offsets into `value`, `2 * scanLimit`
+    /// per ALT) into `fields`, so the entry is read without scanning it again (`summary(_:fields:)`).
+    func chooseEntries(_ value: UnsafeRawBufferPointer, ref: String, alts: [String], fields chosen: UnsafeMutableBufferPointer<Int>?) -> [Range<Int>?] {
         var matcher = AlleleMatcher(layout: layout, ref: ref, alts: alts)
         var best = [(key: PickKey, start: Int, end: Int)?](repeating: nil, count: alts.count)
         var order = 0
+        let width = 2 * layout.scanLimit
         forEachEntry(value) { start, end, fields in
             defer { order += 1 }
             guard let alt = matcher.altIndex(value, fields) else { return }
             let key = pickKey(value, fields, order: order)
             if let current = best[alt], !(key < current.key) { return }
             best[alt] = (key, start, end)
+            if let chosen { for k in 0..<width { chosen[alt * width + k] = fields.ranges[k] } }
         }
         return best.map { b in b.map { $0.start..<$0.end } }
     }
@@ -322,7 +330,10 @@ struct PickKey: Comparable {
 
 /// Maps an entry's `Allele` to the record's ALT index.
 struct AlleleMatcher {
-    let layout: AnnotationLayout
+    /// The layout fields the matcher reads (not the whole layout: a copy per record retains all of it).
+    let isSnpEff: Bool
+    let alleleNumber: Int?
+    let allele: Int?
     let ref: String
     let alts: [String]
     /// Per ALT: the spelling the annotator uses. The fallbacks (raw ALT or VEP's spelling, then the
@@ -331,15 +342,17 @@ struct AlleleMatcher {
     private var fallbackCache: [[String]]?
 
     init(layout: AnnotationLayout, ref: String, alts: [String]) {
-        self.layout = layout
+        isSnpEff = layout.annotator == .snpEff
+        alleleNumber = layout.alleleNumber
+        allele = layout.allele
         self.ref = ref
         self.alts = alts
-        primary = layout.annotator == .snpEff ? alts : Self.vepAlleles(ref: ref, alts: alts)
+        primary = isSnpEff ? alts : Self.vepAlleles(ref: ref, alts: alts)
     }
 
     /// Per ALT, the spellings tried after every primary one, in order.
     var fallbacks: [[String]] {
-        if layout.annotator == .snpEff {
+        if isSnpEff {
             let vep = Self.vepAlleles(ref: ref, alts: alts)
             return alts.indices.map { [vep[$0], Self.minimal(ref: ref, alt: alts[$0])] }
         }
@@ -347,7 +360,7 @@ struct AlleleMatcher {
     }
 
     mutating func altIndex(_ v: UnsafeRawBufferPointer, _ f: EntryFields) -> Int? {
-        if let n = layout.alleleNumber, !f.isEmpty(n) {
+        if let n = alleleNumber, !f.isEmpty(n) {
             // 1-based; anything but digits, or a number past the last ALT (checked digit by digit, so
             // a long run of digits cannot overflow), falls through to the allele spelling.
             var k = 0
@@ -358,7 +371,7 @@ struct AlleleMatcher {
             }
             if k >= 1 { return k - 1 }
         }
-        guard let a = layout.allele else { return primary.count == 1 ? 0 : nil }
+        guard let a = allele else { return primary.count == 1 ? 0 : nil }
         let allele = f.slice(v, a)
         for (i, p) in primary.enumerated() where Self.spells(p, allele) { return i }
         if fallbackCache == nil { fallbackCache = fallbacks }

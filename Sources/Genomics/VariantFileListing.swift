@@ -129,9 +129,13 @@ public final class VariantRowReader {
                                     quality: chts_float_missing(r.qual) != 0 ? nil : SomaticVariantReader.decimalQuality(Double(r.qual)),
                                     filters: filters(r), summary: nil, annotation: nil, support: nil)
         let refBytes = UnsafeRawBufferPointer(start: refPointer, count: strlen(refPointer))
-        func emit(_ value: UnsafeRawBufferPointer?) throws {
+        // The chosen CSQ/ANN entries' field ranges, per ALT (`chooseEntries(_:ref:alts:fields:)`).
+        let width = 2 * (picker?.layout.scanLimit ?? 0)
+        func emit(_ value: UnsafeRawBufferPointer?, _ chosen: UnsafeMutableBufferPointer<Int>) throws {
             var entries: [Range<Int>?] = []
-            if let picker, let value, value.count > 0 { entries = picker.chooseEntries(value, ref: ref, alts: altStrings) }
+            if let picker, let value, value.count > 0 {
+                entries = picker.chooseEntries(value, ref: ref, alts: altStrings, fields: picker.detail == .summary ? chosen : nil)
+            }
             for a in alts.indices where !Self.isPlaceholder(alts[a]) {
                 let altBytes = UnsafeRawBufferPointer(start: alts[a], count: strlen(alts[a]))
                 let t = Self.trim(ref: refBytes, alt: altBytes)
@@ -143,7 +147,7 @@ public final class VariantRowReader {
                 row.annotation = nil
                 if let picker, let value, a < entries.count, let entry = entries[a] {
                     if picker.detail == .summary {
-                        row.summary = picker.summary(value, entry: entry)
+                        row.summary = picker.summary(value, fields: UnsafeBufferPointer(rebasing: chosen[(a * width)..<((a + 1) * width)]))
                     } else {
                         row.annotation = picker.annotation(value, entry: entry)
                     }
@@ -151,8 +155,10 @@ public final class VariantRowReader {
                 try body(row)
             }
         }
-        if let key = annotationKey, picker != nil, try reader.withInfoBytes(key, { try emit($0) }) != nil { return }
-        try emit(nil)
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, alts.count * width)) { chosen in
+            if let key = annotationKey, picker != nil, try reader.withInfoBytes(key, { try emit($0, chosen) }) != nil { return }
+            try emit(nil, chosen)
+        }
     }
 
     /// `AlleleNormalisation.trim` as offsets: bases to drop at the start and at the end of both alleles
