@@ -64,24 +64,39 @@ public struct ConsequencePicker: Sendable {
     /// - Complexity: O(length of the value); strings are made only for the chosen entries.
     public func pick(_ value: UnsafeRawBufferPointer, ref: String, alts: [String]) -> [VariantAnnotation?] {
         guard !alts.isEmpty, value.count > 0 else { return Array(repeating: nil, count: alts.count) }
+        return chooseEntries(value, ref: ref, alts: alts).map { $0.flatMap { annotation(value, entry: $0) } }
+    }
+
+    /// The entry `pick` chooses for each ALT, as its byte range in `value` (`nil` where no entry matches
+    /// that ALT); nothing is turned into strings. `value` must not be empty.
+    func chooseEntries(_ value: UnsafeRawBufferPointer, ref: String, alts: [String]) -> [Range<Int>?] {
+        chooseEntries(value, ref: ref, alts: alts, fields: nil)
+    }
+
+    /// `chooseEntries`, also copying each chosen entry's field ranges (offsets into `value`, `2 * scanLimit`
+    /// per ALT) into `fields`, so the entry is read without scanning it again (`summary(_:fields:)`).
+    func chooseEntries(_ value: UnsafeRawBufferPointer, ref: String, alts: [String], fields chosen: UnsafeMutableBufferPointer<Int>?) -> [Range<Int>?] {
         var matcher = AlleleMatcher(layout: layout, ref: ref, alts: alts)
         var best = [(key: PickKey, start: Int, end: Int)?](repeating: nil, count: alts.count)
         var order = 0
+        let width = 2 * layout.scanLimit
         forEachEntry(value) { start, end, fields in
             defer { order += 1 }
             guard let alt = matcher.altIndex(value, fields) else { return }
             let key = pickKey(value, fields, order: order)
             if let current = best[alt], !(key < current.key) { return }
             best[alt] = (key, start, end)
+            if let chosen { for k in 0..<width { chosen[alt * width + k] = fields.ranges[k] } }
         }
-        return best.map { b in
-            guard let b else { return nil }
-            var annotation: VariantAnnotation?
-            forEachEntry(UnsafeRawBufferPointer(rebasing: value[b.start..<b.end])) { _, _, fields in
-                annotation = materialise(UnsafeRawBufferPointer(rebasing: value[b.start..<b.end]), fields)
-            }
-            return annotation
-        }
+        return best.map { b in b.map { $0.start..<$0.end } }
+    }
+
+    /// The annotation of one entry of `value` (a range from `chooseEntries`), with this picker's detail.
+    func annotation(_ value: UnsafeRawBufferPointer, entry: Range<Int>) -> VariantAnnotation? {
+        let e = UnsafeRawBufferPointer(rebasing: value[entry])
+        var annotation: VariantAnnotation?
+        forEachEntry(e) { _, _, fields in annotation = materialise(e, fields) }
+        return annotation
     }
 
     /// `pick` over a `String` value.
@@ -109,7 +124,7 @@ public struct ConsequencePicker: Sendable {
     // MARK: Scanning
 
     /// Calls `body` for each `,`-separated entry with the byte ranges of its first `scanLimit` fields.
-    private func forEachEntry(_ value: UnsafeRawBufferPointer, _ body: (Int, Int, EntryFields) -> Void) {
+    func forEachEntry(_ value: UnsafeRawBufferPointer, _ body: (Int, Int, EntryFields) -> Void) {
         let limit = layout.scanLimit
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * limit) { ranges in
             var i = 0
@@ -118,8 +133,13 @@ public struct ConsequencePicker: Sendable {
                 let entryStart = i
                 var field = 0
                 var fieldStart = i
-                while i < n && value[i] != UInt8(ascii: ",") {
-                    if value[i] == UInt8(ascii: "|") {
+                while i < n {
+                    // Eight bytes at a time up to the word holding the next `,` or `|` (fields are short, entries long).
+                    while i + 8 <= n, !Self.hasDelimiter(value.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+                    guard i < n else { break }
+                    let b = value[i]
+                    if b == UInt8(ascii: ",") { break }
+                    if b == UInt8(ascii: "|") {
                         if field < limit { ranges[2 * field] = fieldStart; ranges[2 * field + 1] = i }
                         field += 1
                         fieldStart = i + 1
@@ -136,6 +156,14 @@ public struct ConsequencePicker: Sendable {
                 i += 1
             }
         }
+    }
+
+    /// Whether one of the eight bytes of `w` is `,` or `|` (the zero-byte test of Hacker's Delight 6-1 on
+    /// `w` XOR each delimiter repeated).
+    @inline(__always) static func hasDelimiter(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let comma = w ^ (ones &* UInt64(UInt8(ascii: ","))), bar = w ^ (ones &* UInt64(UInt8(ascii: "|")))
+        return ((comma &- ones) & ~comma & highs) | ((bar &- ones) & ~bar & highs) != 0
     }
 
     private func pickKey(_ v: UnsafeRawBufferPointer, _ f: EntryFields, order: Int) -> PickKey {
@@ -302,7 +330,10 @@ struct PickKey: Comparable {
 
 /// Maps an entry's `Allele` to the record's ALT index.
 struct AlleleMatcher {
-    let layout: AnnotationLayout
+    /// The layout fields the matcher reads (not the whole layout: a copy per record retains all of it).
+    let isSnpEff: Bool
+    let alleleNumber: Int?
+    let allele: Int?
     let ref: String
     let alts: [String]
     /// Per ALT: the spelling the annotator uses. The fallbacks (raw ALT or VEP's spelling, then the
@@ -311,15 +342,17 @@ struct AlleleMatcher {
     private var fallbackCache: [[String]]?
 
     init(layout: AnnotationLayout, ref: String, alts: [String]) {
-        self.layout = layout
+        isSnpEff = layout.annotator == .snpEff
+        alleleNumber = layout.alleleNumber
+        allele = layout.allele
         self.ref = ref
         self.alts = alts
-        primary = layout.annotator == .snpEff ? alts : Self.vepAlleles(ref: ref, alts: alts)
+        primary = isSnpEff ? alts : Self.vepAlleles(ref: ref, alts: alts)
     }
 
     /// Per ALT, the spellings tried after every primary one, in order.
     var fallbacks: [[String]] {
-        if layout.annotator == .snpEff {
+        if isSnpEff {
             let vep = Self.vepAlleles(ref: ref, alts: alts)
             return alts.indices.map { [vep[$0], Self.minimal(ref: ref, alt: alts[$0])] }
         }
@@ -327,7 +360,7 @@ struct AlleleMatcher {
     }
 
     mutating func altIndex(_ v: UnsafeRawBufferPointer, _ f: EntryFields) -> Int? {
-        if let n = layout.alleleNumber, !f.isEmpty(n) {
+        if let n = alleleNumber, !f.isEmpty(n) {
             // 1-based; anything but digits, or a number past the last ALT (checked digit by digit, so
             // a long run of digits cannot overflow), falls through to the allele spelling.
             var k = 0
@@ -338,7 +371,7 @@ struct AlleleMatcher {
             }
             if k >= 1 { return k - 1 }
         }
-        guard let a = layout.allele else { return primary.count == 1 ? 0 : nil }
+        guard let a = allele else { return primary.count == 1 ? 0 : nil }
         let allele = f.slice(v, a)
         for (i, p) in primary.enumerated() where Self.spells(p, allele) { return i }
         if fallbackCache == nil { fallbackCache = fallbacks }

@@ -24,42 +24,46 @@ extension VariantFileReader {
         var refReads: Int?, altReads: Int?, depth: Int?, fraction: Double?
         let nAlleles = Int(rec.pointee.n_allele)
         if let s = sample {
-            func ints(_ key: FieldKey?) -> [Int?]? { key.flatMap { formatIntegers($0, sample: s) } }
-            func floats(_ key: FieldKey?) -> [Double?]? { key.flatMap { formatFloats($0, sample: s) } }
-            let ad = ints(k.ad) ?? ints(k.adt)
+            // Each tag's values in its own slot of the reader's scratch buffers (no array per tag and call).
+            func ints(_ key: FieldKey?, _ slot: Int) -> FormatInts? { formatInts(key, sample: s, slot: slot) }
+            func floats(_ key: FieldKey?) -> FormatFloats? { formatFloatValues(key, sample: s) }
+            let ad = ints(k.ad, 0) ?? ints(k.adt, 0)
             let refBase = Self.baseIndex(ref), altBase = Self.baseIndex(alt)
             if let ad, ad.count == nAlleles, ad.count > altIndex + 1 {
                 refReads = ad[0]
                 altReads = ad[altIndex + 1]
-            } else if let ad, ad.count == 1, let rd = ints(k.rd)?.first ?? nil {
+            } else if let ad, ad.count == 1, let rd = ints(k.rd, 1)?.first ?? nil {
                 refReads = rd
                 altReads = ad[0]
-            } else if let ri = refBase, let ai = altBase, let b = ints(k.bcount), b.count == 4 {
+            } else if let ri = refBase, let ai = altBase, let b = ints(k.bcount, 2), b.count == 4 {
                 refReads = b[ri]
                 altReads = b[ai]
-            } else if let ri = refBase, let ai = altBase, let r = ints(k.tiers[ri]), let a = ints(k.tiers[ai]), !r.isEmpty, !a.isEmpty {
+            } else if let ri = refBase, let ai = altBase, let r = ints(k.tiers[ri], 3), let a = ints(k.tiers[ai], 4), !r.isEmpty, !a.isEmpty {
                 refReads = r[0]
                 altReads = a[0]
-            } else if let tir = ints(k.tir), !tir.isEmpty {
+            } else if let tir = ints(k.tir, 5), !tir.isEmpty {
                 altReads = tir[0]
-                refReads = ints(k.tar)?.first ?? nil
-            } else if let ao = ints(k.ao), ao.count > altIndex, let ro = ints(k.ro)?.first ?? nil {
+                refReads = ints(k.tar, 6)?.first ?? nil
+            } else if let ao = ints(k.ao, 7), ao.count > altIndex, let ro = ints(k.ro, 8)?.first ?? nil {
                 refReads = ro
                 altReads = ao[altIndex]
-            } else if nAlleles == 2, let dp4 = ints(k.dp4), dp4.count == 4, dp4.allSatisfy({ $0 != nil }) {
+            } else if nAlleles == 2, let dp4 = ints(k.dp4, 9), dp4.count == 4, (0..<4).allSatisfy({ dp4[$0] != nil }) {
                 refReads = dp4[0]! + dp4[1]!
                 altReads = dp4[2]! + dp4[3]!
             } else if let ad, ad.count == 1 {
                 altReads = ad[0]
-            } else if let dv = ints(k.dv), dv.count == 1 {
+            } else if let dv = ints(k.dv, 10), dv.count == 1 {
                 altReads = dv[0]
             }
-            depth = ints(k.dp)?.first ?? ints(k.dpt)?.first ?? nil
-            for key in [k.af, k.fa, k.freq] {
-                guard let v = floats(key) else { continue }
-                if v.count > altIndex, let f = v[altIndex] { fraction = f; break }
-                if v.count == 1, nAlleles == 2, let f = v[0] { fraction = f; break }
+            depth = ints(k.dp, 11)?.first ?? ints(k.dpt, 12)?.first ?? nil
+            // AF, then FA, then FREQ: the first that gives this ALT's fraction (no array of keys built per call).
+            func fractionOf(_ key: FieldKey?) -> Double? {
+                guard let v = floats(key) else { return nil }
+                if v.count > altIndex, let f = v[altIndex] { return f }
+                if v.count == 1, nAlleles == 2, let f = v[0] { return f }
+                return nil
             }
+            fraction = fractionOf(k.af) ?? fractionOf(k.fa) ?? fractionOf(k.freq)
         }
         if refReads == nil && altReads == nil && depth == nil && fraction == nil {
             // PCGR's tumour INFO tags (`--tumor_af_tag TVAF --tumor_dp_tag TDP`).
@@ -110,12 +114,22 @@ extension VariantFileReader {
 
 }
 
-/// FORMAT/INFO keys read by `formatSupport` (nil where the header lacks the tag).
-struct SupportKeys {
+/// FORMAT/INFO keys read by `formatSupport` (nil where the header lacks the tag). A class: handed out
+/// per call without copying (and retaining) each key.
+final class SupportKeys {
     let idCount: Int32
     let ad, adt, rd, bcount: FieldKey?
     /// AU, CU, GU, TU (Strelka), indexed like `baseIndex`.
     let tiers: [FieldKey?]
     let tir, tar, ao, ro, dp4, dv, dp, dpt, af, fa, freq: FieldKey?
     let tvaf, tdp: FieldKey?
+
+    init(idCount: Int32, ad: FieldKey?, adt: FieldKey?, rd: FieldKey?, bcount: FieldKey?, tiers: [FieldKey?], tir: FieldKey?,
+         tar: FieldKey?, ao: FieldKey?, ro: FieldKey?, dp4: FieldKey?, dv: FieldKey?, dp: FieldKey?, dpt: FieldKey?,
+         af: FieldKey?, fa: FieldKey?, freq: FieldKey?, tvaf: FieldKey?, tdp: FieldKey?) {
+        self.idCount = idCount
+        self.ad = ad; self.adt = adt; self.rd = rd; self.bcount = bcount; self.tiers = tiers; self.tir = tir; self.tar = tar
+        self.ao = ao; self.ro = ro; self.dp4 = dp4; self.dv = dv; self.dp = dp; self.dpt = dpt
+        self.af = af; self.fa = fa; self.freq = freq; self.tvaf = tvaf; self.tdp = tdp
+    }
 }

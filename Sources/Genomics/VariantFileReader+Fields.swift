@@ -203,3 +203,89 @@ extension VariantFileReader {
                    alleleFractions: formatKey("AF").flatMap { formatFloats($0, sample: sample) } ?? [])
     }
 }
+
+/// One sample's values of a FORMAT tag as `formatIntegers` gives them, without an array for a numeric
+/// tag: htslib's values in a scratch buffer of the reader (valid until that slot is read again), or
+/// the parsed values of a tag declared as a string.
+struct FormatInts {
+    let raw: UnsafeMutablePointer<Int32>?
+    let parsed: [Int?]
+    let count: Int
+    var isEmpty: Bool { count == 0 }
+    /// `nil` for a missing value (`.`).
+    subscript(i: Int) -> Int? {
+        if let raw { return raw[i] == CHTS_INT32_MISSING ? nil : Int(raw[i]) }
+        return parsed[i]
+    }
+    /// As `Array.first`: `nil` when empty, `.some(nil)` for a missing first value.
+    var first: Int?? { count > 0 ? .some(self[0]) : nil }
+}
+
+/// `FormatInts` for `formatFloats`' values (`nil` for missing).
+struct FormatFloats {
+    let raw: UnsafeMutablePointer<Double>?
+    let parsed: [Double?]
+    let count: Int
+    subscript(i: Int) -> Double? {
+        if let raw { return raw[i].isNaN && chts_nan_is_value(raw[i]) == 0 ? nil : raw[i] }
+        return parsed[i]
+    }
+}
+
+/// The reader's scratch buffers for `formatInts` (one per slot, grown as needed) and `formatFloats`.
+final class FormatScratch {
+    private var ints: [UnsafeMutableBufferPointer<Int32>] = []
+    private var doubles = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+
+    func ints(_ slot: Int, capacity: Int) -> UnsafeMutablePointer<Int32> {
+        while ints.count <= slot { ints.append(UnsafeMutableBufferPointer(start: nil, count: 0)) }
+        if ints[slot].count < capacity {
+            ints[slot].deallocate()
+            ints[slot] = .allocate(capacity: max(capacity, 8))
+        }
+        return ints[slot].baseAddress!
+    }
+
+    func doubles(capacity: Int) -> UnsafeMutablePointer<Double> {
+        if doubles.count < capacity {
+            doubles.deallocate()
+            doubles = .allocate(capacity: max(capacity, 8))
+        }
+        return doubles.baseAddress!
+    }
+
+    deinit {
+        for b in ints { b.deallocate() }
+        doubles.deallocate()
+    }
+}
+
+extension VariantFileReader {
+    /// `formatIntegers(key, sample:)` read into scratch slot `slot`: `nil` when the key or the tag is absent.
+    func formatInts(_ key: FieldKey?, sample: Int, slot: Int) -> FormatInts? {
+        guard let key, let f = bcf_get_fmt_id(rec, key.id), sample >= 0, sample < Int(rec.pointee.n_sample) else { return nil }
+        let cap = Int(f.pointee.n)
+        guard cap > 0 else { return FormatInts(raw: nil, parsed: [], count: 0) }
+        let buf = formatScratch.ints(slot, capacity: cap)
+        let n = chts_fmt_ints(f, Int32(sample), buf, Int32(cap))
+        if n < 0 {
+            guard let v = formatIntegers(key, sample: sample) else { return nil }
+            return FormatInts(raw: nil, parsed: v, count: v.count)
+        }
+        return FormatInts(raw: buf, parsed: [], count: Int(n))
+    }
+
+    /// `formatFloats(key, sample:)` read into the scratch buffer: `nil` when the key or the tag is absent.
+    func formatFloatValues(_ key: FieldKey?, sample: Int) -> FormatFloats? {
+        guard let key, let f = bcf_get_fmt_id(rec, key.id), sample >= 0, sample < Int(rec.pointee.n_sample) else { return nil }
+        let cap = Int(f.pointee.n)
+        guard cap > 0 else { return FormatFloats(raw: nil, parsed: [], count: 0) }
+        let buf = formatScratch.doubles(capacity: cap)
+        let n = chts_fmt_floats(f, Int32(sample), buf, Int32(cap))
+        if n < 0 {
+            guard let v = formatFloats(key, sample: sample) else { return nil }
+            return FormatFloats(raw: nil, parsed: v, count: v.count)
+        }
+        return FormatFloats(raw: buf, parsed: [], count: Int(n))
+    }
+}

@@ -69,6 +69,8 @@ public final class VariantFileReader {
     var supportKeysCache: SupportKeys?
     /// The coordinate limit of the index a region read uses (nil: no index, or its limit unknown).
     var indexLimit: Int64?
+    /// Buffers `formatSupport` reads FORMAT values into.
+    let formatScratch = FormatScratch()
 
     enum Source {
         case sequential

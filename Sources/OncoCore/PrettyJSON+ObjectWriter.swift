@@ -36,7 +36,7 @@ extension PrettyJSON {
             PrettyJSONNode.writeIndent(indent + 1, into: &out)
             out.append(UInt8(ascii: "\""))
             k.withUTF8Buffer { out.append(contentsOf: $0) }
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: " "), UInt8(ascii: ":"), UInt8(ascii: " ")])
+            out.append(UInt8(ascii: "\"")); out.append(UInt8(ascii: " ")); out.append(UInt8(ascii: ":")); out.append(UInt8(ascii: " "))
         }
 
         private static func precedes(_ a: StaticString, _ b: StaticString) -> Bool {
@@ -48,6 +48,14 @@ extension PrettyJSON {
             guard let value else { return }
             key(k, &out)
             PrettyJSONScalars.appendQuoted(value, to: &out, slashes: slashes)
+        }
+
+        /// `"key" : "value"` from UTF-8 bytes (ill-formed sequences written as U+FFFD, as the `String`
+        /// made from them would be); nothing when `value` is nil.
+        public mutating func string(_ k: StaticString, utf8 value: UnsafeRawBufferPointer?, into out: inout [UInt8]) {
+            guard let value else { return }
+            key(k, &out)
+            PrettyJSONScalars.appendQuoted(bytes: value, to: &out, slashes: slashes)
         }
 
         /// `"key" : 12`; nothing when `value` is nil.
@@ -79,6 +87,22 @@ extension PrettyJSON {
                 if i > 0 { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: "\n")) }
                 PrettyJSONNode.writeIndent(indent + 2, into: &out)
                 PrettyJSONScalars.appendQuoted(v, to: &out, slashes: slashes)
+            }
+            out.append(UInt8(ascii: "\n"))
+            PrettyJSONNode.writeIndent(indent + 1, into: &out)
+            out.append(UInt8(ascii: "]"))
+        }
+
+        /// `strings` of `count` UTF-8 byte arrays, the `i`-th given by `element(i)` (not generic: a generic
+        /// collection would run unspecialised outside this module).
+        public mutating func strings(_ k: StaticString, count: Int, into out: inout [UInt8], utf8 element: (Int) -> [UInt8]) {
+            key(k, &out)
+            out.append(UInt8(ascii: "["))
+            out.append(UInt8(ascii: "\n"))
+            for i in 0..<count {
+                if i > 0 { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: "\n")) }
+                PrettyJSONNode.writeIndent(indent + 2, into: &out)
+                element(i).withUnsafeBytes { PrettyJSONScalars.appendQuoted(bytes: $0, to: &out, slashes: slashes) }
             }
             out.append(UInt8(ascii: "\n"))
             PrettyJSONNode.writeIndent(indent + 1, into: &out)

@@ -158,32 +158,57 @@ final class PrettyJSONScalars {
 
     /// `s` quoted and escaped as Foundation's JSON writer does.
     static func appendQuoted(_ s: String, to out: inout [UInt8], slashes: Bool) {
-        out.append(UInt8(ascii: "\""))
         var copy = s
-        copy.withUTF8 { buf in
-            var mark = 0
-            for i in 0..<buf.count {
-                let b = buf[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || (slashes && b == UInt8(ascii: "/")) else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[mark..<i]))
-                mark = i + 1
-                out.append(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(b)
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    let hex: StaticString = "0123456789abcdef"
-                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    hex.withUTF8Buffer { h in out.append(h[Int(b >> 4)]); out.append(h[Int(b & 0xF)]) }
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[mark..<buf.count]))
+        copy.withUTF8 { appendQuotedUTF8(UnsafeRawBufferPointer($0), to: &out, slashes: slashes) }
+    }
+
+    /// `appendQuoted` of bytes taken as UTF-8: ill-formed sequences are written as U+FFFD, as
+    /// `String(decoding:as:)` would make them, so the output equals that of the `String`.
+    static func appendQuoted(bytes: UnsafeRawBufferPointer, to out: inout [UInt8], slashes: Bool) {
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            appendQuoted(String(decoding: bytes, as: UTF8.self), to: &out, slashes: slashes)
+        } else {
+            appendQuotedUTF8(bytes, to: &out, slashes: slashes)
         }
-        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendQuotedUTF8(_ buf: UnsafeRawBufferPointer, to out: inout [UInt8], slashes: Bool) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: PrettyJSON.quotedCapacity(buf.count)) { tmp in
+            let n = PrettyJSON.writeQuoted(utf8: buf, to: tmp.baseAddress!, slashes: slashes)
+            out.append(contentsOf: UnsafeBufferPointer(start: tmp.baseAddress, count: n))
+        }
+    }
+}
+
+extension PrettyJSON {
+    /// The most bytes `writeQuoted` writes for `count` bytes of text (each may become `\u00XX`).
+    public static func quotedCapacity(_ count: Int) -> Int { 6 * count + 2 }
+
+    /// Writes well-formed UTF-8 `text` quoted and escaped as Foundation's JSON writer does (`\"`, `\\`,
+    /// `\/` when `slashes`, `\b \f \n \r \t`, other control bytes as `\u00xx`) at `out`, which must hold
+    /// `quotedCapacity(text.count)` bytes; returns the bytes written. The one implementation of the rules.
+    public static func writeQuoted(utf8 text: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>, slashes: Bool) -> Int {
+        var n = 0
+        @inline(__always) func put(_ b: UInt8) { out[n] = b; n += 1 }
+        put(UInt8(ascii: "\""))
+        for b in text {
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || (slashes && b == UInt8(ascii: "/")) else { put(b); continue }
+            put(UInt8(ascii: "\\"))
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): put(b)
+            case 0x08: put(UInt8(ascii: "b"))
+            case 0x0C: put(UInt8(ascii: "f"))
+            case 0x0A: put(UInt8(ascii: "n"))
+            case 0x0D: put(UInt8(ascii: "r"))
+            case 0x09: put(UInt8(ascii: "t"))
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                put(UInt8(ascii: "u")); put(UInt8(ascii: "0")); put(UInt8(ascii: "0"))
+                hex.withUTF8Buffer { h in put(h[Int(b >> 4)]); put(h[Int(b & 0xF)]) }
+            }
+        }
+        put(UInt8(ascii: "\""))
+        return n
     }
 }
 

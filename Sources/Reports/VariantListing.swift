@@ -24,10 +24,10 @@ public struct VariantListing {
     /// need only gene, consequence and 1-letter HGVSp.
     public var annotationDetail: ConsequencePicker.Detail { format == .tsv ? .summary : .full }
     /// TSV: header and lines; JSON: the variant objects only (the document head needs the record count).
-    private var body: [UInt8] = []
-    private var count = 0
-    private var number = [CChar](repeating: 0, count: 64)
-    private static var jsonOptions: PrettyJSON.Options { PrettyJSON.Options(escapesSlashes: true) }
+    var body: [UInt8] = []
+    var count = 0
+    var number = [CChar](repeating: 0, count: 64)
+    static var jsonOptions: PrettyJSON.Options { PrettyJSON.Options(escapesSlashes: true) }
 
     public static let columns = ["chrom", "pos", "ref", "alt", "filter", "gene", "consequence", "hgvsp", "vaf", "depth"]
 
@@ -52,33 +52,38 @@ public struct VariantListing {
 
     /// The whole listing.
     public func finish(_ calls: TumourCallSet) -> [UInt8] {
-        guard format == .json else { return body }
-        var out: [UInt8] = []
-        out.reserveCapacity(body.count + 512)
-        var doc = PrettyJSON.ObjectWriter(into: &out, indent: 0, options: Self.jsonOptions)
-        doc.string("annotation", calls.annotator?.rawValue, into: &out)
-        doc.string("build", calls.build.rawValue, into: &out)
-        doc.string("normal_sample", calls.normalSample, into: &out)
-        doc.string("onco_version", OncoVersion.current, into: &out)
-        doc.integer("records", calls.recordCount, into: &out)
-        doc.string("sample", calls.sample, into: &out)
-        doc.rawMember("variants", into: &out) { out in
+        let p = parts(calls)
+        return p.count == 1 ? p[0] : Array(p.joined())
+    }
+
+    /// The whole listing as consecutive parts (for JSON the document head, the variants, the tail), so a
+    /// 165 MB document is written without being copied into one more buffer.
+    public func parts(_ calls: TumourCallSet) -> [[UInt8]] {
+        guard format == .json else { return [body] }
+        var head: [UInt8] = []
+        head.reserveCapacity(512)
+        var doc = PrettyJSON.ObjectWriter(into: &head, indent: 0, options: Self.jsonOptions)
+        doc.string("annotation", calls.annotator?.rawValue, into: &head)
+        doc.string("build", calls.build.rawValue, into: &head)
+        doc.string("normal_sample", calls.normalSample, into: &head)
+        doc.string("onco_version", OncoVersion.current, into: &head)
+        doc.integer("records", calls.recordCount, into: &head)
+        doc.string("sample", calls.sample, into: &head)
+        doc.rawMember("variants", into: &head) { out in
             out.append(UInt8(ascii: "["))
             out.append(UInt8(ascii: "\n"))
-            out.append(contentsOf: body)
-            out.append(UInt8(ascii: "\n"))
-            out.append(contentsOf: Array("  ]".utf8))
         }
-        doc.finish(into: &out)
-        out.append(UInt8(ascii: "\n"))
-        return out
+        var tail: [UInt8] = Array("\n  ]".utf8)
+        doc.finish(into: &tail)
+        tail.append(UInt8(ascii: "\n"))
+        return [head, body, tail]
     }
 
     // MARK: TSV
 
-    private mutating func put(_ s: String) { var s = s; s.withUTF8 { body.append(contentsOf: $0) } }
-    private mutating func tab() { body.append(UInt8(ascii: "\t")) }
-    private mutating func dot() { body.append(UInt8(ascii: ".")) }
+    mutating func put(_ s: String) { var s = s; s.withUTF8 { body.append(contentsOf: $0) } }
+    mutating func tab() { body.append(UInt8(ascii: "\t")) }
+    mutating func dot() { body.append(UInt8(ascii: ".")) }
 
     /// One TSV line, as bytes (the VAF through C's `%.4f`, as `String(format:)` writes it).
     private mutating func appendLine(_ v: SomaticVariant) {
@@ -99,44 +104,31 @@ public struct VariantListing {
         tab()
         if let h = v.annotation?.hgvspShort { put(h) } else { dot() }
         tab()
-        if let vaf = v.support?.vaf {
-            if !Self.appendFixed4(vaf, to: &body) {
-                let n = withVaList([vaf]) { vsnprintf(&number, number.count, "%.4f", $0) }
-                number.withUnsafeBytes { body.append(contentsOf: $0.prefix(Int(max(0, min(n, 63))))) }
-            }
-        } else { dot() }
+        putVAF(v.support?.vaf)
         tab()
         if let d = v.support?.depth { PrettyJSON.ObjectWriter.appendDecimal(d, to: &body) } else { dot() }
         body.append(UInt8(ascii: "\n"))
+    }
+
+    /// The VAF column: `%.4f` (as `String(format:)` writes it), `.` when unknown.
+    mutating func putVAF(_ vaf: Double?) {
+        guard let vaf else { dot(); return }
+        if !Self.appendFixed4(vaf, to: &body) {
+            let n = withVaList([vaf]) { vsnprintf(&number, number.count, "%.4f", $0) }
+            number.withUnsafeBytes { body.append(contentsOf: $0.prefix(Int(max(0, min(n, 63))))) }
+        }
     }
 
     /// Appends `x` with four decimals exactly as C's `%.4f` writes it (glibc: the exact binary value
     /// rounded half to even, `-` kept on a negative value that rounds to zero), without `vsnprintf`.
     /// Returns `false`, appending nothing, for values it leaves to `vsnprintf` (non-finite, |x| ≥ 1e6).
     static func appendFixed4(_ x: Double, to out: inout [UInt8]) -> Bool {
-        let a = abs(x)
-        guard x.isFinite, a < 1e6 else { return false }
-        // a·10⁴ exactly as hi + lo (10⁴ is exact, and fma gives the product's rounding error).
-        let hi = a * 10_000
-        let lo = (-hi).addingProduct(a, 10_000)    // fused: a·10⁴ − hi, exact
-        var q = hi.rounded(.down)
-        var frac = hi - q                          // exact: hi and its floor share an exponent range
-        if frac == 0 && lo < 0 { q -= 1; frac = 1 }
-        let d = (frac - 0.5) + lo                  // the sign of (a·10⁴ − q − ½); zero only on an exact tie
-        if d > 0 || (d == 0 && q.truncatingRemainder(dividingBy: 2) == 1) { q += 1 }
-        let n = Int(q)
-        if x.sign == .minus { out.append(UInt8(ascii: "-")) }
-        PrettyJSON.ObjectWriter.appendDecimal(n / 10_000, to: &out)
-        out.append(UInt8(ascii: "."))
-        var f = n % 10_000
-        var digits: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-        digits.3 = UInt8(f % 10); f /= 10
-        digits.2 = UInt8(f % 10); f /= 10
-        digits.1 = UInt8(f % 10); f /= 10
-        digits.0 = UInt8(f)
-        let zero = UInt8(ascii: "0")
-        out.append(zero + digits.0); out.append(zero + digits.1); out.append(zero + digits.2); out.append(zero + digits.3)
-        return true
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buf in
+            var w = ByteCursor(buf.baseAddress!)
+            guard w.fixed4(x) else { return false }
+            out.append(contentsOf: UnsafeBufferPointer(start: buf.baseAddress, count: w.count))
+            return true
+        }
     }
 
     // MARK: JSON

@@ -59,18 +59,20 @@ struct VariantsCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = VariantReadOptions(path: file, region: region, sample: sample, bamPath: bam,
+        let options = VariantReadOptions(path: file, region: region, sample: sample, bamPath: bam,
                                          referenceFasta: reference, minBaseQuality: minBaseQuality,
                                          minMappingQuality: minMappingQuality,
                                          build: build.map { GenomeBuild(parsing: $0) }, malformed: lenient.policy)
-        var listing = VariantListing(format: format)
-        options.annotationDetail = listing.annotationDetail
-        let calls = try VariantFiles.stream(options) { v in
-            if !passOnly || v.isPass { try listing.append(v) }
-        }
+        let (listing, calls) = try VariantListing.list(options, format: format, passOnly: passOnly)
         noteSkipped(calls.skipped)
-        // Written once the whole file has been read: an error half-way leaves no half listing.
-        try emit(listing.finish(calls), to: nil)
+        // Written once the whole file has been read: an error half-way leaves no half listing. The parts
+        // go out as they are (a JSON listing of a large file is hundreds of MB: no joined copy).
+        for part in listing.parts(calls) where !part.isEmpty {
+            part.withUnsafeBytes { raw in
+                FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress!),
+                                                     count: raw.count, deallocator: .none))
+            }
+        }
     }
 }
 
