@@ -323,11 +323,24 @@ extension Warehouse {
     /// key order (no cohort to materialise, no sort); `cohortSize` is left 0 for the caller to set. The
     /// columns that depend on a query (performance status, known day) are left empty for the caller
     /// to fill (`TimeZeroFacts.apply`), as `lineOutcomes(_ queries:)` does per query.
+    /// A long id list is read in two halves on two sessions at once (ids ascending, so the halves' rows
+    /// follow each other in key order).
     func lines(ofPersons ids: [Int64]) async throws -> (table: LineOutcomeTable, specimens: [Int64: PersonSpecimens]) {
-        let q = SQLFragment("SELECT l.person_id AS c0, \(Self.lineColumns) FROM onco_line_outcome l WHERE ")
-            + dialect.inList("l.person_id", .idList(ids)) + SQLFragment(" ORDER BY c0, c1, l.episode_id")
-        let r = try await sql.withSession { s in try await s.fetch(q, types: Self.lineColumnTypes) }
-        let read = Self.lineTable(r)
+        let halves = ids.count >= 20_000 ? [Array(ids[..<(ids.count / 2)]), Array(ids[(ids.count / 2)...])] : [ids]
+        let queries = halves.map { part in
+            SQLFragment("SELECT l.person_id AS c0, \(Self.lineColumns) FROM onco_line_outcome l WHERE ")
+                + dialect.inList("l.person_id", .idList(part)) + SQLFragment(" ORDER BY c0, c1, l.episode_id")
+        }
+        let sql = self.sql
+        let parts: [ResultColumns] = try await withThrowingTaskGroup(of: (Int, ResultColumns).self) { g in
+            for (k, q) in queries.enumerated() {
+                g.addTask { (k, try await sql.withSession { s in try await s.fetch(q, types: Self.lineColumnTypes) }) }
+            }
+            var out = [ResultColumns?](repeating: nil, count: queries.count)
+            for try await (k, r) in g { out[k] = r }
+            return out.map { $0! }
+        }
+        let read = Self.lineTable(ResultColumns.concatenating(parts))
         return (read.table, read.specimens)
     }
 
