@@ -295,7 +295,11 @@ extension Warehouse {
         }
         let union = cohorts.reduce(into: Set<Int64>()) { $0.formUnion($1) }
         let (all, specimens) = try await lines(ofPersons: union.sorted())
-        var tables = cohorts.map { all.subset(persons: $0, cohortSize: $0.count) }
+        // a cohort holding every patient of the union holds every line read: no subset to take
+        var tables = cohorts.map { c -> LineOutcomeTable in
+            guard c.count < union.count else { var t = all; t.cohortSize = c.count; return t }
+            return all.subset(persons: c, cohortSize: c.count)
+        }
         // The query-dependent columns: performance status once per list of attribute names (usually one
         // for all), the known day per query.
         let withLines = Array(Set(all.personIDs)).sorted()
