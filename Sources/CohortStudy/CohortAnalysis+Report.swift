@@ -11,13 +11,46 @@ extension CohortAnalysis {
     /// curves are published only at steps of at least k events.
     func report(plan: CohortPlan, provenance: CohortReport.Provenance, definitionJSON: String) -> CohortReport {
         let dc = CohortDisclosure(k: provenance.minimumCellCount)
+        // KM summary times (display unit).
+        let maxTime = groups.compactMap { $0.curve?.time.last }.max().map { $0 * timeScale } ?? 0
+        let times = plan.kmTimes ?? Self.roundTimes(upTo: maxTime)
+        let (summaries, curvesOut, series) = groupSummaries(dc: dc, times: times)
+
+        let ph = proportionalHazards.map { p in
+            CohortReport.PHTest(transform: p.transform.rawValue, terms: p.terms.map(\.name),
+                                tests: p.terms.map { .init(chiSquare: $0.chiSquare, degreesOfFreedom: $0.degreesOfFreedom, p: $0.pValue) },
+                                global: .init(chiSquare: p.global.chiSquare, degreesOfFreedom: p.global.degreesOfFreedom, p: p.global.pValue))
+        }
+        let levelCountsOut = levelCounts.map { lc in
+            CohortReport.LevelCounts(variable: lc.variable, levels: lc.levels, groups: groups.map(\.label),
+                                     counts: lc.counts.map { $0.map { dc.count($0) } })
+        }
+        let notesOut = reportNotes(plan: plan, provenance: provenance, dc: dc, anyWithheld: summaries.contains(where: \.withheld))
+
+        var report = CohortReport(
+            title: plan.definition.name, provenance: provenance, definition: definitionJSON,
+            definitionSummary: Self.summary(plan), endpoint: Self.endpointText(plan), timeUnit: plan.displayUnit.rawValue,
+            flow: flow.map { .init(label: $0.label, count: dc.count($0.count)) }, grouping: grouping,
+            cutoffs: cutoffs.map { c in
+                // a cut-off of a level smaller than the minimum would describe fewer patients than allowed
+                .init(level: c.level, n: dc.count(c.n), nAbove: dc.count(c.nAbove), value: dc.isSmall(c.n) ? nil : c.value,
+                      below: plan.selectsBottom ? true : nil)
+            },
+            groups: summaries, levelCounts: levelCountsOut, curves: curvesOut, logRank: logRankSummary(dc: dc),
+            cox: coxSummary(dc: dc), proportionalHazards: ph, notes: notesOut, plotSeries: series)
+        if !setMembers.isEmpty {
+            report.setMembers = setMembers.map { CohortReport.SetMember(member: $0.label, carriers: dc.count($0.carriers)) }
+        }
+        report.competingRisks = competingRisks.map { competingRisksSummary($0, dc: dc, times: times) }
+        return report
+    }
+
+    /// Each group's summary row, its published curve and its plot series; a group smaller than the minimum
+    /// keeps only its counts.
+    private func groupSummaries(dc: CohortDisclosure, times: [Double])
+        -> ([CohortReport.GroupSummary], [CohortReport.Curve], [KaplanMeierSeries]) {
         let scale = timeScale
         func opt(_ x: Double) -> Double? { x.isFinite ? x : nil }
-
-        // KM summary times (display unit).
-        let maxTime = groups.compactMap { $0.curve?.time.last }.max().map { $0 * scale } ?? 0
-        let times = plan.kmTimes ?? Self.roundTimes(upTo: maxTime)
-
         var summaries: [CohortReport.GroupSummary] = []
         var curvesOut: [CohortReport.Curve] = []
         var series: [KaplanMeierSeries] = []
@@ -48,65 +81,65 @@ extension CohortAnalysis {
             series.append(dc.active ? dc.series(label: g.label, km, steps: steps, end: end, scale: scale)
                                     : KaplanMeierDisclosure(k: dc.k).series(label: g.label, km, scale: scale))
         }
+        return (summaries, curvesOut, series)
+    }
 
-        // a test comparing a group smaller than the minimum describes that group: withheld, like its median and HR
+    /// The log-rank test; a test comparing a group smaller than the minimum describes that group: withheld,
+    /// like its median and HR.
+    private func logRankSummary(dc: CohortDisclosure) -> CohortReport.LogRankSummary? {
         let smallGroups = Set(groups.filter { dc.isSmall($0.n) }.map(\.label))
-        let lr = logRank.map { l in
+        return logRank.map { l in
             let withhold = l.groups.contains(where: smallGroups.contains)
             return CohortReport.LogRankSummary(test: withhold ? nil : .init(chiSquare: l.chiSquare, degreesOfFreedom: l.degreesOfFreedom, p: l.pValue),
                                                strata: logRankStrata, groups: l.groups,
                                                observed: l.observed.map { dc.count(Int($0.rounded())) }, expected: withhold ? nil : l.expected,
                                                withheld: withhold)
         }
+    }
 
-        var coxOut: CohortReport.CoxSummary?
-        if let fit = cox {
-            let table = fit.coefficientTable
-            var terms: [CohortReport.CoxTerm] = []
-            for (t, info) in zip(fit.terms, coxTerms) {
-                if let levels = t.levels {
-                    terms.append(.init(term: t.name, level: levels[0], isReference: true, n: dc.count(info.counts[0]), coefficient: nil,
-                                       standardError: nil, hazardRatio: nil, lower: nil, upper: nil, p: nil))
-                    // a level (or a reference) smaller than the minimum: its contrast describes fewer patients than allowed
-                    let smallReference = dc.isSmall(info.counts[0])
-                    for (k, col) in t.columns.enumerated() {
-                        let c = table[col]
-                        let withhold = smallReference || dc.isSmall(info.counts[k + 1])
-                        var term = CohortReport.CoxTerm(term: t.name, level: levels[k + 1], isReference: false, n: dc.count(info.counts[k + 1]),
-                                           coefficient: withhold ? nil : opt(c.coefficient), standardError: withhold ? nil : opt(c.standardError),
-                                           hazardRatio: withhold ? nil : opt(c.hazardRatio), lower: withhold ? nil : opt(c.lower),
-                                           upper: withhold ? nil : opt(c.upper), p: withhold ? nil : opt(c.pValue))
-                        term.withheld = withhold
-                        terms.append(term)
-                    }
-                } else {
-                    let c = table[t.columns.lowerBound]
-                    terms.append(.init(term: t.name, level: nil, isReference: false, n: dc.count(info.counts[0]),
-                                       coefficient: opt(c.coefficient), standardError: opt(c.standardError), hazardRatio: opt(c.hazardRatio),
-                                       lower: opt(c.lower), upper: opt(c.upper), p: opt(c.pValue)))
+    /// The Cox model's table; a level (or a reference) smaller than the minimum has its contrast withheld.
+    private func coxSummary(dc: CohortDisclosure) -> CohortReport.CoxSummary? {
+        guard let fit = cox else { return nil }
+        func opt(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        let table = fit.coefficientTable
+        var terms: [CohortReport.CoxTerm] = []
+        for (t, info) in zip(fit.terms, coxTerms) {
+            if let levels = t.levels {
+                terms.append(.init(term: t.name, level: levels[0], isReference: true, n: dc.count(info.counts[0]), coefficient: nil,
+                                   standardError: nil, hazardRatio: nil, lower: nil, upper: nil, p: nil))
+                // a level (or a reference) smaller than the minimum: its contrast describes fewer patients than allowed
+                let smallReference = dc.isSmall(info.counts[0])
+                for (k, col) in t.columns.enumerated() {
+                    let c = table[col]
+                    let withhold = smallReference || dc.isSmall(info.counts[k + 1])
+                    var term = CohortReport.CoxTerm(term: t.name, level: levels[k + 1], isReference: false, n: dc.count(info.counts[k + 1]),
+                                                    coefficient: withhold ? nil : opt(c.coefficient), standardError: withhold ? nil : opt(c.standardError),
+                                                    hazardRatio: withhold ? nil : opt(c.hazardRatio), lower: withhold ? nil : opt(c.lower),
+                                                    upper: withhold ? nil : opt(c.upper), p: withhold ? nil : opt(c.pValue))
+                    term.withheld = withhold
+                    terms.append(term)
                 }
+            } else {
+                let c = table[t.columns.lowerBound]
+                terms.append(.init(term: t.name, level: nil, isReference: false, n: dc.count(info.counts[0]),
+                                   coefficient: opt(c.coefficient), standardError: opt(c.standardError), hazardRatio: opt(c.hazardRatio),
+                                   lower: opt(c.lower), upper: opt(c.upper), p: opt(c.pValue)))
             }
-            func test(_ t: ChiSquareTest) -> CohortReport.Test { .init(chiSquare: t.statistic, degreesOfFreedom: t.degreesOfFreedom, p: t.pValue) }
-            coxOut = .init(n: dc.count(fit.n), events: dc.count(fit.eventCount), ties: fit.options.ties.rawValue, strata: coxStrata, terms: terms,
-                           likelihoodRatio: test(fit.likelihoodRatioTest), wald: test(fit.waldTest), score: test(fit.scoreTest),
-                           logLikelihood: fit.logLikelihood, concordance: fit.concordance.map(\.c),
-                           concordanceStandardError: fit.concordance.map(\.standardError),
-                           problems: fit.problems.map(\.description))
         }
+        func test(_ t: ChiSquareTest) -> CohortReport.Test { .init(chiSquare: t.statistic, degreesOfFreedom: t.degreesOfFreedom, p: t.pValue) }
+        return .init(n: dc.count(fit.n), events: dc.count(fit.eventCount), ties: fit.options.ties.rawValue, strata: coxStrata, terms: terms,
+                     likelihoodRatio: test(fit.likelihoodRatioTest), wald: test(fit.waldTest), score: test(fit.scoreTest),
+                     logLikelihood: fit.logLikelihood, concordance: fit.concordance.map(\.c),
+                     concordanceStandardError: fit.concordance.map(\.standardError),
+                     problems: fit.problems.map(\.description))
+    }
 
-        let ph = proportionalHazards.map { p in
-            CohortReport.PHTest(transform: p.transform.rawValue, terms: p.terms.map(\.name),
-                                tests: p.terms.map { .init(chiSquare: $0.chiSquare, degreesOfFreedom: $0.degreesOfFreedom, p: $0.pValue) },
-                                global: .init(chiSquare: p.global.chiSquare, degreesOfFreedom: p.global.degreesOfFreedom, p: p.global.pValue))
-        }
-
-        let levelCountsOut = levelCounts.map { lc in
-            CohortReport.LevelCounts(variable: lc.variable, levels: lc.levels, groups: groups.map(\.label),
-                                     counts: lc.counts.map { $0.map { dc.count($0) } })
-        }
-
+    /// The notes under the report: withheld groups, the disclosure-control rule, the cut-off rule, competing
+    /// risks' notes; the synthetic-data banner first.
+    private func reportNotes(plan: CohortPlan, provenance: CohortReport.Provenance, dc: CohortDisclosure,
+                             anyWithheld: Bool) -> [String] {
         var notesOut = notes
-        if summaries.contains(where: \.withheld) {
+        if anyWithheld {
             notesOut.append("groups with fewer than \(provenance.minimumCellCount) patients are shown as <\(provenance.minimumCellCount); their curves and estimates (median, survival, hazard ratios, the log-rank test comparing them) are withheld")
         }
         if dc.active {
@@ -117,23 +150,7 @@ extension CohortAnalysis {
         }
         if let cr = competingRisks { notesOut += cr.notes }
         if provenance.synthetic { notesOut.insert(CohortReport.syntheticBanner, at: 0) }
-
-        var report = CohortReport(
-            title: plan.definition.name, provenance: provenance, definition: definitionJSON,
-            definitionSummary: Self.summary(plan), endpoint: Self.endpointText(plan), timeUnit: plan.displayUnit.rawValue,
-            flow: flow.map { .init(label: $0.label, count: dc.count($0.count)) }, grouping: grouping,
-            cutoffs: cutoffs.map { c in
-                // a cut-off of a level smaller than the minimum would describe fewer patients than allowed
-                .init(level: c.level, n: dc.count(c.n), nAbove: dc.count(c.nAbove), value: dc.isSmall(c.n) ? nil : c.value,
-                      below: plan.selectsBottom ? true : nil)
-            },
-            groups: summaries, levelCounts: levelCountsOut, curves: curvesOut, logRank: lr, cox: coxOut, proportionalHazards: ph,
-            notes: notesOut, plotSeries: series)
-        if !setMembers.isEmpty {
-            report.setMembers = setMembers.map { CohortReport.SetMember(member: $0.label, carriers: dc.count($0.carriers)) }
-        }
-        report.competingRisks = competingRisks.map { competingRisksSummary($0, dc: dc, times: times) }
-        return report
+        return notesOut
     }
 
     /// Round times (excluding 0) over follow-up: steps of 1, 2, 2.5 or 5 × 10^k, at most 8.

@@ -57,7 +57,21 @@ public struct TargetTrialPlan: Sendable, Hashable {
             }
             return nil
         }
-        // What a target trial fixes itself.
+        try checkTrialFixes(d, fail: fail)
+        let (treated, comparator, comparatorLabel) = try strategies(s, fail: fail)
+        let p = try trialProtocol(s, fail: fail)
+        let biomarkers = try eligibilityBiomarkers(d, fail: fail)
+
+        var fields: Set<String> = ["therapies", "os"]
+        for c in p.covariates { fields.insert(field(c)) }
+        if !d.population.alterations.isEmpty { fields.insert("specimen_dates") }
+        return TargetTrialPlan(treatmentDrugs: treated, comparator: comparator, comparatorLabel: comparatorLabel, trialProtocol: p,
+                               biomarkers: biomarkers, fields: fields)
+    }
+
+    /// What a target trial fixes itself: no groups, overall survival from time zero, its own analysis, no
+    /// selection on treatment received at any time.
+    private static func checkTrialFixes(_ d: CohortDefinition, fail: (String, String) -> CohortStudyError) throws {
         if d.groups != nil { throw fail("groups", "a target trial compares its treatment strategies (design.treatment vs design.comparator); remove groups") }
         let e = d.endpoint
         guard e.kind == .os else { throw fail("endpoint.kind", "a target trial's outcome is overall survival from time zero (os)") }
@@ -71,7 +85,11 @@ public struct TargetTrialPlan: Sendable, Hashable {
         if !d.population.therapies.isEmpty {
             throw fail("population.therapies", "selects on treatment received at any time, which is not known at time zero; a target trial's eligibility uses only what was known then (use design.treatment, design.comparator and design.line)")
         }
+    }
 
+    /// The treated arm's drugs and the comparator (another line in the same setting, or a regimen).
+    private static func strategies(_ s: DesignSpec, fail: (String, String) -> CohortStudyError) throws
+        -> (treated: [String], comparator: TargetTrial.Comparator, label: String) {
         // A strategy is a regimen: a line containing all of its drugs (a class would ask for every drug of it at once).
         func regimen(_ t: TherapySpec, _ field: String) throws -> [String] {
             if t.line != nil { throw fail("\(field).line", "give the setting as design.line") }
@@ -91,7 +109,11 @@ public struct TargetTrialPlan: Sendable, Hashable {
             comparatorLabel = drugs.joined(separator: " + ")
         }
         if let l = s.line, l < 1 { throw fail("design.line", "must be 1 or more") }
+        return (treated, comparator, comparatorLabel)
+    }
 
+    /// The protocol: the design's values, every other setting at `TargetTrialProtocol`'s default.
+    private static func trialProtocol(_ s: DesignSpec, fail: (String, String) -> CohortStudyError) throws -> TargetTrialProtocol {
         var p = TargetTrialProtocol()
         if let l = s.line { p.settings = [l >= 3 ? "3+" : String(l)] }
         if let w = s.weights {
@@ -131,8 +153,11 @@ public struct TargetTrialPlan: Sendable, Hashable {
             p.horizonMonths = h
         }
         do { try p.validate() } catch let e as TargetTrialError { throw fail("design.\(e.field)", "\(e.value): \(e.requirement)") }
+        return p
+    }
 
-        // Eligibility from what was known at time zero: each biomarker of the population must be datable.
+    /// Eligibility from what was known at time zero: each biomarker of the population must be datable.
+    private static func eligibilityBiomarkers(_ d: CohortDefinition, fail: (String, String) -> CohortStudyError) throws -> [BiomarkerCriterion] {
         var biomarkers: [BiomarkerCriterion] = []
         let small: Set<String> = ["truncating", "missense", "inframeIndel", "splice", "synonymous", "noncoding"]
         let kinds: Set<String> = ["amplification", "deletion", "fusion"]
@@ -157,12 +182,7 @@ public struct TargetTrialPlan: Sendable, Hashable {
                 throw fail("\(field).classes", "a target trial dates each biomarker by its specimen: give a protein change (\(a.gene):p.L858R), small-variant classes (missense, truncating, inframeIndel, splice) or one of amplification, deletion, fusion, not \(classes.joined(separator: ", "))")
             }
         }
-
-        var fields: Set<String> = ["therapies", "os"]
-        for c in p.covariates { fields.insert(field(c)) }
-        if !d.population.alterations.isEmpty { fields.insert("specimen_dates") }
-        return TargetTrialPlan(treatmentDrugs: treated, comparator: comparator, comparatorLabel: comparatorLabel, trialProtocol: p,
-                               biomarkers: biomarkers, fields: fields)
+        return biomarkers
     }
 
     /// Every name `design.psCovariates` accepts for the protocol's covariates (`age`, …, `performance-status`).

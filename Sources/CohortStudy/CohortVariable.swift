@@ -57,16 +57,13 @@ public enum CohortVariable: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The scope field a project needs to use this variable (`ResearchProject.fields`).
+    /// Named as the variable (`description`) but for two: a diagnosis year needs `diagnosis_date`, an
+    /// altered gene `mutations`.
     public var field: String {
         switch self {
-        case .tumourType: return "tumour_type"
-        case .age: return "age"
-        case .sex: return "sex"
-        case .stage: return "stage"
-        case .tmb: return "tmb"
         case .diagnosisYear: return "diagnosis_date"
         case .altered: return "mutations"
-        case .attribute(let n): return n
+        default: return description
         }
     }
 

@@ -61,18 +61,14 @@ struct BinaryReader {
         return String(decoding: UnsafeRawBufferPointer(rebasing: base[pos..<(pos + n)]), as: UTF8.self)
     }
     mutating func optString() throws -> String? { try u8() == 1 ? try string() : nil }
-    mutating func strings() throws -> [String] {
+    mutating func strings() throws -> [String] { try array { try $0.string() } }
+    mutating func ints() throws -> [Int] { try array { try $0.int() } }
+    /// A count, then that many elements read by `element`; a count larger than the bytes left is corrupt.
+    mutating func array<T>(_ element: (inout BinaryReader) throws -> T) throws -> [T] {
         let n = Int(try varint())
         guard n <= base.count - pos else { throw fail("array") }
-        var a: [String] = []; a.reserveCapacity(n)
-        for _ in 0..<n { a.append(try string()) }
-        return a
-    }
-    mutating func ints() throws -> [Int] {
-        let n = Int(try varint())
-        guard n <= base.count - pos else { throw fail("array") }
-        var a: [Int] = []; a.reserveCapacity(n)
-        for _ in 0..<n { a.append(try int()) }
+        var a: [T] = []; a.reserveCapacity(n)
+        for _ in 0..<n { a.append(try element(&self)) }
         return a
     }
 }

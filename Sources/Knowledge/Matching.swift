@@ -1,87 +1,5 @@
 import OncoCore
 
-/// One case variant prepared once for matching.
-final class ObservedVariant {
-    let index: Int
-    let variant: SomaticVariant
-    let gene: String?
-    let protein: ProteinChange?
-    let consequences: [String]
-    let classes: Set<Consequence.Class>
-    let exon: Int?
-    let exonSource: String?
-    let minimal: GenomicAllele
-    let hgvsc: String?
-
-    init(index: Int, variant: SomaticVariant, gene: String?, protein: ProteinChange?, consequences: [String],
-         classes: Set<Consequence.Class>, exon: Int?, exonSource: String?, minimal: GenomicAllele, hgvsc: String?) {
-        self.index = index; self.variant = variant; self.gene = gene; self.protein = protein
-        self.consequences = consequences; self.classes = classes; self.exon = exon; self.exonSource = exonSource
-        self.minimal = minimal; self.hgvsc = hgvsc
-    }
-
-    var isNonSynonymousCoding: Bool {
-        if let p = protein, p.isSynonymous { return false }
-        if classes.contains(.truncating) || classes.contains(.missense) || classes.contains(.inframeIndel) { return true }
-        if consequences.isEmpty, let p = protein { return !p.isSynonymous }
-        return false
-    }
-    var isTruncating: Bool {
-        if classes.contains(.truncating) { return true }
-        if let p = protein {
-            if case .frameshift = p.kind { return true }
-            if case .substitution(let a) = p.kind, a == "*" { return true }
-        }
-        return false
-    }
-    var isDeletionLike: Bool {
-        if consequences.contains("inframe_deletion") { return true }
-        if let p = protein {
-            switch p.kind {
-            case .deletion: return true
-            case .delins(let s): return (s?.count ?? 0) < (p.lastPosition - p.start + 1)
-            default: break
-            }
-        }
-        if consequences.isEmpty && protein == nil {
-            let d = minimal.ref.count - minimal.alt.count
-            return d > 0 && d % 3 == 0
-        }
-        return false
-    }
-    var isInsertionLike: Bool {
-        if consequences.contains("inframe_insertion") { return true }
-        if let p = protein {
-            switch p.kind {
-            case .insertion, .duplication: return true
-            case .delins(let s): return (s?.count ?? 0) > (p.lastPosition - p.start + 1)
-            default: break
-            }
-        }
-        if consequences.isEmpty && protein == nil {
-            let d = minimal.alt.count - minimal.ref.count
-            return d > 0 && d % 3 == 0
-        }
-        return false
-    }
-    var isSpliceSite: Bool {
-        consequences.contains { $0 == "splice_donor_variant" || $0 == "splice_acceptor_variant" || $0 == "splice_region_variant"
-            || $0 == "splice_donor_5th_base_variant" || $0 == "splice_donor_region_variant" }
-    }
-
-    var label: String {
-        var s = gene ?? "?"
-        if let p = protein { s += " p.\(p)" } else if let c = hgvsc { s += " \(c)" }
-        return s + " (\(variant.key))"
-    }
-}
-
-/// A hit of one rule leaf or subtree.
-struct Hit {
-    var alterations: [MatchedAlteration]
-    var resolution: MatchResolution
-}
-
 extension KnowledgeBase {
     /// Matches a case against every rule and returns the matched profiles with tiered evidence and a
     /// per-therapy summary.
@@ -280,87 +198,28 @@ extension KnowledgeBase {
     }
 
     func evaluate(_ c: RuleCondition, _ env: Environment) -> Hit? {
-        func variantHits(_ gene: String, _ resolution: MatchResolution, _ test: (ObservedVariant) -> Bool) -> Hit? {
-            let alts = (env.byGene[gene] ?? []).compactMap { i -> MatchedAlteration? in
-                let o = env.observed[i]
-                guard test(o) else { return nil }
-                return MatchedAlteration(source: .variant, description: o.label, variantIndex: o.index, variantKey: o.variant.key,
-                                         condition: c.description, resolution: resolution,
-                                         exonSource: resolution == .exon ? o.exonSource : nil)
-            }
-            return alts.isEmpty ? nil : Hit(alterations: alts, resolution: resolution)
-        }
-        func cnaHit(_ gene: String, _ kinds: Set<CopyNumberAlteration.Kind>) -> Hit? {
-            let a = (env.cna[gene] ?? []).filter { kinds.contains($0.kind) }.map {
-                MatchedAlteration(source: .copyNumber, description: "\(gene) \($0.kind.rawValue)" + ($0.copyNumber.map { " (CN \($0))" } ?? ""),
-                                  variantIndex: nil, variantKey: nil, condition: c.description, resolution: .gene, exonSource: nil)
-            }
-            return a.isEmpty ? nil : Hit(alterations: a, resolution: .gene)
-        }
-        func merge(_ hs: [Hit?]) -> Hit? {
-            let found = hs.compactMap { $0 }
-            guard !found.isEmpty else { return nil }
-            return Hit(alterations: found.flatMap(\.alterations), resolution: found.map(\.resolution).min()!)
-        }
         switch c {
         case .protein(let g, let change):
-            return variantHits(g, .exact) { o in o.protein.map { change.matches($0) } ?? false }
+            return env.variantHits(g, .exact, c) { o in o.protein.map { change.matches($0) } ?? false }
         case .codon(let g, let pos, _):
-            return variantHits(g, .codon) { o in
+            return env.variantHits(g, .codon, c) { o in
                 guard let p = o.protein, !p.isSynonymous else { return false }
                 return p.start <= pos && pos <= p.lastPosition
             }
         case .aminoAcidRange(let g, let a, let b, _):
-            return variantHits(g, .range) { o in
+            return env.variantHits(g, .range, c) { o in
                 guard let p = o.protein, !p.isSynonymous, o.isNonSynonymousCoding else { return false }
                 return p.start <= b && p.lastPosition >= a
             }
         case .exon(let g, let first, let last, let event):
-            return variantHits(g, .exon) { o in
-                let inExon = o.exon.map { first <= $0 && $0 <= last } ?? false
-                switch event {
-                case .mutation: return inExon && o.isNonSynonymousCoding
-                case .deletion: return inExon && o.isDeletionLike
-                case .insertion: return inExon && o.isInsertionLike
-                case .frameshift:
-                    return inExon && (o.consequences.contains("frameshift_variant") || { if case .frameshift? = o.protein?.kind { return true }; return false }())
-                case .skipping:
-                    let splice = o.isSpliceSite || o.classes.contains(.truncating) && o.consequences.contains { $0.hasPrefix("splice") }
-                    let edge = (first...last).contains { nearExonEdge(o.minimal, gene: g, exon: $0) }
-                    return (splice && (inExon || edge)) || (edge && o.minimal.ref.count > o.minimal.alt.count)
-                }
-            }
+            return exonHit(g, first, last, event, c, env)
         case .gene(let g, let event):
-            switch event {
-            case .mutation:
-                return variantHits(g, .gene) { $0.isNonSynonymousCoding || $0.isSpliceSite && $0.classes.contains(.truncating) }
-            case .lossOfFunction:
-                return merge([variantHits(g, .gene) { $0.isTruncating }, cnaHit(g, [.deletion])])
-            case .truncating:
-                return variantHits(g, .gene) { $0.isTruncating }
-            case .frameshift:
-                return variantHits(g, .gene) { o in
-                    o.consequences.contains("frameshift_variant") || { if case .frameshift? = o.protein?.kind { return true }; return false }()
-                }
-            case .amplification: return cnaHit(g, [.amplification])
-            case .copyNumberLoss: return cnaHit(g, [.deletion])
-            case .copyNumberChange: return cnaHit(g, [.amplification, .deletion])
-            case .internalTandemDuplication:
-                return variantHits(g, .gene) { $0.isInsertionLike }
-            }
+            return Self.geneHit(g, event, c, env)
         case .anyFusion(let g):
-            let a = env.fusions.filter { $0.fivePrime == g || $0.threePrime == g }.map {
-                MatchedAlteration(source: .fusion, description: $0.description, variantIndex: nil, variantKey: nil,
-                                  condition: c.description, resolution: .gene, exonSource: nil)
-            }
-            return a.isEmpty ? nil : Hit(alterations: a, resolution: .gene)
+            return env.fusionHit(c, resolution: .gene) { $0.fivePrime == g || $0.threePrime == g }
         case .fusion(let five, let three, let bp):
-            let a = env.fusions.filter { $0.fivePrime == five && $0.threePrime == three }.map {
-                MatchedAlteration(source: .fusion, description: $0.description, variantIndex: nil, variantKey: nil,
-                                  condition: c.description, resolution: bp == nil ? .exact : .range, exonSource: nil)
-            }
             // A breakpoint-specific fusion (exons) cannot be confirmed from a gene pair: range resolution.
-            return a.isEmpty ? nil : Hit(alterations: a, resolution: bp == nil ? .exact : .range)
+            return env.fusionHit(c, resolution: bp == nil ? .exact : .range) { $0.fivePrime == five && $0.threePrime == three }
         case .characteristic(let ch):
             switch ch {
             case .tmbHigh:
@@ -373,17 +232,9 @@ extension KnowledgeBase {
                                                            condition: c.description, resolution: .gene, exonSource: nil)], resolution: .gene)
             }
         case .cdna(let g, let h):
-            return variantHits(g, .exact) { $0.hgvsc?.lowercased() == h.lowercased() }
+            return env.variantHits(g, .exact, c) { $0.hgvsc?.lowercased() == h.lowercased() }
         case .genomic(let g, let allele):
-            let lifted = allele.build == .grch37 ? liftover.lifted[allele] : nil
-            let alts = (env.byGene[g] ?? []).compactMap { i -> MatchedAlteration? in
-                let o = env.observed[i]
-                let text: String? = o.minimal == allele ? c.description
-                    : lifted == o.minimal ? "\(g) " + liftover.condition(source: "CIViC", allele, o.minimal) : nil
-                return text.map { MatchedAlteration(source: .variant, description: o.label, variantIndex: o.index, variantKey: o.variant.key,
-                                                    condition: $0, resolution: .exact, exonSource: nil) }
-            }
-            return alts.isEmpty ? nil : Hit(alterations: alts, resolution: .exact)
+            return genomicHit(g, allele, c, env)
         case .molecularMarker:
             return nil
         case .wildType(let g):
@@ -397,7 +248,99 @@ extension KnowledgeBase {
             for x in cs { guard let h = evaluate(x, env) else { return nil }; all.append(h) }
             return Hit(alterations: all.flatMap(\.alterations), resolution: all.map(\.resolution).max()!)
         case .anyOf(let cs):
-            return merge(cs.map { evaluate($0, env) })
+            return Environment.merge(cs.map { evaluate($0, env) })
         }
+    }
+
+    /// A variant in exons `first...last` of `g`: a mutation, deletion, insertion or frameshift within them, or exon
+    /// skipping (a splice-site change in or at the edge of one, or a deletion reaching an edge).
+    private func exonHit(_ g: String, _ first: Int, _ last: Int, _ event: ExonEvent, _ c: RuleCondition, _ env: Environment) -> Hit? {
+        env.variantHits(g, .exon, c) { o in
+            let inExon = o.exon.map { first <= $0 && $0 <= last } ?? false
+            switch event {
+            case .mutation: return inExon && o.isNonSynonymousCoding
+            case .deletion: return inExon && o.isDeletionLike
+            case .insertion: return inExon && o.isInsertionLike
+            case .frameshift:
+                return inExon && (o.consequences.contains("frameshift_variant") || { if case .frameshift? = o.protein?.kind { return true }; return false }())
+            case .skipping:
+                let splice = o.isSpliceSite || o.classes.contains(.truncating) && o.consequences.contains { $0.hasPrefix("splice") }
+                let edge = (first...last).contains { nearExonEdge(o.minimal, gene: g, exon: $0) }
+                return (splice && (inExon || edge)) || (edge && o.minimal.ref.count > o.minimal.alt.count)
+            }
+        }
+    }
+
+    /// A gene-level event: a non-synonymous or truncating variant, a frameshift, an ITD, or a copy-number change.
+    private static func geneHit(_ g: String, _ event: GeneEvent, _ c: RuleCondition, _ env: Environment) -> Hit? {
+        switch event {
+        case .mutation:
+            return env.variantHits(g, .gene, c) { $0.isNonSynonymousCoding || $0.isSpliceSite && $0.classes.contains(.truncating) }
+        case .lossOfFunction:
+            return Environment.merge([env.variantHits(g, .gene, c) { $0.isTruncating }, env.cnaHit(g, [.deletion], c)])
+        case .truncating:
+            return env.variantHits(g, .gene, c) { $0.isTruncating }
+        case .frameshift:
+            return env.variantHits(g, .gene, c) { o in
+                o.consequences.contains("frameshift_variant") || { if case .frameshift? = o.protein?.kind { return true }; return false }()
+            }
+        case .amplification: return env.cnaHit(g, [.amplification], c)
+        case .copyNumberLoss: return env.cnaHit(g, [.deletion], c)
+        case .copyNumberChange: return env.cnaHit(g, [.amplification, .deletion], c)
+        case .internalTandemDuplication:
+            return env.variantHits(g, .gene, c) { $0.isInsertionLike }
+        }
+    }
+
+    /// CIViC's coordinates, matched exactly on GRCh37 or lifted to GRCh38 (the matched alteration says so).
+    private func genomicHit(_ g: String, _ allele: GenomicAllele, _ c: RuleCondition, _ env: Environment) -> Hit? {
+        let lifted = allele.build == .grch37 ? liftover.lifted[allele] : nil
+        let alts = (env.byGene[g] ?? []).compactMap { i -> MatchedAlteration? in
+            let o = env.observed[i]
+            let text: String? = o.minimal == allele ? c.description
+                : lifted == o.minimal ? "\(g) " + liftover.condition(source: "CIViC", allele, o.minimal) : nil
+            return text.map { MatchedAlteration(source: .variant, description: o.label, variantIndex: o.index, variantKey: o.variant.key,
+                                                condition: $0, resolution: .exact, exonSource: nil) }
+        }
+        return alts.isEmpty ? nil : Hit(alterations: alts, resolution: .exact)
+    }
+}
+
+extension KnowledgeBase.Environment {
+    /// The case's variants in `gene` that pass `test`, at `resolution`.
+    func variantHits(_ gene: String, _ resolution: MatchResolution, _ c: RuleCondition, _ test: (ObservedVariant) -> Bool) -> Hit? {
+        let alts = (byGene[gene] ?? []).compactMap { i -> MatchedAlteration? in
+            let o = observed[i]
+            guard test(o) else { return nil }
+            return MatchedAlteration(source: .variant, description: o.label, variantIndex: o.index, variantKey: o.variant.key,
+                                     condition: c.description, resolution: resolution,
+                                     exonSource: resolution == .exon ? o.exonSource : nil)
+        }
+        return alts.isEmpty ? nil : Hit(alterations: alts, resolution: resolution)
+    }
+
+    /// The case's copy-number alterations of `gene` of one of `kinds`.
+    func cnaHit(_ gene: String, _ kinds: Set<CopyNumberAlteration.Kind>, _ c: RuleCondition) -> Hit? {
+        let a = (cna[gene] ?? []).filter { kinds.contains($0.kind) }.map {
+            MatchedAlteration(source: .copyNumber, description: "\(gene) \($0.kind.rawValue)" + ($0.copyNumber.map { " (CN \($0))" } ?? ""),
+                              variantIndex: nil, variantKey: nil, condition: c.description, resolution: .gene, exonSource: nil)
+        }
+        return a.isEmpty ? nil : Hit(alterations: a, resolution: .gene)
+    }
+
+    /// The case's fusions that pass `test`, at `resolution`.
+    func fusionHit(_ c: RuleCondition, resolution: MatchResolution, _ test: (GeneFusion) -> Bool) -> Hit? {
+        let a = fusions.filter(test).map {
+            MatchedAlteration(source: .fusion, description: $0.description, variantIndex: nil, variantKey: nil,
+                              condition: c.description, resolution: resolution, exonSource: nil)
+        }
+        return a.isEmpty ? nil : Hit(alterations: a, resolution: resolution)
+    }
+
+    /// The hits found, merged at the finest resolution among them; nil if none.
+    static func merge(_ hs: [Hit?]) -> Hit? {
+        let found = hs.compactMap { $0 }
+        guard !found.isEmpty else { return nil }
+        return Hit(alterations: found.flatMap(\.alterations), resolution: found.map(\.resolution).min()!)
     }
 }

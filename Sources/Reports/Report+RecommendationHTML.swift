@@ -22,20 +22,12 @@ extension RecommendationReport {
         if case .used = r.neighbourStatus { o += htmlTable(r.realWorldOnly, prefix: "R", empty: "None passed the gates.") }
         else { o += "<p class=\"empty\">\(esc(neighbourLine))</p>\n" }
 
-        let traced = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
-        if !traced.isEmpty {
-            o += "<h2>Evidence trace</h2>\n"
-            var inDetails = false, openPrefix = ""
-            for (prefix, t) in traced {
-                let hidden = (prefix.isEmpty && collapsed.contains { $0.rank == t.rank }) || (prefix == "N" && resCollapsed.contains { $0.rank == t.rank })
-                if inDetails && (!hidden || openPrefix != prefix) { o += "</details>\n"; inDetails = false }
-                if hidden && !inDetails {
-                    o += "<details class=\"collapsed\">\n<summary>Evidence trace of the T3/T4 \(prefix.isEmpty ? "candidates" : "resistance entries")</summary>\n"
-                    inDetails = true; openPrefix = prefix
-                }
-                o += htmlTraceCard(t, prefix: prefix, plotIndex: &plotIndex)
-            }
-            if inDetails { o += "</details>\n" }
+        let runs = traceRuns(collapsed: collapsed, resistanceCollapsed: resCollapsed)
+        if !runs.isEmpty { o += "<h2>Evidence trace</h2>\n" }
+        for run in runs {
+            if let kind = run.collapsed { o += "<details class=\"collapsed\">\n<summary>Evidence trace of the T3/T4 \(kind)</summary>\n" }
+            for (prefix, t) in run.entries { o += htmlTraceCard(t, prefix: prefix, plotIndex: &plotIndex) }
+            if run.collapsed != nil { o += "</details>\n" }
         }
         o += "<h2>Method</h2>\n<h3>Sort keys, in order</h3>\n<ol>\n"
         for k in RankingPolicy.sortKeys { o += "<li>\(esc(k))</li>\n" }
@@ -69,10 +61,7 @@ extension RecommendationReport {
             o += "<div class=\"synthetic\">\(Self.syntheticBanner): the warehouse holds synthetic patients only; real-world figures are simulated, not evidence.</div>\n"
         }
         o += "<h1>Therapy ranking</h1>\n<table class=\"facts\">\n"
-        var facts: [(String, String)] = [("Case", caseLine()), ("Tumour", tumourLine())]
-        for m in inputMethodLines() { facts.append(("Inputs", m)) }
-        facts += [("Variants", variantsLine()), ("Knowledge base", kbLine()), ("Warehouse", warehouseLine()), ("Similar patients", neighbourLine)]
-        for (k, v) in facts {
+        for (k, v) in caseFacts(knowledgeBase: "Knowledge base", neighbours: "Similar patients") {
             o += "<tr><th>\(esc(k))</th><td>\(esc(v))</td></tr>\n"
         }
         o += "</table>\n"

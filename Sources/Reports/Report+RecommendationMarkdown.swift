@@ -11,13 +11,7 @@ extension RecommendationReport {
         var o = "# Therapy ranking\n\n"
         if r.isSynthetic { o += "> **\(Self.syntheticBanner)**: the warehouse holds synthetic patients only; real-world figures are simulated, not evidence.\n\n" }
         o += "| | |\n|---|---|\n"
-        o += "| Case | \(cell(caseLine())) |\n"
-        o += "| Tumour | \(cell(tumourLine())) |\n"
-        for m in inputMethodLines() { o += "| Inputs | \(cell(m)) |\n" }
-        o += "| Variants | \(cell(variantsLine())) |\n"
-        o += "| KB | \(cell(kbLine())) |\n"
-        o += "| Warehouse | \(cell(warehouseLine())) |\n"
-        o += "| Neighbours | \(cell(neighbourLine)) |\n"
+        for (label, value) in caseFacts() { o += "| \(label) | \(cell(value)) |\n" }
         o += "| onco | \(r.oncoVersion) |\n\n"
         if !r.notes.isEmpty {
             for n in r.notes { o += "> **Note.** \(n)\n>\n" }
@@ -60,44 +54,22 @@ extension RecommendationReport {
         if case .used = r.neighbourStatus { o += table(r.realWorldOnly, empty: "none passed the gates") }
         else { o += "_\(cell(neighbourLine))_\n\n" }
 
-        let traced = r.therapies.map { ("", $0) } + r.notRecommended.map { ("N", $0) } + r.realWorldOnly.map { ("R", $0) }
-        if !traced.isEmpty {
-            o += "## Evidence trace\n\n"
-            var inDetails = false, openPrefix = ""
-            for (prefix, t) in traced {
-                let hidden = (prefix.isEmpty && collapsed.contains { $0.rank == t.rank }) || (prefix == "N" && resCollapsed.contains { $0.rank == t.rank })
-                if inDetails && (!hidden || openPrefix != prefix) { o += "</details>\n\n"; inDetails = false }
-                if hidden && !inDetails {
-                    o += "<details>\n<summary>Evidence trace of the T3/T4 \(prefix.isEmpty ? "candidates" : "resistance entries")</summary>\n\n"
-                    inDetails = true; openPrefix = prefix
-                }
+        let runs = traceRuns(collapsed: collapsed, resistanceCollapsed: resCollapsed)
+        if !runs.isEmpty { o += "## Evidence trace\n\n" }
+        for run in runs {
+            if let kind = run.collapsed { o += "<details>\n<summary>Evidence trace of the T3/T4 \(kind)</summary>\n\n" }
+            for (prefix, t) in run.entries {
                 o += "### [\(prefix)\(t.rank)] \(cell(t.name))\n\n"
                 if let tier = t.tier { o += "- \(tier), \(t.relation?.rawValue ?? "-") relation, \(t.resolution?.description ?? "-") match; \(t.biomarkers.joined(separator: ", "))\n" }
                 if let n = t.neighboursTreated { o += "- given to \(count(n)) of the nearest neighbours\n" }
-                if !t.previouslyReceived.isEmpty { o += "- previously received: \(t.previouslyReceived.joined(separator: ", "))\n" }
-                if let sl = Self.sourceLine(t) { o += "- \(cell(sl))\n" }
-                let tr = Self.traceGroups(t)
-                for g in tr.groups {
-                    o += "- **\(cell(g.profile))**: rule \(cell(g.rule)) (\(g.ruleKind), \(g.resolution) match); case \(cell(g.matched.joined(separator: "; ")))\n"
-                    for e in g.items { o += "  - \(cell(Self.evidenceLine(e)))\n" }
+                let lines = traceLines(t, escape: cell) { g in
+                    "**\(cell(g.profile))**: rule \(cell(g.rule)) (\(g.ruleKind), \(g.resolution) match); case \(cell(g.matched.joined(separator: "; ")))"
                 }
-                if !tr.conflictsHere.isEmpty {
-                    o += "- conflicts in this indication:\n"
-                    for e in tr.conflictsHere { o += "  - \(cell(Self.evidenceLine(e))); \(cell(e.profile))\n" }
-                }
-                if !tr.conflictsElsewhere.isEmpty { o += "- \(cell(Self.elsewhereLine(tr.conflictsElsewhere)))\n" }
-                if let ev = t.realWorld {
-                    o += "- real world:\n"
-                    for l in realWorldTrace(ev, therapy: t.name) { o += "  - \(cell(l))\n" }
-                } else if let why = t.realWorldUnavailable {
-                    o += "- real world: not assessed: \(cell(why))\n"
-                } else if r.warehouse == nil {
-                    o += "- real world: no warehouse configured\n"
-                }
-                o += "- versions: \(cell(versionsLine()))\n\n"
+                for l in lines { o += (l.depth == 0 ? "- " : "  - ") + l.text + "\n" }
+                o += "\n"
                 if let trial = trialSection(t) { o += trialMarkdown(trial, prefix: prefix, t) }
             }
-            if inDetails { o += "</details>\n\n" }
+            if run.collapsed != nil { o += "</details>\n\n" }
         }
         o += "## Sort keys, in order\n\n"
         for (i, k) in RankingPolicy.sortKeys.enumerated() { o += "\(i + 1). \(k)\n" }

@@ -15,13 +15,7 @@ extension RecommendationReport {
         var o = ""
         let title = "onco recommend \(r.oncoVersion): therapy ranking"
         o += bold(title) + (r.isSynthetic ? "   " + red("*** \(Self.syntheticBanner) ***") : "") + "\n"
-        o += "Case        \(caseLine())\n"
-        o += "Tumour      \(tumourLine())\n"
-        for m in inputMethodLines() { o += "Inputs      \(m)\n" }
-        o += "Variants    \(variantsLine())\n"
-        o += "KB          \(kbLine())\n"
-        o += "Warehouse   \(warehouseLine())\n"
-        o += "Neighbours  \(neighbourLine)\n"
+        for (label, value) in caseFacts() { o += label.padding(toLength: 12, withPad: " ", startingAt: 0) + value + "\n" }
         if !r.notes.isEmpty {
             o += "\n"
             for n in r.notes { o += (n.hasPrefix("SYNTHETIC") ? red("! " + n) : "! " + n) + "\n" }
@@ -58,27 +52,9 @@ extension RecommendationReport {
                 if !t.biomarkers.isEmpty { o += "; \(t.biomarkers.joined(separator: ", "))" }
                 if let n = t.neighboursTreated { o += "; given to \(count(n)) of the nearest neighbours" }
                 o += "\n"
-                if !t.previouslyReceived.isEmpty { o += "    previously received: \(t.previouslyReceived.joined(separator: ", "))\n" }
-                if let sl = Self.sourceLine(t) { o += "    \(sl)\n" }
-                let tr = Self.traceGroups(t)
-                for g in tr.groups {
-                    o += "    \(Self.ruleLine(g))\n"
-                    for e in g.items { o += "      \(Self.evidenceLine(e))\n" }
+                for l in traceLines(t, escape: { $0 }, rule: Self.ruleLine) {
+                    o += String(repeating: " ", count: 4 + 2 * l.depth) + l.text + "\n"
                 }
-                if !tr.conflictsHere.isEmpty {
-                    o += "    conflicts in this indication:\n"
-                    for e in tr.conflictsHere { o += "      \(Self.evidenceLine(e)); \(e.profile)\n" }
-                }
-                if !tr.conflictsElsewhere.isEmpty { o += "    \(Self.elsewhereLine(tr.conflictsElsewhere))\n" }
-                if let ev = t.realWorld {
-                    o += "    real world:\n"
-                    for l in realWorldTrace(ev, therapy: t.name) { o += "        \(l)\n" }
-                } else if let why = t.realWorldUnavailable {
-                    o += "    real world: not assessed: \(why)\n"
-                } else if r.warehouse == nil {
-                    o += "    real world: no warehouse configured\n"
-                }
-                o += "    versions: \(versionsLine())\n"
             }
         }
         o += trialAppendixText(traced, all: all, bold: bold)

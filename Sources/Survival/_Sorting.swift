@@ -73,11 +73,7 @@ func _radixSort(_ keysIn: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMut
     var src = keys.baseAddress!, dst = scratch.baseAddress!
     var offsets = [Int](repeating: 0, count: radixSize)
     for (p, shift) in plan.shifts.enumerated() {
-        let base = p * radixSize
-        let first = Int((keys[0] >> shift) & radixMask)
-        if hist[base + first] == n { continue }
-        var s = 0
-        for b in 0..<radixSize { offsets[b] = s; s += hist[base + b] }
+        guard bucketStarts(hist, pass: p, firstDigit: Int((keys[0] >> shift) & radixMask), count: n, into: &offsets) else { continue }
         offsets.withUnsafeMutableBufferPointer { off in
             for i in 0..<n {
                 let k = src[i]
@@ -89,6 +85,17 @@ func _radixSort(_ keysIn: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMut
         swap(&src, &dst)
     }
     if src != keys.baseAddress! { keys.baseAddress!.update(from: src, count: n) }
+}
+
+/// Fills `offsets` with where each bucket of pass `p` starts; false when all `n` keys share the digit of
+/// the first (the pass would move nothing, so it is skipped).
+@inline(__always)
+private func bucketStarts(_ hist: [Int], pass p: Int, firstDigit: Int, count n: Int, into offsets: inout [Int]) -> Bool {
+    let base = p * radixSize
+    if hist[base + firstDigit] == n { return false }
+    var s = 0
+    for b in 0..<radixSize { offsets[b] = s; s += hist[base + b] }
+    return true
 }
 
 /// The stable ascending order of `keys` (0-based indices).
@@ -109,11 +116,7 @@ func _radixOrder(_ keys: [UInt64]) -> [Int32] {
     var inB = false
     var offsets = [Int](repeating: 0, count: radixSize)
     for (p, shift) in plan.shifts.enumerated() {
-        let base = p * radixSize
-        let first = Int((keys[0] >> shift) & radixMask)
-        if hist[base + first] == n { continue }
-        var s = 0
-        for b in 0..<radixSize { offsets[b] = s; s += hist[base + b] }
+        guard bucketStarts(hist, pass: p, firstDigit: Int((keys[0] >> shift) & radixMask), count: n, into: &offsets) else { continue }
         func scatter(_ ks: UnsafeBufferPointer<UInt64>, _ xs: UnsafeBufferPointer<Int32>,
                      _ kd: UnsafeMutableBufferPointer<UInt64>, _ xd: UnsafeMutableBufferPointer<Int32>) {
             offsets.withUnsafeMutableBufferPointer { off in

@@ -30,15 +30,9 @@ struct AuditCommand: AsyncParsableCommand {
                     throw ValidationError("--checkpoint \(checkpoint): not a checkpoint written by `onco audit checkpoint` (JSON with seq, sha256, at, mac)")
                 }
             }
-            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
-            let v: AuditVerification
-            do {
-                let given = cp
-                v = try await store.verifyAuditLog(keys: keys, checkpoint: given, logger: ProjectCommand.logger)
-                try await store.close()
-            } catch {
-                try? await store.close()
-                throw error
+            let given = cp
+            let v = try await withGovernedWarehouse(database) { store in
+                try await store.verifyAuditLog(keys: keys, checkpoint: given, logger: ProjectCommand.logger)
             }
             if v.isIntact {
                 let head = v.recordedHead.map { "; head entry \($0.seq), sha256 \($0.sha256)" } ?? ""
@@ -65,14 +59,8 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var database: ProjectCommand.DB
         func run() async throws {
             let keys = try GovernanceCLI.keys()
-            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
-            let cp: AuditCheckpoint
-            do {
-                cp = try await GovernanceCLI.run { try await store.auditCheckpoint(keys: keys, logger: ProjectCommand.logger) }
-                try await store.close()
-            } catch {
-                try? await store.close()
-                throw error
+            let cp = try await withGovernedWarehouse(database) { store in
+                try await GovernanceCLI.run { try await store.auditCheckpoint(keys: keys, logger: ProjectCommand.logger) }
             }
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]

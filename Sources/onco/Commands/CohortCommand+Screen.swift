@@ -48,10 +48,8 @@ extension CohortCommand {
             }
             let r = result.report
             try emit(try CohortCommand.rendered(r, as: format), to: out)
-            if let volcanoPlot {
-                guard let svg = r.screenVolcanoSVG() else { throw ValidationError("no gene was tested with an estimable hazard ratio, so there is no volcano plot") }
-                try emit(svg, to: volcanoPlot)
-            }
+            try CohortCommand.emitPlot(r.screenVolcanoSVG(), to: volcanoPlot,
+                                       none: "no gene was tested with an estimable hazard ratio, so there is no volcano plot")
             if out != nil || stdoutIsTTY {
                 StandardError.write("audit entry \(result.audit.seq); \(result.result.units.count) \(r.screen?.unit ?? "gene")s tested over \(r.flow.last?.count.description ?? "?") patients\(r.provenance.synthetic ? " (SYNTHETIC DATA)" : "")\n")
             }

@@ -52,6 +52,13 @@ struct CohortCommand: AsyncParsableCommand {
         return value
     }
 
+    /// Writes a plot to `path` when one was asked for; `none` says why there is no plot when `svg` gives nil.
+    static func emitPlot(_ svg: @autoclosure () -> String?, to path: String?, none: String) throws {
+        guard let path else { return }
+        guard let text = svg() else { throw ValidationError(none) }
+        try emit(text, to: path)
+    }
+
     /// A cohort report in the chosen format.
     static func rendered(_ r: CohortReport, as format: Format) throws -> String {
         switch format {
@@ -171,14 +178,9 @@ struct CohortCommand: AsyncParsableCommand {
             }
             let r = result.report
             try emit(try CohortCommand.rendered(r, as: format), to: out)
-            if let kmPlot {
-                guard let svg = r.kaplanMeierSVG() else { throw ValidationError("no Kaplan–Meier curve may be shown (every group is below the minimum cell count)") }
-                try emit(svg, to: kmPlot)
-            }
-            if let forestPlot {
-                guard let svg = r.forestPlotSVG() else { throw ValidationError("no Cox model was fitted, so there is no forest plot") }
-                try emit(svg, to: forestPlot)
-            }
+            try CohortCommand.emitPlot(r.kaplanMeierSVG(), to: kmPlot,
+                                       none: "no Kaplan–Meier curve may be shown (every group is below the minimum cell count)")
+            try CohortCommand.emitPlot(r.forestPlotSVG(), to: forestPlot, none: "no Cox model was fitted, so there is no forest plot")
             if let exportRows, let csv = result.rowsCSV { try emit(csv, to: exportRows) }
             if out != nil || stdoutIsTTY {
                 let analysed = r.targetTrial.map { "\($0.arms[0].entries) + \($0.arms[1].entries) trial entries" }

@@ -73,6 +73,20 @@ func openGovernedWarehouse(_ database: WarehouseOptions, logger: Logger) async t
     try await database.open(.existing, logger: logger)
 }
 
+/// Runs `body` on the governed warehouse and closes it, also when `body` throws.
+func withGovernedWarehouse<T>(_ database: WarehouseOptions, _ body: (Warehouse) async throws -> T) async throws -> T {
+    let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
+    let value: T
+    do {
+        value = try await body(store)
+        try await store.close()
+    } catch {
+        try? await store.close()
+        throw error
+    }
+    return value
+}
+
 /// `onco project add|add-purpose|list|show|revoke|governance|keys`: the registry of approved research projects and care purposes.
 struct ProjectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -152,15 +166,10 @@ struct ProjectCommand: AsyncParsableCommand {
 
     static func register(_ p: ResearchProject, database: WarehouseOptions) async throws {
         let keys = try GovernanceCLI.keys()
-        let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
-        do {
-            let saved = try await GovernanceCLI.run { try await store.addProject(p, keys: keys, logger: ProjectCommand.logger) }
-            try await store.close()
-            print(ProjectCommand.describe(saved, today: CohortStudyToday.value))
-        } catch {
-            try? await store.close()
-            throw error
+        let saved = try await withGovernedWarehouse(database) { store in
+            try await GovernanceCLI.run { try await store.addProject(p, keys: keys, logger: ProjectCommand.logger) }
         }
+        print(ProjectCommand.describe(saved, today: CohortStudyToday.value))
     }
 
     struct AddPurpose: AsyncParsableCommand {
@@ -218,21 +227,16 @@ struct ProjectCommand: AsyncParsableCommand {
             if action == .rotate && newKey == nil {
                 throw GovernanceCLI.refused(GovernanceError(.auditKey, "`keys rotate` needs the new audit key: set \(GovernanceKeys.newAuditVariable) or \(GovernanceKeys.newAuditVariable)_FILE"))
             }
-            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
-            do {
-                if let newKey {
-                    let e = try await GovernanceCLI.run { try await store.rotateAuditKey(keys, to: newKey, logger: ProjectCommand.logger) }
-                    try await store.close()
-                    print("audit key rotated (audit entry \(e.seq)); give the new key to the querying processes, keep the retired one with the data-protection officer")
-                    return
+            let rotateTo = newKey
+            let message = try await withGovernedWarehouse(database) { store in
+                if let rotateTo {
+                    let e = try await GovernanceCLI.run { try await store.rotateAuditKey(keys, to: rotateTo, logger: ProjectCommand.logger) }
+                    return "audit key rotated (audit entry \(e.seq)); give the new key to the querying processes, keep the retired one with the data-protection officer"
                 }
                 let e = try await GovernanceCLI.run { try await store.initialiseKeys(keys, logger: ProjectCommand.logger) }
-                try await store.close()
-                print("keys registered (audit entry \(e.seq)); keep both keys outside the warehouse")
-            } catch {
-                try? await store.close()
-                throw error
+                return "keys registered (audit entry \(e.seq)); keep both keys outside the warehouse"
             }
+            print(message)
         }
     }
 
@@ -274,15 +278,10 @@ struct ProjectCommand: AsyncParsableCommand {
         @OptionGroup var database: DB
         func run() async throws {
             let keys = try GovernanceCLI.keys()
-            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
-            do {
-                let p = try await GovernanceCLI.run { try await store.revokeProject(id: id, reason: reason, keys: keys, logger: ProjectCommand.logger) }
-                try await store.close()
-                print(ProjectCommand.describe(p, today: CohortStudyToday.value))
-            } catch {
-                try? await store.close()
-                throw error
+            let p = try await withGovernedWarehouse(database) { store in
+                try await GovernanceCLI.run { try await store.revokeProject(id: id, reason: reason, keys: keys, logger: ProjectCommand.logger) }
             }
+            print(ProjectCommand.describe(p, today: CohortStudyToday.value))
         }
     }
 
@@ -296,8 +295,7 @@ struct ProjectCommand: AsyncParsableCommand {
         @OptionGroup var database: DB
         func run() async throws {
             let keys = try GovernanceCLI.keys()
-            let store = try await openGovernedWarehouse(database, logger: ProjectCommand.logger)
-            do {
+            let g = try await withGovernedWarehouse(database) { store in
                 var g = try await store.governanceSettings(logger: ProjectCommand.logger)
                 if state != .status {
                     g.enabled = state == .on
@@ -305,12 +303,9 @@ struct ProjectCommand: AsyncParsableCommand {
                     let settings = g
                     try await GovernanceCLI.run { try await store.setGovernance(settings, keys: keys, logger: ProjectCommand.logger) }
                 }
-                try await store.close()
-                print("governance \(g.enabled ? "on" : "off"), minimum cell count \(g.minimumCellCount)")
-            } catch {
-                try? await store.close()
-                throw error
+                return g
             }
+            print("governance \(g.enabled ? "on" : "off"), minimum cell count \(g.minimumCellCount)")
         }
     }
 }

@@ -29,7 +29,7 @@ struct SurvivalCIFCommand: ParsableCommand {
     var group: String?
 
     func validate() throws {
-        guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
+        try SurvivalArguments.checkConfidenceLevel(confLevel)
     }
 
     func run() throws {

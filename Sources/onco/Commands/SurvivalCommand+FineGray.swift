@@ -44,16 +44,14 @@ struct SurvivalFineGrayCommand: ParsableCommand {
 
     func validate() throws {
         guard !SurvivalArguments.list(covariates).isEmpty else { throw ValidationError("--covariates needs at least one column") }
-        guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
+        try SurvivalArguments.checkConfidenceLevel(confLevel)
         guard eventOfInterest >= 1 else { throw ValidationError("--event-of-interest must be a cause 1, 2, … (0 means censored)") }
         if ties == .exact { throw ValidationError("--ties exact is not supported for Fine–Gray (weighted (start, stop] data)") }
     }
 
     func run() throws {
         let table = try DelimitedTable(path: io.input)
-        let covs = SurvivalArguments.list(covariates)
-        let cats = Set(SurvivalArguments.list(categorical))
-        for c in cats where !covs.contains(c) { throw ValidationError("--categorical \(c) is not among --covariates") }
+        let (covs, cats) = try SurvivalArguments.covariates(covariates, categorical: categorical)
         let data = try SurvivalRows(table, time: io.time, event: io.event, columns: covs + [strata, weights].compactMap { $0 },
                                     weightColumn: weights, competingRisks: true)
         try data.requireRows(2)

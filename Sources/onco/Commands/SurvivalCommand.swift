@@ -74,6 +74,18 @@ enum SurvivalArguments {
         (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// `--covariates` and `--categorical`, each categorical column one of the covariates.
+    static func covariates(_ covariates: String, categorical: String?) throws -> (columns: [String], categorical: Set<String>) {
+        let covs = list(covariates)
+        let cats = Set(list(categorical))
+        for c in cats where !covs.contains(c) { throw ValidationError("--categorical \(c) is not among --covariates") }
+        return (covs, cats)
+    }
+
+    static func checkConfidenceLevel(_ level: Double) throws {
+        guard level > 0 && level < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
+    }
+
     static func times(_ s: String?, option: String) throws -> [Double] {
         try SurvivalArguments.list(s).map {
             guard case .success(let v) = ExactNumber.double($0) else { throw ValidationError("\(option): '\($0)' is not a finite number") }
@@ -123,7 +135,7 @@ struct SurvivalKMCommand: ParsableCommand {
     var title: String?
 
     func validate() throws {
-        guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
+        try SurvivalArguments.checkConfidenceLevel(confLevel)
         if let rmst, !(rmst.isFinite && rmst >= 0) { throw ValidationError("--rmst must be a non-negative number") }
         guard minCount >= 0 else { throw ValidationError("--min-count must be ≥ 0") }
     }
@@ -252,7 +264,7 @@ struct SurvivalCoxCommand: ParsableCommand {
 
     func validate() throws {
         guard !SurvivalArguments.list(covariates).isEmpty else { throw ValidationError("--covariates needs at least one column") }
-        guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
+        try SurvivalArguments.checkConfidenceLevel(confLevel)
         if weights != nil && ties == .exact { throw ValidationError("case weights are not supported with --ties exact") }
         if start != nil && ties == .exact { throw ValidationError("--start is not supported with --ties exact") }
         if (robust == true || cluster != nil) && ties == .exact { throw ValidationError("--robust and --cluster are not supported with --ties exact") }
@@ -261,11 +273,7 @@ struct SurvivalCoxCommand: ParsableCommand {
 
     func run() throws {
         let table = try DelimitedTable(path: io.input)
-        let covs = SurvivalArguments.list(covariates)
-        let cats = Set(SurvivalArguments.list(categorical))
-        for c in cats where !covs.contains(c) {
-            throw ValidationError("--categorical \(c) is not among --covariates")
-        }
+        let (covs, cats) = try SurvivalArguments.covariates(covariates, categorical: categorical)
         let used = covs + [strata, weights, start, cluster].compactMap { $0 }
         let data = try SurvivalRows(table, time: io.time, event: io.event, columns: used, weightColumn: weights)
         try data.requireRows(2)

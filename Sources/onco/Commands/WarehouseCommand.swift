@@ -27,6 +27,28 @@ struct WarehouseCommand: AsyncParsableCommand {
         return { p in StandardError.write("\r\(what): \(p.patients) patients, \(p.rows) rows written") }
     }
 
+    /// Imports one dataset into the warehouse (created if missing), with progress on a terminal, and refreshes
+    /// the similarity index when anything changed; the store is closed, also on error. `secs` times the import.
+    static func importDataset(_ descriptor: DatasetDescriptor, from source: any WarehouseBatchSource, into database: DatabaseOption,
+                              progress what: String) async throws
+        -> (outcome: ImportOutcome, backend: WarehouseBackend, secs: Double, indexNote: String?) {
+        let store = try await database.open(.createIfMissing, logger: logger)
+        let start = Date()
+        let outcome: ImportOutcome
+        do {
+            outcome = try await store.importDataset(descriptor, from: source, progress: progressPrinter(what), logger: logger)
+        } catch {
+            if stderrIsTTY { StandardError.write("\n") }
+            try? await store.close()
+            throw error
+        }
+        let secs = Date().timeIntervalSince(start)
+        let indexNote = outcome.action == .unchanged ? nil : await refreshSimilarityIndex(store: store, db: database.db)
+        try await store.close()
+        if stderrIsTTY { StandardError.write("\n") }
+        return (outcome, store.backend, secs, indexNote)
+    }
+
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create the warehouse (or bring its schema up to date).")
         @OptionGroup var database: DatabaseOption
@@ -78,24 +100,11 @@ struct WarehouseCommand: AsyncParsableCommand {
             case .omopCSV:
                 (descriptor, source) = try OMOPCSVImporter(pseudonymizer: pseudonymizer).prepare(directory: path, name: name)
             }
-            let store = try await database.open(.createIfMissing, logger: WarehouseCommand.logger)
-            let start = Date()
-            let outcome: ImportOutcome
-            do {
-                outcome = try await store.importDataset(descriptor, from: source, progress: WarehouseCommand.progressPrinter("importing"),
-                                                        logger: WarehouseCommand.logger)
-            } catch {
-                if stderrIsTTY { StandardError.write("\n") }
-                try? await store.close()
-                throw error
-            }
-            let secs = Date().timeIntervalSince(start)
-            let indexNote = outcome.action == .unchanged ? nil : await WarehouseCommand.refreshSimilarityIndex(store: store, db: database.db)
-            try await store.close()
-            if stderrIsTTY { StandardError.write("\n") }
+            let (outcome, backend, secs, indexNote) = try await WarehouseCommand.importDataset(
+                descriptor, from: source, into: database, progress: "importing")
             let d = outcome.dataset
             let dc = DisclosureControl()
-            print("\(outcome.action.rawValue): \(d.name) into \(WarehouseLocation(parsing: database.db)) (\(store.backend)), warehouse version \(outcome.warehouseVersion)")
+            print("\(outcome.action.rawValue): \(d.name) into \(WarehouseLocation(parsing: database.db)) (\(backend)), warehouse version \(outcome.warehouseVersion)")
             print("patients \(dc.display(d.patients))  samples \(dc.display(d.samples))  mutations \(dc.display(d.mutations))  treatment rows \(dc.display(d.treatmentRows))  rows written \(outcome.rowsWritten)  in \(String(format: "%.1f", secs)) s")
             for note in source.importNotes { print(note) }
             if let indexNote { print(indexNote) }
@@ -119,22 +128,10 @@ struct WarehouseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let g = try SyntheticCohortGenerator(parametersPath: params, patients: patients, seed: seed)
-            let store = try await database.open(.createIfMissing, logger: WarehouseCommand.logger)
-            let start = Date()
-            let outcome: ImportOutcome
-            do {
-                outcome = try await store.importDataset(g.descriptor, from: g.makeSource(parallelism: threads ?? ProcessInfo.processInfo.activeProcessorCount),
-                                                        progress: WarehouseCommand.progressPrinter("generating"), logger: WarehouseCommand.logger)
-            } catch {
-                if stderrIsTTY { StandardError.write("\n") }
-                try? await store.close()
-                throw error
-            }
-            let secs = Date().timeIntervalSince(start)
-            let indexNote = outcome.action == .unchanged ? nil : await WarehouseCommand.refreshSimilarityIndex(store: store, db: database.db)
-            try await store.close()
-            if stderrIsTTY { StandardError.write("\n") }
-            print("\(outcome.action.rawValue): \(outcome.dataset.name) (synthetic) into \(WarehouseLocation(parsing: database.db)) (\(store.backend))")
+            let (outcome, backend, secs, indexNote) = try await WarehouseCommand.importDataset(
+                g.descriptor, from: g.makeSource(parallelism: threads ?? ProcessInfo.processInfo.activeProcessorCount),
+                into: database, progress: "generating")
+            print("\(outcome.action.rawValue): \(outcome.dataset.name) (synthetic) into \(WarehouseLocation(parsing: database.db)) (\(backend))")
             print("patients \(outcome.dataset.patients)  mutations \(outcome.dataset.mutations)  treatment rows \(outcome.dataset.treatmentRows)  rows written \(outcome.rowsWritten)  in \(String(format: "%.1f", secs)) s")
             if let indexNote { print(indexNote) }
         }
