@@ -7,14 +7,22 @@ import Vocabulary
 import Warehouse
 
 /// The time each stage of one case took ("match", "warehouse", "real-world", "neighbours"), in the
-/// order the stages ran; a stage that runs several times appears several times.
-final class StageClock {
+/// order the stages ended; a stage that runs several times appears several times. Stages may run
+/// concurrently (the neighbours' lane runs beside the curated cohorts'), so laps are kept under a lock.
+final class StageClock: @unchecked Sendable {
     private let clock = ContinuousClock()
-    private(set) var timings: [StageTime] = []
+    private let lock = NSLock()
+    private var laps: [StageTime] = []
+
+    var timings: [StageTime] { lock.withLock { laps } }
 
     func lap<T>(_ stage: String, _ body: () async throws -> T) async rethrows -> T {
         let t0 = clock.now
-        defer { let d = (clock.now - t0).components; timings.append(StageTime(stage: stage, seconds: Double(d.seconds) + Double(d.attoseconds) * 1e-18)) }
+        defer {
+            let d = (clock.now - t0).components
+            let t = StageTime(stage: stage, seconds: Double(d.seconds) + Double(d.attoseconds) * 1e-18)
+            lock.withLock { laps.append(t) }
+        }
         return try await body()
     }
 }

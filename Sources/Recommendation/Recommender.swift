@@ -93,28 +93,18 @@ public struct Recommender: Sendable {
         let ranked = rankedWithCohorts(candidates, case: c, family: family)
         // 3. the cohorts' lines (read in one batch) and each therapy's real-world evidence in them.
         // This case's memo (a model is fitted once per distinct split), or the batch's shared one.
+        // 4. beside it, therapies the nearest warehouse patients received that the KB does not name: the
+        // two lanes share nothing but this case's memo (thread-safe), so the neighbours' search, their
+        // lines and trials run while the curated cohorts are read and analysed.
         let caseCache = RealWorldCache()
-        let tables = try await cohortLines(ranked.compactMap(\.cohort?.query), clock: clock, logger: logger)
         let trialProtocol = RealWorldAnalysis.trialProtocol(gates: options.gates, includeUnknownTiming: options.includeUnknownTiming)
+        let curated = Set(ranked.map(\.therapy.drugs)).union(candidates.map(\.drugs))
+        async let neighbourLane = neighbourLane(c, curated: curated, cache: caseCache, trialProtocol: trialProtocol,
+                                                clock: clock, logger: logger)
+        let tables = try await cohortLines(ranked.compactMap(\.cohort?.query), clock: clock, logger: logger)
         let (sens, res) = await withRealWorldEvidence(ranked, tables: tables, family: family, cache: realWorldCache ?? caseCache,
                                                       trialProtocol: trialProtocol, clock: clock)
-        // 4. therapies the nearest warehouse patients received that the KB does not name
-        var neighbourStatus: NeighbourStatus = .noWarehouse
-        var rwOnly: [RankedTherapy] = []
-        if let warehouse {
-            if let src = neighbourSource {
-                let curated = Set((sens + res).map(\.drugs)).union(candidates.map(\.drugs))
-                do {
-                    (neighbourStatus, rwOnly) = try await neighbourTherapies(c, warehouse: warehouse, source: src, curated: curated,
-                                                                              cache: caseCache, trialProtocol: trialProtocol,
-                                                                              clock: clock, logger: logger)
-                } catch let u as NeighbourSourceUnavailable {
-                    neighbourStatus = .unavailable(reason: u.reason)
-                }
-            } else {
-                neighbourStatus = .unavailable(reason: neighbourUnavailableReason)
-            }
-        }
+        let (neighbourStatus, rwOnly) = try await neighbourLane
         // 5. what the report says about the case as a whole
         let actionable = sens.contains { RankingPolicy.isActionable($0) }
         let notes = notes(c, interp: interp, sensitivity: sens, actionable: actionable, neighbourStatus: neighbourStatus,
@@ -128,6 +118,20 @@ public struct Recommender: Sendable {
             therapies: sens, notRecommended: res, realWorldOnly: rwOnly, matches: interp.matches, notes: notes,
             hasActionableAlteration: actionable, options: options, timings: clock.timings, oncoVersion: OncoVersion.current,
             implications: Self.implications(from: interp))
+    }
+
+    /// Step 4 of `recommend`: the neighbours' status and real-world-only therapies (`curated`: the drug
+    /// sets the KB names for this case, which the lane leaves out).
+    func neighbourLane(_ c: RecommendationCase, curated: Set<[String]>, cache: RealWorldCache, trialProtocol: TargetTrialProtocol,
+                       clock: StageClock, logger: Logger) async throws -> (NeighbourStatus, [RankedTherapy]) {
+        guard let warehouse else { return (.noWarehouse, []) }
+        guard let src = neighbourSource else { return (.unavailable(reason: neighbourUnavailableReason), []) }
+        do {
+            return try await neighbourTherapies(c, warehouse: warehouse, source: src, curated: curated, cache: cache,
+                                                trialProtocol: trialProtocol, clock: clock, logger: logger)
+        } catch let u as NeighbourSourceUnavailable {
+            return (.unavailable(reason: u.reason), [])
+        }
     }
 
     /// Diagnostic and prognostic items of the matched profiles, once each, best tier and relation first.

@@ -33,17 +33,21 @@ extension TargetTrial {
     static func clusteredCurve(entry: [Double], stop: [Double], event: [Bool], weights w: [Double], cluster: [Int],
                                clusters: Int, horizon tau: Double) -> ClusteredCurve {
         let n = stop.count
-        let times = Array(Set(stop)).sorted()
+        // the distinct stop times, ascending, and each entry's index among them (a sort, no hashing)
+        let order = stop.indices.sorted { stop[$0] < stop[$1] }
+        var times: [Double] = []
+        var stopOf = [Int](repeating: 0, count: n)
+        for i in order {
+            if times.last != stop[i] { times.append(stop[i]) }
+            stopOf[i] = times.count - 1
+        }
         let m = times.count
-        var index: [Double: Int] = [:]
-        index.reserveCapacity(m)
-        for (k, t) in times.enumerated() { index[t] = k }
         // weighted events at each time and at risk: entry < t ≤ stop
         var d = [Double](repeating: 0, count: m)
         var enterDelta = [Double](repeating: 0, count: m + 1), leaveDelta = [Double](repeating: 0, count: m + 1)
         var firstAtRisk = [Int](repeating: 0, count: n), stopIndex = [Int](repeating: 0, count: n)
         for i in 0..<n {
-            let k = index[stop[i]]!
+            let k = stopOf[i]
             stopIndex[i] = k
             if event[i] { d[k] += w[i] }
             // at risk at the times t_j with entry < t_j ≤ stop: j from the first t_j > entry to k
@@ -118,13 +122,14 @@ struct _ClusterPieces {
             fin[i] = event[i] ? atRisk - jump[l] : atRisk
         }
         final = fin
-        codes = Array(Set(cluster)).sorted()
-        var local: [Int: Int] = [:]
-        local.reserveCapacity(codes.count)
+        // the codes present, ascending, and each one's local index (codes are small non-negative integers)
+        var local = [Int](repeating: -1, count: (cluster.max() ?? -1) + 1)
+        for c in cluster { local[c] = 0 }
+        codes = local.indices.filter { local[$0] == 0 }
         for (j, c) in codes.enumerated() { local[c] = j }
         var members = [[Int]](repeating: [], count: codes.count)
         var clusterOf = [Int](repeating: 0, count: n)
-        for i in 0..<n { let j = local[cluster[i]]!; clusterOf[i] = j; members[j].append(i) }
+        for i in 0..<n { let j = local[cluster[i]]; clusterOf[i] = j; members[j].append(i) }
         self.members = members
         self.clusterOf = clusterOf
     }

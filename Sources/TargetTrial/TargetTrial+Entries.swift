@@ -96,12 +96,14 @@ extension TargetTrial {
                                              setting: settingLabel(t.lineNumbers[i])))
             }
         }
-        let settings = p.settings.map { Array(Set($0)).sorted() }
-            ?? Array(Set(candidates.filter(\.treated).map(\.setting))).sorted()
-        let wanted = Set(settings)
+        // settings are a handful of labels ("1", "2", "3+"): small arrays, not sets
+        var treatedSettings: [String] = []
+        for e in candidates where e.treated && !treatedSettings.contains(e.setting) { treatedSettings.append(e.setting) }
+        let settings = p.settings.map { Array(Set($0)).sorted() } ?? treatedSettings.sorted()
         var entries: [TrialEntry] = []
+        entries.reserveCapacity(candidates.count)
         for e in candidates {
-            guard wanted.contains(e.setting) else { flow.linesOutsideSettings += 1; continue }
+            guard settings.contains(e.setting) else { flow.linesOutsideSettings += 1; continue }
             if e.entry > 0 { flow.linesDelayedEntry += 1 }
             entries.append(e)
         }

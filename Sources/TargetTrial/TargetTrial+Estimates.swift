@@ -161,18 +161,45 @@ extension TargetTrial {
     /// The flow of the entries: entries, patients (also in both arms, with repeated entries) and events per arm.
     static func entryFlow(_ entries: [TrialEntry], flow: TargetTrialFlow) -> TargetTrialFlow {
         var f = flow
-        f.treatedEntries = entries.filter(\.treated).count
+        let (person, patients) = personCodes(entries)
+        // per patient: entries in each arm (0, 1, or more)
+        var inArm = [UInt8](repeating: 0, count: 2 * patients)
+        f.treatedEntries = 0; f.treatedEvents = 0; f.comparatorEvents = 0
+        for (i, e) in entries.enumerated() {
+            let k = 2 * person[i] + (e.treated ? 1 : 0)
+            if inArm[k] < 2 { inArm[k] += 1 }
+            if e.treated { f.treatedEntries += 1; if e.event { f.treatedEvents += 1 } } else if e.event { f.comparatorEvents += 1 }
+        }
         f.comparatorEntries = entries.count - f.treatedEntries
-        let tp = Set(entries.filter(\.treated).map(\.person)), cp = Set(entries.filter { !$0.treated }.map(\.person))
-        f.treatedPatients = tp.count; f.comparatorPatients = cp.count
-        f.patientsInBothArms = tp.intersection(cp).count
-        struct PersonArm: Hashable { var person: Int64; var treated: Bool }
-        var seen = Set<PersonArm>(), repeated = Set<Int64>()
-        for e in entries where !seen.insert(PersonArm(person: e.person, treated: e.treated)).inserted { repeated.insert(e.person) }
-        f.patientsWithRepeatedEntries = repeated.count
-        f.treatedEvents = entries.filter { $0.treated && $0.event }.count
-        f.comparatorEvents = entries.filter { !$0.treated && $0.event }.count
+        f.treatedPatients = 0; f.comparatorPatients = 0; f.patientsInBothArms = 0; f.patientsWithRepeatedEntries = 0
+        for c in 0..<patients {
+            let comparator = inArm[2 * c], treated = inArm[2 * c + 1]
+            if treated > 0 { f.treatedPatients += 1 }
+            if comparator > 0 { f.comparatorPatients += 1 }
+            if treated > 0 && comparator > 0 { f.patientsInBothArms += 1 }
+            if treated > 1 || comparator > 1 { f.patientsWithRepeatedEntries += 1 }
+        }
         return f
+    }
+
+    /// Each entry's patient as a code 0..<count, in order of first appearance. Entries built from a
+    /// table come ordered by patient (the table's rows are), so the codes follow the runs without
+    /// hashing; entries in any other order go through a dictionary.
+    static func personCodes(_ entries: [TrialEntry]) -> (codes: [Int], count: Int) {
+        var codes = [Int](repeating: 0, count: entries.count)
+        var count = 0
+        if zip(entries, entries.dropFirst()).allSatisfy({ $0.person <= $1.person }) {
+            for i in entries.indices {
+                if i > 0 && entries[i].person != entries[i - 1].person { count += 1 }
+                codes[i] = count
+            }
+            return (codes, entries.isEmpty ? 0 : count + 1)
+        }
+        var code: [Int64: Int] = [:]
+        for (i, e) in entries.enumerated() {
+            if let c = code[e.person] { codes[i] = c } else { codes[i] = count; code[e.person] = count; count += 1 }
+        }
+        return (codes, count)
     }
 
     /// Why an arm has too few entries or events for the protocol (empty: enough).
@@ -194,13 +221,9 @@ extension TargetTrial {
     }
 
     static func patientClusters(_ entries: [TrialEntry]) -> PatientClusters {
-        var code: [Int64: Int] = [:]
-        let clusters = entries.map { e -> Int in
-            if let c = code[e.person] { return c }
-            let c = code.count; code[e.person] = c; return c
-        }
-        return PatientClusters(codes: clusters, count: code.count,
-                               factor: Factor(codes: clusters.map { Int32($0) }, levels: (0..<code.count).map(String.init)))
+        let (clusters, count) = personCodes(entries)
+        return PatientClusters(codes: clusters, count: count,
+                               factor: Factor(codes: clusters.map { Int32($0) }, levels: (0..<count).map(String.init)))
     }
 
     /// The propensity scores (the treated share when no covariate is kept), with the model's summary in
@@ -250,7 +273,10 @@ extension TargetTrial {
             let curve = clusteredCurve(entry: idx.map { entries[$0].entry }, stop: idx.map { entries[$0].stop },
                                        event: idx.map { entries[$0].event }, weights: idx.map { w[$0] },
                                        cluster: idx.map { clusters.codes[$0] }, clusters: clusters.count, horizon: p.horizonMonths)
-            let estimate = armEstimate(curve, entries: idx.count, patients: Set(idx.map { entries[$0].person }).count,
+            var seen = [Bool](repeating: false, count: clusters.count)   // clusters are patients
+            var patients = 0
+            for i in idx where !seen[clusters.codes[i]] { seen[clusters.codes[i]] = true; patients += 1 }
+            let estimate = armEstimate(curve, entries: idx.count, patients: patients,
                                        events: idx.filter { entries[$0].event }.count, weightSum: idx.reduce(0) { $0 + w[$1] })
             return (estimate, curve.rmstInfluence)
         }

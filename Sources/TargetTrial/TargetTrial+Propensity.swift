@@ -23,10 +23,10 @@ extension TargetTrial {
             switch c.values {
             case .numeric(let v):
                 kind = .numeric
-                if Set(v.compactMap { $0 }).count < 2 { why = "constant" }
+                if isConstant(v) { why = "constant" }
             case .categorical(let v):
                 kind = .categorical
-                if Set(v.compactMap { $0 }).count < 2 { why = "constant" }
+                if isConstant(v) { why = "constant" }
             }
             if 2 * known < n { why = "known for \(known) of \(n) entries (fewer than half)" }
             if known == 0 { why = "not recorded" }
@@ -34,6 +34,13 @@ extension TargetTrial {
             if why == nil { kept.append(c) }
         }
         return (kept, uses)
+    }
+
+    /// Fewer than two distinct recorded values (missing ones ignored).
+    static func isConstant<T: Equatable>(_ v: [T?]) -> Bool {
+        guard let i = v.firstIndex(where: { $0 != nil }) else { return true }
+        let first = v[i]
+        return !v[(i + 1)...].contains { $0 != nil && $0 != first }
     }
 
     /// Entries missing a kept covariate (complete-case rule).

@@ -39,8 +39,10 @@ public enum TargetTrial {
     /// patient's rows, computed once and shared by every therapy analysed on the cohort.
     public struct PreparedLines: Sendable {
         public let table: LineOutcomeTable
-        /// Canonical drug set of each line.
-        public let drugSets: [Set<String>]
+        /// Canonical drug set of each line (computed from the codes on each access).
+        public var drugSets: [Set<String>] {
+            (0..<table.count).map { i in Set(drugCodes(ofLine: i).map { drugNames[Int($0)] }) }
+        }
         /// Row ranges of each person's lines (rows are ordered by person, then line).
         public let personRanges: [Range<Int>]
         /// The same drugs as integer codes, shared by every therapy's trial on these lines: the table's
@@ -83,17 +85,33 @@ public enum TargetTrial {
             fill(&table.sexes); fill(&table.tumourTypes); fill(&table.startYears); fill(&table.performanceStatus)
             fill(&table.tmb); fill(&table.biomarkerKnownDays); fill(&table.biomarkerKnownBy)
             self.table = table
-            var sets: [Set<String>] = []
-            sets.reserveCapacity(n)
-            var cache: [String: String] = [:]
-            for i in 0..<n {
-                var s = Set<String>()
-                for d in table.drugs(ofLine: i) {
-                    if let c = cache[d] { s.insert(c) } else { let c = DrugName.canonical(d); cache[d] = c; s.insert(c) }
-                }
-                sets.append(s)
+            // the drugs as codes of the sorted canonical names: each distinct stored name is made
+            // canonical once, then each line's codes are sorted and made distinct
+            var rawCode: [String: Int32] = [:]
+            var rawNames: [String] = []
+            var rawOfDrug = [Int32](repeating: 0, count: table.drugs.count)
+            for (k, d) in table.drugs.enumerated() {
+                if let c = rawCode[d] { rawOfDrug[k] = c; continue }
+                let c = Int32(rawNames.count)
+                rawCode[d] = c; rawNames.append(d); rawOfDrug[k] = c
             }
-            drugSets = sets
+            let canonicalOfRaw = rawNames.map(DrugName.canonical)
+            drugNames = Set(canonicalOfRaw).sorted()
+            var code: [String: Int32] = [:]
+            for (k, d) in drugNames.enumerated() { code[d] = Int32(k) }
+            drugCode = code
+            let codeOfRaw = canonicalOfRaw.map { code[$0]! }
+            var flat: [Int32] = [], start = [0]
+            flat.reserveCapacity(table.drugs.count)
+            start.reserveCapacity(n + 1)
+            var line: [Int32] = []
+            for i in 0..<n {
+                line.removeAll(keepingCapacity: true)
+                for k in table.drugStart[i]..<table.drugStart[i + 1] { line.append(codeOfRaw[Int(rawOfDrug[k])]) }
+                line.sort()
+                for (j, c) in line.enumerated() where j == 0 || line[j - 1] != c { flat.append(c) }
+                start.append(flat.count)
+            }
             var ranges: [Range<Int>] = []
             var personOfRow = [Int](repeating: 0, count: n)
             var i = 0
@@ -106,16 +124,6 @@ public enum TargetTrial {
             }
             personRanges = ranges
             self.personOfRow = personOfRow
-            drugNames = Set(cache.values).sorted()
-            var code: [String: Int32] = [:]
-            for (k, d) in drugNames.enumerated() { code[d] = Int32(k) }
-            drugCode = code
-            var flat: [Int32] = [], start = [0]
-            start.reserveCapacity(n + 1)
-            for s in sets {
-                flat.append(contentsOf: s.map { code[$0]! }.sorted())
-                start.append(flat.count)
-            }
             lineDrugs = flat
             lineDrugStart = start
         }
@@ -127,9 +135,9 @@ public enum TargetTrial {
         public func regimenCounts() -> [[String]: Int] {
             var out: [[String]: Int] = [:]
             for r in personRanges {
-                var seen = Set<[String]>()
-                for i in r where !drugSets[i].isEmpty { seen.insert(drugSets[i].sorted()) }
-                for s in seen { out[s, default: 0] += 1 }
+                var seen = Set<ArraySlice<Int32>>()
+                for i in r where lineDrugStart[i] < lineDrugStart[i + 1] { seen.insert(drugCodes(ofLine: i)) }
+                for s in seen { out[s.map { drugNames[Int($0)] }, default: 0] += 1 }
             }
             return out
         }

@@ -34,6 +34,20 @@ public struct ResultColumns: Sendable {
         if case .text(let v) = columns[i] { return v }
         preconditionFailure("column \(i) is not a text column")
     }
+
+    /// The rows of `parts` one after another (parts read with the same column types).
+    public static func concatenating(_ parts: [ResultColumns]) -> ResultColumns {
+        guard let first = parts.first else { return ResultColumns(columns: [], count: 0) }
+        guard parts.count > 1 else { return first }
+        let columns = first.columns.indices.map { i -> Column in
+            switch first.columns[i] {
+            case .int: return .int(parts.flatMap { $0.ints(i) })
+            case .double: return .double(parts.flatMap { $0.doubles(i) })
+            case .text: return .text(parts.flatMap { $0.texts(i) })
+            }
+        }
+        return ResultColumns(columns: columns, count: parts.reduce(0) { $0 + $1.count })
+    }
 }
 
 /// Reads and writes through one connection or transaction. Implemented by the SQLite backend (GRDB)

@@ -94,23 +94,6 @@ public struct LineOutcomeTable: Sendable, Hashable {
         default: return nil
         }
     }
-
-    /// The lines of the patients in `persons` (rows keep their order), with `cohortSize` as given.
-    public func subset(persons: Set<Int64>, cohortSize: Int) -> LineOutcomeTable {
-        var t = LineOutcomeTable()
-        t.cohortSize = cohortSize
-        t.unreadablePerformanceStatus = unreadablePerformanceStatus.intersection(persons)
-        for i in 0..<count where persons.contains(personIDs[i]) {
-            t.personIDs.append(personIDs[i]); t.lineNumbers.append(lineNumbers[i]); t.startDays.append(startDays[i])
-            t.osDays.append(osDays[i]); t.osEvents.append(osEvents[i]); t.ages.append(ages[i]); t.stages.append(stages[i])
-            t.sexes.append(sexes[i]); t.tumourTypes.append(tumourTypes[i]); t.startYears.append(startYears[i])
-            t.performanceStatus.append(performanceStatus[i]); t.tmb.append(tmb[i])
-            t.biomarkerKnownDays.append(biomarkerKnownDays[i]); t.biomarkerKnownBy.append(biomarkerKnownBy[i])
-            t.drugs.append(contentsOf: drugs(ofLine: i))
-            t.drugStart.append(t.drugs.count)
-        }
-        return t
-    }
 }
 
 extension Warehouse {
@@ -259,7 +242,11 @@ extension Warehouse {
         }
         let union = cohorts.reduce(into: Set<Int64>()) { $0.formUnion($1) }
         let (all, specimens) = try await lines(ofPersons: union.sorted())
-        var tables = cohorts.map { all.subset(persons: $0, cohortSize: $0.count) }
+        // a cohort holding every patient of the union holds every line read: no subset to take
+        var tables = cohorts.map { c -> LineOutcomeTable in
+            guard c.count < union.count else { var t = all; t.cohortSize = c.count; return t }
+            return all.subset(persons: c, cohortSize: c.count)
+        }
         // The query-dependent columns: performance status once per list of attribute names (usually one
         // for all), the known day per query.
         let withLines = Array(Set(all.personIDs)).sorted()
@@ -287,11 +274,24 @@ extension Warehouse {
     /// key order (no cohort to materialise, no sort); `cohortSize` is left 0 for the caller to set. The
     /// columns that depend on a query (performance status, known day) are left empty for the caller
     /// to fill (`TimeZeroFacts.apply`), as `lineOutcomes(_ queries:)` does per query.
+    /// A long id list is read in two halves on two sessions at once (ids ascending, so the halves' rows
+    /// follow each other in key order).
     func lines(ofPersons ids: [Int64]) async throws -> (table: LineOutcomeTable, specimens: [Int64: PersonSpecimens]) {
-        let q = SQLFragment("SELECT l.person_id AS c0, \(Self.lineColumns) FROM onco_line_outcome l WHERE ")
-            + dialect.inList("l.person_id", .idList(ids)) + SQLFragment(" ORDER BY c0, c1, l.episode_id")
-        let r = try await sql.withSession { s in try await s.fetch(q, types: Self.lineColumnTypes) }
-        let read = Self.lineTable(r)
+        let halves = ids.count >= 20_000 ? [Array(ids[..<(ids.count / 2)]), Array(ids[(ids.count / 2)...])] : [ids]
+        let queries = halves.map { part in
+            SQLFragment("SELECT l.person_id AS c0, \(Self.lineColumns) FROM onco_line_outcome l WHERE ")
+                + dialect.inList("l.person_id", .idList(part)) + SQLFragment(" ORDER BY c0, c1, l.episode_id")
+        }
+        let sql = self.sql
+        let parts: [ResultColumns] = try await withThrowingTaskGroup(of: (Int, ResultColumns).self) { g in
+            for (k, q) in queries.enumerated() {
+                g.addTask { (k, try await sql.withSession { s in try await s.fetch(q, types: Self.lineColumnTypes) }) }
+            }
+            var out = [ResultColumns?](repeating: nil, count: queries.count)
+            for try await (k, r) in g { out[k] = r }
+            return out.map { $0! }
+        }
+        let read = Self.lineTable(ResultColumns.concatenating(parts))
         return (read.table, read.specimens)
     }
 

@@ -21,18 +21,31 @@ extension Warehouse {
         /// nil: the query has no molecular condition (`not-required`); else per person, absent = unknown.
         var known: [Int64: BiomarkerKnownDay]? = nil
 
-        /// Fills the table's performance-status and known-day columns, row by row.
+        /// Fills the table's performance-status and known-day columns: one lookup per run of a
+        /// patient's rows.
         func apply(to t: inout LineOutcomeTable) {
-            t.performanceStatus = t.personIDs.map { performanceStatus[$0] }
-            let persons = Set(t.personIDs)
-            t.unreadablePerformanceStatus = unreadablePerformanceStatus.intersection(persons)
-            if let known {
-                t.biomarkerKnownDays = t.personIDs.map { known[$0]?.day }
-                t.biomarkerKnownBy = t.personIDs.map { known[$0]?.by.rawValue }
-            } else {
-                t.biomarkerKnownDays = t.personIDs.map { _ in nil }
-                t.biomarkerKnownBy = t.personIDs.map { _ in BiomarkerKnownDay.Basis.notRequired.rawValue }
+            let n = t.count
+            var status = [Double?](repeating: nil, count: n)
+            var days = [Int?](repeating: nil, count: n)
+            var by = [String?](repeating: known == nil ? BiomarkerKnownDay.Basis.notRequired.rawValue : nil, count: n)
+            var i = 0
+            while i < n {
+                var j = i + 1
+                while j < n && t.personIDs[j] == t.personIDs[i] { j += 1 }
+                let p = t.personIDs[i]
+                let ps = performanceStatus[p]
+                if let known {
+                    let k = known[p]
+                    for r in i..<j { status[r] = ps; days[r] = k?.day; by[r] = k?.by.rawValue }
+                } else {
+                    for r in i..<j { status[r] = ps }
+                }
+                i = j
             }
+            t.performanceStatus = status
+            t.biomarkerKnownDays = days
+            t.biomarkerKnownBy = by
+            t.unreadablePerformanceStatus = unreadablePerformanceStatus.isEmpty ? [] : unreadablePerformanceStatus.intersection(Set(t.personIDs))
         }
     }
 
