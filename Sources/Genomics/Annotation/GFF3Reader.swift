@@ -70,19 +70,29 @@ enum GFF3Reader {
         let reader: TextLineReader
         do { reader = try TextLineReader(path: path) } catch { throw AnnotationInputError(path: path, problem: "cannot open the GFF3") }
         var parsed = Parsed()
-        while true {
-            let next: String?
-            do { next = try reader.nextLine() } catch {
+        var seqid = SeqidCache()
+        var ended = false
+        while !ended {
+            let more: Bool?
+            do {
+                more = try reader.withNextLine { line -> Bool in
+                    if line.isEmpty { return true }
+                    if line[0] == UInt8(ascii: "#") {
+                        let text = String(decoding: line, as: UTF8.self)
+                        if text.hasPrefix("##FASTA") { return false }
+                        if text.hasPrefix("#!processor NCBI") || text.hasPrefix("#!annotation-source") { parsed.isRefSeq = true }
+                        return true
+                    }
+                    if parseFeature(line, number: reader.lineNumber, seqid: &seqid, into: &parsed) { return true }
+                    try parse(line: String(decoding: line, as: UTF8.self), number: reader.lineNumber, path: path, reference: reference, into: &parsed)
+                    return true
+                }
+            } catch let e as AnnotationInputError {
+                throw e
+            } catch {
                 throw AnnotationInputError(path: path, line: reader.lineNumber + 1, problem: "the file ends or breaks here (truncated or corrupt compressed data)")
             }
-            guard let line = next else { break }
-            if line.isEmpty { continue }
-            if line.hasPrefix("##FASTA") { break }
-            if line.hasPrefix("#") {
-                if line.hasPrefix("#!processor NCBI") || line.hasPrefix("#!annotation-source") { parsed.isRefSeq = true }
-                continue
-            }
-            try parse(line: line, number: reader.lineNumber, path: path, reference: reference, into: &parsed)
+            ended = more != true
         }
         return try assemble(path: path, parsed)
     }
