@@ -43,6 +43,8 @@ final class TranscriptModel {
     /// CDS with 10 bases of padding on each side (csq.c `tscript_splice_ref`). Filled by `loadReference`.
     var ref: [UInt8] = []
     var sref: [UInt8] = []
+    /// `sref` translated (`CsqTranslate.protein`), filled with it.
+    var protein: [UInt8] = []
 
     init(id: String, geneName: String, geneID: String, contig: String, biotype: Biotype, isForward: Bool,
          beg: Int, end: Int, canonical: Bool, mane: Bool, gffKeys: (gene: String, transcript: String)? = nil) {
@@ -106,6 +108,7 @@ final class TranscriptModel {
         let last = pad + cds[cds.count - 1].beg - beg
         s += ref[last..<(last + pad)]
         sref = s
+        protein = CsqTranslate.protein(sref: s, forward: isForward)
         return true
     }
 }
