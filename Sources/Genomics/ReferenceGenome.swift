@@ -43,6 +43,13 @@ public final class ReferenceGenome {
         }
     }
 
+    /// The length of contig `name` (the `.fai`'s spelling), `nil` when the FASTA has no such contig.
+    public func length(of name: String) -> Int? {
+        guard names.contains(name) else { return nil }
+        let n = faidx_seq_len(fai, name)
+        return n >= 0 ? Int(n) : nil
+    }
+
     /// The FASTA's spelling of `contig`, or `nil` when it has none.
     public func resolve(_ contig: String) -> String? { GenomicRegion.resolve(contig, in: names) }
 

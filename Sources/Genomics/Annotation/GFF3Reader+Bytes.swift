@@ -1,3 +1,5 @@
+import Foundation
+
 /// The common GFF3 line read as bytes: a `CDS`, `exon`, `five_prime_UTR` or `three_prime_UTR` line of an
 /// Ensembl transcript (`Parent=transcript:…`), nine-tenths of a GFF3. Every other line, and any such
 /// line with something `parse(line:)` would refuse or treat specially, goes through `parse(line:)`, so the
@@ -111,5 +113,33 @@ extension GFF3Reader {
             i += 1
         }
         return nil
+    }
+}
+
+extension GFF3Reader {
+    /// The start-up check that the GFF3 and the FASTA are one genome: a transcript or feature that ends
+    /// past its contig's length in the FASTA (`.fai`) is an error naming the GFF3 line (seqids the FASTA
+    /// lacks are left alone: Ensembl GFF3s carry scaffolds a primary-assembly FASTA does not).
+    struct ContigBounds {
+        let reference: any AnnotationReference
+        let path: String
+        private var last: (contig: String, length: Int?)?
+
+        init(reference: any AnnotationReference, path: String) {
+            self.reference = reference
+            self.path = path
+        }
+
+        /// `end` is 0-based inclusive.
+        mutating func check(end: Int, contig: String, line: Int, what: String) throws {
+            let length: Int?
+            if let last, last.contig == contig { length = last.length } else {
+                length = reference.length(of: contig)
+                last = (contig, length)
+            }
+            guard let length, end >= length else { return }
+            throw AnnotationInputError(path: path, line: line, field: "column 5 (end)",
+                                       problem: "\(what) ends at \(end + 1), past the end of contig \(contig) in \((reference.path as NSString).lastPathComponent) (\(length) bases); are the GFF3 and the FASTA the same genome build?")
+        }
     }
 }

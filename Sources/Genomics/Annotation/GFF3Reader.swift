@@ -94,7 +94,7 @@ enum GFF3Reader {
             }
             ended = more != true
         }
-        return try assemble(path: path, parsed)
+        return try assemble(path: path, parsed, reference: reference)
     }
 
     /// One feature line.
@@ -190,10 +190,12 @@ enum GFF3Reader {
     }
 
     /// Connects features to transcripts and transcripts to genes; prepares each transcript's CDS.
-    private static func assemble(path: String, _ p: Parsed) throws -> [TranscriptModel] {
+    private static func assemble(path: String, _ p: Parsed, reference: any AnnotationReference) throws -> [TranscriptModel] {
         var models: [String: TranscriptModel] = [:]
+        var bounds = ContigBounds(reference: reference, path: path)
         for key in p.order {
             guard let t = p.transcripts[key], let g = p.genes[t.gene] else { continue }
+            try bounds.check(end: t.end, contig: g.contig, line: t.line, what: "transcript \(t.id)")
             models[key] = TranscriptModel(id: t.id, geneName: g.name, geneID: g.id, contig: g.contig, biotype: t.biotype,
                                           isForward: t.forward, beg: t.beg, end: t.end, canonical: t.canonical, mane: t.mane,
                                           gffKeys: (gene: t.gene, transcript: key))
@@ -202,6 +204,7 @@ enum GFF3Reader {
         var utrs: [(TranscriptModel, Feature)] = []
         for f in p.features {
             guard let tr = models[f.transcript] else { continue }
+            try bounds.check(end: f.end, contig: tr.contig, line: f.line, what: "a feature of transcript \(tr.id)")
             if tr.isForward != f.forward {
                 throw AnnotationInputError(path: path, line: f.line, field: "column 7 (strand)",
                                            problem: "the strand differs from that of transcript \(tr.id)")

@@ -114,6 +114,7 @@ extension LocalCsqCaller {
         let sref = tr.sref
         let alen = node.seq.count
         let fill = node.dlen % 3 != 0 && alen != 0
+        if fill && tr.protein.isEmpty { tr.protein = CsqTranslate.protein(sref: sref, forward: tr.isForward) }
         var tseq = CsqTranslate.translate(ref: sref, seq: node.seq, seqM: sref.count - 2 * pad + node.dlen, sbeg: node.sbeg,
                                           rbeg: node.sbeg, rend: node.sbeg + node.rlen, forward: tr.isForward, fill: fill, untilStop: true,
                                           protein: tr.protein)

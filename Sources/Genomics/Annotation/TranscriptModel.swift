@@ -43,7 +43,7 @@ final class TranscriptModel {
     /// CDS with 10 bases of padding on each side (csq.c `tscript_splice_ref`). Filled by `loadReference`.
     var ref: [UInt8] = []
     var sref: [UInt8] = []
-    /// `sref` translated (`CsqTranslate.protein`), filled with it.
+    /// `sref` translated (`CsqTranslate.protein`), filled on the first frameshift that needs it.
     var protein: [UInt8] = []
 
     init(id: String, geneName: String, geneID: String, contig: String, biotype: Biotype, isForward: Bool,
@@ -108,7 +108,6 @@ final class TranscriptModel {
         let last = pad + cds[cds.count - 1].beg - beg
         s += ref[last..<(last + pad)]
         sref = s
-        protein = CsqTranslate.protein(sref: s, forward: isForward)
         return true
     }
 }

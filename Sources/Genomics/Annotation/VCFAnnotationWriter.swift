@@ -23,6 +23,7 @@ public enum VCFAnnotationWriter {
     public static func annotate(input: String, output: String, annotator: ConsequenceAnnotator,
                                 malformed: MalformedRecordPolicy = .fail) throws -> Summary {
         let reader = try VariantFileReader(path: input, decode: .all, malformed: malformed)
+        try annotator.checkContigs(of: reader.header, path: input)
         let dir = (output as NSString).deletingLastPathComponent
         let temp = (dir.isEmpty ? "." : dir) + "/.onco-annotate-\(getpid())-" + (output as NSString).lastPathComponent
         let mode = mode(for: output)
