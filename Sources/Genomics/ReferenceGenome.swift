@@ -10,6 +10,8 @@ public final class ReferenceGenome {
     private let fai: OpaquePointer
     private let names: Set<String>
     private var window: (contig: String, start: Int, bases: [UInt8])?
+    /// The same file read without htslib when it is plain text (`PlainFasta`).
+    private let plain: PlainFasta?
 
     /// Opens `path`, which must have a `.fai` beside it (`samtools faidx`); onco never writes one.
     public init(path: String) throws {
@@ -28,6 +30,7 @@ public final class ReferenceGenome {
         var n = Set<String>()
         for i in 0..<faidx_nseq(f) { if let s = faidx_iseq(f, i) { n.insert(String(cString: s)) } }
         names = n
+        plain = PlainFasta(path: path)
     }
 
     deinit { fai_destroy(fai) }
@@ -40,6 +43,13 @@ public final class ReferenceGenome {
         }
     }
 
+    /// The length of contig `name` (the `.fai`'s spelling), `nil` when the FASTA has no such contig.
+    public func length(of name: String) -> Int? {
+        guard names.contains(name) else { return nil }
+        let n = faidx_seq_len(fai, name)
+        return n >= 0 ? Int(n) : nil
+    }
+
     /// The FASTA's spelling of `contig`, or `nil` when it has none.
     public func resolve(_ contig: String) -> String? { GenomicRegion.resolve(contig, in: names) }
 
@@ -48,6 +58,13 @@ public final class ReferenceGenome {
         guard start >= 1, end >= start, let name = resolve(contig) else { return nil }
         if let w = window, w.contig == name, start >= w.start, end < w.start + w.bases.count {
             return Array(w.bases[(start - w.start)...(end - w.start)])
+        }
+        if let plain, plain.has(name) {
+            switch plain.bases(name, start: start, end: end) {
+            case .bases(let b): return b
+            case .outside: return nil
+            case .unreadable: break
+            }
         }
         var len: hts_pos_t = 0
         guard let p = faidx_fetch_seq64(fai, name, hts_pos_t(start - 1), hts_pos_t(end - 1), &len), len >= 0 else { return nil }

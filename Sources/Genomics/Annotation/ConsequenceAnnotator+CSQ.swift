@@ -31,13 +31,13 @@ extension ConsequenceAnnotator {
         var refBytes: [UInt8]?
         for (k, alt) in alts.enumerated() {
             if alt.hasPrefix("<") || alt == "*" || alt == "." { continue }
-            let entries = try consequences(contig: contig, position: position, ref: ref, alt: alt, site: site)
-            guard !entries.isEmpty else { continue }
-            let chosen = choose(entries)
             let r = refBytes ?? Array(ref.utf8)
             refBytes = r
             let altBytes = Array(alt.utf8)
-            for e in entries {
+            let entries = try consequences(contig: contig, position: position, ref: r, alts: [altBytes], site: site)
+            guard !entries.isEmpty else { continue }
+            let chosen = chosenIndex(entries)
+            for (n, e) in entries.enumerated() {
                 if out.count > start { out.append(UInt8(ascii: ",")) }
                 let t = terms(e.printedBits)
                 out += vepAlleles[k].utf8
@@ -50,17 +50,15 @@ extension ConsequenceAnnotator {
                 out.append(bar); out += e.biotype.utf8
                 out.append(bar)
                 let model = e.transcriptIndex >= 0 ? transcripts[e.transcriptIndex] : models[e.transcript]
-                if let model, let c = HGVSFromCsq.coding(model, pos1: position, ref: r, alt: altBytes) { out += c.utf8 }
+                if let model { _ = HGVSFromCsq.appendCoding(model, pos1: position, ref: r, alt: altBytes, to: &out) }
                 out.append(bar)
-                if let p = HGVSFromCsq.protein(e, residue: { k in model?.residue(k) }) {
-                    for b in p.utf8 { if b == UInt8(ascii: "=") { out += "%3D".utf8 } else { out.append(b) } }
-                }
+                _ = HGVSFromCsq.appendProtein(e, residue: { k in model?.residue(k) }, to: &out, equals: "%3D")
                 out.append(bar)
-                if let aa = e.aminoAcidChange { out += aa.utf8 }
+                if let aa = e.fieldRange(0) { out += e.variant[aa] }
                 out.append(bar); out += e.forward ? "1".utf8 : "-1".utf8
                 out.append(bar); if e.canonical { out += "YES".utf8 }
                 out.append(bar); if e.mane { out += "YES".utf8 }
-                out.append(bar); if e == chosen { out.append(UInt8(ascii: "1")) }
+                out.append(bar); if n == chosen { out.append(UInt8(ascii: "1")) }
                 out.append(bar)
                 e.appendBCSQ(to: &out, bar: UInt8(ascii: ":"), names: t.bcftools)
             }

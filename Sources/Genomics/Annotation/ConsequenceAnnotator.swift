@@ -96,12 +96,17 @@ public final class ConsequenceAnnotator {
     /// All consequences of a record as `bcftools csq -l` stages them (one `BCSQ` entry each).
     /// - Throws: `AnnotationInputError` when the contig is not in the FASTA or REF differs from it.
     public func consequences(contig: String, position: Int, ref: String, alts: [String], site: Site) throws -> [CsqEntry] {
+        try consequences(contig: contig, position: position, ref: Array(ref.utf8), alts: alts.map { Array($0.utf8) }, site: site)
+    }
+
+    /// `consequences` of REF and ALTs given as bytes.
+    func consequences(contig: String, position: Int, ref: [UInt8], alts: [[UInt8]], site: Site) throws -> [CsqEntry] {
         guard let name = resolved(contig) else {
             throw AnnotationInputError(path: reference.path, line: nil, field: nil,
                                        problem: "contig \"\(contig)\" of \(site.file.split(separator: "/").last.map(String.init) ?? site.file) line \(site.line) (CHROM) is not in the reference FASTA; is it the same genome build?")
         }
         do {
-            return try caller.call(contig: name, pos1: position, ref: Array(ref.utf8), alts: alts.map { Array($0.utf8) })
+            return try caller.call(contig: name, pos1: position, ref: ref, alts: alts)
         } catch LocalCsqCaller.RecordProblem.refMismatch(let pos, let fasta, let vcf) {
             throw AnnotationInputError(path: site.file, line: site.line, field: "REF",
                                        problem: "base \(Character(UnicodeScalar(vcf))) at \(contig):\(pos) differs from the reference FASTA (\(Character(UnicodeScalar(fasta)))) of \(reference.path.split(separator: "/").last ?? ""); is it the same genome build?")
@@ -118,14 +123,23 @@ public final class ConsequenceAnnotator {
 
     /// The chosen entry among one ALT's entries (see the type's documentation).
     public func choose(_ entries: [CsqEntry]) -> CsqEntry? {
+        chosenIndex(entries).map { entries[$0] }
+    }
+
+    /// The index of `choose`'s entry (the first of equal rank).
+    func chosenIndex(_ entries: [CsqEntry]) -> Int? {
         func key(_ e: CsqEntry) -> (Int, Int, Int, Int, Int) {
             let i = e.transcriptIndex
             let listed = (i >= 0 ? isPreferred[i] : preferred.contains(Self.unversioned(e.transcript))) ? 0 : 1
             let length = i >= 0 ? codingLengths[i] : models[e.transcript]?.codingLength ?? 0
             return (listed, e.mane ? 0 : 1, e.canonical ? 0 : 1, e.codingTranscript ? 0 : 1, -length)
         }
-        var best: CsqEntry?
-        for e in entries where best == nil || key(e) < key(best!) { best = e }
+        var best: Int?
+        var bestKey = (0, 0, 0, 0, 0)
+        for (n, e) in entries.enumerated() {
+            let k = key(e)
+            if best == nil || k < bestKey { best = n; bestKey = k }
+        }
         return best
     }
 

@@ -58,13 +58,39 @@ public struct CsqEntry: Sendable, Hashable {
     public let transcript: String
     public let biotype: String
     public let forward: Bool
-    /// `|132R>132H|209113112C>T` (bcftools' `vstr`), empty when none.
-    var variantString: String
+    /// `|132R>132H|209113112C>T` (bcftools' `vstr`) as bytes, empty when none.
+    var variant: [UInt8]
     public let canonical: Bool
     public let mane: Bool
     public let codingTranscript: Bool
     /// The transcript's `TranscriptModel.index` (-1: not from an annotator).
     var transcriptIndex = -1
+
+    /// `|132R>132H|209113112C>T` (bcftools' `vstr`), empty when none.
+    var variantString: String { String(decoding: variant, as: UTF8.self) }
+
+    init(bits: Int, altNumber: Int, gene: String, geneID: String, transcript: String, biotype: String, forward: Bool,
+         variant: [UInt8], canonical: Bool, mane: Bool, codingTranscript: Bool, transcriptIndex: Int = -1) {
+        self.bits = bits
+        self.altNumber = altNumber
+        self.gene = gene
+        self.geneID = geneID
+        self.transcript = transcript
+        self.biotype = biotype
+        self.forward = forward
+        self.variant = variant
+        self.canonical = canonical
+        self.mane = mane
+        self.codingTranscript = codingTranscript
+        self.transcriptIndex = transcriptIndex
+    }
+
+    init(bits: Int, altNumber: Int, gene: String, geneID: String, transcript: String, biotype: String, forward: Bool,
+         variantString: String, canonical: Bool, mane: Bool, codingTranscript: Bool, transcriptIndex: Int = -1) {
+        self.init(bits: bits, altNumber: altNumber, gene: gene, geneID: geneID, transcript: transcript, biotype: biotype, forward: forward,
+                  variant: Array(variantString.utf8), canonical: canonical, mane: mane, codingTranscript: codingTranscript,
+                  transcriptIndex: transcriptIndex)
+    }
 
     /// The bcftools consequence names, `&`-joined, after csq.c `kput_vcsq`'s clean-up.
     public var consequence: String { Self.names(of: printedBits).joined(separator: "&") }
@@ -84,22 +110,21 @@ public struct CsqEntry: Sendable, Hashable {
     }
 
     /// The amino-acid change field (`132R>132H`), `nil` when bcftools prints none.
-    public var aminoAcidChange: String? { field(0) }
+    public var aminoAcidChange: String? { fieldRange(0).map { String(decoding: variant[$0], as: UTF8.self) } }
     /// The DNA change field (`209113112C>T`).
-    public var dnaChange: String? { field(1) }
+    public var dnaChange: String? { fieldRange(1).map { String(decoding: variant[$0], as: UTF8.self) } }
 
-    private func field(_ i: Int) -> String? {
-        guard !variantString.isEmpty else { return nil }
-        // `|f0|f1...`: the bytes after the (i+1)-th bar, up to the next (read per entry: kept off Substring splits).
-        let u = variantString.utf8
+    /// `|f0|f1...`: the bytes after the (i+1)-th bar, up to the next.
+    func fieldRange(_ i: Int) -> Range<Int>? {
+        guard !variant.isEmpty else { return nil }
         var bars = 0
-        var start = u.startIndex
-        for j in u.indices where u[j] == UInt8(ascii: "|") {
+        var start = 0
+        for j in variant.indices where variant[j] == UInt8(ascii: "|") {
             bars += 1
-            if bars == i + 1 { start = u.index(after: j) }
-            if bars == i + 2 { return String(u[start..<j]) }
+            if bars == i + 1 { start = j + 1 }
+            if bars == i + 2 { return start..<j }
         }
-        return bars == i + 1 ? String(u[start...]) : nil
+        return bars == i + 1 ? start..<variant.count : nil
     }
 
     /// `bcsq` appended to `out` with every `|` written as `bar` (`names`: the `&`-joined consequence
@@ -118,11 +143,11 @@ public struct CsqEntry: Sendable, Hashable {
         out.append(bar)
         put(biotype)
         let strand = t & CsqBit.compound != 0 && t & (CsqBit.spliceAcceptor | CsqBit.spliceDonor | CsqBit.spliceRegion) == 0
-        if strand || !variantString.isEmpty {
+        if strand || !variant.isEmpty {
             out.append(bar)
             out.append(forward ? UInt8(ascii: "+") : UInt8(ascii: "-"))
         }
-        put(variantString)
+        for b in variant { out.append(b == UInt8(ascii: "|") ? bar : b) }
     }
 
     /// The entry as `bcftools csq` writes it into `BCSQ` (csq.c `kput_vcsq`).
@@ -133,7 +158,7 @@ public struct CsqEntry: Sendable, Hashable {
         if t & CsqBit.printsTranscript != 0 { s += transcript }
         s += "|" + biotype
         let strand = t & CsqBit.compound != 0 && t & (CsqBit.spliceAcceptor | CsqBit.spliceDonor | CsqBit.spliceRegion) == 0
-        if strand || !variantString.isEmpty { s += forward ? "|+" : "|-" }
+        if strand || !variant.isEmpty { s += forward ? "|+" : "|-" }
         s += variantString
         return s
     }

@@ -33,15 +33,18 @@ enum CsqTranslate {
     /// csq.c `cds_translate`. `ref` is the padded spliced reference; `seq` the (query) segment on the
     /// reference strand whose transcript is `seqM` long; `sbeg` its offset in the query, `rbeg`/`rend`
     /// its span in the reference; `fill` translates on to the end (frameshifts). With `untilStop`, filling
-    /// ends at the first stop codon (for callers that keep nothing after the first `*`).
+    /// ends at the first stop codon (for callers that keep nothing after the first `*`). `protein`, when
+    /// given, is `ref`'s translation (`TranscriptModel.protein`): filling from a codon in the reference's
+    /// frame copies it instead of translating again.
     static func translate(ref: [UInt8], seq: [UInt8], seqM: Int, sbeg: Int, rbeg: Int, rend: Int, forward fwd: Bool, fill: Bool,
-                          untilStop: Bool = false) -> [UInt8] {
+                          untilStop: Bool = false, protein: [UInt8] = []) -> [UInt8] {
         let star = UInt8(ascii: "*")
         let pad = TranscriptModel.refPad
         @inline(__always) func r(_ i: Int) -> UInt8 { i >= 0 && i < ref.count ? ref[i] : 0 }
-        var out: [UInt8] = []
         if seq.isEmpty { return [UInt8(ascii: "?")] }
-        var tmp: [UInt8] = [0, 0, 0]
+        var out: [UInt8] = []
+        out.reserveCapacity(seq.count / 3 + 2)
+        var tmp = SIMD4<UInt8>(repeating: 0)
         if fwd {
             let npad = sbeg % 3
             var i = 0
@@ -66,6 +69,10 @@ enum CsqTranslate {
             }
             if fill && !(untilStop && out.contains(star)) {
                 let end = ref.count - pad
+                if !protein.isEmpty && (rc - pad) % 3 == 0 {
+                    copy(protein, from: (rc - pad) / 3, to: &out, untilStop: untilStop)
+                    return out
+                }
                 while rc + 3 <= end {
                     let aa = forward(ref[rc], ref[rc + 1], ref[rc + 2])
                     out.append(aa)
@@ -108,12 +115,49 @@ enum CsqTranslate {
             }
             if fill && !(untilStop && out.contains(star)) {
                 var codon = re - 3
+                let total = ref.count - 2 * pad
+                if !protein.isEmpty && (pad + total - codon) % 3 == 0 {
+                    copy(protein, from: (pad + total - codon) / 3 - 1, to: &out, untilStop: untilStop)
+                    return out
+                }
                 while codon >= pad {
                     let aa = reverse(ref[codon], ref[codon + 1], ref[codon + 2])
                     out.append(aa)
                     if untilStop && aa == star { break }
                     codon -= 3
                 }
+            }
+        }
+        return out
+    }
+
+    /// `protein[from...]` appended, up to and including its first stop with `untilStop`.
+    private static func copy(_ protein: [UInt8], from: Int, to out: inout [UInt8], untilStop: Bool) {
+        guard from < protein.count else { return }
+        var k = max(from, 0)
+        while k < protein.count {
+            let aa = protein[k]
+            out.append(aa)
+            if untilStop && aa == UInt8(ascii: "*") { return }
+            k += 1
+        }
+    }
+
+    /// The translation of a spliced, padded reference (csq.c's frame): codon `k` from the 5' end, as
+    /// `translate` fills from it; `total / 3` residues.
+    static func protein(sref: [UInt8], forward fwd: Bool) -> [UInt8] {
+        let pad = TranscriptModel.refPad
+        let total = sref.count - 2 * pad
+        guard total >= 3 else { return [] }
+        let n = total / 3
+        var out = [UInt8](repeating: 0, count: n)
+        for k in 0..<n {
+            if fwd {
+                let o = pad + 3 * k
+                out[k] = forward(sref[o], sref[o + 1], sref[o + 2])
+            } else {
+                let o = pad + total - 3 * (k + 1)
+                out[k] = reverse(sref[o], sref[o + 1], sref[o + 2])
             }
         }
         return out

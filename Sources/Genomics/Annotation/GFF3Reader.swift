@@ -70,21 +70,31 @@ enum GFF3Reader {
         let reader: TextLineReader
         do { reader = try TextLineReader(path: path) } catch { throw AnnotationInputError(path: path, problem: "cannot open the GFF3") }
         var parsed = Parsed()
-        while true {
-            let next: String?
-            do { next = try reader.nextLine() } catch {
+        var seqid = SeqidCache()
+        var ended = false
+        while !ended {
+            let more: Bool?
+            do {
+                more = try reader.withNextLine { line -> Bool in
+                    if line.isEmpty { return true }
+                    if line[0] == UInt8(ascii: "#") {
+                        let text = String(decoding: line, as: UTF8.self)
+                        if text.hasPrefix("##FASTA") { return false }
+                        if text.hasPrefix("#!processor NCBI") || text.hasPrefix("#!annotation-source") { parsed.isRefSeq = true }
+                        return true
+                    }
+                    if parseFeature(line, number: reader.lineNumber, seqid: &seqid, into: &parsed) { return true }
+                    try parse(line: String(decoding: line, as: UTF8.self), number: reader.lineNumber, path: path, reference: reference, into: &parsed)
+                    return true
+                }
+            } catch let e as AnnotationInputError {
+                throw e
+            } catch {
                 throw AnnotationInputError(path: path, line: reader.lineNumber + 1, problem: "the file ends or breaks here (truncated or corrupt compressed data)")
             }
-            guard let line = next else { break }
-            if line.isEmpty { continue }
-            if line.hasPrefix("##FASTA") { break }
-            if line.hasPrefix("#") {
-                if line.hasPrefix("#!processor NCBI") || line.hasPrefix("#!annotation-source") { parsed.isRefSeq = true }
-                continue
-            }
-            try parse(line: line, number: reader.lineNumber, path: path, reference: reference, into: &parsed)
+            ended = more != true
         }
-        return try assemble(path: path, parsed)
+        return try assemble(path: path, parsed, reference: reference)
     }
 
     /// One feature line.
@@ -180,10 +190,12 @@ enum GFF3Reader {
     }
 
     /// Connects features to transcripts and transcripts to genes; prepares each transcript's CDS.
-    private static func assemble(path: String, _ p: Parsed) throws -> [TranscriptModel] {
+    private static func assemble(path: String, _ p: Parsed, reference: any AnnotationReference) throws -> [TranscriptModel] {
         var models: [String: TranscriptModel] = [:]
+        var bounds = ContigBounds(reference: reference, path: path)
         for key in p.order {
             guard let t = p.transcripts[key], let g = p.genes[t.gene] else { continue }
+            try bounds.check(end: t.end, contig: g.contig, line: t.line, what: "transcript \(t.id)")
             models[key] = TranscriptModel(id: t.id, geneName: g.name, geneID: g.id, contig: g.contig, biotype: t.biotype,
                                           isForward: t.forward, beg: t.beg, end: t.end, canonical: t.canonical, mane: t.mane,
                                           gffKeys: (gene: t.gene, transcript: key))
@@ -192,6 +204,7 @@ enum GFF3Reader {
         var utrs: [(TranscriptModel, Feature)] = []
         for f in p.features {
             guard let tr = models[f.transcript] else { continue }
+            try bounds.check(end: f.end, contig: tr.contig, line: f.line, what: "a feature of transcript \(tr.id)")
             if tr.isForward != f.forward {
                 throw AnnotationInputError(path: path, line: f.line, field: "column 7 (strand)",
                                            problem: "the strand differs from that of transcript \(tr.id)")

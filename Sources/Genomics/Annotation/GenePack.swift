@@ -8,6 +8,8 @@ protocol AnnotationReference: AnyObject {
     var path: String { get }
     /// The file's spelling of `contig` (with or without `chr`), `nil` when it has none.
     func resolve(_ contig: String) -> String?
+    /// The length of a contig as the file spells it (`resolve`'s answer), `nil` when unknown.
+    func length(of name: String) -> Int?
     /// Upper-case bases `start...end` (1-based, inclusive), `nil` outside what the file holds.
     func bases(contig: String, start: Int, end: Int) -> [UInt8]?
 }
@@ -31,6 +33,7 @@ extension ReferenceGenome: AnnotationReference {}
 final class GenePack: AnnotationReference {
     let path: String
     private var names: Set<String> = []
+    private var lengths: [String: Int] = [:]
     private var segments: [String: [(start: Int, bases: [UInt8])]] = [:]
 
     static let magic = "##onco-gene-pack\t1"
@@ -58,8 +61,9 @@ final class GenePack: AnnotationReference {
             }
             switch cols[0] {
             case "##onco-contig":
-                guard cols.count == 3, Int(cols[2]) != nil else { throw fail("##onco-contig", "expected name and length") }
+                guard cols.count == 3, let length = Int(cols[2]) else { throw fail("##onco-contig", "expected name and length") }
                 names.insert(String(cols[1]))
+                lengths[String(cols[1])] = length
             case "##onco-seq":
                 guard cols.count == 4, let start = Int(cols[2]), start >= 1 else { throw fail("##onco-seq", "expected contig, start and bases") }
                 segments[String(cols[1]), default: []].append((start, Array(cols[3].utf8)))
@@ -73,6 +77,7 @@ final class GenePack: AnnotationReference {
     }
 
     func resolve(_ contig: String) -> String? { GenomicRegion.resolve(contig, in: names) }
+    func length(of name: String) -> Int? { lengths[name] }
 
     func bases(contig: String, start: Int, end: Int) -> [UInt8]? {
         guard start >= 1, end >= start, let name = resolve(contig), let segs = segments[name] else { return nil }

@@ -4,7 +4,6 @@ struct HapNode {
     var kind = Kind.cds
     var csq = 0
     var seq: [UInt8] = []
-    var variant = ""
     var dlen = 0
     var rbeg = 0
     var rlen = 0
@@ -33,7 +32,7 @@ extension LocalCsqCaller {
                     stage(node.csq, tr, ial: k + 1)
                     continue
                 }
-                codingConsequence(tr, node, pos: pos, ial: k + 1)
+                codingConsequence(tr, node, pos: pos, ref: ref, alt: alt, ial: k + 1)
             }
         }
         return ret
@@ -81,8 +80,6 @@ extension LocalCsqCaller {
         let r = spliceCsq(&s, cds.beg, cds.beg + cds.len - 1)
         if r == .varRef { return nil }
         var node = HapNode()
-        let refText = String(decoding: ref, as: UTF8.self), altText = String(decoding: alt, as: UTF8.self)
-        node.variant = refText + ">" + altText
         if r == .outside || r == .overlap || s.csq == CsqBit.startLost {
             if s.csq == 0 { return nil }
             node.kind = .startStopSplice
@@ -112,16 +109,19 @@ extension LocalCsqCaller {
     }
 
     /// The coding part of `test_cds_local`: translate reference and query, classify, stage.
-    private func codingConsequence(_ tr: TranscriptModel, _ node: HapNode, pos: Int, ial: Int) {
+    private func codingConsequence(_ tr: TranscriptModel, _ node: HapNode, pos: Int, ref: [UInt8], alt: [UInt8], ial: Int) {
         let pad = TranscriptModel.refPad
         let sref = tr.sref
         let alen = node.seq.count
         let fill = node.dlen % 3 != 0 && alen != 0
+        if fill && tr.protein.isEmpty { tr.protein = CsqTranslate.protein(sref: sref, forward: tr.isForward) }
         var tseq = CsqTranslate.translate(ref: sref, seq: node.seq, seqM: sref.count - 2 * pad + node.dlen, sbeg: node.sbeg,
-                                          rbeg: node.sbeg, rend: node.sbeg + node.rlen, forward: tr.isForward, fill: fill, untilStop: true)
+                                          rbeg: node.sbeg, rend: node.sbeg + node.rlen, forward: tr.isForward, fill: fill, untilStop: true,
+                                          protein: tr.protein)
         let lo = min(pad + node.sbeg, sref.count), hi = min(max(pad + node.sbeg + node.rlen, lo), sref.count)
         var tref = CsqTranslate.translate(ref: sref, seq: Array(sref[lo..<hi]), seqM: sref.count - 2 * pad, sbeg: node.sbeg,
-                                          rbeg: node.sbeg, rend: node.sbeg + node.rlen, forward: tr.isForward, fill: fill, untilStop: true)
+                                          rbeg: node.sbeg, rend: node.sbeg + node.rlen, forward: tr.isForward, fill: fill, untilStop: true,
+                                          protein: tr.protein)
         let star = UInt8(ascii: "*")
         if let j = tref.firstIndex(of: star) { tref.removeSubrange((j + 1)...) }
         if let j = tseq.firstIndex(of: star) { tseq.removeSubrange((j + 1)...) }
@@ -161,11 +161,40 @@ extension LocalCsqCaller {
             let total = sref.count - 2 * pad
             let aaRbeg = tr.isForward ? node.sbeg / 3 + 1 : (total - node.sbeg - node.rlen) / 3 + 1
             let aaSbeg = tr.isForward ? node.sbeg / 3 + 1 : (total + node.dlen - node.sbeg - alen) / 3 + 1
-            var v = "|\(aaRbeg)" + String(decoding: tref, as: UTF8.self)
-            if type & CsqBit.synonymous == 0 { v += ">\(aaSbeg)" + String(decoding: tseq, as: UTF8.self) }
-            v += "|\(pos + 1)" + node.variant
+            var v: [UInt8] = []
+            v.reserveCapacity(tref.count + tseq.count + ref.count + alt.count + 32)
+            v.append(UInt8(ascii: "|"))
+            appendDecimal(aaRbeg, to: &v)
+            v += tref
+            if type & CsqBit.synonymous == 0 {
+                v.append(UInt8(ascii: ">"))
+                appendDecimal(aaSbeg, to: &v)
+                v += tseq
+            }
+            v.append(UInt8(ascii: "|"))
+            appendDecimal(pos + 1, to: &v)
+            v += ref
+            v.append(UInt8(ascii: ">"))
+            v += alt
             stage(type & CsqBit.compound, tr, ial: ial, variant: v)
         }
         if type & ~CsqBit.compound != 0 { stage(type & ~CsqBit.compound, tr, ial: ial) }
+    }
+}
+
+/// `n` in decimal, appended as ASCII.
+@inline(__always) func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+    if n < 0 { out.append(UInt8(ascii: "-")) }
+    var m = n.magnitude
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var k = 0
+    withUnsafeMutableBytes(of: &digits) { d in
+        repeat {
+            d[k] = UInt8(48 + m % 10)
+            m /= 10
+            k += 1
+        } while m > 0
+        while k > 0 { k -= 1; out.append(d[k]) }
     }
 }

@@ -60,6 +60,7 @@ final class LocalCsqCaller {
             guard done(tr) else { return false }
             tr.ref = []
             tr.sref = []
+            tr.protein = []
             return true
         }
         loaded.sort { $0.end < $1.end }
@@ -129,44 +130,44 @@ final class LocalCsqCaller {
     }
 
     /// csq.c `csq_push` for one record, without haplotypes (`--local-csq`).
-    func stage(_ bits: Int, _ tr: TranscriptModel, ial: Int, variant vstr: String = "") {
+    func stage(_ bits: Int, _ tr: TranscriptModel, ial: Int, variant vstr: [UInt8] = []) {
         var type = bits
         if type & CsqBit.spliceRegion != 0 && type & (CsqBit.spliceDonor | CsqBit.spliceAcceptor) != 0 { type &= ~CsqBit.spliceRegion }
         if type & CsqBit.compound != 0 {
             for i in entries.indices {
-                let e = entries[i]
-                if e.transcript != tr.id && (type | e.bits) & CsqBit.printsTranscript != 0 { continue }
-                if e.biotype != tr.biotype.name || e.geneID != tr.geneID || e.altNumber != ial { continue }
-                if (type & CsqBit.upstreamStop) ^ (e.bits & CsqBit.upstreamStop) != 0 { continue }
-                if !vstr.isEmpty || !e.variantString.isEmpty {
-                    if vstr.isEmpty || e.variantString.isEmpty {
-                        if type & CsqBit.startStop != 0 && e.bits & CsqBit.startStop != 0 {
+                if entries[i].transcript != tr.id && (type | entries[i].bits) & CsqBit.printsTranscript != 0 { continue }
+                if entries[i].biotype != tr.biotype.name || entries[i].geneID != tr.geneID || entries[i].altNumber != ial { continue }
+                let eBits = entries[i].bits
+                if (type & CsqBit.upstreamStop) ^ (eBits & CsqBit.upstreamStop) != 0 { continue }
+                if !vstr.isEmpty || !entries[i].variant.isEmpty {
+                    if vstr.isEmpty || entries[i].variant.isEmpty {
+                        if type & CsqBit.startStop != 0 && eBits & CsqBit.startStop != 0 {
                             entries[i].bits |= type
                             if entries[i].bits & CsqBit.stopRetained != 0 { entries[i].bits &= ~(CsqBit.stopLost | CsqBit.synonymous) }
-                            if e.variantString.isEmpty { entries[i].variantString = vstr }
+                            if entries[i].variant.isEmpty { entries[i].variant = vstr }
                             return
                         }
                         continue
                     }
-                    if vstr != e.variantString { continue }
+                    if vstr != entries[i].variant { continue }
                 }
                 entries[i].bits |= type
                 return
             }
         } else {
             for i in entries.indices {
-                let e = entries[i]
-                if e.transcript != tr.id && (type | e.bits) & CsqBit.printsTranscript != 0 { continue }
-                if e.biotype != tr.biotype.name { continue }
-                if e.bits & CsqBit.compound == 0 {
+                let eBits = entries[i].bits
+                if entries[i].transcript != tr.id && (type | eBits) & CsqBit.printsTranscript != 0 { continue }
+                if entries[i].biotype != tr.biotype.name { continue }
+                if eBits & CsqBit.compound == 0 {
                     entries[i].bits |= type
                     return
                 }
-                if e.bits == e.bits | type { return }
+                if eBits == eBits | type { return }
             }
         }
         entries.append(CsqEntry(bits: type, altNumber: ial, gene: tr.geneName, geneID: tr.geneID, transcript: tr.id,
-                                biotype: tr.biotype.name, forward: tr.isForward, variantString: vstr,
+                                biotype: tr.biotype.name, forward: tr.isForward, variant: vstr,
                                 canonical: tr.canonical, mane: tr.mane, codingTranscript: tr.isCoding, transcriptIndex: tr.index))
     }
 }

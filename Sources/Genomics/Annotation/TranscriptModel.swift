@@ -43,6 +43,8 @@ final class TranscriptModel {
     /// CDS with 10 bases of padding on each side (csq.c `tscript_splice_ref`). Filled by `loadReference`.
     var ref: [UInt8] = []
     var sref: [UInt8] = []
+    /// `sref` translated (`CsqTranslate.protein`), filled on the first frameshift that needs it.
+    var protein: [UInt8] = []
 
     init(id: String, geneName: String, geneID: String, contig: String, biotype: Biotype, isForward: Bool,
          beg: Int, end: Int, canonical: Bool, mane: Bool, gffKeys: (gene: String, transcript: String)? = nil) {

@@ -23,20 +23,13 @@ public enum VCFAnnotationWriter {
     public static func annotate(input: String, output: String, annotator: ConsequenceAnnotator,
                                 malformed: MalformedRecordPolicy = .fail) throws -> Summary {
         let reader = try VariantFileReader(path: input, decode: .all, malformed: malformed)
+        try annotator.checkContigs(of: reader.header, path: input)
         let dir = (output as NSString).deletingLastPathComponent
         let temp = (dir.isEmpty ? "." : dir) + "/.onco-annotate-\(getpid())-" + (output as NSString).lastPathComponent
-        guard let out = hts_open(temp, mode(for: output)) else {
-            throw AnnotationInputError(path: output, problem: "cannot create the output file (is the folder writable?)")
-        }
-        var closed = false
-        var done = false
-        defer {
-            if !closed { hts_close(out) }
-            if !done { unlink(temp) }
-        }
+        let mode = mode(for: output)
+        let hadCSQ = bcf_hdr_id2int(reader.hdr, BCF_DT_ID, "CSQ") >= 0
         guard let hdr = bcf_hdr_dup(reader.hdr) else { throw AnnotationInputError(path: input, problem: "cannot copy the header") }
         defer { bcf_hdr_destroy(hdr) }
-        let hadCSQ = bcf_hdr_id2int(reader.hdr, BCF_DT_ID, "CSQ") >= 0
         if hadCSQ { bcf_hdr_remove(hdr, BCF_HL_INFO, "CSQ") }
         let description = ConsequenceAnnotator.csqHeaderDescription
         let line = "##INFO=<ID=CSQ,Number=.,Type=String,Description=\"\(description)\">"
@@ -44,7 +37,25 @@ public enum VCFAnnotationWriter {
               bcf_hdr_sync(hdr) == 0 else {
             throw AnnotationInputError(path: input, problem: "cannot add the CSQ definition to the header")
         }
-        guard bcf_hdr_write(out, hdr) == 0 else { throw AnnotationInputError(path: output, problem: "write failed (disk full?)") }
+        // Plain VCF without a CSQ to replace: no htsFile (htslib's plain writer is not reachable from here).
+        let plain = mode == "w" && !hadCSQ
+        let out: UnsafeMutablePointer<htsFile>? = plain ? nil : hts_open(temp, mode)
+        let sink: LineSink?
+        if plain {
+            sink = LineSink(plain: temp, header: hdr)
+            if sink == nil { throw AnnotationInputError(path: output, problem: "cannot create the output file (is the folder writable?)") }
+        } else {
+            guard let out else { throw AnnotationInputError(path: output, problem: "cannot create the output file (is the folder writable?)") }
+            guard bcf_hdr_write(out, hdr) == 0 else { hts_close(out); unlink(temp); throw AnnotationInputError(path: output, problem: "write failed (disk full?)") }
+            sink = mode == "wz" && !hadCSQ ? LineSink(bgzf: out.pointee.fp.bgzf) : nil
+        }
+        var closed = false
+        var done = false
+        defer {
+            if !closed, let out { hts_close(out) }
+            if !closed { _ = sink?.close() }
+            if !done { unlink(temp) }
+        }
         var summary = Summary()
         var record = VariantRecord()
         var value: [UInt8] = []
@@ -60,15 +71,22 @@ public enum VCFAnnotationWriter {
             if try annotator.appendCSQ(to: &value, contig: record.contig, position: record.position, ref: record.ref, alts: record.alts,
                                        site: .init(file: input, line: reader.lineOrRecord)) {
                 summary.annotated += 1
+            }
+            if let sink {
+                if !sink.write(hdr, rec, csq: value) { throw AnnotationInputError(path: output, problem: "write failed (disk full?)") }
+                continue
+            }
+            if !value.isEmpty {
                 let count = Int32(value.count)
                 value.append(0)  // htslib takes the length of a string value from its NUL (strlen), not from `n`
                 let status = value.withUnsafeBytes { bcf_update_info(hdr, rec, "CSQ", $0.baseAddress, count, BCF_HT_STR) }
                 if status < 0 { throw AnnotationInputError(path: input, line: reader.lineOrRecord, field: "INFO/CSQ", problem: "htslib cannot set the value") }
             }
-            if bcf_write(out, hdr, rec) != 0 { throw AnnotationInputError(path: output, problem: "write failed (disk full?)") }
+            if let out, bcf_write(out, hdr, rec) != 0 { throw AnnotationInputError(path: output, problem: "write failed (disk full?)") }
         }
         closed = true
-        if hts_close(out) != 0 { throw AnnotationInputError(path: output, problem: "closing the output failed (disk full?)") }
+        if let out, hts_close(out) != 0 { throw AnnotationInputError(path: output, problem: "closing the output failed (disk full?)") }
+        if let sink, !sink.close() { throw AnnotationInputError(path: output, problem: "closing the output failed (disk full?)") }
         if rename(temp, output) != 0 { throw AnnotationInputError(path: output, problem: "cannot move the finished file into place") }
         done = true
         return summary
