@@ -157,6 +157,8 @@ import _TestSupport
             let run = try await CohortStudy.run(try CohortPlan(d2, source: "g.yaml"), store: store,
                                                 options: .init(keys: try TestKeys.auditOnly()), logger: TestWarehouse.logger)
             #expect(run.analysis.groups.map(\.label) == ["no EML4::ALK fusion, in-frame", "EML4::ALK fusion, in-frame"])
+            let eml4InFrame = Set(FusionFrameStudy.fusions.filter { $0.five == "EML4" && $0.three == "ALK" && $0.frame == .inFrame }.map(\.patient))
+            #expect(eml4InFrame == inFrame)   // every in-frame ALK fusion here is EML4::ALK
             #expect(run.analysis.groups.map(\.n) == [all.count - inFrame.count, inFrame.count])
             for (format, text) in [("text", run.report.text()), ("markdown", run.report.markdown()), ("html", run.report.html()), ("json", try run.report.json())] {
                 #expect(text.contains("EML4::ALK fusion, in-frame") && text.contains("fusions of unknown frame never match"), "\(format)")

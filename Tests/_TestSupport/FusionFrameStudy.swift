@@ -20,10 +20,11 @@ public enum FusionFrameStudy {
         ("L08", "EML4", "ALK", "", "Fusion", .unknown),
         ("L09", "EML4", "ALK", "NA", "Fusion", .unknown),
         ("L10", "EML4", "ALK", "", "", .unknown),
+        // two ALK fusions in one sample (the importer keeps the first row of a repeated partner pair, so other pairs):
         ("L11", "EML4", "ALK", "In_frame", "Fusion", .inFrame),      // L11: one in frame and one frameshift
-        ("L11", "EML4", "ALK", "Frameshift", "Fusion", .frameshift),
+        ("L11", "KIF5B", "ALK", "Frameshift", "Fusion", .frameshift),
         ("L12", "EML4", "ALK", "Frameshift", "Fusion", .frameshift),  // L12: frameshift and unknown
-        ("L12", "EML4", "ALK", "", "Fusion", .unknown),
+        ("L12", "KIF5B", "ALK", "", "Fusion", .unknown),
         ("L15", "CD74", "ROS1", "In_frame", "Fusion", .inFrame),
         ("L16", "CD74", "ROS1", "Out-of-frame", "Fusion", .frameshift),
     ]
