@@ -132,6 +132,10 @@ import _TestSupport
             #expect(inFrame == ["L01", "L02", "L03", "L04", "L11"] && frameshift == ["L05", "L06", "L07", "L11", "L12"])
             #expect(try await patients("{gene: ALK, classes: [fusion], fusionFrame: in_frame}") == inFrame)
             #expect(try await patients("{gene: ALK, classes: [fusion], fusionFrame: frameshift}") == frameshift)
+            // the partner pair as hgvsp: L11's frameshift ALK fusion is KIF5B::ALK
+            let eml4Frameshift = Set(FusionFrameStudy.fusions.filter { $0.five == "EML4" && $0.three == "ALK" && $0.frame == .frameshift }.map(\.patient))
+            #expect(try await patients("{gene: ALK, hgvsp: \"EML4::ALK\", classes: [fusion], fusionFrame: frameshift}") == eml4Frameshift)
+            #expect(eml4Frameshift == frameshift.subtracting(["L11"]))
             // no frame: every fusion, unknown frames (L08–L10) included
             #expect(try await patients("{gene: ALK, classes: [fusion]}") == FusionFrameStudy.patients("ALK", nil))
             #expect(FusionFrameStudy.patients("ALK", nil).subtracting(inFrame.union(frameshift)) == ["L08", "L09", "L10"])
