@@ -45,9 +45,10 @@ extension CohortAnalysis {
                                   column: [CohortColumn: CohortTable.Column], into g: inout GroupAssignment) throws {
         let filter = try CohortPlan.filter(spec, field: "groups") { f, m in CohortStudyError(.invalidDefinition, "\(plan.source): \(f)", m) }
         let values = column[.alteration(AlterationFilter(gene: filter.gene, hgvsp: filter.hgvsp, classes: filter.classes,
-                                                          passOnly: filter.passOnly, present: true))]?.numbers ?? []
-        let name = spec.label.uppercased() == spec.label ? spec.label : spec.label
-        g.labels = spec.hgvsp == nil ? ["\(name) wild-type", "\(name) mutated"] : ["no \(name)", name]
+                                                          passOnly: filter.passOnly, present: true, fusionFrame: filter.fusionFrame))]?.numbers ?? []
+        let name = spec.label
+        // `ALK fusion, in-frame` names what the patients have: "no ALK fusion, in-frame" vs it
+        g.labels = spec.hgvsp == nil && filter.fusionFrame == nil ? ["\(name) wild-type", "\(name) mutated"] : ["no \(name)", name]
         var missing = 0
         for (i, c) in candidates.enumerated() {
             guard let v = values[c.row] else { g.keep[i] = false; missing += 1; continue }

@@ -192,7 +192,7 @@ extension CohortAnalysis {
         if !p.stages.isEmpty { pop.append("stage \(p.stages.joined(separator: ", "))") }
         if let a = p.age { pop.append("age " + rangeText(a)) }
         if !p.sex.isEmpty { pop.append("sex \(p.sex.joined(separator: " or "))") }
-        for a in p.alterations { pop.append("\(a.label) \((a.status ?? "mutated").lowercased())" + (a.classes.map { " (\($0.joined(separator: ", ")))" } ?? "")) }
+        for a in p.alterations { pop.append(alterationText(a)) }
         for (s, m) in zip(p.alterationSets, plan.populationSetMembers) { pop.append(CohortPlan.populationSetText(s, members: m)) }
         if let t = p.tmb { pop.append("TMB " + rangeText(t) + " mut/Mb") }
         for t in p.therapies {
@@ -209,6 +209,8 @@ extension CohortAnalysis {
         case nil: lines.append("Groups: none (one curve)")
         case .alterationSet(let s)?:
             lines.append("Groups: \(s.label) altered (any of \(plan.setMembers.map(\.label).joined(separator: ", "))) vs wild-type (none of them; patients with a sequenced specimen)")
+        case .mutation(let a)? where a.fusionFrame != nil && a.resolvedClasses == ["fusion"]:
+            lines.append("Groups: \(a.label) vs no \(a.label) (patients with a sequenced specimen)")
         case .mutation(let a)?: lines.append("Groups: \(a.label) mutated vs wild-type (\(a.resolvedClasses.joined(separator: ", ")); patients with a sequenced specimen)")
         case .variable(let n, let v)?: lines.append("Groups: by \(CohortVariable(parsing: n).label)" + (v.map { " (\($0.joined(separator: ", ")))" } ?? ""))
         case .therapy(let a, let b, let line)?:
@@ -233,8 +235,18 @@ extension CohortAnalysis {
             an.append("competing risks by \(c.label) (cumulative incidence, Gray's test, Fine–Gray subdistribution HR)")
         }
         lines.append("Analyses: " + an.joined(separator: ", "))
+        if plan.filtersFusionFrame { lines.append(CohortPlan.fusionFrameMethod) }
         if let desc = d.description, !desc.isEmpty { lines.insert(desc, at: 0) }
         return lines
+    }
+
+    /// `TP53 mutated (missense)`; with a frame `EML4::ALK fusion, in-frame` (`no …` for wild-type).
+    static func alterationText(_ a: AlterationSpec) -> String {
+        let status = (a.status ?? "mutated").lowercased()
+        if a.fusionFrame != nil, a.resolvedClasses == ["fusion"] {
+            return ["wildtype", "wild-type", "absent"].contains(status) ? "no \(a.label) (patients with a sequenced specimen)" : a.label
+        }
+        return "\(a.label) \(status)" + (a.classes.map { " (\($0.joined(separator: ", ")))" } ?? "")
     }
 
     static func rangeText(_ r: NumericRange) -> String {

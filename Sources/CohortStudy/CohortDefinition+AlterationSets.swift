@@ -30,18 +30,20 @@ public struct AlterationSetSpec: Sendable, Hashable, Codable {
     public var passOnly: Bool?
     /// `mutated` (default) or `wildtype`: population conditions only (`CohortDefinition+PopulationSets.swift`).
     public var status: String?
+    /// `in_frame` or `frameshift`: the members' fusions count only with this stated frame (`CohortDefinition+FusionFrame.swift`).
+    public var fusionFrame: String?
 
     public init(genes: [String]? = nil, variants: [String]? = nil, classes: [String]? = nil, set: String? = nil, passOnly: Bool? = nil,
-                status: String? = nil) {
+                status: String? = nil, fusionFrame: String? = nil) {
         self.genes = genes; self.variants = variants; self.classes = classes; self.set = set; self.passOnly = passOnly
-        self.status = status
+        self.status = status; self.fusionFrame = fusionFrame
     }
 
-    /// `IDH1|IDH2`, `BRAF p.V600E|NRAS p.Q61R`, or the set's name.
-    public var label: String {
-        if let set { return set }
-        return ((genes ?? []) + (variants ?? [])).joined(separator: "|")
-    }
+    /// `IDH1|IDH2`, `BRAF p.V600E|NRAS p.Q61R`, or the set's name; with a frame `fusion:ALK|fusion:ROS1 (fusions in-frame)`.
+    public var label: String { FusionFrame.words(fusionFrame).map { "\(name) (fusions \($0))" } ?? name }
+
+    /// `IDH1|IDH2`, or the set's name, without the frame (for field names).
+    public var name: String { self.set ?? ((genes ?? []) + (variants ?? [])).joined(separator: "|") }
 
     /// One resolved member: its label and the alteration filter of its column.
     public struct Member: Sendable, Hashable {
@@ -50,7 +52,7 @@ public struct AlterationSetSpec: Sendable, Hashable, Codable {
     }
 
     /// A member written as text: `GENE`, `GENE p.X`, `GENE:p.X`, `cna:GENE`, `amp:GENE`, `del:GENE`, `fusion:GENE`.
-    static func member(_ text: String, classes: [String], passOnly: Bool, field: String,
+    static func member(_ text: String, classes: [String], passOnly: Bool, fusionFrame: FusionFrame? = nil, field: String,
                        fail: (String, String) -> CohortStudyError) throws -> Member {
         let t = text.trimmingCharacters(in: .whitespaces)
         let kinds = CohortFlags.geneLevelKinds
@@ -72,7 +74,9 @@ public struct AlterationSetSpec: Sendable, Hashable, Codable {
         guard !gene.isEmpty, gene.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw fail(field, "\"\(text)\" does not name a gene symbol")
         }
-        return Member(label: label, filter: AlterationFilter(gene: gene, hgvsp: hgvsp, classes: cls, passOnly: passOnly, present: true))
+        let frame = cls.contains("fusion") ? fusionFrame : nil
+        return Member(label: label, filter: AlterationFilter(gene: gene, hgvsp: hgvsp, classes: cls, passOnly: passOnly, present: true,
+                                                             fusionFrame: frame))
     }
 
     /// The members, in the order given (duplicates dropped).
@@ -83,6 +87,8 @@ public struct AlterationSetSpec: Sendable, Hashable, Codable {
         }
         let resolved = AlterationSpec(gene: "-", classes: classes).resolvedClasses
         let pass = passOnly ?? false
+        // the frame is checked against the set's classes or, for `fusion:GENE` members, theirs (below)
+        let frame = try CohortPlan.fusionFrame(fusionFrame, classes: resolved + ["fusion"], field: field, fail: fail)
         var out: [Member] = []
         var texts: [(String, String)] = (genes ?? []).map { ($0, "\(field).genes") } + (variants ?? []).map { ($0, "\(field).variants") }
         for (v, f) in texts where f.hasSuffix("variants") && !(v.contains(" p.") || v.contains(":p.")) {
@@ -99,10 +105,13 @@ public struct AlterationSetSpec: Sendable, Hashable, Codable {
             }
         }
         for (t, f) in texts {
-            let m = try Self.member(t, classes: resolved, passOnly: pass, field: f, fail: fail)
+            let m = try Self.member(t, classes: resolved, passOnly: pass, fusionFrame: frame, field: f, fail: fail)
             if !out.contains(where: { $0.filter == m.filter }) { out.append(m) }
         }
         guard !out.isEmpty else { throw fail(field, "the alteration set has no member (give genes, variants or set)") }
+        if let v = fusionFrame, !out.contains(where: { $0.filter.fusionFrame != nil }) {
+            throw fail("\(field).fusionFrame", "\"\(v)\" applies to fusions, but no member counts fusions (classes \(resolved.joined(separator: ", ")))")
+        }
         return out
     }
 }

@@ -17,6 +17,9 @@ public struct CohortFlags: Sendable, Hashable {
     /// `set:NAME`, `pathway:NAME` (`CohortDefinition+PopulationSets.swift`). `wildType`: the same, altered in none.
     public var altered: [String] = []
     public var wildType: [String] = []
+    /// `in_frame` or `frameshift`: the conditions these flags write that count fusions keep only fusions of that stated
+    /// frame (`CohortDefinition+FusionFrame.swift`).
+    public var fusionFrame: String?
     /// `10-`.
     public var tmb: String?
     /// `pembrolizumab`, `class:platinum`, with `@N` for a line (`osimertinib@1`).
@@ -135,6 +138,7 @@ public struct CohortFlags: Sendable, Hashable {
     public func apply(to base: CohortDefinition?) throws -> CohortDefinition {
         var d = base ?? CohortDefinition(name: name ?? "cohort study")
         if let name { d.name = name }
+        let populationBefore = d.population
         try applyPopulation(to: &d)
         if let alterationSetsFile {
             let sets = try Self.loadAlterationSets(path: alterationSetsFile)
@@ -147,6 +151,7 @@ public struct CohortFlags: Sendable, Hashable {
         let trialLine = trial.requestsTargetTrial(base: d.design)
         try applyEndpoint(to: &d, base: base, line: trialLine ? nil : self.line)
         try applyAnalyses(to: &d)
+        try applyFusionFrame(to: &d, population: populationBefore)
         try trial.apply(to: &d, line: trialLine ? self.line : nil, fail: fail)
         return d
     }

@@ -24,7 +24,7 @@ public enum GroupSpec: Sendable, Hashable, Codable {
     case cuts(variable: String, at: [Double])
 
     enum CodingKeys: String, CodingKey {
-        case by, name, variable, attribute, values, gene, hgvsp, classes, passOnly, a, b, line, percent, within, at, quantileType
+        case by, name, variable, attribute, values, gene, hgvsp, classes, passOnly, a, b, line, percent, within, at, quantileType, fusionFrame
         case genes, variants, set, pathway
     }
 
@@ -52,11 +52,13 @@ public enum GroupSpec: Sendable, Hashable, Codable {
                                                     variants: try c.decodeIfPresent([String].self, forKey: .variants),
                                                     classes: try c.decodeIfPresent([String].self, forKey: .classes),
                                                     set: try c.decodeIfPresent(String.self, forKey: .set) ?? c.decodeIfPresent(String.self, forKey: .pathway),
-                                                    passOnly: try c.decodeIfPresent(Bool.self, forKey: .passOnly)))
+                                                    passOnly: try c.decodeIfPresent(Bool.self, forKey: .passOnly),
+                                                    fusionFrame: try c.decodeIfPresent(String.self, forKey: .fusionFrame)))
         case "mutation", "alteration":
             self = .mutation(AlterationSpec(gene: try c.decode(String.self, forKey: .gene), hgvsp: try c.decodeIfPresent(String.self, forKey: .hgvsp),
                                             classes: try c.decodeIfPresent([String].self, forKey: .classes),
-                                            passOnly: try c.decodeIfPresent(Bool.self, forKey: .passOnly)))
+                                            passOnly: try c.decodeIfPresent(Bool.self, forKey: .passOnly),
+                                            fusionFrame: try c.decodeIfPresent(String.self, forKey: .fusionFrame)))
         case "therapy":
             self = .therapy(a: try c.decode(TherapySpec.self, forKey: .a), b: try c.decode(TherapySpec.self, forKey: .b),
                             line: try c.decodeIfPresent(Int.self, forKey: .line))
@@ -80,9 +82,11 @@ public enum GroupSpec: Sendable, Hashable, Codable {
         case .mutation(let a):
             try c.encode("mutation", forKey: .by); try c.encode(a.gene, forKey: .gene); try c.encodeIfPresent(a.hgvsp, forKey: .hgvsp)
             try c.encodeIfPresent(a.classes, forKey: .classes); try c.encodeIfPresent(a.passOnly, forKey: .passOnly)
+            try c.encodeIfPresent(a.fusionFrame, forKey: .fusionFrame)
         case .alterationSet(let s):
             try c.encode("mutation", forKey: .by); try c.encodeIfPresent(s.genes, forKey: .genes); try c.encodeIfPresent(s.variants, forKey: .variants)
             try c.encodeIfPresent(s.classes, forKey: .classes); try c.encodeIfPresent(s.set, forKey: .set); try c.encodeIfPresent(s.passOnly, forKey: .passOnly)
+            try c.encodeIfPresent(s.fusionFrame, forKey: .fusionFrame)
         case .therapy(let a, let b, let line):
             try c.encode("therapy", forKey: .by); try c.encode(a, forKey: .a); try c.encode(b, forKey: .b); try c.encodeIfPresent(line, forKey: .line)
         case .top(let v, let p, let w, let q), .bottom(let v, let p, let w, let q):

@@ -103,9 +103,14 @@ public struct AlterationSpec: Sendable, Hashable, Codable {
     public var passOnly: Bool?
     /// `mutated` (default) or `wildtype` (population filters only).
     public var status: String?
+    /// `in_frame` or `frameshift`: only fusions whose reading frame the source stated as this count
+    /// (`AlterationFilter.fusionFrame`); fusions of unknown frame never match. The classes must count fusions.
+    public var fusionFrame: String?
 
-    public init(gene: String, hgvsp: String? = nil, classes: [String]? = nil, passOnly: Bool? = nil, status: String? = nil) {
+    public init(gene: String, hgvsp: String? = nil, classes: [String]? = nil, passOnly: Bool? = nil, status: String? = nil,
+                fusionFrame: String? = nil) {
         self.gene = gene; self.hgvsp = hgvsp; self.classes = classes; self.passOnly = passOnly; self.status = status
+        self.fusionFrame = fusionFrame
     }
 
     /// Expanded class list.
@@ -128,8 +133,13 @@ public struct AlterationSpec: Sendable, Hashable, Codable {
     static let knownClasses: Set<String> = ["truncating", "missense", "inframeIndel", "splice", "synonymous", "noncoding",
                                              "amplification", "deletion", "fusion", "nonsynonymous", "non-synonymous", "any"]
 
-    /// Short label: `TP53`, `BRAF p.V600E`.
-    public var label: String { hgvsp.map { "\(gene) \($0)" } ?? gene }
+    /// Short label: `TP53`, `BRAF p.V600E`; with a fusion frame `EML4::ALK fusion, in-frame` (fusions only; the
+    /// partner pair when given as `hgvsp`), else `ALK (fusions in-frame)`.
+    public var label: String {
+        let plain = hgvsp.map { "\(gene) \($0)" } ?? gene
+        guard let frame = FusionFrame.words(fusionFrame) else { return plain }
+        return resolvedClasses == ["fusion"] ? "\(hgvsp ?? gene) fusion, \(frame)" : "\(plain) (fusions \(frame))"
+    }
 }
 
 /// Drugs named directly or through a class.

@@ -27,7 +27,7 @@ struct PopulationAlteration: Codable {
     init(one: AlterationSpec) { self.one = one }
     init(set: AlterationSetSpec) { self.set = set }
 
-    enum CodingKeys: String, CodingKey { case gene, hgvsp, classes, passOnly, status, genes, variants, set, pathway }
+    enum CodingKeys: String, CodingKey { case gene, hgvsp, classes, passOnly, status, genes, variants, set, pathway, fusionFrame }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -44,7 +44,8 @@ struct PopulationAlteration: Codable {
                                 classes: try c.decodeIfPresent([String].self, forKey: .classes),
                                 set: try c.decodeIfPresent(String.self, forKey: .set) ?? c.decodeIfPresent(String.self, forKey: .pathway),
                                 passOnly: try c.decodeIfPresent(Bool.self, forKey: .passOnly),
-                                status: try c.decodeIfPresent(String.self, forKey: .status))
+                                status: try c.decodeIfPresent(String.self, forKey: .status),
+                                fusionFrame: try c.decodeIfPresent(String.self, forKey: .fusionFrame))
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -100,7 +101,7 @@ extension CohortPlan {
             throw fail("alterationSets", "set \"\(name)\" needs a name and at least one member")
         }
         for s in d.population.alterationSets {
-            let field = "population.alterations[\(s.label)]"
+            let field = "population.alterations[\(s.name)]"
             let ms = try s.members(sets: d.alterationSets ?? [:], field: field, fail: fail)
             members.append(ms)
             filters.append(AlterationSetFilter(members: ms.map(\.filter), present: try isPresent(s.status, field: field, fail: fail)))

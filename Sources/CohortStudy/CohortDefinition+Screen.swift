@@ -25,18 +25,23 @@ public struct ScreenSpec: Sendable, Hashable, Codable {
     /// Screen sets instead of genes: `pathways` (the ten Sanchez-Vega pathways) and/or names of the definition's `alterationSets`.
     public var sets: [String]?
     public var passOnly: Bool?
+    /// `in_frame` or `frameshift`: fusions make a carrier only with this stated frame (`CohortDefinition+FusionFrame.swift`).
+    public var fusionFrame: String?
 
-    public init(minimumCarriers: Int? = nil, classes: [String]? = nil, genes: [String]? = nil, sets: [String]? = nil, passOnly: Bool? = nil) {
+    public init(minimumCarriers: Int? = nil, classes: [String]? = nil, genes: [String]? = nil, sets: [String]? = nil, passOnly: Bool? = nil,
+                fusionFrame: String? = nil) {
         self.minimumCarriers = minimumCarriers; self.classes = classes; self.genes = genes; self.sets = sets; self.passOnly = passOnly
+        self.fusionFrame = fusionFrame
     }
 
-    enum CodingKeys: String, CodingKey { case minimumCarriers, classes, genes, sets, passOnly }
+    enum CodingKeys: String, CodingKey { case minimumCarriers, classes, genes, sets, passOnly, fusionFrame }
     public init(from decoder: any Decoder) throws {
         try CohortDefinition.rejectUnknownKeys(decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(minimumCarriers: try c.decodeIfPresent(Int.self, forKey: .minimumCarriers), classes: try c.decodeIfPresent([String].self, forKey: .classes),
                   genes: try c.decodeIfPresent([String].self, forKey: .genes), sets: try c.decodeIfPresent([String].self, forKey: .sets),
-                  passOnly: try c.decodeIfPresent(Bool.self, forKey: .passOnly))
+                  passOnly: try c.decodeIfPresent(Bool.self, forKey: .passOnly),
+                  fusionFrame: try c.decodeIfPresent(String.self, forKey: .fusionFrame))
     }
 
     /// The default minimum number of carriers.
@@ -48,6 +53,8 @@ public struct ScreenPlan: Sendable {
     public let minimumCarriers: Int
     public let classes: [String]
     public let passOnly: Bool
+    /// Fusions count only with this stated frame; nil: any frame, unknown included.
+    public let fusionFrame: FusionFrame?
     /// nil: every gene.
     public let genes: [String]?
     /// Sets tested instead of genes (name, member genes), in order; empty for a gene screen.
@@ -66,6 +73,7 @@ public struct ScreenPlan: Sendable {
         }
         classes = AlterationSpec(gene: "-", classes: s.classes).resolvedClasses
         passOnly = s.passOnly ?? false
+        fusionFrame = try CohortPlan.fusionFrame(s.fusionFrame, classes: classes, field: "screen", fail: fail)
         if let g = s.genes {
             guard !g.isEmpty else { throw fail("screen.genes", "is empty") }
             for x in g where x.isEmpty || !x.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {

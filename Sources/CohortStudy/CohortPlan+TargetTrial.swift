@@ -162,12 +162,15 @@ public struct TargetTrialPlan: Sendable, Hashable {
         let small: Set<String> = ["truncating", "missense", "inframeIndel", "splice", "synonymous", "noncoding"]
         let kinds: Set<String> = ["amplification", "deletion", "fusion"]
         if let s = d.population.alterationSets.first {
-            throw fail("population.alterations[\(s.label)]", "a target trial dates each biomarker of its eligibility by its specimen; an alteration set (any of several members) is not supported there: select by one alteration per condition, or run the set as a cohort comparison")
+            throw fail("population.alterations[\(s.name)]", "a target trial dates each biomarker of its eligibility by its specimen; an alteration set (any of several members) is not supported there: select by one alteration per condition, or run the set as a cohort comparison")
         }
         for (i, a) in d.population.alterations.enumerated() {
             let field = "population.alterations[\(i)]"
             if let st = a.status?.lowercased(), ["wildtype", "wild-type", "absent"].contains(st) {
                 throw fail("\(field).status", "a wild-type condition has no date when it became known; a target trial's eligibility uses only what was known at time zero")
+            }
+            if let frame = a.fusionFrame {
+                throw fail("\(field).fusionFrame", "\"\(frame)\": a target trial's biomarker dating (LineOutcomeTable) does not read the fusion frame yet; run the frame condition as a cohort comparison")
             }
             if let h = a.hgvsp {
                 biomarkers.append(.proteinChange(gene: a.gene.uppercased(), hgvsp: h))

@@ -68,7 +68,8 @@ public struct CohortPlan: Sendable {
         var columns = variables.map(\.column)
         if case .mutation(let spec)? = definition.groups {
             let f = try CohortPlan.filter(spec, field: "groups") { a, b in CohortStudyError(.invalidDefinition, a, b) }
-            let c = CohortColumn.alteration(AlterationFilter(gene: f.gene, hgvsp: f.hgvsp, classes: f.classes, passOnly: f.passOnly, present: true))
+            let c = CohortColumn.alteration(AlterationFilter(gene: f.gene, hgvsp: f.hgvsp, classes: f.classes, passOnly: f.passOnly, present: true,
+                                                             fusionFrame: f.fusionFrame))
             if !columns.contains(c) { columns.append(c) }
         }
         for m in setMembers where !columns.contains(.alteration(m.filter)) { columns.append(.alteration(m.filter)) }
@@ -127,8 +128,9 @@ public struct CohortPlan: Sendable {
             throw fail("\(field).classes", "unknown class \"\(c)\" (\(AlterationSpec.knownClasses.sorted().joined(separator: ", ")))")
         }
         let present = try isPresent(a.status, field: field, fail: fail)
+        let frame = try fusionFrame(a.fusionFrame, classes: a.resolvedClasses, field: field, fail: fail)
         return AlterationFilter(gene: a.gene.uppercased(), hgvsp: a.hgvsp, classes: a.resolvedClasses, passOnly: a.passOnly ?? false,
-                                present: present)
+                                present: present, fusionFrame: frame)
     }
 
     static func drugs(_ t: TherapySpec, extra: [String: [String]], field: String,

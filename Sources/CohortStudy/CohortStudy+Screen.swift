@@ -53,7 +53,7 @@ extension CohortStudy {
         let table = try await store.cohortTable(CohortTableRequest(cohort: plan.criteria, endpoint: endpoint, columns: []), logger: logger)
         let setGenes = sp.sets.isEmpty ? nil : Array(Set(sp.sets.flatMap { $0.genes })).sorted()
         let carriers = try await store.alterationCarriers(CarrierRequest(cohort: plan.criteria, classes: sp.classes, passOnly: sp.passOnly,
-                                                                         genes: sp.genes ?? setGenes), logger: logger)
+                                                                         genes: sp.genes ?? setGenes, fusionFrame: sp.fusionFrame), logger: logger)
         let result: ScreenResult
         do {
             result = try computeScreen(plan: plan, screen: sp, table: table, carriers: carriers, minimum: minimum)
@@ -192,7 +192,7 @@ extension CohortStudy {
         }
         var summary = CohortAnalysis.summary(plan)
         summary.removeAll { $0.hasPrefix("Groups:") || $0.hasPrefix("Analyses:") }
-        summary.append("Screen: carriers of each \(unit) (\(sp.classes.joined(separator: ", "))) vs the other genotyped patients, for every \(unit) altered in at least \(r.minimumCarriers) analysed patients; log-rank, Cox (Efron), Benjamini–Hochberg q")
+        summary.append("Screen: carriers of each \(unit) (\(sp.classes.joined(separator: ", "))\(sp.fusionFrame.map { "; fusions \($0.words) only" } ?? "")) vs the other genotyped patients, for every \(unit) altered in at least \(r.minimumCarriers) analysed patients; log-rank, Cox (Efron), Benjamini–Hochberg q")
         var report = CohortReport(title: plan.definition.name, provenance: provenance, definition: definitionJSON, definitionSummary: summary,
                                   endpoint: CohortAnalysis.endpointText(plan), timeUnit: plan.displayUnit.rawValue,
                                   flow: r.flow.map { .init(label: $0.label, count: dc.count($0.count)) },

@@ -23,9 +23,11 @@ public struct CarrierRequest: Sendable, Hashable, Codable {
     public var passOnly: Bool
     /// nil: every gene.
     public var genes: [String]?
+    /// Fusions count only with this stated frame (as `AlterationFilter.fusionFrame`); nil: any frame.
+    public var fusionFrame: FusionFrame?
     public init(cohort: CohortCriteria, classes: [String] = AlterationFilter.nonSynonymousClasses, passOnly: Bool = false,
-                genes: [String]? = nil) {
-        self.cohort = cohort; self.classes = classes; self.passOnly = passOnly; self.genes = genes
+                genes: [String]? = nil, fusionFrame: FusionFrame? = nil) {
+        self.cohort = cohort; self.classes = classes; self.passOnly = passOnly; self.genes = genes; self.fusionFrame = fusionFrame
     }
 }
 

@@ -31,6 +31,7 @@ extension Warehouse {
         q += parts.isEmpty ? SQLFragment(" WHERE 1 = 0") : SQLFragment(" WHERE (") + SQLFragment.join(parts, separator: " OR ") + ")"
         if let genes = request.genes { q += SQLFragment(" AND ") + d.inList("v.gene", .textList(genes)) }
         if request.passOnly { q += " AND (v.filter IS NULL OR v.filter = 'PASS')" }
+        if let f = request.fusionFrame { q += SQLFragment(" AND (v.alteration IS NULL OR v.alteration <> 'fusion' OR v.fusion_frame = ?)", [.text(f.rawValue)]) }
         let gScope = cohortScope(request.cohort, alias: "x")
         let genotypedQ = gScope.with + "SELECT DISTINCT x.person_id AS c0 FROM specimen x" + gScope.join + " ORDER BY c0"
         let sql = self.sql, rowsQ = q

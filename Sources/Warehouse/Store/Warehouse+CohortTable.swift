@@ -96,7 +96,8 @@ extension Warehouse {
         if !classes.isEmpty { parts.append(SQLFragment("(v.alteration IS NULL AND ") + d.inList("v.consequence_class", .textList(classes)) + ")") }
         if !kinds.isEmpty { parts.append(d.inList("v.alteration", .textList(kinds))) }
         q += parts.isEmpty ? SQLFragment(" AND 1 = 0") : SQLFragment(" AND (") + SQLFragment.join(parts, separator: " OR ") + ")"
-        if let h = a.hgvsp { q += SQLFragment(" AND v.hgvsp = ?", [.text(AminoAcid.shortHGVSp(h))]) }
+        // a fusion's partner pair (`EML4::ALK`, as the importer stores it) is compared as written, not as a protein change
+        if let h = a.hgvsp { q += SQLFragment(" AND v.hgvsp = ?", [.text(h.contains("::") ? h : AminoAcid.shortHGVSp(h))]) }
         if a.passOnly { q += " AND (v.filter IS NULL OR v.filter = 'PASS')" }
         if let f = a.fusionFrame { q += SQLFragment(" AND (v.alteration IS NULL OR v.alteration <> 'fusion' OR v.fusion_frame = ?)", [.text(f.rawValue)]) }
         return q

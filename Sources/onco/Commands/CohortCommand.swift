@@ -85,6 +85,8 @@ struct CohortCommand: AsyncParsableCommand {
         var altered: [String] = []
         @Option(name: .customLong("wild-type"), help: "Genotyped patients without a qualifying alteration of the gene, or of any member of a set (same forms as --altered).")
         var wildType: [String] = []
+        @Option(name: .customLong("fusion-frame"), help: "in_frame or frameshift: the --altered/--wild-type/--group-by/screen conditions that count fusions keep only fusions the source stated in that frame (unknown frames never match).")
+        var fusionFrame: String?
         @Option(help: "TMB range in mutations/Mb: 10-, 5-20.") var tmb: String?
         @Option(help: "Received a drug or class in any (or a given) line: pembrolizumab, class:platinum, osimertinib@1.") var therapy: [String] = []
         @Option(help: "Diagnosis date range: 2010-01-01..2015-12-31 (either end optional).") var diagnosed: String?
@@ -128,7 +130,7 @@ struct CohortCommand: AsyncParsableCommand {
         var flags: CohortFlags {
             var f = CohortFlags()
             f.name = name; f.tumourTypes = tumourType; f.exactTumourTypes = exactTumourTypes; f.stages = stage; f.age = age; f.sex = sex
-            f.altered = altered; f.wildType = wildType; f.tmb = tmb; f.therapies = therapy; f.diagnosed = diagnosed
+            f.altered = altered; f.wildType = wildType; f.fusionFrame = fusionFrame; f.tmb = tmb; f.therapies = therapy; f.diagnosed = diagnosed
             f.whereAttribute = whereAttribute; f.datasets = dataset; f.groupBy = groupBy; f.alterationSetsFile = alterationSets; f.top = top; f.bottom = bottom; f.quantileType = quantileType; f.of = of; f.within = within
             f.therapyA = therapyA; f.therapyB = therapyB; f.line = line; f.endpoint = endpoint; f.from = from
             f.timeAttribute = timeAttribute; f.statusAttribute = statusAttribute; f.timeAttributeUnit = timeAttributeUnit
