@@ -71,17 +71,9 @@ public final class VariantRowReader {
     public init(_ options: VariantReadOptions) throws {
         precondition(options.bamPath == nil && options.referenceFasta == nil && options.consequenceSource == nil)
         self.options = options
-        reader = try VariantFileReader(path: options.path, region: options.region, malformed: options.malformed)
-        header = reader.header
-        build = options.build ?? header.build
-        tumour = try TumourSampleChoice(header: header, requested: options.sample, path: options.path)
-        if let layout = header.annotationLayout {
-            picker = ConsequencePicker(layout: layout, detail: options.annotationDetail)
-            annotationTag = layout.tag
-        } else {
-            picker = nil
-            annotationTag = nil
-        }
+        let opened = try OpenedVariantFile(options)
+        (reader, header, build, tumour, picker, annotationTag) =
+            (opened.reader, opened.reader.header, opened.build, opened.tumour, opened.picker, opened.annotationTag)
     }
 
     /// Calls `body` for each row, in file order, and returns the call set's description (`variants`

@@ -193,17 +193,9 @@ public final class SomaticVariantReader {
 
     public init(_ options: VariantReadOptions) throws {
         self.options = options
-        reader = try VariantFileReader(path: options.path, region: options.region, malformed: options.malformed)
-        header = reader.header
-        build = options.build ?? header.build
-        tumour = try TumourSampleChoice(header: header, requested: options.sample, path: options.path)
-        if let layout = header.annotationLayout {
-            picker = ConsequencePicker(layout: layout, detail: options.annotationDetail)
-            annotationTag = layout.tag
-        } else {
-            picker = nil
-            annotationTag = nil
-        }
+        let opened = try OpenedVariantFile(options)
+        (reader, header, build, tumour, picker, annotationTag) =
+            (opened.reader, opened.reader.header, opened.build, opened.tumour, opened.picker, opened.annotationTag)
         reference = try options.referenceFasta.map { try ReferenceGenome(path: $0) }
         annotator = try options.consequenceSource.map { try ConsequenceAnnotator(source: $0) }
     }
@@ -273,5 +265,25 @@ public final class SomaticVariantReader {
     /// and its samtools 0.1 spelling `X` (no ALT seen).
     static func isPlaceholder(_ alt: String) -> Bool {
         alt == "*" || alt == "<*>" || alt == "<NON_REF>" || alt == "." || alt == "<X>" || alt == "X"
+    }
+}
+
+/// What every reader of a file's variants opens first, in this order (so the same errors come first):
+/// the records, the build (`options.build` or the header's), the tumour sample, and the CSQ/ANN picker
+/// with its tag when the header declares one.
+struct OpenedVariantFile {
+    let reader: VariantFileReader
+    let build: GenomeBuild
+    let tumour: TumourSampleChoice
+    let picker: ConsequencePicker?
+    let annotationTag: String?
+
+    init(_ options: VariantReadOptions) throws {
+        reader = try VariantFileReader(path: options.path, region: options.region, malformed: options.malformed)
+        build = options.build ?? reader.header.build
+        tumour = try TumourSampleChoice(header: reader.header, requested: options.sample, path: options.path)
+        let layout = reader.header.annotationLayout
+        picker = layout.map { ConsequencePicker(layout: $0, detail: options.annotationDetail) }
+        annotationTag = layout?.tag
     }
 }

@@ -217,36 +217,13 @@ struct SQLiteSession: SQLSession {
 
     /// Inserts rows through one statement prepared for the call and bound with `sqlite3_bind_*` directly
     /// (no GRDB `StatementArguments` per row): text is copied by SQLite (`SQLITE_TRANSIENT`), so the
-    /// stored values are those GRDB would bind.
+    /// stored values are those GRDB would bind. The row-writer insert below, fed from `values`.
     func insert(table: String, columns: [String], values: [SQLValue]) async throws {
         let n = columns.count
         precondition(values.count % n == 0)
-        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: n).joined(separator: ", ")))"
         let box = UncheckedBox(values)
-        do {
-            try await writer.writeWithoutTransaction { db in
-                let connection = db.sqliteConnection
-                var prepared: OpaquePointer?
-                guard sqlite3_prepare_v2(connection, sql, -1, &prepared, nil) == SQLITE_OK, let stmt = prepared else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: sqlite3_errcode(connection)),
-                                        message: String(cString: sqlite3_errmsg(connection)), sql: sql)
-                }
-                defer { sqlite3_finalize(stmt) }
-                try box.value.withUnsafeBufferPointer { vals in
-                    var i = 0
-                    while i < vals.count {
-                        for k in 0..<n { Self.bindRaw(vals[i + k], stmt, Int32(k + 1)) }
-                        let rc = sqlite3_step(stmt)
-                        guard rc == SQLITE_DONE else {
-                            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
-                        }
-                        sqlite3_reset(stmt)
-                        i += n
-                    }
-                }
-            }
-        } catch {
-            throw SQLiteBackend.wrap(error)
+        try await insert(table: table, columns: columns, count: values.count / n) { i, w in
+            for k in 0..<n { w.value(box.value[i * n + k]) }
         }
     }
 
@@ -281,29 +258,10 @@ struct SQLiteSession: SQLSession {
             throw SQLiteBackend.wrap(error)
         }
     }
-
-    /// Binds one value at the 1-based parameter `index`, as `bind` + GRDB would store it.
-    @inline(__always)
-    static func bindRaw(_ v: SQLValue, _ stmt: OpaquePointer, _ index: Int32) {
-        switch v {
-        case .null: sqlite3_bind_null(stmt, index)
-        case .int(let x): sqlite3_bind_int64(stmt, index, x)
-        case .double(let x): sqlite3_bind_double(stmt, index, x)
-        case .text(var t):
-            t.withUTF8 { p in
-                if let base = p.baseAddress, p.count > 0 {
-                    _ = base.withMemoryRebound(to: CChar.self, capacity: p.count) { sqlite3_bind_text(stmt, index, $0, Int32(p.count), sqliteTransient) }
-                } else {
-                    sqlite3_bind_text(stmt, index, "", 0, sqliteTransient)
-                }
-            }
-        case .idList, .textList: preconditionFailure("lists are not column values")
-        }
-    }
 }
 
-/// Binds a row's values to the next parameters of a prepared statement, as `SQLiteSession.bindRaw`
-/// binds the same `SQLValue`s.
+/// Binds a row's values to the next parameters of a prepared statement, stored as GRDB would store
+/// them (text copied by SQLite, `SQLITE_TRANSIENT`).
 final class SQLiteRowBinder: SQLRowWriter {
     let stmt: OpaquePointer
     var index: Int32 = 0

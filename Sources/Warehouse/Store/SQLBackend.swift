@@ -80,6 +80,17 @@ public protocol SQLRowWriter: AnyObject {
 
 public extension SQLRowWriter {
     func day(_ d: Day?) { text(d?.iso) }
+
+    /// Writes one column value (`null` as a missing text, which every writer stores as NULL).
+    func value(_ v: SQLValue) {
+        switch v {
+        case .null: text(nil)
+        case .int(let x): int(x)
+        case .double(let x): double(x)
+        case .text(let t): text(t)
+        case .idList, .textList: preconditionFailure("lists are not column values")
+        }
+    }
 }
 
 public extension SQLSession {
